@@ -1,0 +1,70 @@
+# One-command tasks. `make demo` and `make test` are the two commands of the README;
+# .ci/run calls `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HUB := $(BIN)/credit-hub
+ENTERPRISES ?= 1000
+SEED ?= 1
+
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak stop
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Python dependencies (re-run when pyproject.toml changes).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Neo4j Community 5.26 LTS under .neo4j/, fetched with mvn (see docs/operations.md).
+neo4j: install
+	$(HUB) db install
+
+# Everything, then the server with GraphiQL at http://127.0.0.1:8000/graphql
+demo: neo4j
+	$(HUB) db start
+	$(HUB) migrate
+	$(HUB) seed --enterprises $(ENTERPRISES) --seed $(SEED)
+	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (stop Neo4j later with: $(HUB) db stop)"
+	$(HUB) serve
+
+# Everything, then the whole test suite against a real Neo4j (instance "test", port 7688).
+test: neo4j
+	$(HUB) --instance test db start
+	$(MAKE) lint typecheck
+	$(BIN)/pytest; status=$$?; $(HUB) --instance test db stop; exit $$status
+
+# The suite alone (the test instance is started by the fixtures when needed).
+pytest: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check hub schema resolvers graph_seed tests scripts
+	$(BIN)/ruff format --check hub schema resolvers graph_seed tests scripts
+
+typecheck: install
+	$(BIN)/mypy
+
+# Writes schema/schema.graphql from the code (CI fails when the committed file drifts).
+schema: install
+	$(HUB) export-schema
+
+bench-import: neo4j
+	$(HUB) bench import --enterprises 100000
+bench-propagation: neo4j
+	$(HUB) bench propagation --enterprises 100000
+bench-check: neo4j
+	$(HUB) bench check --enterprises 100000
+bench-investigate: neo4j
+	$(HUB) bench investigate --enterprises 1000000
+bench-soak: neo4j
+	$(HUB) bench soak --duration 600
+
+stop:
+	-$(HUB) db stop
+	-$(HUB) --instance test db stop

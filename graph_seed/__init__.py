@@ -1,0 +1,1 @@
+"""The declared graph model, the measure catalogue and the county's reference data."""

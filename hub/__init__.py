@@ -1,0 +1,1 @@
+"""CreditHub: the GraphQL data-sharing hub of a county social-credit supervision system."""

@@ -1,0 +1,241 @@
+"""The Starlette application: GraphQL, health, readiness and the import endpoint."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from hub.auth import PUBLIC, Actor, Role, bearer_token
+from hub.keys import KeyCache
+from hub.settings import Settings
+from hub.store import Store, open_driver
+from resolvers.context import HubContext, make_context
+from schema.build import build_schema
+
+log = logging.getLogger("credithub.http")
+
+
+@dataclass
+class HubState:
+    """Typed application state, owned by the lifespan."""
+
+    settings: Settings
+    store: Store
+    keys: KeyCache
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        headers=headers or None,
+    )
+
+
+class HubGraphQL(GraphQL[HubContext, None]):
+    async def get_context(self, request: Any, response: Any) -> HubContext:
+        hub = _state(request)
+        return make_context(
+            hub.store,
+            hub.settings,
+            request.scope["state"]["actor"],
+            request.scope["state"]["request_id"],
+            request=request,
+            response=response,
+        )
+
+
+class CallerMiddleware:
+    """Binds a request id and the caller (actor) to every request; enforces body limits."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        hub: HubState = scope["app"].state.hub
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        if len(request_id) > 64 or not request_id.isascii():
+            request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})
+        scope["state"]["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        limit = (
+            hub.settings.max_import_bytes
+            if scope["path"].startswith("/api/import")
+            else hub.settings.max_request_bytes
+        )
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            response = _error(413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes")
+            await response(scope, receive, send_with_id)
+            return
+        actor = PUBLIC
+        token = bearer_token(request.headers.get("authorization"))
+        if request.headers.get("authorization") and token is None:
+            response = _error(401, "UNAUTHENTICATED", "use Authorization: Bearer <token>")
+            await response(scope, receive, send_with_id)
+            return
+        if token is not None:
+            from hub.errors import HubError
+
+            try:
+                found = await hub.keys.actor(hub.store, token)
+            except HubError as error:
+                response = _error(503, error.code, error.message)
+                await response(scope, receive, send_with_id)
+                return
+            if found is None:
+                response = _error(401, "UNAUTHENTICATED", "unknown or revoked API key")
+                await response(scope, receive, send_with_id)
+                return
+            actor = found
+        scope["state"]["actor"] = actor
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_id(message)
+
+        try:
+            await self.app(scope, _limited(receive, limit), tracking_send)
+        except BodyTooLarge:
+            if not started:
+                response = _error(
+                    413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes"
+                )
+                await response(scope, receive, send_with_id)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge()
+        return message
+
+    return wrapped
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    from hub.errors import HubError
+    from hub.migrate import is_migrated
+
+    hub = _state(request)
+    if not await hub.store.ping():
+        return JSONResponse({"ready": False, "neo4j": False, "migrated": None}, status_code=503)
+    try:
+        migrated = await is_migrated(hub.store)
+    except HubError:
+        return JSONResponse({"ready": False, "neo4j": False, "migrated": None}, status_code=503)
+    status = 200 if migrated else 503
+    return JSONResponse(
+        {"ready": migrated, "neo4j": True, "migrated": migrated}, status_code=status
+    )
+
+
+async def api_import(request: Request) -> Response:
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    hub = _state(request)
+    actor: Actor = request.scope["state"]["actor"]
+    if actor.role not in (Role.DEPARTMENT, Role.ADMIN):
+        code, status = ("UNAUTHENTICATED", 401) if actor.role == Role.PUBLIC else ("FORBIDDEN", 403)
+        return _error(status, code, "uploads need a DEPARTMENT or ADMIN key")
+    department = actor.department
+    if actor.role == Role.ADMIN:
+        department = request.query_params.get("department") or actor.department or "SYSTEM"
+    elif request.query_params.get("department") not in (None, actor.department):
+        return _error(403, "FORBIDDEN", f"this key uploads for {actor.department} only")
+    try:
+        body = await request.body()
+    except BodyTooLarge:
+        limit = hub.settings.max_import_bytes
+        return _error(413, "PAYLOAD_TOO_LARGE", f"upload larger than {limit} bytes")
+    report = await run_import(
+        hub.store,
+        split_lines(body),
+        actor=actor,
+        department=str(department),
+        source=request.query_params.get("source", "api")[:100],
+        chunk=hub.settings.import_chunk_size,
+        max_line_bytes=hub.settings.max_line_bytes,
+    )
+    status = 200 if report.committed else 503
+    return Response(
+        orjson.dumps(report.as_dict()), status_code=status, media_type="application/json"
+    )
+
+
+def create_app(settings: Settings, instance: str = "main") -> Starlette:
+    schema = build_schema(settings)
+    graphql = HubGraphQL(
+        schema,
+        graphql_ide=None if settings.production else "graphiql",
+        allow_queries_via_get=True,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        driver = open_driver(settings, instance)
+        await driver.verify_connectivity()
+        app.state.hub = HubState(settings=settings, store=Store(driver, settings), keys=KeyCache())
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/api/import", api_import, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(CallerMiddleware)
+    return app

@@ -1,0 +1,223 @@
+"""The `credit-hub` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import orjson
+
+from hub.auth import SYSTEM, Role
+from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
+from hub.settings import Settings, load_settings
+from hub.store import Store, open_driver
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def opened_store(settings: Settings, instance: str = "main") -> AsyncIterator[Store]:
+    driver = open_driver(settings, instance)
+    try:
+        await driver.verify_connectivity()
+        yield Store(driver, settings)
+    finally:
+        await driver.close()
+
+
+def _run(settings: Settings, work: Callable[[Store], Awaitable[T]], instance: str = "main") -> T:
+    async def main() -> T:
+        async with opened_store(settings, instance) as store:
+            return await work(store)
+
+    return asyncio.run(main())
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    local = EmbeddedNeo4j(settings, args.instance)
+    if settings.neo4j_uri is not None and args.action != "status":
+        print(f"NEO4J_URI is set ({settings.neo4j_uri}): the embedded Neo4j is not used")
+        return 0
+    action: dict[str, Callable[[], str]] = {
+        "install": local.install,
+        "start": local.start,
+        "stop": local.stop,
+        "status": local.status,
+    }
+    try:
+        print(action[args.action]())
+    except EmbeddedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.migrate import migrate
+
+    reports = _run(settings, migrate, args.instance)
+    for report in reports:
+        print(
+            f"{report.batch}: accepted {report.accepted}, created {report.created}, "
+            f"updated {report.updated}, unchanged {report.unchanged}"
+        )
+    print("migrated")
+    return 0
+
+
+def _print_report(report: dict[str, object]) -> None:
+    sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.importer.runner import run_import
+
+    path = Path(args.file)
+    data = path.read_bytes()
+    from hub.importer.parse import split_lines
+
+    async def work(store: Store) -> dict[str, object]:
+        report = await run_import(
+            store,
+            split_lines(data),
+            actor=SYSTEM,
+            department=args.department,
+            source=path.name,
+            chunk=settings.import_chunk_size,
+            max_line_bytes=settings.max_line_bytes,
+        )
+        return report.as_dict()
+
+    report = _run(settings, work, args.instance)
+    _print_report(report)
+    return 0 if report["committed"] else 1
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.demo import seed_demo
+
+    async def work(store: Store) -> dict[str, object]:
+        return await seed_demo(store, settings, enterprises=args.enterprises, seed=args.seed)
+
+    summary = _run(settings, work, args.instance)
+    _print_report(summary)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if args.instance != "main":
+        print("serve runs against the main instance (or NEO4J_URI)", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        "hub.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.keys import create_key
+
+    role = Role(args.role)
+
+    async def work(store: Store) -> tuple[str, str]:
+        return await create_key(store, role, args.department, args.name)
+
+    key_id, token = _run(settings, work, args.instance)
+    print(f"key id: {key_id}\nrole: {role.value}\ndepartment: {args.department or '-'}")
+    print(f"token (shown once, store it now): {token}")
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from schema.export import export_sdl
+
+    path = export_sdl(Path(args.out) if args.out else None)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.bench import run_bench
+
+    code: int = run_bench(args, settings)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="credit-hub", description=__doc__)
+    parser.add_argument(
+        "--instance",
+        default="main",
+        choices=["main", "test"],
+        help="embedded Neo4j instance to use when NEO4J_URI is not set",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the embedded Neo4j: install, start, stop, status")
+    db.add_argument("action", choices=["install", "start", "stop", "status"])
+    db.set_defaults(func=cmd_db)
+
+    sub.add_parser("migrate", help="constraints, indexes, reference data").set_defaults(
+        func=cmd_migrate
+    )
+
+    imp = sub.add_parser("import", help="import a JSON Lines file (exchange format)")
+    imp.add_argument("file")
+    imp.add_argument("--department", required=True, help="uploading department code")
+    imp.set_defaults(func=cmd_import)
+
+    seed = sub.add_parser("seed", help="generate and import a demo county graph")
+    seed.add_argument("--enterprises", type=int, default=1000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.set_defaults(func=cmd_seed)
+
+    sub.add_parser("serve", help="run the HTTP server (GraphQL at /graphql)").set_defaults(
+        func=cmd_serve
+    )
+
+    keys = sub.add_parser("keys", help="API keys")
+    keys_sub = keys.add_subparsers(dest="keys_action", required=True)
+    create = keys_sub.add_parser("create", help="create a key; prints the token once")
+    create.add_argument(
+        "--role", required=True, choices=[r.value for r in Role if r != Role.PUBLIC]
+    )
+    create.add_argument("--department", default=None)
+    create.add_argument("--name", default=None, help="who holds the key (a system or a person)")
+    create.set_defaults(func=cmd_keys)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--out", default=None)
+    export.set_defaults(func=cmd_export_schema)
+
+    bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
+    bench.add_argument("what", choices=["import", "propagation", "check", "investigate", "soak"])
+    bench.add_argument("--enterprises", type=int, default=100_000)
+    bench.add_argument("--seed", type=int, default=7)
+    bench.add_argument("--requests", type=int, default=2000)
+    bench.add_argument("--duration", type=float, default=600.0)
+    bench.add_argument("--reuse", action="store_true", help="reuse the graph already loaded")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    code: int = args.func(args, settings)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

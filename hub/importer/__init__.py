@@ -1,0 +1,1 @@
+"""The importer of the exchange format (docs/exchange-format.md)."""

@@ -1,0 +1,134 @@
+"""Turn uploaded JSON Lines into validated records, and every bad line into a clear error."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from hub.importer.records import KINDS, Record
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    field: str
+    reason: str
+    kind: str | None = None
+    key: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "field": self.field,
+            "reason": self.reason,
+            "kind": self.kind,
+            "key": self.key,
+        }
+
+
+@dataclass
+class Parsed:
+    records: list[tuple[int, Record]] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    lines: int = 0
+    blank: int = 0
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_REASONS = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+}
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(record)"
+
+
+def _reason(error: Any) -> str:
+    kind = error.get("type", "")
+    if kind in _REASONS:
+        return _REASONS[kind]
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+def split_lines(body: bytes) -> Iterator[bytes]:
+    """Split on \\n only (a JSON string cannot hold a raw newline); tolerate \\r\\n."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    for raw in body.split(b"\n"):
+        yield raw.removesuffix(b"\r")
+
+
+MAX_ERRORS_PER_LINE = 10
+
+
+def parse_line(
+    number: int, raw: bytes, max_line_bytes: int
+) -> Record | LineError | list[LineError] | None:
+    if len(raw) > max_line_bytes:
+        return LineError(number, "(line)", f"line is {len(raw)} bytes, more than {max_line_bytes}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return LineError(number, "(line)", f"not valid UTF-8 (byte {error.start})")
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except _DuplicateKey as error:
+        return LineError(number, str(error), "key appears more than once in the record")
+    except (ValueError, RecursionError) as error:
+        return LineError(number, "(line)", f"malformed JSON: {str(error)[:120]}")
+    if not isinstance(data, dict):
+        return LineError(number, "(line)", "a record must be a JSON object")
+    kind = data.get("kind")
+    if not isinstance(kind, str):
+        return LineError(number, "kind", "required string field is missing")
+    model = KINDS.get(kind)
+    if model is None:
+        known = ", ".join(sorted(KINDS))
+        return LineError(number, "kind", f"unknown kind {kind[:40]!r} (known: {known})", kind=None)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = error.errors(include_url=False)[:MAX_ERRORS_PER_LINE]
+        return [LineError(number, _field_name(p["loc"]), _reason(p), kind=kind) for p in problems]
+
+
+def parse_lines(lines: Iterable[bytes], max_line_bytes: int) -> Parsed:
+    """Validate every line; every problem of a bad line is reported; line numbers from 1."""
+    parsed = Parsed()
+    for number, raw in enumerate(lines, start=1):
+        parsed.lines = number
+        outcome = parse_line(number, raw, max_line_bytes)
+        if outcome is None:
+            parsed.blank += 1
+        elif isinstance(outcome, LineError):
+            parsed.errors.append(outcome)
+        elif isinstance(outcome, list):
+            parsed.errors.extend(outcome)
+        else:
+            parsed.records.append((number, outcome))
+    return parsed

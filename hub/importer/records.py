@@ -1,0 +1,447 @@
+"""The exchange-format records (docs/exchange-format.md), one pydantic model per ``kind``.
+
+A record knows its natural key, the entities it defines, the entities it refers to and the row
+it becomes in Cypher. Kinds register themselves in ``KINDS``; the listing kinds live in
+``hub/importer/listing_records.py`` and register the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+import orjson
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from hub.identifiers import parse_id_number, parse_uscc
+from hub.importer.fields import (
+    Code,
+    Flag,
+    IdNumber,
+    IsoDate,
+    LongText,
+    Number,
+    Phone,
+    RecordId,
+    StrictModel,
+    SubjectRef,
+    Text,
+    Uscc,
+    check_range,
+)
+
+Ref = tuple[str, str, str]  # (field, label, key)
+
+
+def digest(*parts: object) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+class Record(StrictModel):
+    kind: str
+    # Phase of the write: entities (1) before the facts that refer to them (2, 3).
+    phase: ClassVar[int] = 2
+
+    def key(self) -> str:
+        raise NotImplementedError
+
+    def defines(self) -> tuple[str, str] | None:
+        """(label, key) of the entity this record creates, if any."""
+        return None
+
+    def refs(self) -> list[Ref]:
+        """Entities that must exist (in the graph or earlier phases of the same upload)."""
+        return []
+
+    def department_field(self) -> str | None:
+        """The department that decided this fact, when the record names one."""
+        return None
+
+    def fingerprint(self) -> str:
+        content = orjson.dumps(
+            self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS
+        )
+        return hashlib.blake2b(content, digest_size=12).hexdigest()
+
+    def row(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class _Dated(Record):
+    valid_from: IsoDate | None = Field(default=None, alias="from")
+    valid_to: IsoDate | None = Field(default=None, alias="to")
+
+    @field_validator("valid_to")
+    @classmethod
+    def _ordered(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        check_range(info.data.get("valid_from"), value, ("from", "to"))
+        return value
+
+
+class EnterpriseStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    DEREGISTERED = "DEREGISTERED"  # 注销
+    REVOKED = "REVOKED"  # 吊销
+
+
+class EnterpriseRecord(Record):
+    phase: ClassVar[int] = 1
+    kind: Literal["enterprise"]
+    uscc: Uscc
+    name: Text
+    registered_on: IsoDate | None = None
+    status: EnterpriseStatus = EnterpriseStatus.ACTIVE
+    industry: Text | None = None
+    address: Text | None = None
+    phone: Phone | None = None
+    branch_of: Uscc | None = None
+
+    def key(self) -> str:
+        return self.uscc
+
+    def defines(self) -> tuple[str, str]:
+        return ("Enterprise", self.uscc)
+
+    def refs(self) -> list[Ref]:
+        return [("branchOf", "Enterprise", self.branch_of)] if self.branch_of else []
+
+    def row(self) -> dict[str, Any]:
+        info = parse_uscc(self.uscc)
+        return {
+            "key": self.uscc,
+            "fp": self.fingerprint(),
+            "props": {
+                "name": self.name,
+                "kind": info.kind.value,
+                "division": info.division,
+                "registeredOn": self.registered_on,
+                "status": self.status.value,
+                "industry": self.industry,
+                "address": self.address,
+                "phone": self.phone,
+                "branchOf": self.branch_of,
+            },
+            "address": normalise_address(self.address),
+            "phone": self.phone,
+            "branchOf": self.branch_of,
+        }
+
+
+class PersonRecord(Record):
+    phase: ClassVar[int] = 1
+    kind: Literal["person"]
+    id_number: IdNumber
+    name: Text
+    public_servant: Flag = False
+    employer: Text | None = None
+    address: Text | None = None
+    phone: Phone | None = None
+
+    def key(self) -> str:
+        return self.id_number
+
+    def defines(self) -> tuple[str, str]:
+        return ("Person", self.id_number)
+
+    def row(self) -> dict[str, Any]:
+        info = parse_id_number(self.id_number)
+        return {
+            "key": self.id_number,
+            "fp": self.fingerprint(),
+            "props": {
+                "name": self.name,
+                "publicServant": self.public_servant,
+                "employer": self.employer,
+                "birthDate": info.birth_date,
+                "sex": info.sex,
+                "address": self.address,
+                "phone": self.phone,
+            },
+            "address": normalise_address(self.address),
+            "phone": self.phone,
+        }
+
+
+class DepartmentKind(StrEnum):
+    GOVERNMENT = "GOVERNMENT"
+    COURT = "COURT"
+    BANK = "BANK"
+    REGULATOR = "REGULATOR"
+
+
+class DepartmentRecord(Record):
+    """County reference data (ADMIN only)."""
+
+    phase: ClassVar[int] = 0
+    kind: Literal["department"]
+    code: Code
+    name: Text
+    department_kind: DepartmentKind = DepartmentKind.GOVERNMENT
+
+    def key(self) -> str:
+        return self.code
+
+    def defines(self) -> tuple[str, str]:
+        return ("Department", self.code)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "key": self.code,
+            "fp": self.fingerprint(),
+            "props": {"name": self.name, "kind": self.department_kind.value},
+        }
+
+
+class RoleName(StrEnum):
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    PRINCIPAL = "PRINCIPAL"
+    DIRECTOR = "DIRECTOR"
+    SUPERVISOR = "SUPERVISOR"
+    SENIOR_MANAGER = "SENIOR_MANAGER"
+    PRACTITIONER = "PRACTITIONER"
+    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+
+
+ROLE_REL_TYPE: dict[RoleName, str] = {
+    RoleName.LEGAL_REPRESENTATIVE: "LEGAL_REPRESENTATIVE_OF",
+    RoleName.PRINCIPAL: "PRINCIPAL_OF",
+    RoleName.DIRECTOR: "OFFICER_OF",
+    RoleName.SUPERVISOR: "OFFICER_OF",
+    RoleName.SENIOR_MANAGER: "OFFICER_OF",
+    RoleName.PRACTITIONER: "PRACTITIONER_AT",
+    RoleName.ACTUAL_CONTROLLER: "CONTROLS",
+}
+
+
+class RoleRecord(_Dated):
+    """A person in a role at an enterprise; a declared actual controller may be an enterprise."""
+
+    kind: Literal["role"]
+    id_number: IdNumber | None = None
+    holder: SubjectRef | None = None
+    uscc: Uscc
+    role: RoleName
+    title: Text | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _holder_given(cls, value: RoleName, info: ValidationInfo) -> RoleName:
+        id_number, holder = info.data.get("id_number"), info.data.get("holder")
+        if "id_number" not in info.data and "holder" not in info.data:
+            return value  # the holder field itself failed and is reported there
+        if (id_number is None) == (holder is None):
+            raise PydanticCustomError("holder", "give exactly one of idNumber or holder")
+        if holder is not None and holder.uscc is not None and value != RoleName.ACTUAL_CONTROLLER:
+            raise PydanticCustomError(
+                "holder", "only ACTUAL_CONTROLLER may be held by an enterprise (holder.uscc)"
+            )
+        return value
+
+    @property
+    def holder_ref(self) -> tuple[str, str]:
+        if self.id_number is not None:
+            return ("Person", self.id_number)
+        assert self.holder is not None  # noqa: S101 - guaranteed by the validator
+        return (self.holder.label, self.holder.key)
+
+    def key(self) -> str:
+        label, holder = self.holder_ref
+        return digest("role", label, holder, self.uscc, self.role.value, self.valid_from)
+
+    def refs(self) -> list[Ref]:
+        label, holder = self.holder_ref
+        field = (
+            "idNumber"
+            if self.id_number is not None
+            else f"holder.{'uscc' if label == 'Enterprise' else 'idNumber'}"
+        )
+        return [(field, label, holder), ("uscc", "Enterprise", self.uscc)]
+
+    def row(self) -> dict[str, Any]:
+        label, holder = self.holder_ref
+        position = self.role.value if ROLE_REL_TYPE[self.role] == "OFFICER_OF" else None
+        return {
+            "key": self.key(),
+            "fp": self.fingerprint(),
+            "holderLabel": label,
+            "holder": holder,
+            "uscc": self.uscc,
+            "type": ROLE_REL_TYPE[self.role],
+            "props": {
+                "role": self.role.value,
+                "position": position,
+                "title": self.title,
+                "from": self.valid_from,
+                "to": self.valid_to,
+                "declared": True if self.role == RoleName.ACTUAL_CONTROLLER else None,
+            },
+        }
+
+
+class ShareholdingRecord(_Dated):
+    kind: Literal["shareholding"]
+    holder: SubjectRef
+    uscc: Uscc
+    share: Number = Field(gt=0, le=1)
+    subscribed_capital: Number | None = Field(default=None, ge=0)
+
+    @field_validator("uscc")
+    @classmethod
+    def _not_self(cls, value: str, info: ValidationInfo) -> str:
+        holder = info.data.get("holder")
+        if holder is not None and holder.uscc == value:
+            raise PydanticCustomError("self_holding", "an enterprise cannot hold its own shares")
+        return value
+
+    def key(self) -> str:
+        assert self.holder is not None  # noqa: S101
+        return digest("share", self.holder.label, self.holder.key, self.uscc, self.valid_from)
+
+    def refs(self) -> list[Ref]:
+        field = "holder.uscc" if self.holder.uscc else "holder.idNumber"
+        return [(field, self.holder.label, self.holder.key), ("uscc", "Enterprise", self.uscc)]
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "key": self.key(),
+            "fp": self.fingerprint(),
+            "holderLabel": self.holder.label,
+            "holder": self.holder.key,
+            "uscc": self.uscc,
+            "type": "HOLDS_SHARES",
+            "props": {
+                "share": self.share,
+                "subscribedCapital": self.subscribed_capital,
+                "from": self.valid_from,
+                "to": self.valid_to,
+            },
+        }
+
+
+class ActionType(StrEnum):
+    LICENSE = "LICENSE"
+    PENALTY = "PENALTY"
+    COERCION = "COERCION"
+    CONFIRMATION = "CONFIRMATION"
+    LEVY = "LEVY"
+    PAYMENT = "PAYMENT"
+    ADJUDICATION = "ADJUDICATION"
+    COMPENSATION = "COMPENSATION"
+    REWARD = "REWARD"
+    INSPECTION = "INSPECTION"
+
+
+class Severity(StrEnum):
+    MINOR = "MINOR"  # 轻微
+    GENERAL = "GENERAL"  # 一般
+    SERIOUS = "SERIOUS"  # 严重
+
+
+class PenaltyKind(StrEnum):
+    WARNING = "WARNING"
+    FINE = "FINE"
+    CONFISCATION = "CONFISCATION"
+    SUSPENSION = "SUSPENSION"
+    LICENCE_REVOCATION = "LICENCE_REVOCATION"
+    BUSINESS_BAN = "BUSINESS_BAN"
+    DETENTION = "DETENTION"
+    OTHER = "OTHER"
+
+
+class ActionRecord(Record):
+    kind: Literal["action"]
+    id: RecordId
+    subject: SubjectRef
+    type: ActionType
+    department: Code
+    decision_date: IsoDate
+    severity: Severity | None = None
+    title: Text
+    document_number: Text | None = None
+    basis: LongText | None = None
+    content: LongText | None = None
+    domain: Code | None = None
+    penalties: tuple[PenaltyKind, ...] = ()
+    amount: Number | None = Field(default=None, ge=0)
+    published_on: IsoDate | None = None
+
+    @field_validator("severity")
+    @classmethod
+    def _severity_for_penalty(cls, value: Severity | None, info: ValidationInfo) -> Severity | None:
+        if value is None and info.data.get("type") == ActionType.PENALTY:
+            raise PydanticCustomError(
+                "severity", "a PENALTY needs a severity (MINOR, GENERAL, SERIOUS)"
+            )
+        return value
+
+    @field_validator("published_on")
+    @classmethod
+    def _after_decision(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        check_range(info.data.get("decision_date"), value, ("decisionDate", "publishedOn"))
+        return value
+
+    def key(self) -> str:
+        return self.id
+
+    def defines(self) -> tuple[str, str]:
+        return ("Action", self.id)
+
+    def refs(self) -> list[Ref]:
+        field = "subject.uscc" if self.subject.uscc else "subject.idNumber"
+        return [
+            (field, self.subject.label, self.subject.key),
+            ("department", "Department", self.department),
+        ]
+
+    def department_field(self) -> str:
+        return self.department
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "key": self.id,
+            "fp": self.fingerprint(),
+            "subjectLabel": self.subject.label,
+            "subject": self.subject.key,
+            "department": self.department,
+            "props": {
+                "type": self.type.value,
+                "decisionDate": self.decision_date,
+                "severity": self.severity.value if self.severity else None,
+                "title": self.title,
+                "documentNumber": self.document_number,
+                "basis": self.basis,
+                "content": self.content,
+                "domain": self.domain,
+                "penalties": [p.value for p in self.penalties] or None,
+                "amount": self.amount,
+                "publishedOn": self.published_on,
+                "subjectKey": self.subject.key,
+                "department": self.department,
+            },
+        }
+
+
+def normalise_address(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    compact = "".join(text.split())
+    return {"key": digest("address", compact), "text": compact}
+
+
+KINDS: dict[str, type[Record]] = {
+    "department": DepartmentRecord,
+    "enterprise": EnterpriseRecord,
+    "person": PersonRecord,
+    "role": RoleRecord,
+    "shareholding": ShareholdingRecord,
+    "action": ActionRecord,
+}
+
+
+def register_kind(name: str, model: type[Record]) -> None:
+    """Add a kind (the listing kinds use this); the writer registry must know it too."""
+    KINDS[name] = model

@@ -1,0 +1,258 @@
+"""The embedded default: a local Neo4j Community 5.26 LTS installed, started and stopped by the hub.
+
+Maven Central does not serve the server distribution (``org.neo4j.assembly:neo4j-community``,
+classifier ``unix``, type ``tar.gz``): its metadata answers 404. So ``install`` builds the small
+launcher in ``neo4j-launcher/`` with ``mvn``: the real engine (``org.neo4j:neo4j``) and its Bolt
+server (``org.neo4j:neo4j-bolt``) in one JVM, configured from a ``neo4j.conf`` written here.
+See docs/operations.md.
+
+Layout under ``settings.neo4j_home`` (default ``.neo4j/``)::
+
+    lib/                      launcher jar and the engine's jars
+    password                  generated password of the user neo4j (mode 600)
+    instances/<name>/         one Neo4j home per instance ("main", "test")
+        neo4j.conf  data/  logs/  console.log  run/pid  run/ready
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from hub.settings import PROJECT_ROOT, Settings
+
+NEO4J_VERSION = "5.26.30"
+LAUNCHER_DIR = PROJECT_ROOT / "neo4j-launcher"
+MAIN_CLASS = "credithub.EmbeddedNeo4j"
+
+
+class EmbeddedError(RuntimeError):
+    """The embedded Neo4j could not be installed, started or reached."""
+
+
+@dataclass(frozen=True)
+class InstanceSpec:
+    name: str
+    port: int
+    heap: str
+    pagecache: str
+
+
+def instance_spec(settings: Settings, name: str) -> InstanceSpec:
+    if name == "main":
+        return InstanceSpec(
+            "main", settings.embedded_bolt_port, settings.embedded_heap, settings.embedded_pagecache
+        )
+    if name == "test":
+        return InstanceSpec("test", settings.embedded_bolt_port + 1, "1g", "512m")
+    if name == "bench":
+        return InstanceSpec(
+            "bench",
+            settings.embedded_bolt_port + 2,
+            settings.embedded_heap,
+            settings.embedded_pagecache,
+        )
+    raise EmbeddedError(f"unknown instance {name!r} (main, test or bench)")
+
+
+class EmbeddedNeo4j:
+    def __init__(self, settings: Settings, instance: str = "main") -> None:
+        self.settings = settings
+        self.spec = instance_spec(settings, instance)
+        self.home = settings.neo4j_home
+        self.lib = self.home / "lib"
+        self.instance_home = self.home / "instances" / self.spec.name
+        self.run_dir = self.instance_home / "run"
+
+    # -- install ---------------------------------------------------------------------------
+    @property
+    def installed(self) -> bool:
+        marker = self.lib / "VERSION"
+        return marker.exists() and marker.read_text().strip() == NEO4J_VERSION
+
+    def install(self) -> str:
+        """Fetch Neo4j with Maven and build the launcher; a no-op when already installed."""
+        if self.installed:
+            self._ensure_password()
+            return f"Neo4j {NEO4J_VERSION} already installed in {self.lib}"
+        mvn = shutil.which("mvn")
+        java = shutil.which("java")
+        if mvn is None or java is None:
+            raise EmbeddedError("mvn and java (17) must be on PATH to install the embedded Neo4j")
+        cmd = [mvn, "-B", "-q", "-f", str(LAUNCHER_DIR / "pom.xml"), "package"]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
+            raise EmbeddedError(f"mvn package failed ({done.returncode}):\n{tail}")
+        target = LAUNCHER_DIR / "target"
+        if self.lib.exists():
+            shutil.rmtree(self.lib)
+        self.lib.mkdir(parents=True)
+        for jar in (target / "lib").glob("*.jar"):
+            shutil.copy2(jar, self.lib / jar.name)
+        shutil.copy2(target / "neo4j-launcher-1.0.0.jar", self.lib / "neo4j-launcher.jar")
+        (self.lib / "VERSION").write_text(NEO4J_VERSION + "\n")
+        self._ensure_password()
+        count = len(list(self.lib.glob("*.jar")))
+        return f"installed Neo4j {NEO4J_VERSION} ({count} jars) in {self.lib}"
+
+    def _ensure_password(self) -> str:
+        path = self.home / "password"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(18) + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def password(self) -> str:
+        return self._ensure_password()
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.spec.port}"
+
+    # -- run -------------------------------------------------------------------------------
+    def _pid(self) -> int | None:
+        try:
+            pid = int((self.run_dir / "pid").read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            return pid
+        return pid
+
+    def _bolt_open(self) -> bool:
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.spec.port), timeout=1),
+        ):
+            return True
+        return False
+
+    def _write_conf(self) -> Path:
+        conf = self.instance_home / "neo4j.conf"
+        lines = [
+            "# written by credit-hub db start; edits are overwritten",
+            "server.bolt.enabled=true",
+            f"server.bolt.listen_address=127.0.0.1:{self.spec.port}",
+            "server.http.enabled=false",
+            "dbms.security.auth_enabled=true",
+            f"server.memory.pagecache.size={self.spec.pagecache}",
+            # A safety net: the hub sets shorter per-transaction timeouts itself.
+            "db.transaction.timeout=30m",
+            "db.lock.acquisition.timeout=60s",
+        ]
+        conf.write_text("\n".join(lines) + "\n")
+        return conf
+
+    def status(self) -> str:
+        pid = self._pid()
+        if pid is None:
+            return f"{self.spec.name}: stopped (bolt port {self.spec.port})"
+        ready = (self.run_dir / "ready").exists() and self._bolt_open()
+        state = "running" if ready else "starting"
+        return f"{self.spec.name}: {state}, pid {pid}, {self.uri}"
+
+    @property
+    def running(self) -> bool:
+        return self._pid() is not None and (self.run_dir / "ready").exists() and self._bolt_open()
+
+    def start(self) -> str:
+        if not self.installed:
+            raise EmbeddedError("Neo4j is not installed: run `credit-hub db install` first")
+        if self.running:
+            return f"already running: {self.status()}"
+        if self._pid() is None and self._bolt_open():
+            raise EmbeddedError(f"port {self.spec.port} is taken by another process")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "ready").unlink(missing_ok=True)
+        conf = self._write_conf()
+        java = shutil.which("java")
+        if java is None:
+            raise EmbeddedError("java (17) must be on PATH")
+        cmd = [
+            java,
+            f"-Xms{self.spec.heap}",
+            f"-Xmx{self.spec.heap}",
+            "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            str(self.lib / "*"),
+            MAIN_CLASS,
+            str(self.instance_home),
+            str(conf),
+        ]
+        env = dict(os.environ, NEO4J_INITIAL_PASSWORD=self.password)
+        with (self.instance_home / "console.log").open("ab") as log:
+            proc = subprocess.Popen(  # noqa: S603
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+        (self.run_dir / "pid").write_text(str(proc.pid))
+        deadline = time.monotonic() + self.settings.embedded_start_timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise EmbeddedError(f"Neo4j exited with {proc.returncode}:\n{self._log_tail()}")
+            if (self.run_dir / "ready").exists() and self._bolt_open():
+                return f"started: {self.status()}"
+            time.sleep(0.5)
+        raise EmbeddedError(f"Neo4j did not answer on Bolt in time:\n{self._log_tail()}")
+
+    def stop(self, timeout: float = 120.0) -> str:
+        pid = self._pid()
+        if pid is None:
+            return f"{self.spec.name}: not running"
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._pid() is None:
+                break
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.3)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        (self.run_dir / "pid").unlink(missing_ok=True)
+        (self.run_dir / "ready").unlink(missing_ok=True)
+        return f"{self.spec.name}: stopped"
+
+    def _log_tail(self, lines: int = 40) -> str:
+        parts = []
+        for log in (self.instance_home / "console.log", self.instance_home / "logs" / "debug.log"):
+            if log.exists():
+                parts.extend(log.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Connection:
+    uri: str
+    user: str
+    password: str
+
+
+def connection(settings: Settings, instance: str = "main") -> Connection:
+    """Where the hub connects: NEO4J_URI when set, else the embedded instance."""
+    if settings.neo4j_uri is not None:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        return Connection(settings.neo4j_uri, settings.neo4j_user, password)
+    local = EmbeddedNeo4j(settings, instance)
+    return Connection(local.uri, "neo4j", local.password)

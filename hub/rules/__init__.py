@@ -1,0 +1,4 @@
+"""Pure rules: decisions, propagation, ownership arithmetic, periods, working days.
+
+Nothing here does I/O; every function is tested without Neo4j.
+"""

@@ -1,0 +1,141 @@
+"""All settings of the hub: environment variables with the prefix ``CREDITHUB_``.
+
+``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` are also accepted
+without the prefix, as DESIGN.md names them. The table in docs/settings.md mirrors this file;
+``tests/test_settings.py`` fails when they drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PREFIX = "CREDITHUB_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    # Deployment kind: "production" turns off GraphiQL and introspection.
+    environment: Environment = Environment.DEVELOPMENT
+
+    # Bolt URI of an external Neo4j 5 (bolt:// or neo4j:// for a cluster). Unset: embedded default.
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("CREDITHUB_NEO4J_URI", "NEO4J_URI")
+    )
+    # User name for NEO4J_URI.
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("CREDITHUB_NEO4J_USER", "NEO4J_USER")
+    )
+    # Password for NEO4J_URI (for the embedded default it is generated at install).
+    neo4j_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CREDITHUB_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
+    )
+    # Database name on the Neo4j server.
+    neo4j_database: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("CREDITHUB_NEO4J_DATABASE", "NEO4J_DATABASE"),
+    )
+    # Driver connection pool size per hub process.
+    neo4j_pool_size: int = Field(default=64, ge=1, le=1000)
+    # Seconds to wait for a connection from the pool before failing the request.
+    neo4j_acquire_timeout: float = Field(default=10.0, gt=0)
+    # Server-side timeout of every hub transaction, seconds (reads and single writes).
+    tx_timeout: float = Field(default=15.0, gt=0)
+    # Timeout of an import transaction, seconds (one upload is one transaction).
+    import_tx_timeout: float = Field(default=600.0, gt=0)
+
+    # Directory of the embedded Neo4j (installation, data, logs).
+    neo4j_home: Path = PROJECT_ROOT / ".neo4j"
+    # Bolt port of the embedded instance "main" (the test instance uses this port + 1).
+    embedded_bolt_port: int = Field(default=7687, ge=1024, le=65535)
+    # JVM heap of the embedded Neo4j.
+    embedded_heap: str = "4g"
+    # Page cache of the embedded Neo4j.
+    embedded_pagecache: str = "6g"
+    # Seconds to wait for the embedded Neo4j to answer on Bolt after start.
+    embedded_start_timeout: float = Field(default=180.0, gt=0)
+
+    # Address the HTTP server binds to.
+    host: str = "127.0.0.1"
+    # Port the HTTP server listens on.
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Number of uvicorn worker processes.
+    workers: int = Field(default=1, ge=1, le=64)
+
+    # IANA time zone of "today" (asOf defaults, deadlines).
+    timezone: str = "Asia/Shanghai"
+    # Extra public holidays (ISO dates, comma-separated) for years the calendar does not know.
+    extra_holidays: Annotated[tuple[dt.date, ...], NoDecode] = ()
+    # Extra adjusted working days (调休 weekends), ISO dates, comma-separated.
+    extra_workdays: Annotated[tuple[dt.date, ...], NoDecode] = ()
+
+    # Lines per UNWIND statement when importing.
+    import_chunk_size: int = Field(default=5000, ge=1, le=100_000)
+    # Largest accepted body of POST /api/import, bytes.
+    max_import_bytes: int = Field(default=50_000_000, ge=1024)
+    # Longest accepted line of an upload, bytes.
+    max_line_bytes: int = Field(default=65_536, ge=256)
+
+    # Largest accepted GraphQL request body, bytes.
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    # Deepest accepted GraphQL query.
+    max_query_depth: int = Field(default=12, ge=2)
+    # Most aliases in one GraphQL document.
+    max_aliases: int = Field(default=30, ge=1)
+    # Most tokens in one GraphQL document.
+    max_tokens: int = Field(default=2000, ge=10)
+    # Largest accepted estimated cost of one GraphQL operation.
+    max_query_cost: int = Field(default=50_000, ge=1)
+    # Requests per second allowed per API key (or per client address for PUBLIC), 0 = unlimited.
+    rate_limit_per_second: float = Field(default=0.0, ge=0)
+    # Burst size of the per-key rate limit.
+    rate_limit_burst: int = Field(default=100, ge=1)
+
+    @field_validator("extra_holidays", "extra_workdays", mode="before")
+    @classmethod
+    def _split_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(dt.date.fromisoformat(v.strip()) for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(self.zone).date()
+
+    @property
+    def production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings from the environment; overrides win."""
+    return Settings(**overrides)  # type: ignore[arg-type]

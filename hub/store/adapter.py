@@ -1,0 +1,113 @@
+"""Store: sessions, transactions, timeouts and error translation over one AsyncDriver."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import exceptions as nx
+
+from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
+from hub.neo4j_local import connection
+from hub.settings import Settings
+
+log = logging.getLogger("credithub.store")
+P = ParamSpec("P")
+T = TypeVar("T")
+Work = Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]]
+
+
+def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
+    conn = connection(settings, instance)
+    return AsyncGraphDatabase.driver(
+        conn.uri,
+        auth=(conn.user, conn.password),
+        max_connection_pool_size=settings.neo4j_pool_size,
+        connection_acquisition_timeout=settings.neo4j_acquire_timeout,
+        connection_timeout=5.0,
+        max_transaction_retry_time=15.0,
+        notifications_min_severity="OFF",
+    )
+
+
+def translate(error: Exception) -> HubError:
+    """Driver error -> HubError, by class and Neo4j status code (never by message text)."""
+    code = getattr(error, "code", None) or ""
+    if isinstance(error, nx.ServiceUnavailable | nx.SessionExpired) or (
+        isinstance(error, nx.DriverError) and not isinstance(error, nx.Neo4jError)
+    ):
+        return StoreUnavailable("the graph database is not reachable; try again")
+    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") or code in {
+        "Neo.TransientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    }:
+        return StoreTimeout("the operation took too long and was cancelled")
+    if code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+        return Conflict("the change conflicts with stored data (a unique key exists)")
+    if code.startswith("Neo.TransientError"):
+        return StoreUnavailable("the graph database is busy; try again")
+    log.error("store error %s: %s", code or type(error).__name__, error)
+    return HubError("internal store error", code="INTERNAL")
+
+
+class Store:
+    """Read and write units of work with a timeout, on one database, causally chained."""
+
+    def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
+        self.driver = driver
+        self.database = settings.neo4j_database
+        self.timeout = settings.tx_timeout
+        self.import_timeout = settings.import_tx_timeout
+        self.bookmarks = AsyncGraphDatabase.bookmark_manager()
+        self.round_trips = 0  # counted per query by the unit-of-work helpers that opt in
+
+    async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._run(neo4j.READ_ACCESS, self.timeout, work, *args, **kwargs)
+
+    async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._run(neo4j.WRITE_ACCESS, self.timeout, work, *args, **kwargs)
+
+    async def write_long(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """A write with the import timeout (one upload is one transaction)."""
+        return await self._run(neo4j.WRITE_ACCESS, self.import_timeout, work, *args, **kwargs)
+
+    async def _run(
+        self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        timed = neo4j.unit_of_work(timeout=tx_timeout)(work)
+        try:
+            async with self.driver.session(
+                database=self.database,
+                default_access_mode=mode,
+                bookmark_manager=self.bookmarks,
+            ) as session:
+                if mode == neo4j.READ_ACCESS:
+                    return await session.execute_read(timed, *args, **kwargs)
+                return await session.execute_write(timed, *args, **kwargs)
+        except HubError:
+            raise
+        except (nx.Neo4jError, nx.DriverError) as error:
+            raise translate(error) from error
+
+    async def ping(self) -> bool:
+        try:
+            await self.driver.verify_connectivity()
+        except (nx.Neo4jError, nx.DriverError, OSError):
+            return False
+        return True
+
+
+async def fetch_all(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(query, params)
+    return [record.data() for record in await result.fetch(1_000_000)]
+
+
+async def fetch_one(
+    tx: AsyncManagedTransaction, query: str, **params: Any
+) -> dict[str, Any] | None:
+    result = await tx.run(query, params)
+    record = await result.single()
+    return record.data() if record is not None else None

@@ -1,0 +1,40 @@
+"""Schema statements (constraints, indexes) and the applied-version marker."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.adapter import Store
+from hub.store.imports import trusted
+
+SET_VERSION: LiteralString = """
+MERGE (v:SchemaVersion {id: 'credithub'})
+SET v.fingerprint = $fingerprint, v.appliedAt = datetime()
+"""
+
+GET_VERSION: LiteralString = """
+OPTIONAL MATCH (v:SchemaVersion {id: 'credithub'})
+RETURN v.fingerprint AS fingerprint
+"""
+
+
+async def apply_schema(store: Store, statements: list[str]) -> None:
+    """Schema changes run one per auto-commit transaction (they cannot mix with data)."""
+    async with store.driver.session(database=store.database) as session:
+        for statement in statements:
+            result = await session.run(trusted(statement))
+            await result.consume()
+        result = await session.run("CALL db.awaitIndexes(600)")
+        await result.consume()
+
+
+async def set_version(tx: AsyncManagedTransaction, fingerprint: str) -> None:
+    await tx.run(SET_VERSION, {"fingerprint": fingerprint})
+
+
+async def get_version(tx: AsyncManagedTransaction) -> str | None:
+    result = await tx.run(GET_VERSION)
+    record = await result.single()
+    return record["fingerprint"] if record else None

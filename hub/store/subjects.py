@@ -1,0 +1,140 @@
+"""Cypher reads of subjects: profiles, roles, shareholdings, actions, search.
+
+Each function takes a batch of keys (DataLoaders call them once per request and access path)
+and returns plain dicts with native Python dates.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.values import native
+
+ENTERPRISES: LiteralString = """
+UNWIND $keys AS k
+MATCH (e:Enterprise {uscc: k})
+OPTIONAL MATCH (e)-[:BRANCH_OF]->(parent:Enterprise)
+RETURN e {.*, branchOfUscc: parent.uscc, branchOfName: parent.name} AS e
+"""
+
+PERSONS: LiteralString = """
+UNWIND $keys AS k
+MATCH (p:Person {idNumber: k})
+RETURN p {.*} AS p
+"""
+
+# Roles at enterprises (the people and controllers behind them).
+ROLES_AT: LiteralString = """
+UNWIND $keys AS k
+MATCH (e:Enterprise {uscc: k})<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]-(h)
+RETURN k AS key, r {.role, .title, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+       CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
+       h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
+"""
+
+# Roles a person (or a controlling enterprise) holds.
+ROLES_OF_PERSONS: LiteralString = """
+UNWIND $keys AS k
+MATCH (h:Person {idNumber: k})-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]->(e:Enterprise)
+RETURN k AS key, r {.role, .title, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+       'Person' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
+"""
+
+SHAREHOLDERS_OF: LiteralString = """
+UNWIND $keys AS k
+MATCH (e:Enterprise {uscc: k})<-[r:HOLDS_SHARES]-(h)
+RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+       CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
+       h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
+"""
+
+HOLDINGS_OF_ENTERPRISES: LiteralString = """
+UNWIND $keys AS k
+MATCH (h:Enterprise {uscc: k})-[r:HOLDS_SHARES]->(e:Enterprise)
+RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+       'Enterprise' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
+"""
+
+HOLDINGS_OF_PERSONS: LiteralString = """
+UNWIND $keys AS k
+MATCH (h:Person {idNumber: k})-[r:HOLDS_SHARES]->(e:Enterprise)
+RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+       'Person' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
+"""
+
+# Newest first; the cursor is (decisionDate, id) of the last action seen.
+ACTIONS_OF_ENTERPRISE: LiteralString = """
+MATCH (s:Enterprise {uscc: $key})<-[:ABOUT]-(a:Action)
+WHERE $afterDate IS NULL OR a.decisionDate < $afterDate
+   OR (a.decisionDate = $afterDate AND a.id < $afterId)
+WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
+OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
+RETURN a {.*, departmentName: d.name} AS a
+"""
+
+ACTIONS_OF_PERSON: LiteralString = """
+MATCH (s:Person {idNumber: $key})<-[:ABOUT]-(a:Action)
+WHERE $afterDate IS NULL OR a.decisionDate < $afterDate
+   OR (a.decisionDate = $afterDate AND a.id < $afterId)
+WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
+OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
+RETURN a {.*, departmentName: d.name} AS a
+"""
+
+SEARCH_NAMES: LiteralString = """
+CALL db.index.fulltext.queryNodes('subjectNames', $query) YIELD node, score
+WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
+RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
+       node {.*} AS node, score
+"""
+
+
+async def _rows(
+    tx: AsyncManagedTransaction, cypher: LiteralString, **params: Any
+) -> list[dict[str, Any]]:
+    result = await tx.run(cypher, params)
+    return [native(record.data()) for record in await result.fetch(100_000)]
+
+
+async def enterprises(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return [row["e"] for row in await _rows(tx, ENTERPRISES, keys=keys)]
+
+
+async def persons(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return [row["p"] for row in await _rows(tx, PERSONS, keys=keys)]
+
+
+RELATION_QUERIES: dict[str, LiteralString] = {
+    "rolesAt": ROLES_AT,
+    "rolesOfPersons": ROLES_OF_PERSONS,
+    "shareholdersOf": SHAREHOLDERS_OF,
+    "holdingsOfEnterprises": HOLDINGS_OF_ENTERPRISES,
+    "holdingsOfPersons": HOLDINGS_OF_PERSONS,
+}
+
+
+async def relations(
+    tx: AsyncManagedTransaction, which: str, keys: list[str]
+) -> list[dict[str, Any]]:
+    return await _rows(tx, RELATION_QUERIES[which], keys=keys)
+
+
+async def actions_page(
+    tx: AsyncManagedTransaction,
+    label: str,
+    key: str,
+    limit: int,
+    after: tuple[Any, str] | None,
+) -> list[dict[str, Any]]:
+    query = ACTIONS_OF_ENTERPRISE if label == "Enterprise" else ACTIONS_OF_PERSON
+    after_date, after_id = after if after else (None, None)
+    rows = await _rows(tx, query, key=key, limit=limit, afterDate=after_date, afterId=after_id)
+    return [row["a"] for row in rows]
+
+
+async def search_names(
+    tx: AsyncManagedTransaction, query: str, skip: int, limit: int
+) -> list[dict[str, Any]]:
+    return await _rows(tx, SEARCH_NAMES, query=query, skip=skip, limit=limit)

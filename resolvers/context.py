@@ -1,0 +1,51 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hub.auth import Actor
+from hub.settings import Settings
+from hub.store import Store
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
+
+
+@dataclass
+class HubContext:
+    store: Store
+    settings: Settings
+    actor: Actor
+    request_id: str
+    loaders: Loaders
+    request: Any = None
+    response: Any = None
+    # Personal-data reads to audit at the end of the request: (what, key).
+    audited: list[tuple[str, str]] = field(default_factory=list)
+
+    def today(self) -> dt.date:
+        return self.settings.today()
+
+
+def make_context(
+    store: Store,
+    settings: Settings,
+    actor: Actor,
+    request_id: str,
+    request: Any = None,
+    response: Any = None,
+) -> HubContext:
+    from resolvers.loaders import Loaders
+
+    return HubContext(
+        store=store,
+        settings=settings,
+        actor=actor,
+        request_id=request_id,
+        loaders=Loaders(store),
+        request=request,
+        response=response,
+    )

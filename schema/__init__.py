@@ -1,0 +1,1 @@
+"""The GraphQL schema (strawberry types) and its exported SDL, schema/schema.graphql."""

@@ -1,0 +1,61 @@
+"""Builds the strawberry schema with its limits and extensions."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from hub.settings import Settings
+from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.query import SubjectQueries
+
+
+@strawberry.type
+class Query(SubjectQueries):
+    """Root of all reads."""
+
+
+class HubSchema(strawberry.Schema):
+    """Expected errors (HubError, invalid documents) are answers, not incidents: not logged here.
+
+    Unexpected ones are logged by the ErrorCodes extension with the request id.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[object] = [
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        RoleMatrix,
+        AuditTrail,
+        ErrorCodes,
+    ]
+    if settings.production:
+        extensions.append(DisableIntrospection)
+    return HubSchema(
+        query=Query,
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+# The schema as exported to schema/schema.graphql (extensions do not change the SDL).
+SDL_SCHEMA = strawberry.Schema(query=Query)

@@ -1,0 +1,112 @@
+"""Shared GraphQL types: enums, inputs, pagination, provenance, cursors."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import orjson
+import strawberry
+
+from hub.errors import InvalidInput
+
+
+@strawberry.enum(description="What kind of market subject a USCC designates.")
+class SubjectKind(Enum):
+    ENTERPRISE = "ENTERPRISE"
+    INDIVIDUAL_BUSINESS = "INDIVIDUAL_BUSINESS"
+    COOPERATIVE = "COOPERATIVE"
+    VILLAGE_COLLECTIVE = "VILLAGE_COLLECTIVE"
+    INSTITUTION = "INSTITUTION"
+    SOCIAL_ORGANIZATION = "SOCIAL_ORGANIZATION"
+    OTHER = "OTHER"
+    PERSON = "PERSON"
+
+
+@strawberry.enum(description="A role a person (or controlling enterprise) holds at an enterprise.")
+class RoleType(Enum):
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    PRINCIPAL = "PRINCIPAL"
+    DIRECTOR = "DIRECTOR"
+    SUPERVISOR = "SUPERVISOR"
+    SENIOR_MANAGER = "SENIOR_MANAGER"
+    PRACTITIONER = "PRACTITIONER"
+    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+
+
+@strawberry.enum(description="行政行为: the ten kinds of administrative action.")
+class ActionType(Enum):
+    LICENSE = "LICENSE"
+    PENALTY = "PENALTY"
+    COERCION = "COERCION"
+    CONFIRMATION = "CONFIRMATION"
+    LEVY = "LEVY"
+    PAYMENT = "PAYMENT"
+    ADJUDICATION = "ADJUDICATION"
+    COMPENSATION = "COMPENSATION"
+    REWARD = "REWARD"
+    INSPECTION = "INSPECTION"
+
+
+@strawberry.enum(description="Severity of a penalty: 轻微 MINOR, 一般 GENERAL, 严重 SERIOUS.")
+class Severity(Enum):
+    MINOR = "MINOR"
+    GENERAL = "GENERAL"
+    SERIOUS = "SERIOUS"
+
+
+@strawberry.input(description="A subject: exactly one of uscc or idNumber.")
+class SubjectRef:
+    uscc: str | None = None
+    id_number: str | None = None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="Where a fact came from (可查可核可溯).")
+class Provenance:
+    source_department: str | None
+    batch: str | None
+    recorded_at: dt.datetime | None
+    first_recorded_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Provenance:
+        return cls(
+            source_department=raw.get("sourceDepartment"),
+            batch=raw.get("batch"),
+            recorded_at=raw.get("recordedAt"),
+            first_recorded_at=raw.get("firstRecordedAt"),
+        )
+
+
+@strawberry.type(description="A county department, court, bank or regulator.")
+class Department:
+    code: str
+    name: str | None
+
+
+def encode_cursor(value: Any) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        raise InvalidInput("after: not a cursor this API returned", field="after") from None
+
+
+def page_size(first: int, maximum: int = 100) -> int:
+    if first < 1 or first > maximum:
+        raise InvalidInput(f"first must be between 1 and {maximum}", field="first")
+    return first

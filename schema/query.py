@@ -1,0 +1,69 @@
+"""The Query root."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from resolvers import subjects as r
+from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
+
+
+@strawberry.enum
+class MatchKind(Enum):
+    IDENTIFIER = "IDENTIFIER"
+    NAME = "NAME"
+
+
+@strawberry.type
+class SearchHit:
+    subject: Subject
+    score: float
+    matched_by: MatchKind
+
+
+@strawberry.type
+class SearchConnection:
+    nodes: list[SearchHit]
+    page_info: PageInfo
+
+
+@strawberry.type
+class SubjectQueries:
+    @strawberry.field(
+        description="An enterprise by USCC; null when unknown, an error when invalid."
+    )
+    async def enterprise(self, info: HubInfo, uscc: str) -> Enterprise | None:
+        raw = await r.enterprise(info.context, uscc)
+        return Enterprise(raw=raw) if raw else None
+
+    @strawberry.field(
+        description="A person by ID number; null when unknown, an error when invalid."
+    )
+    async def person(self, info: HubInfo, id_number: str) -> Person | None:
+        raw = await r.person(info.context, id_number)
+        return Person(raw=raw) if raw else None
+
+    @strawberry.field(
+        description="Exact identifier match first, then names (full-text, CJK), best first."
+    )
+    async def search(
+        self, info: HubInfo, text: str, first: int = 20, after: str | None = None
+    ) -> SearchConnection:
+        size = page_size(first)
+        offset = decode_cursor(after) or 0
+        if not isinstance(offset, int) or offset < 0:
+            offset = 0
+        hits = await r.search(info.context, text, offset, size + 1)
+        more = len(hits) > size
+        hits = hits[:size]
+        end = encode_cursor(offset + size) if more else None
+        return SearchConnection(
+            nodes=[
+                SearchHit(subject=subject_of(label, raw), score=score, matched_by=MatchKind(how))
+                for label, raw, score, how in hits
+            ],
+            page_info=PageInfo(has_next_page=more, end_cursor=end),
+        )

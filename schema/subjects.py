@@ -1,0 +1,338 @@
+"""Enterprise, Person and the facts around them: roles, shareholdings, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from hub.identifiers import mask_id_number
+from hub.rules.validity import active_on
+from resolvers.context import HubContext
+from schema.common import (
+    ActionType,
+    Department,
+    PageInfo,
+    Provenance,
+    RoleType,
+    Severity,
+    SubjectKind,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+
+HubInfo = Info[HubContext, None]
+
+
+@strawberry.type(description="A market subject with a USCC (统一社会信用代码).")
+class Enterprise:
+    raw: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def uscc(self) -> str:
+        return str(self.raw["uscc"])
+
+    @strawberry.field
+    async def name(self, info: HubInfo) -> str:
+        return str(await self._get(info, "name"))
+
+    @strawberry.field
+    async def kind(self, info: HubInfo) -> SubjectKind:
+        return SubjectKind(await self._get(info, "kind"))
+
+    @strawberry.field(description="Division code (chars 3-8 of the USCC) at issuance.")
+    def division_code(self) -> str:
+        return str(self.raw["uscc"])[2:8]
+
+    @strawberry.field
+    async def registered_on(self, info: HubInfo) -> dt.date | None:
+        return (await self._full(info)).get("registeredOn")
+
+    @strawberry.field(description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).")
+    async def status(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("status")
+
+    @strawberry.field
+    async def industry(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("industry")
+
+    @strawberry.field(description="Registered address (public registration data).")
+    async def address(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("address")
+
+    @strawberry.field(description="Registered contact phone (public registration data).")
+    async def phone(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("phone")
+
+    @strawberry.field(description="The enterprise this one is a branch of.")
+    async def branch_of(self, info: HubInfo) -> Enterprise | None:
+        parent = (await self._full(info)).get("branchOfUscc")
+        return Enterprise(raw={"uscc": parent}) if parent else None
+
+    @strawberry.field(
+        description="People (and controlling enterprises) in roles, with their dates. With "
+        "asOf: only roles held on that date; without: the whole history."
+    )
+    async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
+        rows = await info.context.loaders.relations["rolesAt"].load(str(self.raw["uscc"]))
+        return _roles(rows, as_of, info.context.today())
+
+    @strawberry.field(description="Who holds shares in this enterprise (股东), with dates.")
+    async def shareholders(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
+        rows = await info.context.loaders.relations["shareholdersOf"].load(str(self.raw["uscc"]))
+        return _shares(rows, as_of, info.context.today())
+
+    @strawberry.field(description="Shares this enterprise holds in others (对外投资), with dates.")
+    async def holdings(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
+        rows = await info.context.loaders.relations["holdingsOfEnterprises"].load(
+            str(self.raw["uscc"])
+        )
+        return _shares(rows, as_of, info.context.today())
+
+    @strawberry.field(description="Administrative actions about this enterprise, newest first.")
+    async def actions(
+        self, info: HubInfo, first: int = 20, after: str | None = None
+    ) -> ActionConnection:
+        return await actions_page(info, "Enterprise", str(self.raw["uscc"]), first, after)
+
+    @strawberry.field
+    async def provenance(self, info: HubInfo) -> Provenance:
+        return Provenance.of(await self._full(info))
+
+    async def _full(self, info: HubInfo) -> dict[str, Any]:
+        """All stored properties; nested enterprises start with a few and load the rest once."""
+        if "fp" not in self.raw:
+            loaded = await info.context.loaders.enterprise.load(str(self.raw["uscc"]))
+            if loaded is not None:
+                self.raw = loaded
+        return self.raw
+
+    async def _get(self, info: HubInfo, key: str) -> Any:
+        if key in self.raw:
+            return self.raw[key]
+        return (await self._full(info)).get(key)
+
+
+@strawberry.type(
+    description="A natural person. The ID number is masked unless the caller may "
+    "see personal data (INVESTIGATOR, ADMIN; every such read is audited)."
+)
+class Person:
+    raw: strawberry.Private[dict[str, Any]]
+
+    def _full_access(self, info: HubInfo) -> bool:
+        if info.context.actor.sees_personal_data:
+            info.context.audited.append(("Person", str(self.raw["idNumber"])))
+            return True
+        return False
+
+    @strawberry.field(
+        description="公民身份号码; masked (first 4 and last 4 kept) for PUBLIC, "
+        "APPROVAL and DEPARTMENT callers."
+    )
+    def id_number(self, info: HubInfo) -> str:
+        value = str(self.raw["idNumber"])
+        return value if self._full_access(info) else mask_id_number(value)
+
+    @strawberry.field(description="True when the ID number above is masked.")
+    def id_number_masked(self, info: HubInfo) -> bool:
+        return not info.context.actor.sees_personal_data
+
+    @strawberry.field
+    def name(self) -> str:
+        return str(self.raw["name"])
+
+    @strawberry.field
+    def kind(self) -> SubjectKind:
+        return SubjectKind.PERSON
+
+    @strawberry.field(description="公职人员 (党政机关、事业单位、国有企业).")
+    def public_servant(self) -> bool:
+        return bool(self.raw.get("publicServant"))
+
+    @strawberry.field(description="Birth date (personal data: null unless full access).")
+    def birth_date(self, info: HubInfo) -> dt.date | None:
+        return self.raw.get("birthDate") if self._full_access(info) else None
+
+    @strawberry.field(description="Address (personal data: null unless full access).")
+    def address(self, info: HubInfo) -> str | None:
+        return self.raw.get("address") if self._full_access(info) else None
+
+    @strawberry.field(description="Phone (personal data: null unless full access).")
+    def phone(self, info: HubInfo) -> str | None:
+        return self.raw.get("phone") if self._full_access(info) else None
+
+    @strawberry.field(description="Roles this person holds or held, with dates.")
+    async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
+        rows = await info.context.loaders.relations["rolesOfPersons"].load(
+            str(self.raw["idNumber"])
+        )
+        return _roles(rows, as_of, info.context.today())
+
+    @strawberry.field(description="Shares this person holds, with dates.")
+    async def holdings(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
+        rows = await info.context.loaders.relations["holdingsOfPersons"].load(
+            str(self.raw["idNumber"])
+        )
+        return _shares(rows, as_of, info.context.today())
+
+    @strawberry.field(description="Administrative actions about this person, newest first.")
+    async def actions(
+        self, info: HubInfo, first: int = 20, after: str | None = None
+    ) -> ActionConnection:
+        return await actions_page(info, "Person", str(self.raw["idNumber"]), first, after)
+
+    @strawberry.field
+    def provenance(self) -> Provenance:
+        return Provenance.of(self.raw)
+
+
+Subject = Annotated[Enterprise | Person, strawberry.union("Subject")]
+
+
+def subject_of(label: str, raw: dict[str, Any]) -> Enterprise | Person:
+    return Enterprise(raw=raw) if label == "Enterprise" else Person(raw=raw)
+
+
+@strawberry.type(description="A role held at an enterprise, valid from..to (inclusive).")
+class RoleHolding:
+    role: RoleType
+    title: str | None
+    valid_from: dt.date | None = strawberry.field(name="from")
+    valid_to: dt.date | None = strawberry.field(name="to")
+    holder: Subject
+    enterprise: Enterprise
+    active: bool = strawberry.field(description="Held on asOf (or today when asOf is not given).")
+    provenance: Provenance
+
+
+@strawberry.type(description="A shareholding (share 0-1), valid from..to (inclusive).")
+class Shareholding:
+    holder: Subject
+    enterprise: Enterprise
+    share: float
+    subscribed_capital: float | None
+    valid_from: dt.date | None = strawberry.field(name="from")
+    valid_to: dt.date | None = strawberry.field(name="to")
+    active: bool
+    provenance: Provenance
+
+
+def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) -> list[RoleHolding]:
+    day = as_of or today
+    out = []
+    for row in rows:
+        rel = row["r"]
+        active = active_on(rel, day)
+        if as_of is not None and not active:
+            continue
+        out.append(
+            RoleHolding(
+                role=RoleType(rel["role"]),
+                title=rel.get("title"),
+                valid_from=rel.get("from"),
+                valid_to=rel.get("to"),
+                holder=subject_of(row["holderLabel"], row["holder"]),
+                enterprise=Enterprise(raw=row["enterprise"]),
+                active=active,
+                provenance=Provenance.of(rel),
+            )
+        )
+    out.sort(key=lambda r: (r.role.value, r.valid_from or dt.date.min))
+    return out
+
+
+def _shares(
+    rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date
+) -> list[Shareholding]:
+    day = as_of or today
+    out = []
+    for row in rows:
+        rel = row["r"]
+        active = active_on(rel, day)
+        if as_of is not None and not active:
+            continue
+        out.append(
+            Shareholding(
+                holder=subject_of(row["holderLabel"], row["holder"]),
+                enterprise=Enterprise(raw=row["enterprise"]),
+                share=float(rel["share"]),
+                subscribed_capital=rel.get("subscribedCapital"),
+                valid_from=rel.get("from"),
+                valid_to=rel.get("to"),
+                active=active,
+                provenance=Provenance.of(rel),
+            )
+        )
+    out.sort(key=lambda s: -s.share)
+    return out
+
+
+@strawberry.type(description="An administrative action (行政行为) about a subject.")
+class Action:
+    id: str
+    type: ActionType
+    department: Department
+    decision_date: dt.date
+    severity: Severity | None
+    title: str
+    document_number: str | None
+    basis: str | None
+    content: str | None
+    domain: str | None
+    penalties: list[str]
+    amount: float | None
+    published_on: dt.date | None
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Action:
+        return cls(
+            id=raw["id"],
+            type=ActionType(raw["type"]),
+            department=Department(code=raw.get("department", ""), name=raw.get("departmentName")),
+            decision_date=raw["decisionDate"],
+            severity=Severity(raw["severity"]) if raw.get("severity") else None,
+            title=raw.get("title", ""),
+            document_number=raw.get("documentNumber"),
+            basis=raw.get("basis"),
+            content=raw.get("content"),
+            domain=raw.get("domain"),
+            penalties=list(raw.get("penalties") or []),
+            amount=raw.get("amount"),
+            published_on=raw.get("publishedOn"),
+            provenance=Provenance.of(raw),
+        )
+
+
+@strawberry.type
+class ActionConnection:
+    nodes: list[Action]
+    page_info: PageInfo
+
+
+async def actions_page(
+    info: HubInfo, label: str, key: str, first: int, after: str | None
+) -> ActionConnection:
+    from hub.store import subjects as q
+
+    size = page_size(first)
+    cursor = decode_cursor(after)
+    position = None
+    if cursor is not None:
+        try:
+            position = (dt.date.fromisoformat(cursor[0]), str(cursor[1]))
+        except (TypeError, ValueError, IndexError, KeyError):
+            from hub.errors import InvalidInput
+
+            raise InvalidInput("after: not a cursor this API returned", field="after") from None
+    rows = await info.context.store.read(q.actions_page, label, key, size + 1, position)
+    more = len(rows) > size
+    rows = rows[:size]
+    end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
+    return ActionConnection(
+        nodes=[Action.of(r) for r in rows], page_info=PageInfo(has_next_page=more, end_cursor=end)
+    )

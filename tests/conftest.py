@@ -1,0 +1,129 @@
+"""Test fixtures: the real Neo4j test instance, isolated per test.
+
+The suite uses the embedded instance "test" (bolt port 7688), or NEO4J_URI when set. Before the
+first wipe it checks the database: a database that holds data but no ``TestSentinel`` node was
+not created by this suite, and the suite refuses to touch it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from typing import Any, LiteralString
+
+import pytest
+
+from hub.auth import SYSTEM, Actor, Role
+from hub.importer.runner import ImportReport, run_import
+from hub.migrate import migrate, reload_reference_data
+from hub.neo4j_local import EmbeddedNeo4j
+from hub.settings import Settings, load_settings
+from hub.store import Store, open_driver
+from resolvers.context import make_context
+from schema.build import build_schema
+
+SENTINEL_CHECK: LiteralString = """
+OPTIONAL MATCH (s:TestSentinel) WITH count(s) AS sentinels
+OPTIONAL MATCH (n) WHERE NOT n:TestSentinel
+RETURN sentinels, count(n) AS others
+"""
+WIPE: LiteralString = """
+MATCH (n) WHERE NOT n:TestSentinel AND NOT n:SchemaVersion
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(tx_timeout=30.0)
+
+
+@pytest.fixture(scope="session")
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    if settings.neo4j_uri is None:
+        local = EmbeddedNeo4j(settings, "test")
+        if not local.installed:
+            pytest.exit("Neo4j is not installed: run `make test` (or credit-hub db install)", 2)
+        local.start()
+    driver = open_driver(settings, "test")
+    await driver.verify_connectivity()
+    test_store = Store(driver, settings)
+    async with driver.session(database=test_store.database) as session:
+        record = await (await session.run(SENTINEL_CHECK)).single()
+        assert record is not None
+        if (
+            record["sentinels"] == 0
+            and record["others"] > 0
+            and not os.environ.get("CREDITHUB_TEST_ALLOW_WIPE")
+        ):
+            pytest.exit(
+                "refusing to wipe a database this test suite did not create "
+                f"({record['others']} nodes, no TestSentinel)",
+                2,
+            )
+        await (await session.run("MERGE (:TestSentinel {id: 'credithub-tests'})")).consume()
+    await migrate(test_store)
+    yield test_store
+    await driver.close()
+
+
+@pytest.fixture
+async def graph(store: Store) -> Store:
+    """An empty graph with the reference data (departments, measure catalogue) loaded."""
+    async with store.driver.session(database=store.database) as session:
+        await (await session.run(WIPE)).consume()
+    await reload_reference_data(store)
+    return store
+
+
+async def load(
+    store: Store, lines: list[Any], department: str = "AMR", actor: Actor = SYSTEM
+) -> ImportReport:
+    """Import records (dicts or raw strings/bytes) as one upload."""
+    import orjson
+
+    raw = [
+        line
+        if isinstance(line, bytes)
+        else line.encode()
+        if isinstance(line, str)
+        else orjson.dumps(line)
+        for line in lines
+    ]
+    return await run_import(store, raw, actor=actor, department=department)
+
+
+TEST_ADMIN = Actor(Role.ADMIN, key_id="test-admin")
+
+
+class GQL:
+    """Runs operations against the schema as a given caller."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.schema = build_schema(settings)
+
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        actor: Actor = TEST_ADMIN,
+    ) -> Any:
+        context = make_context(self.store, self.settings, actor, "test-request")
+        return await self.schema.execute(query, variable_values=variables, context_value=context)
+
+    async def ok(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        actor: Actor = TEST_ADMIN,
+    ) -> Any:
+        result = await self(query, variables, actor)
+        assert result.errors is None, result.errors
+        return result.data
+
+
+@pytest.fixture
+def gql(graph: Store, settings: Settings) -> GQL:
+    return GQL(graph, settings)

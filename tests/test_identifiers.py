@@ -1,0 +1,152 @@
+"""Identifier rules (pure, no Neo4j)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from stdnum.cn import ric
+from stdnum.cn import uscc as stdnum_uscc
+
+from hub.identifiers import (
+    InvalidIdentifier,
+    SubjectKind,
+    make_id_number,
+    make_uscc,
+    mask_id_number,
+    parse_id_number,
+    parse_uscc,
+)
+
+
+@pytest.mark.parametrize(
+    ("authority", "category", "division", "kind"),
+    [
+        ("9", "1", "451031", SubjectKind.ENTERPRISE),
+        ("9", "2", "451031", SubjectKind.INDIVIDUAL_BUSINESS),
+        ("9", "3", "451031", SubjectKind.COOPERATIVE),
+        ("N", "2", "451031", SubjectKind.VILLAGE_COLLECTIVE),  # letter-first authority
+        ("1", "2", "451031", SubjectKind.INSTITUTION),
+        ("5", "1", "451000", SubjectKind.SOCIAL_ORGANIZATION),
+        ("Y", "1", "451031", SubjectKind.OTHER),
+        ("9", "1", "451021", SubjectKind.ENTERPRISE),  # legacy 田阳县, valid forever
+        ("9", "1", "451023", SubjectKind.ENTERPRISE),  # legacy 平果县
+        ("9", "1", "451025", SubjectKind.ENTERPRISE),  # legacy 靖西县
+        ("9", "1", "100000", SubjectKind.ENTERPRISE),  # national level
+    ],
+)
+def test_valid_usccs_are_accepted(
+    authority: str, category: str, division: str, kind: SubjectKind
+) -> None:
+    code = make_uscc(authority, category, division, "MA5KY12B3")
+    info = parse_uscc(code)
+    assert info.uscc == code
+    assert info.kind == kind
+    assert info.division == division
+
+
+def test_stdnum_rejects_letter_first_codes_we_accept() -> None:
+    code = make_uscc("N", "2", "451031", "MA5KY12B3")
+    assert not stdnum_uscc.is_valid(code)
+    assert parse_uscc(code).kind == SubjectKind.VILLAGE_COLLECTIVE
+
+
+def test_lowercase_and_spaces_are_normalised() -> None:
+    code = make_uscc("9", "1", "451031", "MA5KY12B3")
+    assert parse_uscc(f"  {code.lower()} ").uscc == code
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("91451031MA5KY12B3", "must be 18 characters"),
+        ("91451031MA5KY12B300", "must be 18 characters"),
+        ("91451031MA5KYI2B3X", "not allowed"),  # I
+        ("91451031MA5KYO2B3X", "not allowed"),  # O
+        ("91451031MA5KYZ2B3X", "not allowed"),  # Z
+        ("91451031MA5KYS2B3X", "not allowed"),  # S
+        ("91451031MA5KYV2B3X", "not allowed"),  # V
+        ("B1451031MA5KY12B3X", "unknown registration authority"),
+        ("94451031MA5KY12B3X", "category '4' does not exist"),
+        ("91999999MA5KY12B3X", "not a known division code"),
+    ],
+)
+def test_invalid_usccs_are_rejected_with_a_reason(value: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        parse_uscc(value)
+    assert reason in caught.value.reason
+    assert caught.value.field == "uscc"
+
+
+def test_wrong_check_character_is_rejected() -> None:
+    code = make_uscc("9", "1", "451031", "MA5KY12B3")
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    with pytest.raises(InvalidIdentifier, match="check character"):
+        parse_uscc(wrong)
+
+
+def test_longlin_id_of_adult_born_before_2002_is_valid() -> None:
+    number = make_id_number("451031", dt.date(1975, 3, 9), 123)
+    assert not ric.is_valid(number)  # python-stdnum's check rejects it
+    info = parse_id_number(number)
+    assert info.birth_date == dt.date(1975, 3, 9)
+    assert info.sex == "M"
+
+
+@pytest.mark.parametrize("division", ["452631", "451021", "451081", "522301"])
+def test_abolished_and_newer_address_codes_are_valid(division: str) -> None:
+    parse_id_number(make_id_number(division, dt.date(1960, 1, 1), 42))
+
+
+def test_x_check_digit() -> None:
+    for order in range(1, 999):
+        number = make_id_number("451031", dt.date(1990, 1, 1), order)
+        if number.endswith("X"):
+            assert parse_id_number(number.lower()).id_number == number
+            return
+    pytest.fail("no X check digit found")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("45103119800517123", "must be 18 characters"),
+        ("45103119800517123A", "17 digits followed by a digit or X"),
+        ("4510311980051712３4", "17 digits followed by a digit or X"),  # full-width digit
+        ("999999198005171234", "not a known division code"),
+    ],
+)
+def test_invalid_id_numbers_are_rejected(value: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        parse_id_number(value)
+    assert reason in caught.value.reason
+
+
+def test_impossible_birth_date_is_rejected() -> None:
+    body = "45103119800230123"
+    number = body + ric.calc_check_digit(body)
+    with pytest.raises(InvalidIdentifier, match="not a real date"):
+        parse_id_number(number)
+
+
+def test_future_birth_date_is_rejected() -> None:
+    number = make_id_number("451031", dt.date(2030, 1, 1), 5)
+    with pytest.raises(InvalidIdentifier, match="out of range"):
+        parse_id_number(number, today=dt.date(2026, 11, 26))
+
+
+def test_wrong_check_digit_is_rejected() -> None:
+    number = make_id_number("451031", dt.date(1980, 5, 17), 123)
+    wrong = number[:17] + ("1" if number[17] != "1" else "2")
+    with pytest.raises(InvalidIdentifier, match="check digit"):
+        parse_id_number(wrong)
+
+
+def test_age_on_a_date() -> None:
+    info = parse_id_number(make_id_number("451031", dt.date(2008, 6, 1), 7))
+    assert info.age_on(dt.date(2026, 5, 31)) == 17
+    assert info.age_on(dt.date(2026, 6, 1)) == 18
+
+
+def test_mask_keeps_first_and_last_four() -> None:
+    assert mask_id_number("451031198005171234") == "4510**********1234"

@@ -1,0 +1,308 @@
+"""The importer against real Neo4j: every rejection reason, idempotency, provenance, atomicity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from hub.auth import Actor, Role
+from hub.store import Store
+from tests import factories as f
+from tests.conftest import load
+
+pytestmark = pytest.mark.neo4j
+
+
+async def count(store: Store, cypher: Any, **params: Any) -> int:
+    async with store.driver.session(database=store.database) as session:
+        record = await (await session.run(cypher, params)).single()
+        assert record is not None
+        return int(record[0])
+
+
+async def graph_size(store: Store) -> tuple[int, int]:
+    nodes = await count(
+        store, "MATCH (n) WHERE NOT n:ImportBatch AND NOT n:TestSentinel RETURN count(n)"
+    )
+    rels = await count(store, "MATCH ()-[r]->() RETURN count(r)")
+    return nodes, rels
+
+
+def a_small_county() -> list[dict[str, Any]]:
+    boss, clerk = f.id_number("1970-02-03"), f.id_number("1985-07-08", "452631")
+    firm, shop = f.uscc(), f.uscc("9", "2")
+    coop, village = f.uscc("9", "3"), f.uscc("N", "2")
+    return [
+        f.enterprise(firm, "隆林金鑫建材有限公司", address="新州镇民族路1号", phone="0776-8201234"),
+        f.enterprise(shop, "隆林县新州镇韦记百货店"),
+        f.enterprise(coop, "隆林各族自治县者浪乡茶叶专业合作社"),
+        f.enterprise(village, "隆林各族自治县德峨镇那么村股份经济合作联合社"),
+        f.person(boss, "黄国明", phone="13907761234", address="新州镇1组"),
+        f.person(clerk, "韦秀英", publicServant=True),
+        f.role(boss, firm, "LEGAL_REPRESENTATIVE"),
+        f.role(clerk, firm, "SENIOR_MANAGER", "2015-01-01", "2020-12-31", title="财务总监"),
+        f.role(boss, firm, "ACTUAL_CONTROLLER"),
+        f.role(clerk, shop, "PRINCIPAL"),
+        f.share({"idNumber": boss}, firm, 0.7),
+        f.share({"uscc": coop}, firm, 0.3),
+        f.action("AMR-2024-1", {"uscc": firm}, "PENALTY", severity="SERIOUS"),
+        f.action("AMR-2024-2", {"idNumber": clerk}, "INSPECTION"),
+    ]
+
+
+async def test_good_upload_lands_with_counts(graph: Store) -> None:
+    report = await load(graph, a_small_county())
+    assert report.committed
+    assert report.errors == []
+    assert report.accepted == 14 and report.created == 14 and report.rejected == 0
+    assert report.by_kind["role"].accepted == 4
+
+
+async def test_reimport_changes_nothing(graph: Store) -> None:
+    records = a_small_county()
+    await load(graph, records)
+    before = await graph_size(graph)
+    again = await load(graph, records)
+    assert again.committed and again.accepted == 14
+    assert again.unchanged == 14 and again.created == 0 and again.updated == 0
+    assert await graph_size(graph) == before
+
+
+async def test_changed_record_updates_and_keeps_a_revision(graph: Store) -> None:
+    code = f.uscc()
+    await load(graph, [f.enterprise(code, "旧名称有限公司")])
+    report = await load(graph, [f.enterprise(code, "新名称有限公司")])
+    assert report.updated == 1
+    name = await count(graph, "MATCH (e:Enterprise {uscc: $u}) RETURN size(e.name)", u=code)
+    assert name == len("新名称有限公司")
+    revisions = await count(
+        graph,
+        "MATCH (:Enterprise {uscc: $u})-[:HAS_REVISION]->(r:Revision {name: '旧名称有限公司'}) "
+        "RETURN count(r)",
+        u=code,
+    )
+    assert revisions == 1
+
+
+async def test_every_fact_carries_provenance(graph: Store) -> None:
+    report = await load(graph, a_small_county(), department="AMR")
+    missing_nodes = await count(
+        graph,
+        "MATCH (n) WHERE (n:Enterprise OR n:Person OR n:Action OR n:Address OR n:Phone) AND "
+        "(n.batch IS NULL OR n.recordedAt IS NULL OR n.sourceDepartment IS NULL) RETURN count(n)",
+    )
+    missing_rels = await count(
+        graph,
+        "MATCH ()-[r]->() WHERE r.batch IS NULL OR r.recordedAt IS NULL OR "
+        "r.sourceDepartment IS NULL RETURN count(r)",
+    )
+    assert missing_nodes == 0 and missing_rels == 0
+    stamped = await count(
+        graph,
+        "MATCH (e:Enterprise {batch: $b, sourceDepartment: 'AMR'}) RETURN count(e)",
+        b=report.batch,
+    )
+    assert stamped == 4
+
+
+def rejections() -> list[tuple[str, Any, str, str]]:
+    """(story, line, field, reason fragment) — one of each rejection reason."""
+    firm, boss = f.uscc(), f.id_number()
+    good_firm = f.enterprise(firm)
+    return [
+        ("malformed JSON", '{"kind": "enterprise", "uscc": ', "(line)", "malformed JSON"),
+        ("not an object", "[1, 2]", "(line)", "must be a JSON object"),
+        ("unknown kind", {"kind": "company", "uscc": firm}, "kind", "unknown kind"),
+        ("missing kind", {"uscc": firm}, "kind", "missing"),
+        ("missing key", {"kind": "enterprise", "name": "无代码公司"}, "uscc", "required"),
+        (
+            "unknown field",
+            {**good_firm, "registerdOn": "2010-01-01"},
+            "registerdOn",
+            "unknown field",
+        ),
+        ("wrong type", {**good_firm, "name": 42}, "name", "valid string"),
+        (
+            "bad date",
+            {**good_firm, "registeredOn": "2010-02-30"},
+            "registeredOn",
+            "not a real date",
+        ),
+        ("date format", {**good_firm, "registeredOn": "01/02/2010"}, "registeredOn", "yyyy-mm-dd"),
+        (
+            "invalid uscc",
+            f.enterprise(firm[:17] + ("0" if firm[17] != "0" else "1")),
+            "uscc",
+            "invalid USCC: check character",
+        ),
+        (
+            "invalid id",
+            f.person(boss[:17] + ("1" if boss[17] != "1" else "2")),
+            "idNumber",
+            "invalid ID number",
+        ),
+        ("share zero", f.share({"idNumber": boss}, firm, 0.0), "share", "greater than 0"),
+        (
+            "share above one",
+            f.share({"idNumber": boss}, firm, 1.2),
+            "share",
+            "less than or equal to 1",
+        ),
+        ("share as text", f.share({"idNumber": boss}, firm, "0.5"), "share", "valid number"),  # type: ignore[arg-type]
+        (
+            "reversed dates",
+            f.role(boss, firm, "DIRECTOR", "2020-01-01", "2019-01-01"),
+            "to",
+            "before from",
+        ),
+        ("unknown role", f.role(boss, firm, "CHAIRMAN"), "role", "Input should be"),
+        (
+            "both holders",
+            {**f.share({"idNumber": boss}, firm, 0.2), "holder": {"idNumber": boss, "uscc": firm}},
+            "holder",
+            "exactly one",
+        ),
+        (
+            "duplicate key",
+            f'{{"kind": "person", "idNumber": "{boss}", "name": "a", "name": "b"}}',
+            "name",
+            "more than once",
+        ),
+        (
+            "NaN",
+            f'{{"kind": "shareholding", "holder": {{"uscc": "{firm}"}}, "uscc": "{firm}", '
+            '"share": NaN}',
+            "(line)",
+            "malformed JSON",
+        ),
+        (
+            "penalty without severity",
+            {**f.action("X-1", {"uscc": firm}, "PENALTY"), "severity": None},
+            "severity",
+            "needs a severity",
+        ),
+    ]
+
+
+async def test_each_rejection_reason_names_line_field_and_reason(graph: Store) -> None:
+    boss = f.id_number()
+    firm = f.uscc()
+    good = [f.enterprise(firm, "好公司"), f.person(boss, "好人")]
+    cases = rejections()
+    lines: list[Any] = [*good, *[case[1] for case in cases]]
+    report = await load(graph, lines)
+    assert report.committed
+    assert report.accepted == 2  # the good lines still land
+    by_line: dict[int, list[Any]] = {}
+    for error in report.errors:
+        by_line.setdefault(error.line, []).append(error)
+    for number, (story, _, field, reason) in enumerate(cases, start=len(good) + 1):
+        assert number in by_line, f"{story}: line {number} not rejected"
+        assert any(e.field == field and reason in e.reason for e in by_line[number]), (
+            story,
+            [(e.field, e.reason) for e in by_line[number]],
+        )
+    assert report.rejected == len(cases)
+
+
+async def test_references_to_missing_subjects_are_rejected(graph: Store) -> None:
+    firm, ghost_firm, boss, ghost = f.uscc(), f.uscc(), f.id_number(), f.id_number()
+    report = await load(
+        graph,
+        [
+            f.enterprise(firm),
+            f.person(boss),
+            f.role(ghost, firm, "DIRECTOR"),
+            f.role(boss, ghost_firm, "DIRECTOR"),
+            f.share({"uscc": ghost_firm}, firm, 0.5),
+            f.action("AMR-9", {"idNumber": ghost}, "LICENSE"),
+            f.action("XX-9", {"uscc": firm}, "LICENSE", department="NOSUCHDEPT"),
+            f.role(boss, firm, "DIRECTOR"),
+        ],
+    )
+    assert report.committed and report.accepted == 3
+    reasons = {(e.line, e.field): e.reason for e in report.errors}
+    assert reasons[(3, "idNumber")] == f"person {ghost} does not exist"
+    assert reasons[(4, "uscc")] == f"enterprise {ghost_firm} does not exist"
+    assert reasons[(5, "holder.uscc")] == f"enterprise {ghost_firm} does not exist"
+    assert reasons[(6, "subject.idNumber")] == f"person {ghost} does not exist"
+    assert reasons[(7, "department")] == "department NOSUCHDEPT does not exist"
+
+
+async def test_references_may_point_to_earlier_uploads_and_later_lines(graph: Store) -> None:
+    firm, boss = f.uscc(), f.id_number()
+    await load(graph, [f.enterprise(firm)])
+    report = await load(graph, [f.role(boss, firm, "DIRECTOR"), f.person(boss)])
+    assert report.accepted == 2 and report.errors == []
+
+
+async def test_department_may_only_upload_its_own_decisions(graph: Store) -> None:
+    firm = f.uscc()
+    officer = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+    report = await load(
+        graph,
+        [
+            f.enterprise(firm),
+            f.action("ECO-1", {"uscc": firm}, "PENALTY", department="ECOENV"),
+            f.action("AMR-1", {"uscc": firm}, "PENALTY", department="AMR"),
+            {"kind": "department", "code": "NEWDEPT", "name": "新部门"},
+        ],
+        department="ECOENV",
+        actor=officer,
+    )
+    assert report.accepted == 2
+    reasons = {e.line: e.reason for e in report.errors}
+    assert "only upload records decided by ECOENV" in reasons[3]
+    assert "ADMIN only" in reasons[4]
+
+
+async def test_failure_mid_batch_leaves_nothing_half_written(
+    graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neo4j rejects the last statement of the upload: the whole batch rolls back."""
+    from hub.importer import writers
+    from hub.importer.records import ActionRecord
+    from hub.store import imports as q
+
+    async def failing(tx: Any, items: Any, prov: Any) -> q.Counts:
+        await tx.run("UNWIND $rows AS row RETURN 1 / 0 AS boom", {"rows": [1]})
+        raise AssertionError("unreachable: Neo4j must have failed")
+
+    broken = writers.Writer("action", 30, failing)
+    monkeypatch.setitem(writers.WRITERS, ActionRecord, broken)  # type: ignore[misc]
+    before = await graph_size(graph)
+    report = await load(graph, a_small_county())
+    assert not report.committed
+    assert report.failure_code == "INTERNAL"
+    assert await graph_size(graph) == before
+    batches = await count(graph, "MATCH (b:ImportBatch {id: $b}) RETURN count(b)", b=report.batch)
+    assert batches == 0
+    monkeypatch.undo()
+    retry = await load(graph, a_small_county())
+    assert retry.committed and retry.created == 14
+
+
+async def test_blank_lines_bom_and_crlf(graph: Store) -> None:
+    firm = f.uscc()
+    body = b"\xef\xbb\xbf" + orjson.dumps(f.enterprise(firm)) + b"\r\n\r\n"
+    from hub.auth import SYSTEM
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    report = await run_import(graph, split_lines(body), actor=SYSTEM, department="AMR")
+    assert report.accepted == 1 and report.errors == []
+
+
+async def test_wrong_encoding_and_long_lines(graph: Store) -> None:
+    from hub.auth import SYSTEM
+    from hub.importer.runner import run_import
+
+    gbk = f'{{"kind": "enterprise", "uscc": "{f.uscc()}", "name": "隆林公司"}}'
+    report = await run_import(
+        graph, [gbk.encode("gbk"), b"{" + b" " * 70_000 + b"}"], actor=SYSTEM, department="AMR"
+    )
+    reasons = [e.reason for e in report.errors]
+    assert "not valid UTF-8" in reasons[0]
+    assert "more than 65536" in reasons[1]
