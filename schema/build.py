@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.limits import CostLimit
 from schema.query import SubjectQueries
 
 
@@ -46,6 +47,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: CostLimit(settings.max_query_cost),
         RoleMatrix,
         AuditTrail,
         ErrorCodes,

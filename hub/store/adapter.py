@@ -28,7 +28,7 @@ def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
         max_connection_pool_size=settings.neo4j_pool_size,
         connection_acquisition_timeout=settings.neo4j_acquire_timeout,
         connection_timeout=5.0,
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=5.0,
         notifications_min_severity="OFF",
     )
 
