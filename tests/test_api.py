@@ -199,7 +199,7 @@ async def test_enterprise_profile_with_dates_and_paged_actions(
                 f.action(
                     f"AMR-P-{i}",
                     {"uscc": firm},
-                    "PENALTY" if i % 2 else "LICENSE",
+                    "INSPECTION" if i % 2 else "LICENSE",
                     decided=f"2024-0{i}-01",
                 )
                 for i in range(1, 6)
@@ -355,3 +355,63 @@ def test_token_bucket_refills() -> None:
     assert limiter.acquire("k", now=0.0) == 0.0
     assert limiter.acquire("k", now=0.0) == pytest.approx(0.5)
     assert limiter.acquire("k", now=0.5) == 0.0
+
+
+async def test_public_sees_penalties_only_within_their_publicity_period(
+    client: httpx.AsyncClient, graph: Store, settings: Settings
+) -> None:
+    import datetime as dt
+
+    from hub.rules.publicity import add_months
+
+    today = settings.today()
+    firm = f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林公示测试有限公司"),
+            f.action(
+                "P-MINOR",
+                {"uscc": firm},
+                "PENALTY",
+                severity="MINOR",
+                decided=str(today - dt.timedelta(days=10)),
+            ),
+            f.action(
+                "P-GEN-OLD",
+                {"uscc": firm},
+                "PENALTY",
+                severity="GENERAL",
+                decided=str(add_months(today, -13)),
+            ),
+            f.action(
+                "P-GEN-NEW",
+                {"uscc": firm},
+                "PENALTY",
+                severity="GENERAL",
+                decided=str(add_months(today, -11)),
+            ),
+            f.action(
+                "P-SER",
+                {"uscc": firm},
+                "PENALTY",
+                severity="SERIOUS",
+                decided=str(add_months(today, -30)),
+            ),
+            f.action(
+                "L-OLD", {"uscc": firm}, "LICENSE", decided="2019-05-06", publishedOn="2019-05-20"
+            ),
+        ],
+    )
+    query = """query($u: String!) { enterprise(uscc: $u) { actions(first: 20) { nodes {
+        id publicationDeadline publishedLate publicity { publishedByDefault ends } } } } }"""
+    public = await gql(client, query, u=firm)
+    ids = [a["id"] for a in public["data"]["enterprise"]["actions"]["nodes"]]
+    assert ids == ["P-GEN-NEW", "P-SER", "L-OLD"]
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    full = await gql(client, query, bearer(officer), u=firm)
+    nodes = {a["id"]: a for a in full["data"]["enterprise"]["actions"]["nodes"]}
+    assert set(nodes) == {"P-MINOR", "P-GEN-OLD", "P-GEN-NEW", "P-SER", "L-OLD"}
+    assert nodes["P-MINOR"]["publicity"]["publishedByDefault"] is False
+    assert nodes["L-OLD"]["publicationDeadline"] == "2019-05-15"
+    assert nodes["L-OLD"]["publishedLate"] is True
