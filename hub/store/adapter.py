@@ -49,7 +49,8 @@ def translate(error: Exception) -> HubError:
         return Conflict("the change conflicts with stored data (a unique key exists)")
     if code.startswith("Neo.TransientError"):
         return StoreUnavailable("the graph database is busy; try again")
-    log.error("store error %s: %s", code or type(error).__name__, error)
+    # The code only: driver messages can quote values (an ID number in a constraint error).
+    log.error("store error %s (%s)", code or "-", type(error).__name__)
     return HubError("internal store error", code="INTERNAL")
 
 
