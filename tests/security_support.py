@@ -69,11 +69,7 @@ def selection(type_: Any, depth: int, seen: tuple[str, ...] = ()) -> str:
         elif depth > 0 and inner.name not in seen:
             sub = selection(inner, depth - 1, (*seen, inner.name))
             if sub:
-                fields.append(
-                    f"{name} {{ {sub} }}"
-                    if not isinstance(inner, GraphQLUnionType)
-                    else f"{name} {{ {sub} }}"
-                )
+                fields.append(f"{name} {{ {sub} }}")
     return " ".join(fields)
 
 
