@@ -16,12 +16,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
+from schema.catalogue import ListingQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.mutations import Mutation
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries):
+class Query(SubjectQueries, ListingQueries):
     """Root of all reads."""
 
 
@@ -38,12 +40,13 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # Classes or factories, never instances: strawberry builds fresh extensions per request.
     extensions: list[object] = [
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RoleMatrix,
         AuditTrail,
         ErrorCodes,
@@ -52,10 +55,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return HubSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
     )
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)

@@ -130,6 +130,18 @@ async def _plan(tx: AsyncManagedTransaction, records: list[tuple[int, Record]]) 
             continue
         writer = WRITERS[type(record)]
         plan.by_writer.setdefault(writer, []).append((line, record))
+    for writer, items in list(plan.by_writer.items()):
+        if writer.check is None:
+            continue
+        problems = await writer.check(tx, items)
+        if problems:
+            plan.errors.extend(problems)
+            rejected = {e.line for e in problems}
+            kept = [(line, record) for line, record in items if line not in rejected]
+            if kept:
+                plan.by_writer[writer] = kept
+            else:
+                del plan.by_writer[writer]
     return plan
 
 

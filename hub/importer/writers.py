@@ -9,6 +9,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from hub.importer.parse import LineError
 from hub.importer.records import (
     ActionRecord,
     DepartmentRecord,
@@ -23,6 +24,8 @@ from hub.store import imports as q
 WriteFn = Callable[
     [AsyncManagedTransaction, list[tuple[int, Record]], q.Provenance], Awaitable[q.Counts]
 ]
+# Checks that need the graph (ownership of an id, a department's kind): rejected lines.
+CheckFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]]], Awaitable[list[LineError]]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Writer:
         Callable[[AsyncManagedTransaction, list[tuple[int, Record]], q.Provenance], Awaitable[None]]
         | None
     ) = None
+    # Runs before anything is written; the lines it rejects are reported and not written.
+    check: CheckFn | None = None
 
 
 def _rows(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:

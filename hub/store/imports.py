@@ -22,6 +22,7 @@ NODE_KEYS: dict[str, str] = {
     "Action": "id",
     "Listing": "id",
     "Evaluation": "id",
+    "Measure": "code",
 }
 HOLDER_LABELS = ("Person", "Enterprise")
 ROLE_TYPES = (

@@ -1,0 +1,203 @@
+"""Cypher of the listing kinds: upserts with events, ownership and department-kind checks.
+
+A listing's state-changing properties (``status``, ``endedOn``, ``endReason``) are never part
+of an upsert's content: they change only through a dated ``ListingEvent`` (here for a removal
+recorded in an upload; hub/store/listing_changes.py for the mutations). A loan default is a
+``LoanReport`` node that gets the ``Listing`` label only when the regulator's confirmation is
+recorded, so an unconfirmed report is invisible to everything that reads listings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.imports import (
+    _FIRST_SET,
+    _NEW_LINK,
+    _PROVENANCE_SET,
+    _REVISION,
+    Counts,
+    Provenance,
+    trusted,
+)
+
+# Today in the county's time zone, from the upload's timestamp.
+_TODAY = "date(datetime({datetime: $now, timezone: 'Asia/Shanghai'}))"
+
+_EVENT = (
+    "CREATE (n)-[:HAS_EVENT " + _NEW_LINK.replace("{", "{{").replace("}", "}}") + "]->"
+    "(:ListingEvent {{id: {id}, type: {type}, "
+    "on: {on}, by: b.keyId, department: $dept, reason: {reason}, at: $now, batch: $batch, "
+    "recordedAt: $now, sourceDepartment: $dept}})"
+)
+
+_LINKS = f"""
+WITH n, row, oldFp, b
+CALL (n) {{
+  OPTIONAL MATCH (n)-[old:ON|ISSUED_BY|REPORTED_BY]->()
+  DELETE old
+}}
+CALL (n) {{
+  OPTIONAL MATCH (:Person)-[old:LIABLE]->(n)
+  DELETE old
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.department IS NOT NULL
+  MATCH (d:Department {{code: row.department}})
+  CREATE (n)-[:ISSUED_BY {_NEW_LINK}]->(d)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Enterprise'
+  MATCH (s:Enterprise {{uscc: row.subject}})
+  CREATE (n)-[:ON {_NEW_LINK}]->(s)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Person'
+  MATCH (s:Person {{idNumber: row.subject}})
+  CREATE (n)-[:ON {_NEW_LINK}]->(s)
+}}
+CALL (n, row) {{
+  UNWIND row.liable AS liable
+  MATCH (p:Person {{idNumber: liable}})
+  CREATE (p)-[:LIABLE {_NEW_LINK}]->(n)
+}}
+"""
+
+_END = """
+CALL (n, row, b) {{
+  WITH n, row, b WHERE row.end IS NOT NULL AND n.endedOn IS NULL AND n:Listing
+  SET n.endedOn = row.end.on, n.endReason = row.end.reason, n.status = 'ENDED'
+  {event}
+}}
+""".format(
+    event=_EVENT.format(
+        id="n.id + ':' + row.end.reason + ':' + $batch",
+        type="row.end.reason",
+        on="row.end.on",
+        reason="row.end.note",
+    )
+)
+
+
+def _listing_upsert() -> LiteralString:
+    created = _EVENT.format(
+        id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
+    )
+    updated = _EVENT.format(
+        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
+    )
+    return trusted(
+        f"""
+MATCH (b:ImportBatch {{id: $batch}})
+UNWIND $rows AS row
+MERGE (n:Listing {{id: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false
+WITH n, row, b, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity="Listing", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+{_LINKS}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NULL
+  {created}
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NOT NULL
+  {updated}
+}}
+{_END}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+    )
+
+
+def _loan_upsert() -> LiteralString:
+    reported = _EVENT.format(
+        id="n.id + ':REPORTED'", type="'REPORTED'", on="row.props.reportedOn", reason="null"
+    )
+    updated = _EVENT.format(
+        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
+    )
+    confirmed = _EVENT.format(
+        id="n.id + ':CONFIRMED'",
+        type="'CONFIRMED'",
+        on="row.props.confirmedOn",
+        reason="'confirmed by ' + row.props.confirmedBy",
+    )
+    return trusted(
+        f"""
+MATCH (b:ImportBatch {{id: $batch}})
+UNWIND $rows AS row
+MERGE (n:LoanReport {{id: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'PENDING_CONFIRMATION', n.derived = false
+WITH n, row, b, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity="LoanReport", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+{_LINKS}
+CALL (n, row) {{
+  MATCH (bank:Department {{code: row.bank}})
+  CREATE (n)-[:REPORTED_BY {_NEW_LINK}]->(bank)
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NULL
+  {reported}
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NOT NULL
+  {updated}
+}}
+CALL (n, row, b) {{
+  WITH n, row, b WHERE row.confirmed AND NOT n:Listing
+  SET n:Listing, n.status = 'IN_FORCE'
+  {confirmed}
+}}
+{_END}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+    )
+
+
+UPSERT_LISTINGS = _listing_upsert()
+UPSERT_LOAN_REPORTS = _loan_upsert()
+
+
+async def upsert(
+    tx: AsyncManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], prov: Provenance
+) -> Counts:
+    result = await tx.run(query, {"rows": rows, **prov.params()})
+    record = await result.single()
+    created = int(record["created"]) if record else 0
+    updated = int(record["updated"]) if record else 0
+    return Counts(created, updated, len(rows) - created - updated)
+
+
+EXISTING_OWNERS: LiteralString = """
+UNWIND $ids AS id
+OPTIONAL MATCH (l:Listing {id: id})
+OPTIONAL MATCH (r:LoanReport {id: id})
+WITH id, coalesce(l, r) AS n
+WHERE n IS NOT NULL
+RETURN id, n.source AS source, n.department AS department, n.bank AS bank,
+       coalesce(n.derived, false) AS derived
+"""
+
+
+async def existing_owners(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Listing (or loan report) id -> who owns it: source, department, bank, derived."""
+    result = await tx.run(EXISTING_OWNERS, {"ids": ids})
+    return {r["id"]: r.data() for r in await result.fetch(1_000_000)}
+
+
+DEPARTMENT_KINDS: LiteralString = """
+UNWIND $codes AS code
+MATCH (d:Department {code: code})
+RETURN d.code AS code, d.kind AS kind
+"""
+
+
+async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dict[str, str]:
+    result = await tx.run(DEPARTMENT_KINDS, {"codes": codes})
+    return {r["code"]: r["kind"] for r in await result.fetch(100_000)}
