@@ -1,8 +1,9 @@
 """Listing workflows: list a subject, end a listing, file and resolve an objection.
 
-``listSubject`` goes through the importer (one record of kind ``listing``): the same
-validation, reference checks, ownership rule, events and propagation as an upload, in one
-transaction. The other workflows lock the node, apply the pure rule and write one event.
+``listSubject`` is one record of kind ``listing``: the same validation, authorization,
+reference checks, ownership rule, events and propagation as an upload, in one transaction of
+two round trips (hub/importer/listing_single.py). The other workflows lock the node, apply
+the pure rule and write one event.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from typing import Any
 import orjson
 
 from hub.auth import Role
-from hub.errors import Conflict, Forbidden, HubError, InvalidInput
-from hub.importer.runner import run_import
+from hub.errors import Conflict, Forbidden, InvalidInput
+from hub.importer.listing_records import ListingRecord
+from hub.importer.listing_single import ListingRejected, write_listing
+from hub.importer.parse import LineError, parse_line
+from hub.importer.runner import authorize_line
 from hub.rules import listings as rules
 from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
 from hub.store import listing_changes as changes
+from hub.store.imports import Provenance
 from resolvers.context import HubContext
 
 MAX_REASON = 2000
@@ -56,33 +61,38 @@ def _change(ctx: HubContext, on: dt.date | None, note: str) -> changes.Change:
     )
 
 
-async def list_subject(ctx: HubContext, record: dict[str, Any]) -> str:
-    """Import one ``listing`` record for the caller; the listing id, or an error per problem."""
+async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any]:
+    """Validate and write one ``listing`` record for the caller; the listing as stored."""
     department = record.get("department") or ctx.actor.department
     if department is None:
         raise InvalidInput("department is required (the deciding department)", field="department")
-    if ctx.actor.role != Role.ADMIN and department != ctx.actor.department:
-        raise Forbidden(f"a {ctx.actor.department} key may only list for {ctx.actor.department}")
-    record = {"kind": "listing", **record, "department": department}
-    line = orjson.dumps({k: v for k, v in record.items() if v is not None})
-    report = await run_import(
-        ctx.store,
-        [line],
-        actor=ctx.actor,
-        department=str(department),
-        source="graphql:listSubject",
-        max_line_bytes=ctx.settings.max_line_bytes,
-    )
-    if not report.committed:
-        raise HubError(report.failure or "the listing was not written", code=report.failure_code)
-    if report.errors:
-        first = report.errors[0]
-        raise InvalidInput(
-            "; ".join(f"{e.field}: {e.reason}" for e in report.errors),
-            field=first.field,
-            problems=[{"field": e.field, "reason": e.reason} for e in report.errors],
+    given = {k: v for k, v in record.items() if v is not None}
+    line = orjson.dumps({"kind": "listing", **given, "department": department})
+    parsed = parse_line(1, line, ctx.settings.max_line_bytes)
+    if isinstance(parsed, LineError):
+        parsed = [parsed]
+    if isinstance(parsed, list) or parsed is None:
+        raise _invalid(parsed or [])
+    assert isinstance(parsed, ListingRecord)  # noqa: S101 - kind "listing" was given
+    refusal = authorize_line(parsed, ctx.actor)
+    if refusal is not None:
+        raise Forbidden(refusal)
+    prov = Provenance("b-" + uuid.uuid4().hex[:16], str(department), dt.datetime.now(dt.UTC))
+    try:
+        return await ctx.store.write(
+            write_listing, parsed, prov, ctx.actor.key_id, "graphql:listSubject"
         )
-    return str(record["id"])
+    except ListingRejected as rejected:
+        raise _invalid(rejected.errors) from None
+
+
+def _invalid(errors: list[LineError]) -> InvalidInput:
+    first = errors[0] if errors else LineError(1, "input", "invalid")
+    return InvalidInput(
+        "; ".join(f"{e.field}: {e.reason}" for e in errors) or "invalid input",
+        field=first.field,
+        problems=[{"field": e.field, "reason": e.reason} for e in errors],
+    )
 
 
 async def end_listing(

@@ -75,8 +75,9 @@ class Mutation:
         "entries of the people behind a listed enterprise are written in the same transaction."
     )
     async def list_subject(self, info: HubInfo, input: ListingInput) -> Listing:
-        listing_id = await r.list_subject(info.context, input.record())
-        return await _listing(info, listing_id)
+        stored = await r.list_subject(info.context, input.record())
+        info.context.loaders.listing.prime(stored["id"], {"key": stored["id"], "l": stored})
+        return Listing(raw=stored, as_of=info.context.today())
 
     @strawberry.mutation(
         description="End a listing from `on` (today by default) with a reason: ENDED, "

@@ -25,7 +25,8 @@ from schema.common import (
 )
 
 if TYPE_CHECKING:
-    from schema.listings import CreditRecord, Listing
+    from schema.credit_record import CreditRecord
+    from schema.listings import Listing
 
 HubInfo = Info[HubContext, None]
 
@@ -108,7 +109,7 @@ class Enterprise:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.listings import own_listings
+        from schema.credit_record import own_listings
 
         return await own_listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
 
@@ -116,7 +117,7 @@ class Enterprise:
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.listings import is_aggravated
+        from schema.credit_record import is_aggravated
 
         return await is_aggravated(info, "Enterprise", str(self.raw["uscc"]), as_of)
 
@@ -211,7 +212,7 @@ class Person:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.listings import own_listings
+        from schema.credit_record import own_listings
 
         return await own_listings(info, "Person", str(self.raw["idNumber"]), as_of)
 
@@ -219,7 +220,7 @@ class Person:
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.listings import is_aggravated
+        from schema.credit_record import is_aggravated
 
         return await is_aggravated(info, "Person", str(self.raw["idNumber"]), as_of)
 
@@ -230,8 +231,8 @@ class Person:
     )
     async def credit_record(
         self, info: HubInfo, as_of: dt.date | None = None
-    ) -> Annotated[CreditRecord, strawberry.lazy("schema.listings")]:
-        from schema.listings import credit_record
+    ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")]:
+        from schema.credit_record import credit_record
 
         return await credit_record(info, str(self.raw["idNumber"]), as_of)
 

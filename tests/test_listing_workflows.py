@@ -244,3 +244,22 @@ def test_exported_sdl_is_current() -> None:
     from schema.export import SDL_FILE, current_sdl
 
     assert SDL_FILE.read_text(encoding="utf-8") == current_sdl(), "run credit-hub export-schema"
+
+
+async def test_the_mutation_and_an_upload_make_the_same_fact(gql: GQL) -> None:
+    from tests.test_import import graph_size
+
+    firm, rep = await a_firm(gql)
+    await gql.ok(LIST, {"input": listing_input(firm, liablePersons=[rep])}, actor=ECO)
+    before = await graph_size(gql.store)
+    record = f.listing(
+        "ECO-2024-1", {"uscc": firm}, basis="《环境保护法》第六十三条", liablePersons=[rep]
+    )
+    report = await load(gql.store, [record], department="ECOENV", actor=ECO)
+    assert report.unchanged == 1 and report.errors == []
+    assert await graph_size(gql.store) == before
+    missing = await gql(LIST, {"input": listing_input(f.uscc(), ident="ECO-2024-2")}, actor=ECO)
+    assert missing.errors and missing.errors[0].extensions["field"] == "subject.uscc"
+    assert "does not exist" in missing.errors[0].message
+    taken = await gql(LIST, {"input": listing_input(firm, department="AMR", domain="FOOD_DRUG")})
+    assert taken.errors and "already exists from ECOENV" in taken.errors[0].message

@@ -80,6 +80,34 @@ class _ListingRecord(Record):
     def default_end_reason(self) -> EndReason:
         return EndReason.ENDED
 
+    # Shared rules; a kind without the field simply has no such rule (check_fields=False).
+    @field_validator("effective_from", check_fields=False)
+    @classmethod
+    def _after_decision(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        check_range(info.data.get("decision_date"), value, ("decisionDate", "effectiveFrom"))
+        return value
+
+    @field_validator("ended_on", check_fields=False)
+    @classmethod
+    def _ended_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        first = info.data.get("decision_date") or info.data.get("effective_from")
+        if first is None and "confirmed_on" in cls.model_fields:
+            if value is not None and info.data.get("confirmed_on") is None:
+                raise PydanticCustomError(
+                    "ended_on", "an unconfirmed report is not a listing and cannot end"
+                )
+            first = info.data.get("confirmed_on")
+            check_range(first, value, ("confirmedOn", "endedOn"))
+            return value
+        check_range(first, value, ("decisionDate", "endedOn"))
+        return value
+
+    @field_validator("end_reason", check_fields=False)
+    @classmethod
+    def _end_reason(cls, value: EndReason | None, info: ValidationInfo) -> EndReason | None:
+        _check_end(value, info, cls.source)
+        return value
+
 
 def _check_end(value: EndReason | None, info: ValidationInfo, source: ListingSource) -> None:
     if value is None:
@@ -142,12 +170,6 @@ class ListingRecord(_ListingRecord):
             raise PydanticCustomError("domain", problem)
         return value
 
-    @field_validator("effective_from")
-    @classmethod
-    def _after_decision(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        check_range(info.data.get("decision_date"), value, ("decisionDate", "effectiveFrom"))
-        return value
-
     @field_validator("expires_on")
     @classmethod
     def _after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
@@ -163,19 +185,6 @@ class ListingRecord(_ListingRecord):
     @classmethod
     def _liable(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return _check_liable(value, info, (ListKind.BLACK, ListKind.WATCH))
-
-    @field_validator("ended_on")
-    @classmethod
-    def _ended_after_decision(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        first = info.data.get("decision_date") or info.data.get("effective_from")
-        check_range(first, value, ("decisionDate", "endedOn"))
-        return value
-
-    @field_validator("end_reason")
-    @classmethod
-    def _end_reason(cls, value: EndReason | None, info: ValidationInfo) -> EndReason | None:
-        _check_end(value, info, cls.source)
-        return value
 
     def refs(self) -> list[Ref]:
         return [
@@ -232,12 +241,6 @@ class CourtDefaultRecord(_ListingRecord):
             )
         return value
 
-    @field_validator("effective_from")
-    @classmethod
-    def _after_decision(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        check_range(info.data.get("decision_date"), value, ("decisionDate", "effectiveFrom"))
-        return value
-
     @field_validator("expires_on")
     @classmethod
     def _term(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
@@ -263,19 +266,6 @@ class CourtDefaultRecord(_ListingRecord):
     @classmethod
     def _liable(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return _check_liable(value, info, (ListKind.BLACK,))
-
-    @field_validator("ended_on")
-    @classmethod
-    def _ended_after_decision(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        first = info.data.get("decision_date") or info.data.get("effective_from")
-        check_range(first, value, ("decisionDate", "endedOn"))
-        return value
-
-    @field_validator("end_reason")
-    @classmethod
-    def _end_reason(cls, value: EndReason | None, info: ValidationInfo) -> EndReason | None:
-        _check_end(value, info, cls.source)
-        return value
 
     def default_end_reason(self) -> EndReason:
         return EndReason.REMOVED
@@ -356,26 +346,6 @@ class LoanDefaultRecord(_ListingRecord):
             problem = rules.loan_problem(since, value)
             if problem:
                 raise PydanticCustomError("loan_overdue", problem)
-        return value
-
-    @field_validator("ended_on")
-    @classmethod
-    def _ended_after_confirmation(
-        cls, value: dt.date | None, info: ValidationInfo
-    ) -> dt.date | None:
-        if value is None:
-            return value
-        if info.data.get("confirmed_on") is None:
-            raise PydanticCustomError(
-                "ended_on", "an unconfirmed report is not a listing and cannot end"
-            )
-        check_range(info.data.get("confirmed_on"), value, ("confirmedOn", "endedOn"))
-        return value
-
-    @field_validator("end_reason")
-    @classmethod
-    def _end_reason(cls, value: EndReason | None, info: ValidationInfo) -> EndReason | None:
-        _check_end(value, info, cls.source)
         return value
 
     @property

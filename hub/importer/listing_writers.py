@@ -52,27 +52,30 @@ def _owner(record: _ListingRecord) -> str:
     return record.department_field() or ""
 
 
-async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
+def owner_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | None:
     """A listing id belongs to one source and one department (or bank) for ever."""
+    owner = existing.get("bank") if existing.get("source") == "LOAN" else existing.get("department")
+    if (
+        existing.get("derived")
+        or existing.get("source") != record.source
+        or owner != _owner(record)
+    ):
+        return (
+            f"listing {record.key()} already exists from {owner} "
+            f"({existing.get('source')}); listing ids are unique across departments"
+        )
+    return None
+
+
+async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
     found = await lq.existing_owners(tx, [r.key() for _, r in items])
     errors = []
     for line, record in items:
         assert isinstance(record, _ListingRecord)  # noqa: S101 - registered for listing kinds
         existing = found.get(record.key())
-        if existing is None:
-            continue
-        owner = existing["bank"] if existing["source"] == "LOAN" else existing["department"]
-        if existing["derived"] or existing["source"] != record.source or owner != _owner(record):
-            errors.append(
-                LineError(
-                    line,
-                    "id",
-                    f"listing {record.key()} already exists from {owner} "
-                    f"({existing['source']}); listing ids are unique across departments",
-                    record.kind,
-                    record.key(),
-                )
-            )
+        problem = owner_problem(record, existing) if existing is not None else None
+        if problem:
+            errors.append(LineError(line, "id", problem, record.kind, record.key()))
     return errors
 
 

@@ -15,7 +15,7 @@ from hub.store.imports import trusted
 from hub.store.values import native
 
 
-def _projection(v: str) -> str:
+def projection(v: str) -> str:
     return f"""{v} {{.*,
   departmentName: [({v})-[:ISSUED_BY]->(dep:Department) | dep.name][0],
   subject: [({v})-[:ON]->(sub) | sub {{.*}}][0],
@@ -31,7 +31,7 @@ OWN_LISTINGS: dict[str, LiteralString] = {
 UNWIND $keys AS k
 MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
 WHERE l.derived = false
-RETURN k AS key, {_projection("l")} AS l
+RETURN k AS key, {projection("l")} AS l
 """
     )
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
@@ -45,7 +45,7 @@ MATCH (:Person {{idNumber: k}})<-[:ON]-(d:Listing)
 WHERE d.derived = true AND NOT coalesce(d.retracted, false)
 MATCH (d)-[:DERIVED_FROM]->(src:Listing)
 WITH DISTINCT k, d, src
-RETURN k AS key, d {{.*}} AS entry, {_projection("src")} AS source
+RETURN k AS key, d {{.*}} AS entry, {projection("src")} AS source
 """
 )
 
@@ -67,8 +67,8 @@ UNWIND $keys AS k
 MATCH (l:Listing {{id: k}})
 OPTIONAL MATCH (l)-[:DERIVED_FROM]->(src:Listing)
 WITH k, l, collect(DISTINCT src)[0] AS src
-RETURN k AS key, {_projection("l")} AS l,
-       CASE WHEN src IS NULL THEN null ELSE {_projection("src")} END AS source
+RETURN k AS key, {projection("l")} AS l,
+       CASE WHEN src IS NULL THEN null ELSE {projection("src")} END AS source
 """
 )
 

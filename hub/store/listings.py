@@ -22,6 +22,7 @@ from hub.store.imports import (
     Provenance,
     trusted,
 )
+from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
 _TODAY = "date(datetime({datetime: $now, timezone: 'Asia/Shanghai'}))"
@@ -81,7 +82,7 @@ CALL (n, row, b) {{
 )
 
 
-def _listing_upsert() -> LiteralString:
+def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> LiteralString:
     created = _EVENT.format(
         id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
     )
@@ -90,7 +91,7 @@ def _listing_upsert() -> LiteralString:
     )
     return trusted(
         f"""
-MATCH (b:ImportBatch {{id: $batch}})
+{batch}
 UNWIND $rows AS row
 MERGE (n:Listing {{id: row.key}})
 ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false
@@ -201,3 +202,110 @@ RETURN d.code AS code, d.kind AS kind
 async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dict[str, str]:
     result = await tx.run(DEPARTMENT_KINDS, {"codes": codes})
     return {r["code"]: r["kind"] for r in await result.fetch(100_000)}
+
+
+# --- one listing in one statement (the listSubject mutation) ------------------------------------
+
+PLAN_ONE: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+OPTIONAL MATCH (s:{label} {{{key}: $subject}})
+OPTIONAL MATCH (d:Department {{code: $department}})
+OPTIONAL MATCH (l:Listing {{id: $id}})
+OPTIONAL MATCH (r:LoanReport {{id: $id}})
+WITH s, d, coalesce(l, r) AS existing
+CALL (s) {{
+  WITH s WHERE s IS NOT NULL AND $ties
+  MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
+  RETURN collect({{idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}}) AS ties
+}}
+CALL () {{
+  UNWIND $liable AS pid
+  MATCH (p:Person {{idNumber: pid}})
+  RETURN collect(pid) AS liableFound
+}}
+RETURN s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound,
+       existing {{.source, .department, .bank, derived: coalesce(existing.derived, false)}} AS existing,
+       ties, liableFound
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+
+async def plan_one(
+    tx: AsyncManagedTransaction,
+    label: str,
+    subject: str,
+    department: str,
+    listing_id: str,
+    liable: list[str],
+    ties: bool,
+) -> dict[str, Any]:
+    """What one listing needs before it is written: references, ownership, ties."""
+    result = await tx.run(
+        PLAN_ONE[label],
+        {
+            "subject": subject,
+            "department": department,
+            "id": listing_id,
+            "liable": liable,
+            "ties": ties,
+        },
+    )
+    record = await result.single()
+    assert record is not None  # noqa: S101 - OPTIONAL MATCH always yields one row
+    return native(record.data())  # type: ignore[no-any-return]
+
+
+def _write_one() -> LiteralString:
+    from hub.store.listing_reads import projection
+    from hub.store.propagation import DERIVED_BODY
+
+    upsert = _listing_upsert(batch="WITH b")
+    return trusted(
+        f"""
+CREATE (b:ImportBatch {{id: $batch, department: $dept, keyId: $keyId, source: $source,
+                       startedAt: $now, recordedAt: $now, sourceDepartment: $dept}})
+WITH b
+CALL (b) {{
+{upsert}
+}}
+CALL () {{
+{DERIVED_BODY}
+}}
+SET b.finishedAt = datetime(), b.lines = 1, b.accepted = 1, b.rejected = 0,
+    b.created = created, b.updated = updated, b.unchanged = 1 - created - updated
+WITH created, updated, written
+MATCH (l:Listing {{id: $id}})
+RETURN created, updated, written, {projection("l")} AS l
+"""
+    )
+
+
+WRITE_ONE = _write_one()
+
+
+async def write_one(
+    tx: AsyncManagedTransaction,
+    row: dict[str, Any],
+    derived: dict[str, Any],
+    prov: Provenance,
+    key_id: str | None,
+    source: str,
+) -> dict[str, Any]:
+    """Batch, listing, events and derived entries in one statement; the listing as read."""
+    result = await tx.run(
+        WRITE_ONE,
+        {
+            "rows": [row],
+            "sources": [derived],
+            "id": row["key"],
+            "keyId": key_id,
+            "source": source,
+            **prov.params(),
+        },
+    )
+    record = await result.single()
+    assert record is not None  # noqa: S101 - the listing was just written
+    return native(record.data())  # type: ignore[no-any-return]

@@ -38,7 +38,7 @@ async def sources(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str,
     return [native(r.data()) for r in await result.fetch(1_000_000)]
 
 
-WRITE_DERIVED = trusted(
+DERIVED_BODY = trusted(
     f"""
 UNWIND $sources AS s
 MATCH (src:Listing {{id: s.id}})
@@ -84,6 +84,7 @@ CALL (src, s) {{
 RETURN sum(written) AS written, sum(retracted) AS retracted
 """
 )
+WRITE_DERIVED = DERIVED_BODY
 
 
 async def write_derived(
