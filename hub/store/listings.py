@@ -22,6 +22,7 @@ from hub.store.imports import (
     Provenance,
     trusted,
 )
+from hub.rules.propagation import ROLE_TOKENS
 from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
@@ -206,6 +207,25 @@ async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dic
 
 # --- one listing in one statement (the listSubject mutation) ------------------------------------
 
+# The ties of people to a listed enterprise that the propagation rule can use: the four roles
+# that reach their holder, and every tie of a named liable person. Ordinary shareholders,
+# directors, supervisors and practitioners can never be reached, so they are not fetched (a
+# cooperative may have thousands of member shareholders); the pure rule still decides on dates.
+# Expects `s` (the enterprise) and `$liable`, `$reaching` (hub/rules/propagation.ROLE_TOKENS).
+TIES = """
+  CALL (s) {
+    MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]->(s)
+    WHERE t.role IN $reaching
+    RETURN p, t
+    UNION
+    UNWIND $liable AS pid
+    MATCH (p:Person {idNumber: pid})-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
+    USING INDEX p:Person(idNumber)
+    RETURN p, t
+  }
+  RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
+"""
+
 PLAN_ONE: dict[str, LiteralString] = {
     label: trusted(
         f"""
@@ -216,8 +236,7 @@ OPTIONAL MATCH (r:LoanReport {{id: $id}})
 WITH s, d, coalesce(l, r) AS existing
 CALL (s) {{
   WITH s WHERE s IS NOT NULL AND $ties
-  MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
-  RETURN collect({{idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}}) AS ties
+{TIES}
 }}
 CALL () {{
   UNWIND $liable AS pid
@@ -251,6 +270,7 @@ async def plan_one(
             "id": listing_id,
             "liable": liable,
             "ties": ties,
+            "reaching": list(ROLE_TOKENS),
         },
     )
     record = await result.single()

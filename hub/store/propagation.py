@@ -12,29 +12,40 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.rules.propagation import ROLE_TOKENS
 from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, trusted
 from hub.store.values import native
 
-# Every tie a person can have to an enterprise; the pure rule picks the ones that count.
+# Each listing with the ties the pure rule can use (see TIES in hub/store/listings.py: the four
+# reaching roles, and every tie of a named liable person); the rule decides on the dates.
 SOURCES: LiteralString = """
 UNWIND $ids AS id
 MATCH (l:Listing {id: id})
 WHERE l.derived = false
 OPTIONAL MATCH (l)-[:ON]->(s)
-WITH l, s, CASE WHEN s:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label
-CALL (l, s, label) {
-  WITH l, s, label WHERE label = 'Enterprise' AND l.list = 'BLACK'
-  MATCH (p:Person)-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
-  RETURN collect({idNumber: p.idNumber, role: r.role, from: r.from, to: r.to, declared: r.declared}) AS ties
+WITH l, s, CASE WHEN s:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
+     [(lp:Person)-[:LIABLE]->(l) | lp.idNumber] AS liable
+CALL (l, s, label, liable) {
+  WITH l, s, label, liable WHERE label = 'Enterprise' AND l.list = 'BLACK'
+  CALL (s, liable) {
+    MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]->(s)
+    WHERE t.role IN $reaching
+    RETURN p, t
+    UNION
+    UNWIND liable AS pid
+    MATCH (p:Person {idNumber: pid})-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
+    USING INDEX p:Person(idNumber)
+    RETURN p, t
+  }
+  RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
 }
 RETURN l.id AS id, l.list AS list, l.domain AS domain, l.source AS source,
-       l.effectiveFrom AS effectiveFrom, label, s.uscc AS uscc, ties,
-       [(lp:Person)-[:LIABLE]->(l) | lp.idNumber] AS liable
+       l.effectiveFrom AS effectiveFrom, label, s.uscc AS uscc, ties, liable
 """
 
 
 async def sources(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str, Any]]:
-    result = await tx.run(SOURCES, {"ids": ids})
+    result = await tx.run(SOURCES, {"ids": ids, "reaching": list(ROLE_TOKENS)})
     return [native(r.data()) for r in await result.fetch(1_000_000)]
 
 
