@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.rules.propagation import ROLE_TOKENS
 from hub.store.imports import (
     _FIRST_SET,
     _NEW_LINK,
@@ -22,7 +23,6 @@ from hub.store.imports import (
     Provenance,
     trusted,
 )
-from hub.rules.propagation import ROLE_TOKENS
 from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
