@@ -374,3 +374,38 @@ async def test_unconfirmed_or_five_month_loan_default_has_no_effect(gql: GQL) ->
     await load(gql.store, [unconfirmed], department="ABC")
     data = await gql.ok(LISTINGS, {"uscc": firm, "asOf": "2024-03-01"})
     assert data["enterprise"]["listings"][0]["loan"]["confirmedBy"] == "NFRA"
+
+
+async def test_every_listing_fact_carries_provenance(gql: GQL) -> None:
+    firm, _, cfo, people = a_firm_with_people()
+    await load(
+        gql.store,
+        [
+            *people,
+            f.listing("ECO-1", {"uscc": firm}, liablePersons=[cfo]),
+            f.loan_default("B-1", {"uscc": firm}, confirmed=None),
+            {
+                "kind": "evaluation",
+                "subject": {"uscc": firm},
+                "grade": "A",
+                "evaluatedOn": "2024-01-01",
+                "source": "NDRC",
+            },
+        ],
+    )
+    await gql.ok(
+        'mutation { fileObjection(listingId: "ECO-1", reason: "异议", on: "2024-05-01") { id } }'
+    )
+    await gql.ok('mutation { endListing(id: "ECO-1", reason: "结束", on: "2024-06-01") { id } }')
+    missing_nodes = await count(
+        gql.store,
+        "MATCH (n) WHERE (n:Listing OR n:LoanReport OR n:ListingEvent OR n:Objection OR "
+        "n:Evaluation OR n:Measure) AND (n.batch IS NULL OR n.recordedAt IS NULL OR "
+        "n.sourceDepartment IS NULL) RETURN count(n)",
+    )
+    missing_rels = await count(
+        gql.store,
+        "MATCH ()-[r]->() WHERE NOT type(r) = 'HAS_REVISION' AND (r.batch IS NULL OR "
+        "r.recordedAt IS NULL OR r.sourceDepartment IS NULL) RETURN count(r)",
+    )
+    assert missing_nodes == 0 and missing_rels == 0

@@ -121,6 +121,10 @@ async def _check_listing(tx: AsyncManagedTransaction, items: Items) -> list[Line
     return errors
 
 
+# The role behind each party token (LIABLE_PERSON has none).
+_ROLE_OF_TOKEN = {t.value: r for r, t in (*ROLE_TOKENS.items(), *LIABLE_TOKENS.items())}
+
+
 def _entry_fp(props: dict[str, Any], links: list[dict[str, Any]]) -> str:
     content = orjson.dumps({"p": props, "l": links}, option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(content, digest_size=12).hexdigest()
@@ -137,11 +141,9 @@ def derived_rows(source: dict[str, Any]) -> dict[str, Any]:
     ties = [Tie.of(t) for t in source["ties"]]
     entries = []
     for entry in propagate(listing, ties, source["liable"]):
-        role_of = {**{t.value: r for r, t in ROLE_TOKENS.items()}}
-        role_of |= {t.value: r for r, t in LIABLE_TOKENS.items()}
         links = []
         for token in entry.parties:
-            role = role_of.get(token.value)
+            role = _ROLE_OF_TOKEN.get(token.value)
             start, end = entry.role_periods.get(role, (None, None)) if role else (None, None)
             links.append({"role": token.value, "from": start, "to": end})
         props = {

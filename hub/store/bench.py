@@ -6,6 +6,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.store.adapter import Store
 from hub.store.values import native
 
 DATASET: LiteralString = """
@@ -91,7 +92,7 @@ async def shareholders(tx: AsyncManagedTransaction, uscc: str, limit: int) -> li
     return [r["idNumber"] for r in await result.fetch(limit)]
 
 
-async def wipe(store: Any) -> None:
+async def wipe(store: Store) -> None:
     """Delete everything but the dataset marker (auto-commit batches: it can be large)."""
     async with store.driver.session(database=store.database) as session:
         await (await session.run(WIPE)).consume()
