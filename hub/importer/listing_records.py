@@ -90,16 +90,17 @@ class _ListingRecord(Record):
     @field_validator("ended_on", check_fields=False)
     @classmethod
     def _ended_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        first = info.data.get("decision_date") or info.data.get("effective_from")
-        if first is None and "confirmed_on" in cls.model_fields:
-            if value is not None and info.data.get("confirmed_on") is None:
+        if value is None:
+            return value
+        if "confirmed_on" in cls.model_fields:  # a loan default ends only once it is a listing
+            if "confirmed_on" in info.data and info.data["confirmed_on"] is None:
                 raise PydanticCustomError(
                     "ended_on", "an unconfirmed report is not a listing and cannot end"
                 )
-            first = info.data.get("confirmed_on")
-            check_range(first, value, ("confirmedOn", "endedOn"))
-            return value
-        check_range(first, value, ("decisionDate", "endedOn"))
+            check_range(info.data.get("confirmed_on"), value, ("confirmedOn", "endedOn"))
+        else:
+            first = info.data.get("decision_date") or info.data.get("effective_from")
+            check_range(first, value, ("decisionDate", "endedOn"))
         return value
 
     @field_validator("end_reason", check_fields=False)
