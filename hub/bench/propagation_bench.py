@@ -89,7 +89,8 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
     found = await store.read(q.dataset)
     dataset = found["dataset"]
     wanted = {"enterprises": args.enterprises, "seed": args.seed, "wide": args.wide}
-    if args.reuse and dataset and all(dataset.get(k) == v for k, v in wanted.items()):
+    same = dataset and all(dataset.get(k) == v for k, v in wanted.items())
+    if args.reuse and same and dataset.get("complete"):
         print(f"reusing the bench graph loaded in {dataset.get('seconds')} s")
         return dict(dataset)
     if found["hasData"] and not dataset:
@@ -97,6 +98,7 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
             "refusing to wipe the bench database: it holds data the bench did not load"
         )
     started = time.perf_counter()
+    await store.write(q.mark, args.enterprises, args.seed, args.wide, None, False)
     await q.wipe(store)
     await migrate(store)
     summary = await seed_demo(store, settings, enterprises=args.enterprises, seed=args.seed)
@@ -107,7 +109,7 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
         if not report.committed or report.errors:
             raise RuntimeError(f"wide cooperative {index}: {report.errors[:3]}")
     seconds = round(time.perf_counter() - started, 1)
-    await store.write(q.mark, args.enterprises, args.seed, args.wide, seconds)
+    await store.write(q.mark, args.enterprises, args.seed, args.wide, seconds, True)
     print(f"loaded in {seconds} s")
     return {**wanted, "seconds": seconds}
 

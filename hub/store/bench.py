@@ -20,7 +20,7 @@ RETURN d {.*} AS dataset, n IS NOT NULL AS hasData
 MARK: LiteralString = """
 MERGE (d:BenchDataset {id: 'credithub-bench'})
 SET d.enterprises = $enterprises, d.seed = $seed, d.wide = $wide, d.loadedAt = datetime(),
-    d.seconds = $seconds
+    d.seconds = $seconds, d.complete = $complete
 """
 
 WIPE: LiteralString = """
@@ -61,9 +61,16 @@ async def dataset(tx: AsyncManagedTransaction) -> dict[str, Any]:
 
 
 async def mark(
-    tx: AsyncManagedTransaction, enterprises: int, seed: int, wide: int, seconds: float
+    tx: AsyncManagedTransaction,
+    enterprises: int,
+    seed: int,
+    wide: int,
+    seconds: float | None,
+    complete: bool,
 ) -> None:
-    await tx.run(MARK, {"enterprises": enterprises, "seed": seed, "wide": wide, "seconds": seconds})
+    """The marker says this database is the bench's (and whether the load finished)."""
+    params = {"enterprises": enterprises, "seed": seed, "wide": wide, "seconds": seconds}
+    await tx.run(MARK, {**params, "complete": complete})
 
 
 async def tie_counts(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
@@ -96,4 +103,3 @@ async def wipe(store: Store) -> None:
     """Delete everything but the dataset marker (auto-commit batches: it can be large)."""
     async with store.driver.session(database=store.database) as session:
         await (await session.run(WIPE)).consume()
-        await (await session.run("MATCH (d:BenchDataset) DELETE d")).consume()
