@@ -177,6 +177,7 @@ async def _measure(
             if i >= WARMUP:
                 timings.append(elapsed)
                 ids.append(listing_id)
+        load = os.getloadavg()[0]  # 1-minute load average at the end of the group
         derived = await store.read(q.derived_counts, ids)
         counts = [derived.get(i, 0) for i in ids]
         out[group] = {
@@ -186,6 +187,7 @@ async def _measure(
             "p95_ms": round(_percentile(timings, 95), 2),
             "p99_ms": round(_percentile(timings, 99), 2),
             "max_ms": round(max(timings), 2),
+            "load_average_1m": round(load, 2),
             "derived_per_listing": {
                 "min": min(counts),
                 "median": statistics.median(counts),
