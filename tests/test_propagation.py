@@ -299,3 +299,21 @@ async def test_credit_record_lists_own_and_derived_entries(gql: GQL) -> None:
     own = entries["B-2024-9"]
     assert not own["derived"] and own["listing"]["domain"] == "FINANCE_LOAN"
     assert own["enterprise"] is None
+
+
+async def test_registration_data_arriving_after_the_listing_still_propagates(gql: GQL) -> None:
+    firm, rep = f.uscc(), f.id_number("1977-07-07")
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林广源商贸有限公司"),
+            f.person(rep, "龚代表"),
+            f.listing("ECO-2024-90", {"uscc": firm}),
+        ],
+    )
+    assert await record(gql, rep) == []
+    await load(gql.store, [f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2020-01-01")])
+    assert [e["id"] for e in await record(gql, rep)] == [f"ECO-2024-90:{rep}"]
+    # Corrected: the person had left before the listing took effect.
+    await load(gql.store, [f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2020-01-01", "2023-12-31")])
+    assert await record(gql, rep) == []

@@ -2,11 +2,14 @@
 
 Registered into KINDS and WRITERS when ``hub.importer`` is imported. Propagation runs as the
 ``after`` step of every listing kind: in the upload's transaction, for every accepted listing
-(changed or not), so re-uploading a listing refreshes its derived entries idempotently.
+(changed or not), so re-uploading a listing refreshes its derived entries idempotently; and as
+the ``after`` step of roles and shareholdings, for the BLACK listings of the enterprises they
+touch (registration data that arrives or is corrected after the listing).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from typing import Any
 
@@ -21,8 +24,8 @@ from hub.importer.listing_records import (
     _ListingRecord,
 )
 from hub.importer.parse import LineError
-from hub.importer.records import Record, register_kind
-from hub.importer.writers import Writer, register_writer
+from hub.importer.records import Record, RoleRecord, ShareholdingRecord, register_kind
+from hub.importer.writers import WRITERS, Writer, register_writer
 from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
 from hub.store import catalogue as cq
 from hub.store import imports as q
@@ -185,6 +188,16 @@ async def _propagate(tx: AsyncManagedTransaction, items: Items, prov: q.Provenan
     await propagate_listings(tx, sorted({r.key() for _, r in items}), prov)
 
 
+async def _refresh_listed(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> None:
+    """Roles or shareholdings changed at listed enterprises: re-derive their listings' entries.
+
+    Registration data often arrives after the listing (or is corrected later); who is reached is
+    still decided by the ties held on each listing's effectiveFrom.
+    """
+    usccs = sorted({str(getattr(r, "uscc", "")) for _, r in items} - {""})
+    await propagate_listings(tx, await pq.listed_at(tx, usccs), prov)
+
+
 async def _write_evaluations(
     tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
 ) -> q.Counts:
@@ -220,6 +233,11 @@ def register() -> None:
         Writer("loanDefault", 42, _write_loans, after=_propagate, check=_check_listing),
     )
     register_writer(EvaluationRecord, Writer("evaluation", 43, _write_evaluations))
+    tie_kinds: tuple[type[Record], ...] = (RoleRecord, ShareholdingRecord)
+    for tie_kind in tie_kinds:
+        ties = WRITERS[tie_kind]
+        if ties.after is None:
+            register_writer(tie_kind, dataclasses.replace(ties, after=_refresh_listed))
 
 
 register()

@@ -107,3 +107,18 @@ async def write_derived(
     if record is None:
         return 0, 0
     return int(record["written"] or 0), int(record["retracted"] or 0)
+
+
+# Source listings a change of ties at these enterprises can affect (roles, shareholdings).
+LISTED_AT: LiteralString = """
+UNWIND $usccs AS uscc
+MATCH (:Enterprise {uscc: uscc})<-[:ON]-(l:Listing)
+WHERE l.derived = false AND l.list = 'BLACK'
+RETURN collect(DISTINCT l.id) AS ids
+"""
+
+
+async def listed_at(tx: AsyncManagedTransaction, usccs: list[str]) -> list[str]:
+    result = await tx.run(LISTED_AT, {"usccs": usccs})
+    record = await result.single()
+    return list(record["ids"]) if record else []
