@@ -10,13 +10,23 @@ from hub.auth import Role
 
 EVERYONE = frozenset(Role)
 
+# Departments act on their own department's decisions only (checked by the workflow itself).
+WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
     "search": EVERYONE,
+    "measures": EVERYONE,  # the catalogue is public (动态更新并向社会公开)
+    "listing": EVERYONE,  # listings are published; reasons are hidden from PUBLIC
 }
 
-MUTATIONS: dict[str, frozenset[Role]] = {}
+MUTATIONS: dict[str, frozenset[Role]] = {
+    "listSubject": WORKFLOW,
+    "endListing": WORKFLOW,
+    "fileObjection": WORKFLOW,
+    "resolveObjection": WORKFLOW,
+}
 
 
 def allowed(operation: str, field: str, role: Role) -> bool:

@@ -16,13 +16,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
+from schema.catalogue import ListingQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.limits import CostLimit
+from schema.mutations import Mutation
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries):
+class Query(SubjectQueries, ListingQueries):
     """Root of all reads."""
 
 
@@ -56,10 +58,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return HubSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
     )
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)
