@@ -13,12 +13,18 @@ EVERYONE = frozenset(Role)
 # Departments act on their own department's decisions only (checked by the workflow itself).
 WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
+# Checks are for the systems and officers that approve; the public has the site's own views.
+CHECKERS = frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN})
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
     "search": EVERYONE,
     "measures": EVERYONE,  # the catalogue is public (动态更新并向社会公开)
     "listing": EVERYONE,  # listings are published; reasons are hidden from PUBLIC
+    "checkBeforeApproval": CHECKERS,
+    "checkBatch": CHECKERS,
+    "receipt": CHECKERS,  # and then only the asking key's or department's, or ADMIN
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -26,6 +32,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "endListing": WORKFLOW,
     "fileObjection": WORKFLOW,
     "resolveObjection": WORKFLOW,
+    "recordApprovalOutcome": CHECKERS,  # the receipt's asker only
 }
 
 

@@ -17,15 +17,21 @@ from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
 from schema.catalogue import ListingQueries
+from schema.checks import CheckMutations, CheckQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.limits import CostLimit
-from schema.mutations import Mutation
+from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries, ListingQueries):
+class Query(SubjectQueries, ListingQueries, CheckQueries):
     """Root of all reads."""
+
+
+@strawberry.type
+class Mutation(ListingMutations, CheckMutations):
+    """Root of all writes (uploads go through POST /api/import)."""
 
 
 class HubSchema(strawberry.Schema):

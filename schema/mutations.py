@@ -69,7 +69,7 @@ async def _objection(info: HubInfo, objection_id: str) -> Objection:
 
 
 @strawberry.type
-class Mutation:
+class ListingMutations:
     @strawberry.mutation(
         description="List a subject (BLACK, WATCH, RED) for the caller's department. Derived "
         "entries of the people behind a listed enterprise are written in the same transaction."

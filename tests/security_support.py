@@ -32,6 +32,12 @@ EXAMPLES: dict[str, str] = {
     "endListing": 'id: "AMR-SEC-L0", reason: "测试", kind: ENDED',
     "fileObjection": 'listingId: "AMR-SEC-L0", reason: "测试"',
     "resolveObjection": 'id: "no-such-objection", upheld: false, reason: "测试"',
+    "checkBeforeApproval": 'subject: {idNumber: "$PERSON"}, scenario: HIGH_CONSUMPTION',
+    "checkBatch": 'requests: [{subject: {idNumber: "$PERSON"}, scenario: MARKET_ENTRY}, '
+    '{subject: {uscc: "$FIRM"}, scenario: HONORS}, {subject: {idNumber: "$OTHER"}, '
+    "scenario: HONORS}]",
+    "receipt": 'id: "rcpt-none"',
+    "recordApprovalOutcome": 'receiptId: "rcpt-none", outcome: APPROVED',
 }
 
 

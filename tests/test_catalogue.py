@@ -204,6 +204,7 @@ async def test_watch_red_and_grades_cover_every_scenario(gql: GQL) -> None:
             (("RED",), (), "INCENTIVE"),
             ((), ("A",), "INCENTIVE"),
             ((), ("D",), "CAUTION"),
+            (("BLACK",), (), "CAUTION"),  # the two check-time reaches (REF-*)
         }, scenario
 
 

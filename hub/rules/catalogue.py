@@ -49,6 +49,11 @@ class PartyToken(StrEnum):
     LIABLE_SHAREHOLDER = "LIABLE_SHAREHOLDER"  # named liable person who held shares
     LIABLE_PRACTITIONER = "LIABLE_PRACTITIONER"  # named liable person, registered practitioner
     LIABLE_PERSON = "LIABLE_PERSON"  # any named liable person (负有直接责任的人员)
+    # Check-time reaches (hub/rules/decision.py), never written by propagation:
+    RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # an officer of the checked unit is court-listed
+    SUSPECTED_CONTROLLER = (
+        "SUSPECTED_CONTROLLER"  # the checked subject holds > 50 % of a listed one
+    )
 
 
 class MeasureCategory(StrEnum):

@@ -63,7 +63,9 @@ class Store:
         self.timeout = settings.tx_timeout
         self.import_timeout = settings.import_tx_timeout
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
-        self.round_trips = 0  # counted per query by the unit-of-work helpers that opt in
+        # Reference data read often and changed rarely (the measure catalogue): name ->
+        # (monotonic time read, value). Readers decide how long an entry stays fresh.
+        self.reference_cache: dict[str, tuple[float, Any]] = {}
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await self._run(neo4j.READ_ACCESS, self.timeout, work, *args, **kwargs)
