@@ -43,7 +43,16 @@ class HubSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        return None
+        # Documents refused before execution (syntax, token limit) never reach the ErrorCodes
+        # extension's exit: give them their code here, in place.
+        for error in errors:
+            if error.original_error is None and not (error.extensions or {}).get("code"):
+                code = (
+                    "GRAPHQL_PARSE_FAILED"
+                    if error.message.startswith("Syntax Error")
+                    else "GRAPHQL_VALIDATION_FAILED"
+                )
+                error.extensions = {**(error.extensions or {}), "code": code}
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

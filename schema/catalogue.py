@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from hub.auth import Role
 from hub.rules.catalogue import (
     ALL_SCENARIOS,
     Grade,
@@ -120,7 +121,11 @@ class ListingQueries:
         "unknown. Derived entries are read through person.creditRecord or derivedEntries."
     )
     async def listing(self, info: HubInfo, id: str, as_of: dt.date | None = None) -> Listing | None:
+        from schema.credit_record import published
+
         row = await info.context.loaders.listing.load(id.strip())
         if row is None or row["l"].get("derived"):
+            return None
+        if info.context.actor.role == Role.PUBLIC and not published(row["l"]):
             return None
         return Listing(raw=row["l"], as_of=as_of or info.context.today())

@@ -7,6 +7,9 @@ from typing import Any
 
 import strawberry
 
+from hub.auth import Role
+from hub.errors import Forbidden
+from hub.identifiers import mask_id_number
 from hub.rules.catalogue import PartyToken
 from hub.rules.listings import ListingState, aggravated
 from schema.listings import HubInfo, Listing, Period, state_of
@@ -19,7 +22,7 @@ from schema.subjects import Enterprise, Person
     "derived entry has no state of its own: its status is its source listing's."
 )
 class CreditRecordEntry:
-    id: str = strawberry.field(description="The listing id, or <source id>:<idNumber>.")
+    raw_id: strawberry.Private[str]
     derived: bool
     listing: Listing = strawberry.field(description="The own listing, or the source listing.")
     parties: list[PartyToken] = strawberry.field(
@@ -34,6 +37,19 @@ class CreditRecordEntry:
     enterprise_raw: strawberry.Private[dict[str, Any] | None]
     person_raw: strawberry.Private[dict[str, Any] | None]
 
+    @strawberry.field(
+        description="The listing id, or <source id>:<idNumber> for a derived entry (the ID "
+        "number masked unless the caller may see personal data)."
+    )
+    def id(self, info: HubInfo) -> str:
+        if not self.derived:
+            return self.raw_id
+        source, _, number = self.raw_id.rpartition(":")
+        if info.context.actor.sees_personal_data:
+            info.context.audited.append(("Person", number))
+            return self.raw_id
+        return f"{source}:{mask_id_number(number)}"
+
     @strawberry.field(description="The listed enterprise (derived entries).")
     def enterprise(self) -> Enterprise | None:
         return Enterprise(raw=self.enterprise_raw) if self.enterprise_raw else None
@@ -45,7 +61,7 @@ class CreditRecordEntry:
     @classmethod
     def of_own(cls, raw: dict[str, Any], as_of: dt.date) -> CreditRecordEntry:
         return cls(
-            id=str(raw["id"]),
+            raw_id=str(raw["id"]),
             derived=False,
             listing=Listing(raw=raw, as_of=as_of),
             parties=[PartyToken.SUBJECT],
@@ -67,7 +83,7 @@ class CreditRecordEntry:
     ) -> CreditRecordEntry:
         subject = source.get("subject") or {"uscc": entry.get("via")}
         return cls(
-            id=str(entry["id"]),
+            raw_id=str(entry["id"]),
             derived=True,
             listing=Listing(raw=source, as_of=as_of),
             parties=[PartyToken(p) for p in entry.get("parties") or []],
@@ -93,9 +109,21 @@ def _day(info: HubInfo, as_of: dt.date | None) -> dt.date:
     return as_of or info.context.today()
 
 
+def published(raw: dict[str, Any]) -> bool:
+    """What the public credit site shows: BLACK and RED lists (a WATCH list is for supervisors)."""
+    return raw.get("list") in ("BLACK", "RED") and not raw.get("derived")
+
+
+def refuse_public(info: HubInfo, what: str) -> None:
+    if info.context.actor.role == Role.PUBLIC:
+        raise Forbidden(f"{what} is not published; it needs an API key")
+
+
 async def own_listings(info: HubInfo, label: str, key: str, as_of: dt.date | None) -> list[Listing]:
     day = _day(info, as_of)
     rows = await info.context.loaders.own_listings[label].load(key)
+    if info.context.actor.role == Role.PUBLIC:
+        rows = [r for r in rows if published(r)]
     ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
     return [Listing(raw=r, as_of=day) for r in ordered]
 
@@ -107,12 +135,13 @@ async def is_aggravated(info: HubInfo, label: str, key: str, as_of: dt.date | No
 
 
 async def credit_record(info: HubInfo, id_number: str, as_of: dt.date | None) -> CreditRecord:
+    refuse_public(info, "a personal credit record (个人信用记录)")
     day = _day(info, as_of)
     own = await info.context.loaders.own_listings["Person"].load(id_number)
     derived = await info.context.loaders.derived_of_person.load(id_number)
     entries = [CreditRecordEntry.of_own(r, day) for r in own]
     entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
-    entries.sort(key=lambda e: (e.period.valid_from, e.id), reverse=True)
+    entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
     return CreditRecord(
         as_of=day,
         aggravated=aggravated((r["list"], r["domain"], state_of(r, day)) for r in own),

@@ -282,13 +282,15 @@ class Listing:
         return [ListingEvent(raw=e) for e in rows]
 
     @strawberry.field(
-        description="The personal credit record entries this listing derived (persons reached)."
+        description="The personal credit record entries this listing derived (persons "
+        "reached). Null with a FORBIDDEN error for PUBLIC callers."
     )
     async def derived_entries(
         self, info: HubInfo
-    ) -> list[Annotated[CreditRecordEntry, strawberry.lazy("schema.credit_record")]]:
-        from schema.credit_record import CreditRecordEntry
+    ) -> list[Annotated[CreditRecordEntry, strawberry.lazy("schema.credit_record")]] | None:
+        from schema.credit_record import CreditRecordEntry, refuse_public
 
+        refuse_public(info, "who a listing reached (personal credit records)")
         rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
         return [
             CreditRecordEntry.of_derived(

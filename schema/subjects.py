@@ -229,11 +229,12 @@ class Person:
     @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
         "enterprises the person was responsible for, each with the source listing, the "
-        "enterprise, the roles, the period and the state on asOf."
+        "enterprise, the roles, the period and the state on asOf. Null with a FORBIDDEN error "
+        "for PUBLIC callers (a personal record is not a published list)."
     )
     async def credit_record(
         self, info: HubInfo, as_of: dt.date | None = None
-    ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")]:
+    ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")] | None:
         from schema.credit_record import credit_record
 
         return await credit_record(info, str(self.raw["idNumber"]), as_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -80,6 +81,16 @@ class Store:
     async def _run(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
+        """Shielded: a caller cancelled mid-read (a sibling field failed, the client left) does
+        not abort the driver half-way through a message, which would poison the connection;
+        the transaction finishes (bounded by its timeout) and its result is dropped."""
+        task = asyncio.ensure_future(self._session(mode, tx_timeout, work, *args, **kwargs))
+        task.add_done_callback(_consume)
+        return await asyncio.shield(task)
+
+    async def _session(
+        self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         timed = neo4j.unit_of_work(timeout=tx_timeout)(work)
         try:
             async with self.driver.session(
@@ -101,6 +112,12 @@ class Store:
         except (nx.Neo4jError, nx.DriverError, OSError):
             return False
         return True
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Retrieve a shielded task's exception when nobody awaits it any more."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def fetch_all(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
