@@ -27,7 +27,12 @@ def register(
 
 
 # Modules that register benchmarks; one not written yet is skipped (its name is still known).
-BENCH_MODULES = ("hub.bench.import_bench", "hub.bench.propagation_bench")
+BENCH_MODULES = (
+    "hub.bench.import_bench",
+    "hub.bench.propagation_bench",
+    "hub.bench.check_bench",
+    "hub.bench.investigate_bench",
+)
 
 
 def load_benches() -> None:
