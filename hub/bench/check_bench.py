@@ -20,8 +20,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from typing import Any
@@ -31,11 +29,10 @@ import orjson
 
 from hub.auth import SYSTEM, Role
 from hub.bench.registry import register
-from hub.bench.support import bench_instance, percentile
+from hub.bench.support import bench_instance, hub_server, percentile
 from hub.importer.runner import run_import
 from hub.keys import create_key
 from hub.migrate import migrate
-from hub.neo4j_local import connection
 from hub.rules.catalogue import Scenario
 from hub.settings import Settings
 from hub.store import Store, open_driver
@@ -63,28 +60,70 @@ def _extras(targets: dict[str, list[str]]) -> dict[str, list[bytes]]:
         out.setdefault(department, []).append(orjson.dumps(record))
 
     for i, person in enumerate(targets["persons"]):
-        add("COURT", {
-            "kind": "courtDefault", "id": f"BENCH-CP-{i}", "subject": {"idNumber": person},
-            "court": "COURT", "caseNumber": f"(2025)桂1031执{i}号",
-            "ground": rng.choice([1, 2, 3, 4, 5, 6]),
-            "effectiveFrom": f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-        })
+        add(
+            "COURT",
+            {
+                "kind": "courtDefault",
+                "id": f"BENCH-CP-{i}",
+                "subject": {"idNumber": person},
+                "court": "COURT",
+                "caseNumber": f"(2025)桂1031执{i}号",
+                "ground": rng.choice([1, 2, 3, 4, 5, 6]),
+                "effectiveFrom": f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            },
+        )
     for i, firm in enumerate(targets["court"]):
-        add("COURT", {"kind": "courtDefault", "id": f"BENCH-CE-{i}", "subject": {"uscc": firm},
-                      "court": "COURT", "caseNumber": f"(2025)桂1031执恢{i}号", "ground": 1,
-                      "effectiveFrom": "2025-03-01"})
+        add(
+            "COURT",
+            {
+                "kind": "courtDefault",
+                "id": f"BENCH-CE-{i}",
+                "subject": {"uscc": firm},
+                "court": "COURT",
+                "caseNumber": f"(2025)桂1031执恢{i}号",
+                "ground": 1,
+                "effectiveFrom": "2025-03-01",
+            },
+        )
     for i, firm in enumerate(targets["watch"]):
-        add("AMR", {"kind": "listing", "id": f"BENCH-W-{i}", "subject": {"uscc": firm},
-                    "list": "WATCH", "domain": "FOOD_DRUG", "department": "AMR",
-                    "basis": "重点关注名单", "effectiveFrom": "2025-02-01"})
+        add(
+            "AMR",
+            {
+                "kind": "listing",
+                "id": f"BENCH-W-{i}",
+                "subject": {"uscc": firm},
+                "list": "WATCH",
+                "domain": "FOOD_DRUG",
+                "department": "AMR",
+                "basis": "重点关注名单",
+                "effectiveFrom": "2025-02-01",
+            },
+        )
     for i, firm in enumerate(targets["red"]):
-        add("NDRC", {"kind": "listing", "id": f"BENCH-R-{i}", "subject": {"uscc": firm},
-                     "list": "RED", "domain": "TAX", "department": "NDRC",
-                     "basis": "守信激励", "effectiveFrom": "2025-01-01"})
+        add(
+            "NDRC",
+            {
+                "kind": "listing",
+                "id": f"BENCH-R-{i}",
+                "subject": {"uscc": firm},
+                "list": "RED",
+                "domain": "TAX",
+                "department": "NDRC",
+                "basis": "守信激励",
+                "effectiveFrom": "2025-01-01",
+            },
+        )
     for firm in targets["graded"]:
-        add("NDRC", {"kind": "evaluation", "subject": {"uscc": firm},
-                     "grade": rng.choice("AABBBCCD"), "evaluatedOn": "2025-12-31",
-                     "source": "NDRC"})
+        add(
+            "NDRC",
+            {
+                "kind": "evaluation",
+                "subject": {"uscc": firm},
+                "grade": rng.choice("AABBBCCD"),
+                "evaluatedOn": "2025-12-31",
+                "source": "NDRC",
+            },
+        )
     return out
 
 
@@ -97,8 +136,9 @@ async def _prepare(store: Store, settings: Settings, args: argparse.Namespace) -
         return
     targets = await store.read(sample_targets)
     for department, lines in _extras(targets).items():
-        report = await run_import(store, lines, actor=SYSTEM, department=department,
-                                  source="bench-check")
+        report = await run_import(
+            store, lines, actor=SYSTEM, department=department, source="bench-check"
+        )
         if not report.committed:
             raise SystemExit(f"extras failed: {report.failure}")
     await store.write(mark_extras)
@@ -110,14 +150,18 @@ def _requests(subjects: list[dict[str, Any]], count: int, seed: int) -> list[dic
     out = []
     for _ in range(count):
         subject = rng.choice(subjects)
-        ref = {"uscc": subject["key"]} if subject["label"] == "Enterprise" else {
-            "idNumber": subject["key"]}
+        ref = (
+            {"uscc": subject["key"]}
+            if subject["label"] == "Enterprise"
+            else {"idNumber": subject["key"]}
+        )
         out.append({"s": ref, "sc": rng.choice(scenarios), "asOf": AS_OF.isoformat()})
     return out
 
 
-async def _drive(worker: Any, requests: list[dict[str, Any]], concurrency: int) -> tuple[
-        list[float], float, int]:
+async def _drive(
+    worker: Any, requests: list[dict[str, Any]], concurrency: int
+) -> tuple[list[float], float, int]:
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     for request in requests:
         queue.put_nowait(request)
@@ -140,15 +184,27 @@ async def _drive(worker: Any, requests: list[dict[str, Any]], concurrency: int) 
 
 def _line(name: str, concurrency: int, latencies: list[float], wall: float, errors: int) -> str:
     ms = [x * 1000 for x in latencies]
-    return (f"{name:5} c={concurrency:<3} n={len(ms):<5} {len(ms) / wall:7.1f} req/s  "
-            f"p50 {percentile(ms, 0.5):6.1f} ms  p99 {percentile(ms, 0.99):6.1f} ms  "
-            f"errors {errors}")
+    return (
+        f"{name:5} c={concurrency:<3} n={len(ms):<5} {len(ms) / wall:7.1f} req/s  "
+        f"p50 {percentile(ms, 0.5):6.1f} ms  p99 {percentile(ms, 0.99):6.1f} ms  "
+        f"errors {errors}"
+    )
 
 
 async def _floor_tx(tx: Any, subject: dict[str, Any]) -> None:
     await q.gather(tx, [subject], AS_OF)
-    await q.write_receipts(tx, [{"id": "floor-" + uuid.uuid4().hex, "askedAt": dt.datetime.now(
-        dt.UTC), "keyId": "bench-floor", "decision": "CLEAR", "scenario": "HONORS"}])
+    await q.write_receipts(
+        tx,
+        [
+            {
+                "id": "floor-" + uuid.uuid4().hex,
+                "askedAt": dt.datetime.now(dt.UTC),
+                "keyId": "bench-floor",
+                "decision": "CLEAR",
+                "scenario": "HONORS",
+            }
+        ],
+    )
 
 
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -157,28 +213,21 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     await _prepare(store, settings, args)
     subjects = await store.read(sample_subjects, 3000)
     _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
-    conn = connection(settings, "bench")
-    env = dict(os.environ, NEO4J_URI=conn.uri, NEO4J_PASSWORD=conn.password,
-               CREDITHUB_PORT=str(PORT), CREDITHUB_RATE_LIMIT_PER_SECOND="0",
-               CREDITHUB_ENVIRONMENT="production", CREDITHUB_WORKERS="1")
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hub.cli", "serve", env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}")
-    print(f"dataset: {args.enterprises} enterprises (seed {args.seed}), {len(subjects)} sampled "
-          f"subjects, asOf {AS_OF}")
+    print(
+        f"dataset: {args.enterprises} enterprises (seed {args.seed}), {len(subjects)} sampled "
+        f"subjects, asOf {AS_OF}"
+    )
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", timeout=60,
-                                     headers={"Authorization": f"Bearer {token}"},
-                                     limits=httpx.Limits(max_connections=64)) as http:
-            for _ in range(100):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.3)
+        async with (
+            hub_server(settings, PORT),
+            httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{PORT}",
+                timeout=60,
+                headers={"Authorization": f"Bearer {token}"},
+                limits=httpx.Limits(max_connections=64),
+            ) as http,
+        ):
 
             async def hub(request: dict[str, Any]) -> bool:
                 response = await http.post("/graphql", json={"query": QUERY, "variables": request})
@@ -186,8 +235,9 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
             async def floor(request: dict[str, Any]) -> bool:
                 s = request["s"]
-                await store.write(_floor_tx, {"i": 0, "uscc": s.get("uscc"),
-                                              "idNumber": s.get("idNumber")})
+                await store.write(
+                    _floor_tx, {"i": 0, "uscc": s.get("uscc"), "idNumber": s.get("idNumber")}
+                )
                 return True
 
             await _drive(hub, _requests(subjects, 100, 1), 4)  # warm-up: plans, caches, JIT
@@ -207,25 +257,33 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
             rng = random.Random(99)
             walls = []
             for run in range(5):
-                batch = [{"subject": r["s"], "scenario": r["sc"]}
-                         for r in _requests(subjects, 1000, 100 + run)]
-                batch[rng.randrange(1000)] = {"subject": {"uscc": "91451031MA5XXXXXXA"},
-                                              "scenario": "HONORS"}  # an invalid item
+                batch = [
+                    {"subject": r["s"], "scenario": r["sc"]}
+                    for r in _requests(subjects, 1000, 100 + run)
+                ]
+                batch[rng.randrange(1000)] = {
+                    "subject": {"uscc": "91451031MA5XXXXXXA"},
+                    "scenario": "HONORS",
+                }  # an invalid item
                 began = time.perf_counter()
-                response = await http.post("/graphql", json={
-                    "query": BATCH, "variables": {"r": batch, "asOf": AS_OF.isoformat()}})
+                response = await http.post(
+                    "/graphql",
+                    json={"query": BATCH, "variables": {"r": batch, "asOf": AS_OF.isoformat()}},
+                )
                 walls.append(time.perf_counter() - began)
                 answers = response.json()["data"]["checkBatch"]
                 if len(answers) != 1000:
                     raise SystemExit(f"checkBatch answered {len(answers)} items, not 1000")
-            print(f"batch of 1000: median {statistics.median(walls):.2f} s, "
-                  f"min {min(walls):.2f} s, max {max(walls):.2f} s (5 runs)")
-            print(f"targets: c=1 hub/floor p50 {summary[1][0]:.2f} (<= 1.5), "
-                  f"c=8 p99 {summary[8][1]:.1f} ms (<= 25), batch {statistics.median(walls):.2f} s "
-                  f"(<= 1)")
+            print(
+                f"batch of 1000: median {statistics.median(walls):.2f} s, "
+                f"min {min(walls):.2f} s, max {max(walls):.2f} s (5 runs)"
+            )
+            print(
+                f"targets: c=1 hub/floor p50 {summary[1][0]:.2f} (<= 1.5), "
+                f"c=8 p99 {summary[8][1]:.1f} ms (<= 25), batch {statistics.median(walls):.2f} s "
+                f"(<= 1)"
+            )
     finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), timeout=30)
         await driver.close()
     return 0
 

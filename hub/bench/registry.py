@@ -31,6 +31,7 @@ BENCH_MODULES = (
     "hub.bench.import_bench",
     "hub.bench.propagation_bench",
     "hub.bench.check_bench",
+    "hub.bench.soak_bench",
     "hub.bench.investigate_bench",
 )
 
