@@ -33,11 +33,20 @@ DESIGN_TABLE: list[tuple[str, set[str], str, set[str], set[str], set[str]]] = [
     ("财政性资金", {"FISCAL_FUNDS"}, "RESTRICT", {"SUBJECT"}, set(), set()),
     ("公共资源交易", {"PUBLIC_RESOURCE_TRADING"}, "RESTRICT", {"SUBJECT"}, set(), set()),
     ("特许经营", {"CONCESSION"}, "RESTRICT", {"SUBJECT"}, set(), set()),
+    # ACTUAL_CONTROLLER in the next two: "A declared actual controller propagates like a legal
+    # representative" (DESIGN.md, Propagation; the seed's 二(十二) names 实际控制人).
     (
         "市场和行业禁入",
         {"MARKET_ENTRY"},
         "RESTRICT",
-        {"SUBJECT", "LEGAL_REPRESENTATIVE", "PRINCIPAL", "LIABLE_PRACTITIONER", "LIABLE_PERSON"},
+        {
+            "SUBJECT",
+            "LEGAL_REPRESENTATIVE",
+            "PRINCIPAL",
+            "ACTUAL_CONTROLLER",
+            "LIABLE_PRACTITIONER",
+            "LIABLE_PERSON",
+        },
         set(),
         set(),
     ),
@@ -49,6 +58,7 @@ DESIGN_TABLE: list[tuple[str, set[str], str, set[str], set[str], set[str]]] = [
             "SUBJECT",
             "LEGAL_REPRESENTATIVE",
             "PRINCIPAL",
+            "ACTUAL_CONTROLLER",
             "SENIOR_MANAGER",
             "LIABLE_DIRECTOR",
             "LIABLE_SHAREHOLDER",

@@ -22,6 +22,7 @@ from hub.rules.listings import (
     listing_state,
     loan_problem,
     loan_qualifies_on,
+    loan_rereport_problems,
     minor_problem,
     objection_refusal,
     resolve_refusal,
@@ -123,6 +124,8 @@ def test_minor_is_never_listed() -> None:
     problem = minor_problem(born, D("2025-03-01"))
     assert problem is not None and "aged 17" in problem
     assert minor_problem(born, D("2025-03-02")) is None  # 18th birthday
+    on_decision = minor_problem(born, D("2025-03-01"), "decisionDate")
+    assert on_decision is not None and "(aged 17 on decisionDate 2025-03-01)" in on_decision
 
 
 def test_loan_needs_six_calendar_months_at_confirmation() -> None:
@@ -139,6 +142,9 @@ ADMIN = Decider(None, admin=True)
 TODAY = D("2025-06-30")
 
 
+COURT = Decider("COURT")
+
+
 def listing(**kw: object) -> dict[str, object]:
     base: dict[str, object] = {
         "id": "ECO-1",
@@ -150,6 +156,9 @@ def listing(**kw: object) -> dict[str, object]:
     }
     base.update(kw)
     return base
+
+
+COURT_LISTING = listing(id="C-1", source="COURT", department="COURT")
 
 
 @pytest.mark.parametrize(
@@ -169,20 +178,21 @@ def listing(**kw: object) -> dict[str, object]:
         (listing(), EndReason.ENDED, "2024-02-01", ECO, RefusalKind.INVALID),  # before decision
         (listing(), EndReason.ENDED, "2025-07-01", ECO, RefusalKind.INVALID),  # future
         (listing(derived=True), EndReason.ENDED, "2025-01-01", ADMIN, RefusalKind.INVALID),
+        # Court listings end only by the court that decided them, and never by repair.
+        (COURT_LISTING, EndReason.REPAIRED, "2025-01-01", COURT, RefusalKind.INVALID),
+        (COURT_LISTING, EndReason.REMOVED, "2025-01-01", COURT, None),
+        (COURT_LISTING, EndReason.REVOKED, "2025-01-01", COURT, None),
+        (COURT_LISTING, EndReason.REMOVED, "2025-01-01", ADMIN, RefusalKind.NOT_ALLOWED),
+        (COURT_LISTING, EndReason.REVOKED, "2025-01-01", ADMIN, RefusalKind.NOT_ALLOWED),
+        (COURT_LISTING, EndReason.REPAIRED, "2025-01-01", ADMIN, RefusalKind.NOT_ALLOWED),
         (
-            listing(source="COURT", department="COURT"),
-            EndReason.REPAIRED,
-            "2025-01-01",
-            ADMIN,
-            RefusalKind.INVALID,
-        ),  # court listings end only by the court
-        (
-            listing(source="COURT", department="COURT"),
+            COURT_LISTING,
             EndReason.REMOVED,
             "2025-01-01",
-            Decider("COURT"),
-            None,
+            Decider("COURT-BS"),
+            RefusalKind.NOT_ALLOWED,
         ),
+        (COURT_LISTING, EndReason.REMOVED, "2025-07-01", COURT, RefusalKind.INVALID),  # future
     ],
 )
 def test_who_may_end_a_listing(
@@ -213,6 +223,27 @@ def test_resolution_rules() -> None:
     assert done is not None and done.kind == RefusalKind.CONFLICT
     other = resolve_refusal(open_one, listing(), D("2025-02-01"), Decider("AMR"), TODAY)
     assert other is not None and other.kind == RefusalKind.NOT_ALLOWED
+    # An objection to a court listing is resolved by the court (upheld, it revokes the listing).
+    assert resolve_refusal(open_one, COURT_LISTING, D("2025-02-01"), COURT, TODAY) is None
+    admin = resolve_refusal(open_one, COURT_LISTING, D("2025-02-01"), ADMIN, TODAY)
+    assert admin is not None and admin.kind == RefusalKind.NOT_ALLOWED
+    assert admin.message == (
+        "listing C-1 is a court listing: objections to it are resolved only by the court that "
+        "decided it (COURT), not by ADMIN"
+    )
+
+
+def test_a_bank_may_repeat_but_not_change_a_confirmed_loan_listing() -> None:
+    stored = {"subject.uscc": "U1", "principalOverdueSince": D("2023-09-01"), "basis": "依据"}
+    same = {"subject.uscc": "U1", "principalOverdueSince": D("2023-09-01")}
+    assert loan_rereport_problems("B-1", "NFRA", D("2024-03-01"), stored, same) == []
+    changed = {**same, "subject.uscc": "U2", "basis": "新依据"}
+    problems = loan_rereport_problems("B-1", "NFRA", D("2024-03-01"), stored, changed)
+    assert [field for field, _ in problems] == ["subject.uscc", "basis"]
+    assert problems[0][1] == (
+        "loan listing B-1 was confirmed by NFRA on 2024-03-01: its subject is U1, not U2; a "
+        "bank's re-report may not change a confirmed listing (only NFRA corrects it)"
+    )
 
 
 def test_aggravated_needs_two_domains_of_active_black() -> None:

@@ -150,8 +150,11 @@ async def test_court_listing_reaches_declared_controller_for_high_consumption(gq
         "MKT-HIGH-CONSUMPTION"
     }
     assert await reaching(gql, Scenario.HIGH_CONSUMPTION, entries["ADMINISTRATIVE"]) == set()
-    # An actual controller is not among those the honours measure names.
-    assert await reaching(gql, Scenario.HONORS, entries["COURT"]) == set()
+    # A declared actual controller propagates like a legal representative (DESIGN.md; the
+    # seed's 二(十二) names 实际控制人): market entry and honours reach it from either listing.
+    for entry in entries.values():
+        assert await reaching(gql, Scenario.HONORS, entry) == {"ADM-HONORS"}
+        assert await reaching(gql, Scenario.MARKET_ENTRY, entry) == {"IND-MARKET-ENTRY-BAN"}
 
 
 async def test_no_downward_propagation_to_companies_owned_or_controlled(gql: GQL) -> None:

@@ -255,10 +255,13 @@ class CourtDefaultRecord(_ListingRecord):
     @field_validator("subject")
     @classmethod
     def _not_a_minor(cls, value: SubjectRef, info: ValidationInfo) -> SubjectRef:
-        start = info.data.get("effective_from")
+        # The age counts at the court's decision: decisionDate when given, else effectiveFrom.
+        decided = info.data.get("decision_date")
+        start = decided or info.data.get("effective_from")
         if value.id_number is not None and start is not None:
             birth = parse_id_number(value.id_number).birth_date
-            problem = rules.minor_problem(birth, start)
+            name = "decisionDate" if decided is not None else "effectiveFrom"
+            problem = rules.minor_problem(birth, start, name)
             if problem:
                 raise PydanticCustomError("minor", problem)
         return value

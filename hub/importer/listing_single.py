@@ -1,9 +1,10 @@
 """One listing written in two round trips: the path of the ``listSubject`` mutation.
 
 Same record model, same rules, same Cypher bodies as an upload of kind ``listing`` (parse,
-authorize, reference checks, ownership, upsert with events, propagation), but the checks and
-the people's ties are read in one query and the batch, the listing and its derived entries are
-written in one statement. An upload of many listings goes through hub/importer/runner.py.
+authorize, reference checks, the deciding department's kind, ownership, upsert with events,
+propagation), but the subject is locked and the checks and the people's ties are read in one
+query, and the batch, the listing and its derived entries are written in one statement. An
+upload of many listings goes through hub/importer/runner.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.importer.listing_records import ListingRecord
-from hub.importer.listing_writers import derived_rows, owner_problem
+from hub.importer.listing_writers import derived_rows, kind_problem, owner_problem
 from hub.importer.parse import LineError
 from hub.rules.propagation import SourceListing, propagates
 from hub.store import listings as lq
@@ -77,6 +78,10 @@ def _problems(record: ListingRecord, plan: dict[str, Any]) -> list[LineError]:
         out.append(error(field, f"{subject.label.lower()} {subject.key} does not exist"))
     if not plan["departmentFound"]:
         out.append(error("department", f"department {record.department} does not exist"))
+    else:
+        problem = kind_problem("department", record.department, plan["departmentKind"])
+        if problem:
+            out.append(error("department", problem))
     found = set(plan["liableFound"])
     for i, person in enumerate(record.liable_persons):
         if person not in found:

@@ -26,6 +26,7 @@ from hub.importer.listing_records import (
 from hub.importer.parse import LineError
 from hub.importer.records import Record, RoleRecord, ShareholdingRecord, register_kind
 from hub.importer.writers import WRITERS, Writer, register_writer
+from hub.rules import listings as rules
 from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
 from hub.store import catalogue as cq
 from hub.store import imports as q
@@ -70,26 +71,90 @@ def owner_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | Non
     return None
 
 
+def confirmed_loan_problems(
+    record: _ListingRecord, existing: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """(field, reason): a confirmed loan listing is the regulator's.
+
+    The bank may re-report the same facts (nothing changes) but not another subject or other
+    facts; only the regulator that confirmed it re-uploads it confirmed (a correction).
+    """
+    if not isinstance(record, LoanDefaultRecord) or not existing.get("listed"):
+        return []
+    regulator = str(existing.get("confirmedBy") or existing.get("department"))
+    if record.confirmed:
+        if record.confirmed_by == regulator:
+            return []
+        return [
+            (
+                "confirmedBy",
+                f"loan listing {record.id} was confirmed by {regulator}; only {regulator} "
+                "corrects it",
+            )
+        ]
+    subject = "subject.uscc" if record.subject.uscc else "subject.idNumber"
+    reported: dict[str, Any] = {
+        subject: record.subject.key,
+        "principalOverdueSince": record.principal_overdue_since,
+        "reportedOn": record.reported_on,
+    }
+    if record.basis is not None:
+        reported["basis"] = record.basis
+    stored = {
+        subject: existing.get("subjectKey"),
+        "principalOverdueSince": existing.get("principalOverdueSince"),
+        "reportedOn": existing.get("reportedOn"),
+        "basis": existing.get("basis"),
+    }
+    return rules.loan_rereport_problems(
+        record.id, regulator, existing.get("confirmedOn"), stored, reported
+    )
+
+
 async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
     found = await lq.existing_owners(tx, [r.key() for _, r in items])
-    errors = []
+    errors: list[LineError] = []
     for line, record in items:
         assert isinstance(record, _ListingRecord)  # noqa: S101 - registered for listing kinds
         existing = found.get(record.key())
-        problem = owner_problem(record, existing) if existing is not None else None
-        if problem:
-            errors.append(LineError(line, "id", problem, record.kind, record.key()))
+        if existing is None:
+            continue
+        problem = owner_problem(record, existing)
+        problems = [("id", problem)] if problem else confirmed_loan_problems(record, existing)
+        errors.extend(
+            LineError(line, field, reason, record.kind, record.key()) for field, reason in problems
+        )
     return errors
 
 
+# The kind of department each deciding field needs: an administrative listing is a government
+# department's decision; courts list through courtDefault, banks report through loanDefault and
+# only the financial regulator confirms.
 _REQUIRED_KINDS = {
+    "department": "GOVERNMENT",
     "court": "COURT",
     "bank": "BANK",
     "confirmedBy": "REGULATOR",
 }
+_KIND_HINTS = {
+    "department": (
+        "; an administrative listing is a government department's decision (a court lists "
+        "through courtDefault, a bank reports through loanDefault)"
+    ),
+}
+
+
+def kind_problem(field: str, code: str, kind: str | None) -> str | None:
+    """Why department ``code`` (of ``kind``) may not stand in ``field``, or None."""
+    wanted = _REQUIRED_KINDS[field]
+    if kind == wanted:
+        return None
+    return f"{field} must be a {wanted} department; {code} is {kind}{_KIND_HINTS.get(field, '')}"
 
 
 def _departments_to_check(record: Record) -> list[tuple[str, str]]:
+    if isinstance(record, ListingRecord):
+        return [("department", record.department)]
     if isinstance(record, CourtDefaultRecord):
         return [("court", record.court)]
     if isinstance(record, LoanDefaultRecord):
@@ -100,7 +165,33 @@ def _departments_to_check(record: Record) -> list[tuple[str, str]]:
     return []
 
 
-async def _check_listing(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
+def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
+    """An ending in an upload obeys the rules of the endListing mutation.
+
+    Dated between the decision and today (the record's validators check the first), and a court
+    listing ends only by the court: the upload must be the court's own.
+    """
+    ending = record.ending()
+    if ending is None:
+        return None
+    props = record.row()["props"]
+    listing = {
+        "id": record.key(),
+        "source": record.source,
+        "department": record.department_field(),
+        "decisionDate": props.get("decisionDate"),
+        "effectiveFrom": props.get("effectiveFrom"),
+    }
+    who = rules.Decider(department=prov.department)
+    refusal = rules.court_only_refusal(listing, who, "it ends") or rules.date_refusal(
+        listing, ending["on"], prov.today, name="endedOn"
+    )
+    return refusal.message if refusal is not None else None
+
+
+async def _check_listing(
+    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+) -> list[LineError]:
     errors = await _check_owners(tx, items)
     codes = sorted({code for _, r in items for _, code in _departments_to_check(r)})
     kinds = await lq.department_kinds(tx, codes) if codes else {}
@@ -108,19 +199,16 @@ async def _check_listing(tx: AsyncManagedTransaction, items: Items) -> list[Line
     for line, record in items:
         if line in rejected:
             continue
+        assert isinstance(record, _ListingRecord)  # noqa: S101 - registered for listing kinds
         for field, code in _departments_to_check(record):
-            wanted = _REQUIRED_KINDS[field]
-            if kinds.get(code) != wanted:
-                errors.append(
-                    LineError(
-                        line,
-                        field,
-                        f"{field} must be a {wanted} department; {code} is {kinds.get(code)}",
-                        record.kind,
-                        record.key(),
-                    )
-                )
+            problem = kind_problem(field, code, kinds.get(code))
+            if problem:
+                errors.append(LineError(line, field, problem, record.kind, record.key()))
                 break
+        else:
+            problem = ending_problem(record, prov)
+            if problem:
+                errors.append(LineError(line, "endedOn", problem, record.kind, record.key()))
     return errors
 
 

@@ -170,7 +170,7 @@ async def _write_unit(
     for writer, todo in list(groups.items()):
         if writer.check is None:
             continue
-        problems = await writer.check(tx, todo)
+        problems = await writer.check(tx, todo, prov)
         if problems:
             errors.extend(problems)
             rejected = {e.line for e in problems}

@@ -27,8 +27,11 @@ from hub.store.imports import Counts, Provenance
 WriteFn = Callable[
     [AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[Counts]
 ]
-# Checks that need the graph (ownership of an id, a department's kind): rejected lines.
-CheckFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]]], Awaitable[list[LineError]]]
+# Checks that need the graph (ownership of an id, a department's kind) or the upload's
+# provenance (its department, its date): rejected lines.
+CheckFn = Callable[
+    [AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[list[LineError]]
+]
 
 
 @dataclass(frozen=True)

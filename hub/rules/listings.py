@@ -166,12 +166,16 @@ def court_expiry_problem(
     return None
 
 
-def minor_problem(birth_date: dt.date, on: dt.date) -> str | None:
-    """A minor on ``on`` is never listed as a dishonest judgment debtor (法释〔2017〕7号 第四条)."""
+def minor_problem(birth_date: dt.date, on: dt.date, date_name: str = "effectiveFrom") -> str | None:
+    """A minor on ``on`` is never listed as a dishonest judgment debtor (法释〔2017〕7号 第四条).
+
+    The age counts on the court's decision: ``on`` is the decisionDate when the record gives
+    one, else effectiveFrom (``date_name`` names which, for the message).
+    """
     years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
     if years < MIN_AGE:
         return (
-            f"a minor (aged {years} on effectiveFrom {on.isoformat()}) is never listed as a "
+            f"a minor (aged {years} on {date_name} {on.isoformat()}) is never listed as a "
             "dishonest judgment debtor (法释〔2017〕7号 第四条)"
         )
     return None
@@ -197,6 +201,38 @@ def loan_problem(principal_overdue_since: dt.date, confirmed_on: dt.date) -> str
             f"confirmed from {earliest.isoformat()}"
         )
     return None
+
+
+def loan_rereport_problems(
+    listing_id: str,
+    confirmed_by: str,
+    confirmed_on: dt.date | None,
+    stored: Mapping[str, Any],
+    reported: Mapping[str, Any],
+) -> list[tuple[str, str]]:
+    """(field, reason) for each fact a bank's re-report would change in a confirmed listing.
+
+    Once the regulator confirmed a loan default it is the regulator's listing: the bank may
+    report the same facts again (nothing changes) but not another subject, overdue date,
+    report date or basis. ``stored`` and ``reported`` map exchange field names to values.
+    """
+    on = f" on {confirmed_on.isoformat()}" if confirmed_on is not None else ""
+    problems = []
+    for field, value in reported.items():
+        before = stored.get(field)
+        if value == before:
+            continue
+        what = "subject" if field.startswith("subject.") else field
+        shown = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in (before, value)]
+        problems.append(
+            (
+                field,
+                f"loan listing {listing_id} was confirmed by {confirmed_by}{on}: its {what} "
+                f"is {shown[0]}, not {shown[1]}; a bank's re-report may not change a confirmed "
+                f"listing (only {confirmed_by} corrects it)",
+            )
+        )
+    return problems
 
 
 # --- ending and objections ---
@@ -238,6 +274,25 @@ def _other_department(listing: Mapping[str, Any], who: Decider) -> bool:
     return not who.admin and listing.get("department") != who.department
 
 
+def court_only_refusal(listing: Mapping[str, Any], who: Decider, what: str) -> Refusal | None:
+    """A court listing ends only by the court that decided it: not by ADMIN, not by others.
+
+    ``what`` names the act refused ("it ends", "objections to it are resolved"): the removal or
+    revocation of a court listing, by mutation or upload, and the resolution of an objection
+    to it (an upheld objection revokes it) are the court's.
+    """
+    if listing.get("source") != ListingSource.COURT:
+        return None
+    court = listing.get("department")
+    if not who.admin and who.department == court:
+        return None
+    caller = "ADMIN" if who.admin else (who.department or "this caller")
+    return _not_allowed(
+        f"listing {listing.get('id')} is a court listing: {what} only by the court that "
+        f"decided it ({court}), not by {caller}"
+    )
+
+
 def end_refusal(
     listing: Mapping[str, Any], reason: EndReason, on: dt.date, who: Decider, today: dt.date
 ) -> Refusal | None:
@@ -246,6 +301,9 @@ def end_refusal(
         return _invalid(
             "a derived entry ends with its source listing; end the source listing instead"
         )
+    court_only = court_only_refusal(listing, who, "it ends")
+    if court_only is not None:
+        return court_only
     if _other_department(listing, who):
         return _not_allowed(
             f"listing {listing['id']} was decided by {listing.get('department')}; only that "
@@ -265,13 +323,20 @@ def end_refusal(
     return date_refusal(listing, on, today)
 
 
-def date_refusal(listing: Mapping[str, Any], on: dt.date, today: dt.date) -> Refusal | None:
-    """A change of state is dated between the decision and today."""
+def date_refusal(
+    listing: Mapping[str, Any], on: dt.date, today: dt.date, name: str = "on"
+) -> Refusal | None:
+    """A change of state is dated between the decision and today (mutations and uploads).
+
+    ``name`` is the date's field in the caller's input (``on``, or ``endedOn`` in an upload).
+    """
     decided = listing.get("decisionDate") or listing.get("effectiveFrom")
     if on > today:
-        return _invalid(f"on {on.isoformat()} is in the future (today is {today.isoformat()})")
+        return _invalid(f"{name} {on.isoformat()} is in the future (today is {today.isoformat()})")
     if decided is not None and on < decided:
-        return _invalid(f"on {on.isoformat()} is before the decision date {decided.isoformat()}")
+        return _invalid(
+            f"{name} {on.isoformat()} is before the decision date {decided.isoformat()}"
+        )
     return None
 
 
@@ -303,6 +368,9 @@ def resolve_refusal(
     today: dt.date,
 ) -> Refusal | None:
     """Why ``who`` may not resolve ``objection`` (to ``listing``) on ``on``, or None."""
+    court_only = court_only_refusal(listing, who, "objections to it are resolved")
+    if court_only is not None:
+        return court_only
     if _other_department(listing, who):
         return _not_allowed(
             f"objection {objection['id']} is verified by {listing.get('department')}, the "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, LiteralString
+from zoneinfo import ZoneInfo
 
 from neo4j import AsyncManagedTransaction
 
@@ -38,11 +39,20 @@ def trusted(text: str) -> LiteralString:
     return text  # mypy treats LiteralString as str; pyright checks callers of the driver
 
 
+# "Today" is Asia/Shanghai (DESIGN.md), as in the Cypher of hub/store/listings.py (_TODAY).
+COUNTY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
 @dataclass
 class Provenance:
     batch: str
     department: str
     now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        """The upload's date in the county (dates of decisions may not be after it)."""
+        return self.now.astimezone(COUNTY_ZONE).date()
 
     def params(self) -> dict[str, Any]:
         return {"batch": self.batch, "dept": self.department, "now": self.now}

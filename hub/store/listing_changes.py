@@ -1,8 +1,9 @@
 """Cypher of the listing workflows: end a listing, file and resolve an objection.
 
-Each unit of work locks the node it changes, hands the current facts to a ``check`` callback
-(the pure rule, raising a HubError to refuse) and only then writes: the check and the write see
-the same state. Every change is a dated ``ListingEvent``; nothing is deleted.
+Each unit of work locks the nodes it changes (for an objection's resolution: the objection and
+its listing), hands the current facts to a ``check`` callback (the pure rule, raising a HubError
+to refuse) and only then writes: the check and the write see the same state. Every change is a
+dated ``ListingEvent``; nothing is deleted.
 """
 
 from __future__ import annotations
@@ -74,10 +75,12 @@ WITH l
     + _EVENT % ("'OBJECTION_FILED'", "'OBJECTION_FILED'", "$note")
 )
 
+# The objection and its listing: an upheld resolution revokes the listing, so a concurrent
+# endListing (which locks the listing) and this resolution must see each other's write.
 LOCK_OBJECTION: LiteralString = """
 MATCH (o:Objection {id: $id})-[:OBJECTS_TO]->(l:Listing)
-SET o._lock = true
-REMOVE o._lock
+SET o._lock = true, l._lock = true
+REMOVE o._lock, l._lock
 RETURN o {.*} AS o, l {.*} AS l
 """
 

@@ -38,7 +38,13 @@ _EVENT = (
 _LINKS = f"""
 WITH n, row, oldFp, b
 CALL (n) {{
-  OPTIONAL MATCH (n)-[old:ON|ISSUED_BY|REPORTED_BY]->()
+  OPTIONAL MATCH (n)-[old:ON|REPORTED_BY]->()
+  DELETE old
+}}
+CALL (n, row) {{
+  // A row without a deciding department (a bank's report) keeps the regulator's link.
+  WITH n, row WHERE row.department IS NOT NULL
+  OPTIONAL MATCH (n)-[old:ISSUED_BY]->()
   DELETE old
 }}
 CALL (n) {{
@@ -83,13 +89,15 @@ CALL (n, row, b) {{
 )
 
 
+# One upload may change a listing more than once (the same id on two lines): one event each.
+_UPDATED_ID = "n.id + ':UPDATED:' + $batch + ':' + toString(row.line)"
+
+
 def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> LiteralString:
     created = _EVENT.format(
         id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
     )
-    updated = _EVENT.format(
-        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
-    )
+    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on=_TODAY, reason="null")
     return trusted(
         f"""
 {batch}
@@ -119,9 +127,7 @@ def _loan_upsert() -> LiteralString:
     reported = _EVENT.format(
         id="n.id + ':REPORTED'", type="'REPORTED'", on="row.props.reportedOn", reason="null"
     )
-    updated = _EVENT.format(
-        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
-    )
+    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on=_TODAY, reason="null")
     confirmed = _EVENT.format(
         id="n.id + ':CONFIRMED'",
         type="'CONFIRMED'",
@@ -135,7 +141,9 @@ UNWIND $rows AS row
 MERGE (n:LoanReport {{id: row.key}})
 ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'PENDING_CONFIRMATION', n.derived = false
 WITH n, row, b, n.fp AS oldFp
-WHERE oldFp IS NULL OR oldFp <> row.fp
+// Once confirmed, the listing is the regulator's: a bank's re-report (checked to carry the
+// same facts, hub/importer/listing_writers.py) changes nothing.
+WHERE (oldFp IS NULL OR oldFp <> row.fp) AND (row.confirmed OR NOT n:Listing)
 {_REVISION.format(v="n", entity="LoanReport", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {_LINKS}
@@ -183,14 +191,18 @@ OPTIONAL MATCH (r:LoanReport {id: id})
 WITH id, coalesce(l, r) AS n
 WHERE n IS NOT NULL
 RETURN id, n.source AS source, n.department AS department, n.bank AS bank,
-       coalesce(n.derived, false) AS derived
+       coalesce(n.derived, false) AS derived, n:Listing AS listed,
+       n.confirmedBy AS confirmedBy, n.confirmedOn AS confirmedOn,
+       n.subjectKey AS subjectKey, n.principalOverdueSince AS principalOverdueSince,
+       n.reportedOn AS reportedOn, n.basis AS basis
 """
 
 
 async def existing_owners(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Listing (or loan report) id -> who owns it: source, department, bank, derived."""
+    """Listing (or loan report) id -> who owns it (source, department, bank, derived) and, for
+    a loan report, whether it is confirmed (``listed``) and the facts the bank reported."""
     result = await tx.run(EXISTING_OWNERS, {"ids": ids})
-    return {r["id"]: r.data() for r in await result.fetch(1_000_000)}
+    return {r["id"]: native(r.data()) for r in await result.fetch(1_000_000)}
 
 
 DEPARTMENT_KINDS: LiteralString = """
@@ -230,6 +242,13 @@ PLAN_ONE: dict[str, LiteralString] = {
     label: trusted(
         f"""
 OPTIONAL MATCH (s:{label} {{{key}: $subject}})
+CALL (s) {{
+  // Lock the subject before reading its ties: a concurrent role or shareholding upload
+  // either commits before (its ties are read here) or waits and then re-derives this listing.
+  WITH s WHERE s IS NOT NULL
+  SET s._lock = true
+  REMOVE s._lock
+}}
 OPTIONAL MATCH (d:Department {{code: $department}})
 OPTIONAL MATCH (l:Listing {{id: $id}})
 OPTIONAL MATCH (r:LoanReport {{id: $id}})
@@ -243,7 +262,7 @@ CALL () {{
   MATCH (p:Person {{idNumber: pid}})
   RETURN collect(pid) AS liableFound
 }}
-RETURN s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound,
+RETURN s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound, d.kind AS departmentKind,
        existing {{.source, .department, .bank, derived: coalesce(existing.derived, false)}} AS existing,
        ties, liableFound
 """
@@ -261,7 +280,8 @@ async def plan_one(
     liable: list[str],
     ties: bool,
 ) -> dict[str, Any]:
-    """What one listing needs before it is written: references, ownership, ties."""
+    """What one listing needs before it is written: references, the department's kind,
+    ownership, ties — read after locking the subject (see PLAN_ONE)."""
     result = await tx.run(
         PLAN_ONE[label],
         {

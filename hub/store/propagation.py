@@ -63,7 +63,11 @@ CALL (src, s) {{
   CALL (d, e, oldFp) {{
     WITH d, e, oldFp WHERE oldFp IS NOT NULL
     CREATE (rev:Revision)
-    SET rev += properties(d), rev.id = $batch + ':' + e.id, rev.entity = 'Listing:' + e.id,
+    // One upload may revise an entry more than once (its role and its shareholding writers
+    // each re-derive the listed enterprise): the entry's revision count keeps the ids apart.
+    SET rev += properties(d),
+        rev.id = $batch + ':' + e.id + ':' + toString(COUNT {{ (d)-[:HAS_REVISION]->() }}),
+        rev.entity = 'Listing:' + e.id,
         rev.supersededAt = $now, rev.supersededBy = $batch
     CREATE (d)-[:HAS_REVISION]->(rev)
   }}
@@ -110,9 +114,16 @@ async def write_derived(
 
 
 # Source listings a change of ties at these enterprises can affect (roles, shareholdings).
+# Each enterprise is locked first (in the caller's order, sorted): a listing being written
+# concurrently (listSubject locks its subject before reading ties) either committed before and
+# is found here, or reads the ties of this upload after it commits.
 LISTED_AT: LiteralString = """
 UNWIND $usccs AS uscc
-MATCH (:Enterprise {uscc: uscc})<-[:ON]-(l:Listing)
+MATCH (e:Enterprise {uscc: uscc})
+SET e._lock = true
+REMOVE e._lock
+WITH e
+MATCH (e)<-[:ON]-(l:Listing)
 WHERE l.derived = false AND l.list = 'BLACK'
 RETURN collect(DISTINCT l.id) AS ids
 """
