@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     # Most tokens in one GraphQL document.
     max_tokens: int = Field(default=2000, ge=10)
     # Largest accepted estimated cost of one GraphQL operation.
-    max_query_cost: int = Field(default=50_000, ge=1)
+    max_query_cost: int = Field(default=500_000, ge=1)
     # Requests per second per API key (per client address for PUBLIC) and process; 0 = off.
     rate_limit_per_second: float = Field(default=100.0, ge=0)
     # Burst size of the per-key rate limit.

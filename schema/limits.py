@@ -29,7 +29,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-DEFAULT_LIST_SIZE = 20
+DEFAULT_LIST_SIZE = 5
 TRAVERSAL_WEIGHT = 4
 SIZE_ARGUMENTS = ("first", "limit")
 TRAVERSAL_ARGUMENTS = ("hops", "maxHops", "maxDepth")
