@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--instance",
         default="main",
-        choices=["main", "test"],
+        choices=["main", "test", "bench"],
         help="embedded Neo4j instance to use when NEO4J_URI is not set",
     )
     sub = parser.add_subparsers(dest="command", required=True)

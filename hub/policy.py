@@ -9,11 +9,22 @@ from __future__ import annotations
 from hub.auth import Role
 
 EVERYONE = frozenset(Role)
+INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
+# Approval clerks may see who stands behind an applicant (persons masked, no audit needed):
+# beneficial owners and controllers for licences and funds, related parties for bidding checks.
+CLERKS_AND_INVESTIGATORS = frozenset({Role.APPROVAL, Role.INVESTIGATOR, Role.ADMIN})
 
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
     "search": EVERYONE,
+    # Investigation (docs/investigation.md): graph exploration is for investigators only.
+    "beneficialOwners": CLERKS_AND_INVESTIGATORS,
+    "relatedParties": CLERKS_AND_INVESTIGATORS,
+    "ownershipTree": INVESTIGATORS,
+    "findPaths": INVESTIGATORS,
+    "neighbourhood": INVESTIGATORS,
+    "auditLog": frozenset({Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {}

@@ -16,12 +16,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
+from schema.audit import AuditQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.investigate import InvestigationQueries
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries):
+class Query(SubjectQueries, InvestigationQueries, AuditQueries):
     """Root of all reads."""
 
 
@@ -38,12 +40,13 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # Classes or factories, so every request gets fresh extension instances.
     extensions: list[object] = [
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RoleMatrix,
         AuditTrail,
         ErrorCodes,

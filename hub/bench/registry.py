@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 
@@ -25,9 +26,21 @@ def register(
     return wrap
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.bench import import_bench  # noqa: F401 - registers itself
+# Modules that register benchmarks when imported (one per `credit-hub bench WHAT` family).
+MODULES = ("hub.bench.import_bench", "hub.bench.investigate")
 
+
+def _load_modules() -> None:
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise  # a missing dependency inside a bench module is a real error
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    _load_modules()
     bench = BENCHES.get(args.what)
     if bench is None:
         print(f"benchmark {args.what!r} is not built yet", file=sys.stderr)

@@ -1,0 +1,115 @@
+"""Cypher of neighbourhood: the relationships around a subject, paged per type, with degrees.
+
+The first hop is one query: for each requested type (from the allowlist) the degree of the
+centre and one page of its relationships, ordered by the neighbour's key (the cursor). Each
+neighbour comes with its own degree, so a client sees the super-nodes before expanding them.
+Further hops are one query each over the frontier, with a per-node cap.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.graph import KEYS, NEIGHBOUR_TYPES, node, rel, types
+from hub.store.imports import trusted
+from hub.store.values import native
+
+_SORT = "coalesce(m.uscc, m.idNumber, m.key, m.number) + '|' + coalesce(r.key, elementId(r))"
+
+
+def _edge(all_types: str) -> str:
+    return (
+        "{rel: " + rel("r") + ", other: " + node("m") + ", sortKey: sortKey, "
+        "degree: COUNT { (m)-[:" + all_types + "]-() }}"
+    )
+
+
+def _page_block(rel_type: str, index: int, all_types: str) -> str:
+    edge = _edge(all_types)
+    return f"""
+CALL (n) {{
+  MATCH (n)-[r:{types([rel_type])}]-(m)
+  WITH r, m, {_SORT} AS sortKey
+  WHERE $after.{rel_type} IS NULL OR sortKey > $after.{rel_type}
+  WITH r, m, sortKey ORDER BY sortKey LIMIT $limit
+  RETURN collect({edge}) AS page{index}
+}}"""
+
+
+@cache
+def centre_query(label: str, rel_types: tuple[str, ...]) -> LiteralString:
+    """One page per type around the centre; label and types from the allowlists only."""
+    if label not in ("Enterprise", "Person") or not rel_types:
+        raise ValueError("label or types outside the allowlist")
+    all_types = types(NEIGHBOUR_TYPES)
+    blocks = "".join(_page_block(t, i, all_types) for i, t in enumerate(rel_types))
+    pages = ", ".join(
+        f"{{type: '{t}', total: COUNT {{ (n)-[:{types([t])}]-() }}, edges: page{i}}}"
+        for i, t in enumerate(rel_types)
+    )
+    return trusted(
+        f"""
+MATCH (n:{label} {{{KEYS[label]}: $key}})
+{blocks}
+RETURN {node("n")} AS centre, COUNT {{ (n)-[:{all_types}]-() }} AS degree, [{pages}] AS pages
+"""
+    )
+
+
+@cache
+def frontier_query(rel_types: tuple[str, ...]) -> LiteralString:
+    """Up to $perNode relationships of each frontier node (any label of the investigation)."""
+    wanted = types(list(rel_types))
+    all_types = types(NEIGHBOUR_TYPES)
+    edge = _edge(all_types)
+    return trusted(
+        f"""
+CALL () {{
+  UNWIND $frontier.Enterprise AS k MATCH (n:Enterprise {{uscc: k}}) RETURN n
+  UNION
+  UNWIND $frontier.Person AS k MATCH (n:Person {{idNumber: k}}) RETURN n
+  UNION
+  UNWIND $frontier.Address AS k MATCH (n:Address {{key: k}}) RETURN n
+  UNION
+  UNWIND $frontier.Phone AS k MATCH (n:Phone {{number: k}}) RETURN n
+}}
+CALL (n) {{
+  MATCH (n)-[r:{wanted}]-(m)
+  WITH r, m, {_SORT} AS sortKey ORDER BY sortKey LIMIT $perNode
+  RETURN collect({edge}) AS edges
+}}
+RETURN {node("n")} AS centre, COUNT {{ (n)-[:{wanted}]-() }} AS total, edges
+"""
+    )
+
+
+async def centre_pages(
+    tx: AsyncManagedTransaction,
+    label: str,
+    key: str,
+    rel_types: tuple[str, ...],
+    limit: int,
+    after: dict[str, str],
+) -> dict[str, Any] | None:
+    """{centre, degree, pages: [{type, total, edges}]} or None when the subject is unknown."""
+    params = {"key": key, "limit": limit, "after": {t: after.get(t) for t in rel_types}}
+    result = await tx.run(centre_query(label, rel_types), params)
+    record = await result.single()
+    return native(record.data()) if record is not None else None
+
+
+async def frontier_edges(
+    tx: AsyncManagedTransaction,
+    frontier: list[tuple[str, str]],
+    rel_types: tuple[str, ...],
+    per_node: int,
+) -> list[dict[str, Any]]:
+    """[{centre, total, edges}] for each frontier node."""
+    grouped: dict[str, list[str]] = {label: [] for label in KEYS}
+    for label, key in frontier:
+        grouped[label].append(key)
+    result = await tx.run(frontier_query(rel_types), {"frontier": grouped, "perNode": per_node})
+    return [native(record.data()) for record in await result.fetch(len(frontier) + 1)]
