@@ -148,3 +148,15 @@ async def test_audit_log_pages_and_validates(graph: Store, gql: GQL) -> None:
     assert bad.errors and bad.errors[0].extensions["code"] == "INVALID_ID_NUMBER"
     public = await gql(OWNERS, {"u": firm}, actor=PUBLIC)
     assert public.errors and public.errors[0].extensions["code"] == "FORBIDDEN"
+
+
+@pytest.mark.neo4j
+async def test_depth_and_alias_limits_still_apply(gql: GQL) -> None:
+    nested = "uscc"
+    for _ in range(7):  # 1 + 2 × 7 levels: deeper than the limit of 12
+        nested = f"uscc roles {{ enterprise {{ {nested} }} }}"
+    deep = await gql(f'{{ enterprise(uscc: "{f.uscc()}") {{ {nested} }} }}')
+    assert deep.errors and "exceeds maximum operation depth" in deep.errors[0].message
+    aliases = " ".join(f'a{i}: enterprise(uscc: "{f.uscc()}") {{ uscc }}' for i in range(31))
+    many = await gql(f"{{ {aliases} }}")
+    assert many.errors and many.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"

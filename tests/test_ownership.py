@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 
+from hub.auth import Actor, Role
 from hub.store import Store
 from tests import factories as f
 from tests.conftest import GQL, load
 
 pytestmark = pytest.mark.neo4j
+TEST_INVESTIGATOR = Actor(Role.INVESTIGATOR, key_id="test-investigator")
 
 OWNERS = """
 query Owners($u: String!, $t: Float, $d: Int, $asOf: Date) {
@@ -274,3 +276,40 @@ async def test_ownership_tree_both_directions(graph: Store, gql: GQL) -> None:
     )
     totals = [n["totalShare"] for n in up["nodes"] if key(n["subject"]) == nong]
     assert totals == [pytest.approx(0.5)] * 2
+
+
+ROUND_TRIPS = """
+query Deep($u: String!) {
+  beneficialOwners(uscc: $u, threshold: 0.1) {
+    owners {
+      holder { ... on Person { birthDate provenance { batch } } ... on Enterprise { registeredOn } }
+      paths { steps { company { registeredOn status } holder { ... on Enterprise { industry } } } }
+    }
+    subgraph { nodes { subject { ... on Enterprise { registeredOn } ... on Person { phone } } } }
+  }
+}
+"""
+
+
+async def test_nested_fields_load_once_per_access_path(
+    graph: Store, gql: GQL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chain = [f.uscc() for _ in range(6)]
+    people = [f.id_number(f"19{50 + i}-01-01") for i in range(3)]
+    records: list[dict[str, Any]] = [company(c) for c in chain]
+    records += [f.person(p, f"链{i}", phone="13800000000") for i, p in enumerate(people)]
+    records += [f.share({"uscc": chain[i + 1]}, chain[i], 0.9) for i in range(5)]
+    records += [f.share({"idNumber": p}, chain[5], 0.3) for p in people]
+    await load(graph, records)
+    reads: list[str] = []
+    original = Store.read
+
+    async def counting(self: Store, work: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(work.__name__)
+        return await original(self, work, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "read", counting)
+    data = await gql.ok(ROUND_TRIPS, {"u": chain[0]}, actor=TEST_INVESTIGATOR)
+    assert len(data["beneficialOwners"]["owners"]) == 8  # 5 enterprises + 3 persons
+    # one walk, one batch of enterprises, one batch of persons: no N+1
+    assert sorted(reads) == ["enterprises", "persons", "shareholding_subgraph"]

@@ -31,7 +31,13 @@ LABEL = (
     "WHEN {v}:Address THEN 'Address' ELSE 'Phone' END"
 )
 KEY = "coalesce({v}.uscc, {v}.idNumber, {v}.key, {v}.number)"
-PROPS = "CASE WHEN {v}:Enterprise THEN {v} {{.uscc, .name, .kind}} ELSE properties({v}) END"
+# A few properties only: the schema loads the rest per access path when asked (DataLoaders);
+# whole property maps (with their datetimes) cost more to ship than the walk itself.
+PROPS = (
+    "CASE WHEN {v}:Enterprise THEN {v} {{.uscc, .name, .kind}} "
+    "WHEN {v}:Person THEN {v} {{.idNumber, .name, .publicServant}} "
+    "ELSE {v} {{.key, .text, .number}} END"
+)
 NODE = "{{label: " + LABEL + ", key: " + KEY + ", props: " + PROPS + "}}"
 # A relationship (variable r) with its end points.
 REL = (

@@ -18,6 +18,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.ownership import Direction, Holding, NodeKey, Tie
+from hub.store.graph import PROPS
 from hub.store.imports import trusted
 from hub.store.values import native
 
@@ -26,8 +27,10 @@ NODE_CAP = 5000
 
 _VALID = "({r}.from IS NULL OR {r}.from <= $asOf) AND ({r}.to IS NULL OR {r}.to >= $asOf)"
 
-_NODE = """CASE WHEN {v}:Person THEN 'Person' ELSE 'Enterprise' END AS label,
-       coalesce({v}.uscc, {v}.idNumber) AS key"""
+
+def node_props(v: str) -> str:
+    return PROPS.format(v=v)
+
 
 _TIES = f"""
 CALL (t) {{
@@ -36,7 +39,7 @@ CALL (t) {{
   WITH c, x WHERE c IS NOT NULL
   RETURN collect({{role: c.role, from: c.from, to: c.to,
                    label: CASE WHEN x:Person THEN 'Person' ELSE 'Enterprise' END,
-                   key: coalesce(x.uscc, x.idNumber), props: properties(x)}}) AS ties
+                   key: coalesce(x.uscc, x.idNumber), props: {node_props("x")}}}) AS ties
 }}
 """
 
@@ -83,8 +86,7 @@ WITH t, capped, ties, holdings, collect(DISTINCT v) AS everyone
 RETURN t {{.uscc, .name, .kind}} AS subject, capped, ties, holdings,
        [v IN everyone | {{label: CASE WHEN v:Person THEN 'Person' ELSE 'Enterprise' END,
                          key: coalesce(v.uscc, v.idNumber),
-                         props: CASE WHEN v:Person THEN properties(v)
-                                     ELSE v {{.uscc, .name, .kind}} END}}] AS nodes
+                         props: {node_props("v")}}}] AS nodes
 """
     )
 
