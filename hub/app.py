@@ -202,6 +202,7 @@ async def api_import(request: Request) -> Response:
         department=str(department),
         source=request.query_params.get("source", "api")[:100],
         chunk=hub.settings.import_chunk_size,
+        commit_records=hub.settings.import_commit_records,
         max_line_bytes=hub.settings.max_line_bytes,
     )
     status = 200 if report.committed else 503

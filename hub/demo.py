@@ -215,6 +215,7 @@ class _State:
     groups: list[list[str]] = field(default_factory=list)  # holding chains, top first
     busy: list[str] = field(default_factory=list)  # people with many roles (super-nodes)
     free_share: dict[str, float] = field(default_factory=dict)  # unallocated share per company
+    in_group: set[str] = field(default_factory=set)  # companies in a holding chain
     action_seq: int = 0
 
 
@@ -233,7 +234,7 @@ def _person(state: _State, out: list[dict[str, Any]], adult_on: dt.date) -> str:
     earliest = dt.date(1948, 1, 1)
     birth = _date_between(rng, earliest, max(latest, earliest))
     if division == "452631" and birth.year > 1995:
-        birth = birth.replace(year=rng.randint(1950, 1995))
+        birth = birth.replace(year=rng.randint(1950, 1995), day=min(birth.day, 28))
     while True:
         id_number = make_id_number(division, birth, rng.randint(1, 999))
         if id_number not in state.ids:
@@ -408,17 +409,25 @@ def _enterprise(state: _State, index: int, seg: dict[str, list[dict[str, Any]]])
         chained = False
         if state.enterprises and rng.random() < 0.2:
             group = rng.choice(state.groups) if state.groups and rng.random() < 0.7 else None
-            if group is not None and len(group) < 10:
+            parent = None
+            if group is not None and len(group) < 11:  # a chain of 11 companies = 10 levels
                 parent = group[-1]
                 group.append(uscc)
                 chained = True
             else:
-                parent = rng.choice(state.enterprises)
-                state.groups.append([parent, uscc])
-            holders.insert(0, {"uscc": parent})
+                for _ in range(5):  # a new chain starts at a company no other company holds
+                    candidate = rng.choice(state.enterprises)
+                    if candidate not in state.in_group:
+                        parent = candidate
+                        state.groups.append([parent, uscc])
+                        state.in_group.add(parent)
+                        break
+            if parent is not None:
+                state.in_group.add(uscc)
+                holders.insert(0, {"uscc": parent})
         unique = {next(iter(h.values())): h for h in holders}
         holders = list(unique.values())
-        total = 1.0 if rng.random() < 0.9 else round(rng.uniform(0.6, 0.99), 4)
+        total = 1.0 if rng.random() < 0.75 else round(rng.uniform(0.7, 0.95), 4)
         shares = _split_shares(rng, len(holders), total)
         if chained:
             shares = _split_shares(rng, len(holders) - 1, 1.0 - 0.6)
@@ -436,7 +445,7 @@ def _enterprise(state: _State, index: int, seg: dict[str, list[dict[str, Any]]])
                 }
             )
         # Cross-holding cycle: a small stake of the chain's top in this company back up.
-        if chained and rng.random() < 0.1:
+        if chained and rng.random() < 0.25:
             top = next(g for g in state.groups if uscc in g)[0]
             if top != uscc and state.free_share.get(top, 0.0) >= 0.05:
                 state.free_share[top] = round(state.free_share[top] - 0.05, 4)
@@ -534,6 +543,7 @@ async def seed_demo(
                 department=department,
                 source=f"seed-{seed}",
                 chunk=settings.import_chunk_size,
+                commit_records=settings.import_commit_records,
             )
             if not report.committed or report.rejected:
                 first = report.errors[:3]

@@ -57,12 +57,12 @@ class Settings(BaseSettings):
     neo4j_acquire_timeout: float = Field(default=10.0, gt=0)
     # Server-side timeout of every hub transaction, seconds (reads and single writes).
     tx_timeout: float = Field(default=15.0, gt=0)
-    # Timeout of an import transaction, seconds (one upload is one transaction).
+    # Timeout of one import transaction (a commit unit), seconds.
     import_tx_timeout: float = Field(default=600.0, gt=0)
 
     # Directory of the embedded Neo4j (installation, data, logs).
     neo4j_home: Path = PROJECT_ROOT / ".neo4j"
-    # Bolt port of the embedded instance "main" (the test instance uses this port + 1).
+    # Bolt port of the embedded instance "main" ("test" uses this port + 1, "bench" + 2).
     embedded_bolt_port: int = Field(default=7687, ge=1024, le=65535)
     # JVM heap of the embedded Neo4j.
     embedded_heap: str = "4g"
@@ -87,6 +87,8 @@ class Settings(BaseSettings):
 
     # Lines per UNWIND statement when importing.
     import_chunk_size: int = Field(default=5000, ge=1, le=100_000)
+    # Records per import transaction (an upload up to this size is atomic as a whole).
+    import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
     # Largest accepted body of POST /api/import, bytes.
     max_import_bytes: int = Field(default=50_000_000, ge=1024)
     # Longest accepted line of an upload, bytes.
@@ -117,7 +119,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError, OSError):
+            raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
     @property
@@ -133,7 +138,7 @@ class Settings(BaseSettings):
 
     @property
     def production(self) -> bool:
-        return self.environment is Environment.PRODUCTION
+        return self.environment == Environment.PRODUCTION
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -41,8 +41,9 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # Classes or factories, so every request gets fresh extension instances. The limit rules
-    # are made once: a new rule class per request would defeat the validation cache.
+    # Factories: a fresh extension per request; the parser and validation caches are module-level
+    # LRU caches shared by every request. The limit rules are made once: the validation cache is
+    # keyed by the rule classes, and a limiter built per request makes new ones every time.
     limits = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,

@@ -150,3 +150,21 @@ def test_age_on_a_date() -> None:
 
 def test_mask_keeps_first_and_last_four() -> None:
     assert mask_id_number("451031198005171234") == "4510**********1234"
+
+
+def test_check_arithmetic_agrees_with_python_stdnum() -> None:
+    import random
+
+    from hub.identifiers import USCC_ALPHABET, id_check_char, uscc_check_char
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        assert uscc_check_char(body) == stdnum_uscc.calc_check_digit(body)
+        digits = "".join(rng.choice("0123456789") for _ in range(17))
+        # stdnum's calc_check_digit takes the number *with* a check digit and ignores it.
+        assert id_check_char(digits) == ric.calc_check_digit(digits + "0")
+
+
+def test_standard_example_id_number() -> None:
+    assert parse_id_number("11010519491231002X").birth_date == dt.date(1949, 12, 31)

@@ -270,7 +270,7 @@ async def test_failure_mid_batch_leaves_nothing_half_written(
         await tx.run("UNWIND $rows AS row RETURN 1 / 0 AS boom", {"rows": [1]})
         raise AssertionError("unreachable: Neo4j must have failed")
 
-    broken = writers.Writer("action", 30, failing)
+    broken = writers.Writer("action", 30, failing)  # runs after entities and roles
     monkeypatch.setitem(writers.WRITERS, ActionRecord, broken)  # type: ignore[misc]
     before = await graph_size(graph)
     report = await load(graph, a_small_county())

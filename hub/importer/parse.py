@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from hub.importer.records import KINDS, Record
@@ -55,6 +57,35 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
+
+
+def _count_keys(value: Any) -> int:
+    if type(value) is dict:
+        return len(value) + sum(
+            _count_keys(v) for v in value.values() if type(v) is dict or type(v) is list
+        )
+    if type(value) is list:
+        return sum(_count_keys(v) for v in value if type(v) is dict or type(v) is list)
+    return 0
+
+
+def _decode(raw: bytes, text: str) -> Any:
+    """orjson (fast), checked for duplicate keys; the strict decoder when in doubt.
+
+    orjson keeps the last of duplicate keys silently. When the line holds more key tokens
+    (a string followed by a colon) than the decoded objects hold keys, the standard library
+    decoder with a pairs hook decodes it again and names the duplicate.
+    """
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    if len(_KEY_TOKEN.findall(text)) != _count_keys(data):
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    return data
+
+
 _REASONS = {
     "missing": "required field is missing",
     "extra_forbidden": "unknown field",
@@ -96,7 +127,7 @@ def parse_line(
     if not text.strip():
         return None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        data = _decode(raw, text)
     except _DuplicateKey as error:
         return LineError(number, str(error), "key appears more than once in the record")
     except (ValueError, RecursionError) as error:

@@ -61,14 +61,19 @@ class Record(StrictModel):
         """The department that decided this fact, when the record names one."""
         return None
 
-    def fingerprint(self) -> str:
-        content = orjson.dumps(
-            self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS
-        )
-        return hashlib.blake2b(content, digest_size=12).hexdigest()
+    def follow_ups(self) -> list[Record]:
+        """Items written after all entities of the upload (links between entities)."""
+        return []
 
     def row(self) -> dict[str, Any]:
+        """The Cypher row: ``key``, ``props`` and what the write needs (without ``fp``)."""
         raise NotImplementedError
+
+
+def fingerprint(row: dict[str, Any]) -> str:
+    """Hash of a row's normalised content: equal rows mean a re-import changes nothing."""
+    content = orjson.dumps(row, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.blake2b(content, digest_size=12).hexdigest()
 
 
 class _Dated(Record):
@@ -106,14 +111,16 @@ class EnterpriseRecord(Record):
     def defines(self) -> tuple[str, str]:
         return ("Enterprise", self.uscc)
 
-    def refs(self) -> list[Ref]:
-        return [("branchOf", "Enterprise", self.branch_of)] if self.branch_of else []
+    def follow_ups(self) -> list[Record]:
+        if self.branch_of is None:
+            return []
+        link = {"kind": "enterprise", "uscc": self.uscc, "branchOf": self.branch_of}
+        return [BranchLinkRecord.model_validate(link)]
 
     def row(self) -> dict[str, Any]:
         info = parse_uscc(self.uscc)
         return {
             "key": self.uscc,
-            "fp": self.fingerprint(),
             "props": {
                 "name": self.name,
                 "kind": info.kind.value,
@@ -127,8 +134,24 @@ class EnterpriseRecord(Record):
             },
             "address": normalise_address(self.address),
             "phone": self.phone,
-            "branchOf": self.branch_of,
         }
+
+
+class BranchLinkRecord(Record):
+    """The BRANCH_OF link of an enterprise line, written once every enterprise has landed."""
+
+    kind: Literal["enterprise"]
+    uscc: Uscc
+    branch_of: Uscc
+
+    def key(self) -> str:
+        return self.uscc
+
+    def refs(self) -> list[Ref]:
+        return [("branchOf", "Enterprise", self.branch_of)]
+
+    def row(self) -> dict[str, Any]:
+        return {"key": self.uscc, "branchOf": self.branch_of}
 
 
 class PersonRecord(Record):
@@ -151,7 +174,6 @@ class PersonRecord(Record):
         info = parse_id_number(self.id_number)
         return {
             "key": self.id_number,
-            "fp": self.fingerprint(),
             "props": {
                 "name": self.name,
                 "publicServant": self.public_servant,
@@ -191,7 +213,6 @@ class DepartmentRecord(Record):
     def row(self) -> dict[str, Any]:
         return {
             "key": self.code,
-            "fp": self.fingerprint(),
             "props": {"name": self.name, "kind": self.department_kind.value},
         }
 
@@ -266,7 +287,6 @@ class RoleRecord(_Dated):
         position = self.role.value if ROLE_REL_TYPE[self.role] == "OFFICER_OF" else None
         return {
             "key": self.key(),
-            "fp": self.fingerprint(),
             "holderLabel": label,
             "holder": holder,
             "uscc": self.uscc,
@@ -308,7 +328,6 @@ class ShareholdingRecord(_Dated):
     def row(self) -> dict[str, Any]:
         return {
             "key": self.key(),
-            "fp": self.fingerprint(),
             "holderLabel": self.holder.label,
             "holder": self.holder.key,
             "uscc": self.uscc,
@@ -403,7 +422,6 @@ class ActionRecord(Record):
     def row(self) -> dict[str, Any]:
         return {
             "key": self.id,
-            "fp": self.fingerprint(),
             "subjectLabel": self.subject.label,
             "subject": self.subject.key,
             "department": self.department,

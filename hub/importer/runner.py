@@ -1,13 +1,22 @@
-"""Run one upload: validate, check references, write everything in one transaction, report.
+"""Run one upload: validate every line, write in commit units, report every rejected line.
 
-One upload is one Neo4j transaction: either every accepted line lands or none does (a failure
-mid-way rolls the whole batch back and the report says ``committed: false``). Bad lines never
-stop good ones: they are listed in the report with line number, field and reason.
+Entities (departments, enterprises, persons) are written while the rest of the file is still
+being validated (a worker thread parses, the event loop writes); facts that refer to entities
+(roles, shareholdings, actions, listings, ...) are written after every entity of the upload has
+landed, in writer order, after a reference check.
+
+A commit unit is one Neo4j transaction of at most ``commit_records`` records: all of its lines
+land or none do. An upload no larger than one unit is therefore atomic as a whole. When Neo4j
+fails mid-upload the report says ``committed: false`` with the error and how many lines had
+landed; sending the same file again completes it (every write is idempotent).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,14 +26,17 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.auth import Actor, Role
-from hub.errors import HubError
-from hub.importer.parse import LineError, Parsed, parse_lines
+from hub.errors import Conflict, HubError
+from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
 from hub.importer.writers import WRITERS, Writer
 from hub.store import Store
 from hub.store.imports import Counts, Provenance, create_batch, existing_keys, finish_batch
 
 REF_CHUNK = 20_000
+CONFLICT_RETRIES = 3
+log = logging.getLogger("credithub.import")
+Item = tuple[int, Record]
 
 
 @dataclass
@@ -49,6 +61,8 @@ class ImportReport:
     errors: list[LineError] = field(default_factory=list)
     failure: str | None = None
     failure_code: str | None = None
+    landed: int = 0  # accepted lines committed before a failure (0 when committed)
+    seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,7 +78,16 @@ class ImportReport:
             "errors": [e.as_dict() for e in self.errors],
             "failure": self.failure,
             "failureCode": self.failure_code,
+            "landedBeforeFailure": self.landed,
+            "seconds": round(self.seconds, 3),
         }
+
+    def absorb(self, kind: str, accepted: int, counts: Counts) -> None:
+        report = self.by_kind.setdefault(kind, KindReport())
+        report.accepted += accepted
+        report.created += counts.created
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -80,95 +103,275 @@ def authorize_line(record: Record, actor: Actor) -> str | None:
 
 
 @dataclass
-class _Plan:
-    """Accepted records grouped for writing, after authorization and reference checks."""
+class _Upload:
+    """What the parser thread hands to the writer: facts to hold, names defined, errors."""
 
-    by_writer: dict[Writer, list[tuple[int, Record]]] = field(default_factory=dict)
+    facts: list[Item] = field(default_factory=list)
+    defined: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     errors: list[LineError] = field(default_factory=list)
+    lines: int = 0
 
 
-def _refs_to_check(records: list[tuple[int, Record]]) -> dict[str, set[str]]:
-    defined: dict[str, set[str]] = defaultdict(set)
-    for _, record in records:
-        entity = record.defines()
-        if entity is not None:
-            defined[entity[0]].add(entity[1])
+@dataclass
+class _UnitResult:
+    errors: list[LineError]
+    counts: dict[str, tuple[int, Counts]]
+
+
+async def _missing_refs(
+    tx: AsyncManagedTransaction, items: list[Item], defined: dict[str, set[str]]
+) -> list[LineError]:
     needed: dict[str, set[str]] = defaultdict(set)
-    for _, record in records:
+    for _, record in items:
         for _, label, key in record.refs():
             if key not in defined[label]:
                 needed[label].add(key)
-    return needed
-
-
-async def _plan(tx: AsyncManagedTransaction, records: list[tuple[int, Record]]) -> _Plan:
-    plan = _Plan()
     existing: dict[str, set[str]] = {}
-    for label, keys in _refs_to_check(records).items():
-        found: set[str] = set()
-        ordered = sorted(keys)
+    for label, keys in needed.items():
+        ordered, found = sorted(keys), set()
         for start in range(0, len(ordered), REF_CHUNK):
             found |= await existing_keys(tx, label, ordered[start : start + REF_CHUNK])
         existing[label] = found
-    defined: dict[str, set[str]] = defaultdict(set)
-    for _, record in records:
-        entity = record.defines()
-        if entity is not None:
-            defined[entity[0]].add(entity[1])
-    for line, record in records:
-        missing = [
-            (fld, label, key)
-            for fld, label, key in record.refs()
-            if key not in defined[label] and key not in existing.get(label, set())
-        ]
-        if missing:
-            for fld, label, key in missing:
-                what = label.lower()
-                plan.errors.append(
-                    LineError(line, fld, f"{what} {key} does not exist", record.kind, record.key())
+    errors = []
+    for line, record in items:
+        for fld, label, key in record.refs():
+            if key not in defined[label] and key not in existing.get(label, set()):
+                errors.append(
+                    LineError(
+                        line,
+                        fld,
+                        f"{label.lower()} {key} does not exist",
+                        record.kind,
+                        record.key(),
+                    )
                 )
-            continue
-        writer = WRITERS[type(record)]
-        plan.by_writer.setdefault(writer, []).append((line, record))
-    return plan
+    return errors
 
 
-async def _write_all(
+async def _write_unit(
     tx: AsyncManagedTransaction,
-    records: list[tuple[int, Record]],
+    items: list[Item],
+    defined: dict[str, set[str]],
     prov: Provenance,
     actor: Actor,
     source: str,
     chunk: int,
-    prior_errors: list[LineError],
-    lines: int,
-) -> tuple[_Plan, dict[str, KindReport]]:
-    plan = await _plan(tx, records)
+) -> _UnitResult:
+    """One transaction: reference check, then every writer in order, chunk by chunk."""
     await create_batch(tx, prov, actor.key_id, source)
-    reports: dict[str, KindReport] = {}
-    for writer in sorted(plan.by_writer, key=lambda w: w.order):
-        items = plan.by_writer[writer]
-        report = reports.setdefault(writer.kind, KindReport())
-        report.accepted += len(items)
-        counts = Counts()
-        for start in range(0, len(items), chunk):
-            counts.add(await writer.write(tx, items[start : start + chunk], prov))
+    began = time.perf_counter()
+    errors = await _missing_refs(tx, items, defined)
+    log.debug("references of %d items checked in %.3fs", len(items), time.perf_counter() - began)
+    bad = {e.line for e in errors}
+    groups: dict[Writer, list[Item]] = defaultdict(list)
+    for line, record in items:
+        if line not in bad:
+            groups[WRITERS[type(record)]].append((line, record))
+    counts: dict[str, tuple[int, Counts]] = {}
+    for writer in sorted(groups, key=lambda w: w.order):
+        todo = groups[writer]
+        total = Counts()
+        for start in range(0, len(todo), chunk):
+            began = time.perf_counter()
+            total.add(await writer.write(tx, todo[start : start + chunk], prov))
+            log.debug(
+                "%s chunk of %d in %.3fs",
+                writer.kind,
+                min(chunk, len(todo) - start),
+                time.perf_counter() - began,
+            )
         if writer.after is not None:
-            await writer.after(tx, items, prov)
-        report.created += counts.created
-        report.updated += counts.updated
-        report.unchanged += counts.unchanged
+            await writer.after(tx, todo, prov)
+        if writer.counted:
+            counts[writer.kind] = (len(todo), total)
+    return _UnitResult(errors, counts)
+
+
+class _Importer:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        prov: Provenance,
+        source: str,
+        chunk: int,
+        commit_records: int,
+        max_line_bytes: int,
+    ) -> None:
+        self.store = store
+        self.actor = actor
+        self.prov = prov
+        self.source = source
+        self.chunk = chunk
+        self.commit_records = commit_records
+        self.max_line_bytes = max_line_bytes
+        self.upload = _Upload()
+        self.leftover: list[Item] = []
+        self.report = ImportReport(batch=prov.batch, committed=False)
+
+    def parse(self, lines: Iterable[bytes], put: Any) -> None:
+        """Runs in a worker thread: validates lines, hands full entity units to the writer.
+
+        The last, partial entity unit is kept (``leftover``) so that an upload that fits in one
+        unit is written in one transaction together with its facts.
+        """
+        upload = self.upload
+        unit: list[Item] = []
+        for number, raw in enumerate(lines, start=1):
+            upload.lines = number
+            outcome = parse_line(number, raw, self.max_line_bytes)
+            if outcome is None:
+                continue
+            if isinstance(outcome, LineError):
+                upload.errors.append(outcome)
+                continue
+            if isinstance(outcome, list):
+                upload.errors.extend(outcome)
+                continue
+            reason = authorize_line(outcome, self.actor)
+            if reason is not None:
+                where = "department" if outcome.department_field() is not None else "kind"
+                upload.errors.append(LineError(number, where, reason, outcome.kind, outcome.key()))
+                continue
+            entity = outcome.defines()
+            if entity is not None:
+                upload.defined[entity[0]].add(entity[1])
+            if outcome.phase <= 1 and not outcome.refs():
+                unit.append((number, outcome))
+                if len(unit) >= self.commit_records:
+                    put(unit)
+                    unit = []
+            else:
+                upload.facts.append((number, outcome))
+            upload.facts.extend((number, extra) for extra in outcome.follow_ups())
+        self.leftover = unit
+
+    async def commit(self, items: list[Item]) -> bool:
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                result = await self.store.write_long(
+                    _write_unit,
+                    items,
+                    self.upload.defined,
+                    self.prov,
+                    self.actor,
+                    self.source,
+                    self.chunk,
+                )
+            except Conflict:
+                if attempt + 1 == CONFLICT_RETRIES:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
+                continue
+            self.report.errors.extend(result.errors)
+            for kind, (accepted, counts) in result.counts.items():
+                self.report.absorb(kind, accepted, counts)
+            return True
+        return False
+
+    async def run(self, lines: Iterable[bytes]) -> ImportReport:
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(maxsize=2)
+
+        def put(unit: list[Item] | None) -> None:
+            asyncio.run_coroutine_threadsafe(queue.put(unit), loop).result()
+
+        def produce() -> None:
+            try:
+                self.parse(lines, put)
+            finally:
+                put(None)
+
+        parser = loop.run_in_executor(None, produce)
+        failure: HubError | None = None
+        while (unit := await queue.get()) is not None:
+            if failure is None:
+                try:
+                    await self.commit(unit)
+                except HubError as error:
+                    failure = error
+        await parser
+        log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
+        if failure is None:
+            facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
+            if len(self.leftover) + len(facts) <= self.commit_records:
+                units = [self.leftover + facts]  # a small upload is one transaction
+            else:
+                units = [self.leftover] if self.leftover else []
+                units += [
+                    facts[start : start + self.commit_records]
+                    for start in range(0, len(facts), self.commit_records)
+                ]
+            for unit in units:
+                try:
+                    await self.commit(unit)
+                except HubError as error:
+                    failure = error
+                    break
+        return await self.finish(failure, time.perf_counter() - started)
+
+    async def finish(self, failure: HubError | None, seconds: float) -> ImportReport:
+        report = self.report
+        report.lines = self.upload.lines
+        report.errors = sorted(
+            [*self.upload.errors, *report.errors], key=lambda e: (e.line, e.field)
+        )
+        report.rejected = len({e.line for e in report.errors})
+        report.accepted = sum(k.accepted for k in report.by_kind.values())
+        report.created = sum(k.created for k in report.by_kind.values())
+        report.updated = sum(k.updated for k in report.by_kind.values())
+        report.unchanged = sum(k.unchanged for k in report.by_kind.values())
+        report.seconds = seconds
+        if failure is None:
+            try:
+                await self.store.write(
+                    _finish,
+                    self.prov,
+                    self.actor,
+                    self.source,
+                    report.lines,
+                    report.accepted,
+                    report.rejected,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                )
+                report.committed = True
+            except HubError as error:
+                failure = error
+        if failure is not None:
+            report.committed = False
+            report.failure = failure.message
+            report.failure_code = failure.code
+            report.landed = report.accepted
+        log.info("batch %s: %d lines in %.1fs", report.batch, report.lines, seconds)
+        return report
+
+
+async def _finish(
+    tx: AsyncManagedTransaction,
+    prov: Provenance,
+    actor: Actor,
+    source: str,
+    lines: int,
+    accepted: int,
+    rejected: int,
+    created: int,
+    updated: int,
+    unchanged: int,
+) -> None:
+    await create_batch(tx, prov, actor.key_id, source)
     await finish_batch(
         tx,
         prov.batch,
         lines=lines,
-        accepted=sum(r.accepted for r in reports.values()),
-        rejected=len({e.line for e in [*prior_errors, *plan.errors]}),
-        created=sum(r.created for r in reports.values()),
-        updated=sum(r.updated for r in reports.values()),
-        unchanged=sum(r.unchanged for r in reports.values()),
+        accepted=accepted,
+        rejected=rejected,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
     )
-    return plan, reports
 
 
 async def run_import(
@@ -179,39 +382,11 @@ async def run_import(
     department: str,
     source: str = "upload",
     chunk: int = 5000,
+    commit_records: int = 50_000,
     max_line_bytes: int = 65_536,
     now: dt.datetime | None = None,
 ) -> ImportReport:
-    parsed: Parsed = parse_lines(lines, max_line_bytes)
     batch = "b-" + uuid.uuid4().hex[:16]
-    report = ImportReport(batch=batch, committed=False, lines=parsed.lines)
-    errors = list(parsed.errors)
-    allowed: list[tuple[int, Record]] = []
-    for line, record in parsed.records:
-        reason = authorize_line(record, actor)
-        if reason is not None:
-            field_name = "department" if record.department_field() is not None else "kind"
-            errors.append(LineError(line, field_name, reason, record.kind, record.key()))
-        else:
-            allowed.append((line, record))
     prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC))
-    try:
-        plan, by_kind = await store.write_long(
-            _write_all, allowed, prov, actor, source, chunk, errors, parsed.lines
-        )
-    except HubError as error:
-        report.failure = error.message
-        report.failure_code = error.code
-        report.errors = sorted(errors, key=lambda e: e.line)
-        report.rejected = len({e.line for e in report.errors})
-        return report
-    errors.extend(plan.errors)
-    report.committed = True
-    report.errors = sorted(errors, key=lambda e: (e.line, e.field))
-    report.rejected = len({e.line for e in report.errors})
-    report.by_kind = by_kind
-    report.accepted = sum(k.accepted for k in by_kind.values())
-    report.created = sum(k.created for k in by_kind.values())
-    report.updated = sum(k.updated for k in by_kind.values())
-    report.unchanged = sum(k.unchanged for k in by_kind.values())
-    return report
+    importer = _Importer(store, actor, prov, source, chunk, commit_records, max_line_bytes)
+    return await importer.run(lines)

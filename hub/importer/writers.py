@@ -1,4 +1,4 @@
-"""Which store upsert writes each record kind, and in which order."""
+"""Which store write handles each record kind, and in which order."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ from neo4j import AsyncManagedTransaction
 
 from hub.importer.records import (
     ActionRecord,
+    BranchLinkRecord,
     DepartmentRecord,
     EnterpriseRecord,
     PersonRecord,
     Record,
     RoleRecord,
     ShareholdingRecord,
+    fingerprint,
 )
-from hub.store import imports as q
+from hub.store import import_writes as w
+from hub.store.imports import Counts, Provenance
 
 WriteFn = Callable[
-    [AsyncManagedTransaction, list[tuple[int, Record]], q.Provenance], Awaitable[q.Counts]
+    [AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[Counts]
 ]
 
 
@@ -30,64 +33,62 @@ class Writer:
     kind: str
     order: int
     write: WriteFn
-    # Runs once after every chunk of this kind is written (links between records of the kind).
+    # Runs once after every chunk of this kind in a commit unit is written.
     after: (
-        Callable[[AsyncManagedTransaction, list[tuple[int, Record]], q.Provenance], Awaitable[None]]
+        Callable[[AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[None]]
         | None
     ) = None
+    # False for writers of derived items (a branch link) that are not lines of their own.
+    counted: bool = True
 
 
-def _rows(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:
-    return [{**record.row(), "line": line} for line, record in items]
+def rows_of(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:
+    rows = []
+    for line, record in items:
+        row = record.row()
+        row["fp"] = fingerprint(row)
+        row["line"] = line
+        rows.append(row)
+    return rows
 
 
-def _node_writer(query: Any) -> WriteFn:
+def node_writer(label: str) -> WriteFn:
     async def write(
-        tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: q.Provenance
-    ) -> q.Counts:
-        return await q.upsert(tx, query, _rows(items), prov)
+        tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
+    ) -> Counts:
+        return await w.upsert_nodes(tx, label, rows_of(items), prov)
 
     return write
 
 
 async def _write_rels(
-    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: q.Provenance
-) -> q.Counts:
+    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
+) -> Counts:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(items):
+    for row in rows_of(items):
         groups[(row["type"], row["holderLabel"])].append(row)
-    total = q.Counts()
+    total = Counts()
     for (rel_type, holder_label), rows in groups.items():
-        total.add(await q.upsert(tx, q.UPSERT_RELS[(rel_type, holder_label)], rows, prov))
+        total.add(await w.upsert_rels(tx, rel_type, holder_label, rows, prov))
     return total
 
 
 async def _link_branches(
-    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: q.Provenance
-) -> None:
-    rows = [
-        {"key": r.key(), "branchOf": getattr(r, "branch_of", None)}
-        for _, r in items
-        if getattr(r, "branch_of", None) is not None
-    ]
-    # Unlinking must also run for enterprises whose branchOf was removed.
-    rows += [
-        {"key": r.key(), "branchOf": None}
-        for _, r in items
-        if getattr(r, "branch_of", None) is None
-    ]
-    await q.run_rows(tx, q.LINK_BRANCHES, rows, prov)
+    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
+) -> Counts:
+    rows = [record.row() for _, record in items]
+    await w.link_branches(tx, rows, prov)
+    return Counts()
 
 
 WRITERS: dict[type[Record], Writer] = {
-    DepartmentRecord: Writer("department", 0, _node_writer(q.UPSERT_DEPARTMENTS)),
-    EnterpriseRecord: Writer(
-        "enterprise", 10, _node_writer(q.UPSERT_ENTERPRISES), after=_link_branches
-    ),
-    PersonRecord: Writer("person", 11, _node_writer(q.UPSERT_PERSONS)),
+    DepartmentRecord: Writer("department", 0, node_writer("Department")),
+    EnterpriseRecord: Writer("enterprise", 10, node_writer("Enterprise")),
+    PersonRecord: Writer("person", 11, node_writer("Person")),
+    BranchLinkRecord: Writer("branchLink", 19, _link_branches, counted=False),
     RoleRecord: Writer("role", 20, _write_rels),
     ShareholdingRecord: Writer("shareholding", 21, _write_rels),
-    ActionRecord: Writer("action", 30, _node_writer(q.UPSERT_ACTIONS)),
+    ActionRecord: Writer("action", 30, node_writer("Action")),
 }
 
 

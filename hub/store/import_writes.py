@@ -1,0 +1,261 @@
+"""Cypher of the importer's writes: create what is new, revise what changed, skip the rest.
+
+A chunk of rows first reads the stored fingerprints of its keys (one index lookup each). New
+keys are written with CREATE (fast), changed ones through the revision-aware MERGE upsert that
+keeps the old content as a ``Revision``, unchanged ones are not written at all — so a re-import
+changes nothing. Labels and relationship types come only from the allowlists in imports.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.imports import (
+    HOLDER_LABELS,
+    NODE_KEYS,
+    ROLE_TYPES,
+    Counts,
+    Provenance,
+    trusted,
+)
+
+_STAMP = "{v}.fp = row.fp, {v}.batch = $batch, {v}.recordedAt = $now, {v}.sourceDepartment = $dept"
+_FIRST = "{v}.firstBatch = $batch, {v}.firstRecordedAt = $now"
+_LINK = "{batch: $batch, recordedAt: $now, sourceDepartment: $dept}"
+
+_REVISION = """
+CALL ({v}, row, oldFp) {{
+  WITH {v}, row, oldFp WHERE oldFp IS NOT NULL
+  CREATE (rev:Revision)
+  SET rev += properties({v}), rev.id = $batch + ':' + row.key + ':' + toString(row.line),
+      rev.entity = '{entity}:' + row.key, rev.supersededAt = $now, rev.supersededBy = $batch
+  {link}
+}}
+"""
+
+_ADDRESS_PHONE = f"""
+CALL (n, row) {{
+  WITH n, row WHERE row.address IS NOT NULL
+  MERGE (a:Address {{key: row.address.key}})
+  ON CREATE SET a.text = row.address.text, {_FIRST.format(v="a")},
+                a.batch = $batch, a.recordedAt = $now, a.sourceDepartment = $dept
+  CREATE (n)-[:LOCATED_AT {_LINK}]->(a)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.phone IS NOT NULL
+  MERGE (p:Phone {{number: row.phone}})
+  ON CREATE SET {_FIRST.format(v="p")}, p.batch = $batch, p.recordedAt = $now,
+                p.sourceDepartment = $dept
+  CREATE (n)-[:REACHABLE_AT {_LINK}]->(p)
+}}
+"""
+
+# Relinks that a changed record needs before its new links are made.
+_UNLINK: dict[str, str] = {
+    "Enterprise": "LOCATED_AT|REACHABLE_AT|BRANCH_OF",
+    "Person": "LOCATED_AT|REACHABLE_AT",
+    "Action": "ABOUT|ISSUED_BY",
+}
+
+_ACTION_LINKS = f"""
+CALL (n, row) {{
+  MATCH (d:Department {{code: row.department}})
+  CREATE (n)-[:ISSUED_BY {_LINK}]->(d)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Enterprise'
+  MATCH (s:Enterprise {{uscc: row.subject}})
+  CREATE (n)-[:ABOUT {_LINK}]->(s)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Person'
+  MATCH (s:Person {{idNumber: row.subject}})
+  CREATE (n)-[:ABOUT {_LINK}]->(s)
+}}
+"""
+
+_LINKS: dict[str, str] = {
+    "Enterprise": _ADDRESS_PHONE,
+    "Person": _ADDRESS_PHONE,
+    "Action": _ACTION_LINKS,
+}
+
+
+def _fetch_node_fps(label: str) -> LiteralString:
+    key = NODE_KEYS[label]
+    return trusted(
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN n.{key} AS k, n.fp AS fp"
+    )
+
+
+def _create_nodes(label: str) -> LiteralString:
+    key = NODE_KEYS[label]
+    return trusted(
+        f"""
+UNWIND $rows AS row
+CREATE (n:{label} {{{key}: row.key}})
+SET n += row.props, {_STAMP.format(v="n")}, {_FIRST.format(v="n")}
+WITH n, row
+{_LINKS.get(label, "")}
+RETURN count(*) AS written
+"""
+    )
+
+
+def _update_nodes(label: str) -> LiteralString:
+    key = NODE_KEYS[label]
+    unlink = ""
+    if label in _UNLINK:
+        unlink = f"""
+CALL (n) {{
+  OPTIONAL MATCH (n)-[old:{_UNLINK[label]}]->()
+  DELETE old
+}}"""
+    revision = _REVISION.format(v="n", entity=label, link="CREATE (n)-[:HAS_REVISION]->(rev)")
+    return trusted(
+        f"""
+UNWIND $rows AS row
+MATCH (n:{label} {{{key}: row.key}})
+WITH n, row, n.fp AS oldFp
+{revision}
+SET n += row.props, {_STAMP.format(v="n")}
+WITH n, row
+{unlink}
+{_LINKS.get(label, "")}
+RETURN count(*) AS written
+"""
+    )
+
+
+FETCH_NODE_FPS = {label: _fetch_node_fps(label) for label in NODE_KEYS}
+CREATE_NODES = {label: _create_nodes(label) for label in NODE_KEYS}
+UPDATE_NODES = {label: _update_nodes(label) for label in NODE_KEYS}
+
+
+def _fetch_rel_fps(rel_type: str) -> LiteralString:
+    return trusted(
+        f"UNWIND $keys AS k MATCH ()-[r:{rel_type} {{key: k}}]->() USING INDEX r:{rel_type}(key) "
+        "RETURN r.key AS k, r.fp AS fp"
+    )
+
+
+def _create_rels(rel_type: str, holder: str) -> LiteralString:
+    holder_key = NODE_KEYS[holder]
+    return trusted(
+        f"""
+UNWIND $rows AS row
+MATCH (h:{holder} {{{holder_key}: row.holder}})
+MATCH (e:Enterprise {{uscc: row.uscc}})
+CREATE (h)-[r:{rel_type} {{key: row.key}}]->(e)
+SET r += row.props, {_STAMP.format(v="r")}, {_FIRST.format(v="r")}
+RETURN count(*) AS written
+"""
+    )
+
+
+def _update_rels(rel_type: str) -> LiteralString:
+    revision = _REVISION.format(v="r", entity=rel_type, link="")
+    return trusted(
+        f"""
+UNWIND $rows AS row
+MATCH ()-[r:{rel_type} {{key: row.key}}]->() USING INDEX r:{rel_type}(key)
+WITH r, row, r.fp AS oldFp
+{revision}
+SET r += row.props, {_STAMP.format(v="r")}
+RETURN count(*) AS written
+"""
+    )
+
+
+FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in ROLE_TYPES}
+CREATE_RELS = {(t, h): _create_rels(t, h) for t in ROLE_TYPES for h in HOLDER_LABELS}
+UPDATE_RELS = {t: _update_rels(t) for t in ROLE_TYPES}
+
+LINK_BRANCHES = trusted(
+    f"""
+UNWIND $rows AS row
+MATCH (n:Enterprise {{uscc: row.key}})
+MATCH (parent:Enterprise {{uscc: row.branchOf}})
+MERGE (n)-[l:BRANCH_OF]->(parent)
+ON CREATE SET l += {_LINK}
+"""
+)
+
+
+async def stored_fingerprints(
+    tx: AsyncManagedTransaction, query: LiteralString, keys: list[str]
+) -> dict[str, str]:
+    result = await tx.run(query, {"keys": keys})
+    return {record["k"]: record["fp"] for record in await result.fetch(len(keys) + 1)}
+
+
+def split_by_fingerprint(
+    rows: list[dict[str, Any]], stored: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Counts]:
+    """(new rows, changed rows, counts). Within the rows the last line of a key wins."""
+    last: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        last[row["key"]] = row
+    counts = Counts()
+    for row in rows:
+        final = last[row["key"]]
+        if row is not final:  # an earlier line of the same key, superseded in this upload
+            if row["fp"] == final["fp"]:
+                counts.unchanged += 1
+            else:
+                counts.updated += 1
+    new, changed = [], []
+    for key, row in last.items():
+        old = stored.get(key)
+        if old is None:
+            new.append(row)
+        elif old != row["fp"]:
+            changed.append(row)
+        else:
+            counts.unchanged += 1
+    counts.created += len(new)
+    counts.updated += len(changed)
+    return new, changed, counts
+
+
+async def _run(
+    tx: AsyncManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], prov: Provenance
+) -> None:
+    result = await tx.run(query, {"rows": rows, **prov.params()})
+    await result.consume()
+
+
+async def upsert_nodes(
+    tx: AsyncManagedTransaction, label: str, rows: list[dict[str, Any]], prov: Provenance
+) -> Counts:
+    stored = await stored_fingerprints(tx, FETCH_NODE_FPS[label], [r["key"] for r in rows])
+    new, changed, counts = split_by_fingerprint(rows, stored)
+    if new:
+        await _run(tx, CREATE_NODES[label], new, prov)
+    if changed:
+        await _run(tx, UPDATE_NODES[label], changed, prov)
+    return counts
+
+
+async def upsert_rels(
+    tx: AsyncManagedTransaction,
+    rel_type: str,
+    holder: str,
+    rows: list[dict[str, Any]],
+    prov: Provenance,
+) -> Counts:
+    stored = await stored_fingerprints(tx, FETCH_REL_FPS[rel_type], [r["key"] for r in rows])
+    new, changed, counts = split_by_fingerprint(rows, stored)
+    if new:
+        await _run(tx, CREATE_RELS[(rel_type, holder)], new, prov)
+    if changed:
+        await _run(tx, UPDATE_RELS[rel_type], changed, prov)
+    return counts
+
+
+async def link_branches(
+    tx: AsyncManagedTransaction, rows: list[dict[str, Any]], prov: Provenance
+) -> None:
+    await _run(tx, LINK_BRANCHES, rows, prov)

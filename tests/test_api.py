@@ -1,0 +1,314 @@
+"""The HTTP layer through the real app and its lifespan: health, readiness, auth, import, GraphQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from hub.app import create_app
+from hub.auth import Role, hash_token
+from hub.keys import create_key
+from hub.settings import Settings
+from hub.store import Store
+from tests import factories as f
+from tests.conftest import load
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            yield http
+
+
+async def token(store: Store, role: Role, department: str | None = None) -> str:
+    _, value = await create_key(store, role, department, "test")
+    return value
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"ready": True, "neo4j": True, "migrated": True}
+
+
+async def test_readiness_false_when_model_not_applied(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    async with graph.driver.session(database=graph.database) as session:
+        await (await session.run("MATCH (v:SchemaVersion) SET v.fingerprint = 'old'")).consume()
+    try:
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["migrated"] is False
+    finally:
+        from hub.migrate import model_fingerprint
+        from hub.store.schema_ops import set_version
+
+        await graph.write(set_version, model_fingerprint())
+
+
+async def test_keys_are_stored_hashed(graph: Store) -> None:
+    key_id, value = await create_key(graph, Role.APPROVAL, None, "审批系统")
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS p", {"id": key_id}
+            )
+        ).single()
+    assert record is not None
+    stored = record["p"]
+    assert value not in orjson.dumps(stored, default=str).decode()
+    assert stored["hash"] == hash_token(value)
+
+
+async def test_import_endpoint_needs_a_department_key(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    line = orjson.dumps(f.enterprise(f.uscc()))
+    assert (await client.post("/api/import", content=line)).status_code == 401
+    approval = await token(graph, Role.APPROVAL)
+    refused = await client.post("/api/import", content=line, headers=bearer(approval))
+    assert refused.status_code == 403
+    bad = await client.post("/api/import", content=line, headers=bearer("chk_nonsense"))
+    assert bad.status_code == 401
+    assert bad.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_import_endpoint_reports_lines(client: httpx.AsyncClient, graph: Store) -> None:
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    firm = f.uscc()
+    body = b"\n".join(
+        [
+            orjson.dumps(f.enterprise(firm, "隆林上传测试有限公司")),
+            b'{"kind": "enterprise", "uscc": "91451031MA5KY12B30", "name": "x"}',
+            orjson.dumps(f.action("AMR-API-1", {"uscc": firm}, "LICENSE")),
+            orjson.dumps(f.action("ECO-API-1", {"uscc": firm}, "PENALTY", department="ECOENV")),
+        ]
+    )
+    response = await client.post("/api/import", content=body, headers=bearer(officer))
+    assert response.status_code == 200
+    report = response.json()
+    assert report["committed"] is True
+    assert report["accepted"] == 2
+    assert report["rejected"] == 2
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(2, "uscc"), (4, "department")]
+    again = (await client.post("/api/import", content=body, headers=bearer(officer))).json()
+    assert again["unchanged"] == 2
+    assert again["created"] == 0
+
+
+async def test_import_body_limit(graph: Store, settings: Settings) -> None:
+    small = settings.model_copy(update={"max_import_bytes": 2048})
+    app = create_app(small, "test")
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            response = await http.post("/api/import", content=b"x" * 5000, headers=bearer(officer))
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def gql(
+    client: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> Any:
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers or {}
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+PERSON = """query($id: String!) { person(idNumber: $id) { idNumber idNumberMasked name phone
+  address birthDate roles { role enterprise { uscc name } } } }"""
+
+
+async def test_public_sees_masked_persons_and_no_contact_data(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    boss, firm = f.id_number("1968-04-02"), f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林公开测试有限公司"),
+            f.person(boss, "蒙国强", phone="13907760000", address="新州镇2组"),
+            f.role(boss, firm, "LEGAL_REPRESENTATIVE"),
+        ],
+    )
+    public = (await gql(client, PERSON, id=boss))["data"]["person"]
+    assert public["idNumber"] == boss[:4] + "*" * 10 + boss[-4:]
+    assert public["idNumberMasked"] is True
+    assert public["phone"] is None
+    assert public["address"] is None
+    assert public["birthDate"] is None
+    assert public["roles"][0]["enterprise"]["uscc"] == firm
+    investigator = await token(graph, Role.INVESTIGATOR)
+    full = (await gql(client, PERSON, bearer(investigator), id=boss))["data"]["person"]
+    assert full["idNumber"] == boss
+    assert full["phone"] == "13907760000"
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (a:AuditEntry) WHERE $id IN a.subjects RETURN count(a) AS n", {"id": boss}
+            )
+        ).single()
+    assert record is not None
+    assert record["n"] == 1
+
+
+ENTERPRISE = """query($u: String!) { enterprise(uscc: $u) { uscc name kind registeredOn
+  roles(asOf: "2016-06-01") { role from to active holder { ... on Person { name } } }
+  history: roles { role from to active }
+  shareholders { share from holder { __typename ... on Enterprise { uscc kind } ... on Person { name } } }
+  actions(first: 2) { nodes { id type decisionDate severity department { code name } }
+                      pageInfo { hasNextPage endCursor } }
+  provenance { sourceDepartment batch recordedAt } } }"""
+
+
+async def test_enterprise_profile_with_dates_and_paged_actions(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    firm, coop = f.uscc(), f.uscc("9", "3")
+    old, new = f.id_number("1960-01-01"), f.id_number("1975-01-01")
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林翻页测试有限公司"),
+            f.enterprise(coop, "隆林测试专业合作社"),
+            f.person(old, "岑老"),
+            f.person(new, "岑新"),
+            f.role(old, firm, "LEGAL_REPRESENTATIVE", "2010-01-01", "2015-12-31"),
+            f.role(new, firm, "LEGAL_REPRESENTATIVE", "2016-01-01"),
+            f.share({"uscc": coop}, firm, 0.4),
+            f.share({"idNumber": new}, firm, 0.6),
+            *[
+                f.action(
+                    f"AMR-P-{i}",
+                    {"uscc": firm},
+                    "PENALTY" if i % 2 else "LICENSE",
+                    decided=f"2024-0{i}-01",
+                )
+                for i in range(1, 6)
+            ],
+        ],
+    )
+    data = (await gql(client, ENTERPRISE, u=firm))["data"]["enterprise"]
+    assert data["kind"] == "ENTERPRISE"
+    assert [(r["role"], r["holder"]["name"]) for r in data["roles"]] == [
+        ("LEGAL_REPRESENTATIVE", "岑新")
+    ]
+    assert len(data["history"]) == 2
+    assert {s["holder"]["__typename"] for s in data["shareholders"]} == {"Enterprise", "Person"}
+    assert data["shareholders"][0]["share"] == 0.6
+    assert [a["id"] for a in data["actions"]["nodes"]] == ["AMR-P-5", "AMR-P-4"]
+    assert data["provenance"]["sourceDepartment"] == "AMR"
+    cursor = data["actions"]["pageInfo"]["endCursor"]
+    page2 = await gql(
+        client,
+        """query($u: String!, $c: String) { enterprise(uscc: $u) {
+        actions(first: 10, after: $c) { nodes { id } pageInfo { hasNextPage } } } }""",
+        u=firm,
+        c=cursor,
+    )
+    nodes = page2["data"]["enterprise"]["actions"]
+    assert [a["id"] for a in nodes["nodes"]] == ["AMR-P-3", "AMR-P-2", "AMR-P-1"]
+    assert nodes["pageInfo"]["hasNextPage"] is False
+
+
+async def test_invalid_and_unknown_identifiers(client: httpx.AsyncClient) -> None:
+    unknown = f.uscc()
+    ok = await gql(client, "query($u: String!) { enterprise(uscc: $u) { name } }", u=unknown)
+    assert ok == {"data": {"enterprise": None}}
+    bad = await gql(
+        client, "query($u: String!) { enterprise(uscc: $u) { name } }", u=unknown[:17] + "I"
+    )
+    error = bad["errors"][0]
+    assert error["extensions"]["code"] == "INVALID_USCC"
+    assert "not allowed" in error["message"]
+    bad_id = await gql(
+        client, "query($i: String!) { person(idNumber: $i) { name } }", i="451031198002301234"
+    )
+    assert bad_id["errors"][0]["extensions"]["code"] == "INVALID_ID_NUMBER"
+
+
+SEARCH = """query($t: String!, $first: Int!, $after: String) { search(text: $t, first: $first, after: $after) {
+  nodes { matchedBy subject { __typename ... on Enterprise { uscc name } ... on Person { idNumber name } } }
+  pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_search_exact_identifier_first_then_names(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    firms = [f.uscc() for _ in range(4)]
+    boss = f.id_number()
+    await load(
+        graph,
+        [
+            f.enterprise(firms[0], "隆林金鑫建材有限公司"),
+            f.enterprise(firms[1], "隆林金鑫运输有限公司"),
+            f.enterprise(firms[2], "隆林宏达茶业有限公司"),
+            f.enterprise(firms[3], "隆林金鑫食品有限公司"),
+            f.person(boss, "金鑫"),
+        ],
+    )
+    by_name = (await gql(client, SEARCH, t="金鑫", first=10))["data"]["search"]
+    names = [n["subject"]["name"] for n in by_name["nodes"]]
+    assert "隆林宏达茶业有限公司" not in names
+    assert set(names) == {
+        "隆林金鑫建材有限公司",
+        "隆林金鑫运输有限公司",
+        "隆林金鑫食品有限公司",
+        "金鑫",
+    }
+    exact = (await gql(client, SEARCH, t=firms[2], first=2))["data"]["search"]
+    assert exact["nodes"][0]["matchedBy"] == "IDENTIFIER"
+    assert exact["nodes"][0]["subject"]["uscc"] == firms[2]
+    page1 = (await gql(client, SEARCH, t="金鑫 有限公司", first=2))["data"]["search"]
+    assert page1["pageInfo"]["hasNextPage"] is True
+    page2 = await gql(
+        client, SEARCH, t="金鑫 有限公司", first=2, after=page1["pageInfo"]["endCursor"]
+    )
+    seen = {n["subject"]["name"] for n in page1["nodes"]}
+    assert seen.isdisjoint({n["subject"]["name"] for n in page2["data"]["search"]["nodes"]})
+    weird = await gql(client, SEARCH, t='金鑫") OR name:* AND ~', first=5)
+    assert "errors" not in weird
+
+
+async def test_errors_carry_codes_and_internal_errors_are_masked(client: httpx.AsyncClient) -> None:
+    unknown_field = await gql(client, '{ enterprise(uscc: "x") { nope } }')
+    assert unknown_field["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    deep = '{ search(text: "a") { nodes { subject { ... on Enterprise { branchOf { branchOf { branchOf { branchOf { branchOf { branchOf { branchOf { branchOf { branchOf { branchOf { uscc } } } } } } } } } } } } } } }'
+    too_deep = await gql(client, deep)
+    assert "depth" in too_deep["errors"][0]["message"]
+
+
+async def test_graphiql_is_served_outside_production(
+    client: httpx.AsyncClient, settings: Settings, graph: Store
+) -> None:
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+    prod = create_app(settings.model_copy(update={"environment": "production"}), "test")
+    async with prod.router.lifespan_context(prod):
+        transport = httpx.ASGITransport(app=prod)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            page = await http.get("/graphql", headers={"Accept": "text/html"})
+            assert "graphiql" not in page.text.lower()
+            intro = (
+                await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+            ).json()
+            assert "errors" in intro

@@ -1,0 +1,107 @@
+"""The demo generator: deterministic, valid, realistic; seeding goes through the importer."""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+from typing import Any
+
+import orjson
+import pytest
+
+from hub.demo import generate, seed_demo
+from hub.identifiers import SubjectKind, parse_id_number, parse_uscc
+from hub.settings import Settings
+from hub.store import Store
+
+
+def digest(enterprises: int, seed: int) -> str:
+    h = hashlib.sha256()
+    for seg in generate(enterprises, seed):
+        for kind in sorted(seg):
+            for record in seg[kind]:
+                h.update(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
+    return h.hexdigest()
+
+
+def records(enterprises: int, seed: int) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for seg in generate(enterprises, seed):
+        for kind, items in seg.items():
+            out[kind].extend(items)
+    return out
+
+
+def test_same_arguments_same_county() -> None:
+    assert digest(300, 4) == digest(300, 4)
+    assert digest(300, 4) != digest(300, 5)
+
+
+def test_identifiers_are_valid_and_varied() -> None:
+    data = records(2000, 1)
+    kinds = collections.Counter(parse_uscc(e["uscc"]).kind for e in data["enterprise"])
+    assert set(kinds) >= {
+        SubjectKind.ENTERPRISE,
+        SubjectKind.INDIVIDUAL_BUSINESS,
+        SubjectKind.COOPERATIVE,
+        SubjectKind.VILLAGE_COLLECTIVE,
+        SubjectKind.INSTITUTION,
+    }
+    divisions = collections.Counter(parse_uscc(e["uscc"]).division for e in data["enterprise"])
+    assert divisions["451031"] > len(data["enterprise"]) * 0.7
+    assert {"451021", "451023", "451025"} & set(divisions)
+    people = [parse_id_number(p["idNumber"]) for p in data["person"]]
+    assert collections.Counter(p.division for p in people)["451031"] > len(people) / 2
+    assert any(p.division == "451031" and p.birth_date.year < 2002 for p in people)
+    assert any(p["publicServant"] for p in data["person"])
+
+
+def test_all_roles_action_types_chains_and_cycles() -> None:
+    data = records(3000, 2)
+    assert {r["role"] for r in data["role"]} == {
+        "LEGAL_REPRESENTATIVE",
+        "PRINCIPAL",
+        "DIRECTOR",
+        "SUPERVISOR",
+        "SENIOR_MANAGER",
+        "PRACTITIONER",
+        "ACTUAL_CONTROLLER",
+    }
+    assert len({a["type"] for a in data["action"]}) == 10
+    owners: dict[str, set[str]] = collections.defaultdict(set)
+    for share in data["shareholding"]:
+        if "uscc" in share["holder"]:
+            owners[share["uscc"]].add(share["holder"]["uscc"])
+
+    def depth(code: str, seen: frozenset[str]) -> int:
+        parents = owners.get(code, set()) - seen
+        return 1 + max((depth(p, seen | {p}) for p in parents), default=0)
+
+    deepest = max(depth(code, frozenset({code})) for code in owners)
+    assert 6 <= deepest <= 11
+
+    def on_cycle(start: str) -> bool:
+        stack, seen = list(owners.get(start, set())), set()
+        while stack:
+            code = stack.pop()
+            if code == start:
+                return True
+            if code not in seen:
+                seen.add(code)
+                stack.extend(owners.get(code, set()))
+        return False
+
+    assert any(on_cycle(code) for code in owners), "expected cross-holding cycles"
+    totals: dict[str, float] = collections.defaultdict(float)
+    for share in data["shareholding"]:
+        totals[share["uscc"]] += share["share"]
+    assert max(totals.values()) <= 1.0 + 1e-9
+
+
+@pytest.mark.neo4j
+async def test_seed_goes_through_the_importer(graph: Store, settings: Settings) -> None:
+    summary = await seed_demo(graph, settings, enterprises=120, seed=3)
+    assert summary["rejected"] == 0
+    assert summary["accepted"] == summary["lines"]
+    again = await seed_demo(graph, settings, enterprises=120, seed=3)
+    assert again["created"] == 0
