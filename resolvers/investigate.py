@@ -12,6 +12,7 @@ from typing import Any
 
 from hub.errors import InvalidInput
 from hub.rules import ownership as rules
+from hub.rules import penetration
 from hub.store import ownership as ownership_store
 from hub.store import paths as paths_store
 from hub.store import related as related_store
@@ -45,7 +46,7 @@ class Ownership:
     nodes: dict[rules.NodeKey, dict[str, Any]]
     as_of: dt.date
     analysis: rules.Analysis | None = None
-    tree: rules.Tree | None = None
+    tree: penetration.Tree | None = None
 
 
 async def beneficial_owners(
@@ -89,7 +90,7 @@ async def ownership_tree(
     )
     out = Ownership(sub.subject, sub.nodes, day)
     if sub.subject is not None:
-        out.tree = rules.tree(
+        out.tree = penetration.tree(
             (rules.ENTERPRISE, code),
             sub.holdings,
             direction,

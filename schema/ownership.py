@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from hub.rules import ownership as rules
+from hub.rules import penetration
 from schema.common import RoleType
 from schema.graph import GraphBuilder, Subgraph
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
@@ -76,11 +77,11 @@ class EffectiveOwner:
     )
     ultimate: bool = strawberry.field(description="Has no holders of its own on asOf.")
     path_count: int
-    paths_: strawberry.Private[list[OwnershipPath]]
+    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
 
     @strawberry.field(description="The contributing paths, biggest first.")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
-        return self.paths_[: max(first, 0)]
+        return _paths(*self.paths_, first)
 
 
 @strawberry.type(
@@ -94,7 +95,12 @@ class BeneficialOwner:
     fallback: bool
     role: RoleType | None
     effective_share: float
-    paths: list[OwnershipPath]
+    path_count: int
+    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
+
+    @strawberry.field(description="The contributing paths, biggest first.")
+    def paths(self, first: int = 100) -> list[OwnershipPath]:
+        return _paths(*self.paths_, first)
 
 
 @strawberry.type(
@@ -106,7 +112,12 @@ class ActualController:
     basis: ControllerBasis
     inferred: bool
     effective_share: float | None
-    paths: list[OwnershipPath]
+    path_count: int
+    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
+
+    @strawberry.field(description="The contributing paths, biggest first.")
+    def paths(self, first: int = 100) -> list[OwnershipPath]:
+        return _paths(*self.paths_, first)
 
 
 @strawberry.type(description="Beneficial owners and actual controllers of an enterprise on asOf.")
@@ -182,6 +193,11 @@ def _path(path: rules.Path, nodes: Nodes) -> OwnershipPath:
     )
 
 
+def _paths(paths: list[rules.Path], nodes: Nodes, first: int) -> list[OwnershipPath]:
+    ranked = sorted(paths, key=lambda p: -p.share)[: max(first, 0)]
+    return [_path(p, nodes) for p in ranked]
+
+
 def _graph(
     info: HubInfo,
     day: dt.date,
@@ -233,7 +249,7 @@ def analysis_of(
             effective_share=entry.share,
             ultimate=entry.ultimate,
             path_count=len(entry.paths),
-            paths_=[_path(p, nodes) for p in sorted(entry.paths, key=lambda p: -p.share)],
+            paths_=(entry.paths, nodes),
         )
 
     beneficial = [
@@ -243,7 +259,8 @@ def analysis_of(
             fallback=b.basis is rules.OwnerBasis.MANAGEMENT,
             role=RoleType(b.role) if b.role else None,
             effective_share=b.share,
-            paths=[_path(p, nodes) for p in b.paths],
+            path_count=len(b.paths),
+            paths_=(list(b.paths), nodes),
         )
         for b in result.beneficial_owners
     ]
@@ -253,7 +270,8 @@ def analysis_of(
             basis=ControllerBasis(c.basis.value),
             inferred=c.inferred,
             effective_share=c.share,
-            paths=[_path(p, nodes) for p in c.paths],
+            path_count=len(c.paths),
+            paths_=(list(c.paths), nodes),
         )
         for c in result.controllers
     ]
@@ -284,7 +302,7 @@ def analysis_of(
 
 def tree_of(
     info: HubInfo,
-    drawn: rules.Tree,
+    drawn: penetration.Tree,
     subject: dict[str, Any],
     nodes: Nodes,
     direction: OwnershipDirection,

@@ -20,9 +20,9 @@ from hub.rules.ownership import (
     OwnerBasis,
     Tie,
     analyse,
-    tree,
     walk,
 )
+from hub.rules.penetration import tree
 
 DAY = dt.date(2024, 6, 1)
 _keys = itertools.count(1)
