@@ -65,29 +65,35 @@ async def neighbourhood(
     if not rel_types:
         raise InvalidInput("types: give at least one relationship type", field="types")
     cursors = _after(after, rel_types)
-    row = await ctx.store.read(store.centre_pages, label, key, rel_types, limit + 1, cursors)
+    shares: dict[str, int] = {}
+
+    def page_sizes(degrees: dict[str, int]) -> dict[str, int]:
+        """The budget shared by degree (an upper bound of what is left after a cursor)."""
+        shares.update(fair_shares({t: int(degrees[t]) for t in rel_types}, limit))
+        return {t: n + 1 for t, n in shares.items() if n > 0}
+
+    row, fetched = await ctx.store.read(store.first_hop, label, key, page_sizes, cursors)
     if row is None:
         return Neighbourhood(centre=None)
-    out = Neighbourhood(centre=row["centre"], degree=int(row["degree"]))
-    fetched = {p["type"]: p for p in row["pages"]}
-    shares = fair_shares({t: len(fetched[t]["edges"]) for t in rel_types}, limit)
+    degrees = {t: int(row["degrees"][t]) for t in rel_types}
+    out = Neighbourhood(centre=row["centre"], degree=sum(row["degrees"].values()))
     next_cursors: dict[str, str] = {}
     for rel_type in rel_types:
-        page = fetched[rel_type]
-        kept = page["edges"][: shares[rel_type]]
-        more = len(page["edges"]) > len(kept)
-        end = kept[-1]["sortKey"] if kept else cursors.get(rel_type)
+        edges = fetched.get(rel_type, [])
+        kept = edges[: shares[rel_type]]
+        more = len(edges) > len(kept) or (shares[rel_type] == 0 and degrees[rel_type] > 0)
+        end = kept[-1]["sortKey"] if kept else cursors.get(rel_type, "")
         out.edges.extend((1, e) for e in kept)
         out.pages.append(
             TypePage(
                 rel_type,
-                int(page["total"]),
+                degrees[rel_type],
                 len(kept),
                 more,
-                encode_cursor({rel_type: end}) if more and end else None,
+                encode_cursor({rel_type: end}) if more else None,
             )
         )
-        next_cursors[rel_type] = end if more and end else EXHAUSTED
+        next_cursors[rel_type] = end if more else EXHAUSTED
         out.truncated = out.truncated or more
     if out.truncated:
         out.end_cursor = encode_cursor(next_cursors)

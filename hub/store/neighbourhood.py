@@ -1,13 +1,15 @@
 """Cypher of neighbourhood: the relationships around a subject, paged per type, with degrees.
 
-The first hop is one query: for each requested type (from the allowlist) the degree of the
-centre and one page of its relationships, ordered by the neighbour's key (the cursor). Each
-neighbour comes with its own degree, so a client sees the super-nodes before expanding them.
-Further hops are one query each over the frontier, with a per-node cap.
+The first hop is two queries: the degree of the centre per type (Neo4j keeps degrees per type
+for dense nodes, so this is cheap), then, for each requested type (from the allowlist), one page
+of its relationships of the size the budget gives it, ordered by the neighbour's key (the
+cursor). Each neighbour comes with its own degree, so a client sees the super-nodes before
+expanding them. Further hops are one query each over the frontier, with a per-node cap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any, LiteralString
 
@@ -34,7 +36,7 @@ CALL (n) {{
   MATCH (n)-[r:{types([rel_type])}]-(m)
   WITH r, m, {_SORT} AS sortKey
   WHERE $after.{rel_type} IS NULL OR sortKey > $after.{rel_type}
-  WITH r, m, sortKey ORDER BY sortKey LIMIT $limit
+  WITH r, m, sortKey ORDER BY sortKey LIMIT $limits.{rel_type}
   RETURN collect({edge}) AS page{index}
 }}"""
 
@@ -46,15 +48,26 @@ def centre_query(label: str, rel_types: tuple[str, ...]) -> LiteralString:
         raise ValueError("label or types outside the allowlist")
     all_types = types(NEIGHBOUR_TYPES)
     blocks = "".join(_page_block(t, i, all_types) for i, t in enumerate(rel_types))
-    pages = ", ".join(
-        f"{{type: '{t}', total: COUNT {{ (n)-[:{types([t])}]-() }}, edges: page{i}}}"
-        for i, t in enumerate(rel_types)
-    )
+    pages = ", ".join(f"{{type: '{t}', edges: page{i}}}" for i, t in enumerate(rel_types))
     return trusted(
         f"""
 MATCH (n:{label} {{{KEYS[label]}: $key}})
 {blocks}
-RETURN {node("n")} AS centre, COUNT {{ (n)-[:{all_types}]-() }} AS degree, [{pages}] AS pages
+RETURN [{pages}] AS pages
+"""
+    )
+
+
+@cache
+def degrees_query(label: str) -> LiteralString:
+    """The centre and its degree per investigated type."""
+    if label not in ("Enterprise", "Person"):
+        raise ValueError("label outside the allowlist")
+    degrees = ", ".join(f"{t}: COUNT {{ (n)-[:{types([t])}]-() }}" for t in NEIGHBOUR_TYPES)
+    return trusted(
+        f"""
+MATCH (n:{label} {{{KEYS[label]}: $key}})
+RETURN {node("n")} AS centre, {{{degrees}}} AS degrees
 """
     )
 
@@ -86,19 +99,46 @@ RETURN {node("n")} AS centre, COUNT {{ (n)-[:{wanted}]-() }} AS total, edges
     )
 
 
+async def centre_degrees(
+    tx: AsyncManagedTransaction, label: str, key: str
+) -> dict[str, Any] | None:
+    """{centre, degrees: {type: count}} or None when the subject is unknown."""
+    result = await tx.run(degrees_query(label), {"key": key})
+    record = await result.single()
+    return native(record.data()) if record is not None else None
+
+
 async def centre_pages(
     tx: AsyncManagedTransaction,
     label: str,
     key: str,
-    rel_types: tuple[str, ...],
-    limit: int,
+    limits: dict[str, int],
     after: dict[str, str],
-) -> dict[str, Any] | None:
-    """{centre, degree, pages: [{type, total, edges}]} or None when the subject is unknown."""
-    params = {"key": key, "limit": limit, "after": {t: after.get(t) for t in rel_types}}
+) -> dict[str, list[dict[str, Any]]]:
+    """type -> up to limits[type] relationships after the type's cursor, by neighbour key."""
+    rel_types = tuple(t for t in NEIGHBOUR_TYPES if limits.get(t, 0) > 0)
+    if not rel_types:
+        return {}
+    params = {"key": key, "limits": limits, "after": {t: after.get(t) for t in rel_types}}
     result = await tx.run(centre_query(label, rel_types), params)
     record = await result.single()
-    return native(record.data()) if record is not None else None
+    if record is None:
+        return {}
+    return {p["type"]: native(p["edges"]) for p in record["pages"]}
+
+
+async def first_hop(
+    tx: AsyncManagedTransaction,
+    label: str,
+    key: str,
+    page_sizes: Callable[[dict[str, int]], dict[str, int]],
+    after: dict[str, str],
+) -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
+    """Degrees, then the pages ``page_sizes(degrees)`` asks for, in one transaction."""
+    row = await centre_degrees(tx, label, key)
+    if row is None:
+        return None, {}
+    return row, await centre_pages(tx, label, key, page_sizes(row["degrees"]), after)
 
 
 async def frontier_edges(

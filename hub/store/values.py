@@ -6,8 +6,19 @@ from typing import Any
 
 from neo4j.time import Date, DateTime, Duration, Time
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def native(value: Any) -> Any:
+    """Dates and times to ``datetime`` values, recursively; plain values are checked first
+    (by exact type), as big graph answers hold tens of thousands of them."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else native(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else native(v) for v in value]
     if isinstance(value, Date | DateTime | Time):
         return value.to_native()
     if isinstance(value, Duration):
