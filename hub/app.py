@@ -19,6 +19,7 @@ from strawberry.asgi import GraphQL
 
 from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.keys import KeyCache
+from hub.ratelimit import RateLimiter, retry_after
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from resolvers.context import HubContext, make_context
@@ -34,6 +35,7 @@ class HubState:
     settings: Settings
     store: Store
     keys: KeyCache
+    limiter: RateLimiter
 
 
 def _state(request: Request) -> HubState:
@@ -118,6 +120,19 @@ class CallerMiddleware:
                 return
             actor = found
         scope["state"]["actor"] = actor
+        if scope["path"] in ("/graphql", "/api/import"):
+            client = scope.get("client")
+            caller = actor.key_id or f"ip:{client[0] if client else '-'}"
+            wait = hub.limiter.acquire(caller)
+            if wait > 0:
+                response = _error(
+                    429,
+                    "RATE_LIMITED",
+                    "too many requests for this key; slow down",
+                    **{"Retry-After": retry_after(wait)},
+                )
+                await response(scope, receive, send_with_id)
+                return
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -223,7 +238,12 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = open_driver(settings, instance)
         await driver.verify_connectivity()
-        app.state.hub = HubState(settings=settings, store=Store(driver, settings), keys=KeyCache())
+        app.state.hub = HubState(
+            settings=settings,
+            store=Store(driver, settings),
+            keys=KeyCache(),
+            limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+        )
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ Layout under ``settings.neo4j_home`` (default ``.neo4j/``)::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
@@ -32,6 +33,24 @@ from hub.settings import PROJECT_ROOT, Settings
 NEO4J_VERSION = "5.26.30"
 LAUNCHER_DIR = PROJECT_ROOT / "neo4j-launcher"
 MAIN_CLASS = "credithub.EmbeddedNeo4j"
+
+
+def install_marker() -> str:
+    """Neo4j version plus a hash of the launcher sources: a changed launcher is rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted(LAUNCHER_DIR.rglob("*")):
+        if path.is_file() and "target" not in path.parts:
+            digest.update(path.read_bytes())
+    return f"{NEO4J_VERSION} {digest.hexdigest()[:12]}"
+
+
+def _reap(pid: int) -> tuple[bool, int]:
+    """(exited, wait status) for a child of this process; (False, 0) for anyone else's."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False, 0
+    return done == pid, status
 
 
 class EmbeddedError(RuntimeError):
@@ -76,7 +95,7 @@ class EmbeddedNeo4j:
     @property
     def installed(self) -> bool:
         marker = self.lib / "VERSION"
-        return marker.exists() and marker.read_text().strip() == NEO4J_VERSION
+        return marker.exists() and marker.read_text().strip() == install_marker()
 
     def install(self) -> str:
         """Fetch Neo4j with Maven and build the launcher; a no-op when already installed."""
@@ -99,7 +118,7 @@ class EmbeddedNeo4j:
         for jar in (target / "lib").glob("*.jar"):
             shutil.copy2(jar, self.lib / jar.name)
         shutil.copy2(target / "neo4j-launcher-1.0.0.jar", self.lib / "neo4j-launcher.jar")
-        (self.lib / "VERSION").write_text(NEO4J_VERSION + "\n")
+        (self.lib / "VERSION").write_text(install_marker() + "\n")
         self._ensure_password()
         count = len(list(self.lib.glob("*.jar")))
         return f"installed Neo4j {NEO4J_VERSION} ({count} jars) in {self.lib}"
@@ -197,20 +216,27 @@ class EmbeddedNeo4j:
             str(conf),
         ]
         env = dict(os.environ, NEO4J_INITIAL_PASSWORD=self.password)
-        with (self.instance_home / "console.log").open("ab") as log:
-            proc = subprocess.Popen(  # noqa: S603
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            )
-        (self.run_dir / "pid").write_text(str(proc.pid))
+        log = str(self.instance_home / "console.log")
+        # posix_spawn rather than Popen: the JVM outlives this process (its own session), and
+        # no Popen object is left to warn about a child still running.
+        pid = os.posix_spawn(
+            java,
+            cmd,
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+                (os.POSIX_SPAWN_DUP2, 1, 2),
+            ],
+            setsid=True,
+        )
+        (self.run_dir / "pid").write_text(str(pid))
         deadline = time.monotonic() + self.settings.embedded_start_timeout
         while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise EmbeddedError(f"Neo4j exited with {proc.returncode}:\n{self._log_tail()}")
+            exited, status = _reap(pid)
+            if exited:
+                code = os.waitstatus_to_exitcode(status)
+                raise EmbeddedError(f"Neo4j exited with {code}:\n{self._log_tail()}")
             if (self.run_dir / "ready").exists() and self._bolt_open():
                 return f"started: {self.status()}"
             time.sleep(0.5)
@@ -223,10 +249,9 @@ class EmbeddedNeo4j:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            _reap(pid)
             if self._pid() is None:
                 break
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
             time.sleep(0.3)
         else:
             os.kill(pid, signal.SIGKILL)

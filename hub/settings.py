@@ -104,10 +104,10 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=10)
     # Largest accepted estimated cost of one GraphQL operation.
     max_query_cost: int = Field(default=50_000, ge=1)
-    # Requests per second allowed per API key (or per client address for PUBLIC), 0 = unlimited.
-    rate_limit_per_second: float = Field(default=0.0, ge=0)
+    # Requests per second per API key (per client address for PUBLIC) and process; 0 = off.
+    rate_limit_per_second: float = Field(default=100.0, ge=0)
     # Burst size of the per-key rate limit.
-    rate_limit_burst: int = Field(default=100, ge=1)
+    rate_limit_burst: int = Field(default=200, ge=1)
 
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hub.auth import Actor
+from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
 
@@ -28,6 +29,10 @@ class HubContext:
 
     def today(self) -> dt.date:
         return self.settings.today()
+
+    @property
+    def calendar(self) -> Calendar:
+        return Calendar.of(self.settings.extra_holidays, self.settings.extra_workdays)
 
 
 def make_context(

@@ -20,6 +20,7 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.investigate import InvestigationQueries
+from schema.limits import CostLimit
 from schema.query import SubjectQueries
 
 
@@ -53,6 +54,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=1024),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: CostLimit(settings.max_query_cost),
         RoleMatrix,
         AuditTrail,
         ErrorCodes,

@@ -9,7 +9,9 @@ import strawberry
 from strawberry.types import Info
 
 from hub.identifiers import mask_id_number
+from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
+from hub.rules.workdays import Calendar, publication_deadline
 from resolvers.context import HubContext
 from schema.common import (
     ActionType,
@@ -284,6 +286,19 @@ def _shares(
     return out
 
 
+@strawberry.type(description="How long a record stays public (国办发〔2025〕22号).")
+class PublicityPeriod:
+    published_by_default: bool = strawberry.field(
+        description="False for 轻微 (MINOR) penalties, which are normally not published."
+    )
+    earliest_end: dt.date | None = strawberry.field(
+        description="End of the minimum period: repair may end publication from this day."
+    )
+    ends: dt.date | None = strawberry.field(
+        description="Publication stops automatically on this day (null: no end)."
+    )
+
+
 @strawberry.type(description="An administrative action (行政行为) about a subject.")
 class Action:
     id: str
@@ -300,9 +315,23 @@ class Action:
     amount: float | None
     published_on: dt.date | None
     provenance: Provenance
+    publication_deadline: dt.date = strawberry.field(
+        description="7 working days after the decision (the seed's rule), official calendar."
+    )
+    deadline_approximate: bool = strawberry.field(
+        description="True when the deadline falls beyond the years the official calendar "
+        "knows: counted as Monday-Friday plus configured holidays."
+    )
+    published_late: bool | None = strawberry.field(
+        description="True when published after the deadline; null while not yet published."
+    )
+    publicity: PublicityPeriod
 
     @classmethod
-    def of(cls, raw: dict[str, Any]) -> Action:
+    def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
+        deadline, approximate = publication_deadline(raw["decisionDate"], calendar)
+        period = publicity(raw["type"], raw.get("severity"), raw["decisionDate"])
+        published = raw.get("publishedOn")
         return cls(
             id=raw["id"],
             type=ActionType(raw["type"]),
@@ -316,8 +345,16 @@ class Action:
             domain=raw.get("domain"),
             penalties=list(raw.get("penalties") or []),
             amount=raw.get("amount"),
-            published_on=raw.get("publishedOn"),
+            published_on=published,
             provenance=Provenance.of(raw),
+            publication_deadline=deadline,
+            deadline_approximate=approximate,
+            published_late=None if published is None else published > deadline,
+            publicity=PublicityPeriod(
+                published_by_default=period.published_by_default,
+                earliest_end=period.earliest_end,
+                ends=period.ends,
+            ),
         )
 
 
@@ -342,10 +379,14 @@ async def actions_page(
             from hub.errors import InvalidInput
 
             raise InvalidInput("after: not a cursor this API returned", field="after") from None
-    rows = await info.context.store.read(q.actions_page, label, key, size + 1, position)
+    from hub.auth import Role
+
+    public_on = info.context.today() if info.context.actor.role == Role.PUBLIC else None
+    rows = await info.context.store.read(q.actions_page, label, key, size + 1, position, public_on)
     more = len(rows) > size
     rows = rows[:size]
     end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
     return ActionConnection(
-        nodes=[Action.of(r) for r in rows], page_info=PageInfo(has_next_page=more, end_cursor=end)
+        nodes=[Action.of(r, info.context.calendar) for r in rows],
+        page_info=PageInfo(has_next_page=more, end_cursor=end),
     )

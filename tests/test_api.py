@@ -199,7 +199,7 @@ async def test_enterprise_profile_with_dates_and_paged_actions(
                 f.action(
                     f"AMR-P-{i}",
                     {"uscc": firm},
-                    "PENALTY" if i % 2 else "LICENSE",
+                    "INSPECTION" if i % 2 else "LICENSE",
                     decided=f"2024-0{i}-01",
                 )
                 for i in range(1, 6)
@@ -312,3 +312,106 @@ async def test_graphiql_is_served_outside_production(
                 await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
             ).json()
             assert "errors" in intro
+
+
+async def test_query_cost_limit(client: httpx.AsyncClient) -> None:
+    wide = """{ search(text: "隆林", first: 100) { nodes { subject { ... on Enterprise {
+        roles { holder { ... on Person { roles { enterprise { shareholders { share } } } } } }
+        actions(first: 100) { nodes { id } } } } } } }"""
+    refused = await gql(client, wide)
+    assert refused["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert "data" not in refused or refused["data"] is None
+    fine = await gql(client, '{ search(text: "隆林", first: 5) { nodes { score } } }')
+    assert "errors" not in fine
+
+
+async def test_rate_limit_answers_429_with_retry_after(graph: Store, settings: Settings) -> None:
+    tight = settings.model_copy(update={"rate_limit_per_second": 1.0, "rate_limit_burst": 3})
+    app = create_app(tight, "test")
+    approval = await token(graph, Role.APPROVAL)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            query = {"query": '{ search(text: "隆林", first: 1) { nodes { score } } }'}
+            codes = [
+                (await http.post("/graphql", json=query, headers=bearer(approval))).status_code
+                for _ in range(5)
+            ]
+            assert codes[:3] == [200, 200, 200]
+            assert codes[3] == 429
+            limited = await http.post("/graphql", json=query, headers=bearer(approval))
+            assert limited.headers["Retry-After"] == "1"
+            assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+            # Another caller (PUBLIC, by address) has its own bucket.
+            assert (await http.post("/graphql", json=query)).status_code == 200
+            assert (await http.get("/healthz")).status_code == 200
+
+
+def test_token_bucket_refills() -> None:
+    from hub.ratelimit import RateLimiter
+
+    limiter = RateLimiter(per_second=2.0, burst=2)
+    assert limiter.acquire("k", now=0.0) == 0.0
+    assert limiter.acquire("k", now=0.0) == 0.0
+    assert limiter.acquire("k", now=0.0) == pytest.approx(0.5)
+    assert limiter.acquire("k", now=0.5) == 0.0
+
+
+async def test_public_sees_penalties_only_within_their_publicity_period(
+    client: httpx.AsyncClient, graph: Store, settings: Settings
+) -> None:
+    import datetime as dt
+
+    from hub.rules.publicity import add_months
+
+    today = settings.today()
+    firm = f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林公示测试有限公司"),
+            f.action(
+                "P-MINOR",
+                {"uscc": firm},
+                "PENALTY",
+                severity="MINOR",
+                decided=str(today - dt.timedelta(days=10)),
+            ),
+            f.action(
+                "P-GEN-OLD",
+                {"uscc": firm},
+                "PENALTY",
+                severity="GENERAL",
+                decided=str(add_months(today, -13)),
+            ),
+            f.action(
+                "P-GEN-NEW",
+                {"uscc": firm},
+                "PENALTY",
+                severity="GENERAL",
+                decided=str(add_months(today, -11)),
+            ),
+            f.action(
+                "P-SER",
+                {"uscc": firm},
+                "PENALTY",
+                severity="SERIOUS",
+                decided=str(add_months(today, -30)),
+            ),
+            f.action(
+                "L-OLD", {"uscc": firm}, "LICENSE", decided="2019-05-06", publishedOn="2019-05-20"
+            ),
+        ],
+    )
+    query = """query($u: String!) { enterprise(uscc: $u) { actions(first: 20) { nodes {
+        id publicationDeadline publishedLate publicity { publishedByDefault ends } } } } }"""
+    public = await gql(client, query, u=firm)
+    ids = [a["id"] for a in public["data"]["enterprise"]["actions"]["nodes"]]
+    assert ids == ["P-GEN-NEW", "P-SER", "L-OLD"]
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    full = await gql(client, query, bearer(officer), u=firm)
+    nodes = {a["id"]: a for a in full["data"]["enterprise"]["actions"]["nodes"]}
+    assert set(nodes) == {"P-MINOR", "P-GEN-OLD", "P-GEN-NEW", "P-SER", "L-OLD"}
+    assert nodes["P-MINOR"]["publicity"]["publishedByDefault"] is False
+    assert nodes["L-OLD"]["publicationDeadline"] == "2019-05-15"
+    assert nodes["L-OLD"]["publishedLate"] is True

@@ -306,3 +306,60 @@ async def test_wrong_encoding_and_long_lines(graph: Store) -> None:
     reasons = [e.reason for e in report.errors]
     assert "not valid UTF-8" in reasons[0]
     assert "more than 65536" in reasons[1]
+
+
+async def test_two_departments_import_overlapping_records_at_once(graph: Store) -> None:
+    import asyncio
+
+    firms = [f.uscc() for _ in range(200)]
+    people = [f.id_number() for _ in range(200)]
+    shared = [f.enterprise(c, f"隆林并发{i}有限公司") for i, c in enumerate(firms)]
+    shared += [f.person(p, f"并发{i}") for i, p in enumerate(people)]
+    amr = [
+        *shared,
+        *[f.role(p, c, "DIRECTOR") for p, c in zip(people, firms, strict=True)],
+        *[f.action(f"AMR-C-{i}", {"uscc": c}, "LICENSE") for i, c in enumerate(firms)],
+    ]
+    eco = [
+        *reversed(shared),
+        *[
+            f.action(f"ECO-C-{i}", {"uscc": c}, "INSPECTION", department="ECOENV")
+            for i, c in enumerate(firms)
+        ],
+    ]
+    eco_officer = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+    one, two = await asyncio.gather(
+        load(graph, amr, department="AMR"),
+        load(graph, eco, department="ECOENV", actor=eco_officer),
+    )
+    assert one.committed and two.committed, (one.failure, two.failure)
+    assert one.rejected == 0 and two.rejected == 0
+    assert await count(graph, "MATCH (e:Enterprise) RETURN count(e)") == 200
+    assert await count(graph, "MATCH (p:Person) RETURN count(p)") == 200
+    assert await count(graph, "MATCH (a:Action) RETURN count(a)") == 400
+    assert await count(graph, "MATCH ()-[r:OFFICER_OF]->() RETURN count(r)") == 200
+    duplicates = await count(
+        graph, "MATCH (e:Enterprise) WITH e.uscc AS u, count(*) AS n WHERE n > 1 RETURN count(u)"
+    )
+    assert duplicates == 0
+
+
+async def test_concurrent_updates_of_one_record_are_all_kept(graph: Store) -> None:
+    import asyncio
+
+    code = f.uscc()
+    await load(graph, [f.enterprise(code, "原名称")])
+    names = [f"并发名称{i}" for i in range(6)]
+    reports = await asyncio.gather(*[load(graph, [f.enterprise(code, n)]) for n in names])
+    assert all(r.committed for r in reports)
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (e:Enterprise {uscc: $u}) OPTIONAL MATCH (e)-[:HAS_REVISION]->(r) "
+                "RETURN e.name AS name, collect(r.name) AS old",
+                {"u": code},
+            )
+        ).single()
+    assert record is not None
+    history = [*record["old"], record["name"]]
+    assert sorted(history) == sorted(["原名称", *names])  # every version kept, none lost

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from hub.auth import PUBLIC, Actor, Role
+from hub.identifiers import mask_id_number
 from hub.store import Store
 from tests import factories as f
 from tests.conftest import GQL, load
@@ -150,3 +151,33 @@ async def test_depth_and_alias_limits_still_apply(gql: GQL) -> None:
     aliases = " ".join(f'a{i}: enterprise(uscc: "{f.uscc()}") {{ uscc }}' for i in range(31))
     many = await gql(f"{{ {aliases} }}")
     assert many.errors and many.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+@pytest.mark.neo4j
+async def test_approval_related_parties_mask_the_shared_person(graph: Store, gql: GQL) -> None:
+    one, two, rep = f.uscc(), f.uscc(), f.id_number("1977-07-07")
+    await load(
+        graph,
+        [
+            f.enterprise(one, "隆林投标甲公司"),
+            f.enterprise(two, "隆林投标乙公司"),
+            f.person(rep, "黄同法人", phone="13800000009"),
+            f.role(rep, one, "LEGAL_REPRESENTATIVE"),
+            f.role(rep, two, "LEGAL_REPRESENTATIVE"),
+        ],
+    )
+    query = """
+    query($u: String!) {
+      relatedParties(uscc: $u) {
+        parties { enterprise { uscc } kinds links { via { ... on Person { idNumber phone } } } }
+        subgraph { nodes { id } edges { id source target } export(format: G6) }
+      }
+    }
+    """
+    data = await gql.ok(query, {"u": one}, actor=APPROVAL)
+    (party,) = data["relatedParties"]["parties"]
+    assert party["enterprise"]["uscc"] == two and party["kinds"] == ["LEGAL_REPRESENTATIVE"]
+    assert party["links"][0]["via"] == {"idNumber": mask_id_number(rep), "phone": None}
+    dump = str(data)
+    assert rep not in dump and "13800000009" not in dump
+    assert await audit_entries(gql, keyId=APPROVAL.key_id) == []

@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -67,11 +68,33 @@ def _id_number(value: Any) -> str:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Uscc = Annotated[str, BeforeValidator(_uscc)]
 IdNumber = Annotated[str, BeforeValidator(_id_number)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_character", "contains a control character")
+    return value
+
+
+def _no_control_but_lines(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise PydanticCustomError("control_character", "contains a control character")
+    return value
+
+
 Text = Annotated[
-    str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    str,
+    Strict(),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_no_control),
 ]
 LongText = Annotated[
-    str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+    str,
+    Strict(),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
+    AfterValidator(_no_control_but_lines),
 ]
 Code = Annotated[
     str, Strict(), StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9][A-Z0-9_-]{0,63}$")

@@ -28,7 +28,7 @@ def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
         max_connection_pool_size=settings.neo4j_pool_size,
         connection_acquisition_timeout=settings.neo4j_acquire_timeout,
         connection_timeout=5.0,
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=5.0,
         notifications_min_severity="OFF",
     )
 
@@ -49,7 +49,8 @@ def translate(error: Exception) -> HubError:
         return Conflict("the change conflicts with stored data (a unique key exists)")
     if code.startswith("Neo.TransientError"):
         return StoreUnavailable("the graph database is busy; try again")
-    log.error("store error %s: %s", code or type(error).__name__, error)
+    # The code only: driver messages can quote values (an ID number in a constraint error).
+    log.error("store error %s (%s)", code or "-", type(error).__name__)
     return HubError("internal store error", code="INTERNAL")
 
 

@@ -1,9 +1,11 @@
 """Cypher of the importer's writes: create what is new, revise what changed, skip the rest.
 
 A chunk of rows first reads the stored fingerprints of its keys (one index lookup each). New
-keys are written with CREATE (fast), changed ones through the revision-aware MERGE upsert that
-keeps the old content as a ``Revision``, unchanged ones are not written at all — so a re-import
-changes nothing. Labels and relationship types come only from the allowlists in imports.py.
+keys are written with CREATE (fast; a concurrent upload creating the same key makes the unique
+constraint fail the transaction, which the runner retries), changed ones by an update that
+first takes the write lock (``SET n.fp = n.fp``), then keeps the content it finds as a
+``Revision`` — so concurrent updates of one record are serialised and none is lost from the
+history — and unchanged ones are not written at all: a re-import changes nothing. Labels and relationship types come only from the allowlists in imports.py.
 """
 
 from __future__ import annotations
@@ -118,7 +120,9 @@ CALL (n) {{
         f"""
 UNWIND $rows AS row
 MATCH (n:{label} {{{key}: row.key}})
+SET n.fp = n.fp
 WITH n, row, n.fp AS oldFp
+WHERE oldFp <> row.fp
 {revision}
 SET n += row.props, {_STAMP.format(v="n")}
 WITH n, row
@@ -161,7 +165,9 @@ def _update_rels(rel_type: str) -> LiteralString:
         f"""
 UNWIND $rows AS row
 MATCH ()-[r:{rel_type} {{key: row.key}}]->() USING INDEX r:{rel_type}(key)
+SET r.fp = r.fp
 WITH r, row, r.fp AS oldFp
+WHERE oldFp <> row.fp
 {revision}
 SET r += row.props, {_STAMP.format(v="r")}
 RETURN count(*) AS written

@@ -67,8 +67,12 @@ RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartm
 # Newest first; the cursor is (decisionDate, id) of the last action seen.
 ACTIONS_OF_ENTERPRISE: LiteralString = """
 MATCH (s:Enterprise {uscc: $key})<-[:ABOUT]-(a:Action)
-WHERE $afterDate IS NULL OR a.decisionDate < $afterDate
-   OR (a.decisionDate = $afterDate AND a.id < $afterId)
+WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
+       OR (a.decisionDate = $afterDate AND a.id < $afterId))
+  AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
+        a.severity = 'MINOR'
+        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({months: 12}) <= $publicOn)
+        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({months: 36}) <= $publicOn)))))
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
 RETURN a {.*, departmentName: d.name} AS a
@@ -76,8 +80,12 @@ RETURN a {.*, departmentName: d.name} AS a
 
 ACTIONS_OF_PERSON: LiteralString = """
 MATCH (s:Person {idNumber: $key})<-[:ABOUT]-(a:Action)
-WHERE $afterDate IS NULL OR a.decisionDate < $afterDate
-   OR (a.decisionDate = $afterDate AND a.id < $afterId)
+WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
+       OR (a.decisionDate = $afterDate AND a.id < $afterId))
+  AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
+        a.severity = 'MINOR'
+        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({months: 12}) <= $publicOn)
+        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({months: 36}) <= $publicOn)))))
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
 RETURN a {.*, departmentName: d.name} AS a
@@ -127,10 +135,20 @@ async def actions_page(
     key: str,
     limit: int,
     after: tuple[Any, str] | None,
+    public_on: Any = None,
 ) -> list[dict[str, Any]]:
+    """Newest first. ``public_on``: only actions public on that date (hub/rules/publicity.py)."""
     query = ACTIONS_OF_ENTERPRISE if label == "Enterprise" else ACTIONS_OF_PERSON
     after_date, after_id = after if after else (None, None)
-    rows = await _rows(tx, query, key=key, limit=limit, afterDate=after_date, afterId=after_id)
+    rows = await _rows(
+        tx,
+        query,
+        key=key,
+        limit=limit,
+        afterDate=after_date,
+        afterId=after_id,
+        publicOn=public_on,
+    )
     return [row["a"] for row in rows]
 
 

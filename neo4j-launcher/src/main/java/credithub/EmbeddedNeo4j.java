@@ -15,7 +15,7 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *
  * <p>Usage: {@code java -cp 'lib/*' credithub.EmbeddedNeo4j HOME CONF}. HOME is the Neo4j home
  * (data, logs), CONF a neo4j.conf written by the hub's tooling. The password for the user
- * {@code neo4j} is read from the environment variable NEO4J_INITIAL_PASSWORD and applied on every
+ * {@code neo4j} is read from the environment variable NEO4J_INITIAL_PASSWORD and set on the first
  * start, so the default password is never left in place. On SIGTERM the database shuts down
  * cleanly (shutdown hook). When Bolt is up, the file HOME/run/ready is written.
  */
@@ -54,12 +54,35 @@ public final class EmbeddedNeo4j {
                                     stopped.countDown();
                                 }));
 
-        GraphDatabaseService system = dbms.database("system");
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
-        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+        try {
+            setInitialPassword(dbms.database("system"), password);
+            Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+        } catch (RuntimeException | IOException e) {
+            e.printStackTrace();
+            System.exit(1); // runs the shutdown hook: the database closes cleanly
+        }
         System.out.println("credithub-neo4j: ready");
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * A new database has the user neo4j with the default password and "change required"; only
+     * then is the configured password set. Later starts leave the password alone.
+     */
+    private static void setInitialPassword(GraphDatabaseService system, String password) {
+        boolean fresh =
+                system.executeTransactionally(
+                        "SHOW USERS YIELD user, passwordChangeRequired "
+                                + "WHERE user = 'neo4j' RETURN passwordChangeRequired",
+                        Map.of(),
+                        result ->
+                                result.hasNext()
+                                        && Boolean.TRUE.equals(
+                                                result.next().get("passwordChangeRequired")));
+        if (fresh) {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        }
     }
 }

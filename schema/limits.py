@@ -1,0 +1,198 @@
+"""Query cost limit: an estimate of how many objects an operation may resolve.
+
+Every field costs 1, multiplied by the sizes of the lists it is nested in. A list field's size
+is its ``first``/``limit`` argument, the length of a list argument (``requests`` of checkBatch),
+or ``DEFAULT_LIST_SIZE`` when it has none. Traversal arguments (``hops``, ``maxHops``,
+``maxDepth``) multiply by ``TRAVERSAL_WEIGHT`` per step. Operations over
+``CREDITHUB_MAX_QUERY_COST`` are refused before anything runs, with code ``LIMIT_EXCEEDED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+
+DEFAULT_LIST_SIZE = 20
+TRAVERSAL_WEIGHT = 4
+SIZE_ARGUMENTS = ("first", "limit")
+TRAVERSAL_ARGUMENTS = ("hops", "maxHops", "maxDepth")
+
+# Investigation answers are capped by the server whatever their arguments (docs/investigation.md:
+# maxDepth, maxHops and hops bound the walk, node/path/edge caps and `limit` bound the answer),
+# so their traversal arguments do not multiply the estimate, a size argument multiplies only a
+# list (findPaths), and their nested lists count with the sizes below: typical sizes of an
+# answer, for an estimate of the work a selection asks for.
+CAPPED_ROOTS = frozenset(
+    {"beneficialOwners", "ownershipTree", "findPaths", "neighbourhood", "relatedParties"}
+)
+CAPPED_LIST_SIZES: dict[str, int] = {
+    "OwnershipAnalysis.owners": 10,
+    "OwnershipAnalysis.beneficialOwners": 5,
+    "OwnershipAnalysis.actualControllers": 2,
+    "EffectiveOwner.paths": 5,
+    "BeneficialOwner.paths": 5,
+    "ActualController.paths": 5,
+    "OwnershipPath.steps": 10,
+    "OwnershipTree.nodes": 200,
+    "GraphPath.steps": 4,
+    "Subgraph.nodes": 200,
+    "Subgraph.edges": 200,
+    "Subgraph.degrees": 9,
+    "RelatedParties.parties": 50,
+    "RelatedParty.links": 3,
+    "RelatedParty.kinds": 3,
+}
+
+
+def _is_list(type_: Any) -> bool:
+    while isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+class _Estimator:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def _argument(self, node: FieldNode, name: str) -> Any:
+        for argument in node.arguments or ():
+            if argument.name.value == name:
+                return value_from_ast_untyped(argument.value, self.variables)
+        return None
+
+    def _fields(
+        self, selection_set: SelectionSetNode, parent: GraphQLObjectType | None, seen: set[str]
+    ) -> Iterator[tuple[FieldNode, GraphQLObjectType | None]]:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                yield selection, parent
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    named = self.schema.get_type(selection.type_condition.name.value)
+                    target = named if isinstance(named, GraphQLObjectType) else None
+                yield from self._fields(selection.selection_set, target, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                named = self.schema.get_type(fragment.type_condition.name.value)
+                target = named if isinstance(named, GraphQLObjectType) else None
+                yield from self._fields(fragment.selection_set, target, seen | {name})
+
+    def _factor(self, node: FieldNode, definition: Any, owner: Any, inside: bool) -> int:
+        """How many times a field's subtree counts: its size argument, the length of a list
+        argument, a known size inside a capped answer, or the default size of a list."""
+        is_list = definition is not None and _is_list(definition.type)
+        if not inside or is_list:
+            for name in SIZE_ARGUMENTS:
+                value = self._argument(node, name)
+                if isinstance(value, int) and value > 0:
+                    return value
+        if inside:
+            known = CAPPED_LIST_SIZES.get(f"{owner.name}.{node.name.value}") if owner else None
+            if known is not None:
+                return known
+        lists = [
+            v
+            for a in (node.arguments or ())
+            if isinstance(v := value_from_ast_untyped(a.value, self.variables), list)
+        ]
+        if lists:
+            return max(len(v) for v in lists) or 1
+        return DEFAULT_LIST_SIZE if is_list else 1
+
+    def cost(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLObjectType | None,
+        capped: bool = False,
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for node, owner in self._fields(selection_set, parent, set()):
+            definition = owner.fields.get(node.name.value) if owner is not None else None
+            root_capped = owner is self.schema.query_type and node.name.value in CAPPED_ROOTS
+            inside = capped or root_capped
+            factor = self._factor(node, definition, owner, inside)
+            if not inside:
+                for name in TRAVERSAL_ARGUMENTS:
+                    value = self._argument(node, name)
+                    if isinstance(value, int) and value > 1:
+                        factor *= TRAVERSAL_WEIGHT ** min(value - 1, 10)
+            child_type = None
+            if definition is not None:
+                named = get_named_type(definition.type)
+                child_type = named if isinstance(named, GraphQLObjectType) else None
+            total += factor * (1 + self.cost(node.selection_set, child_type, inside))
+        return total
+
+
+def estimate_cost(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> int:
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    estimator = _Estimator(schema, fragments, variables)
+    worst = 0
+    for operation in operations:
+        root = schema.get_root_type(operation.operation)
+        worst = max(worst, estimator.cost(operation.selection_set, root))
+    return worst
+
+
+class CostLimit(SchemaExtension):
+    def __init__(self, max_cost: int) -> None:
+        super().__init__()
+        self.max_cost = max_cost
+
+    def on_validate(self) -> Iterator[None]:
+        """Runs before validation (strawberry then skips validation and answers the error)."""
+        context = self.execution_context
+        if context.graphql_document is None or context.pre_execution_errors:
+            yield
+            return
+        cost = estimate_cost(
+            context.schema._schema,
+            context.graphql_document,
+            context.operation_name,
+            context.variables or {},
+        )
+        if cost > self.max_cost:
+            context.pre_execution_errors = [
+                GraphQLError(
+                    f"query cost {cost} exceeds the limit of {self.max_cost}",
+                    extensions={"code": "LIMIT_EXCEEDED", "cost": cost, "limit": self.max_cost},
+                )
+            ]
+        yield

@@ -1,0 +1,108 @@
+"""Helpers of the security tests: example calls of every operation, maximal selection sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    build_schema,
+)
+
+from schema.export import current_sdl
+
+# Argument values of every root operation, by operation name; "$PERSON", "$FIRM", "$OTHER"
+# are replaced by the story graph's identifiers. Every query and mutation of the schema must
+# appear here (tests/test_security.py fails otherwise).
+EXAMPLES: dict[str, str] = {
+    "enterprise": 'uscc: "$FIRM"',
+    "person": 'idNumber: "$PERSON"',
+    "search": 'text: "$NAME", first: 5',
+    "beneficialOwners": 'uscc: "$FIRM"',
+    "ownershipTree": 'uscc: "$HOLDING", direction: DOWN',
+    "findPaths": 'from: {uscc: "$FIRM"}, to: {idNumber: "$OTHER"}',
+    "neighbourhood": 'subject: {idNumber: "$PERSON"}, hops: 2',
+    "relatedParties": 'uscc: "$FIRM"',
+    "auditLog": "first: 5",
+}
+
+
+def schema() -> GraphQLSchema:
+    return build_schema(current_sdl())
+
+
+def _unwrap(type_: Any) -> Any:
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    return type_
+
+
+def selection(type_: Any, depth: int, seen: tuple[str, ...] = ()) -> str:
+    """Every field of a type down to ``depth`` object levels; unions through fragments.
+
+    Fields with required arguments are skipped (they have their own examples); an object type
+    already on the current path is not re-entered, so recursion through enterprises and
+    persons is bounded.
+    """
+    named = _unwrap(type_)
+    if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+        return ""
+    if isinstance(named, GraphQLUnionType):
+        parts = [
+            f"... on {member.name} {{ __typename {selection(member, depth, seen)} }}"
+            for member in named.types
+        ]
+        return " ".join(parts)
+    if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+        return ""
+    fields = []
+    for name, field in named.fields.items():
+        if any(
+            isinstance(arg.type, GraphQLNonNull) and arg.default_value is None
+            for arg in field.args.values()
+        ):
+            continue
+        inner = _unwrap(field.type)
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            fields.append(name)
+        elif depth > 0 and inner.name not in seen:
+            sub = selection(inner, depth - 1, (*seen, inner.name))
+            if sub:
+                fields.append(f"{name} {{ {sub} }}")
+    return " ".join(fields)
+
+
+def operation(name: str, values: dict[str, str], depth: int = 3) -> str:
+    sdl = schema()
+    kind = "query"
+    root = sdl.query_type
+    assert root is not None
+    field = root.fields.get(name)
+    if field is None and sdl.mutation_type is not None:
+        field = sdl.mutation_type.fields.get(name)
+        kind = "mutation"
+    assert field is not None, name
+    arguments = EXAMPLES[name]
+    for placeholder, value in values.items():
+        arguments = arguments.replace(placeholder, value)
+    sub = selection(field.type, depth)
+    body = f"{name}({arguments})" if arguments else name
+    return f"{kind} {{ {body} {{ {sub} }} }}" if sub else f"{kind} {{ {body} }}"
+
+
+def root_operations() -> dict[str, str]:
+    """operation name -> 'query' or 'mutation'."""
+    sdl = schema()
+    out = {}
+    if sdl.query_type is not None:
+        out.update(dict.fromkeys(sdl.query_type.fields, "query"))
+    if sdl.mutation_type is not None:
+        out.update(dict.fromkeys(sdl.mutation_type.fields, "mutation"))
+    return out

@@ -1,0 +1,144 @@
+"""The role matrix and personal data, walked over the whole exported schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hub.auth import Actor, Role
+from hub.identifiers import mask_id_number
+from hub.policy import allowed
+from hub.store import Store
+from tests import factories as f
+from tests.conftest import GQL, load
+from tests.security_support import EXAMPLES, operation, root_operations
+
+pytestmark = pytest.mark.neo4j
+
+ACTORS = {
+    Role.PUBLIC: Actor(Role.PUBLIC),
+    Role.APPROVAL: Actor(Role.APPROVAL, "key-approval", None),
+    Role.DEPARTMENT: Actor(Role.DEPARTMENT, "key-amr", "AMR"),
+    Role.INVESTIGATOR: Actor(Role.INVESTIGATOR, "key-investigator", None),
+    Role.ADMIN: Actor(Role.ADMIN, "key-admin", None),
+}
+MASKED_ROLES = (Role.PUBLIC, Role.APPROVAL, Role.DEPARTMENT)
+
+
+def test_every_operation_has_an_example_call() -> None:
+    assert set(root_operations()) == set(EXAMPLES)
+
+
+async def story(graph: Store) -> dict[str, str]:
+    """A person with contact data behind two enterprises, listed and acted upon."""
+    boss, other = f.id_number("1971-03-04"), f.id_number("1988-08-08")
+    firm, holding = f.uscc(), f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林保密测试有限公司", phone="0776-8200000", address="新州镇3号"),
+            f.enterprise(holding, "隆林保密控股有限公司"),
+            f.person(boss, "覃秘密", phone="13800000001", address="德峨镇那么村5组"),
+            f.person(other, "黄秘密", phone="13800000002", address="者浪乡1组"),
+            f.role(boss, firm, "LEGAL_REPRESENTATIVE"),
+            f.role(other, firm, "SENIOR_MANAGER"),
+            f.role(boss, holding, "ACTUAL_CONTROLLER"),
+            f.share({"idNumber": boss}, holding, 0.9),
+            f.share({"uscc": holding}, firm, 0.8),
+            f.action(
+                "AMR-SEC-1", {"idNumber": boss}, "PENALTY", severity="SERIOUS", decided="2026-05-01"
+            ),
+        ],
+    )
+    return {"$PERSON": boss, "$OTHER": other, "$FIRM": firm, "$HOLDING": holding, "$NAME": "秘密"}
+
+
+async def test_role_matrix_over_every_operation(gql: GQL, graph: Store) -> None:
+    values = await story(graph)
+    for name in sorted(root_operations()):
+        kind = root_operations()[name]
+        document = operation(name, values, depth=1)
+        for role, actor in ACTORS.items():
+            result = await gql(document, actor=actor)
+            codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+            if allowed(kind, name, role):
+                assert "FORBIDDEN" not in codes, (name, role, result.errors)
+                assert "INTERNAL" not in codes, (name, role, result.errors)
+            else:
+                assert codes == {"FORBIDDEN"}, (name, role, result.errors)
+
+
+def secrets_of(values: dict[str, str]) -> list[str]:
+    return [
+        values["$PERSON"],
+        values["$OTHER"],
+        "13800000001",
+        "13800000002",
+        "德峨镇那么村5组",
+        "者浪乡1组",
+        values["$PERSON"][6:14],
+        "1971-03-04",
+    ]
+
+
+async def test_no_personal_data_reaches_masked_roles(gql: GQL, graph: Store) -> None:
+    values = await story(graph)
+    checked = 0
+    for name in sorted(root_operations()):
+        kind = root_operations()[name]
+        if kind == "mutation":
+            continue  # mutations answer with the same types; their calls are covered elsewhere
+        document = operation(name, values, depth=4)
+        for role in MASKED_ROLES:
+            if not allowed(kind, name, role):
+                continue
+            result = await gql(document, actor=ACTORS[role])
+            text = json.dumps(
+                {"data": result.data, "errors": [e.formatted for e in result.errors or []]},
+                ensure_ascii=False,
+                default=str,
+            )
+            for secret in secrets_of(values):
+                assert secret not in text, (name, role, secret)
+            checked += 1
+    assert checked >= 3
+
+
+async def test_full_access_roles_see_personal_data_and_are_audited(gql: GQL, graph: Store) -> None:
+    values = await story(graph)
+    document = operation("person", values, depth=2)
+    result = await gql.ok(document, actor=ACTORS[Role.INVESTIGATOR])
+    assert result["person"]["idNumber"] == values["$PERSON"]
+    assert result["person"]["phone"] == "13800000001"
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (a:AuditEntry {keyId: 'key-investigator'}) RETURN a.subjects AS s, a.role AS r"
+            )
+        ).single()
+    assert record is not None
+    assert values["$PERSON"] in record["s"]
+    assert record["r"] == "INVESTIGATOR"
+
+
+def test_mask_never_returns_the_whole_number() -> None:
+    number = f.id_number()
+    masked = mask_id_number(number)
+    assert masked != number
+    assert masked[:4] == number[:4]
+    assert masked[-4:] == number[-4:]
+    assert set(masked[4:-4]) == {"*"}
+
+
+async def test_errors_do_not_echo_identifiers(gql: GQL, graph: Store) -> None:
+    values = await story(graph)
+    wrong = values["$PERSON"][:17] + ("1" if values["$PERSON"][17] != "1" else "2")
+    result: Any = await gql(
+        "query($i: String!) { person(idNumber: $i) { name } }",
+        {"i": wrong},
+        actor=ACTORS[Role.PUBLIC],
+    )
+    assert result.errors
+    assert wrong not in json.dumps([e.formatted for e in result.errors], ensure_ascii=False)
