@@ -70,6 +70,17 @@ query Around($p: String!) {
 """
 
 
+RELATED = """
+query Related($u: String!) {
+  relatedParties(uscc: $u) {
+    truncated
+    parties { enterprise { uscc name } kinds links { kind roleHere roleThere via { ...K } } }
+  }
+}
+fragment K on Subject { ... on Enterprise { uscc name } ... on Person { idNumber name } }
+"""
+
+
 def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -169,6 +180,9 @@ async def _run(
             ),
             "neighbourhood of the 20 biggest super-nodes (hops 1, limit 200)": await _measure(
                 execute, NEIGHBOURS, [{"p": p} for p, _ in supers], n
+            ),
+            "relatedParties, random enterprises": await _measure(
+                execute, RELATED, [{"u": u} for u in random_firms], n
             ),
         }
         data = local.instance_home / "data" if local else None
