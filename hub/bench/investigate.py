@@ -128,6 +128,8 @@ async def _run(
     try:
         await driver.verify_connectivity()
         store = Store(driver, settings)
+        # Picking targets scans the whole graph: a longer timeout than requests get.
+        sampler = Store(driver, settings.model_copy(update={"tx_timeout": 1800.0}))
         build: dict[str, Any] = {}
         marker = local.instance_home / "build.json" if local else None
         if not args.reuse:
@@ -136,15 +138,15 @@ async def _run(
                 marker.write_text(json.dumps(build, indent=2))
         elif marker is not None and marker.exists():
             build = json.loads(marker.read_text())
-        counts = await store.read(q.counts)
+        counts = await sampler.read(q.counts)
         rng = random.Random(args.seed)
-        everyone = [k for k, _ in await store.read(q.keys, "enterprises")]
-        chain_ends = [k for k, _ in await store.read(q.keys, "chainEnds", limit=200)]
+        everyone = [k for k, _ in await sampler.read(q.keys, "enterprises")]
+        chain_ends = [k for k, _ in await sampler.read(q.keys, "chainEnds", limit=200)]
         random_firms = rng.sample(everyone, min(200, len(everyone)))
-        supers = await store.read(q.keys, "superNodes", limit=20)
+        supers = await sampler.read(q.keys, "superNodes", limit=20)
         connected: list[dict[str, Any]] = []
         for a in rng.sample(everyone, min(400, len(everyone))):
-            reachable = await store.read(q.keys, "reachable", key=a)
+            reachable = await sampler.read(q.keys, "reachable", key=a)
             if reachable:
                 connected.append({"a": a, "b": rng.choice(reachable)[0]})
             if len(connected) >= 100:
