@@ -2,9 +2,8 @@
 
 The first hop is two queries: the degree of the centre per type (Neo4j keeps degrees per type
 for dense nodes, so this is cheap), then, for each requested type (from the allowlist), one page
-of its relationships of the size the budget gives it, ordered by the neighbour's key (the
-cursor). Each neighbour comes with its own degree, so a client sees the super-nodes before
-expanding them. Further hops are one query each over the frontier, with a per-node cap.
+of its relationships of the size the budget gives it, in the store's order (the cursor). Each
+neighbour comes with its own degree, so a client sees the super-nodes before expanding them. Further hops are one query each over the frontier, with a per-node cap.
 """
 
 from __future__ import annotations
@@ -19,7 +18,9 @@ from hub.store.graph import KEYS, NEIGHBOUR_TYPES, node, rel, types
 from hub.store.imports import trusted
 from hub.store.values import native
 
-_SORT = "coalesce(m.uscc, m.idNumber, m.key, m.number) + '|' + coalesce(r.key, elementId(r))"
+# Pages follow the store's own order of relationships: stable (nothing is ever deleted), and
+# unlike the neighbour's key it needs no property read of every neighbour of a super-node.
+_SORT = "elementId(r)"
 
 
 def _edge(all_types: str) -> str:
