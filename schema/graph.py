@@ -49,9 +49,15 @@ class GraphFormat(Enum):
     G6 = "G6"  # {"nodes": [{"id", "label", "data"}], "edges": [{"id", "source", "target", …}]}
 
 
+_ROLES = {r.value: r for r in RoleType}
 _KINDS = {"Enterprise": NodeKind.ENTERPRISE, "Person": NodeKind.PERSON}
 _KINDS.update({"Address": NodeKind.ADDRESS, "Phone": NodeKind.PHONE})
 _PREFIX = {"Enterprise": "E:", "Address": "A:", "Phone": "T:"}
+
+
+def role_type(value: str | None) -> RoleType | None:
+    """The role a relationship records, if it is one of RoleType (shareholdings have none)."""
+    return _ROLES.get(value) if value else None
 
 
 @strawberry.type(description="A node: an enterprise, a person, an address or a phone.")
@@ -245,7 +251,7 @@ class GraphBuilder:
             source=source.id,
             target=target.id,
             type=EdgeType(rel_type),
-            role=RoleType(role) if role in RoleType.__members__ else None,
+            role=role_type(role),
             share=props.get("share"),
             valid_from=props.get("from"),
             valid_to=props.get("to"),

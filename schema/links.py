@@ -11,7 +11,7 @@ import strawberry
 
 from hub.rules.validity import active_on
 from schema.common import RoleType
-from schema.graph import EdgeType, GraphBuilder, Subgraph
+from schema.graph import EdgeType, GraphBuilder, Subgraph, role_type
 from schema.subjects import Enterprise, HubInfo, Subject, subject_of
 
 
@@ -72,7 +72,7 @@ def paths_of(info: HubInfo, rows: list[dict[str, Any]], day: dt.date) -> list[Gr
                     start=_subject(nodes[i]),
                     end=_subject(nodes[i + 1]),
                     type=EdgeType(r["type"]),
-                    role=RoleType(role) if role in RoleType.__members__ else None,
+                    role=role_type(role),
                     share=r.get("share"),
                     valid_from=r.get("from"),
                     valid_to=r.get("to"),
@@ -111,6 +111,7 @@ class RelationKind(Enum):
     CONTROLLED_BY = "CONTROLLED_BY"  # the other is the subject's declared actual controller
 
 
+_PARTY_ROLES = {r.value: r for r in PartyRole}
 _CATEGORY = {
     "LEGAL_REPRESENTATIVE": RelationKind.LEGAL_REPRESENTATIVE,
     "PRINCIPAL": RelationKind.PRINCIPAL,
@@ -157,32 +158,40 @@ class RelatedParties:
 
 
 def _role(value: str | None) -> PartyRole | None:
-    return PartyRole(value) if value in PartyRole.__members__ else None
+    return _PARTY_ROLES.get(value) if value else None
+
+
+def _kind(link: dict[str, Any]) -> RelationKind:
+    """What a link row (hub/store/related.py) means."""
+    kind_name = link["kind"]
+    if kind_name == "PARTY":
+        here, there = (
+            _CATEGORY.get(link.get("roleHere") or ""),
+            _CATEGORY.get(link.get("roleThere") or ""),
+        )
+        return here if here is not None and here == there else RelationKind.SAME_PARTY
+    if kind_name in ("ADDRESS", "PHONE"):
+        return RelationKind(kind_name)
+    out = kind_name == "OUT"
+    if link.get("roleHere") == "SHAREHOLDER":
+        return RelationKind.HOLDS_SHARES_IN if out else RelationKind.HELD_BY
+    return RelationKind.CONTROLS if out else RelationKind.CONTROLLED_BY
 
 
 def _link(row: dict[str, Any], vias: dict[tuple[str, str], dict[str, Any]]) -> SharedLink:
     link, via = row["link"], row.get("via")
     props = vias.get((via["label"], via["key"])) if via else None
     kind_name = link["kind"]
+    kind = _kind(link)
     subject = None
     address = phone = None
     if kind_name == "PARTY":
-        here, there = link.get("roleHere"), link.get("roleThere")
-        kind = _CATEGORY[here] if _CATEGORY.get(here) == _CATEGORY.get(there) else None
-        kind = kind or RelationKind.SAME_PARTY
         assert via is not None  # noqa: S101 - a PARTY link always has its party
         subject = _subject({"label": via["label"], "key": via["key"], "props": props or {}})
     elif kind_name == "ADDRESS":
-        kind, address = RelationKind.ADDRESS, (props or {}).get("text")
+        address = (props or {}).get("text")
     elif kind_name == "PHONE":
-        kind, phone = RelationKind.PHONE, via["key"] if via else None
-    else:
-        holds = link.get("roleHere") == "SHAREHOLDER"
-        out = kind_name == "OUT"
-        if holds:
-            kind = RelationKind.HOLDS_SHARES_IN if out else RelationKind.HELD_BY
-        else:
-            kind = RelationKind.CONTROLS if out else RelationKind.CONTROLLED_BY
+        phone = via["key"] if via else None
     return SharedLink(
         kind=kind,
         via=subject,
@@ -213,17 +222,18 @@ def related_of(
     for link in row["links"]:
         grouped[link["other"]["uscc"]].append(link)
         others[link["other"]["uscc"]] = link["other"]
-    parties = []
-    for uscc, rows in grouped.items():
-        links = [_link(r, vias) for r in rows]
-        kinds = sorted({link.kind for link in links}, key=lambda k: k.value)
-        parties.append(
-            RelatedParty(enterprise=Enterprise(raw=others[uscc]), kinds=kinds, links=links)
+    kinds = {u: {_kind(r["link"]) for r in rows} for u, rows in grouped.items()}
+    ranked = sorted(grouped, key=lambda u: (-len(kinds[u]), -len(grouped[u]), u))
+    truncated = bool(row["capped"]) or len(ranked) > limit
+    parties = [
+        RelatedParty(
+            enterprise=Enterprise(raw=others[u]),
+            kinds=sorted(kinds[u], key=lambda k: k.value),
+            links=[_link(r, vias) for r in grouped[u]],
         )
-    parties.sort(key=lambda p: (-len(p.kinds), -len(p.links), p.enterprise.raw["uscc"]))
-    truncated = bool(row["capped"]) or len(parties) > limit
-    parties = parties[:limit]
-    kept = {p.enterprise.raw["uscc"] for p in parties}
+        for u in ranked[:limit]
+    ]
+    kept = set(ranked[:limit])
     for link in row["links"]:
         other = ("Enterprise", link["other"]["uscc"])
         if other[1] not in kept:

@@ -16,7 +16,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.store.graph import KEYS, NEIGHBOUR_TYPES, node, rel, types
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import native, plain
 
 # Pages follow the store's own order of relationships: stable (nothing is ever deleted), and
 # unlike the neighbour's key it needs no property read of every neighbour of a super-node.
@@ -106,7 +106,7 @@ async def centre_degrees(
     """{centre, degrees: {type: count}} or None when the subject is unknown."""
     result = await tx.run(degrees_query(label), {"key": key})
     record = await result.single()
-    return native(record.data()) if record is not None else None
+    return plain(record) if record is not None else None
 
 
 async def centre_pages(
@@ -153,4 +153,4 @@ async def frontier_edges(
     for label, key in frontier:
         grouped[label].append(key)
     result = await tx.run(frontier_query(rel_types), {"frontier": grouped, "perNode": per_node})
-    return [native(record.data()) for record in await result.fetch(len(frontier) + 1)]
+    return [plain(record) for record in await result.fetch(len(frontier) + 1)]

@@ -20,7 +20,7 @@ from neo4j import AsyncManagedTransaction
 from hub.rules.ownership import Direction, Holding, NodeKey, Tie
 from hub.store.graph import PROPS
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import plain
 
 MAX_DEPTH = 20
 NODE_CAP = 5000
@@ -123,7 +123,7 @@ async def shareholding_subgraph(
     record = await result.single()
     if record is None:
         return Subgraph(None, [], [], {}, False)
-    row = native(record.data())
+    row = plain(record)
     holdings = [
         Holding(
             key=h["key"],

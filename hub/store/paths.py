@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.store.graph import KEYS, PATH_TYPES, node, rel, types, valid
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import plain
 
 MAX_HOPS = 6
 SUBJECT_LABELS = ("Enterprise", "Person")
@@ -58,4 +58,4 @@ async def shortest_paths(
     """Up to ``limit`` shortest paths as {nodes, rels}, nodes in walking order."""
     query = QUERIES[(start[0], end[0], max_hops, as_of is not None)]
     result = await tx.run(query, {"from": start[1], "to": end[1], "limit": limit, "asOf": as_of})
-    return [native(record.data()) for record in await result.fetch(limit)]
+    return [plain(record) for record in await result.fetch(limit)]

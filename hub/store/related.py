@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.store.graph import KEY, LABEL, node, types, valid
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import plain
 
 LINK_TYPES = (
     "LEGAL_REPRESENTATIVE_OF",
@@ -68,7 +68,7 @@ async def related_links(
     record = await result.single()
     if record is None:
         return None
-    row: dict[str, Any] = native(record.data())
+    row: dict[str, Any] = plain(record)
     row["capped"] = len(row["links"]) > cap
     row["links"] = row["links"][:cap]
     return row
