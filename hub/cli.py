@@ -209,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--requests", type=int, default=2000)
     bench.add_argument("--duration", type=float, default=600.0)
     bench.add_argument("--reuse", action="store_true", help="reuse the graph already loaded")
+    bench.add_argument(
+        "--wide", type=int, default=5, help="propagation: synthetic 2000-member cooperatives"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

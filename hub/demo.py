@@ -234,7 +234,9 @@ def _person(state: _State, out: list[dict[str, Any]], adult_on: dt.date) -> str:
     earliest = dt.date(1948, 1, 1)
     birth = _date_between(rng, earliest, max(latest, earliest))
     if division == "452631" and birth.year > 1995:
-        birth = birth.replace(year=rng.randint(1950, 1995), day=min(birth.day, 28))
+        year = rng.randint(1950, 1995)
+        # 29 February has no twin in a common year: take the 28th.
+        birth = birth.replace(year=year, day=min(birth.day, 28 if birth.month == 2 else 31))
     while True:
         id_number = make_id_number(division, birth, rng.randint(1, 999))
         if id_number not in state.ids:

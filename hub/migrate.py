@@ -11,6 +11,7 @@ import orjson
 
 from graph_seed.model import MODEL_FILE, load_model
 from hub.auth import SYSTEM
+from hub.catalogue import load_catalogue
 from hub.importer.runner import ImportReport, run_import
 from hub.store import Store
 from hub.store.schema_ops import apply_schema, get_version, set_version
@@ -71,5 +72,6 @@ async def is_migrated(store: Store) -> bool:
     return await store.read(get_version) == model_fingerprint()
 
 
-# Further reference-data loaders (the measure catalogue) append themselves here.
+# Further reference-data loaders append themselves here.
 MIGRATION_STEPS: list[Callable[[Store], Awaitable[ImportReport]]] = []
+MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/catalogue.py)

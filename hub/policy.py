@@ -14,10 +14,21 @@ INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 # beneficial owners and controllers for licences and funds, related parties for bidding checks.
 CLERKS_AND_INVESTIGATORS = frozenset({Role.APPROVAL, Role.INVESTIGATOR, Role.ADMIN})
 
+# Departments act on their own department's decisions only (checked by the workflow itself).
+WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
+
+# Checks are for the systems and officers that approve; the public has the site's own views.
+CHECKERS = frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN})
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
     "search": EVERYONE,
+    "measures": EVERYONE,  # the catalogue is public (动态更新并向社会公开)
+    "listing": EVERYONE,  # listings are published; reasons are hidden from PUBLIC
+    "checkBeforeApproval": CHECKERS,
+    "checkBatch": CHECKERS,
+    "receipt": CHECKERS,  # and then only the asking key's or department's, or ADMIN
     # Investigation (docs/investigation.md): graph exploration is for investigators only.
     "beneficialOwners": CLERKS_AND_INVESTIGATORS,
     "relatedParties": CLERKS_AND_INVESTIGATORS,
@@ -27,7 +38,13 @@ QUERIES: dict[str, frozenset[Role]] = {
     "auditLog": frozenset({Role.ADMIN}),
 }
 
-MUTATIONS: dict[str, frozenset[Role]] = {}
+MUTATIONS: dict[str, frozenset[Role]] = {
+    "listSubject": WORKFLOW,
+    "endListing": WORKFLOW,
+    "fileObjection": WORKFLOW,
+    "resolveObjection": WORKFLOW,
+    "recordApprovalOutcome": CHECKERS,  # the receipt's asker only
+}
 
 
 def allowed(operation: str, field: str, role: Role) -> bool:

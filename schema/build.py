@@ -18,15 +18,23 @@ from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
 from schema.audit import AuditQueries
+from schema.catalogue import ListingQueries
+from schema.checks import CheckMutations, CheckQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.investigate import InvestigationQueries
 from schema.limits import CostLimit
+from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries, InvestigationQueries, AuditQueries):
+class Query(SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, AuditQueries):
     """Root of all reads."""
+
+
+@strawberry.type
+class Mutation(ListingMutations, CheckMutations):
+    """Root of all writes (uploads go through POST /api/import)."""
 
 
 class HubSchema(strawberry.Schema):
@@ -38,7 +46,16 @@ class HubSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        return None
+        # Documents refused before execution (syntax, token limit) never reach the ErrorCodes
+        # extension's exit: give them their code here, in place.
+        for error in errors:
+            if error.original_error is None and not (error.extensions or {}).get("code"):
+                code = (
+                    "GRAPHQL_PARSE_FAILED"
+                    if error.message.startswith("Syntax Error")
+                    else "GRAPHQL_VALIDATION_FAILED"
+                )
+                error.extensions = {**(error.extensions or {}), "code": code}
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -63,10 +80,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return HubSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
     )
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)

@@ -25,7 +25,7 @@ class StepDirection(Enum):
     description="One step of a path, in walking order from `from` to `to`: the relationship "
     "type, the role or share it records, its validity dates and its stored direction."
 )
-class PathStep:
+class GraphPathStep:
     start: Subject
     end: Subject
     type: EdgeType
@@ -40,7 +40,7 @@ class PathStep:
 @strawberry.type(description="A shortest connection between two subjects.")
 class GraphPath:
     length: int
-    steps: list[PathStep]
+    steps: list[GraphPathStep]
     subgraph: Subgraph
 
 
@@ -68,7 +68,7 @@ def paths_of(info: HubInfo, rows: list[dict[str, Any]], day: dt.date) -> list[Gr
             )
             role = r.get("role")
             steps.append(
-                PathStep(
+                GraphPathStep(
                     start=_subject(nodes[i]),
                     end=_subject(nodes[i + 1]),
                     type=EdgeType(r["type"]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -25,6 +25,10 @@ from schema.common import (
     encode_cursor,
     page_size,
 )
+
+if TYPE_CHECKING:
+    from schema.credit_record import CreditRecord
+    from schema.listings import Listing
 
 HubInfo = Info[HubContext, None]
 
@@ -99,6 +103,25 @@ class Enterprise:
         self, info: HubInfo, first: int = 20, after: str | None = None
     ) -> ActionConnection:
         return await actions_page(info, "Enterprise", str(self.raw["uscc"]), first, after)
+
+    @strawberry.field(
+        description="Own listings (BLACK, WATCH, RED), each with its status on asOf (today by "
+        "default). An unconfirmed loan default is not a listing and is not shown."
+    )
+    async def listings(
+        self, info: HubInfo, as_of: dt.date | None = None
+    ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
+        from schema.credit_record import own_listings
+
+        return await own_listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
+
+    @strawberry.field(
+        description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
+    )
+    async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
+        from schema.credit_record import is_aggravated
+
+        return await is_aggravated(info, "Enterprise", str(self.raw["uscc"]), as_of)
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -186,6 +209,35 @@ class Person:
         self, info: HubInfo, first: int = 20, after: str | None = None
     ) -> ActionConnection:
         return await actions_page(info, "Person", str(self.raw["idNumber"]), first, after)
+
+    @strawberry.field(description="Own listings, each with its status on asOf (today by default).")
+    async def listings(
+        self, info: HubInfo, as_of: dt.date | None = None
+    ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
+        from schema.credit_record import own_listings
+
+        return await own_listings(info, "Person", str(self.raw["idNumber"]), as_of)
+
+    @strawberry.field(
+        description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
+    )
+    async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
+        from schema.credit_record import is_aggravated
+
+        return await is_aggravated(info, "Person", str(self.raw["idNumber"]), as_of)
+
+    @strawberry.field(
+        description="个人信用记录 on asOf: own listings and entries derived from listings of "
+        "enterprises the person was responsible for, each with the source listing, the "
+        "enterprise, the roles, the period and the state on asOf. Null with a FORBIDDEN error "
+        "for PUBLIC callers (a personal record is not a published list)."
+    )
+    async def credit_record(
+        self, info: HubInfo, as_of: dt.date | None = None
+    ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")] | None:
+        from schema.credit_record import credit_record
+
+        return await credit_record(info, str(self.raw["idNumber"]), as_of)
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:

@@ -73,6 +73,7 @@ async def graph(store: Store) -> Store:
     async with store.driver.session(database=store.database) as session:
         await (await session.run(WIPE)).consume()
     await reload_reference_data(store)
+    store.reference_cache.clear()
     return store
 
 

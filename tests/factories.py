@@ -87,3 +87,69 @@ def action(
     if kind == "PENALTY":
         record.setdefault("severity", "GENERAL")
     return record
+
+
+def listing(
+    ident: str,
+    subject: dict[str, str],
+    domain: str = "ENVIRONMENT",
+    department: str = "ECOENV",
+    start: str = "2024-03-01",
+    kind: str = "BLACK",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "kind": "listing",
+        "id": ident,
+        "subject": subject,
+        "list": kind,
+        "domain": domain,
+        "department": department,
+        "basis": "《环境保护法》第六十三条; 隆林环罚〔2024〕12号",
+        "effectiveFrom": start,
+        **extra,
+    }
+
+
+def court_default(
+    ident: str,
+    subject: dict[str, str],
+    ground: int = 2,
+    start: str = "2024-03-01",
+    court: str = "COURT",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "kind": "courtDefault",
+        "id": ident,
+        "subject": subject,
+        "court": court,
+        "caseNumber": f"(2024)桂1031执{ident[-3:]}号",
+        "ground": ground,
+        "effectiveFrom": start,
+        **extra,
+    }
+
+
+def loan_default(
+    ident: str,
+    subject: dict[str, str],
+    overdue_since: str = "2023-09-01",
+    reported: str = "2024-02-01",
+    confirmed: str | None = "2024-03-01",
+    bank: str = "ABC",
+    regulator: str = "NFRA",
+    **extra: Any,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "loanDefault",
+        "id": ident,
+        "subject": subject,
+        "bank": bank,
+        "principalOverdueSince": overdue_since,
+        "reportedOn": reported,
+        **extra,
+    }
+    if confirmed is not None:
+        record |= {"confirmedBy": regulator, "confirmedOn": confirmed}
+    return record

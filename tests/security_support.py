@@ -25,6 +25,19 @@ EXAMPLES: dict[str, str] = {
     "enterprise": 'uscc: "$FIRM"',
     "person": 'idNumber: "$PERSON"',
     "search": 'text: "$NAME", first: 5',
+    "measures": "scenario: HONORS",
+    "listing": 'id: "AMR-SEC-L0"',
+    "listSubject": 'input: {id: "AMR-SEC-L1", subject: {idNumber: "$PERSON"}, list: BLACK, '
+    'domain: "FOOD_DRUG", basis: "测试", effectiveFrom: "2026-01-01", department: "AMR"}',
+    "endListing": 'id: "AMR-SEC-L0", reason: "测试", kind: ENDED',
+    "fileObjection": 'listingId: "AMR-SEC-L0", reason: "测试"',
+    "resolveObjection": 'id: "no-such-objection", upheld: false, reason: "测试"',
+    "checkBeforeApproval": 'subject: {idNumber: "$PERSON"}, scenario: HIGH_CONSUMPTION',
+    "checkBatch": 'requests: [{subject: {idNumber: "$PERSON"}, scenario: MARKET_ENTRY}, '
+    '{subject: {uscc: "$FIRM"}, scenario: HONORS}, {subject: {idNumber: "$OTHER"}, '
+    "scenario: HONORS}]",
+    "receipt": 'id: "rcpt-none"',
+    "recordApprovalOutcome": 'receiptId: "rcpt-none", outcome: APPROVED',
     "beneficialOwners": 'uscc: "$FIRM"',
     "ownershipTree": 'uscc: "$HOLDING", direction: DOWN',
     "findPaths": 'from: {uscc: "$FIRM"}, to: {idNumber: "$OTHER"}',

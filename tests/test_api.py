@@ -415,3 +415,14 @@ async def test_public_sees_penalties_only_within_their_publicity_period(
     assert nodes["P-MINOR"]["publicity"]["publishedByDefault"] is False
     assert nodes["L-OLD"]["publicationDeadline"] == "2019-05-15"
     assert nodes["L-OLD"]["publishedLate"] is True
+
+
+async def test_refused_documents_carry_codes(client: httpx.AsyncClient) -> None:
+    broken = await gql(client, "{ search(text: ")
+    assert broken["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    huge = "{ " + " ".join(f"a{i}: __typename" for i in range(1500)) + " }"
+    refused = await gql(client, huge)
+    assert refused["errors"][0]["extensions"]["code"] in {
+        "GRAPHQL_PARSE_FAILED",
+        "GRAPHQL_VALIDATION_FAILED",
+    }

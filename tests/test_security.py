@@ -10,6 +10,7 @@ import pytest
 from hub.auth import Actor, Role
 from hub.identifiers import mask_id_number
 from hub.policy import allowed
+from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
 from tests.conftest import GQL, load
@@ -62,7 +63,12 @@ async def test_role_matrix_over_every_operation(gql: GQL, graph: Store) -> None:
         document = operation(name, values, depth=1)
         for role, actor in ACTORS.items():
             result = await gql(document, actor=actor)
-            codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+            # Root-level answers only: nested fields may refuse on their own (creditRecord).
+            codes = {
+                (e.extensions or {}).get("code")
+                for e in result.errors or []
+                if len(e.path or []) <= 1
+            }
             if allowed(kind, name, role):
                 assert "FORBIDDEN" not in codes, (name, role, result.errors)
                 assert "INTERNAL" not in codes, (name, role, result.errors)
@@ -83,7 +89,12 @@ def secrets_of(values: dict[str, str]) -> list[str]:
     ]
 
 
-async def test_no_personal_data_reaches_masked_roles(gql: GQL, graph: Store) -> None:
+async def test_no_personal_data_reaches_masked_roles(graph: Store, settings: Settings) -> None:
+    # The walk sends maximal documents: lift the size limits so every one of them runs.
+    roomy = settings.model_copy(
+        update={"max_tokens": 1_000_000, "max_query_cost": 10**15, "max_query_depth": 30}
+    )
+    gql = GQL(graph, roomy)
     values = await story(graph)
     checked = 0
     for name in sorted(root_operations()):

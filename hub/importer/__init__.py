@@ -1,1 +1,6 @@
-"""The importer of the exchange format (docs/exchange-format.md)."""
+"""The importer of the exchange format (docs/exchange-format.md).
+
+Importing the package registers the listing, evaluation and measure kinds (listing_writers).
+"""
+
+from hub.importer import listing_writers as _listing_writers  # noqa: F401 - registers kinds

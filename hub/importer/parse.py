@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from hub.importer.records import KINDS, Record
 
@@ -93,7 +94,9 @@ _REASONS = {
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(record)"
+    # Pydantic names a defaulted field (validate_default) by its Python name: use the alias.
+    parts = (to_camel(p) if isinstance(p, str) and "_" in p else str(p) for p in loc)
+    return ".".join(parts) or "(record)"
 
 
 def _reason(error: Any) -> str:

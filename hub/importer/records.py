@@ -69,6 +69,13 @@ class Record(StrictModel):
         """The Cypher row: ``key``, ``props`` and what the write needs (without ``fp``)."""
         raise NotImplementedError
 
+    def fingerprint(self) -> str:
+        """Hash of the record's normalised content (kinds whose rows carry their own ``fp``)."""
+        content = orjson.dumps(
+            self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS
+        )
+        return hashlib.blake2b(content, digest_size=12).hexdigest()
+
 
 def fingerprint(row: dict[str, Any]) -> str:
     """Hash of a row's normalised content: equal rows mean a re-import changes nothing."""

@@ -167,6 +167,14 @@ async def _write_unit(
     for line, record in items:
         if line not in bad:
             groups[WRITERS[type(record)]].append((line, record))
+    for writer, todo in list(groups.items()):
+        if writer.check is None:
+            continue
+        problems = await writer.check(tx, todo)
+        if problems:
+            errors.extend(problems)
+            rejected = {e.line for e in problems}
+            groups[writer] = [(line, record) for line, record in todo if line not in rejected]
     counts: dict[str, tuple[int, Counts]] = {}
     for writer in sorted(groups, key=lambda w: w.order):
         todo = groups[writer]

@@ -9,6 +9,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from hub.importer.parse import LineError
 from hub.importer.records import (
     ActionRecord,
     BranchLinkRecord,
@@ -26,6 +27,8 @@ from hub.store.imports import Counts, Provenance
 WriteFn = Callable[
     [AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[Counts]
 ]
+# Checks that need the graph (ownership of an id, a department's kind): rejected lines.
+CheckFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]]], Awaitable[list[LineError]]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Writer:
     ) = None
     # False for writers of derived items (a branch link) that are not lines of their own.
     counted: bool = True
+    # Runs before anything of the unit is written; the lines it rejects are not written.
+    check: CheckFn | None = None
 
 
 def rows_of(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -63,7 +64,9 @@ class Store:
         self.timeout = settings.tx_timeout
         self.import_timeout = settings.import_tx_timeout
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
-        self.round_trips = 0  # counted per query by the unit-of-work helpers that opt in
+        # Reference data read often and changed rarely (the measure catalogue): name ->
+        # (monotonic time read, value). Readers decide how long an entry stays fresh.
+        self.reference_cache: dict[str, tuple[float, Any]] = {}
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await self._run(neo4j.READ_ACCESS, self.timeout, work, *args, **kwargs)
@@ -76,6 +79,16 @@ class Store:
         return await self._run(neo4j.WRITE_ACCESS, self.import_timeout, work, *args, **kwargs)
 
     async def _run(
+        self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Shielded: a caller cancelled mid-read (a sibling field failed, the client left) does
+        not abort the driver half-way through a message, which would poison the connection;
+        the transaction finishes (bounded by its timeout) and its result is dropped."""
+        task = asyncio.ensure_future(self._session(mode, tx_timeout, work, *args, **kwargs))
+        task.add_done_callback(_consume)
+        return await asyncio.shield(task)
+
+    async def _session(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         timed = neo4j.unit_of_work(timeout=tx_timeout)(work)
@@ -99,6 +112,12 @@ class Store:
         except (nx.Neo4jError, nx.DriverError, OSError):
             return False
         return True
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Retrieve a shielded task's exception when nobody awaits it any more."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def fetch_all(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ NODE_KEYS: dict[str, str] = {
     "Action": "id",
     "Listing": "id",
     "Evaluation": "id",
+    "Measure": "code",
 }
 HOLDER_LABELS = ("Person", "Enterprise")
 ROLE_TYPES = (
@@ -57,6 +58,53 @@ class Counts:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+
+
+# Fragments shared with the writers of low-volume kinds (listings, evaluations, measures), which
+# use the MERGE-based upsert below rather than import_writes' create-or-revise path.
+_PROVENANCE_SET = (
+    "{v}.fp = row.fp, {v}.batch = $batch, {v}.recordedAt = $now, {v}.sourceDepartment = $dept"
+)
+_FIRST_SET = "{v}.firstBatch = $batch, {v}.firstRecordedAt = $now"
+_NEW_LINK = "{batch: $batch, recordedAt: $now, sourceDepartment: $dept}"
+
+_REVISION = """
+CALL ({v}, row, oldFp) {{
+  WITH {v}, row, oldFp WHERE oldFp IS NOT NULL
+  CREATE (rev:Revision)
+  SET rev += properties({v}), rev.id = $batch + ':' + row.key + ':' + toString(row.line),
+      rev.entity = '{entity}:' + row.key, rev.supersededAt = $now, rev.supersededBy = $batch
+  {link}
+}}
+"""
+
+
+def _node_upsert(label: str, extra: str = "") -> LiteralString:
+    """MERGE upsert with a revision of changed content (one statement, any mix of rows)."""
+    key = NODE_KEYS[label]
+    return trusted(
+        f"""
+UNWIND $rows AS row
+MERGE (n:{label} {{{key}: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}
+WITH n, row, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity=label, link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+{extra}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+    )
+
+
+async def upsert(
+    tx: AsyncManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], prov: Provenance
+) -> Counts:
+    result = await tx.run(query, {"rows": rows, **prov.params()})
+    record = await result.single()
+    created = int(record["created"]) if record else 0
+    updated = int(record["updated"]) if record else 0
+    return Counts(created, updated, len(rows) - created - updated)
 
 
 async def run_rows(

@@ -1,0 +1,88 @@
+"""One listing written in two round trips: the path of the ``listSubject`` mutation.
+
+Same record model, same rules, same Cypher bodies as an upload of kind ``listing`` (parse,
+authorize, reference checks, ownership, upsert with events, propagation), but the checks and
+the people's ties are read in one query and the batch, the listing and its derived entries are
+written in one statement. An upload of many listings goes through hub/importer/runner.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from hub.importer.listing_records import ListingRecord
+from hub.importer.listing_writers import derived_rows, owner_problem
+from hub.importer.parse import LineError
+from hub.rules.propagation import SourceListing, propagates
+from hub.store import listings as lq
+from hub.store.imports import Provenance
+
+
+class ListingRejected(Exception):
+    """The record was valid but the graph refused it (missing references, another owner)."""
+
+    def __init__(self, errors: list[LineError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.reason}" for e in errors))
+        self.errors = errors
+
+
+async def write_listing(
+    tx: AsyncManagedTransaction,
+    record: ListingRecord,
+    prov: Provenance,
+    key_id: str | None,
+    source: str,
+) -> dict[str, Any]:
+    """Check, write and propagate one listing; returns the listing as read back."""
+    subject = record.subject
+    liable = list(record.liable_persons)
+    spread = propagates(
+        SourceListing(record.id, record.list_kind.value, subject.label, record.effective_from)
+    )
+    plan = await lq.plan_one(
+        tx, subject.label, subject.key, record.department, record.id, liable, spread
+    )
+    errors = _problems(record, plan)
+    if errors:
+        raise ListingRejected(errors)
+    row = {**record.row(), "line": 1}
+    derived = derived_rows(
+        {
+            "id": record.id,
+            "list": record.list_kind.value,
+            "domain": record.domain,
+            "source": record.source.value,
+            "effectiveFrom": record.effective_from,
+            "label": subject.label,
+            "uscc": subject.uscc,
+            "ties": plan["ties"] or [],
+            "liable": liable,
+        }
+    )
+    written = await lq.write_one(tx, row, derived, prov, key_id, source)
+    listing: dict[str, Any] = written["l"]
+    return listing
+
+
+def _problems(record: ListingRecord, plan: dict[str, Any]) -> list[LineError]:
+    def error(field: str, reason: str) -> LineError:
+        return LineError(1, field, reason, record.kind, record.key())
+
+    out = []
+    subject = record.subject
+    if not plan["subjectFound"]:
+        field = "subject.uscc" if subject.uscc else "subject.idNumber"
+        out.append(error(field, f"{subject.label.lower()} {subject.key} does not exist"))
+    if not plan["departmentFound"]:
+        out.append(error("department", f"department {record.department} does not exist"))
+    found = set(plan["liableFound"])
+    for i, person in enumerate(record.liable_persons):
+        if person not in found:
+            out.append(error(f"liablePersons.{i}", f"person {person} does not exist"))
+    if plan["existing"] is not None:
+        problem = owner_problem(record, plan["existing"])
+        if problem:
+            out.append(error("id", problem))
+    return out

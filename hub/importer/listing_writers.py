@@ -1,0 +1,243 @@
+"""Writers of the listing, evaluation and measure kinds, with their checks and propagation.
+
+Registered into KINDS and WRITERS when ``hub.importer`` is imported. Propagation runs as the
+``after`` step of every listing kind: in the upload's transaction, for every accepted listing
+(changed or not), so re-uploading a listing refreshes its derived entries idempotently; and as
+the ``after`` step of roles and shareholdings, for the BLACK listings of the enterprises they
+touch (registration data that arrives or is corrected after the listing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+import orjson
+from neo4j import AsyncManagedTransaction
+
+from hub.importer.catalogue_records import EvaluationRecord, MeasureRecord
+from hub.importer.listing_records import (
+    CourtDefaultRecord,
+    ListingRecord,
+    LoanDefaultRecord,
+    _ListingRecord,
+)
+from hub.importer.parse import LineError
+from hub.importer.records import Record, RoleRecord, ShareholdingRecord, register_kind
+from hub.importer.writers import WRITERS, Writer, register_writer
+from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
+from hub.store import catalogue as cq
+from hub.store import imports as q
+from hub.store import listings as lq
+from hub.store import propagation as pq
+
+Items = list[tuple[int, Record]]
+
+
+def _rows(items: Items) -> list[dict[str, Any]]:
+    return [{**record.row(), "line": line} for line, record in items]
+
+
+async def _write_listings(
+    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+) -> q.Counts:
+    return await lq.upsert(tx, lq.UPSERT_LISTINGS, _rows(items), prov)
+
+
+async def _write_loans(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> q.Counts:
+    return await lq.upsert(tx, lq.UPSERT_LOAN_REPORTS, _rows(items), prov)
+
+
+def _owner(record: _ListingRecord) -> str:
+    if isinstance(record, LoanDefaultRecord):
+        return record.bank
+    return record.department_field() or ""
+
+
+def owner_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | None:
+    """A listing id belongs to one source and one department (or bank) for ever."""
+    owner = existing.get("bank") if existing.get("source") == "LOAN" else existing.get("department")
+    if (
+        existing.get("derived")
+        or existing.get("source") != record.source
+        or owner != _owner(record)
+    ):
+        return (
+            f"listing {record.key()} already exists from {owner} "
+            f"({existing.get('source')}); listing ids are unique across departments"
+        )
+    return None
+
+
+async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
+    found = await lq.existing_owners(tx, [r.key() for _, r in items])
+    errors = []
+    for line, record in items:
+        assert isinstance(record, _ListingRecord)  # noqa: S101 - registered for listing kinds
+        existing = found.get(record.key())
+        problem = owner_problem(record, existing) if existing is not None else None
+        if problem:
+            errors.append(LineError(line, "id", problem, record.kind, record.key()))
+    return errors
+
+
+_REQUIRED_KINDS = {
+    "court": "COURT",
+    "bank": "BANK",
+    "confirmedBy": "REGULATOR",
+}
+
+
+def _departments_to_check(record: Record) -> list[tuple[str, str]]:
+    if isinstance(record, CourtDefaultRecord):
+        return [("court", record.court)]
+    if isinstance(record, LoanDefaultRecord):
+        pairs = [("bank", record.bank)]
+        if record.confirmed_by is not None:
+            pairs.append(("confirmedBy", record.confirmed_by))
+        return pairs
+    return []
+
+
+async def _check_listing(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
+    errors = await _check_owners(tx, items)
+    codes = sorted({code for _, r in items for _, code in _departments_to_check(r)})
+    kinds = await lq.department_kinds(tx, codes) if codes else {}
+    rejected = {e.line for e in errors}
+    for line, record in items:
+        if line in rejected:
+            continue
+        for field, code in _departments_to_check(record):
+            wanted = _REQUIRED_KINDS[field]
+            if kinds.get(code) != wanted:
+                errors.append(
+                    LineError(
+                        line,
+                        field,
+                        f"{field} must be a {wanted} department; {code} is {kinds.get(code)}",
+                        record.kind,
+                        record.key(),
+                    )
+                )
+                break
+    return errors
+
+
+# The role behind each party token (LIABLE_PERSON has none).
+_ROLE_OF_TOKEN = {t.value: r for r, t in (*ROLE_TOKENS.items(), *LIABLE_TOKENS.items())}
+
+
+def _entry_fp(props: dict[str, Any], links: list[dict[str, Any]]) -> str:
+    content = orjson.dumps({"p": props, "l": links}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(content, digest_size=12).hexdigest()
+
+
+def derived_rows(source: dict[str, Any]) -> dict[str, Any]:
+    """The write row of one source listing: its derived entries and the ids to keep."""
+    listing = SourceListing(
+        id=source["id"],
+        list=source["list"],
+        subject_label=source["label"],
+        effective_from=source["effectiveFrom"],
+    )
+    ties = [Tie.of(t) for t in source["ties"]]
+    entries = []
+    for entry in propagate(listing, ties, source["liable"]):
+        links = []
+        for token in entry.parties:
+            role = _ROLE_OF_TOKEN.get(token.value)
+            start, end = entry.role_periods.get(role, (None, None)) if role else (None, None)
+            links.append({"role": token.value, "from": start, "to": end})
+        props = {
+            "list": source["list"],
+            "domain": source["domain"],
+            "source": source["source"],
+            "parties": [t.value for t in entry.parties],
+            "roles": list(entry.roles),
+            "liable": entry.liable,
+            "sourceId": source["id"],
+            "via": source["uscc"],
+            "status": "DERIVED",
+            "subjectKey": entry.id_number,
+            "subjectLabel": "Person",
+        }
+        entries.append(
+            {
+                "id": entry.id,
+                "idNumber": entry.id_number,
+                "props": props,
+                "links": links,
+                "fp": _entry_fp(props, links),
+            }
+        )
+    return {"id": source["id"], "entries": entries, "keep": [e["id"] for e in entries]}
+
+
+async def propagate_listings(
+    tx: AsyncManagedTransaction, ids: list[str], prov: q.Provenance
+) -> tuple[int, int]:
+    """Derive entries for the given source listings; (written, retracted)."""
+    if not ids:
+        return 0, 0
+    rows = [derived_rows(source) for source in await pq.sources(tx, ids)]
+    return await pq.write_derived(tx, rows, prov)
+
+
+async def _propagate(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> None:
+    await propagate_listings(tx, sorted({r.key() for _, r in items}), prov)
+
+
+async def _refresh_listed(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> None:
+    """Roles or shareholdings changed at listed enterprises: re-derive their listings' entries.
+
+    Registration data often arrives after the listing (or is corrected later); who is reached is
+    still decided by the ties held on each listing's effectiveFrom.
+    """
+    usccs = sorted({str(getattr(r, "uscc", "")) for _, r in items} - {""})
+    await propagate_listings(tx, await pq.listed_at(tx, usccs), prov)
+
+
+async def _write_evaluations(
+    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+) -> q.Counts:
+    return await q.upsert(tx, cq.UPSERT_EVALUATIONS, _rows(items), prov)
+
+
+async def _write_measures(
+    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+) -> q.Counts:
+    return await q.upsert(tx, cq.UPSERT_MEASURES, _rows(items), prov)
+
+
+def register() -> None:
+    for name, model in (
+        ("listing", ListingRecord),
+        ("courtDefault", CourtDefaultRecord),
+        ("loanDefault", LoanDefaultRecord),
+        ("evaluation", EvaluationRecord),
+        ("measure", MeasureRecord),
+    ):
+        register_kind(name, model)
+    register_writer(MeasureRecord, Writer("measure", 1, _write_measures))
+    register_writer(
+        ListingRecord,
+        Writer("listing", 40, _write_listings, after=_propagate, check=_check_listing),
+    )
+    register_writer(
+        CourtDefaultRecord,
+        Writer("courtDefault", 41, _write_listings, after=_propagate, check=_check_listing),
+    )
+    register_writer(
+        LoanDefaultRecord,
+        Writer("loanDefault", 42, _write_loans, after=_propagate, check=_check_listing),
+    )
+    register_writer(EvaluationRecord, Writer("evaluation", 43, _write_evaluations))
+    tie_kinds: tuple[type[Record], ...] = (RoleRecord, ShareholdingRecord)
+    for tie_kind in tie_kinds:
+        ties = WRITERS[tie_kind]
+        if ties.after is None:
+            register_writer(tie_kind, dataclasses.replace(ties, after=_refresh_listed))
+
+
+register()

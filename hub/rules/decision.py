@@ -1,0 +1,262 @@
+"""Check before approval (应查必查) as a pure rule: every reach, every measure, one decision.
+
+Input: what the graph says about a subject on ``as_of`` (its own listings, the derived entries
+of its credit record, the court listings of the people who hold a role at it, the listed
+enterprises it controls through shareholdings, its latest evaluation) and the measure
+catalogue. Output: RESTRICTED if any active RESTRICT hit, else CAUTION if any active CAUTION
+hit, else CLEAR; hits under objection on ``as_of`` come back as suspended and do not count;
+incentives never hide a hit. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
+from hub.rules.listings import ListingFacts, ListingState, ListKind, aggravated, listing_state
+
+# Reach tokens of the two check-time rules (not produced by propagation):
+RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
+SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
+SUSPECTED_SHARE = 0.5
+# Roles whose court listing reaches "upwards" to the enterprise (held on as_of).
+UPWARD_ROLES = frozenset(
+    {
+        "LEGAL_REPRESENTATIVE",
+        "PRINCIPAL",
+        "ACTUAL_CONTROLLER",
+        "DIRECTOR",
+        "SUPERVISOR",
+        "SENIOR_MANAGER",
+    }
+)
+
+
+class Decision(StrEnum):
+    CLEAR = "CLEAR"
+    CAUTION = "CAUTION"
+    RESTRICTED = "RESTRICTED"
+
+
+class ReachKind(StrEnum):
+    OWN = "OWN"  # the subject's own listing
+    DERIVED = "DERIVED"  # an entry of its personal credit record (a listed enterprise's person)
+    RELATED = "RELATED"  # a person in a role at it is court-listed (upward, CAUTION)
+    SUSPECTED = "SUSPECTED"  # it controls a listed enterprise through shareholdings (CAUTION)
+    EVALUATION = "EVALUATION"  # its public credit evaluation grade
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: ``holder`` --relationship/role--> ``target``, with its dates."""
+
+    holder_label: str
+    holder_key: str
+    holder_name: str
+    target_label: str
+    target_key: str
+    target_name: str
+    relationship: str  # LEGAL_REPRESENTATIVE_OF, HOLDS_SHARES, LIABLE, ...
+    role: str | None = None
+    share: float | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """A listing as a check sees it, with its state on ``as_of``."""
+
+    id: str
+    list: str
+    domain: str
+    source: str
+    state: ListingState
+    department: str | None
+    department_name: str | None
+    subject_label: str
+    subject_key: str
+    subject_name: str
+    subject_kind: str
+    effective_from: dt.date
+    expires_on: dt.date | None = None
+    basis: str | None = None
+    case_number: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        listing: Mapping[str, Any],
+        objections: Iterable[Mapping[str, Any]],
+        subject: Mapping[str, Any],
+        as_of: dt.date,
+    ) -> ListingView:
+        state = listing_state(ListingFacts.of(listing, objections), as_of)
+        label = "Enterprise" if subject.get("uscc") else "Person"
+        return cls(
+            id=str(listing["id"]),
+            list=str(listing["list"]),
+            domain=str(listing.get("domain") or ""),
+            source=str(listing.get("source") or "ADMINISTRATIVE"),
+            state=state,
+            department=listing.get("department"),
+            department_name=listing.get("departmentName"),
+            subject_label=label,
+            subject_key=str(subject.get("uscc") or subject.get("idNumber") or ""),
+            subject_name=str(subject.get("name") or ""),
+            subject_kind=str(subject.get("kind") or ("PERSON" if label == "Person" else "")),
+            effective_from=listing["effectiveFrom"],
+            expires_on=listing.get("expiresOn"),
+            basis=listing.get("basis"),
+            case_number=listing.get("caseNumber"),
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way a listing reaches the checked subject."""
+
+    kind: ReachKind
+    listing: ListingView
+    parties: tuple[str, ...]
+    via: tuple[Step, ...] = ()
+    share: float | None = None  # SUSPECTED: the effective share
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    id: str
+    grade: str
+    evaluated_on: dt.date
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Subject:
+    label: str  # Enterprise or Person
+    key: str
+    name: str
+    kind: str  # a SubjectKind value, or PERSON
+    public_servant: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    measure: Mapping[str, Any]
+    entry: Entry | None
+    evaluation: Evaluation | None = None
+
+    @property
+    def effect(self) -> str:
+        return str(self.measure["effect"])
+
+    @property
+    def via(self) -> tuple[Step, ...]:
+        return self.entry.via if self.entry else ()
+
+
+@dataclass
+class Outcome:
+    decision: Decision
+    aggravated: bool
+    hits: list[Hit] = field(default_factory=list)
+    suspended: list[Hit] = field(default_factory=list)
+    incentives: list[Hit] = field(default_factory=list)
+
+
+def _reach(entry: Entry, subject: Subject) -> Reach:
+    listed = entry.listing
+    return Reach(
+        list=listed.list,
+        source=listed.source,
+        parties=entry.parties,
+        subject_kind=listed.subject_kind,
+        public_servant=subject.public_servant and entry.kind == ReachKind.OWN,
+    )
+
+
+def _grade_applies(measure: Mapping[str, Any], scenario: Scenario, grade: str) -> bool:
+    return (
+        grade in (measure.get("grades") or [])
+        and governs(measure.get("scenarios") or [], scenario)
+        and PartyToken.SUBJECT.value in (measure.get("reaches") or [])
+    )
+
+
+def decide(
+    subject: Subject,
+    scenario: Scenario,
+    entries: Sequence[Entry],
+    evaluation: Evaluation | None,
+    measures: Sequence[Mapping[str, Any]],
+) -> Outcome:
+    hits: list[Hit] = []
+    suspended: list[Hit] = []
+    incentives: list[Hit] = []
+    for entry in entries:
+        state = entry.listing.state
+        if state not in (ListingState.ACTIVE, ListingState.SUSPENDED):
+            continue
+        reach = _reach(entry, subject)
+        for measure in measures:
+            if not applies(measure, scenario, reach):
+                continue
+            hit = Hit(measure, entry)
+            if measure["effect"] == MeasureEffect.INCENTIVE:
+                if state == ListingState.ACTIVE:
+                    incentives.append(hit)
+            elif state == ListingState.SUSPENDED:
+                suspended.append(hit)
+            else:
+                hits.append(hit)
+    if evaluation is not None:
+        for measure in measures:
+            if _grade_applies(measure, scenario, evaluation.grade):
+                hit = Hit(measure, None, evaluation)
+                (incentives if measure["effect"] == MeasureEffect.INCENTIVE else hits).append(hit)
+    effects = {h.effect for h in hits}
+    if MeasureEffect.RESTRICT in effects:
+        decision = Decision.RESTRICTED
+    elif MeasureEffect.CAUTION in effects:
+        decision = Decision.CAUTION
+    else:
+        decision = Decision.CLEAR
+    own = [
+        (e.listing.list, e.listing.domain, e.listing.state)
+        for e in entries
+        if e.kind == ReachKind.OWN
+    ]
+    order = {MeasureEffect.RESTRICT: 0, MeasureEffect.CAUTION: 1, MeasureEffect.INCENTIVE: 2}
+    for group in (hits, suspended, incentives):
+        group.sort(
+            key=lambda h: (
+                order.get(MeasureEffect(h.effect), 3),
+                h.measure["code"],
+                h.entry.listing.id if h.entry else "",
+            )
+        )
+    return Outcome(decision, aggravated(own), hits, suspended, incentives)
+
+
+def effective_shares(
+    paths: Iterable[Sequence[float]],
+) -> float:
+    """Effective share over distinct paths: the sum of the products of the shares along each."""
+    total = 0.0
+    for shares in paths:
+        product = 1.0
+        for share in shares:
+            product *= share
+        total += product
+    return total
+
+
+def black_listed(listing: ListingView) -> bool:
+    return listing.list == ListKind.BLACK and listing.state in (
+        ListingState.ACTIVE,
+        ListingState.SUSPENDED,
+    )

@@ -1,0 +1,83 @@
+"""One line in Chinese per hit, for the clerk to paste into the approval file."""
+
+from __future__ import annotations
+
+from graph_seed.catalogue import load_domains
+from hub.rules.decision import Hit, ReachKind
+
+ROLE_NAMES = {
+    "LEGAL_REPRESENTATIVE": "法定代表人",
+    "PRINCIPAL": "主要负责人",
+    "ACTUAL_CONTROLLER": "实际控制人",
+    "DIRECTOR": "董事",
+    "SUPERVISOR": "监事",
+    "SENIOR_MANAGER": "高级管理人员",
+    "PRACTITIONER": "注册执业人员",
+    "SHAREHOLDER": "股东",
+    "LIABLE_PERSON": "负有直接责任的人员",
+    "LIABLE_DIRECTOR": "负有直接责任的董事",
+    "LIABLE_SHAREHOLDER": "负有直接责任的股东",
+    "LIABLE_PRACTITIONER": "负有直接责任的注册执业人员",
+}
+LIST_NAMES = {
+    "BLACK": "失信联合惩戒对象名单",
+    "WATCH": "重点关注名单",
+    "RED": "守信激励名单（红名单）",
+}
+SOURCE_NAMES = {"COURT": "失信被执行人", "LOAN": "银行贷款逾期失信", "ADMINISTRATIVE": ""}
+GRADE_NAMES = {"A": "优", "B": "良", "C": "中", "D": "差"}
+STATE_NOTE = {"SUSPENDED": "（该名单信息正在异议核实，核实期间暂不执行）"}
+
+
+def _listing_phrase(hit: Hit) -> str:
+    assert hit.entry is not None  # noqa: S101 - listing hits only
+    listing = hit.entry.listing
+    who = listing.department_name or listing.department or "认定部门"
+    kind = SOURCE_NAMES.get(listing.source) or ""
+    name = LIST_NAMES.get(listing.list, listing.list)
+    detail = f"（{kind}，{listing.case_number}）" if listing.case_number else ""
+    domain = load_domains().get(listing.domain)
+    return (
+        f"{listing.effective_from.isoformat()}起被{who}列入{name}{detail}"
+        f"（{domain.name if domain else listing.domain}领域，名单编号{listing.id}）"
+    )
+
+
+def _roles(tokens: tuple[str, ...]) -> str:
+    names = [ROLE_NAMES[t] for t in tokens if t in ROLE_NAMES]
+    return "、".join(names) or "相关人员"
+
+
+def reason(hit: Hit) -> str:
+    measure = f"依据{hit.measure['legalBasis']}，{hit.measure['name']}"
+    if hit.entry is None and hit.evaluation is not None:
+        grade = hit.evaluation.grade
+        return (
+            f"该主体{hit.evaluation.evaluated_on.isoformat()}公共信用综合评价为"
+            f"{GRADE_NAMES.get(grade, grade)}级（{grade}）；{measure}。"
+        )
+    assert hit.entry is not None  # noqa: S101
+    entry = hit.entry
+    listing = entry.listing
+    note = STATE_NOTE.get(listing.state.value, "")
+    if entry.kind == ReachKind.OWN:
+        return f"该主体{_listing_phrase(hit)}；{measure}。{note}"
+    if entry.kind == ReachKind.DERIVED:
+        return (
+            f"该人员在{listing.subject_name}（{listing.subject_key}）被列入名单之日为其"
+            f"{_roles(entry.parties)}，该企业{_listing_phrase(hit)}，已记入个人信用记录；"
+            f"{measure}。{note}"
+        )
+    if entry.kind == ReachKind.RELATED:
+        step = entry.via[0] if entry.via else None
+        role = ROLE_NAMES.get(step.role or "", "任职人员") if step else "任职人员"
+        name = step.holder_name if step else listing.subject_name
+        return (
+            f"该企业的{role}{name}{_listing_phrase(hit)}，作为审慎性参考"
+            f"（中办发〔2016〕64号）；{measure}。{note}"
+        )
+    share = f"{(entry.share or 0) * 100:.2f}%"
+    return (
+        f"该主体经股权穿透间接持有{listing.subject_name}（{listing.subject_key}）{share}的股权，"
+        f"疑似其实际控制人，该企业{_listing_phrase(hit)}；{measure}。{note}"
+    )

@@ -1,0 +1,154 @@
+"""Cypher of check-before-approval: one query gathers every reach of a batch of subjects.
+
+For each subject, on ``$asOf``: the listings ON it (own ones, and the derived entries of its
+personal credit record read through their source listing), the court listings of the persons
+holding a reaching role at it that day (upward reach), the listed enterprises it holds more
+than half of through valid shareholdings (bounded, simple paths), and its latest evaluation.
+Everything comes back as one record (a list), which the driver decodes far faster than one
+record per subject. The receipts of the same checks are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.values import native
+
+MAX_OWNERSHIP_HOPS = 10
+MAX_OWNERSHIP_PATHS = 500
+
+_LISTING = """{v} {{.id, .list, .domain, .source, .department, .effectiveFrom, .expiresOn,
+  .endedOn, .basis, .caseNumber, .decisionDate,
+  departmentName: [({v})-[:ISSUED_BY]->(dep:Department) | dep.name][0]}}"""
+_OBJECTIONS = "[(o:Objection)-[:OBJECTS_TO]->({v}) | o {{.filedOn, .resolvedOn}}]"
+_SUBJECT = "[({v})-[:ON]->(x) | x {{.uscc, .idNumber, .name, .kind}}][0]"
+
+
+def _listing(v: str) -> str:
+    return (
+        f"listing: {_LISTING.format(v=v)}, objections: {_OBJECTIONS.format(v=v)}, "
+        f"subject: {_SUBJECT.format(v=v)}"
+    )
+
+
+GATHER: LiteralString = f"""
+UNWIND $subjects AS s
+OPTIONAL MATCH (e:Enterprise {{uscc: s.uscc}})
+OPTIONAL MATCH (p:Person {{idNumber: s.idNumber}})
+WITH s, coalesce(e, p) AS n
+CALL (n) {{
+  OPTIONAL MATCH (n)<-[:ON]-(l:Listing)
+  WHERE NOT coalesce(l.retracted, false)
+  OPTIONAL MATCH (l)-[df:DERIVED_FROM]->(src:Listing)
+  WITH l, collect(df {{.role, .from, .to}}) AS links, head(collect(DISTINCT src)) AS src
+  WITH l, links, CASE WHEN src IS NULL THEN l ELSE src END AS base
+  RETURN collect(CASE WHEN l IS NULL THEN null ELSE {{
+    entry: l {{.id, .derived, .parties, .roles, .liable, .via}}, links: links,
+    {_listing("base")}
+  }} END) AS listed
+}}
+CALL (n) {{
+  OPTIONAL MATCH (n:Enterprise)<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]-(pp:Person)
+  WHERE (r.from IS NULL OR r.from <= $asOf) AND (r.to IS NULL OR r.to >= $asOf)
+    AND (type(r) <> 'CONTROLS' OR r.declared)
+  OPTIONAL MATCH (pp)<-[:ON]-(cl:Listing {{source: 'COURT'}})
+  WHERE cl.derived = false
+  WITH r, pp, cl WHERE cl IS NOT NULL
+  RETURN collect({{
+    role: r.role, relationship: type(r), from: r.from, to: r.to,
+    person: pp {{.idNumber, .name}},
+    {_listing("cl")}
+  }}) AS related
+}}
+CALL (n) {{
+  CALL (n) {{
+    MATCH path = (n)(()-[h:HOLDS_SHARES WHERE (h.from IS NULL OR h.from <= $asOf)
+                                      AND (h.to IS NULL OR h.to >= $asOf)]->()){{1,{MAX_OWNERSHIP_HOPS}}}(c:Enterprise)
+    WHERE n IS NOT NULL
+      AND all(i IN range(0, size(nodes(path)) - 2) WHERE NOT nodes(path)[i] IN nodes(path)[i + 1..])
+      AND EXISTS {{ (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}}) WHERE bl.derived = false }}
+    RETURN path, c LIMIT {MAX_OWNERSHIP_PATHS}
+  }}
+  WITH c, path, reduce(x = 1.0, r IN relationships(path) | x * r.share) AS product
+  ORDER BY product DESC
+  WITH c, sum(product) AS share, collect(path)[0] AS best
+  WHERE share > 0.5
+  OPTIONAL MATCH (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}})
+  WHERE bl.derived = false
+  WITH c, share, best, bl WHERE bl IS NOT NULL
+  RETURN collect({{
+    share: share,
+    steps: [i IN range(0, length(best) - 1) | {{
+      holder: {{uscc: nodes(best)[i].uscc, idNumber: nodes(best)[i].idNumber,
+                name: nodes(best)[i].name}},
+      target: {{uscc: nodes(best)[i + 1].uscc, name: nodes(best)[i + 1].name}},
+      share: relationships(best)[i].share, from: relationships(best)[i].from,
+      to: relationships(best)[i].to}}],
+    {_listing("bl")}
+  }}) AS suspected
+}}
+CALL (n) {{
+  OPTIONAL MATCH (n)<-[:ABOUT]-(ev:Evaluation)
+  WHERE ev.evaluatedOn <= $asOf
+  WITH ev ORDER BY ev.evaluatedOn DESC, ev.id DESC LIMIT 1
+  RETURN ev {{.id, .grade, .evaluatedOn, .source}} AS evaluation
+}}
+RETURN collect({{
+  i: s.i,
+  subject: n {{.uscc, .idNumber, .name, .kind, .publicServant}},
+  listed: listed, related: related, suspected: suspected, evaluation: evaluation
+}}) AS results
+"""
+
+WRITE_RECEIPTS: LiteralString = """
+UNWIND $receipts AS r
+CREATE (x:Receipt)
+SET x = r, x.recordedAt = r.askedAt, x.batch = 'check', x.sourceDepartment = r.department
+"""
+
+MEASURES: LiteralString = "MATCH (m:Measure) RETURN collect(m {.*}) AS measures"
+
+RECEIPT: LiteralString = """
+MATCH (x:Receipt {id: $id})
+RETURN x {.*, outcomes: [(x)-[:HAS_OUTCOME]->(o:ApprovalOutcome) | o {.*}]} AS receipt
+"""
+
+RECORD_OUTCOME: LiteralString = """
+MATCH (x:Receipt {id: $id})
+SET x.outcome = $outcome, x.outcomeAt = $at, x.outcomeBy = $keyId, x.outcomeNote = $note
+CREATE (x)-[:HAS_OUTCOME]->(:ApprovalOutcome {id: $outcomeId, outcome: $outcome, at: $at,
+        keyId: $keyId, note: $note, recordedAt: $at, batch: 'outcome',
+        sourceDepartment: coalesce($department, x.department)})
+"""
+
+
+async def gather(
+    tx: AsyncManagedTransaction, subjects: list[dict[str, Any]], as_of: Any
+) -> list[dict[str, Any]]:
+    result = await tx.run(GATHER, {"subjects": subjects, "asOf": as_of})
+    record = await result.single()
+    rows: list[dict[str, Any]] = native(record["results"]) if record else []
+    return rows
+
+
+async def write_receipts(tx: AsyncManagedTransaction, receipts: list[dict[str, Any]]) -> None:
+    if receipts:
+        await (await tx.run(WRITE_RECEIPTS, {"receipts": receipts})).consume()
+
+
+async def measures(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+    record = await (await tx.run(MEASURES)).single()
+    found: list[dict[str, Any]] = native(record["measures"]) if record else []
+    return found
+
+
+async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> dict[str, Any] | None:
+    record = await (await tx.run(RECEIPT, {"id": receipt_id})).single()
+    found: dict[str, Any] | None = native(record["receipt"]) if record else None
+    return found
+
+
+async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> None:
+    await (await tx.run(RECORD_OUTCOME, params)).consume()

@@ -1,0 +1,108 @@
+"""Cypher reads of listings: own listings of subjects, derived entries, one listing by id.
+
+Every listing comes with what its state needs (objections) and what its page shows (deciding
+department, subject, liable persons, events) in one projection, so a subject's listings are
+one round trip. States are computed by hub/rules/listings.py, never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.imports import trusted
+from hub.store.values import native
+
+
+def projection(v: str) -> str:
+    return f"""{v} {{.*,
+  departmentName: [({v})-[:ISSUED_BY]->(dep:Department) | dep.name][0],
+  subject: [({v})-[:ON]->(sub) | sub {{.*}}][0],
+  liable: [(lp:Person)-[:LIABLE]->({v}) | lp {{.idNumber, .name, .publicServant}}],
+  objections: [(o:Objection)-[:OBJECTS_TO]->({v}) | o {{.*}}],
+  events: [({v})-[:HAS_EVENT]->(ev:ListingEvent) | ev {{.*}}]
+}}"""
+
+
+OWN_LISTINGS: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+UNWIND $keys AS k
+MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
+WHERE l.derived = false
+RETURN k AS key, {projection("l")} AS l
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+# Derived entries in persons' credit records, each with its source listing.
+DERIVED_OF_PERSONS = trusted(
+    f"""
+UNWIND $keys AS k
+MATCH (:Person {{idNumber: k}})<-[:ON]-(d:Listing)
+WHERE d.derived = true AND NOT coalesce(d.retracted, false)
+MATCH (d)-[:DERIVED_FROM]->(src:Listing)
+WITH DISTINCT k, d, src
+RETURN k AS key, d {{.*}} AS entry, {projection("src")} AS source
+"""
+)
+
+# Derived entries of source listings (who a listing reached).
+DERIVED_OF_SOURCES = trusted(
+    """
+UNWIND $keys AS k
+MATCH (src:Listing {id: k})<-[:DERIVED_FROM]-(d:Listing)
+WHERE NOT coalesce(d.retracted, false)
+WITH DISTINCT k, d
+MATCH (d)-[:ON]->(p:Person)
+RETURN k AS key, d {.*} AS entry, p {.idNumber, .name, .publicServant} AS person
+"""
+)
+
+LISTINGS_BY_ID = trusted(
+    f"""
+UNWIND $keys AS k
+MATCH (l:Listing {{id: k}})
+OPTIONAL MATCH (l)-[:DERIVED_FROM]->(src:Listing)
+WITH k, l, collect(DISTINCT src)[0] AS src
+RETURN k AS key, {projection("l")} AS l,
+       CASE WHEN src IS NULL THEN null ELSE {projection("src")} END AS source
+"""
+)
+
+OBJECTIONS_BY_ID: LiteralString = """
+UNWIND $keys AS k
+MATCH (o:Objection {id: k})-[:OBJECTS_TO]->(l:Listing)
+RETURN k AS key, o {.*, listingId: l.id} AS o
+"""
+
+
+async def _rows(
+    tx: AsyncManagedTransaction, cypher: LiteralString, keys: list[str]
+) -> list[dict[str, Any]]:
+    result = await tx.run(cypher, {"keys": keys})
+    return [native(record.data()) for record in await result.fetch(1_000_000)]
+
+
+async def own_listings(
+    tx: AsyncManagedTransaction, label: str, keys: list[str]
+) -> list[dict[str, Any]]:
+    return await _rows(tx, OWN_LISTINGS[label], keys)
+
+
+async def derived_of_persons(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return await _rows(tx, DERIVED_OF_PERSONS, keys)
+
+
+async def derived_of_sources(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return await _rows(tx, DERIVED_OF_SOURCES, keys)
+
+
+async def listings_by_id(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return await _rows(tx, LISTINGS_BY_ID, keys)
+
+
+async def objections_by_id(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+    return await _rows(tx, OBJECTIONS_BY_ID, keys)

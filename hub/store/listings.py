@@ -1,0 +1,331 @@
+"""Cypher of the listing kinds: upserts with events, ownership and department-kind checks.
+
+A listing's state-changing properties (``status``, ``endedOn``, ``endReason``) are never part
+of an upsert's content: they change only through a dated ``ListingEvent`` (here for a removal
+recorded in an upload; hub/store/listing_changes.py for the mutations). A loan default is a
+``LoanReport`` node that gets the ``Listing`` label only when the regulator's confirmation is
+recorded, so an unconfirmed report is invisible to everything that reads listings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.rules.propagation import ROLE_TOKENS
+from hub.store.imports import (
+    _FIRST_SET,
+    _NEW_LINK,
+    _PROVENANCE_SET,
+    _REVISION,
+    Counts,
+    Provenance,
+    trusted,
+)
+from hub.store.values import native
+
+# Today in the county's time zone, from the upload's timestamp.
+_TODAY = "date(datetime({datetime: $now, timezone: 'Asia/Shanghai'}))"
+
+_EVENT = (
+    "CREATE (n)-[:HAS_EVENT " + _NEW_LINK.replace("{", "{{").replace("}", "}}") + "]->"
+    "(:ListingEvent {{id: {id}, type: {type}, "
+    "on: {on}, by: b.keyId, department: $dept, reason: {reason}, at: $now, batch: $batch, "
+    "recordedAt: $now, sourceDepartment: $dept}})"
+)
+
+_LINKS = f"""
+WITH n, row, oldFp, b
+CALL (n) {{
+  OPTIONAL MATCH (n)-[old:ON|ISSUED_BY|REPORTED_BY]->()
+  DELETE old
+}}
+CALL (n) {{
+  OPTIONAL MATCH (:Person)-[old:LIABLE]->(n)
+  DELETE old
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.department IS NOT NULL
+  MATCH (d:Department {{code: row.department}})
+  CREATE (n)-[:ISSUED_BY {_NEW_LINK}]->(d)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Enterprise'
+  MATCH (s:Enterprise {{uscc: row.subject}})
+  CREATE (n)-[:ON {_NEW_LINK}]->(s)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Person'
+  MATCH (s:Person {{idNumber: row.subject}})
+  CREATE (n)-[:ON {_NEW_LINK}]->(s)
+}}
+CALL (n, row) {{
+  UNWIND row.liable AS liable
+  MATCH (p:Person {{idNumber: liable}})
+  CREATE (p)-[:LIABLE {_NEW_LINK}]->(n)
+}}
+"""
+
+_END = """
+CALL (n, row, b) {{
+  WITH n, row, b WHERE row.end IS NOT NULL AND n.endedOn IS NULL AND n:Listing
+  SET n.endedOn = row.end.on, n.endReason = row.end.reason, n.status = 'ENDED'
+  {event}
+}}
+""".format(
+    event=_EVENT.format(
+        id="n.id + ':' + row.end.reason + ':' + $batch",
+        type="row.end.reason",
+        on="row.end.on",
+        reason="row.end.note",
+    )
+)
+
+
+def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> LiteralString:
+    created = _EVENT.format(
+        id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
+    )
+    updated = _EVENT.format(
+        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
+    )
+    return trusted(
+        f"""
+{batch}
+UNWIND $rows AS row
+MERGE (n:Listing {{id: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false
+WITH n, row, b, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity="Listing", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+{_LINKS}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NULL
+  {created}
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NOT NULL
+  {updated}
+}}
+{_END}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+    )
+
+
+def _loan_upsert() -> LiteralString:
+    reported = _EVENT.format(
+        id="n.id + ':REPORTED'", type="'REPORTED'", on="row.props.reportedOn", reason="null"
+    )
+    updated = _EVENT.format(
+        id="n.id + ':UPDATED:' + $batch", type="'UPDATED'", on=_TODAY, reason="null"
+    )
+    confirmed = _EVENT.format(
+        id="n.id + ':CONFIRMED'",
+        type="'CONFIRMED'",
+        on="row.props.confirmedOn",
+        reason="'confirmed by ' + row.props.confirmedBy",
+    )
+    return trusted(
+        f"""
+MATCH (b:ImportBatch {{id: $batch}})
+UNWIND $rows AS row
+MERGE (n:LoanReport {{id: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'PENDING_CONFIRMATION', n.derived = false
+WITH n, row, b, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity="LoanReport", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+{_LINKS}
+CALL (n, row) {{
+  MATCH (bank:Department {{code: row.bank}})
+  CREATE (n)-[:REPORTED_BY {_NEW_LINK}]->(bank)
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NULL
+  {reported}
+}}
+CALL (n, row, b, oldFp) {{
+  WITH n, row, b WHERE oldFp IS NOT NULL
+  {updated}
+}}
+CALL (n, row, b) {{
+  WITH n, row, b WHERE row.confirmed AND NOT n:Listing
+  SET n:Listing, n.status = 'IN_FORCE'
+  {confirmed}
+}}
+{_END}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+    )
+
+
+UPSERT_LISTINGS = _listing_upsert()
+UPSERT_LOAN_REPORTS = _loan_upsert()
+
+
+async def upsert(
+    tx: AsyncManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], prov: Provenance
+) -> Counts:
+    result = await tx.run(query, {"rows": rows, **prov.params()})
+    record = await result.single()
+    created = int(record["created"]) if record else 0
+    updated = int(record["updated"]) if record else 0
+    return Counts(created, updated, len(rows) - created - updated)
+
+
+EXISTING_OWNERS: LiteralString = """
+UNWIND $ids AS id
+OPTIONAL MATCH (l:Listing {id: id})
+OPTIONAL MATCH (r:LoanReport {id: id})
+WITH id, coalesce(l, r) AS n
+WHERE n IS NOT NULL
+RETURN id, n.source AS source, n.department AS department, n.bank AS bank,
+       coalesce(n.derived, false) AS derived
+"""
+
+
+async def existing_owners(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Listing (or loan report) id -> who owns it: source, department, bank, derived."""
+    result = await tx.run(EXISTING_OWNERS, {"ids": ids})
+    return {r["id"]: r.data() for r in await result.fetch(1_000_000)}
+
+
+DEPARTMENT_KINDS: LiteralString = """
+UNWIND $codes AS code
+MATCH (d:Department {code: code})
+RETURN d.code AS code, d.kind AS kind
+"""
+
+
+async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dict[str, str]:
+    result = await tx.run(DEPARTMENT_KINDS, {"codes": codes})
+    return {r["code"]: r["kind"] for r in await result.fetch(100_000)}
+
+
+# --- one listing in one statement (the listSubject mutation) ------------------------------------
+
+# The ties of people to a listed enterprise that the propagation rule can use: the four roles
+# that reach their holder, and every tie of a named liable person. Ordinary shareholders,
+# directors, supervisors and practitioners can never be reached, so they are not fetched (a
+# cooperative may have thousands of member shareholders); the pure rule still decides on dates.
+# Expects `s` (the enterprise) and `$liable`, `$reaching` (hub/rules/propagation.ROLE_TOKENS).
+TIES = """
+  CALL (s) {
+    MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]->(s)
+    WHERE t.role IN $reaching
+    RETURN p, t
+    UNION
+    UNWIND $liable AS pid
+    MATCH (p:Person {idNumber: pid})-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
+    USING INDEX p:Person(idNumber)
+    RETURN p, t
+  }
+  RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
+"""
+
+PLAN_ONE: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+OPTIONAL MATCH (s:{label} {{{key}: $subject}})
+OPTIONAL MATCH (d:Department {{code: $department}})
+OPTIONAL MATCH (l:Listing {{id: $id}})
+OPTIONAL MATCH (r:LoanReport {{id: $id}})
+WITH s, d, coalesce(l, r) AS existing
+CALL (s) {{
+  WITH s WHERE s IS NOT NULL AND $ties
+{TIES}
+}}
+CALL () {{
+  UNWIND $liable AS pid
+  MATCH (p:Person {{idNumber: pid}})
+  RETURN collect(pid) AS liableFound
+}}
+RETURN s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound,
+       existing {{.source, .department, .bank, derived: coalesce(existing.derived, false)}} AS existing,
+       ties, liableFound
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+
+async def plan_one(
+    tx: AsyncManagedTransaction,
+    label: str,
+    subject: str,
+    department: str,
+    listing_id: str,
+    liable: list[str],
+    ties: bool,
+) -> dict[str, Any]:
+    """What one listing needs before it is written: references, ownership, ties."""
+    result = await tx.run(
+        PLAN_ONE[label],
+        {
+            "subject": subject,
+            "department": department,
+            "id": listing_id,
+            "liable": liable,
+            "ties": ties,
+            "reaching": list(ROLE_TOKENS),
+        },
+    )
+    record = await result.single()
+    assert record is not None  # noqa: S101 - OPTIONAL MATCH always yields one row
+    return native(record.data())  # type: ignore[no-any-return]
+
+
+def _write_one() -> LiteralString:
+    from hub.store.listing_reads import projection
+    from hub.store.propagation import DERIVED_BODY
+
+    upsert = _listing_upsert(batch="WITH b")
+    return trusted(
+        f"""
+CREATE (b:ImportBatch {{id: $batch, department: $dept, keyId: $keyId, source: $source,
+                       startedAt: $now, recordedAt: $now, sourceDepartment: $dept}})
+WITH b
+CALL (b) {{
+{upsert}
+}}
+CALL () {{
+{DERIVED_BODY}
+}}
+SET b.finishedAt = datetime(), b.lines = 1, b.accepted = 1, b.rejected = 0,
+    b.created = created, b.updated = updated, b.unchanged = 1 - created - updated
+WITH created, updated, written
+MATCH (l:Listing {{id: $id}})
+RETURN created, updated, written, {projection("l")} AS l
+"""
+    )
+
+
+WRITE_ONE = _write_one()
+
+
+async def write_one(
+    tx: AsyncManagedTransaction,
+    row: dict[str, Any],
+    derived: dict[str, Any],
+    prov: Provenance,
+    key_id: str | None,
+    source: str,
+) -> dict[str, Any]:
+    """Batch, listing, events and derived entries in one statement; the listing as read."""
+    result = await tx.run(
+        WRITE_ONE,
+        {
+            "rows": [row],
+            "sources": [derived],
+            "id": row["key"],
+            "keyId": key_id,
+            "source": source,
+            **prov.params(),
+        },
+    )
+    record = await result.single()
+    assert record is not None  # noqa: S101 - the listing was just written
+    return native(record.data())  # type: ignore[no-any-return]

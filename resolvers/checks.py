@@ -1,0 +1,270 @@
+"""Check before approval: validate, gather in one query, decide, write receipts (one tx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from hub.auth import Actor
+from hub.errors import HubError, InvalidInput
+from hub.rules.catalogue import PartyToken, Scenario
+from hub.rules.decision import (
+    RELATED_COURT_LISTED,
+    SUSPECTED_CONTROLLER,
+    Decision,
+    Entry,
+    Evaluation,
+    ListingView,
+    Outcome,
+    ReachKind,
+    Step,
+    Subject,
+    decide,
+)
+from hub.rules.explain import reason
+from hub.store import Store
+from hub.store import checks as q
+from resolvers.subjects import subject_key
+
+MAX_BATCH = 1000
+MEASURE_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class Request:
+    uscc: str | None
+    id_number: str | None
+    scenario: Scenario
+
+
+@dataclass
+class Checked:
+    """One answer: the outcome (None with an error for a bad batch item) and its receipt."""
+
+    index: int
+    scenario: Scenario
+    as_of: dt.date
+    label: str | None = None
+    key: str | None = None
+    found: bool = False
+    subject: dict[str, Any] | None = None
+    outcome: Outcome | None = None
+    receipt_id: str | None = None
+    error: HubError | None = None
+
+
+async def catalogue(store: Store) -> list[dict[str, Any]]:
+    """The measure catalogue, cached per process for MEASURE_TTL seconds."""
+    cached = store.reference_cache.get("measures")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < MEASURE_TTL:
+        measures: list[dict[str, Any]] = cached[1]
+        return measures
+    measures = await store.read(q.measures)
+    store.reference_cache["measures"] = (now, measures)
+    return measures
+
+
+def _view(item: dict[str, Any], as_of: dt.date) -> ListingView:
+    return ListingView.of(
+        item["listing"], item.get("objections") or [], item["subject"] or {}, as_of
+    )
+
+
+def _name(node: dict[str, Any] | None) -> str:
+    return str((node or {}).get("name") or "")
+
+
+def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[Entry]:
+    """Turn the gathered reaches of one subject into decision entries with their paths."""
+    out: list[Entry] = []
+    for item in row.get("listed") or []:
+        if item is None or item.get("subject") is None:
+            continue
+        entry = item["entry"]
+        view = _view(item, as_of)
+        if not entry.get("derived"):
+            out.append(Entry(ReachKind.OWN, view, (PartyToken.SUBJECT.value,)))
+            continue
+        links = sorted(item.get("links") or [], key=lambda link: str(link.get("role")))
+        steps = tuple(
+            Step(
+                "Person",
+                subject.key,
+                subject.name,
+                "Enterprise",
+                view.subject_key,
+                view.subject_name,
+                "LIABLE" if str(link.get("role")).startswith("LIABLE") else "ROLE",
+                str(link.get("role")),
+                None,
+                link.get("from"),
+                link.get("to"),
+            )
+            for link in links
+        )
+        out.append(Entry(ReachKind.DERIVED, view, tuple(entry.get("parties") or ()), steps))
+    for item in row.get("related") or []:
+        view = _view(item, as_of)
+        person = item["person"]
+        step = Step(
+            "Person",
+            person["idNumber"],
+            _name(person),
+            "Enterprise",
+            subject.key,
+            subject.name,
+            item["relationship"],
+            item.get("role"),
+            None,
+            item.get("from"),
+            item.get("to"),
+        )
+        out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), (step,)))
+    for item in row.get("suspected") or []:
+        view = _view(item, as_of)
+        steps = tuple(
+            Step(
+                "Enterprise" if s["holder"].get("uscc") else "Person",
+                str(s["holder"].get("uscc") or s["holder"].get("idNumber")),
+                _name(s["holder"]),
+                "Enterprise",
+                str(s["target"]["uscc"]),
+                _name(s["target"]),
+                "HOLDS_SHARES",
+                "SHAREHOLDER",
+                s.get("share"),
+                s.get("from"),
+                s.get("to"),
+            )
+            for s in item.get("steps") or []
+        )
+        out.append(
+            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, float(item["share"]))
+        )
+    return out
+
+
+def _summary(outcome: Outcome) -> dict[str, list[str]]:
+    def line(hit: Any) -> str:
+        listing = hit.entry.listing.id if hit.entry else f"grade:{hit.evaluation.grade}"
+        kind = hit.entry.kind.value if hit.entry else "EVALUATION"
+        return f"{hit.measure['code']}|{hit.effect}|{listing}|{kind}"
+
+    return {
+        "hits": [line(h) for h in outcome.hits],
+        "suspendedHits": [line(h) for h in outcome.suspended],
+        "incentives": [line(h) for h in outcome.incentives],
+    }
+
+
+async def _check_tx(
+    tx: AsyncManagedTransaction,
+    items: list[Checked],
+    measures: list[dict[str, Any]],
+    actor: Actor,
+    request_id: str,
+    as_of: dt.date,
+) -> None:
+    subjects = [
+        {
+            "i": c.index,
+            "uscc": c.key if c.label == "Enterprise" else None,
+            "idNumber": c.key if c.label == "Person" else None,
+        }
+        for c in items
+    ]
+    rows = {row["i"]: row for row in await q.gather(tx, subjects, as_of)}
+    asked_at = dt.datetime.now(dt.UTC)
+    receipts = []
+    for checked in items:
+        row = rows.get(checked.index) or {}
+        node = row.get("subject")
+        checked.found = node is not None
+        checked.subject = node
+        subject = Subject(
+            label=str(checked.label),
+            key=str(checked.key),
+            name=_name(node),
+            kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
+            public_servant=bool((node or {}).get("publicServant")),
+        )
+        if node is None:
+            checked.outcome = Outcome(Decision.CLEAR, False)
+        else:
+            evaluation = None
+            if row.get("evaluation"):
+                ev = row["evaluation"]
+                evaluation = Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source"))
+            checked.outcome = decide(
+                subject, checked.scenario, entries_of(row, subject, as_of), evaluation, measures
+            )
+        checked.receipt_id = "rcpt-" + uuid.uuid4().hex
+        summary = _summary(checked.outcome)
+        receipts.append(
+            {
+                "id": checked.receipt_id,
+                "askedAt": asked_at,
+                "keyId": actor.key_id or "anonymous",
+                "role": actor.role.value,
+                "department": actor.department,
+                "requestId": request_id,
+                "subjectLabel": checked.label,
+                "subjectKey": checked.key,
+                "found": checked.found,
+                "scenario": checked.scenario.value,
+                "asOf": as_of,
+                "decision": checked.outcome.decision.value,
+                "aggravated": checked.outcome.aggravated,
+                **summary,
+            }
+        )
+    await q.write_receipts(tx, receipts)
+
+
+def _validate(index: int, request: Request, as_of: dt.date) -> Checked:
+    checked = Checked(index, request.scenario, as_of)
+    checked.label, checked.key = subject_key(request.uscc, request.id_number)
+    return checked
+
+
+async def check(
+    store: Store,
+    actor: Actor,
+    request_id: str,
+    requests: Sequence[Request],
+    as_of: dt.date,
+    *,
+    per_item_errors: bool,
+) -> list[Checked]:
+    """Answers in request order. Invalid items raise (single) or carry their error (batch)."""
+    if len(requests) > MAX_BATCH:
+        raise InvalidInput(f"at most {MAX_BATCH} requests per batch", field="requests")
+    answers: list[Checked] = []
+    for index, request in enumerate(requests):
+        try:
+            answers.append(_validate(index, request, as_of))
+        except HubError as error:
+            if not per_item_errors:
+                raise
+            answers.append(Checked(index, request.scenario, as_of, error=error))
+    valid = [a for a in answers if a.error is None]
+    if valid:
+        measures = await catalogue(store)
+        await store.write(_check_tx, valid, measures, actor, request_id, as_of)
+    return answers
+
+
+def render(outcome: Outcome) -> dict[str, list[tuple[Any, str]]]:
+    """Each hit with its one-line reason."""
+    return {
+        "hits": [(h, reason(h)) for h in outcome.hits],
+        "suspended": [(h, reason(h)) for h in outcome.suspended],
+        "incentives": [(h, reason(h)) for h in outcome.incentives],
+    }

@@ -1,0 +1,131 @@
+"""Listing workflows: list a subject, end a listing, file and resolve an objection.
+
+``listSubject`` is one record of kind ``listing``: the same validation, authorization,
+reference checks, ownership rule, events and propagation as an upload, in one transaction of
+two round trips (hub/importer/listing_single.py). The other workflows lock the node, apply
+the pure rule and write one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import orjson
+
+from hub.auth import Role
+from hub.errors import Conflict, Forbidden, InvalidInput
+from hub.importer.listing_records import ListingRecord
+from hub.importer.listing_single import ListingRejected, write_listing
+from hub.importer.parse import LineError, parse_line
+from hub.importer.runner import authorize_line
+from hub.rules import listings as rules
+from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
+from hub.store import listing_changes as changes
+from hub.store.imports import Provenance
+from resolvers.context import HubContext
+
+MAX_REASON = 2000
+
+
+def _raise(refusal: Refusal | None) -> None:
+    if refusal is None:
+        return
+    if refusal.kind == RefusalKind.NOT_ALLOWED:
+        raise Forbidden(refusal.message)
+    if refusal.kind == RefusalKind.CONFLICT:
+        raise Conflict(refusal.message)
+    raise InvalidInput(refusal.message)
+
+
+def _decider(ctx: HubContext) -> Decider:
+    return Decider(department=ctx.actor.department, admin=ctx.actor.role == Role.ADMIN)
+
+
+def _reason(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_REASON:
+        raise InvalidInput(f"reason must be 1 to {MAX_REASON} characters", field="reason")
+    return cleaned
+
+
+def _change(ctx: HubContext, on: dt.date | None, note: str) -> changes.Change:
+    return changes.Change(
+        on=on or ctx.today(),
+        note=_reason(note),
+        by=ctx.actor.key_id,
+        department=ctx.actor.department if ctx.actor.role != Role.ADMIN else "ADMIN",
+        now=dt.datetime.now(dt.UTC),
+        batch="m-" + uuid.uuid4().hex[:16],
+    )
+
+
+async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any]:
+    """Validate and write one ``listing`` record for the caller; the listing as stored."""
+    department = record.get("department") or ctx.actor.department
+    if department is None:
+        raise InvalidInput("department is required (the deciding department)", field="department")
+    given = {k: v for k, v in record.items() if v is not None}
+    line = orjson.dumps({"kind": "listing", **given, "department": department})
+    parsed = parse_line(1, line, ctx.settings.max_line_bytes)
+    if isinstance(parsed, LineError):
+        parsed = [parsed]
+    if isinstance(parsed, list) or parsed is None:
+        raise _invalid(parsed or [])
+    assert isinstance(parsed, ListingRecord)  # noqa: S101 - kind "listing" was given
+    refusal = authorize_line(parsed, ctx.actor)
+    if refusal is not None:
+        raise Forbidden(refusal)
+    prov = Provenance("b-" + uuid.uuid4().hex[:16], str(department), dt.datetime.now(dt.UTC))
+    try:
+        return await ctx.store.write(
+            write_listing, parsed, prov, ctx.actor.key_id, "graphql:listSubject"
+        )
+    except ListingRejected as rejected:
+        raise _invalid(rejected.errors) from None
+
+
+def _invalid(errors: list[LineError]) -> InvalidInput:
+    first = errors[0] if errors else LineError(1, "input", "invalid")
+    return InvalidInput(
+        "; ".join(f"{e.field}: {e.reason}" for e in errors) or "invalid input",
+        field=first.field,
+        problems=[{"field": e.field, "reason": e.reason} for e in errors],
+    )
+
+
+async def end_listing(
+    ctx: HubContext, listing_id: str, reason: EndReason, note: str, on: dt.date | None
+) -> None:
+    change = _change(ctx, on, note)
+    today, who = ctx.today(), _decider(ctx)
+
+    def check(listing: dict[str, Any]) -> None:
+        _raise(rules.end_refusal(listing, reason, change.on, who, today))
+
+    await ctx.store.write(changes.end_listing, listing_id, reason.value, change, check)
+
+
+async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.date | None) -> str:
+    change = _change(ctx, on, note)
+    today, who = ctx.today(), _decider(ctx)
+    objection_id = "obj-" + uuid.uuid4().hex[:16]
+
+    def check(listing: dict[str, Any]) -> None:
+        _raise(rules.objection_refusal(listing, change.on, who, today))
+
+    await ctx.store.write(changes.file_objection, listing_id, objection_id, change, check)
+    return objection_id
+
+
+async def resolve_objection(
+    ctx: HubContext, objection_id: str, upheld: bool, note: str, on: dt.date | None
+) -> str:
+    change = _change(ctx, on, note)
+    today, who = ctx.today(), _decider(ctx)
+
+    def check(objection: dict[str, Any], listing: dict[str, Any]) -> None:
+        _raise(rules.resolve_refusal(objection, listing, change.on, who, today))
+
+    return await ctx.store.write(changes.resolve_objection, objection_id, upheld, change, check)

@@ -1,0 +1,392 @@
+"""checkBeforeApproval, checkBatch, receipts: the contract approval systems are written against."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from hub.auth import Role
+from hub.errors import Forbidden, InvalidInput, NotFound
+from hub.identifiers import mask_id_number
+from hub.rules.catalogue import Grade, MeasureEffect, Scenario
+from hub.rules.decision import Decision, Step
+from hub.rules.decision import Hit as RuleHit
+from hub.rules.listings import ListingState
+from resolvers import checks as r
+from schema.common import SubjectRef
+from schema.subjects import HubInfo
+
+strawberry.enum(Decision, description="CLEAR, CAUTION (审慎) or RESTRICTED (限制).")
+
+
+@strawberry.enum(description="How a listing reached the checked subject.")
+class ReachKind(Enum):
+    OWN = "OWN"
+    DERIVED = "DERIVED"
+    RELATED = "RELATED"
+    SUSPECTED = "SUSPECTED"
+    EVALUATION = "EVALUATION"
+
+
+@strawberry.enum(description="What an approval system finally decided after the check.")
+class ApprovalOutcome(Enum):
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    APPROVED_WITH_CONDITIONS = "APPROVED_WITH_CONDITIONS"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@strawberry.input(description="One check of a batch.")
+class CheckRequest:
+    subject: SubjectRef
+    scenario: Scenario
+
+
+@strawberry.type(description="The measure a hit applies.")
+class HitMeasure:
+    code: str
+    name: str
+    effect: MeasureEffect
+    legal_basis: str
+    category: str
+
+
+@strawberry.type(description="The listing behind a hit, with its state on asOf.")
+class HitListing:
+    id: str
+    list: str
+    domain: str
+    status: ListingState
+    source: str
+    department: str | None
+    department_name: str | None
+    effective_from: dt.date
+    expires_on: dt.date | None
+
+
+@strawberry.type(description="The evaluation behind a grade hit.")
+class HitEvaluation:
+    grade: Grade
+    evaluated_on: dt.date
+    source: str | None
+
+
+@strawberry.type(description="One hop from the checked subject towards the listed party.")
+class PathStep:
+    holder_kind: str
+    holder_key: str = strawberry.field(description="USCC, or ID number (masked unless allowed).")
+    holder_name: str
+    target_kind: str
+    target_key: str
+    target_name: str
+    relationship: str
+    role: str | None
+    share: float | None
+    valid_from: dt.date | None = strawberry.field(name="from")
+    valid_to: dt.date | None = strawberry.field(name="to")
+
+
+@strawberry.type(description="A measure that reaches the subject, why, and through what.")
+class Hit:
+    measure: HitMeasure
+    listing: HitListing | None
+    evaluation: HitEvaluation | None
+    reach: ReachKind
+    via: list[PathStep] = strawberry.field(description="Empty when the subject itself is listed.")
+    reason: str = strawberry.field(description="One line in Chinese for the approval file.")
+
+
+@strawberry.type(description="The subject as checked (ID number masked unless allowed).")
+class CheckedSubject:
+    kind: str
+    uscc: str | None
+    id_number: str | None
+    name: str | None
+
+
+@strawberry.type(description="Why one item of a batch could not be checked.")
+class CheckError:
+    code: str
+    message: str
+    field: str | None
+
+
+@strawberry.type(description="The answer to one check, with its receipt.")
+class CheckResult:
+    found: bool
+    decision: Decision | None = strawberry.field(
+        description="Null only when `error` is set (an invalid item of a batch)."
+    )
+    aggravated: bool = strawberry.field(
+        description="Active BLACK listings in two or more domains (加大惩戒力度)."
+    )
+    hits: list[Hit]
+    suspended_hits: list[Hit] = strawberry.field(
+        description="Hits whose listing is under objection on asOf: not counted (暂不执行)."
+    )
+    incentives: list[Hit] = strawberry.field(description="RED list and grade A; never hide a hit.")
+    receipt_id: str | None
+    as_of: dt.date
+    scenario: Scenario
+    subject: CheckedSubject | None
+    error: CheckError | None
+
+
+def _key(kind: str, key: str, full: bool) -> str:
+    return key if kind == "Enterprise" or full else mask_id_number(key)
+
+
+def _steps(steps: tuple[Step, ...], full: bool) -> list[PathStep]:
+    return [
+        PathStep(
+            holder_kind=s.holder_label,
+            holder_key=_key(s.holder_label, s.holder_key, full),
+            holder_name=s.holder_name,
+            target_kind=s.target_label,
+            target_key=_key(s.target_label, s.target_key, full),
+            target_name=s.target_name,
+            relationship=s.relationship,
+            role=s.role,
+            share=s.share,
+            valid_from=s.valid_from,
+            valid_to=s.valid_to,
+        )
+        for s in steps
+    ]
+
+
+def _hit(hit: RuleHit, text: str, full: bool) -> Hit:
+    m = hit.measure
+    listing = None
+    if hit.entry is not None:
+        view = hit.entry.listing
+        listing = HitListing(
+            id=view.id,
+            list=view.list,
+            domain=view.domain,
+            status=view.state,
+            source=view.source,
+            department=view.department,
+            department_name=view.department_name,
+            effective_from=view.effective_from,
+            expires_on=view.expires_on,
+        )
+    evaluation = None
+    if hit.evaluation is not None:
+        evaluation = HitEvaluation(
+            grade=Grade(hit.evaluation.grade),
+            evaluated_on=hit.evaluation.evaluated_on,
+            source=hit.evaluation.source,
+        )
+    return Hit(
+        measure=HitMeasure(
+            code=m["code"],
+            name=m["name"],
+            effect=MeasureEffect(m["effect"]),
+            legal_basis=m["legalBasis"],
+            category=m["category"],
+        ),
+        listing=listing,
+        evaluation=evaluation,
+        reach=ReachKind(hit.entry.kind.value) if hit.entry else ReachKind.EVALUATION,
+        via=_steps(hit.via, full),
+        reason=text,  # names enterprises by USCC and people by name, never by ID number
+    )
+
+
+def result(info: HubInfo, checked: r.Checked) -> CheckResult:
+    full = info.context.actor.sees_personal_data
+    if checked.error is not None:
+        return CheckResult(
+            found=False,
+            decision=None,
+            aggravated=False,
+            hits=[],
+            suspended_hits=[],
+            incentives=[],
+            receipt_id=None,
+            as_of=checked.as_of,
+            scenario=checked.scenario,
+            subject=None,
+            error=CheckError(
+                code=checked.error.code,
+                message=checked.error.message,
+                field=checked.error.details.get("field"),
+            ),
+        )
+    assert checked.outcome is not None  # noqa: S101 - set for every valid item
+    if full and checked.label == "Person" and checked.key:
+        info.context.audited.append(("Person", checked.key))
+    rendered = r.render(checked.outcome)
+    node = checked.subject or {}
+    subject = CheckedSubject(
+        kind=str(node.get("kind") or ("PERSON" if checked.label == "Person" else "")),
+        uscc=checked.key if checked.label == "Enterprise" else None,
+        id_number=_key("Person", str(checked.key), full) if checked.label == "Person" else None,
+        name=node.get("name"),
+    )
+    return CheckResult(
+        found=checked.found,
+        decision=checked.outcome.decision,
+        aggravated=checked.outcome.aggravated,
+        hits=[_hit(h, t, full) for h, t in rendered["hits"]],
+        suspended_hits=[_hit(h, t, full) for h, t in rendered["suspended"]],
+        incentives=[_hit(h, t, full) for h, t in rendered["incentives"]],
+        receipt_id=checked.receipt_id,
+        as_of=checked.as_of,
+        scenario=checked.scenario,
+        subject=subject,
+        error=None,
+    )
+
+
+@strawberry.type(description="Proof that a check was made (应查必查), with what it answered.")
+class Receipt:
+    id: str
+    asked_at: dt.datetime
+    key_id: str
+    department: str | None
+    subject_kind: str
+    subject_key: str = strawberry.field(description="ID numbers masked unless allowed.")
+    scenario: Scenario
+    as_of: dt.date
+    found: bool
+    decision: Decision
+    aggravated: bool
+    hits: list[str] = strawberry.field(description="measure|effect|listing|reach of each hit.")
+    suspended_hits: list[str]
+    incentives: list[str]
+    outcome: ApprovalOutcome | None
+    outcome_at: dt.datetime | None
+    outcome_note: str | None
+
+
+def _visible(raw: dict[str, Any], info: HubInfo) -> bool:
+    actor = info.context.actor
+    if actor.role == Role.ADMIN:
+        return True
+    if raw.get("keyId") == actor.key_id:
+        return True
+    return actor.department is not None and raw.get("department") == actor.department
+
+
+def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
+    full = info.context.actor.sees_personal_data
+    label = str(raw.get("subjectLabel"))
+    return Receipt(
+        id=raw["id"],
+        asked_at=raw["askedAt"],
+        key_id=raw["keyId"],
+        department=raw.get("department"),
+        subject_kind=label,
+        subject_key=_key(label, str(raw.get("subjectKey")), full),
+        scenario=Scenario(raw["scenario"]),
+        as_of=raw["asOf"],
+        found=bool(raw.get("found")),
+        decision=Decision(raw["decision"]),
+        aggravated=bool(raw.get("aggravated")),
+        hits=list(raw.get("hits") or []),
+        suspended_hits=list(raw.get("suspendedHits") or []),
+        incentives=list(raw.get("incentives") or []),
+        outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
+        outcome_at=raw.get("outcomeAt"),
+        outcome_note=raw.get("outcomeNote"),
+    )
+
+
+async def _load_receipt(info: HubInfo, receipt_id: str) -> dict[str, Any]:
+    from hub.store import checks as q
+
+    if not receipt_id or len(receipt_id) > 100:
+        raise InvalidInput("receiptId: not a receipt id", field="receiptId")
+    raw = await info.context.store.read(q.receipt, receipt_id)
+    if raw is None:
+        raise NotFound(f"receipt {receipt_id} does not exist", field="receiptId")
+    if not _visible(raw, info):
+        raise Forbidden("a receipt is visible to the key and department that asked, and ADMIN")
+    return raw
+
+
+def _as_of(info: HubInfo, as_of: dt.date | None) -> dt.date:
+    day = as_of or info.context.today()
+    if day.year < 1949 or day.year > 2199:
+        raise InvalidInput("asOf is out of range", field="asOf")
+    return day
+
+
+@strawberry.type
+class CheckQueries:
+    @strawberry.field(
+        description="May this subject have this? Every reason, its legal basis and graph path, "
+        "and a receipt. asOf defaults to today (Asia/Shanghai). Unknown valid identifier: "
+        "found false, CLEAR. Invalid identifier: an error INVALID_USCC / INVALID_ID_NUMBER."
+    )
+    async def check_before_approval(
+        self, info: HubInfo, subject: SubjectRef, scenario: Scenario, as_of: dt.date | None = None
+    ) -> CheckResult:
+        day = _as_of(info, as_of)
+        request = r.Request(subject.uscc, subject.id_number, scenario)
+        answers = await r.check(
+            info.context.store,
+            info.context.actor,
+            info.context.request_id,
+            [request],
+            day,
+            per_item_errors=False,
+        )
+        return result(info, answers[0])
+
+    @strawberry.field(
+        description="Up to 1,000 checks in one call, answers in request order; an invalid item "
+        "gets its own error (CheckResult.error), not the batch."
+    )
+    async def check_batch(
+        self, info: HubInfo, requests: list[CheckRequest], as_of: dt.date | None = None
+    ) -> list[CheckResult]:
+        day = _as_of(info, as_of)
+        batch = [r.Request(q.subject.uscc, q.subject.id_number, q.scenario) for q in requests]
+        answers = await r.check(
+            info.context.store,
+            info.context.actor,
+            info.context.request_id,
+            batch,
+            day,
+            per_item_errors=True,
+        )
+        return [result(info, a) for a in answers]
+
+    @strawberry.field(description="A receipt, for the key and department that asked, and ADMIN.")
+    async def receipt(self, info: HubInfo, id: str) -> Receipt:
+        return _receipt(await _load_receipt(info, id), info)
+
+
+@strawberry.type
+class CheckMutations:
+    @strawberry.mutation(
+        description="Report what the approval system decided after a check (the receipt's asker)."
+    )
+    async def record_approval_outcome(
+        self, info: HubInfo, receipt_id: str, outcome: ApprovalOutcome, note: str | None = None
+    ) -> Receipt:
+        import uuid
+
+        from hub.store import checks as q
+
+        if note is not None and len(note) > 2000:
+            raise InvalidInput("note is longer than 2,000 characters", field="note")
+        await _load_receipt(info, receipt_id)
+        actor = info.context.actor
+        await info.context.store.write(
+            q.record_outcome,
+            id=receipt_id,
+            outcome=outcome.value,
+            at=dt.datetime.now(dt.UTC),
+            keyId=actor.key_id or "anonymous",
+            note=note,
+            outcomeId="outcome-" + uuid.uuid4().hex,
+            department=actor.department,
+        )
+        return _receipt(await _load_receipt(info, receipt_id), info)

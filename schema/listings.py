@@ -1,0 +1,304 @@
+"""Listings, objections, events and the personal credit record (docs/punishment.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from hub.auth import Role
+from hub.rules.catalogue import PartyToken
+from hub.rules.listings import (
+    EndReason,
+    ListingFacts,
+    ListingSource,
+    ListingState,
+    ListKind,
+    ObjectionStatus,
+    listing_state,
+)
+from resolvers.context import HubContext
+from schema.common import Department, Provenance
+from schema.subjects import Person, Subject, subject_of
+
+if TYPE_CHECKING:
+    from schema.credit_record import CreditRecordEntry
+
+HubInfo = Info[HubContext, None]
+
+strawberry.enum(ListKind, description="BLACK 失信联合惩戒对象, WATCH 重点关注, RED 守信激励.")
+strawberry.enum(
+    ListingSource,
+    description="ADMINISTRATIVE (a department's decision), COURT (失信被执行人), "
+    "LOAN (a bank loan default confirmed by the financial regulator).",
+)
+strawberry.enum(
+    ListingState,
+    description="State on a date: NOT_YET (before effectiveFrom), ACTIVE, SUSPENDED (an "
+    "objection is being verified: measures are not applied), ENDED (expired, removed, revoked, "
+    "repaired or ended).",
+)
+strawberry.enum(EndReason, description="Why a listing ended (expiry is computed, not stored).")
+strawberry.enum(ObjectionStatus, description="OPEN (suspends the listing), UPHELD, REJECTED.")
+strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
+
+
+# Events recorded together (one upload or mutation) are shown cause before effect.
+EVENT_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "LISTED",
+            "REPORTED",
+            "CONFIRMED",
+            "UPDATED",
+            "OBJECTION_FILED",
+            "OBJECTION_REJECTED",
+            "OBJECTION_UPHELD",
+            "ENDED",
+            "REMOVED",
+            "REVOKED",
+            "REPAIRED",
+        ]
+    )
+}
+
+
+def _sees_reasons(info: HubInfo) -> bool:
+    return info.context.actor.role != Role.PUBLIC
+
+
+def state_of(raw: dict[str, Any], day: dt.date) -> ListingState:
+    return listing_state(ListingFacts.of(raw, raw.get("objections") or []), day)
+
+
+@strawberry.type(description="A period, both days inclusive; `to` null means open-ended.")
+class Period:
+    valid_from: dt.date = strawberry.field(name="from")
+    valid_to: dt.date | None = strawberry.field(name="to")
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Period:
+        facts = ListingFacts.of(raw)
+        return cls(valid_from=facts.effective_from, valid_to=facts.last_day)
+
+
+@strawberry.type(description="A dated change of a listing's state (可查可核可溯).")
+class ListingEvent:
+    raw: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> str:
+        return str(self.raw["id"])
+
+    @strawberry.field(
+        description="LISTED REPORTED CONFIRMED UPDATED ENDED REMOVED REVOKED REPAIRED "
+        "OBJECTION_FILED OBJECTION_REJECTED OBJECTION_UPHELD"
+    )
+    def type(self) -> str:
+        return str(self.raw["type"])
+
+    @strawberry.field
+    def on(self) -> dt.date:
+        day: dt.date = self.raw["on"]
+        return day
+
+    @strawberry.field(description="Department that made the change.")
+    def department(self) -> str | None:
+        return self.raw.get("department")
+
+    @strawberry.field(description="The stated reason (not shown to PUBLIC).")
+    def reason(self, info: HubInfo) -> str | None:
+        return self.raw.get("reason") if _sees_reasons(info) else None
+
+    @strawberry.field(description="When it was recorded.")
+    def at(self) -> dt.datetime | None:
+        return self.raw.get("at")
+
+
+@strawberry.type(description="An objection (异议): the listing is suspended while it is OPEN.")
+class Objection:
+    raw: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> str:
+        return str(self.raw["id"])
+
+    @strawberry.field
+    def listing_id(self) -> str:
+        return str(self.raw["listingId"])
+
+    @strawberry.field
+    def status(self) -> ObjectionStatus:
+        return ObjectionStatus(self.raw["status"])
+
+    @strawberry.field
+    def filed_on(self) -> dt.date:
+        day: dt.date = self.raw["filedOn"]
+        return day
+
+    @strawberry.field
+    def resolved_on(self) -> dt.date | None:
+        return self.raw.get("resolvedOn")
+
+    @strawberry.field(description="The objection's grounds (not shown to PUBLIC).")
+    def reason(self, info: HubInfo) -> str | None:
+        return self.raw.get("reason") if _sees_reasons(info) else None
+
+    @strawberry.field(description="The verifying department's answer (not shown to PUBLIC).")
+    def resolution(self, info: HubInfo) -> str | None:
+        return self.raw.get("resolution") if _sees_reasons(info) else None
+
+    @strawberry.field(description="The listing, with its state today.")
+    async def listing(self, info: HubInfo) -> Listing | None:
+        row = await info.context.loaders.listing.load(str(self.raw["listingId"]))
+        return Listing(raw=row["l"], as_of=info.context.today()) if row else None
+
+
+@strawberry.type(description="Court listing details (失信被执行人, 法释〔2017〕7号).")
+class CourtListing:
+    ground: int = strawberry.field(description="1-6, 法释〔2017〕7号 第一条; 1 is open-ended.")
+    case_number: str
+
+
+@strawberry.type(
+    description="Loan default details: reported by a bank, confirmed by the regulator."
+)
+class LoanListing:
+    bank: str
+    principal_overdue_since: dt.date
+    reported_on: dt.date
+    confirmed_by: str
+    confirmed_on: dt.date
+
+
+@strawberry.type(
+    description="A listing (名单) of a subject. `status` is its state on `asOf` (the date the "
+    "query asked for, today by default)."
+)
+class Listing:
+    raw: strawberry.Private[dict[str, Any]]
+    as_of: dt.date
+
+    @strawberry.field
+    def id(self) -> str:
+        return str(self.raw["id"])
+
+    @strawberry.field(name="list")
+    def list_kind(self) -> ListKind:
+        return ListKind(self.raw["list"])
+
+    @strawberry.field(description="Domain code (graph_seed/domains.toml).")
+    def domain(self) -> str:
+        return str(self.raw["domain"])
+
+    @strawberry.field
+    def source(self) -> ListingSource:
+        return ListingSource(self.raw["source"])
+
+    @strawberry.field(description="State on asOf, computed from the dates and objections.")
+    def status(self) -> ListingState:
+        return state_of(self.raw, self.as_of)
+
+    @strawberry.field(description="The deciding department (court, regulator, ...).")
+    def department(self) -> Department | None:
+        code = self.raw.get("department")
+        return Department(code=code, name=self.raw.get("departmentName")) if code else None
+
+    @strawberry.field
+    def basis(self) -> str | None:
+        return self.raw.get("basis")
+
+    @strawberry.field
+    def document_number(self) -> str | None:
+        return self.raw.get("documentNumber")
+
+    @strawberry.field
+    def decision_date(self) -> dt.date | None:
+        return self.raw.get("decisionDate")
+
+    @strawberry.field
+    def effective_from(self) -> dt.date:
+        day: dt.date = self.raw["effectiveFrom"]
+        return day
+
+    @strawberry.field(description="First day it no longer applies (null: open-ended).")
+    def expires_on(self) -> dt.date | None:
+        return self.raw.get("expiresOn")
+
+    @strawberry.field(description="First day it no longer applies because it was ended.")
+    def ended_on(self) -> dt.date | None:
+        return self.raw.get("endedOn")
+
+    @strawberry.field
+    def end_reason(self) -> EndReason | None:
+        reason = self.raw.get("endReason")
+        return EndReason(reason) if reason else None
+
+    @strawberry.field(description="effectiveFrom to the last day it applies (inclusive).")
+    def period(self) -> Period:
+        return Period.of(self.raw)
+
+    @strawberry.field(description="The listed subject.")
+    def subject(self) -> Subject | None:
+        raw = self.raw.get("subject")
+        return subject_of(self.raw.get("subjectLabel", "Enterprise"), raw) if raw else None
+
+    @strawberry.field(description="Persons named as directly responsible (负有直接责任的人员).")
+    def liable_persons(self) -> list[Person]:
+        return [Person(raw=p) for p in self.raw.get("liable") or []]
+
+    @strawberry.field
+    def court(self) -> CourtListing | None:
+        if self.raw.get("source") != ListingSource.COURT:
+            return None
+        return CourtListing(ground=int(self.raw["ground"]), case_number=self.raw["caseNumber"])
+
+    @strawberry.field
+    def loan(self) -> LoanListing | None:
+        if self.raw.get("source") != ListingSource.LOAN:
+            return None
+        return LoanListing(
+            bank=self.raw["bank"],
+            principal_overdue_since=self.raw["principalOverdueSince"],
+            reported_on=self.raw["reportedOn"],
+            confirmed_by=self.raw["confirmedBy"],
+            confirmed_on=self.raw["confirmedOn"],
+        )
+
+    @strawberry.field
+    def objections(self) -> list[Objection]:
+        rows = sorted(self.raw.get("objections") or [], key=lambda o: (o["filedOn"], o["id"]))
+        return [Objection(raw={**o, "listingId": self.raw["id"]}) for o in rows]
+
+    @strawberry.field(description="Every change of state, in the order recorded.")
+    def events(self) -> list[ListingEvent]:
+        rows = sorted(
+            self.raw.get("events") or [],
+            key=lambda e: (str(e.get("at")), EVENT_ORDER.get(e["type"], len(EVENT_ORDER))),
+        )
+        return [ListingEvent(raw=e) for e in rows]
+
+    @strawberry.field(
+        description="The personal credit record entries this listing derived (persons "
+        "reached). Null with a FORBIDDEN error for PUBLIC callers."
+    )
+    async def derived_entries(
+        self, info: HubInfo
+    ) -> list[Annotated[CreditRecordEntry, strawberry.lazy("schema.credit_record")]] | None:
+        from schema.credit_record import CreditRecordEntry, refuse_public
+
+        refuse_public(info, "who a listing reached (personal credit records)")
+        rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
+        return [
+            CreditRecordEntry.of_derived(
+                entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    def provenance(self) -> Provenance:
+        return Provenance.of(self.raw)

@@ -1,0 +1,479 @@
+"""checkBeforeApproval and checkBatch against real Neo4j: a decision table over story graphs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hub.auth import Actor, Role
+from hub.store import Store
+from tests import factories as f
+from tests.conftest import GQL, load
+
+pytestmark = pytest.mark.neo4j
+
+APPROVAL = Actor(Role.APPROVAL, "key-approval-1", "AMR")
+OTHER_APPROVAL = Actor(Role.APPROVAL, "key-approval-2", "HOUSING")
+ECO = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+
+CHECK = """query($s: SubjectRef!, $sc: Scenario!, $asOf: Date) {
+  checkBeforeApproval(subject: $s, scenario: $sc, asOf: $asOf) {
+    found decision aggravated receiptId asOf scenario
+    subject { kind uscc idNumber name }
+    hits { reach reason measure { code name effect legalBasis }
+           listing { id list domain status department }
+           evaluation { grade }
+           via { holderKind holderKey holderName targetKey relationship role share from to } }
+    suspendedHits { reach reason measure { code effect } listing { id status } }
+    incentives { reach measure { code effect } }
+  } }"""
+
+
+async def check(
+    gql: GQL,
+    subject: dict[str, str],
+    scenario: str,
+    as_of: str | None = "2025-06-01",
+    actor: Actor = APPROVAL,
+) -> Any:
+    data = await gql.ok(CHECK, {"s": subject, "sc": scenario, "asOf": as_of}, actor=actor)
+    return data["checkBeforeApproval"]
+
+
+def codes(result: Any, group: str = "hits") -> set[str]:
+    return {h["measure"]["code"] for h in result[group]}
+
+
+async def story(graph: Store, *records: Any) -> None:
+    report = await load(graph, list(records))
+    assert report.rejected == 0, report.errors
+
+
+# --- the listed subject itself ---------------------------------------------------------------
+
+
+async def test_own_black_listing_restricts_or_cautions_by_scenario(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    await story(
+        graph,
+        f.enterprise(firm, "隆林排污有限公司"),
+        f.listing("ECO-1", {"uscc": firm}, start="2024-03-01"),
+    )
+    project = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL")
+    assert project["decision"] == "RESTRICTED"
+    assert codes(project) == {"ADM-PROJECT-APPROVAL"}
+    hit = project["hits"][0]
+    assert hit["reach"] == "OWN"
+    assert hit["via"] == []
+    assert hit["listing"] == {
+        "id": "ECO-1",
+        "list": "BLACK",
+        "domain": "ENVIRONMENT",
+        "status": "ACTIVE",
+        "department": "ECOENV",
+    }
+    assert hit["measure"]["legalBasis"]
+    assert "生态环境" in hit["reason"]
+    assert "限制新增项目审批" in hit["reason"]
+    licence = await check(gql, {"uscc": firm}, "ADMINISTRATIVE_LICENSE")
+    assert licence["decision"] == "CAUTION"
+    promotion = await check(gql, {"uscc": firm}, "PROMOTION")  # public servants only
+    assert promotion["decision"] == "CLEAR"
+    assert promotion["hits"] == []
+    before = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL", "2024-02-29")
+    assert before["decision"] == "CLEAR"
+
+
+async def test_subsidy_measures_reach_only_persons_and_cooperatives(gql: GQL, graph: Store) -> None:
+    coop, firm = f.uscc("9", "3"), f.uscc()
+    await story(
+        graph,
+        f.enterprise(coop, "隆林茶叶专业合作社"),
+        f.enterprise(firm),
+        f.listing("ECO-C", {"uscc": coop}),
+        f.listing("ECO-F", {"uscc": firm}),
+    )
+    assert (await check(gql, {"uscc": coop}, "POLICY_SUBSIDY"))["decision"] == "RESTRICTED"
+    assert (await check(gql, {"uscc": firm}, "POLICY_SUBSIDY"))["decision"] == "CLEAR"
+
+
+async def test_public_servant_measure(gql: GQL, graph: Store) -> None:
+    clerk, farmer = f.id_number("1980-02-02"), f.id_number("1981-03-03")
+    await story(
+        graph,
+        f.person(clerk, "公务员", publicServant=True),
+        f.person(farmer, "农户"),
+        f.court_default("COURT-PS", {"idNumber": clerk}, ground=1, start="2025-01-01"),
+        f.court_default("COURT-FA", {"idNumber": farmer}, ground=1, start="2025-01-01"),
+    )
+    assert codes(await check(gql, {"idNumber": clerk}, "PROMOTION")) == {"ADM-PUBLIC-SERVANT"}
+    assert (await check(gql, {"idNumber": farmer}, "PROMOTION"))["decision"] == "CLEAR"
+    consumption = await check(gql, {"idNumber": farmer}, "HIGH_CONSUMPTION")
+    assert codes(consumption) == {"MKT-HIGH-CONSUMPTION"}
+    officer = await check(gql, {"idNumber": farmer}, "MARKET_ENTRY")
+    assert codes(officer) == {"IND-COMPANY-OFFICER-BAN", "IND-MARKET-ENTRY-BAN"}  # 公司法 178
+
+
+# --- reached through roles (derived entries) ------------------------------------------------
+
+
+async def test_roles_reach_the_people_the_rules_name(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    rep, manager, director, liable_holder, holder = (f.id_number() for _ in range(5))
+    await story(
+        graph,
+        f.enterprise(firm, "隆林建材有限公司"),
+        *[
+            f.person(p, n)
+            for p, n in (
+                (rep, "法人"),
+                (manager, "高管"),
+                (director, "董事"),
+                (liable_holder, "责任股东"),
+                (holder, "普通股东"),
+            )
+        ],
+        f.role(rep, firm, "LEGAL_REPRESENTATIVE"),
+        f.role(manager, firm, "SENIOR_MANAGER"),
+        f.role(director, firm, "DIRECTOR"),
+        f.share({"idNumber": liable_holder}, firm, 0.3),
+        f.share({"idNumber": holder}, firm, 0.3),
+        f.listing("ECO-R", {"uscc": firm}, start="2024-03-01", liablePersons=[liable_holder]),
+    )
+    rep_entry = await check(gql, {"idNumber": rep}, "MARKET_ENTRY")
+    assert rep_entry["decision"] == "RESTRICTED"
+    via = rep_entry["hits"][0]["via"]
+    assert via[0]["role"] == "LEGAL_REPRESENTATIVE"
+    assert via[0]["targetKey"] == firm
+    assert via[0]["holderKey"] != rep  # masked for APPROVAL
+    assert "法定代表人" in rep_entry["hits"][0]["reason"]
+    assert (await check(gql, {"idNumber": rep}, "PROJECT_APPROVAL"))["decision"] == "CLEAR"
+    assert codes(await check(gql, {"idNumber": manager}, "HONORS")) == {"ADM-HONORS"}
+    assert (await check(gql, {"idNumber": manager}, "MARKET_ENTRY"))["decision"] == "CLEAR"
+    assert (await check(gql, {"idNumber": director}, "HONORS"))["decision"] == "CLEAR"
+    liable = await check(gql, {"idNumber": liable_holder}, "HONORS")
+    assert liable["decision"] == "RESTRICTED"
+    assert (await check(gql, {"idNumber": holder}, "HONORS"))["decision"] == "CLEAR"
+
+
+async def test_court_listing_reaches_declared_controller_for_high_consumption(
+    gql: GQL, graph: Store
+) -> None:
+    court_firm, eco_firm = f.uscc(), f.uscc()
+    boss = f.id_number("1965-05-05")
+    await story(
+        graph,
+        f.enterprise(court_firm, "隆林欠债有限公司"),
+        f.enterprise(eco_firm, "隆林排污二公司"),
+        f.person(boss, "实控人"),
+        f.role(boss, court_firm, "ACTUAL_CONTROLLER"),
+        f.role(boss, eco_firm, "ACTUAL_CONTROLLER"),
+        f.court_default("COURT-HC", {"uscc": court_firm}, ground=1, start="2024-05-01"),
+        f.listing("ECO-HC", {"uscc": eco_firm}, start="2024-05-01"),
+    )
+    result = await check(gql, {"idNumber": boss}, "HIGH_CONSUMPTION")
+    assert result["decision"] == "RESTRICTED"
+    hits = [(h["measure"]["code"], h["listing"]["id"]) for h in result["hits"]]
+    assert hits == [("MKT-HIGH-CONSUMPTION", "COURT-HC")]  # not the administrative listing
+
+
+async def test_role_left_before_or_joined_after_the_listing_is_not_reached(
+    gql: GQL, graph: Store
+) -> None:
+    firm = f.uscc()
+    left, joined = f.id_number(), f.id_number()
+    await story(
+        graph,
+        f.enterprise(firm),
+        f.person(left, "离任"),
+        f.person(joined, "新任"),
+        f.role(left, firm, "LEGAL_REPRESENTATIVE", "2015-01-01", "2024-02-29"),
+        f.role(joined, firm, "LEGAL_REPRESENTATIVE", "2024-03-02"),
+        f.listing("ECO-T", {"uscc": firm}, start="2024-03-01"),
+    )
+    assert (await check(gql, {"idNumber": left}, "MARKET_ENTRY"))["decision"] == "CLEAR"
+    assert (await check(gql, {"idNumber": joined}, "MARKET_ENTRY"))["decision"] == "CLEAR"
+
+
+# --- upwards and through ownership --------------------------------------------------------------
+
+
+async def test_court_listed_officer_gives_the_enterprise_a_caution(gql: GQL, graph: Store) -> None:
+    firm, other = f.uscc(), f.uscc()
+    debtor = f.id_number("1970-07-07")
+    await story(
+        graph,
+        f.enterprise(firm, "隆林清白有限公司"),
+        f.enterprise(other, "隆林旧任有限公司"),
+        f.person(debtor, "老赖"),
+        f.role(debtor, firm, "DIRECTOR", "2020-01-01"),
+        f.role(debtor, other, "DIRECTOR", "2018-01-01", "2023-12-31"),
+        f.court_default("COURT-UP", {"idNumber": debtor}, ground=1, start="2025-01-01"),
+    )
+    result = await check(gql, {"uscc": firm}, "FISCAL_FUNDS")
+    assert result["decision"] == "CAUTION"
+    hit = result["hits"][0]
+    assert hit["reach"] == "RELATED"
+    assert hit["measure"]["code"] == "REF-RELATED-COURT-LISTED"
+    assert hit["via"][0]["role"] == "DIRECTOR"
+    assert hit["via"][0]["holderName"] == "老赖"
+    assert "中办发〔2016〕64号" in hit["reason"]
+    assert (await check(gql, {"uscc": other}, "FISCAL_FUNDS"))["decision"] == "CLEAR"
+    earlier = await check(gql, {"uscc": firm}, "FISCAL_FUNDS", "2024-12-31")
+    assert earlier["decision"] == "CLEAR"
+
+
+async def test_suspected_controller_through_shareholdings(gql: GQL, graph: Store) -> None:
+    top, mid, listed = f.uscc(), f.uscc(), f.uscc()
+    owner, minority = f.id_number("1960-01-01"), f.id_number("1961-01-01")
+    await story(
+        graph,
+        f.enterprise(top, "隆林控股"),
+        f.enterprise(mid, "隆林中间"),
+        f.enterprise(listed, "隆林失信子公司"),
+        f.person(owner, "大股东"),
+        f.person(minority, "小股东"),
+        f.share({"idNumber": owner}, top, 0.8),
+        f.share({"idNumber": minority}, top, 0.2),
+        f.share({"uscc": top}, mid, 0.9),
+        f.share({"uscc": mid}, listed, 0.75),
+        f.listing("ECO-S", {"uscc": listed}, start="2024-01-01"),
+    )
+    result = await check(gql, {"idNumber": owner}, "CONCESSION")
+    assert result["decision"] == "CAUTION"
+    hit = result["hits"][0]
+    assert hit["reach"] == "SUSPECTED"
+    assert [step["share"] for step in hit["via"]] == [0.8, 0.9, 0.75]
+    assert "54.00%" in hit["reason"]
+    assert (await check(gql, {"idNumber": minority}, "CONCESSION"))["decision"] == "CLEAR"
+    parent = await check(gql, {"uscc": top}, "CONCESSION")
+    assert parent["hits"][0]["reach"] == "SUSPECTED"  # 67.5 % held through mid
+
+
+# --- lists, grades, incentives ---------------------------------------------------------------
+
+
+async def test_watch_grades_and_red(gql: GQL, graph: Store) -> None:
+    watched, graded, honoured = f.uscc(), f.uscc(), f.uscc()
+    await story(
+        graph,
+        f.enterprise(watched),
+        f.enterprise(graded),
+        f.enterprise(honoured),
+        f.listing("ECO-W", {"uscc": watched}, kind="WATCH"),
+        {
+            "kind": "evaluation",
+            "subject": {"uscc": graded},
+            "grade": "D",
+            "evaluatedOn": "2025-01-01",
+            "source": "NDRC",
+        },
+        f.listing("ECO-RED", {"uscc": honoured}, kind="RED"),
+        {
+            "kind": "evaluation",
+            "subject": {"uscc": honoured},
+            "grade": "A",
+            "evaluatedOn": "2025-01-01",
+            "source": "NDRC",
+        },
+        f.listing("ECO-BAD", {"uscc": honoured}, start="2025-03-01"),
+    )
+    for scenario in ("HONORS", "PUBLIC_RESOURCE_TRADING"):
+        watch = await check(gql, {"uscc": watched}, scenario)
+        assert watch["decision"] == "CAUTION"
+        assert codes(watch) == {"WATCH-PRUDENT-REVIEW"}
+    grade = await check(gql, {"uscc": graded}, "FISCAL_FUNDS")
+    assert grade["decision"] == "CAUTION"
+    assert grade["hits"][0]["evaluation"] == {"grade": "D"}
+    assert grade["hits"][0]["reach"] == "EVALUATION"
+    red = await check(gql, {"uscc": honoured}, "FISCAL_FUNDS")
+    assert red["decision"] == "RESTRICTED"  # incentives never hide a hit
+    assert codes(red, "incentives") == {"RED-JOINT-INCENTIVE", "GRADE-A-FINANCING"}
+    before = await check(gql, {"uscc": honoured}, "FISCAL_FUNDS", "2025-02-01")
+    assert before["decision"] == "CLEAR"
+    assert len(before["incentives"]) == 2
+
+
+# --- time: suspension, expiry, aggravation, reproducibility --------------------------------
+
+
+async def test_objection_suspends_then_rejection_restores(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    await story(graph, f.enterprise(firm), f.listing("ECO-O", {"uscc": firm}, start="2024-03-01"))
+    file = 'mutation { fileObjection(listingId: "ECO-O", reason: "数据有误", on: "2024-05-01") { id } }'
+    objection = (await gql.ok(file, actor=ECO))["fileObjection"]["id"]
+    during = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL", "2024-05-15")
+    assert during["decision"] == "CLEAR"
+    assert codes(during, "suspendedHits") == {"ADM-PROJECT-APPROVAL"}
+    assert during["suspendedHits"][0]["listing"]["status"] == "SUSPENDED"
+    assert "暂不执行" in during["suspendedHits"][0]["reason"]
+    resolve = """mutation($id: String!) { resolveObjection(id: $id, upheld: false, reason: "核实无误",
+        on: "2024-06-01") { status } }"""
+    await gql.ok(resolve, {"id": objection}, actor=ECO)
+    after = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL", "2024-06-02")
+    assert after["decision"] == "RESTRICTED"
+    again = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL", "2024-05-15")
+    assert again["decision"] == "CLEAR"  # the same asOf gives the same answer
+
+
+async def test_court_term_expiry(gql: GQL, graph: Store) -> None:
+    debtor = f.id_number("1975-01-01")
+    await story(
+        graph,
+        f.person(debtor, "期满"),
+        f.court_default("COURT-EXP", {"idNumber": debtor}, ground=3, start="2022-01-10"),
+    )
+    assert (await check(gql, {"idNumber": debtor}, "HIGH_CONSUMPTION", "2024-01-09"))[
+        "decision"
+    ] == "RESTRICTED"
+    assert (await check(gql, {"idNumber": debtor}, "HIGH_CONSUMPTION", "2024-01-10"))[
+        "decision"
+    ] == "CLEAR"
+
+
+async def test_two_domains_aggravate(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    await story(
+        graph,
+        f.enterprise(firm),
+        f.listing("ECO-A", {"uscc": firm}, start="2024-01-01"),
+        f.listing("TAX-A", {"uscc": firm}, domain="TAX", department="TAX", start="2024-06-01"),
+    )
+    assert (await check(gql, {"uscc": firm}, "HONORS", "2024-03-01"))["aggravated"] is False
+    assert (await check(gql, {"uscc": firm}, "HONORS", "2024-07-01"))["aggravated"] is True
+
+
+async def test_reproducible_for_a_past_date(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    await story(graph, f.enterprise(firm), f.listing("ECO-P", {"uscc": firm}, start="2024-03-01"))
+    first = await check(gql, {"uscc": firm}, "CONCESSION", "2024-04-01")
+    await story(
+        graph,
+        f.listing("TAX-P", {"uscc": firm}, domain="TAX", department="TAX", start="2024-09-01"),
+    )
+    second = await check(gql, {"uscc": firm}, "CONCESSION", "2024-04-01")
+    assert [h["listing"]["id"] for h in first["hits"]] == [
+        h["listing"]["id"] for h in second["hits"]
+    ]
+    assert first["decision"] == second["decision"]
+    assert first["receiptId"] != second["receiptId"]
+
+
+# --- unknown, invalid, roles, batch, receipts ----------------------------------------------------
+
+
+async def test_unknown_is_clear_and_invalid_is_an_error(gql: GQL, graph: Store) -> None:
+    unknown = await check(gql, {"uscc": f.uscc()}, "HONORS")
+    assert unknown["found"] is False
+    assert unknown["decision"] == "CLEAR"
+    assert unknown["receiptId"]
+    bad_firm = f.uscc()[:17] + "I"
+    result = await gql(CHECK, {"s": {"uscc": bad_firm}, "sc": "HONORS"}, actor=APPROVAL)
+    assert result.errors[0].extensions["code"] == "INVALID_USCC"
+    bad_person = await gql(
+        CHECK, {"s": {"idNumber": "451031198002301234"}, "sc": "HONORS"}, actor=APPROVAL
+    )
+    assert bad_person.errors[0].extensions["code"] == "INVALID_ID_NUMBER"
+    both = await gql(
+        CHECK, {"s": {"uscc": f.uscc(), "idNumber": f.id_number()}, "sc": "HONORS"}, actor=APPROVAL
+    )
+    assert both.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    public = await gql(CHECK, {"s": {"uscc": f.uscc()}, "sc": "HONORS"}, actor=Actor(Role.PUBLIC))
+    assert public.errors[0].extensions["code"] == "FORBIDDEN"
+
+
+BATCH = """query($r: [CheckRequest!]!, $asOf: Date) { checkBatch(requests: $r, asOf: $asOf) {
+  found decision receiptId subject { uscc idNumber } error { code field message } } }"""
+
+
+async def test_batch_keeps_order_and_isolates_bad_items(gql: GQL, graph: Store) -> None:
+    listed, clean = f.uscc(), f.uscc()
+    person = f.id_number()
+    await story(
+        graph,
+        f.enterprise(listed),
+        f.enterprise(clean),
+        f.person(person, "无记录"),
+        f.listing("ECO-B", {"uscc": listed}, start="2024-03-01"),
+    )
+    requests = [
+        {"subject": {"uscc": clean}, "scenario": "FISCAL_FUNDS"},
+        {"subject": {"uscc": listed[:17] + "O"}, "scenario": "FISCAL_FUNDS"},
+        {"subject": {"uscc": listed}, "scenario": "FISCAL_FUNDS"},
+        {"subject": {"idNumber": person}, "scenario": "HONORS"},
+        {"subject": {"uscc": f.uscc()}, "scenario": "HONORS"},
+    ]
+    answers = (await gql.ok(BATCH, {"r": requests, "asOf": "2025-01-01"}, actor=APPROVAL))[
+        "checkBatch"
+    ]
+    assert [a["decision"] for a in answers] == ["CLEAR", None, "RESTRICTED", "CLEAR", "CLEAR"]
+    assert answers[1]["error"]["code"] == "INVALID_USCC"
+    assert answers[1]["receiptId"] is None
+    assert [a["found"] for a in answers] == [True, False, True, True, False]
+    assert answers[2]["subject"]["uscc"] == listed
+    too_many = [{"subject": {"uscc": clean}, "scenario": "HONORS"}] * 1001
+    refused = await gql(BATCH, {"r": too_many}, actor=APPROVAL)
+    assert refused.errors[0].extensions["code"] in {"BAD_USER_INPUT", "LIMIT_EXCEEDED"}
+
+
+RECEIPT = """query($id: String!) { receipt(id: $id) { id keyId department subjectKey scenario
+  asOf found decision hits outcome } }"""
+
+
+async def test_receipts_are_visible_to_the_asker_and_admin_only(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    await story(graph, f.enterprise(firm), f.listing("ECO-RC", {"uscc": firm}, start="2024-03-01"))
+    answer = await check(gql, {"uscc": firm}, "PROJECT_APPROVAL", "2025-01-01")
+    receipt_id = answer["receiptId"]
+    own = (await gql.ok(RECEIPT, {"id": receipt_id}, actor=APPROVAL))["receipt"]
+    assert own["decision"] == "RESTRICTED"
+    assert own["hits"] == ["ADM-PROJECT-APPROVAL|RESTRICT|ECO-RC|OWN"]
+    assert own["asOf"] == "2025-01-01"
+    assert own["keyId"] == "key-approval-1"
+    same_department = Actor(Role.DEPARTMENT, "key-amr-officer", "AMR")
+    assert (await gql.ok(RECEIPT, {"id": receipt_id}, actor=same_department))["receipt"]
+    assert (await gql.ok(RECEIPT, {"id": receipt_id}))["receipt"]  # ADMIN
+    other = await gql(RECEIPT, {"id": receipt_id}, actor=OTHER_APPROVAL)
+    assert other.errors[0].extensions["code"] == "FORBIDDEN"
+    investigator = await gql(
+        RECEIPT, {"id": receipt_id}, actor=Actor(Role.INVESTIGATOR, "key-inv", None)
+    )
+    assert investigator.errors[0].extensions["code"] == "FORBIDDEN"
+    outcome = """mutation($id: String!) { recordApprovalOutcome(receiptId: $id, outcome: REJECTED,
+        note: "申请人为失信主体，不予许可") { outcome outcomeNote } }"""
+    refused = await gql(outcome, {"id": receipt_id}, actor=OTHER_APPROVAL)
+    assert refused.errors[0].extensions["code"] == "FORBIDDEN"
+    recorded = (await gql.ok(outcome, {"id": receipt_id}, actor=APPROVAL))["recordApprovalOutcome"]
+    assert recorded == {"outcome": "REJECTED", "outcomeNote": "申请人为失信主体，不予许可"}
+    missing = await gql(RECEIPT, {"id": "rcpt-nothing"}, actor=APPROVAL)
+    assert missing.errors[0].extensions["code"] == "NOT_FOUND"
+
+
+async def test_a_check_is_a_fixed_number_of_queries(
+    gql: GQL, graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from neo4j import AsyncManagedTransaction
+
+    firms = [f.uscc() for _ in range(40)]
+    await story(
+        graph,
+        *[f.enterprise(c) for c in firms],
+        *[f.listing(f"ECO-N{i}", {"uscc": c}) for i, c in enumerate(firms[:20])],
+    )
+    await check(gql, {"uscc": firms[0]}, "HONORS")  # warms the catalogue cache
+    queries: list[str] = []
+    original = AsyncManagedTransaction.run
+
+    async def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        queries.append(str(query)[:40])
+        return await original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncManagedTransaction, "run", counting)
+    await check(gql, {"uscc": firms[1]}, "HONORS")
+    single = len(queries)
+    queries.clear()
+    requests = [{"subject": {"uscc": c}, "scenario": "HONORS"} for c in firms]
+    await gql.ok(BATCH, {"r": requests}, actor=APPROVAL)
+    assert single == 2  # gather + receipts
+    assert len(queries) == single  # independent of the batch size
