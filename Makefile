@@ -59,11 +59,11 @@ bench-import: neo4j
 bench-propagation: neo4j
 	$(HUB) bench propagation --enterprises 100000
 bench-check: neo4j
-	$(HUB) bench check --enterprises 100000
+	$(HUB) bench check --enterprises 100000 --reuse
 bench-investigate: neo4j
 	$(HUB) bench investigate --enterprises 1000000
 bench-soak: neo4j
-	$(HUB) bench soak --duration 600
+	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
 
 stop:
 	-$(HUB) db stop

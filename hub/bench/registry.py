@@ -30,7 +30,9 @@ def register(
 BENCH_MODULES = (
     "hub.bench.import_bench",
     "hub.bench.propagation_bench",
-    "hub.bench.investigate",
+    "hub.bench.check_bench",
+    "hub.bench.soak_bench",
+    "hub.bench.investigate_bench",
 )
 
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import statistics
-from collections.abc import Sequence
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
+import httpx
 from neo4j import AsyncGraphDatabase
 
 from hub.migrate import migrate
@@ -41,6 +47,52 @@ def wipe_bench(settings: Settings) -> None:
         await bench_driver.close()
 
     asyncio.run(run())
+
+
+@contextlib.asynccontextmanager
+async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator[int]:
+    """`credit-hub serve` in a child process against the bench instance; yields its pid."""
+    conn = connection(settings, "bench")
+    environment = dict(
+        os.environ,
+        NEO4J_URI=conn.uri,
+        NEO4J_PASSWORD=conn.password,
+        CREDITHUB_PORT=str(port),
+        CREDITHUB_RATE_LIMIT_PER_SECOND="0",
+        CREDITHUB_ENVIRONMENT="production",
+        CREDITHUB_WORKERS="1",
+        **env,
+    )
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hub.cli",
+        "serve",
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            for _ in range(200):
+                try:
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.3)
+        yield server.pid
+    finally:
+        server.terminate()
+        await asyncio.wait_for(server.wait(), timeout=30)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def percentile(samples: Sequence[float], q: float) -> float:

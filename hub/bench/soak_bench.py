@@ -1,0 +1,148 @@
+"""`credit-hub bench soak`: a bounded soak of mixed traffic against the real server.
+
+On the check benchmark's graph (run `credit-hub bench check` first, or this seeds it), for
+``--duration`` seconds at concurrency 32 over loopback HTTP: 70 % checks (APPROVAL key),
+25 % searches (PUBLIC), 5 % uploads of 20 new actions (DEPARTMENT key). Reports throughput,
+errors (anything but a 200 without GraphQL errors, or an upload not committed), p50/p99 per
+minute, and the server's resident memory at the start and the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import time
+import uuid
+from collections import defaultdict
+
+import httpx
+import orjson
+
+from hub.auth import Role
+from hub.bench.check_bench import AS_OF, QUERY, _prepare, _requests
+from hub.bench.registry import register
+from hub.bench.support import bench_instance, hub_server, percentile, rss_mib
+from hub.keys import create_key
+from hub.settings import Settings
+from hub.store import Store, open_driver
+from hub.store.bench_checks import sample_subjects
+
+PORT = 8766
+CONCURRENCY = 32
+SEARCH = """query($t: String!) { search(text: $t, first: 10) { nodes { score matchedBy
+  subject { ... on Enterprise { uscc name } ... on Person { idNumber name } } } } }"""
+WORDS = ["金鑫", "隆林", "合作社", "建材", "茶业", "养殖", "新州镇", "百货店", "运输", "宏达"]
+
+
+async def _soak(args: argparse.Namespace, settings: Settings) -> int:
+    driver = open_driver(settings, "bench")
+    store = Store(driver, settings)
+    await _prepare(store, settings, args)
+    subjects = await store.read(sample_subjects, 3000)
+    firms = [s["key"] for s in subjects if s["label"] == "Enterprise"]
+    _, approval = await create_key(store, Role.APPROVAL, "AMR", "soak-approval")
+    _, officer = await create_key(store, Role.DEPARTMENT, "AMR", "soak-officer")
+    checks = _requests(subjects, 20_000, 77)
+    rng = random.Random(5)
+    buckets: dict[int, list[float]] = defaultdict(list)
+    errors: dict[int, int] = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
+    rss: list[tuple[float, float]] = []
+    async with (
+        hub_server(settings, PORT) as pid,
+        httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{PORT}",
+            timeout=60,
+            limits=httpx.Limits(max_connections=CONCURRENCY + 4),
+        ) as http,
+    ):
+
+        async def one() -> bool:
+            roll = rng.random()
+            if roll < 0.70:
+                kinds["check"] += 1
+                response = await http.post(
+                    "/graphql",
+                    json={"query": QUERY, "variables": rng.choice(checks)},
+                    headers={"Authorization": f"Bearer {approval}"},
+                )
+                return response.status_code == 200 and "errors" not in response.json()
+            if roll < 0.95:
+                kinds["search"] += 1
+                response = await http.post(
+                    "/graphql", json={"query": SEARCH, "variables": {"t": rng.choice(WORDS)}}
+                )
+                return response.status_code == 200 and "errors" not in response.json()
+            kinds["import"] += 1
+            lines = [
+                orjson.dumps(
+                    {
+                        "kind": "action",
+                        "id": f"SOAK-{uuid.uuid4().hex[:12]}",
+                        "subject": {"uscc": rng.choice(firms)},
+                        "type": "INSPECTION",
+                        "department": "AMR",
+                        "decisionDate": AS_OF.isoformat(),
+                        "title": "监督检查结果",
+                    }
+                )
+                for _ in range(20)
+            ]
+            response = await http.post(
+                "/api/import",
+                content=b"\n".join(lines),
+                headers={"Authorization": f"Bearer {officer}"},
+            )
+            return response.status_code == 200 and response.json()["accepted"] == 20
+
+        for _ in range(50):  # warm-up
+            await one()
+        started = time.perf_counter()
+        rss.append((0.0, rss_mib(pid)))
+        deadline = started + args.duration
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                try:
+                    ok = await one()
+                except httpx.HTTPError:
+                    ok = False
+                minute = int((began - started) // 60)
+                buckets[minute].append(time.perf_counter() - began)
+                if not ok:
+                    errors[minute] += 1
+
+        async def sampler() -> None:
+            while time.perf_counter() < deadline:
+                await asyncio.sleep(30)
+                rss.append((time.perf_counter() - started, rss_mib(pid)))
+
+        await asyncio.gather(sampler(), *(worker() for _ in range(CONCURRENCY)))
+        wall = time.perf_counter() - started
+        rss.append((wall, rss_mib(pid)))
+    await driver.close()
+    total = sum(len(v) for v in buckets.values())
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    print(
+        f"soak: {wall:.0f} s at concurrency {CONCURRENCY}, {total} requests "
+        f"({total / wall:.1f}/s): {dict(kinds)}; errors {sum(errors.values())}"
+    )
+    print("minute  requests  errors  p50 ms  p99 ms")
+    for minute in sorted(buckets):
+        ms = [x * 1000 for x in buckets[minute]]
+        print(
+            f"{minute:6d}  {len(ms):8d}  {errors[minute]:6d}  {percentile(ms, 0.5):6.1f}  "
+            f"{percentile(ms, 0.99):6.1f}"
+        )
+    print("server RSS MiB: " + ", ".join(f"{t:.0f}s={m:.0f}" for t, m in rss))
+    return 0 if sum(errors.values()) == 0 else 1
+
+
+@register("soak")
+def bench_soak(args: argparse.Namespace, settings: Settings) -> int:
+    bench_instance(settings)
+    return asyncio.run(_soak(args, settings))
