@@ -9,6 +9,10 @@ from __future__ import annotations
 from hub.auth import Role
 
 EVERYONE = frozenset(Role)
+INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
+# Approval clerks may see who stands behind an applicant (persons masked, no audit needed):
+# beneficial owners and controllers for licences and funds, related parties for bidding checks.
+CLERKS_AND_INVESTIGATORS = frozenset({Role.APPROVAL, Role.INVESTIGATOR, Role.ADMIN})
 
 # Departments act on their own department's decisions only (checked by the workflow itself).
 WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
@@ -25,6 +29,13 @@ QUERIES: dict[str, frozenset[Role]] = {
     "checkBeforeApproval": CHECKERS,
     "checkBatch": CHECKERS,
     "receipt": CHECKERS,  # and then only the asking key's or department's, or ADMIN
+    # Investigation (docs/investigation.md): graph exploration is for investigators only.
+    "beneficialOwners": CLERKS_AND_INVESTIGATORS,
+    "relatedParties": CLERKS_AND_INVESTIGATORS,
+    "ownershipTree": INVESTIGATORS,
+    "findPaths": INVESTIGATORS,
+    "neighbourhood": INVESTIGATORS,
+    "auditLog": frozenset({Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {

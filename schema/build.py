@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -16,16 +17,18 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
+from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.investigate import InvestigationQueries
 from schema.limits import CostLimit
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries, ListingQueries, CheckQueries):
+class Query(SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, AuditQueries):
     """Root of all reads."""
 
 
@@ -57,12 +60,16 @@ class HubSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: a fresh extension per request; the parser and validation caches are module-level
-    # LRU caches shared by every request.
+    # LRU caches shared by every request. The limit rules are made once: the validation cache is
+    # keyed by the rule classes, and a limiter built per request makes new ones every time.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[object] = [
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: CostLimit(settings.max_query_cost),
         RoleMatrix,

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from hub.errors import Forbidden, HubError
@@ -88,4 +88,25 @@ class AuditTrail(SchemaExtension):
         if entries:
             from hub.audit import record_reads
 
-            await record_reads(context, self.execution_context.operation_name)
+            await record_reads(
+                context, self.execution_context.operation_name, fields=self._root_fields()
+            )
+
+    def _root_fields(self) -> list[str]:
+        """The root fields the operation selected (what was read)."""
+        document = self.execution_context.graphql_document
+        name = self.execution_context.operation_name
+        if document is None:
+            return []
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode) and (
+                name is None or (definition.name and definition.name.value == name)
+            ):
+                return sorted(
+                    {
+                        s.name.value
+                        for s in definition.selection_set.selections
+                        if isinstance(s, FieldNode)
+                    }
+                )
+        return []

@@ -34,6 +34,32 @@ TRAVERSAL_WEIGHT = 4
 SIZE_ARGUMENTS = ("first", "limit")
 TRAVERSAL_ARGUMENTS = ("hops", "maxHops", "maxDepth")
 
+# Investigation answers are capped by the server whatever their arguments (docs/investigation.md:
+# maxDepth, maxHops and hops bound the walk, node/path/edge caps and `limit` bound the answer),
+# so their traversal arguments do not multiply the estimate, a size argument multiplies only a
+# list (findPaths), and their nested lists count with the sizes below: typical sizes of an
+# answer, for an estimate of the work a selection asks for.
+CAPPED_ROOTS = frozenset(
+    {"beneficialOwners", "ownershipTree", "findPaths", "neighbourhood", "relatedParties"}
+)
+CAPPED_LIST_SIZES: dict[str, int] = {
+    "OwnershipAnalysis.owners": 10,
+    "OwnershipAnalysis.beneficialOwners": 5,
+    "OwnershipAnalysis.actualControllers": 2,
+    "EffectiveOwner.paths": 5,
+    "BeneficialOwner.paths": 5,
+    "ActualController.paths": 5,
+    "OwnershipPath.steps": 10,
+    "OwnershipTree.nodes": 200,
+    "GraphPath.steps": 4,
+    "Subgraph.nodes": 200,
+    "Subgraph.edges": 200,
+    "Subgraph.degrees": 9,
+    "RelatedParties.parties": 50,
+    "RelatedParty.links": 3,
+    "RelatedParty.kinds": 3,
+}
+
 
 def _is_list(type_: Any) -> bool:
     while isinstance(type_, GraphQLNonNull):
@@ -79,37 +105,52 @@ class _Estimator:
                 target = named if isinstance(named, GraphQLObjectType) else None
                 yield from self._fields(fragment.selection_set, target, seen | {name})
 
-    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType | None) -> int:
+    def _factor(self, node: FieldNode, definition: Any, owner: Any, inside: bool) -> int:
+        """How many times a field's subtree counts: its size argument, the length of a list
+        argument, a known size inside a capped answer, or the default size of a list."""
+        is_list = definition is not None and _is_list(definition.type)
+        if not inside or is_list:
+            for name in SIZE_ARGUMENTS:
+                value = self._argument(node, name)
+                if isinstance(value, int) and value > 0:
+                    return value
+        if inside:
+            known = CAPPED_LIST_SIZES.get(f"{owner.name}.{node.name.value}") if owner else None
+            if known is not None:
+                return known
+        lists = [
+            v
+            for a in (node.arguments or ())
+            if isinstance(v := value_from_ast_untyped(a.value, self.variables), list)
+        ]
+        if lists:
+            return max(len(v) for v in lists) or 1
+        return DEFAULT_LIST_SIZE if is_list else 1
+
+    def cost(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLObjectType | None,
+        capped: bool = False,
+    ) -> int:
         if selection_set is None:
             return 0
         total = 0
         for node, owner in self._fields(selection_set, parent, set()):
             definition = owner.fields.get(node.name.value) if owner is not None else None
-            factor = 1
-            for name in SIZE_ARGUMENTS:
-                value = self._argument(node, name)
-                if isinstance(value, int) and value > 0:
-                    factor = value
-                    break
-            else:
-                lists = [
-                    v
-                    for a in (node.arguments or ())
-                    if isinstance(v := value_from_ast_untyped(a.value, self.variables), list)
-                ]
-                if lists:
-                    factor = max(len(v) for v in lists) or 1
-                elif definition is not None and _is_list(definition.type):
-                    factor = DEFAULT_LIST_SIZE
-            for name in TRAVERSAL_ARGUMENTS:
-                value = self._argument(node, name)
-                if isinstance(value, int) and value > 1:
-                    factor *= TRAVERSAL_WEIGHT ** min(value - 1, 10)
+            root_capped = owner is self.schema.query_type and node.name.value in CAPPED_ROOTS
+            inside = capped or root_capped
+            factor = self._factor(node, definition, owner, inside)
+            if not inside:
+                for name in TRAVERSAL_ARGUMENTS:
+                    value = self._argument(node, name)
+                    if isinstance(value, int) and value > 1:
+                        factor *= TRAVERSAL_WEIGHT ** min(value - 1, 10)
             child_type = None
             if definition is not None:
                 named = get_named_type(definition.type)
                 child_type = named if isinstance(named, GraphQLObjectType) else None
-            total += factor * (1 + self.cost(node.selection_set, child_type))
+            total += factor * (1 + self.cost(node.selection_set, child_type, inside))
         return total
 
 

@@ -167,28 +167,28 @@ class Person:
         return not info.context.actor.sees_personal_data
 
     @strawberry.field
-    def name(self) -> str:
-        return str(self.raw["name"])
+    async def name(self, info: HubInfo) -> str:
+        return str(await self._get(info, "name"))
 
     @strawberry.field
     def kind(self) -> SubjectKind:
         return SubjectKind.PERSON
 
     @strawberry.field(description="公职人员 (党政机关、事业单位、国有企业).")
-    def public_servant(self) -> bool:
-        return bool(self.raw.get("publicServant"))
+    async def public_servant(self, info: HubInfo) -> bool:
+        return bool(await self._get(info, "publicServant"))
 
     @strawberry.field(description="Birth date (personal data: null unless full access).")
-    def birth_date(self, info: HubInfo) -> dt.date | None:
-        return self.raw.get("birthDate") if self._full_access(info) else None
+    async def birth_date(self, info: HubInfo) -> dt.date | None:
+        return (await self._full(info)).get("birthDate") if self._full_access(info) else None
 
     @strawberry.field(description="Address (personal data: null unless full access).")
-    def address(self, info: HubInfo) -> str | None:
-        return self.raw.get("address") if self._full_access(info) else None
+    async def address(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("address") if self._full_access(info) else None
 
     @strawberry.field(description="Phone (personal data: null unless full access).")
-    def phone(self, info: HubInfo) -> str | None:
-        return self.raw.get("phone") if self._full_access(info) else None
+    async def phone(self, info: HubInfo) -> str | None:
+        return (await self._full(info)).get("phone") if self._full_access(info) else None
 
     @strawberry.field(description="Roles this person holds or held, with dates.")
     async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
@@ -240,8 +240,21 @@ class Person:
         return await credit_record(info, str(self.raw["idNumber"]), as_of)
 
     @strawberry.field
-    def provenance(self) -> Provenance:
-        return Provenance.of(self.raw)
+    async def provenance(self, info: HubInfo) -> Provenance:
+        return Provenance.of(await self._full(info))
+
+    async def _full(self, info: HubInfo) -> dict[str, Any]:
+        """All stored properties; persons inside graph answers start with a few (no "fp")."""
+        if "fp" not in self.raw:
+            loaded = await info.context.loaders.person.load(str(self.raw["idNumber"]))
+            if loaded is not None:
+                self.raw = loaded
+        return self.raw
+
+    async def _get(self, info: HubInfo, key: str) -> Any:
+        if key in self.raw:
+            return self.raw[key]
+        return (await self._full(info)).get(key)
 
 
 Subject = Annotated[Enterprise | Person, strawberry.union("Subject")]

@@ -38,6 +38,12 @@ EXAMPLES: dict[str, str] = {
     "scenario: HONORS}]",
     "receipt": 'id: "rcpt-none"',
     "recordApprovalOutcome": 'receiptId: "rcpt-none", outcome: APPROVED',
+    "beneficialOwners": 'uscc: "$FIRM"',
+    "ownershipTree": 'uscc: "$HOLDING", direction: DOWN',
+    "findPaths": 'from: {uscc: "$FIRM"}, to: {idNumber: "$OTHER"}',
+    "neighbourhood": 'subject: {idNumber: "$PERSON"}, hops: 2',
+    "relatedParties": 'uscc: "$FIRM"',
+    "auditLog": "first: 5",
 }
 
 
