@@ -52,6 +52,12 @@ def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def get_context(self, request: Any, response: Any) -> HubContext:
         hub = _state(request)
         return make_context(

@@ -426,3 +426,10 @@ async def test_refused_documents_carry_codes(client: httpx.AsyncClient) -> None:
         "GRAPHQL_PARSE_FAILED",
         "GRAPHQL_VALIDATION_FAILED",
     }
+
+
+async def test_malformed_json_body_is_a_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content=b'{"query": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400

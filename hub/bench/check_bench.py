@@ -213,7 +213,10 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     await _prepare(store, settings, args)
     subjects = await store.read(sample_subjects, 3000)
     _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}, "
+        f"hub workers {os.environ.get('CREDITHUB_BENCH_WORKERS', '1')}"
+    )
     print(
         f"dataset: {args.enterprises} enterprises (seed {args.seed}), {len(subjects)} sampled "
         f"subjects, asOf {AS_OF}"
