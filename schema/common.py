@@ -11,6 +11,8 @@ import orjson
 import strawberry
 
 from hub.errors import InvalidInput
+from hub.importer.records import ActionType as ActionType
+from hub.importer.records import Severity as Severity
 
 
 @strawberry.enum(description="What kind of market subject a USCC designates.")
@@ -36,25 +38,11 @@ class RoleType(Enum):
     ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
 
 
-@strawberry.enum(description="行政行为: the ten kinds of administrative action.")
-class ActionType(Enum):
-    LICENSE = "LICENSE"
-    PENALTY = "PENALTY"
-    COERCION = "COERCION"
-    CONFIRMATION = "CONFIRMATION"
-    LEVY = "LEVY"
-    PAYMENT = "PAYMENT"
-    ADJUDICATION = "ADJUDICATION"
-    COMPENSATION = "COMPENSATION"
-    REWARD = "REWARD"
-    INSPECTION = "INSPECTION"
-
-
-@strawberry.enum(description="Severity of a penalty: 轻微 MINOR, 一般 GENERAL, 严重 SERIOUS.")
-class Severity(Enum):
-    MINOR = "MINOR"
-    GENERAL = "GENERAL"
-    SERIOUS = "SERIOUS"
+# The importer's enums are the schema's: one definition each.
+strawberry.enum(ActionType, description="行政行为: the ten kinds of administrative action.")
+strawberry.enum(
+    Severity, description="Severity of a penalty: 轻微 MINOR, 一般 GENERAL, 严重 SERIOUS."
+)
 
 
 @strawberry.input(description="A subject: exactly one of uscc or idNumber.")

@@ -15,6 +15,10 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.store.imports import (
+    _FIRST_SET,
+    _NEW_LINK,
+    _PROVENANCE_SET,
+    _REVISION,
     HOLDER_LABELS,
     NODE_KEYS,
     ROLE_TYPES,
@@ -23,19 +27,10 @@ from hub.store.imports import (
     trusted,
 )
 
-_STAMP = "{v}.fp = row.fp, {v}.batch = $batch, {v}.recordedAt = $now, {v}.sourceDepartment = $dept"
-_FIRST = "{v}.firstBatch = $batch, {v}.firstRecordedAt = $now"
-_LINK = "{batch: $batch, recordedAt: $now, sourceDepartment: $dept}"
-
-_REVISION = """
-CALL ({v}, row, oldFp) {{
-  WITH {v}, row, oldFp WHERE oldFp IS NOT NULL
-  CREATE (rev:Revision)
-  SET rev += properties({v}), rev.id = $batch + ':' + row.key + ':' + toString(row.line),
-      rev.entity = '{entity}:' + row.key, rev.supersededAt = $now, rev.supersededBy = $batch
-  {link}
-}}
-"""
+# One set of fragments for every importer write (shared with the low-volume MERGE upserts).
+_STAMP = _PROVENANCE_SET
+_FIRST = _FIRST_SET
+_LINK = _NEW_LINK
 
 _ADDRESS_PHONE = f"""
 CALL (n, row) {{

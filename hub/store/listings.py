@@ -19,10 +19,10 @@ from hub.store.imports import (
     _NEW_LINK,
     _PROVENANCE_SET,
     _REVISION,
-    Counts,
     Provenance,
     trusted,
 )
+from hub.store.imports import upsert as imports_upsert
 from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
@@ -174,14 +174,7 @@ UPSERT_LISTINGS = _listing_upsert()
 UPSERT_LOAN_REPORTS = _loan_upsert()
 
 
-async def upsert(
-    tx: AsyncManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], prov: Provenance
-) -> Counts:
-    result = await tx.run(query, {"rows": rows, **prov.params()})
-    record = await result.single()
-    created = int(record["created"]) if record else 0
-    updated = int(record["updated"]) if record else 0
-    return Counts(created, updated, len(rows) - created - updated)
+upsert = imports_upsert  # the same counting upsert as every MERGE-based write
 
 
 EXISTING_OWNERS: LiteralString = """

@@ -10,6 +10,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.store.imports import trusted
 from hub.store.values import native
 
 ENTERPRISES: LiteralString = """
@@ -64,32 +65,29 @@ RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartm
        'Person' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
 """
 
-# Newest first; the cursor is (decisionDate, id) of the last action seen.
-ACTIONS_OF_ENTERPRISE: LiteralString = """
-MATCH (s:Enterprise {uscc: $key})<-[:ABOUT]-(a:Action)
-WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
-       OR (a.decisionDate = $afterDate AND a.id < $afterId))
-  AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
-        a.severity = 'MINOR'
-        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({months: 12}) <= $publicOn)
-        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({months: 36}) <= $publicOn)))))
-WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
-OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
-RETURN a {.*, departmentName: d.name} AS a
-"""
 
-ACTIONS_OF_PERSON: LiteralString = """
-MATCH (s:Person {idNumber: $key})<-[:ABOUT]-(a:Action)
+def _actions_of(label: str, key: str) -> LiteralString:
+    """Newest first; the cursor is (decisionDate, id) of the last action seen. With $publicOn,
+    only what is public that day (hub/rules/publicity.py: MINOR penalties never, GENERAL ones
+    for 12 months, SERIOUS ones for 36)."""
+    return trusted(
+        f"""
+MATCH (s:{label} {{{key}: $key}})<-[:ABOUT]-(a:Action)
 WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
        OR (a.decisionDate = $afterDate AND a.id < $afterId))
   AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
         a.severity = 'MINOR'
-        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({months: 12}) <= $publicOn)
-        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({months: 36}) <= $publicOn)))))
+        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({{months: 12}}) <= $publicOn)
+        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({{months: 36}}) <= $publicOn)))))
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
-RETURN a {.*, departmentName: d.name} AS a
+RETURN a {{.*, departmentName: d.name}} AS a
 """
+    )
+
+
+ACTIONS_OF_ENTERPRISE = _actions_of("Enterprise", "uscc")
+ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
 
 SEARCH_NAMES: LiteralString = """
 CALL db.index.fulltext.queryNodes('subjectNames', $query) YIELD node, score
