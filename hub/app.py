@@ -224,6 +224,7 @@ async def api_import(request: Request) -> Response:
         source=request.query_params.get("source", "api")[:100],
         chunk=hub.settings.import_chunk_size,
         commit_records=hub.settings.import_commit_records,
+        parallel=hub.settings.import_parallel_units,
         max_line_bytes=hub.settings.max_line_bytes,
     )
     status = 200 if report.committed else 503

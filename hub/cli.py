@@ -90,6 +90,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             source=path.name,
             chunk=settings.import_chunk_size,
             commit_records=settings.import_commit_records,
+            parallel=settings.import_parallel_units,
             max_line_bytes=settings.max_line_bytes,
         )
         return report.as_dict()
@@ -217,13 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import logging
     import os
 
-    logging.basicConfig(
-        level=os.environ.get("CREDITHUB_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    from hub.logs import configure_logging
+
+    configure_logging(os.environ.get("CREDITHUB_LOG_LEVEL", "WARNING"))
     args = build_parser().parse_args(argv)
     settings = load_settings()
     code: int = args.func(args, settings)

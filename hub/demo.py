@@ -546,6 +546,7 @@ async def seed_demo(
                 source=f"seed-{seed}",
                 chunk=settings.import_chunk_size,
                 commit_records=settings.import_commit_records,
+                parallel=settings.import_parallel_units,
             )
             if not report.committed or report.rejected:
                 first = report.errors[:3]

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     import_chunk_size: int = Field(default=5000, ge=1, le=100_000)
     # Records per import transaction (an upload up to this size is atomic as a whole).
     import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
+    # Import transactions of one upload that may run side by side (independent units only).
+    import_parallel_units: int = Field(default=2, ge=1, le=16)
     # Largest accepted body of POST /api/import, bytes.
     max_import_bytes: int = Field(default=50_000_000, ge=1024)
     # Longest accepted line of an upload, bytes.

@@ -87,6 +87,18 @@ async def test_restart_under_load_readyz_and_recovery(
     query = {"query": '{ search(text: "隆林", first: 3) { nodes { score } } }'}
     assert (await client.get("/readyz")).status_code == 200
     slowest = 0.0
+    outcomes: list[tuple[float, str]] = []  # (seconds, "ok" | error code) of the background load
+    stop_load = asyncio.Event()
+
+    async def load_loop() -> None:
+        while not stop_load.is_set():
+            began = time.monotonic()
+            body = (await client.post("/graphql", json=query)).json()
+            code = body["errors"][0]["extensions"]["code"] if "errors" in body else "ok"
+            outcomes.append((time.monotonic() - began, code))
+
+    background = [asyncio.create_task(load_loop()) for _ in range(4)]
+    await asyncio.sleep(1.0)
     try:
         await asyncio.to_thread(local.stop)
         started = time.monotonic()
@@ -110,3 +122,11 @@ async def test_restart_under_load_readyz_and_recovery(
         await asyncio.sleep(0.5)
     assert (await client.get("/readyz")).status_code == 200
     assert "errors" not in (await client.post("/graphql", json=query)).json()
+    await asyncio.sleep(1.0)
+    stop_load.set()
+    await asyncio.gather(*background)
+    codes = {code for _, code in outcomes}
+    assert codes <= {"ok", "STORE_UNAVAILABLE", "TIMEOUT"}, codes  # failures are clean
+    assert "STORE_UNAVAILABLE" in codes  # the load did see the outage
+    assert outcomes[-1][1] == "ok"  # and the same app serves again, without a restart
+    assert max(seconds for seconds, _ in outcomes) < settings.tx_timeout + 10

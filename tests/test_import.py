@@ -363,3 +363,33 @@ async def test_concurrent_updates_of_one_record_are_all_kept(graph: Store) -> No
     assert record is not None
     history = [*record["old"], record["name"]]
     assert sorted(history) == sorted(["原名称", *names])  # every version kept, none lost
+
+
+async def test_a_large_upload_in_parallel_units_loses_nothing(graph: Store) -> None:
+    """Units of 100 records, two at a time: every role still finds its people and firms."""
+    from hub.auth import SYSTEM
+    from hub.demo import generate
+    from hub.importer.runner import run_import
+
+    segment = next(generate(300, 21, segment=300))
+    records = [
+        r
+        for kind in ("role", "shareholding", "enterprise", "person", "action")
+        for r in segment[kind]
+    ]  # facts first in the file: entities come later
+    lines = [orjson.dumps(r) for r in records]
+    report = await run_import(
+        graph, lines, actor=SYSTEM, department="AMR", commit_records=100, parallel=2
+    )
+    assert report.committed, report.failure
+    assert report.rejected == 0, report.errors[:3]
+    assert report.created == len(records)
+    roles = await count(
+        graph,
+        "MATCH ()-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|"
+        "PRACTITIONER_AT|CONTROLS]->() RETURN count(r)",
+    )
+    assert roles == len(segment["role"])
+    assert await count(graph, "MATCH ()-[r:HOLDS_SHARES]->() RETURN count(r)") == len(
+        segment["shareholding"]
+    )

@@ -205,6 +205,7 @@ class _Importer:
         chunk: int,
         commit_records: int,
         max_line_bytes: int,
+        parallel: int = 2,
     ) -> None:
         self.store = store
         self.actor = actor
@@ -214,6 +215,7 @@ class _Importer:
         self.commit_records = commit_records
         self.max_line_bytes = max_line_bytes
         self.upload = _Upload()
+        self.parallel = parallel
         self.leftover: list[Item] = []
         self.report = ImportReport(batch=prov.batch, committed=False)
 
@@ -292,31 +294,50 @@ class _Importer:
                 put(None)
 
         parser = loop.run_in_executor(None, produce)
-        failure: HubError | None = None
-        while (unit := await queue.get()) is not None:
-            if failure is None:
+        failures: list[HubError] = []
+        gate = asyncio.Semaphore(self.parallel)
+
+        async def commit(unit: list[Item]) -> None:
+            async with gate:
+                if failures:
+                    return
                 try:
                     await self.commit(unit)
                 except HubError as error:
-                    failure = error
+                    failures.append(error)
+
+        running: list[asyncio.Task[None]] = []
+        while (unit := await queue.get()) is not None:
+            running.append(asyncio.create_task(commit(unit)))
+            running = [t for t in running if not t.done()]
+            if len(running) >= self.parallel:  # back-pressure: the parser waits on the queue
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.gather(*running)
         await parser
+        failure: HubError | None = failures[0] if failures else None
         log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
         if failure is None:
             facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
+            groups: list[list[list[Item]]]
             if len(self.leftover) + len(facts) <= self.commit_records:
-                units = [self.leftover + facts]  # a small upload is one transaction
+                groups = [[self.leftover + facts]]  # a small upload is one transaction
             else:
-                units = [self.leftover] if self.leftover else []
-                units += [
-                    facts[start : start + self.commit_records]
-                    for start in range(0, len(facts), self.commit_records)
-                ]
-            for unit in units:
-                try:
-                    await self.commit(unit)
-                except HubError as error:
-                    failure = error
+                # The last entities land before any fact that may refer to them. Then units of
+                # links between entities (roles, shareholdings, actions) are independent and
+                # run side by side; a unit holding a later kind (listings, which propagate
+                # from the ties) waits for everything before it.
+                groups = [[self.leftover]] if self.leftover else []
+                groups += _independent_runs(
+                    [
+                        facts[start : start + self.commit_records]
+                        for start in range(0, len(facts), self.commit_records)
+                    ]
+                )
+            for group in groups:
+                await asyncio.gather(*(commit(unit) for unit in group))
+                if failures:
                     break
+            failure = failures[0] if failures else None
         return await self.finish(failure, time.perf_counter() - started)
 
     async def finish(self, failure: HubError | None, seconds: float) -> ImportReport:
@@ -357,6 +378,24 @@ class _Importer:
         return report
 
 
+PARALLEL_BEFORE = 40  # writer order from which units wait for the ones before (listings)
+
+
+def _late(unit: list[Item]) -> bool:
+    return max(WRITERS[type(record)].order for _, record in unit) >= PARALLEL_BEFORE
+
+
+def _independent_runs(units: list[list[Item]]) -> list[list[list[Item]]]:
+    """Consecutive units without late kinds form one group; each late unit is a group alone."""
+    groups: list[list[list[Item]]] = []
+    for unit in units:
+        if groups and not _late(unit) and not any(_late(u) for u in groups[-1]):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
+
+
 async def _finish(
     tx: AsyncManagedTransaction,
     prov: Provenance,
@@ -393,8 +432,11 @@ async def run_import(
     commit_records: int = 50_000,
     max_line_bytes: int = 65_536,
     now: dt.datetime | None = None,
+    parallel: int = 2,
 ) -> ImportReport:
     batch = "b-" + uuid.uuid4().hex[:16]
     prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC))
-    importer = _Importer(store, actor, prov, source, chunk, commit_records, max_line_bytes)
+    importer = _Importer(
+        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
+    )
     return await importer.run(lines)

@@ -1,0 +1,17 @@
+"""Logging of the hub: levels for our loggers; the driver's kept at WARNING.
+
+The neo4j driver logs whole Bolt messages at DEBUG, query parameters included (ID numbers):
+whatever level the hub runs at, the driver's loggers stay at WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging(level: str = "WARNING") -> None:
+    logging.basicConfig(level=level.upper(), format=FORMAT)
+    logging.getLogger("credithub").setLevel(level.upper())
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
