@@ -116,17 +116,30 @@ async def test_malformed_lines_are_rejected_and_nothing_is_lost(graph: Store) ->
 async def test_injection_strings_are_stored_as_text_only(graph: Store) -> None:
     before = await count_nodes(graph)
     lines: list[Any] = []
-    for i, text in enumerate(INJECTIONS):
-        code = f.uscc()
+    for i, text in enumerate(INJECTIONS):  # every free-text field of every kind
+        code, person = f.uscc(), f.id_number()
         lines.append(f.enterprise(code, text, industry=text, address=text))
+        lines.append(f.person(person, text, employer=text, address=text))
+        lines.append(f.role(person, code, "SENIOR_MANAGER", title=text))
         lines.append(
             f.action(
-                f"AMR-INJ-{i}", {"uscc": code}, "PENALTY", title=text, basis=text, content=text
+                f"AMR-INJ-{i}",
+                {"uscc": code},
+                "PENALTY",
+                title=text,
+                basis=text,
+                content=text,
+                documentNumber=text,
             )
         )
+        lines.append(f.listing(f"ECO-INJ-{i}", {"uscc": code}, basis=text, documentNumber=text))
+        lines.append(f.court_default(f"COURT-INJ-{i}", {"idNumber": person}, caseNumber=text))
     report = await load(graph, lines)
     stored = report.accepted
     assert report.rejected + stored == len(lines)
+    rejected_reasons = {e.reason for e in report.errors}
+    assert rejected_reasons <= {"contains a control character"}, rejected_reasons
+    assert stored >= len(lines) - 6  # only the line with control characters is refused
     assert await count_nodes(graph) >= before + stored // 2
     async with graph.driver.session(database=graph.database) as session:
         record = await (
