@@ -531,13 +531,142 @@ def segment_uploads(seg: dict[str, list[dict[str, Any]]]) -> list[tuple[str, lis
     return uploads
 
 
+LISTING_DEPARTMENTS = [
+    ("ECOENV", "ENVIRONMENT", "《中华人民共和国环境保护法》第六十三条"),
+    ("AMR", "FOOD_DRUG", "《中华人民共和国食品安全法》第一百三十五条"),
+    ("EMERGENCY", "WORK_SAFETY", "《中华人民共和国安全生产法》第九十四条"),
+    ("TAX", "TAX", "《重大税收违法失信主体信息公布管理办法》"),
+    ("HOUSING", "CONSTRUCTION", "《建筑市场信用管理暂行办法》"),
+]
+
+
+def credit_records(
+    seg: dict[str, list[dict[str, Any]]], seed: int, index: int
+) -> list[dict[str, Any]]:
+    """Listings, court defaults and evaluations for one generated segment (demo realism).
+
+    A separate random stream (the registration data of ``generate`` stays as it was): about 3 %
+    of companies BLACK-listed (some naming liable persons), 1 % WATCH, 1 % RED, 0.3 % court
+    defaults of companies, 0.4 % of persons court-listed, 20 % evaluated.
+    """
+    rng = random.Random(f"credit-{seed}-{index}")
+    born = {
+        p["idNumber"]: dt.date.fromisoformat(
+            f"{p['idNumber'][6:10]}-{p['idNumber'][10:12]}-{p['idNumber'][12:14]}"
+        )
+        for p in seg["person"]
+    }
+    officers: dict[str, list[str]] = {}
+    for role in seg["role"]:
+        if role["role"] in ("SENIOR_MANAGER", "DIRECTOR") and role["to"] is None:
+            officers.setdefault(role["uscc"], []).append(role["idNumber"])
+    out: list[dict[str, Any]] = []
+    for n, firm in enumerate(seg["enterprise"]):
+        code = firm["uscc"]
+        start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
+        roll = rng.random()
+        if code.startswith("91") and roll < 0.03:
+            department, domain, basis = rng.choice(LISTING_DEPARTMENTS)
+            record: dict[str, Any] = {
+                "kind": "listing",
+                "id": f"{department}-L-{seed}-{index}-{n}",
+                "subject": {"uscc": code},
+                "list": "BLACK",
+                "domain": domain,
+                "department": department,
+                "basis": basis,
+                "effectiveFrom": start.isoformat(),
+            }
+            if rng.random() < 0.3:
+                record["expiresOn"] = start.replace(
+                    year=start.year + 3, day=min(start.day, 28)
+                ).isoformat()
+            liable = officers.get(code, [])
+            if liable and rng.random() < 0.4:
+                record["liablePersons"] = [rng.choice(liable)]
+            out.append(record)
+        elif roll < 0.04:
+            out.append(
+                {
+                    "kind": "listing",
+                    "id": f"AMR-W-{seed}-{index}-{n}",
+                    "subject": {"uscc": code},
+                    "list": "WATCH",
+                    "domain": "FOOD_DRUG",
+                    "department": "AMR",
+                    "basis": "重点关注名单",
+                    "effectiveFrom": start.isoformat(),
+                }
+            )
+        elif roll < 0.05:
+            out.append(
+                {
+                    "kind": "listing",
+                    "id": f"NDRC-R-{seed}-{index}-{n}",
+                    "subject": {"uscc": code},
+                    "list": "RED",
+                    "domain": "TAX",
+                    "department": "NDRC",
+                    "basis": "纳税信用A级，守信激励",
+                    "effectiveFrom": start.isoformat(),
+                }
+            )
+        elif code.startswith("91") and roll < 0.053:
+            out.append(
+                {
+                    "kind": "courtDefault",
+                    "id": f"COURT-E-{seed}-{index}-{n}",
+                    "subject": {"uscc": code},
+                    "court": "COURT",
+                    "ground": 1,
+                    "caseNumber": f"({start.year})桂1031执{n}号",
+                    "effectiveFrom": start.isoformat(),
+                }
+            )
+        if rng.random() < 0.2:
+            out.append(
+                {
+                    "kind": "evaluation",
+                    "subject": {"uscc": code},
+                    "grade": rng.choices("ABCD", weights=[15, 45, 30, 10])[0],
+                    "evaluatedOn": dt.date(2025, 12, 31).isoformat(),
+                    "source": "NDRC",
+                }
+            )
+    for n, person in enumerate(seg["person"]):
+        start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
+        birth = born[person["idNumber"]]
+        if rng.random() < 0.004 and birth <= start.replace(year=start.year - 19):
+            out.append(
+                {
+                    "kind": "courtDefault",
+                    "id": f"COURT-P-{seed}-{index}-{n}",
+                    "subject": {"idNumber": person["idNumber"]},
+                    "court": "COURT",
+                    "ground": rng.randint(1, 6),
+                    "caseNumber": f"({start.year})桂1031执恢{n}号",
+                    "effectiveFrom": start.isoformat(),
+                }
+            )
+    return out
+
+
+def _credit_uploads(records: list[dict[str, Any]]) -> list[tuple[str, list[bytes]]]:
+    by_department: dict[str, list[bytes]] = {}
+    for record in records:
+        department = record.get("department") or record.get("court") or record.get("source")
+        by_department.setdefault(str(department), []).append(orjson.dumps(record))
+    return sorted(by_department.items())
+
+
 async def seed_demo(
     store: Store, settings: Settings, *, enterprises: int, seed: int
 ) -> dict[str, Any]:
     started = time.perf_counter()
     totals: dict[str, int] = {"lines": 0, "accepted": 0, "rejected": 0, "created": 0}
-    for seg in generate(enterprises, seed):
-        for department, lines in segment_uploads(seg):
+    for index, seg in enumerate(generate(enterprises, seed)):
+        uploads = segment_uploads(seg) + _credit_uploads(credit_records(seg, seed, index))
+        for department, lines in uploads:
             report = await run_import(
                 store,
                 lines,

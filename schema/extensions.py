@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+)
 from strawberry.extensions import SchemaExtension
 
 from hub.errors import Forbidden, HubError
@@ -15,18 +22,48 @@ from hub.policy import allowed
 log = logging.getLogger("credithub.graphql")
 
 
-class RoleMatrix(SchemaExtension):
-    """Refuses root fields the caller's role may not call (hub/policy.py)."""
+def _root_fields(selection_set: Any, fragments: dict[str, Any], seen: set[str]) -> list[str]:
+    names: list[str] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            names.append(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            names += _root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                names += _root_fields(fragments[name].selection_set, fragments, seen | {name})
+    return names
 
-    def resolve(
-        self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
-    ) -> Any:
-        if info.path.prev is None and not info.field_name.startswith("__"):
-            operation = info.operation.operation.value
-            role = info.context.actor.role
-            if not allowed(operation, info.field_name, role):
-                raise Forbidden(f"{role.value} may not call {info.field_name}")
-        return _next(root, info, *args, **kwargs)
+
+class RoleMatrix(SchemaExtension):
+    """Refuses an operation whose root fields the caller's role may not call (hub/policy.py).
+
+    Checked once before execution, from the document: a per-field hook would run for every
+    field of every answer (thousands for a neighbourhood) to look at the root ones only.
+    """
+
+    def on_execute(self) -> Any:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if context.operation_name is not None:
+                operations = [
+                    o for o in operations if o.name and o.name.value == context.operation_name
+                ]
+            role = context.context.actor.role
+            for operation in operations[:1] if context.operation_name is None else operations:
+                kind = operation.operation.value
+                for name in _root_fields(operation.selection_set, fragments, set()):
+                    if not name.startswith("__") and not allowed(kind, name, role):
+                        raise Forbidden(f"{role.value} may not call {name}")
+        yield
 
 
 class ErrorCodes(SchemaExtension):

@@ -103,8 +103,25 @@ def test_all_roles_action_types_chains_and_cycles() -> None:
 
 @pytest.mark.neo4j
 async def test_seed_goes_through_the_importer(graph: Store, settings: Settings) -> None:
-    summary = await seed_demo(graph, settings, enterprises=120, seed=3)
+    summary = await seed_demo(graph, settings, enterprises=400, seed=3)
     assert summary["rejected"] == 0
     assert summary["accepted"] == summary["lines"]
-    again = await seed_demo(graph, settings, enterprises=120, seed=3)
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (l:Listing) WITH l.list AS list, l.source AS source, l.derived AS derived, "
+                "count(*) AS n RETURN collect([list, source, derived, n]) AS kinds"
+            )
+        ).single()
+        evaluations = await (
+            await session.run("MATCH (e:Evaluation) RETURN count(e) AS n")
+        ).single()
+    assert record is not None
+    kinds = {(k[0], k[1], k[2]) for k in record["kinds"]}
+    assert ("BLACK", "ADMINISTRATIVE", False) in kinds  # demo listings
+    assert ("BLACK", "ADMINISTRATIVE", True) in kinds  # and the entries they propagated
+    assert ("BLACK", "COURT", False) in kinds
+    assert evaluations is not None
+    assert evaluations["n"] > 40
+    again = await seed_demo(graph, settings, enterprises=400, seed=3)
     assert again["created"] == 0
