@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.keys import KeyCache
 from hub.ratelimit import RateLimiter, retry_after
+from hub.runtime import tune_gc
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from resolvers.context import HubContext, make_context
@@ -251,6 +252,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             keys=KeyCache(),
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         )
+        tune_gc()
         try:
             yield
         finally:

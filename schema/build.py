@@ -20,6 +20,7 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.execution import FlatListExecutionContext
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.investigate import InvestigationQueries
 from schema.limits import CostLimit
@@ -83,6 +84,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=FlatListExecutionContext,
     )
 
 

@@ -26,6 +26,7 @@ from hub.auth import Actor, Role
 from hub.bench.registry import register
 from hub.bench.support import bench_instance, percentile
 from hub.neo4j_local import EmbeddedNeo4j
+from hub.runtime import tune_gc
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store import samples as q
@@ -158,6 +159,7 @@ async def _run(
         ]
 
         schema = build_schema(settings)
+        tune_gc()  # as `credit-hub serve` does after start-up (hub/runtime.py)
 
         async def execute(query: str, variables: dict[str, Any]) -> Any:
             context = make_context(store, settings, INVESTIGATOR, "bench")

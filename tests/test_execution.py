@@ -1,0 +1,136 @@
+"""The flat-list loop (schema/execution.py) answers exactly what graphql-core answers.
+
+Every query runs twice, through strawberry's own execution context and through ours, and the
+results (data and errors, with their paths) must be equal; the loop must also really be taken
+for the plain lists and skipped for the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+
+import schema.execution as execution
+from schema.execution import FlatListExecutionContext
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@strawberry.type
+class Leaf:
+    id: strawberry.ID
+    name: str
+    colour: Colour
+    share: float | None
+    since: dt.date | None
+    count: int
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+@strawberry.type
+class Branch:
+    name: str
+    leaves: list[Leaf]
+
+
+def _leaves() -> list[Leaf]:
+    return [
+        Leaf(
+            id=strawberry.ID(f"L{i}"),
+            name=f"leaf {i}",
+            colour=Colour.RED if i % 2 else Colour.GREEN,
+            share=None if i % 3 == 0 else i / 10,
+            since=dt.date(2024, 1, 1 + i) if i % 2 else None,
+            count=i,
+        )
+        for i in range(6)
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def leaves(self) -> list[Leaf]:
+        return _leaves()
+
+    @strawberry.field
+    def maybe_leaves(self) -> list[Leaf | None]:
+        leaves: list[Leaf | None] = list(_leaves())
+        leaves[2] = None
+        return leaves
+
+    @strawberry.field
+    def broken(self) -> list[Leaf]:
+        leaves = _leaves()
+        leaves[3].name = None  # type: ignore[assignment]  # a null in a non-null field
+        return leaves
+
+    @strawberry.field
+    def branches(self) -> list[Branch]:
+        return [Branch(name=f"b{i}", leaves=_leaves()[i:]) for i in range(3)]
+
+
+PLAIN = strawberry.Schema(query=Query)
+FLAT = strawberry.Schema(query=Query, execution_context_class=FlatListExecutionContext)
+
+QUERIES = [
+    "{ leaves { id name colour share since count } }",
+    "{ leaves { __typename key: id n: name colour } }",
+    "{ leaves { ...F } } fragment F on Leaf { id name since }",
+    "{ leaves { ... on Leaf { id } name } }",
+    "query($s: Boolean!) { leaves { id name @skip(if: $s) share @include(if: $s) } }",
+    "{ maybeLeaves { id name } }",
+    "{ broken { id name } }",
+    "{ leaves { id shout } }",
+    "{ branches { name leaves { id colour since } } }",
+    "{ a: leaves { id } b: leaves { name } }",
+]
+
+
+def _run(schema: strawberry.Schema, query: str) -> dict[str, Any]:
+    result = schema.execute_sync(query, variable_values={"s": True})
+    return {
+        "data": result.data,
+        "errors": [(e.message, e.path) for e in result.errors or []],
+    }
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_answer_as_graphql_core(query: str) -> None:
+    assert _run(FLAT, query) == _run(PLAIN, query)
+
+
+def test_the_loop_is_taken_for_plain_lists_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[int] = []
+    original = execution._complete
+
+    def counting(plan: Any, items: Any, is_awaitable: Any) -> list[Any]:
+        taken.append(len(plan.columns))
+        return original(plan, items, is_awaitable)
+
+    monkeypatch.setattr(execution, "_complete", counting)
+    FLAT.execute_sync("{ leaves { id name colour } }")
+    assert taken == [3]
+    taken.clear()
+    FLAT.execute_sync("{ leaves { id shout } }")  # a resolver: graphql-core's path
+    assert taken == []
+    FLAT.execute_sync("{ branches { name leaves { id } } }")  # inner lists only
+    assert taken == [1, 1, 1]
+
+
+def test_a_null_in_a_non_null_field_is_graphql_cores_error() -> None:
+    result = FLAT.execute_sync("{ broken { id name } }")
+    assert result.data is None
+    assert result.errors is not None
+    assert result.errors[0].path == ["broken", 3, "name"]
