@@ -19,6 +19,7 @@ import orjson
 from hub.auth import SYSTEM
 from hub.identifiers import USCC_ALPHABET, make_id_number, make_uscc
 from hub.importer.runner import run_import
+from hub.rules.listings import add_years
 from hub.settings import Settings
 from hub.store import Store
 
@@ -636,7 +637,7 @@ def credit_records(
     for n, person in enumerate(seg["person"]):
         start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
         birth = born[person["idNumber"]]
-        if rng.random() < 0.004 and birth <= start.replace(year=start.year - 19):
+        if rng.random() < 0.004 and birth <= add_years(start, -19):
             out.append(
                 {
                     "kind": "courtDefault",

@@ -258,6 +258,32 @@ async def test_department_may_only_upload_its_own_decisions(graph: Store) -> Non
     assert "ADMIN only" in reasons[4]
 
 
+async def test_an_action_id_belongs_to_its_department_for_ever(graph: Store) -> None:
+    firm = f.uscc()
+    await load(graph, [f.enterprise(firm), f.action("DEC-9", {"uscc": firm}, "PENALTY")])
+    officer = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+    report = await load(
+        graph,
+        [
+            f.action("DEC-9", {"uscc": firm}, "LICENSE", department="ECOENV"),
+            f.action("ECO-9", {"uscc": firm}, "LICENSE", department="ECOENV"),
+        ],
+        department="ECOENV",
+        actor=officer,
+    )
+    assert report.accepted == 1
+    [error] = report.errors
+    assert (error.line, error.field) == (1, "id")
+    assert "action DEC-9 already exists from AMR" in error.reason
+    kept = await count(
+        graph, "MATCH (a:Action {id: 'DEC-9', department: 'AMR', type: 'PENALTY'}) RETURN count(a)"
+    )
+    assert kept == 1
+    # The deciding department still corrects its own action.
+    report = await load(graph, [f.action("DEC-9", {"uscc": firm}, "PENALTY", title="更正")])
+    assert report.accepted == 1 and report.updated == 1
+
+
 async def test_failure_mid_batch_leaves_nothing_half_written(
     graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,13 @@ def test_equal_types_split_evenly_and_leftovers_go_in_order() -> None:
     assert fair_shares({"a": 5, "b": 5}, 0) == {"a": 0, "b": 0}
 
 
+def test_a_small_budget_skips_what_has_nothing() -> None:
+    # Found by the property below: a budget smaller than the number of names went to the first
+    # names in order even when they had nothing (a neighbourhood of limit 1 returned no edge).
+    assert fair_shares({"a": 0, "b": 0}, 1) == {"a": 0, "b": 0}
+    assert fair_shares({"a": 0, "b": 0, "c": 4}, 1) == {"a": 0, "b": 0, "c": 1}
+
+
 @given(st.dictionaries(st.sampled_from("abcdefghi"), st.integers(0, 500)), st.integers(0, 1000))
 def test_fair_shares_properties(available: dict[str, int], budget: int) -> None:
     got = fair_shares(available, budget)

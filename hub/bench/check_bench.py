@@ -24,10 +24,10 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 import orjson
 
 from hub.auth import SYSTEM, Role
+from hub.bench.rawhttp import RawClient
 from hub.bench.registry import register
 from hub.bench.support import bench_instance, hub_server, percentile
 from hub.importer.runner import run_import
@@ -224,17 +224,13 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with (
             hub_server(settings, PORT),
-            httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{PORT}",
-                timeout=60,
-                headers={"Authorization": f"Bearer {token}"},
-                limits=httpx.Limits(max_connections=64),
-            ) as http,
+            # The load generator shares the two cores: the lightest client (hub/bench/rawhttp.py).
+            RawClient("127.0.0.1", PORT, {"Authorization": f"Bearer {token}"}, 64) as http,
         ):
 
             async def hub(request: dict[str, Any]) -> bool:
-                response = await http.post("/graphql", json={"query": QUERY, "variables": request})
-                return response.status_code == 200 and "errors" not in response.json()
+                status, body = await http.post("/graphql", {"query": QUERY, "variables": request})
+                return status == 200 and isinstance(body, dict) and "errors" not in body
 
             async def floor(request: dict[str, Any]) -> bool:
                 s = request["s"]
@@ -269,12 +265,12 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
                     "scenario": "HONORS",
                 }  # an invalid item
                 began = time.perf_counter()
-                response = await http.post(
+                _, body = await http.post(
                     "/graphql",
-                    json={"query": BATCH, "variables": {"r": batch, "asOf": AS_OF.isoformat()}},
+                    {"query": BATCH, "variables": {"r": batch, "asOf": AS_OF.isoformat()}},
                 )
                 walls.append(time.perf_counter() - began)
-                answers = response.json()["data"]["checkBatch"]
+                answers = body["data"]["checkBatch"]  # type: ignore[index]
                 if len(answers) != 1000:
                     raise SystemExit(f"checkBatch answered {len(answers)} items, not 1000")
             print(

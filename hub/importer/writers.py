@@ -89,6 +89,30 @@ async def _link_branches(
     return Counts()
 
 
+async def _check_action_owners(
+    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
+) -> list[LineError]:
+    """An action id belongs to the department that decided it, for ever: another department's
+    record with the same id is refused instead of overwriting that department's decision."""
+    found = await w.action_departments(tx, [r.key() for _, r in items])
+    errors = []
+    for line, record in items:
+        assert isinstance(record, ActionRecord)  # noqa: S101 - registered for actions
+        owner = found.get(record.id, record.department)
+        if owner != record.department:
+            errors.append(
+                LineError(
+                    line,
+                    "id",
+                    f"action {record.id} already exists from {owner}; action ids are unique "
+                    "across departments",
+                    record.kind,
+                    record.id,
+                )
+            )
+    return errors
+
+
 WRITERS: dict[type[Record], Writer] = {
     DepartmentRecord: Writer("department", 0, node_writer("Department")),
     EnterpriseRecord: Writer("enterprise", 10, node_writer("Enterprise")),
@@ -96,7 +120,7 @@ WRITERS: dict[type[Record], Writer] = {
     BranchLinkRecord: Writer("branchLink", 19, _link_branches, counted=False),
     RoleRecord: Writer("role", 20, _write_rels),
     ShareholdingRecord: Writer("shareholding", 21, _write_rels),
-    ActionRecord: Writer("action", 30, node_writer("Action")),
+    ActionRecord: Writer("action", 30, node_writer("Action"), check=_check_action_owners),
 }
 
 

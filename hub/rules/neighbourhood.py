@@ -20,16 +20,17 @@ def fair_shares(available: Mapping[str, int], budget: int) -> dict[str, int]:
     pending = sorted(available, key=lambda name: (available[name], name))
     while pending and remaining > 0:
         level = remaining // len(pending)
-        if level == 0:
-            for name in sorted(pending, key=list(available).index)[:remaining]:
-                shares[name] += 1
-            break
+        # Served in full first: also, when level is 0, the names that have nothing left.
         served = [n for n in pending if available[n] - shares[n] <= level]
         if served:
             for name in served:
                 remaining -= available[name] - shares[name]
                 shares[name] = available[name]
             pending = [n for n in pending if n not in served]
+        elif level == 0:
+            for name in sorted(pending, key=list(available).index)[:remaining]:
+                shares[name] += 1
+            break
         else:
             for name in pending:
                 shares[name] += level

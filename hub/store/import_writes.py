@@ -262,3 +262,16 @@ async def link_branches(
     tx: AsyncManagedTransaction, rows: list[dict[str, Any]], prov: Provenance
 ) -> None:
     await _run(tx, LINK_BRANCHES, rows, prov)
+
+
+ACTION_DEPARTMENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Action {id: id})
+RETURN a.id AS id, a.department AS department
+"""
+
+
+async def action_departments(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, str]:
+    """Action id -> the department that decided it, for the ids already stored."""
+    result = await tx.run(ACTION_DEPARTMENTS, {"ids": ids})
+    return {r["id"]: r["department"] for r in await result.fetch(len(ids) + 1)}

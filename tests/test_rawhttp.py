@@ -1,0 +1,39 @@
+"""The benchmark's load-generating client (hub/bench/rawhttp.py) reads what servers send."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hub.bench.rawhttp import RawClient
+
+RESPONSES = [
+    b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"a": [1]} ',
+    b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n"
+    b'4\r\n{"e"\r\n5;x=1\r\n: 2}\n\r\n0\r\n\r\n',
+]
+
+
+async def test_keeps_the_connection_and_reads_both_framings() -> None:
+    connections = 0
+    requests: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        for response in RESPONSES:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            requests.append(head + await reader.readexactly(length))
+            writer.write(response)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, RawClient("127.0.0.1", port, {"Authorization": "Bearer t"}, 4) as client:
+        assert await client.post("/graphql", {"query": "{ a }"}) == (200, {"a": [1]})
+        assert await client.post("/graphql", {"query": "{ e }"}) == (400, {"e": 2})
+    assert connections == 1
+    assert requests[0].startswith(b"POST /graphql HTTP/1.1\r\n")
+    assert b"Authorization: Bearer t\r\n" in requests[0]
+    assert requests[1].endswith(b'{"query":"{ e }"}')
