@@ -61,7 +61,7 @@ bench-propagation: neo4j
 bench-check: neo4j
 	$(HUB) bench check --enterprises 100000 --reuse
 bench-investigate: neo4j
-	$(HUB) bench investigate --enterprises 1000000
+	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
 

@@ -12,7 +12,7 @@ from hub.store.values import native
 DATASET: LiteralString = """
 OPTIONAL MATCH (d:BenchDataset {id: 'credithub-bench'})
 WITH d
-OPTIONAL MATCH (n) WHERE NOT n:BenchDataset
+OPTIONAL MATCH (n:Enterprise|Person)  // reference data from migrate is not data to protect
 WITH d, n LIMIT 1
 RETURN d {.*} AS dataset, n IS NOT NULL AS hasData
 """
