@@ -37,3 +37,25 @@ async def test_keeps_the_connection_and_reads_both_framings() -> None:
     assert requests[0].startswith(b"POST /graphql HTTP/1.1\r\n")
     assert b"Authorization: Bearer t\r\n" in requests[0]
     assert requests[1].endswith(b'{"query":"{ e }"}')
+
+
+async def test_an_idle_connection_the_server_closed_is_replaced() -> None:
+    connections = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        await reader.readexactly(length)
+        writer.write(RESPONSES[0])
+        await writer.drain()
+        writer.close()  # as uvicorn does after its keep-alive timeout
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, RawClient("127.0.0.1", port, {}, 1) as client:
+        assert await client.post("/graphql", {}) == (200, {"a": [1]})
+        await asyncio.sleep(0.05)
+        assert await client.post("/graphql", {}) == (200, {"a": [1]})
+    assert connections == 2

@@ -45,14 +45,23 @@ class RawClient:
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{self._head}\r\n"
         ).encode() + body
         async with self._slots:
-            if self._idle.empty():
-                reader, writer = await asyncio.open_connection(self._host, self._port)
-                self._open.append(writer)
-            else:
-                reader, writer = self._idle.get_nowait()
-            writer.write(request)
-            await writer.drain()
-            status, data, keep = await _response(reader)
+            while True:
+                reused = not self._idle.empty()
+                if reused:
+                    reader, writer = self._idle.get_nowait()
+                else:
+                    reader, writer = await asyncio.open_connection(self._host, self._port)
+                    self._open.append(writer)
+                try:
+                    writer.write(request)
+                    await writer.drain()
+                    status, data, keep = await _response(reader)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    writer.close()
+                    if reused:
+                        continue  # the server closed an idle connection (keep-alive timeout)
+                    raise
+                break
             if keep:
                 self._idle.put_nowait((reader, writer))
             else:
