@@ -6,34 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-)
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from hub.errors import Forbidden, HubError
 from hub.policy import allowed
+from schema.limits import root_fields
 
 log = logging.getLogger("credithub.graphql")
-
-
-def _root_fields(selection_set: Any, fragments: dict[str, Any], seen: set[str]) -> list[str]:
-    names: list[str] = []
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            names.append(selection.name.value)
-        elif isinstance(selection, InlineFragmentNode):
-            names += _root_fields(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                names += _root_fields(fragments[name].selection_set, fragments, seen | {name})
-    return names
 
 
 class RoleMatrix(SchemaExtension):
@@ -45,24 +25,15 @@ class RoleMatrix(SchemaExtension):
 
     def on_execute(self) -> Any:
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if context.operation_name is not None:
-                operations = [
-                    o for o in operations if o.name and o.name.value == context.operation_name
-                ]
+        if context.graphql_document is not None:
+            selected = root_fields(
+                context.schema._schema, context.graphql_document, context.operation_name
+            )
+            kind, names = selected or ("query", [])
             role = context.context.actor.role
-            for operation in operations[:1] if context.operation_name is None else operations:
-                kind = operation.operation.value
-                for name in _root_fields(operation.selection_set, fragments, set()):
-                    if not name.startswith("__") and not allowed(kind, name, role):
-                        raise Forbidden(f"{role.value} may not call {name}")
+            for name in names:
+                if not name.startswith("__") and not allowed(kind, name, role):
+                    raise Forbidden(f"{role.value} may not call {name}")
         yield
 
 
@@ -131,19 +102,10 @@ class AuditTrail(SchemaExtension):
 
     def _root_fields(self) -> list[str]:
         """The root fields the operation selected (what was read)."""
-        document = self.execution_context.graphql_document
-        name = self.execution_context.operation_name
-        if document is None:
+        context = self.execution_context
+        if context.graphql_document is None:
             return []
-        for definition in document.definitions:
-            if isinstance(definition, OperationDefinitionNode) and (
-                name is None or (definition.name and definition.name.value == name)
-            ):
-                return sorted(
-                    {
-                        s.name.value
-                        for s in definition.selection_set.selections
-                        if isinstance(s, FieldNode)
-                    }
-                )
-        return []
+        selected = root_fields(
+            context.schema._schema, context.graphql_document, context.operation_name
+        )
+        return sorted(set(selected[1])) if selected else []

@@ -25,6 +25,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
+    get_operation_ast,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
@@ -154,12 +155,28 @@ class _Estimator:
         return total
 
 
+def _fragments(document: Any) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def root_fields(
+    schema: GraphQLSchema, document: Any, operation_name: str | None
+) -> tuple[str, list[str]] | None:
+    """(operation type, root field names — through fragments) of the operation that runs;
+    None when the document does not name one operation (execution then refuses it)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return None
+    estimator = _Estimator(schema, _fragments(document), {})
+    root = schema.get_root_type(operation.operation)
+    fields = estimator._fields(operation.selection_set, root, set())
+    return operation.operation.value, [node.name.value for node, _ in fields]
+
+
 def estimate_cost(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    fragments = _fragments(document)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]

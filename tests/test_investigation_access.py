@@ -49,6 +49,17 @@ async def test_role_matrix_of_investigation(gql: GQL, role: Role) -> None:
             assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN", field
 
 
+@pytest.mark.neo4j
+async def test_root_fields_behind_fragments_are_checked(gql: GQL) -> None:
+    hidden = """
+    query Hidden($u: String!) { ...F }
+    fragment F on Query { ... on Query { enterprise(uscc: $u) { name } neighbourhood(subject: {uscc: $u}) { truncated } } }
+    """
+    result = await gql(hidden, {"u": f.uscc()}, actor=DEPARTMENT)
+    assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert "neighbourhood" in result.errors[0].message
+
+
 OWNERS = """
 query Owners($u: String!) {
   beneficialOwners(uscc: $u) {
@@ -116,6 +127,11 @@ async def test_investigator_reads_are_audited(graph: Store, gql: GQL) -> None:
     await gql.ok(neighbours, {"p": {"idNumber": owner}}, actor=INVESTIGATOR)
     entries = await audit_entries(gql, keyId=INVESTIGATOR.key_id, subject=owner)
     assert [e["fields"] for e in entries] == [["neighbourhood"], ["beneficialOwners"]]
+    # root fields read through a fragment are named too
+    spread = "query S($p: SubjectRef!) { ...R } fragment R on Query { neighbourhood(subject: $p) { truncated } }"
+    await gql.ok(spread, {"p": {"idNumber": owner}}, actor=INVESTIGATOR)
+    entries = await audit_entries(gql, keyId=INVESTIGATOR.key_id, subject=owner)
+    assert entries[0]["operation"] == "S" and entries[0]["fields"] == ["neighbourhood"]
 
 
 @pytest.mark.neo4j
