@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from hub.auth import SYSTEM
-from hub.identifiers import USCC_ALPHABET, make_id_number, make_uscc
+from hub.identifiers import USCC_ALPHABET, make_id_number, make_uscc, parse_id_number
 from hub.importer.runner import run_import
 from hub.rules.listings import add_years
 from hub.settings import Settings
@@ -551,12 +551,6 @@ def credit_records(
     defaults of companies, 0.4 % of persons court-listed, 20 % evaluated.
     """
     rng = random.Random(f"credit-{seed}-{index}")
-    born = {
-        p["idNumber"]: dt.date.fromisoformat(
-            f"{p['idNumber'][6:10]}-{p['idNumber'][10:12]}-{p['idNumber'][12:14]}"
-        )
-        for p in seg["person"]
-    }
     officers: dict[str, list[str]] = {}
     for role in seg["role"]:
         if role["role"] in ("SENIOR_MANAGER", "DIRECTOR") and role["to"] is None:
@@ -579,9 +573,7 @@ def credit_records(
                 "effectiveFrom": start.isoformat(),
             }
             if rng.random() < 0.3:
-                record["expiresOn"] = start.replace(
-                    year=start.year + 3, day=min(start.day, 28)
-                ).isoformat()
+                record["expiresOn"] = add_years(start, 3).isoformat()
             liable = officers.get(code, [])
             if liable and rng.random() < 0.4:
                 record["liablePersons"] = [rng.choice(liable)]
@@ -636,8 +628,7 @@ def credit_records(
             )
     for n, person in enumerate(seg["person"]):
         start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
-        birth = born[person["idNumber"]]
-        if rng.random() < 0.004 and birth <= add_years(start, -19):
+        if rng.random() < 0.004 and parse_id_number(person["idNumber"]).age_on(start) >= 19:
             out.append(
                 {
                     "kind": "courtDefault",

@@ -146,6 +146,7 @@ async def test_roles_reach_the_people_the_rules_name(gql: GQL, graph: Store) -> 
     via = rep_entry["hits"][0]["via"]
     assert via[0]["role"] == "LEGAL_REPRESENTATIVE"
     assert via[0]["targetKey"] == firm
+    assert (via[0]["from"], via[0]["to"]) == ("2010-01-01", None)  # the role's own dates
     assert via[0]["holderKey"] != rep  # masked for APPROVAL
     assert "法定代表人" in rep_entry["hits"][0]["reason"]
     assert (await check(gql, {"idNumber": rep}, "PROJECT_APPROVAL"))["decision"] == "CLEAR"

@@ -159,9 +159,10 @@ def _requests(subjects: list[dict[str, Any]], count: int, seed: int) -> list[dic
     return out
 
 
-async def _drive(
-    worker: Any, requests: list[dict[str, Any]], concurrency: int
-) -> tuple[list[float], float, int]:
+Run = tuple[list[float], float, int]  # latencies (s), wall time (s), errors
+
+
+async def _drive(worker: Any, requests: list[dict[str, Any]], concurrency: int) -> Run:
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     for request in requests:
         queue.put_nowait(request)
@@ -182,26 +183,18 @@ async def _drive(
     return latencies, time.perf_counter() - started, errors
 
 
-async def _paired(
-    hub: Any, floor: Any, requests: list[dict[str, Any]]
-) -> tuple[list[float], float, int, list[float], float, int]:
+async def _paired(hub: Any, floor: Any, requests: list[dict[str, Any]]) -> tuple[Run, Run]:
     """Concurrency 1, hub and floor alternating on the same requests."""
-    times: dict[Any, list[float]] = {hub: [], floor: []}
-    errors: dict[Any, int] = {hub: 0, floor: 0}
+    runs: dict[Any, Run] = {hub: ([], 0.0, 0), floor: ([], 0.0, 0)}
     for request in requests:
         for worker in (hub, floor):
             began = time.perf_counter()
             ok = await worker(request)
-            times[worker].append(time.perf_counter() - began)
-            errors[worker] += 0 if ok else 1
-    return (
-        times[hub],
-        sum(times[hub]),
-        errors[hub],
-        times[floor],
-        sum(times[floor]),
-        errors[floor],
-    )
+            took = time.perf_counter() - began
+            latencies, wall, errors = runs[worker]
+            latencies.append(took)
+            runs[worker] = (latencies, wall + took, errors + (0 if ok else 1))
+    return runs[hub], runs[floor]
 
 
 def _line(name: str, concurrency: int, latencies: list[float], wall: float, errors: int) -> str:
@@ -270,7 +263,9 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
                 if concurrency == 1:
                     # Alternating, subject by subject: both see the same moments of a shared
                     # machine (run-to-run drift moved the ratio between 1.35 and 2.29).
-                    lat, wall, errors, flat, fwall, ferrors = await _paired(hub, floor, requests)
+                    (lat, wall, errors), (flat, fwall, ferrors) = await _paired(
+                        hub, floor, requests
+                    )
                 else:
                     lat, wall, errors = await _drive(hub, requests, concurrency)
                     flat, fwall, ferrors = await _drive(floor, requests, concurrency)

@@ -42,7 +42,7 @@ CALL (n) {{
   OPTIONAL MATCH (n)<-[:ON]-(l:Listing)
   WHERE NOT coalesce(l.retracted, false)
   OPTIONAL MATCH (l)-[df:DERIVED_FROM]->(src:Listing)
-  WITH l, collect(df {{.role, .from, .to}}) AS links, head(collect(DISTINCT src)) AS src
+  WITH l, collect(df {{.role, from: df.roleFrom, to: df.roleTo}}) AS links, head(collect(DISTINCT src)) AS src
   WITH l, links, CASE WHEN src IS NULL THEN l ELSE src END AS base
   RETURN collect(CASE WHEN l IS NULL THEN null ELSE {{
     entry: l {{.id, .derived, .parties, .roles, .liable, .via}}, links: links,
