@@ -197,6 +197,24 @@ def _hit(hit: RuleHit, text: str, full: bool) -> Hit:
     )
 
 
+def _people(checked: r.Checked) -> list[str]:
+    """ID numbers an unmasked answer shows: the subject and every person on a path."""
+    assert checked.outcome is not None  # noqa: S101 - only for valid items
+    outcome = checked.outcome
+    shown = {checked.key} if checked.label == "Person" and checked.key else set()
+    for hit in (*outcome.hits, *outcome.suspended, *outcome.incentives):
+        for step in hit.via:
+            shown.update(
+                key
+                for label, key in (
+                    (step.holder_label, step.holder_key),
+                    (step.target_label, step.target_key),
+                )
+                if label == "Person"
+            )
+    return sorted(shown)
+
+
 def result(info: HubInfo, checked: r.Checked) -> CheckResult:
     full = info.context.actor.sees_personal_data
     if checked.error is not None:
@@ -218,8 +236,8 @@ def result(info: HubInfo, checked: r.Checked) -> CheckResult:
             ),
         )
     assert checked.outcome is not None  # noqa: S101 - set for every valid item
-    if full and checked.label == "Person" and checked.key:
-        info.context.audited.append(("Person", checked.key))
+    if full:
+        info.context.audited.extend(("Person", key) for key in _people(checked))
     rendered = r.render(checked.outcome)
     node = checked.subject or {}
     subject = CheckedSubject(

@@ -9,7 +9,7 @@ import pytest
 from hub.auth import Actor, Role
 from hub.store import Store
 from tests import factories as f
-from tests.conftest import GQL, load
+from tests.conftest import GQL, TEST_ADMIN, load
 
 pytestmark = pytest.mark.neo4j
 
@@ -223,6 +223,14 @@ async def test_court_listed_officer_gives_the_enterprise_a_caution(gql: GQL, gra
     assert (await check(gql, {"uscc": other}, "FISCAL_FUNDS"))["decision"] == "CLEAR"
     earlier = await check(gql, {"uscc": firm}, "FISCAL_FUNDS", "2024-12-31")
     assert earlier["decision"] == "CLEAR"
+    # An ADMIN sees the officer's ID number on the path: that read is audited.
+    shown = await check(gql, {"uscc": firm}, "FISCAL_FUNDS", actor=TEST_ADMIN)
+    assert shown["hits"][0]["via"][0]["holderKey"] == debtor
+    audit = await gql.ok(
+        "query($s: String) { auditLog(subject: $s) { nodes { fields subjects } } }",
+        {"s": debtor},
+    )
+    assert audit["auditLog"]["nodes"] == [{"fields": ["checkBeforeApproval"], "subjects": [debtor]}]
 
 
 async def test_suspected_controller_through_shareholdings(gql: GQL, graph: Store) -> None:
