@@ -29,6 +29,7 @@ from hub.rules.decision import (
 )
 from hub.rules.explain import reason
 from hub.store import Store
+from hub.store import catalogue as catalogue_store
 from hub.store import checks as q
 from resolvers.subjects import subject_key
 
@@ -66,7 +67,7 @@ async def catalogue(store: Store) -> list[dict[str, Any]]:
     if cached is not None and now - cached[0] < MEASURE_TTL:
         measures: list[dict[str, Any]] = cached[1]
         return measures
-    measures = await store.read(q.measures)
+    measures = await store.read(catalogue_store.measures, None, None)
     store.reference_cache["measures"] = (now, measures)
     return measures
 

@@ -17,23 +17,12 @@ from enum import StrEnum
 from typing import Any
 
 from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
-from hub.rules.listings import ListingFacts, ListingState, ListKind, aggravated, listing_state
+from hub.rules.listings import ListingFacts, ListingState, aggravated, listing_state
 
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
 SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
 SUSPECTED_SHARE = 0.5
-# Roles whose court listing reaches "upwards" to the enterprise (held on as_of).
-UPWARD_ROLES = frozenset(
-    {
-        "LEGAL_REPRESENTATIVE",
-        "PRINCIPAL",
-        "ACTUAL_CONTROLLER",
-        "DIRECTOR",
-        "SUPERVISOR",
-        "SENIOR_MANAGER",
-    }
-)
 
 
 class Decision(StrEnum):
@@ -240,23 +229,3 @@ def decide(
             )
         )
     return Outcome(decision, aggravated(own), hits, suspended, incentives)
-
-
-def effective_shares(
-    paths: Iterable[Sequence[float]],
-) -> float:
-    """Effective share over distinct paths: the sum of the products of the shares along each."""
-    total = 0.0
-    for shares in paths:
-        product = 1.0
-        for share in shares:
-            product *= share
-        total += product
-    return total
-
-
-def black_listed(listing: ListingView) -> bool:
-    return listing.list == ListKind.BLACK and listing.state in (
-        ListingState.ACTIVE,
-        ListingState.SUSPENDED,
-    )

@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.rules.decision import SUSPECTED_SHARE
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
@@ -74,7 +75,7 @@ CALL (n) {{
   WITH c, path, reduce(x = 1.0, r IN relationships(path) | x * r.share) AS product
   ORDER BY product DESC
   WITH c, sum(product) AS share, collect(path)[0] AS best
-  WHERE share > 0.5
+  WHERE share > {SUSPECTED_SHARE}
   OPTIONAL MATCH (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}})
   WHERE bl.derived = false
   WITH c, share, best, bl WHERE bl IS NOT NULL
@@ -108,8 +109,6 @@ CREATE (x:Receipt)
 SET x = r, x.recordedAt = r.askedAt, x.batch = 'check', x.sourceDepartment = r.department
 """
 
-MEASURES: LiteralString = "MATCH (m:Measure) RETURN collect(m {.*}) AS measures"
-
 RECEIPT: LiteralString = """
 MATCH (x:Receipt {id: $id})
 RETURN x {.*, outcomes: [(x)-[:HAS_OUTCOME]->(o:ApprovalOutcome) | o {.*}]} AS receipt
@@ -136,12 +135,6 @@ async def gather(
 async def write_receipts(tx: AsyncManagedTransaction, receipts: list[dict[str, Any]]) -> None:
     if receipts:
         await (await tx.run(WRITE_RECEIPTS, {"receipts": receipts})).consume()
-
-
-async def measures(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-    record = await (await tx.run(MEASURES)).single()
-    found: list[dict[str, Any]] = native(record["measures"]) if record else []
-    return found
 
 
 async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> dict[str, Any] | None:
