@@ -13,7 +13,6 @@ from hub.rules.listings import (
     ListingState,
     ObjectionPeriod,
     RefusalKind,
-    add_months,
     add_years,
     aggravated,
     court_expiry,
@@ -27,6 +26,7 @@ from hub.rules.listings import (
     objection_refusal,
     resolve_refusal,
 )
+from hub.rules.publicity import add_months
 
 D = dt.date.fromisoformat
 

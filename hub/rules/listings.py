@@ -7,12 +7,13 @@ is always read through its source listing (docs/punishment.md).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from hub.rules.publicity import add_months
 
 
 class ListKind(StrEnum):
@@ -113,13 +114,6 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` calendar months later, clamped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- court listings (失信被执行人, 法释〔2017〕7号) ---
