@@ -59,7 +59,7 @@ bench-import: neo4j
 bench-propagation: neo4j
 	$(HUB) bench propagation --enterprises 100000
 bench-check: neo4j
-	$(HUB) bench check --enterprises 100000 --reuse
+	$(HUB) bench check --enterprises 100000 --seed 7 --reuse --requests 800
 bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j

@@ -230,7 +230,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}, "
-        f"hub workers {os.environ.get('CREDITHUB_BENCH_WORKERS', '1')}"
+        "hub workers 1"
     )
     print(
         f"dataset: {args.enterprises} enterprises (seed {args.seed}), {len(subjects)} sampled "

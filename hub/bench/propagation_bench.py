@@ -29,11 +29,11 @@ import orjson
 
 from hub.auth import SYSTEM, Actor, Role
 from hub.bench.registry import register
+from hub.bench.support import bench_instance, percentile
 from hub.demo import ANCHOR, seed_demo
 from hub.identifiers import make_id_number, make_uscc
 from hub.importer.runner import run_import
 from hub.migrate import migrate
-from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store import bench as q
@@ -114,12 +114,6 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
     return {**wanted, "seconds": seconds}
 
 
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
 def _groups(ties: list[dict[str, Any]], count: int, rng: random.Random) -> dict[str, list[str]]:
     wide = [t["uscc"] for t in ties if t["ties"] > WIDE_MEMBERS]
     generated = [t for t in ties if t["ties"] <= WIDE_MEMBERS and t["ties"] > 0]
@@ -183,9 +177,9 @@ async def _measure(
         out[group] = {
             "enterprises": len(usccs),
             "requests": len(timings),
-            "p50_ms": round(_percentile(timings, 50), 2),
-            "p95_ms": round(_percentile(timings, 95), 2),
-            "p99_ms": round(_percentile(timings, 99), 2),
+            "p50_ms": round(percentile(timings, 0.50), 2),
+            "p95_ms": round(percentile(timings, 0.95), 2),
+            "p99_ms": round(percentile(timings, 0.99), 2),
             "max_ms": round(max(timings), 2),
             "load_average_1m": round(load, 2),
             "derived_per_listing": {
@@ -246,9 +240,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]
 
 @register("propagation")
 def bench_propagation(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.neo4j_uri is None:
-        local = EmbeddedNeo4j(settings, INSTANCE)
-        print(local.start())
+    bench_instance(settings)
     summary = asyncio.run(_bench(args, settings))
     print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import statistics
 import subprocess
@@ -81,6 +82,8 @@ async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.3)
+            else:
+                raise SystemExit(f"the hub on port {port} did not become ready in 60 s")
         yield server.pid
     finally:
         server.terminate()
@@ -99,7 +102,7 @@ def percentile(samples: Sequence[float], q: float) -> float:
     ordered = sorted(samples)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    index = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))  # nearest rank
     return ordered[index]
 
 
