@@ -89,6 +89,9 @@ async def test_a_department_lists_for_itself_and_propagation_commits_with_it(gql
     # A DEPARTMENT key sees personal data masked.
     assert entry["person"]["idNumber"] == rep[:4] + "*" * 10 + rep[-4:]
     assert listing["liablePersons"] == [{"idNumber": rep[:4] + "*" * 10 + rep[-4:]}]
+    # Its batch is recorded as finished, like an upload's.
+    unfinished = "MATCH (b:ImportBatch) WHERE NOT coalesce(b.complete, false) RETURN count(b)"
+    assert await count(gql.store, unfinished) == 0
 
 
 async def test_departments_may_not_list_for_others_and_bad_input_names_the_field(gql: GQL) -> None:

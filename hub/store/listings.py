@@ -23,6 +23,8 @@ from hub.store.imports import (
     trusted,
 )
 from hub.store.imports import upsert as imports_upsert
+from hub.store.listing_reads import projection
+from hub.store.propagation import DERIVED_BODY
 from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
@@ -292,9 +294,6 @@ async def plan_one(
 
 
 def _write_one() -> LiteralString:
-    from hub.store.listing_reads import projection
-    from hub.store.propagation import DERIVED_BODY
-
     upsert = _listing_upsert(batch="WITH b")
     return trusted(
         f"""
@@ -308,7 +307,8 @@ CALL () {{
 {DERIVED_BODY}
 }}
 SET b.finishedAt = datetime(), b.lines = 1, b.accepted = 1, b.rejected = 0,
-    b.created = created, b.updated = updated, b.unchanged = 1 - created - updated
+    b.created = created, b.updated = updated, b.unchanged = 1 - created - updated,
+    b.complete = true
 WITH created, updated, written
 MATCH (l:Listing {{id: $id}})
 RETURN created, updated, written, {projection("l")} AS l
