@@ -12,7 +12,7 @@ from hub.auth import Role
 from hub.errors import Forbidden, InvalidInput, NotFound
 from hub.identifiers import mask_id_number
 from hub.rules.catalogue import Grade, MeasureEffect, Scenario
-from hub.rules.decision import Decision, Step
+from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.decision import Hit as RuleHit
 from hub.rules.listings import ListingState
 from resolvers import checks as r
@@ -22,13 +22,7 @@ from schema.subjects import HubInfo
 strawberry.enum(Decision, description="CLEAR, CAUTION (审慎) or RESTRICTED (限制).")
 
 
-@strawberry.enum(description="How a listing reached the checked subject.")
-class ReachKind(Enum):
-    OWN = "OWN"
-    DERIVED = "DERIVED"
-    RELATED = "RELATED"
-    SUSPECTED = "SUSPECTED"
-    EVALUATION = "EVALUATION"
+strawberry.enum(ReachKind, description="How a listing reached the checked subject.")
 
 
 @strawberry.enum(description="What an approval system finally decided after the check.")
@@ -191,7 +185,7 @@ def _hit(hit: RuleHit, text: str, full: bool) -> Hit:
         ),
         listing=listing,
         evaluation=evaluation,
-        reach=ReachKind(hit.entry.kind.value) if hit.entry else ReachKind.EVALUATION,
+        reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
         via=_steps(hit.via, full),
         reason=text,  # names enterprises by USCC and people by name, never by ID number
     )
