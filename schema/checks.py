@@ -391,7 +391,7 @@ class CheckMutations:
             raise InvalidInput("note is longer than 2,000 characters", field="note")
         await _load_receipt(info, receipt_id)
         actor = info.context.actor
-        await info.context.store.write(
+        updated = await info.context.store.write(
             q.record_outcome,
             id=receipt_id,
             outcome=outcome.value,
@@ -401,4 +401,4 @@ class CheckMutations:
             outcomeId="outcome-" + uuid.uuid4().hex,
             department=actor.department,
         )
-        return _receipt(await _load_receipt(info, receipt_id), info)
+        return _receipt(updated, info)

@@ -111,7 +111,7 @@ SET x = r, x.recordedAt = r.askedAt, x.batch = 'check', x.sourceDepartment = r.d
 
 RECEIPT: LiteralString = """
 MATCH (x:Receipt {id: $id})
-RETURN x {.*, outcomes: [(x)-[:HAS_OUTCOME]->(o:ApprovalOutcome) | o {.*}]} AS receipt
+RETURN x {.*} AS receipt
 """
 
 RECORD_OUTCOME: LiteralString = """
@@ -120,6 +120,7 @@ SET x.outcome = $outcome, x.outcomeAt = $at, x.outcomeBy = $keyId, x.outcomeNote
 CREATE (x)-[:HAS_OUTCOME]->(:ApprovalOutcome {id: $outcomeId, outcome: $outcome, at: $at,
         keyId: $keyId, note: $note, recordedAt: $at, batch: 'outcome',
         sourceDepartment: coalesce($department, x.department)})
+RETURN x {.*} AS receipt
 """
 
 
@@ -143,5 +144,10 @@ async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> dict[str, Any
     return found
 
 
-async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> None:
-    await (await tx.run(RECORD_OUTCOME, params)).consume()
+async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> dict[str, Any]:
+    """Records the outcome (every one is kept as an ApprovalOutcome) and returns the receipt."""
+    record = await (await tx.run(RECORD_OUTCOME, params)).single()
+    if record is None:
+        raise LookupError(f"receipt {params['id']} disappeared while recording its outcome")
+    updated: dict[str, Any] = native(record["receipt"])
+    return updated
