@@ -24,7 +24,7 @@ from hub.store.imports import (
 )
 from hub.store.imports import upsert as imports_upsert
 from hub.store.listing_reads import projection
-from hub.store.propagation import DERIVED_BODY
+from hub.store.propagation import DERIVED_BODY, TIES
 from hub.store.values import native
 
 # Today in the county's time zone, from the upload's timestamp.
@@ -214,25 +214,6 @@ async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dic
 
 # --- one listing in one statement (the listSubject mutation) ------------------------------------
 
-# The ties of people to a listed enterprise that the propagation rule can use: the four roles
-# that reach their holder, and every tie of a named liable person. Ordinary shareholders,
-# directors, supervisors and practitioners can never be reached, so they are not fetched (a
-# cooperative may have thousands of member shareholders); the pure rule still decides on dates.
-# Expects `s` (the enterprise) and `$liable`, `$reaching` (hub/rules/propagation.ROLE_TOKENS).
-TIES = """
-  CALL (s) {
-    MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]->(s)
-    WHERE t.role IN $reaching
-    RETURN p, t
-    UNION
-    UNWIND $liable AS pid
-    MATCH (p:Person {idNumber: pid})-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
-    USING INDEX p:Person(idNumber)
-    RETURN p, t
-  }
-  RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
-"""
-
 PLAN_ONE: dict[str, LiteralString] = {
     label: trusted(
         f"""
@@ -249,7 +230,7 @@ OPTIONAL MATCH (l:Listing {{id: $id}})
 OPTIONAL MATCH (r:LoanReport {{id: $id}})
 WITH s, d, coalesce(l, r) AS existing
 CALL (s) {{
-  WITH s WHERE s IS NOT NULL AND $ties
+  WITH s, $liable AS liable WHERE s IS NOT NULL AND $ties
 {TIES}
 }}
 CALL () {{
@@ -276,7 +257,7 @@ async def plan_one(
     ties: bool,
 ) -> dict[str, Any]:
     """What one listing needs before it is written: references, the department's kind,
-    ownership, ties — read after locking the subject (see PLAN_ONE)."""
+    ownership, ties (hub/store/propagation.TIES) — read after locking the subject (see PLAN_ONE)."""
     result = await tx.run(
         PLAN_ONE[label],
         {

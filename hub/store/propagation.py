@@ -16,17 +16,13 @@ from hub.rules.propagation import ROLE_TOKENS
 from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, trusted
 from hub.store.values import native
 
-# Each listing with the ties the pure rule can use (see TIES in hub/store/listings.py: the four
-# reaching roles, and every tie of a named liable person); the rule decides on the dates.
-SOURCES: LiteralString = """
-UNWIND $ids AS id
-MATCH (l:Listing {id: id})
-WHERE l.derived = false
-OPTIONAL MATCH (l)-[:ON]->(s)
-WITH l, s, CASE WHEN s:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
-     [(lp:Person)-[:LIABLE]->(l) | lp.idNumber] AS liable
-CALL (l, s, label, liable) {
-  WITH l, s, label, liable WHERE label = 'Enterprise' AND l.list = 'BLACK'
+# The ties of people to a listed enterprise that the propagation rule can use: the four roles
+# that reach their holder, and every tie of a named liable person. Ordinary shareholders,
+# directors, supervisors and practitioners can never be reached, so they are not fetched (a
+# cooperative may have thousands of member shareholders); the pure rule still decides on dates.
+# Expects `s` (the enterprise), `liable` (ID numbers) and `$reaching` (ROLE_TOKENS); used here
+# and by the listSubject mutation (hub/store/listings.PLAN_ONE).
+TIES = """
   CALL (s, liable) {
     MATCH (p:Person)-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]->(s)
     WHERE t.role IN $reaching
@@ -38,10 +34,27 @@ CALL (l, s, label, liable) {
     RETURN p, t
   }
   RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
+"""
+
+# Each listing with its ties (TIES).
+SOURCES: LiteralString = trusted(
+    """
+UNWIND $ids AS id
+MATCH (l:Listing {id: id})
+WHERE l.derived = false
+OPTIONAL MATCH (l)-[:ON]->(s)
+WITH l, s, CASE WHEN s:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
+     [(lp:Person)-[:LIABLE]->(l) | lp.idNumber] AS liable
+CALL (l, s, label, liable) {
+  WITH l, s, label, liable WHERE label = 'Enterprise' AND l.list = 'BLACK'
+"""
+    + TIES
+    + """
 }
 RETURN l.id AS id, l.list AS list, l.domain AS domain, l.source AS source,
        l.effectiveFrom AS effectiveFrom, label, s.uscc AS uscc, ties, liable
 """
+)
 
 
 async def sources(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str, Any]]:
