@@ -39,7 +39,7 @@ class EvaluationRecord(Record):
         )
 
     def refs(self) -> list[Ref]:
-        field = "subject.uscc" if self.subject.uscc else "subject.idNumber"
+        field = self.subject.field
         return [
             (field, self.subject.label, self.subject.key),
             ("source", "Department", self.source),

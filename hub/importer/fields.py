@@ -157,6 +157,11 @@ class SubjectRef(StrictModel):
     def key(self) -> str:
         return self.uscc if self.uscc is not None else str(self.id_number)
 
+    @property
+    def field(self) -> str:
+        """The field a problem with this subject is reported on."""
+        return "subject.uscc" if self.uscc is not None else "subject.idNumber"
+
 
 def check_range(start: dt.date | None, end: dt.date | None, names: tuple[str, str]) -> None:
     if start is not None and end is not None and end < start:

@@ -56,7 +56,7 @@ def _domain_problem(code: str, source: ListingSource) -> str | None:
 
 
 def _subject_ref(subject: SubjectRef) -> Ref:
-    field = "subject.uscc" if subject.uscc else "subject.idNumber"
+    field = subject.field
     return (field, subject.label, subject.key)
 
 

@@ -74,7 +74,7 @@ def _problems(record: ListingRecord, plan: dict[str, Any]) -> list[LineError]:
     out = []
     subject = record.subject
     if not plan["subjectFound"]:
-        field = "subject.uscc" if subject.uscc else "subject.idNumber"
+        field = subject.field
         out.append(error(field, f"{subject.label.lower()} {subject.key} does not exist"))
     if not plan["departmentFound"]:
         out.append(error("department", f"department {record.department} does not exist"))

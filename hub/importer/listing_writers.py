@@ -92,7 +92,7 @@ def confirmed_loan_problems(
                 "corrects it",
             )
         ]
-    subject = "subject.uscc" if record.subject.uscc else "subject.idNumber"
+    subject = record.subject.field
     reported: dict[str, Any] = {
         subject: record.subject.key,
         "principalOverdueSince": record.principal_overdue_since,

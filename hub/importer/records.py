@@ -417,7 +417,7 @@ class ActionRecord(Record):
         return ("Action", self.id)
 
     def refs(self) -> list[Ref]:
-        field = "subject.uscc" if self.subject.uscc else "subject.idNumber"
+        field = self.subject.field
         return [
             (field, self.subject.label, self.subject.key),
             ("department", "Department", self.department),
