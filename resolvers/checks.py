@@ -1,17 +1,22 @@
-"""Check before approval: validate, gather in one query, decide, write receipts (one tx)."""
+"""Check before approval: validate, gather in one query, decide, write receipts (one tx).
+
+Single checks asked at the same moment share one transaction (group commit,
+hub/store/coalesce.py); a batch is one transaction of its own."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from hub.auth import Actor
+from hub.auth import PUBLIC, Actor
 from hub.errors import HubError, InvalidInput
 from hub.rules.catalogue import PartyToken, Scenario
 from hub.rules.decision import (
@@ -31,6 +36,7 @@ from hub.rules.explain import reason
 from hub.store import Store
 from hub.store import catalogue as catalogue_store
 from hub.store import checks as q
+from hub.store.coalesce import Coalescer
 from resolvers.subjects import subject_key
 
 MAX_BATCH = 1000
@@ -58,6 +64,8 @@ class Checked:
     outcome: Outcome | None = None
     receipt_id: str | None = None
     error: HubError | None = None
+    asked_by: Actor | None = None  # for the receipt
+    request_id: str = ""
 
 
 async def catalogue(store: Store) -> list[dict[str, Any]]:
@@ -166,26 +174,27 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
 
 
 async def _check_tx(
-    tx: AsyncManagedTransaction,
-    items: list[Checked],
-    measures: list[dict[str, Any]],
-    actor: Actor,
-    request_id: str,
-    as_of: dt.date,
+    tx: AsyncManagedTransaction, items: list[Checked], measures: list[dict[str, Any]]
 ) -> None:
-    subjects = [
-        {
-            "i": c.index,
-            "uscc": c.key if c.label == "Enterprise" else None,
-            "idNumber": c.key if c.label == "Person" else None,
-        }
-        for c in items
-    ]
-    rows = {row["i"]: row for row in await q.gather(tx, subjects, as_of)}
+    """Gather (one statement per asOf among the items), decide, write every receipt."""
+    rows: dict[int, dict[str, Any]] = {}
+    by_day: dict[dt.date, list[int]] = {}
+    for position, checked in enumerate(items):
+        by_day.setdefault(checked.as_of, []).append(position)
+    for day, positions in by_day.items():
+        subjects = [
+            {
+                "i": p,
+                "uscc": items[p].key if items[p].label == "Enterprise" else None,
+                "idNumber": items[p].key if items[p].label == "Person" else None,
+            }
+            for p in positions
+        ]
+        rows.update((row["i"], row) for row in await q.gather(tx, subjects, day))
     asked_at = dt.datetime.now(dt.UTC)
     receipts = []
-    for checked in items:
-        row = rows.get(checked.index) or {}
+    for position, checked in enumerate(items):
+        row = rows.get(position) or {}
         node = row.get("subject")
         checked.found = node is not None
         checked.subject = node
@@ -204,29 +213,33 @@ async def _check_tx(
                 ev = row["evaluation"]
                 evaluation = Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source"))
             checked.outcome = decide(
-                subject, checked.scenario, entries_of(row, subject, as_of), evaluation, measures
+                subject,
+                checked.scenario,
+                entries_of(row, subject, checked.as_of),
+                evaluation,
+                measures,
             )
         checked.receipt_id = "rcpt-" + uuid.uuid4().hex
         summary = _summary(checked.outcome)
+        actor = checked.asked_by or PUBLIC
         receipts.append(
             {
                 "id": checked.receipt_id,
-                "askedAt": asked_at,
                 "keyId": actor.key_id or "anonymous",
                 "role": actor.role.value,
                 "department": actor.department,
-                "requestId": request_id,
+                "requestId": checked.request_id,
                 "subjectLabel": checked.label,
                 "subjectKey": checked.key,
                 "found": checked.found,
                 "scenario": checked.scenario.value,
-                "asOf": as_of,
+                "asOf": checked.as_of.isoformat(),
                 "decision": checked.outcome.decision.value,
                 "aggravated": checked.outcome.aggravated,
                 **summary,
             }
         )
-    await q.write_receipts(tx, receipts)
+    await q.write_receipts(tx, receipts, asked_at)
 
 
 def _validate(index: int, request: Request, as_of: dt.date) -> Checked:
@@ -256,10 +269,37 @@ async def check(
                 raise
             answers.append(Checked(index, request.scenario, as_of, error=error))
     valid = [a for a in answers if a.error is None]
-    if valid:
-        measures = await catalogue(store)
-        await store.write(_check_tx, valid, measures, actor, request_id, as_of)
+    for checked in valid:
+        checked.asked_by, checked.request_id = actor, request_id
+    if len(valid) == 1 and len(requests) == 1:
+        await _coalescer(store).submit(valid[0])
+    elif valid:
+        await _run_checks(store, valid)
     return answers
+
+
+async def _run_checks(store: Store, items: list[Checked]) -> list[Checked]:
+    measures = await catalogue(store)
+    await store.write(_check_tx, items, measures)
+    return items
+
+
+def _coalescer(store: Store) -> Coalescer[Checked, Checked]:
+    """Single checks asked at the same time share a transaction (hub/store/coalesce.py)."""
+    found = _COALESCERS.get(store)
+    if found is None:
+        found = Coalescer(
+            functools.partial(_run_checks, store),
+            limit=store.check_transactions,
+            max_items=MAX_BATCH,
+        )
+        _COALESCERS[store] = found
+    return found
+
+
+_COALESCERS: weakref.WeakKeyDictionary[Store, Coalescer[Checked, Checked]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def render(outcome: Outcome) -> dict[str, list[tuple[Any, str]]]:

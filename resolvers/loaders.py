@@ -1,8 +1,10 @@
-"""One DataLoader per access path, created per request (no N+1 across nested fields)."""
+"""One DataLoader per access path per request (no N+1 across nested fields), made on first use."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -12,28 +14,54 @@ from hub.store import listing_reads as lq
 from hub.store import subjects as q
 
 
+class _ByName(dict[str, DataLoader[str, Any]]):
+    """Loaders keyed by name, each made on first use."""
+
+    def __init__(self, make: Callable[[str], Any], names: Iterable[str]) -> None:
+        super().__init__()
+        self._make = make
+        self._names = frozenset(names)
+
+    def __missing__(self, name: str) -> DataLoader[str, Any]:
+        if name not in self._names:
+            raise KeyError(name)
+        loader: DataLoader[str, Any] = DataLoader(load_fn=self._make(name))
+        self[name] = loader
+        return loader
+
+
 class Loaders:
+    """Made per request; each loader is built on first use (most requests use none or one)."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.enterprise = DataLoader[str, dict[str, Any] | None](self._enterprises)
-        self.person = DataLoader[str, dict[str, Any] | None](self._persons)
-        self.relations: dict[str, DataLoader[str, list[dict[str, Any]]]] = {
-            which: DataLoader[str, list[dict[str, Any]]](self._relations(which))
-            for which in q.RELATION_QUERIES
-        }
+        self.relations = _ByName(self._relations, q.RELATION_QUERIES)
         # Listings: own listings per subject label, derived entries per person and per source.
-        self.own_listings: dict[str, DataLoader[str, list[dict[str, Any]]]] = {
-            label: DataLoader[str, list[dict[str, Any]]](self._own_listings(label))
-            for label in lq.OWN_LISTINGS
-        }
-        self.derived_of_person = DataLoader[str, list[dict[str, Any]]](
-            self._grouped(lq.derived_of_persons)
-        )
-        self.derived_of_source = DataLoader[str, list[dict[str, Any]]](
-            self._grouped(lq.derived_of_sources)
-        )
-        self.listing = DataLoader[str, dict[str, Any] | None](self._single(lq.listings_by_id))
-        self.objection = DataLoader[str, dict[str, Any] | None](self._single(lq.objections_by_id))
+        self.own_listings = _ByName(self._own_listings, lq.OWN_LISTINGS)
+
+    @cached_property
+    def enterprise(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(load_fn=self._enterprises)
+
+    @cached_property
+    def person(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(load_fn=self._persons)
+
+    @cached_property
+    def derived_of_person(self) -> DataLoader[str, list[dict[str, Any]]]:
+        return DataLoader(load_fn=self._grouped(lq.derived_of_persons))
+
+    @cached_property
+    def derived_of_source(self) -> DataLoader[str, list[dict[str, Any]]]:
+        return DataLoader(load_fn=self._grouped(lq.derived_of_sources))
+
+    @cached_property
+    def listing(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(load_fn=self._single(lq.listings_by_id))
+
+    @cached_property
+    def objection(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(load_fn=self._single(lq.objections_by_id))
 
     async def _enterprises(self, keys: list[str]) -> list[dict[str, Any] | None]:
         rows = await self.store.read(q.enterprises, list(keys))

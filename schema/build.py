@@ -10,7 +10,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
@@ -20,6 +19,7 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.document_cache import ValidationByDocument
 from schema.execution import FlatListExecutionContext
 from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
 from schema.investigate import InvestigationQueries
@@ -61,15 +61,16 @@ class HubSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: a fresh extension per request; the parser and validation caches are module-level
-    # LRU caches shared by every request. The limit rules are made once: the validation cache is
-    # keyed by the rule classes, and a limiter built per request makes new ones every time.
+    # LRU caches shared by every request (validation keyed by the parsed document's identity,
+    # schema/document_cache.py). The limit rules are made once: the validation cache is keyed
+    # by the rule classes, and a limiter built per request makes new ones every time.
     limits = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     extensions: list[object] = [
         lambda: ParserCache(maxsize=1024),
-        lambda: ValidationCache(maxsize=1024),
+        ValidationByDocument,
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: CostLimit(settings.max_query_cost),

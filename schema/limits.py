@@ -9,7 +9,7 @@ or ``DEFAULT_LIST_SIZE`` when it has none. Traversal arguments (``hops``, ``maxH
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from graphql import (
@@ -29,6 +29,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
+
+from schema.document_cache import IdentityLru
 
 DEFAULT_LIST_SIZE = 5
 TRAVERSAL_WEIGHT = 4
@@ -66,6 +68,59 @@ def _is_list(type_: Any) -> bool:
     while isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
     return isinstance(type_, GraphQLList)
+
+
+def _may_be_list(definition: Any, argument: str) -> bool:
+    """Only list arguments are read for their length (all of them on an unknown field)."""
+    if definition is None or argument not in definition.args:
+        return True
+    return _is_list(definition.args[argument].type)
+
+
+class _Reads(dict[str, Any]):
+    """The variables, remembering which ones the estimate read."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        super().__init__(variables)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.read.add(name)
+        return super().get(name, default)
+
+    def __bool__(self) -> bool:  # graphql-core skips the lookup when variables are falsy
+        return True
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.read.add(name)
+        return super().__contains__(name)
+
+
+def _shape(value: Any) -> Hashable:
+    """What of a variable's value the estimate can depend on: a scalar, or a list's length."""
+    if isinstance(value, list):
+        return ("list", len(value))
+    if isinstance(value, dict):
+        return "object"
+    return value if isinstance(value, Hashable) else repr(value)
+
+
+class _Costs:
+    """Costs of one operation of one document, by the values of the variables they read."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self) -> None:
+        self.names: frozenset[str] = frozenset()
+        self.by_values: dict[tuple[Hashable, ...], int] = {}
+
+    def key(self, variables: dict[str, Any]) -> tuple[Hashable, ...]:
+        return tuple(_shape(variables.get(name)) for name in sorted(self.names))
 
 
 class _Estimator:
@@ -122,7 +177,8 @@ class _Estimator:
         lists = [
             v
             for a in (node.arguments or ())
-            if isinstance(v := value_from_ast_untyped(a.value, self.variables), list)
+            if _may_be_list(definition, a.name.value)
+            and isinstance(v := value_from_ast_untyped(a.value, self.variables), list)
         ]
         if lists:
             return max(len(v) for v in lists) or 1
@@ -173,6 +229,31 @@ def root_fields(
     return operation.operation.value, [node.name.value for node, _ in fields]
 
 
+_COSTS: IdentityLru[_Costs] = IdentityLru(1024)
+
+
+def cached_cost(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> int:
+    """estimate_cost, remembered per document and operation under the values of the variables
+    it read (schema/document_cache.py): checks of different subjects share one entry."""
+    costs = _COSTS.get_or_make(document, (id(schema), operation_name), _Costs)
+    key = costs.key(variables)
+    found = costs.by_values.get(key)
+    if found is not None:
+        return found
+    reads = _Reads(variables)
+    cost = estimate_cost(schema, document, operation_name, reads)
+    if not reads.read <= costs.names:  # a variable not read before: key on it from now on
+        costs.names |= reads.read
+        costs.by_values.clear()
+        key = costs.key(variables)
+    if len(costs.by_values) >= _Costs.MAX_ENTRIES:
+        costs.by_values.clear()
+    costs.by_values[key] = cost
+    return cost
+
+
 def estimate_cost(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
@@ -199,7 +280,7 @@ class CostLimit(SchemaExtension):
         if context.graphql_document is None or context.pre_execution_errors:
             yield
             return
-        cost = estimate_cost(
+        cost = cached_cost(
             context.schema._schema,
             context.graphql_document,
             context.operation_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -486,3 +487,59 @@ async def test_a_check_is_a_fixed_number_of_queries(
     await gql.ok(BATCH, {"r": requests}, actor=APPROVAL)
     assert single == 2  # gather + receipts
     assert len(queries) == single  # independent of the batch size
+
+
+async def test_concurrent_single_checks_share_transactions_and_keep_their_own_receipts(
+    gql: GQL, graph: Store
+) -> None:
+    """Single checks asked together are grouped (hub/store/coalesce.py): fewer transactions
+    than checks, yet each answer and receipt is the asker's own — key, department, request
+    id, asOf, subject and decision — and each receipt is committed before its answer."""
+    from resolvers.checks import _coalescer
+    from resolvers.context import make_context
+
+    listed, clean = f.uscc(), f.uscc()
+    await story(
+        graph,
+        f.enterprise(listed),
+        f.enterprise(clean),
+        f.listing("ECO-GC", {"uscc": listed}, start="2024-03-01"),
+    )
+    coalescer = _coalescer(graph)
+    units_before = coalescer.units
+    askers = [APPROVAL, OTHER_APPROVAL]
+    plan = [
+        (askers[i % 2], listed if i % 3 else clean, "2024-01-01" if i % 4 == 0 else "2025-01-01")
+        for i in range(12)
+    ]
+
+    async def ask(i: int, actor: Actor, firm: str, day: str) -> Any:
+        context = make_context(graph, gql.settings, actor, f"req-{i}")
+        variables = {"s": {"uscc": firm}, "sc": "PROJECT_APPROVAL", "asOf": day}
+        result = await gql.schema.execute(CHECK, variable_values=variables, context_value=context)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data["checkBeforeApproval"]
+
+    answers = await asyncio.gather(*(ask(i, *p) for i, p in enumerate(plan)))
+    assert coalescer.units - units_before < len(plan)  # grouped
+    for (actor, firm, day), answer in zip(plan, answers, strict=True):
+        expected = "RESTRICTED" if firm == listed and day == "2025-01-01" else "CLEAR"
+        assert answer["decision"] == expected, (firm, day, answer)
+        receipt = (await gql.ok(RECEIPT, {"id": answer["receiptId"]}, actor=actor))["receipt"]
+        assert receipt["keyId"] == actor.key_id
+        assert receipt["department"] == actor.department
+        assert receipt["subjectKey"] == firm
+        assert receipt["asOf"] == day
+        assert receipt["decision"] == expected
+    request_ids = await graph.read(_request_ids, [a["receiptId"] for a in answers])
+    assert request_ids == [f"req-{i}" for i in range(len(plan))]
+
+
+async def _request_ids(tx: Any, ids: list[str]) -> list[str]:
+    result = await tx.run(
+        "UNWIND range(0, size($ids) - 1) AS i MATCH (x:Receipt {id: $ids[i]}) "
+        "RETURN x.requestId AS r ORDER BY i",
+        ids=ids,
+    )
+    return [record["r"] async for record in result]

@@ -208,18 +208,8 @@ def _line(name: str, concurrency: int, latencies: list[float], wall: float, erro
 
 async def _floor_tx(tx: Any, subject: dict[str, Any]) -> None:
     await q.gather(tx, [subject], AS_OF)
-    await q.write_receipts(
-        tx,
-        [
-            {
-                "id": "floor-" + uuid.uuid4().hex,
-                "askedAt": dt.datetime.now(dt.UTC),
-                "keyId": "bench-floor",
-                "decision": "CLEAR",
-                "scenario": "HONORS",
-            }
-        ],
-    )
+    receipt = {"id": "floor-" + uuid.uuid4().hex, "keyId": "bench-floor", "decision": "CLEAR"}
+    await q.write_receipts(tx, [{**receipt, "scenario": "HONORS"}], dt.datetime.now(dt.UTC))
 
 
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -62,8 +62,8 @@ async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator
         CREDITHUB_RATE_LIMIT_PER_SECOND="0",
         CREDITHUB_ENVIRONMENT="production",
         CREDITHUB_WORKERS="1",
-        **env,
     )
+    environment.update(env)
     server = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -63,6 +63,7 @@ class Store:
         self.database = settings.neo4j_database
         self.timeout = settings.tx_timeout
         self.import_timeout = settings.import_tx_timeout
+        self.check_transactions = settings.check_transactions
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
         # Reference data read often and changed rarely (the measure catalogue): name ->
         # (monotonic time read, value). Readers decide how long an entry stays fresh.

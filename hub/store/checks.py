@@ -10,6 +10,7 @@ record per subject. The receipts of the same checks are written in the same tran
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -103,10 +104,13 @@ RETURN collect({{
 }}) AS results
 """
 
+# One asking time per transaction, sent once, and dates as ISO text: the driver's Python packs
+# a timezone-aware datetime in ~25 us (per receipt it was a tenth of the hub's time under load).
 WRITE_RECEIPTS: LiteralString = """
 UNWIND $receipts AS r
 CREATE (x:Receipt)
-SET x = r, x.recordedAt = r.askedAt, x.batch = 'check', x.sourceDepartment = r.department
+SET x = r, x.askedAt = datetime($askedAt), x.recordedAt = datetime($askedAt),
+    x.asOf = date(r.asOf), x.batch = 'check', x.sourceDepartment = r.department
 """
 
 RECEIPT: LiteralString = """
@@ -133,9 +137,12 @@ async def gather(
     return rows
 
 
-async def write_receipts(tx: AsyncManagedTransaction, receipts: list[dict[str, Any]]) -> None:
+async def write_receipts(
+    tx: AsyncManagedTransaction, receipts: list[dict[str, Any]], asked_at: dt.datetime
+) -> None:
     if receipts:
-        await (await tx.run(WRITE_RECEIPTS, {"receipts": receipts})).consume()
+        params = {"receipts": receipts, "askedAt": asked_at.isoformat()}
+        await (await tx.run(WRITE_RECEIPTS, params)).consume()
 
 
 async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> dict[str, Any] | None:

@@ -1,0 +1,65 @@
+"""Per-document caches of validation errors and query cost, keyed by the document object.
+
+strawberry's ValidationCache keys an LRU cache by the document, and graphql-core's AST nodes
+are dataclasses hashed field by field: every request hashed the whole tree again (~0.1 ms for
+the check query, a tenth of the hub's own time per check under load). The parser cache hands
+out the same document object for the same text, so these caches key by its identity and hold
+the document itself, so that an id is never reused while its entry lives.
+
+The cost of an operation depends on its variables only through the size and list arguments
+the estimate reads, so a cost is cached under the values of exactly the variables it read
+(schema/limits.py records them): checks with different subjects share one entry.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, Generic, TypeVar
+
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+V = TypeVar("V")
+
+
+class IdentityLru(Generic[V]):
+    """An LRU map from (document object, extra hashable key) to a value."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple[int, Hashable], tuple[Any, V]] = OrderedDict()
+
+    def get_or_make(self, document: Any, key: Hashable, make: Callable[[], V]) -> V:
+        slot = (id(document), key)
+        found = self._entries.get(slot)
+        if found is not None and found[0] is document:
+            self._entries.move_to_end(slot)
+            return found[1]
+        value = make()
+        self._entries[slot] = (document, value)
+        if len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_VALIDATED: IdentityLru[list[Any]] = IdentityLru(1024)
+
+
+class ValidationByDocument(SchemaExtension):
+    """Validation errors per document object and rule set (replaces strawberry's
+    ValidationCache, which hashes the document on every request)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            rules = context.validation_rules
+            schema = context.schema._schema
+            context.pre_execution_errors = _VALIDATED.get_or_make(
+                document, (id(schema), rules), lambda: validate_document(schema, document, rules)
+            )
+        yield

@@ -1,0 +1,76 @@
+"""Validation and cost caches keyed by the parsed document (schema/document_cache.py,
+schema/limits.py): the cached answer is always the one a fresh computation gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import parse
+
+from hub.settings import load_settings
+from schema import limits
+from schema.build import build_schema
+from schema.document_cache import IdentityLru
+
+SCHEMA = build_schema(load_settings())._schema
+
+CHECK = """query($s: SubjectRef!, $sc: Scenario!) { checkBeforeApproval(subject: $s, scenario: $sc)
+  { decision hits { measure { code } } } }"""
+PAGED = """query($t: String!, $n: Int) { search(text: $t, first: $n) { nodes { score } } }"""
+BATCH = """query($r: [CheckRequest!]!) { checkBatch(requests: $r) { decision } }"""
+
+
+def both(document: Any, variables: dict[str, Any]) -> int:
+    fresh = limits.estimate_cost(SCHEMA, document, None, variables)
+    cached = limits.cached_cost(SCHEMA, document, None, variables)
+    assert cached == fresh, (variables, cached, fresh)
+    return cached
+
+
+def test_checks_of_different_subjects_share_one_cost() -> None:
+    document = parse(CHECK)
+    costs = [both(document, {"s": {"uscc": f"code-{i}"}, "sc": "HONORS"}) for i in range(5)]
+    assert len(set(costs)) == 1
+    entry = limits._COSTS.get_or_make(document, (id(SCHEMA), None), limits._Costs)
+    assert entry.names == frozenset() and len(entry.by_values) == 1  # subject not in the key
+
+
+def test_a_size_variable_is_part_of_the_key() -> None:
+    document = parse(PAGED)
+    small = both(document, {"t": "隆林", "n": 5})
+    large = both(document, {"t": "隆林", "n": 500})
+    assert large > small
+    assert both(document, {"t": "其他", "n": 5}) == small  # the text is not read
+
+
+def test_no_variables_first_does_not_lend_its_cost_to_later_requests() -> None:
+    document = parse(PAGED)
+    without = both(document, {})
+    assert both(document, {"t": "隆林", "n": 10_000}) > without
+
+
+def test_list_lengths_are_part_of_the_key() -> None:
+    document = parse(BATCH)
+    one = {"subject": {"uscc": "x"}, "scenario": "HONORS"}
+    assert both(document, {"r": [one] * 10}) < both(document, {"r": [one] * 900})
+    assert both(document, {"r": [one] * 10}) == both(document, {"r": [{**one}] * 10})
+
+
+def test_identity_lru_keys_by_the_object_and_evicts_the_oldest() -> None:
+    cache: IdentityLru[int] = IdentityLru(2)
+    a, b, c = parse("{ a }"), parse("{ a }"), parse("{ a }")
+    made: list[str] = []
+
+    def make(name: str, value: int) -> Any:
+        def build() -> int:
+            made.append(name)
+            return value
+
+        return build
+
+    assert cache.get_or_make(a, "k", make("a", 1)) == 1
+    assert cache.get_or_make(b, "k", make("b", 2)) == 2  # equal text, another object
+    assert cache.get_or_make(a, "k", make("a2", 9)) == 1  # hit
+    assert cache.get_or_make(c, "k", make("c", 3)) == 3  # evicts b, the least recent
+    assert cache.get_or_make(b, "k", make("b2", 4)) == 4
+    assert made == ["a", "b", "c", "b2"] and len(cache) == 2
