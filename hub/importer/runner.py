@@ -26,7 +26,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.auth import Actor, Role
-from hub.errors import Conflict, HubError
+from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
 from hub.importer.writers import WRITERS, Writer
@@ -296,11 +296,35 @@ class _Importer:
         parser = loop.run_in_executor(None, produce)
         failures: list[HubError] = []
         gate = asyncio.Semaphore(self.parallel)
+        # Units that failed with a transient error while another ran beside them (two units
+        # creating ties at the same nodes can deadlock; Neo4j aborts one and the driver's
+        # retries can run out on a long unit): each is run again alone once its group is done.
+        again: list[list[Item]] = []
 
         async def commit(unit: list[Item]) -> None:
             async with gate:
                 if failures:
                     return
+                try:
+                    await self.commit(unit)
+                except StoreUnavailable as error:
+                    if self.parallel > 1:
+                        log.warning(
+                            "batch %s: a unit of %d lines failed beside another (%s); "
+                            "it runs again alone",
+                            self.prov.batch,
+                            len(unit),
+                            error.message,
+                        )
+                        again.append(unit)
+                    else:
+                        failures.append(error)
+                except HubError as error:
+                    failures.append(error)
+
+        async def run_again_alone() -> None:
+            while again and not failures:
+                unit = again.pop(0)
                 try:
                     await self.commit(unit)
                 except HubError as error:
@@ -314,6 +338,7 @@ class _Importer:
                 await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
         await asyncio.gather(*running)
         await parser
+        await run_again_alone()
         failure: HubError | None = failures[0] if failures else None
         log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
         if failure is None:
@@ -335,6 +360,7 @@ class _Importer:
                 )
             for group in groups:
                 await asyncio.gather(*(commit(unit) for unit in group))
+                await run_again_alone()
                 if failures:
                     break
             failure = failures[0] if failures else None

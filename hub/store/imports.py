@@ -125,7 +125,8 @@ async def run_rows(
 
 EXISTING_KEYS: dict[str, LiteralString] = {
     label: trusted(
-        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN collect(n.{key}) AS found"
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) USING INDEX SEEK n:{label}({key}) "
+        f"RETURN collect(n.{key}) AS found"
     )
     for label, key in NODE_KEYS.items()
 }
