@@ -54,7 +54,7 @@ def _leaves() -> list[Leaf]:
             since=dt.date(2024, 1, 1 + i) if i % 2 else None,
             count=i,
         )
-        for i in range(6)
+        for i in range(10)  # at least execution.MIN_ITEMS, also in every branch
     ]
 
 
@@ -127,6 +127,10 @@ def test_the_loop_is_taken_for_plain_lists_only(monkeypatch: pytest.MonkeyPatch)
     assert taken == []
     FLAT.execute_sync("{ branches { name leaves { id } } }")  # inner lists only
     assert taken == [1, 1, 1]
+    taken.clear()
+    monkeypatch.setattr(execution, "MIN_ITEMS", 11)  # shorter lists: graphql-core's path
+    assert _run(FLAT, "{ leaves { id name } }") == _run(PLAIN, "{ leaves { id name } }")
+    assert taken == []
 
 
 def test_a_null_in_a_non_null_field_is_graphql_cores_error() -> None:

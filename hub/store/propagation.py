@@ -30,7 +30,7 @@ TIES = """
     UNION
     UNWIND liable AS pid
     MATCH (p:Person {idNumber: pid})-[t:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS|HOLDS_SHARES]->(s)
-    USING INDEX p:Person(idNumber)
+    USING INDEX SEEK p:Person(idNumber)
     RETURN p, t
   }
   RETURN collect({idNumber: p.idNumber, role: t.role, from: t.from, to: t.to, declared: t.declared}) AS ties
