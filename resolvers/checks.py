@@ -17,7 +17,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.auth import PUBLIC, Actor
-from hub.errors import HubError, InvalidInput
+from hub.errors import HubError, InvalidInput, StoreTimeout, StoreUnavailable
 from hub.rules.catalogue import PartyToken, Scenario
 from hub.rules.decision import (
     RELATED_COURT_LISTED,
@@ -292,6 +292,8 @@ def _coalescer(store: Store) -> Coalescer[Checked, Checked]:
             functools.partial(_run_checks, store),
             limit=store.check_transactions,
             max_items=MAX_BATCH,
+            # The store down or too slow is nobody's fault in particular: all fail at once.
+            shared=lambda error: isinstance(error, StoreUnavailable | StoreTimeout),
         )
         _COALESCERS[store] = found
     return found

@@ -81,3 +81,24 @@ async def test_wrong_number_of_results_is_an_error_not_a_hang() -> None:
     coalescer = Coalescer(short, limit=1, max_items=100)
     with pytest.raises(RuntimeError, match="0 results for 1 items"):
         await coalescer.submit(1)
+
+
+async def test_a_failure_that_is_nobodys_fails_the_whole_unit_at_once() -> None:
+    """The database down: every caller of the unit gets the error now, nothing is re-run."""
+
+    class Down(Exception):
+        pass
+
+    calls: list[list[int]] = []
+
+    async def run(items: list[int]) -> list[int]:
+        calls.append(list(items))
+        await asyncio.sleep(0.01)
+        raise Down("unreachable")
+
+    coalescer = Coalescer(run, limit=1, max_items=100, shared=lambda e: isinstance(e, Down))
+    outcomes = await asyncio.gather(
+        *(coalescer.submit(i) for i in range(6)), return_exceptions=True
+    )
+    assert all(isinstance(o, Down) for o in outcomes)
+    assert calls == [list(range(6))]  # one attempt for all, none alone

@@ -8,7 +8,9 @@ COMMIT and its log flush, the driver's Python) is paid once per group instead of
 item; each item is still answered only after the transaction holding it has committed.
 
 If a unit of several items fails, each of its items is run again alone, so one item that
-fails (bad data, a bug) fails its own caller and nobody else's.
+fails (bad data, a bug) fails its own caller and nobody else's — unless ``shared(error)``
+says the failure is not any item's (the database is down or timed out): then every item of
+the unit gets that error at once, instead of each waiting through its own retries in turn.
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ Run = Callable[[list[I]], Awaitable[list[R]]]
 class Coalescer(Generic[I, R]):
     """``await submit(item)`` runs ``run([... item ...])`` and returns the item's result."""
 
-    def __init__(self, run: Run[I, R], *, limit: int, max_items: int) -> None:
+    def __init__(
+        self,
+        run: Run[I, R],
+        *,
+        limit: int,
+        max_items: int,
+        shared: Callable[[Exception], bool] = lambda error: False,
+    ) -> None:
         self._run = run
+        self._shared = shared
         self._limit = limit
         self._max_items = max_items
         self._waiting: list[tuple[I, asyncio.Future[R]]] = []
@@ -63,8 +73,9 @@ class Coalescer(Generic[I, R]):
             if len(results) != len(group):
                 raise RuntimeError(f"{len(results)} results for {len(group)} items")
         except Exception as error:  # handed to the callers, never swallowed
-            if len(group) == 1:
-                _settle(group[0][1], error=error)
+            if len(group) == 1 or self._shared(error):
+                for _, future in group:
+                    _settle(future, error=error)
                 return
             for one in group:  # one failing item must not fail the others
                 await self._unit([one])
