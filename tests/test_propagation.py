@@ -320,3 +320,39 @@ async def test_registration_data_arriving_after_the_listing_still_propagates(gql
     # Corrected: the person had left before the listing took effect.
     await load(gql.store, [f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2020-01-01", "2023-12-31")])
     assert await record(gql, rep) == []
+
+
+async def test_roles_and_shareholdings_in_one_upload_re_derive_once(
+    gql: GQL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both kinds re-derive the listings at their enterprises; in one unit that runs once,
+    after both are written."""
+    from hub.store import propagation
+
+    firm, rep, holder = f.uscc(), f.id_number("1977-07-07"), f.id_number("1966-06-06")
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林广源商贸有限公司"),
+            f.person(rep, "龚代表"),
+            f.person(holder, "韦股东"),
+            f.listing("ECO-2024-91", {"uscc": firm}),
+        ],
+    )
+    calls: list[list[str]] = []
+    original = propagation.listed_at
+
+    async def counting(tx: Any, usccs: list[str]) -> list[str]:
+        calls.append(usccs)
+        return await original(tx, usccs)
+
+    monkeypatch.setattr(propagation, "listed_at", counting)
+    await load(
+        gql.store,
+        [
+            f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2020-01-01"),
+            f.share({"idNumber": holder}, firm, 0.5, "2020-01-01"),
+        ],
+    )
+    assert calls == [[firm]]  # once for the unit, not once per kind
+    assert [e["id"] for e in await record(gql, rep)] == [f"ECO-2024-91:{rep}"]

@@ -176,8 +176,14 @@ async def _write_unit(
             rejected = {e.line for e in problems}
             groups[writer] = [(line, record) for line, record in todo if line not in rejected]
     counts: dict[str, tuple[int, Counts]] = {}
+    # Consecutive writers with the same ``after`` (roles and shareholdings both re-derive the
+    # listings at their enterprises) run it once, after the last of them, on all their items.
+    pending: tuple[Any, list[Item]] | None = None
     for writer in sorted(groups, key=lambda w: w.order):
         todo = groups[writer]
+        if pending is not None and pending[0] is not writer.after:
+            await pending[0](tx, pending[1], prov)
+            pending = None
         total = Counts()
         for start in range(0, len(todo), chunk):
             began = time.perf_counter()
@@ -189,9 +195,11 @@ async def _write_unit(
                 time.perf_counter() - began,
             )
         if writer.after is not None:
-            await writer.after(tx, todo, prov)
+            pending = (writer.after, (pending[1] if pending else []) + todo)
         if writer.counted:
             counts[writer.kind] = (len(todo), total)
+    if pending is not None:
+        await pending[0](tx, pending[1], prov)
     return _UnitResult(errors, counts)
 
 
