@@ -29,7 +29,7 @@ from hub.auth import Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
-from hub.importer.writers import WRITERS, Writer
+from hub.importer.writers import WRITERS, AfterFn, Writer
 from hub.store import Store
 from hub.store.imports import Counts, Provenance, create_batch, existing_keys, finish_batch
 
@@ -178,12 +178,13 @@ async def _write_unit(
     counts: dict[str, tuple[int, Counts]] = {}
     # Consecutive writers with the same ``after`` (roles and shareholdings both re-derive the
     # listings at their enterprises) run it once, after the last of them, on all their items.
-    pending: tuple[Any, list[Item]] | None = None
+    after: AfterFn | None = None
+    after_items: list[Item] = []
     for writer in sorted(groups, key=lambda w: w.order):
         todo = groups[writer]
-        if pending is not None and pending[0] is not writer.after:
-            await pending[0](tx, pending[1], prov)
-            pending = None
+        if after is not None and after is not writer.after:
+            await after(tx, after_items, prov)
+            after, after_items = None, []
         total = Counts()
         for start in range(0, len(todo), chunk):
             began = time.perf_counter()
@@ -195,11 +196,11 @@ async def _write_unit(
                 time.perf_counter() - began,
             )
         if writer.after is not None:
-            pending = (writer.after, (pending[1] if pending else []) + todo)
+            after, after_items = writer.after, after_items + todo
         if writer.counted:
             counts[writer.kind] = (len(todo), total)
-    if pending is not None:
-        await pending[0](tx, pending[1], prov)
+    if after is not None:
+        await after(tx, after_items, prov)
     return _UnitResult(errors, counts)
 
 
@@ -309,33 +310,34 @@ class _Importer:
         # retries can run out on a long unit): each is run again alone once its group is done.
         again: list[list[Item]] = []
 
+        async def attempt(unit: list[Item]) -> HubError | None:
+            try:
+                await self.commit(unit)
+            except HubError as error:
+                return error
+            return None
+
         async def commit(unit: list[Item]) -> None:
             async with gate:
                 if failures:
                     return
-                try:
-                    await self.commit(unit)
-                except StoreUnavailable as error:
-                    if self.parallel > 1:
-                        log.warning(
-                            "batch %s: a unit of %d lines failed beside another (%s); "
-                            "it runs again alone",
-                            self.prov.batch,
-                            len(unit),
-                            error.message,
-                        )
-                        again.append(unit)
-                    else:
-                        failures.append(error)
-                except HubError as error:
+                error = await attempt(unit)
+                if isinstance(error, StoreUnavailable) and self.parallel > 1:
+                    log.warning(
+                        "batch %s: a unit of %d lines failed beside another (%s); "
+                        "it runs again alone",
+                        self.prov.batch,
+                        len(unit),
+                        error.message,
+                    )
+                    again.append(unit)
+                elif error is not None:
                     failures.append(error)
 
         async def run_again_alone() -> None:
             while again and not failures:
-                unit = again.pop(0)
-                try:
-                    await self.commit(unit)
-                except HubError as error:
+                error = await attempt(again.pop(0))
+                if error is not None:
                     failures.append(error)
 
         running: list[asyncio.Task[None]] = []

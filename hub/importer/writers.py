@@ -34,16 +34,17 @@ CheckFn = Callable[
 ]
 
 
+AfterFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Writer:
     kind: str
     order: int
     write: WriteFn
-    # Runs once after every chunk of this kind in a commit unit is written.
-    after: (
-        Callable[[AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[None]]
-        | None
-    ) = None
+    # Runs once after every chunk of this kind in a commit unit is written (once for
+    # consecutive writers sharing it, after the last of them: hub/importer/runner.py).
+    after: AfterFn | None = None
     # False for writers of derived items (a branch link) that are not lines of their own.
     counted: bool = True
     # Runs before anything of the unit is written; the lines it rejects are not written.

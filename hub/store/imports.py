@@ -7,6 +7,7 @@ Labels and relationship types are spliced into Cypher text only from the allowli
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, LiteralString
 from zoneinfo import ZoneInfo
@@ -123,19 +124,36 @@ async def run_rows(
     await tx.run(query, {"rows": rows, **prov.params()})
 
 
-EXISTING_KEYS: dict[str, LiteralString] = {
-    label: trusted(
+@functools.cache
+def _node_values_query(label: str, prop: str) -> LiteralString:
+    key = NODE_KEYS[label]
+    return trusted(
         f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) USING INDEX SEEK n:{label}({key}) "
-        f"RETURN collect(n.{key}) AS found"
+        f"RETURN collect([n.{key}, n.{prop}]) AS found"
     )
-    for label, key in NODE_KEYS.items()
-}
+
+
+async def collected_pairs(
+    tx: AsyncManagedTransaction, query: LiteralString, keys: list[str]
+) -> dict[str, Any]:
+    """Run a lookup that returns one record holding ``[key, value]`` pairs: the driver decodes
+    one big record ~15x faster than one record per key."""
+    result = await tx.run(query, {"keys": keys})
+    record = await result.single()
+    return dict(record["found"]) if record else {}
+
+
+async def node_values(
+    tx: AsyncManagedTransaction, label: str, prop: str, keys: list[str]
+) -> dict[str, Any]:
+    """Key -> stored ``prop`` of the ``label`` nodes that exist among ``keys``. Always an index
+    seek (``USING INDEX SEEK``: a statistics-driven replan once turned a lookup like this into
+    a scan of the whole index, hub/store/import_writes.py)."""
+    return await collected_pairs(tx, _node_values_query(label, prop), keys)
 
 
 async def existing_keys(tx: AsyncManagedTransaction, label: str, keys: list[str]) -> set[str]:
-    result = await tx.run(EXISTING_KEYS[label], {"keys": keys})
-    record = await result.single()
-    return set(record["found"]) if record else set()
+    return set(await node_values(tx, label, NODE_KEYS[label], keys))
 
 
 CREATE_BATCH = trusted(

@@ -20,6 +20,7 @@ from hub.store.imports import (
     _PROVENANCE_SET,
     _REVISION,
     Provenance,
+    node_values,
     trusted,
 )
 from hub.store.imports import upsert as imports_upsert
@@ -200,16 +201,8 @@ async def existing_owners(tx: AsyncManagedTransaction, ids: list[str]) -> dict[s
     return {r["id"]: native(r.data()) for r in await result.fetch(1_000_000)}
 
 
-DEPARTMENT_KINDS: LiteralString = """
-UNWIND $codes AS code
-MATCH (d:Department {code: code})
-RETURN d.code AS code, d.kind AS kind
-"""
-
-
 async def department_kinds(tx: AsyncManagedTransaction, codes: list[str]) -> dict[str, str]:
-    result = await tx.run(DEPARTMENT_KINDS, {"codes": codes})
-    return {r["code"]: r["kind"] for r in await result.fetch(100_000)}
+    return await node_values(tx, "Department", "kind", codes)
 
 
 # --- one listing in one statement (the listSubject mutation) ------------------------------------
