@@ -1,14 +1,15 @@
 """Per-document caches of validation errors and query cost, keyed by the document object.
 
 strawberry's ValidationCache keys an LRU cache by the document, and graphql-core's AST nodes
-are dataclasses hashed field by field: every request hashed the whole tree again (~0.1 ms for
-the check query, a tenth of the hub's own time per check under load). The parser cache hands
+are dataclasses hashed field by field: every request hashed the whole tree again (it showed in
+a sampling profile of the hub under checks). The parser cache hands
 out the same document object for the same text, so these caches key by its identity and hold
 the document itself, so that an id is never reused while its entry lives.
 
-The cost of an operation depends on its variables only through the size and list arguments
-the estimate reads, so a cost is cached under the values of exactly the variables it read
-(schema/limits.py records them): checks with different subjects share one entry.
+Users: validation (below), the cost estimate and the root fields of an operation
+(schema/limits.py). A cost depends on the variables only through the size and list arguments
+the estimate reads, so it is cached under the values of exactly the variables it read: checks
+with different subjects share one entry.
 """
 
 from __future__ import annotations

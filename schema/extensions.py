@@ -29,7 +29,7 @@ class RoleMatrix(SchemaExtension):
             selected = root_fields(
                 context.schema._schema, context.graphql_document, context.operation_name
             )
-            kind, names = selected or ("query", [])
+            kind, names = selected or ("query", ())
             role = context.context.actor.role
             for name in names:
                 if not name.startswith("__") and not allowed(kind, name, role):

@@ -215,18 +215,32 @@ def _fragments(document: Any) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
+_ROOTS: IdentityLru[tuple[str, tuple[str, ...]] | None] = IdentityLru(1024)
+
+
 def root_fields(
     schema: GraphQLSchema, document: Any, operation_name: str | None
-) -> tuple[str, list[str]] | None:
+) -> tuple[str, tuple[str, ...]] | None:
     """(operation type, root field names — through fragments) of the operation that runs;
-    None when the document does not name one operation (execution then refuses it)."""
+    None when the document does not name one operation (execution then refuses it). Read once
+    per parsed document (the role matrix asks on every request)."""
+    return _ROOTS.get_or_make(
+        document,
+        (id(schema), operation_name),
+        lambda: _root_fields(schema, document, operation_name),
+    )
+
+
+def _root_fields(
+    schema: GraphQLSchema, document: Any, operation_name: str | None
+) -> tuple[str, tuple[str, ...]] | None:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return None
     estimator = _Estimator(schema, _fragments(document), {})
     root = schema.get_root_type(operation.operation)
     fields = estimator._fields(operation.selection_set, root, set())
-    return operation.operation.value, [node.name.value for node, _ in fields]
+    return operation.operation.value, tuple(node.name.value for node, _ in fields)
 
 
 _COSTS: IdentityLru[_Costs] = IdentityLru(1024)

@@ -74,3 +74,17 @@ def test_identity_lru_keys_by_the_object_and_evicts_the_oldest() -> None:
     assert cache.get_or_make(c, "k", make("c", 3)) == 3  # evicts b, the least recent
     assert cache.get_or_make(b, "k", make("b2", 4)) == 4
     assert made == ["a", "b", "c", "b2"] and len(cache) == 2
+
+
+def test_root_fields_are_read_once_per_document_and_operation() -> None:
+    document = parse(
+        """query A { ...F receipt(id: "x") { id } }
+        query B { search(text: "t") { nodes { score } } }
+        fragment F on Query {
+          checkBeforeApproval(subject: {uscc: "u"}, scenario: HONORS) { decision } }"""
+    )
+    first = limits.root_fields(SCHEMA, document, "A")
+    assert first == ("query", ("checkBeforeApproval", "receipt"))  # through the fragment
+    assert limits.root_fields(SCHEMA, document, "A") is first  # cached, not walked again
+    assert limits.root_fields(SCHEMA, document, "B") == ("query", ("search",))
+    assert limits.root_fields(SCHEMA, document, None) is None  # two operations, none named

@@ -104,8 +104,8 @@ RETURN collect({{
 }}) AS results
 """
 
-# One asking time per transaction, sent once, and dates as ISO text: the driver's Python packs
-# a timezone-aware datetime in ~25 us (per receipt it was a tenth of the hub's time under load).
+# One asking time per transaction, sent once, and dates as ISO text: packing a timezone-aware
+# datetime is slow Python in the driver, and per receipt it showed in a profile of the hub.
 WRITE_RECEIPTS: LiteralString = """
 UNWIND $receipts AS r
 CREATE (x:Receipt)
