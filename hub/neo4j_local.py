@@ -140,6 +140,11 @@ class EmbeddedNeo4j:
         return f"bolt://127.0.0.1:{self.spec.port}"
 
     # -- run -------------------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        """The running instance's process id, or None."""
+        return self._pid()
+
     def _pid(self) -> int | None:
         try:
             pid = int((self.run_dir / "pid").read_text().strip())

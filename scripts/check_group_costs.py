@@ -13,20 +13,14 @@ import datetime as dt
 import os
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from hub.bench.check_bench import AS_OF
-from hub.bench.support import bench_instance
+from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store import checks as q
 from hub.store.bench_checks import sample_subjects
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def main() -> None:
@@ -34,7 +28,9 @@ async def main() -> None:
     bench_instance(settings)
     driver = open_driver(settings, "bench")
     store = Store(driver, settings)
-    java = int((settings.neo4j_home / "instances" / "bench" / "run" / "pid").read_text())
+    java = neo4j_pid(settings)
+    if java is None:
+        raise SystemExit("needs the embedded bench instance (Neo4j's CPU is read from /proc)")
     me = os.getpid()
     subjects = await store.read(sample_subjects, 3000)
     refs = [

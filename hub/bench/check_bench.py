@@ -8,6 +8,8 @@ and enterprises, WATCH and RED lists, evaluations, a few objections). Then:
   checkBeforeApproval over HTTP at concurrency 1, 8 and 32 — throughput, p50, p99;
 * the floor: the same two statements (gather + receipt) through the driver in one write
   transaction, no HTTP, no GraphQL, no decision logic, at the same concurrencies;
+* at concurrency 8 and 32, the CPU each process used per hub check (hub, embedded Neo4j, this
+  load generator; from /proc);
 * checkBatch of 1,000 mixed subjects over HTTP: wall time.
 """
 
@@ -29,7 +31,7 @@ import orjson
 from hub.auth import SYSTEM, Role
 from hub.bench.rawhttp import RawClient
 from hub.bench.registry import register
-from hub.bench.support import bench_instance, hub_server, percentile
+from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.importer.runner import run_import
 from hub.keys import create_key
 from hub.migrate import migrate
@@ -208,8 +210,18 @@ def _line(name: str, concurrency: int, latencies: list[float], wall: float, erro
 
 async def _floor_tx(tx: Any, subject: dict[str, Any]) -> None:
     await q.gather(tx, [subject], AS_OF)
-    receipt = {"id": "floor-" + uuid.uuid4().hex, "keyId": "bench-floor", "decision": "CLEAR"}
-    await q.write_receipts(tx, [{**receipt, "scenario": "HONORS"}], dt.datetime.now(dt.UTC))
+    receipt = {"id": "floor-" + uuid.uuid4().hex, "keyId": "bench-floor"}
+    receipt |= {"decision": "CLEAR", "scenario": "HONORS"}
+    await q.write_receipts(tx, [receipt], dt.datetime.now(dt.UTC))
+
+
+def _cpu(pids: dict[str, int | None]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items() if pid is not None}
+
+
+def _cpu_line(concurrency: int, before: dict[str, float], after: dict[str, float], n: int) -> str:
+    used = ", ".join(f"{name} {1000 * (after[name] - before[name]) / n:.2f} ms" for name in before)
+    return f"      c={concurrency:<3} CPU per hub check: {used}"
 
 
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -228,7 +240,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         async with (
-            hub_server(settings, PORT),
+            hub_server(settings, PORT) as hub_pid,
             # The load generator shares the two cores: the lightest client (hub/bench/rawhttp.py).
             RawClient("127.0.0.1", PORT, {"Authorization": f"Bearer {token}"}, 64) as http,
         ):
@@ -256,11 +268,18 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
                     (lat, wall, errors), (flat, fwall, ferrors) = await _paired(
                         hub, floor, requests
                     )
+                    cpu = ""
                 else:
+                    # CPU of each process while the hub alone is driven (Linux /proc).
+                    pids = {"hub": hub_pid, "Neo4j": neo4j_pid(settings), "load": os.getpid()}
+                    before = _cpu(pids)
                     lat, wall, errors = await _drive(hub, requests, concurrency)
+                    cpu = _cpu_line(concurrency, before, _cpu(pids), len(requests))
                     flat, fwall, ferrors = await _drive(floor, requests, concurrency)
                 print(_line("hub", concurrency, lat, wall, errors))
                 print(_line("floor", concurrency, flat, fwall, ferrors))
+                if cpu:
+                    print(cpu)
                 hub_p50 = percentile(lat, 0.5)
                 floor_p50 = percentile(flat, 0.5)
                 summary[concurrency] = (hub_p50 / floor_p50, percentile(lat, 0.99) * 1000)

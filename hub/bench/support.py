@@ -1,4 +1,4 @@
-"""Shared benchmark plumbing: the "bench" instance, wiping it, timing percentiles."""
+"""Shared benchmark plumbing: the "bench" instance, wiping it, CPU time, timing percentiles."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def bench_instance(settings: Settings) -> None:
         if not local.installed:
             local.install()
         local.start()
+
+
+def neo4j_pid(settings: Settings) -> int | None:
+    """The embedded bench instance's process (None with NEO4J_URI: not on this machine)."""
+    return None if settings.neo4j_uri is not None else EmbeddedNeo4j(settings, "bench").pid
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wipe_bench(settings: Settings) -> None:
