@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from hub.bench.registry import register
-from hub.bench.support import bench_instance, wipe_bench
+from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid, wipe_bench
 from hub.demo import generate
 from hub.settings import PROJECT_ROOT, Settings
 
@@ -58,10 +58,14 @@ def bench_import(args: argparse.Namespace, settings: Settings) -> int:
         "--department",
         "AMR",
     ]
+    neo4j = neo4j_pid(settings)
+    neo4j_before = cpu_seconds(neo4j) if neo4j else 0.0
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    neo4j_cpu = cpu_seconds(neo4j) - neo4j_before if neo4j else None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss
     report = orjson.loads(done.stdout) if done.stdout.strip().startswith(b"{") else {}
     accepted = int(report.get("accepted", 0))
     print(
@@ -77,6 +81,10 @@ def bench_import(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(f"wall time: {seconds:.1f} s, {records / seconds:,.0f} records/s")
     print(f"peak RSS of the importing process: {peak_kib / 1024:.0f} MiB")
+    print(
+        f"CPU: importing process {usage.ru_utime + usage.ru_stime:.1f} s"
+        + (f", Neo4j {neo4j_cpu:.1f} s" if neo4j_cpu is not None else "")
+    )
     if done.returncode != 0 or accepted != records:
         print(done.stderr.decode()[-2000:], file=sys.stderr)
         return 1
