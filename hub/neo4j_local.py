@@ -65,6 +65,25 @@ class InstanceSpec:
     pagecache: str
 
 
+# The JVM options the Neo4j 5 server distribution starts with (its neo4j.conf defaults): the
+# add-opens let Netty and the transaction log use their native paths (without them debug.log
+# warns "Unable to advise ... Incorrect file descriptor"), TrustFinalNonStaticFields lets the
+# JIT fold the engine's final fields.
+JVM_OPTIONS = (
+    "-XX:+UseG1GC",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
+
+
 def instance_spec(settings: Settings, name: str) -> InstanceSpec:
     if name == "main":
         return InstanceSpec(
@@ -178,6 +197,12 @@ class EmbeddedNeo4j:
             # A safety net: the hub sets shorter per-transaction timeouts itself.
             "db.transaction.timeout=30m",
             "db.lock.acquisition.timeout=60s",
+            # Keep-alive NOOPs only while a result streams. With ALL (the default) the server
+            # also hints connection.recv_timeout_seconds, and the Python driver then wraps every
+            # socket read in asyncio.wait_for (a task and a timer per read, ~28 reads per
+            # check): about a tenth of the driver's CPU (docs/benchmarks.md). On loopback a
+            # dead server closes the socket; transactions keep their own timeouts.
+            "server.bolt.connection_keep_alive_for_requests=STREAMING",
         ]
         conf.write_text("\n".join(lines) + "\n")
         return conf
@@ -211,8 +236,7 @@ class EmbeddedNeo4j:
             java,
             f"-Xms{self.spec.heap}",
             f"-Xmx{self.spec.heap}",
-            "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError",
+            *JVM_OPTIONS,
             "-Dfile.encoding=UTF-8",
             "-cp",
             str(self.lib / "*"),
