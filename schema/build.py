@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-)
-from strawberry.extensions.disable_introspection import DisableIntrospection
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -19,11 +12,9 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
-from schema.document_cache import ValidationByDocument
 from schema.execution import FlatListExecutionContext
-from schema.extensions import AuditTrail, ErrorCodes, RoleMatrix
+from schema.extensions import HubRequest, RequestConfig
 from schema.investigate import InvestigationQueries
-from schema.limits import CostLimit
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
 
@@ -41,14 +32,14 @@ class Mutation(ListingMutations, CheckMutations):
 class HubSchema(strawberry.Schema):
     """Expected errors (HubError, invalid documents) are answers, not incidents: not logged here.
 
-    Unexpected ones are logged by the ErrorCodes extension with the request id.
+    Unexpected ones are logged by the HubRequest extension with the request id.
     """
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        # Documents refused before execution (syntax, token limit) never reach the ErrorCodes
-        # extension's exit: give them their code here, in place.
+        # Documents refused before execution (syntax, token limit) never reach the extension's
+        # error codes on exit: give them their code here, in place.
         for error in errors:
             if error.original_error is None and not (error.extensions or {}).get("code"):
                 code = (
@@ -60,30 +51,22 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # Factories: a fresh extension per request; the parser and validation caches are module-level
-    # LRU caches shared by every request (validation keyed by the parsed document's identity,
-    # schema/document_cache.py). The limit rules are made once: the validation cache is keyed
-    # by the rule classes, and a limiter built per request makes new ones every time.
-    limits = [
+    # One extension made per request (schema/extensions.py). The parser and validation caches
+    # are module-level, shared by every request (validation keyed by the parsed document's
+    # identity, schema/document_cache.py). The limit rules are made once: the validation cache
+    # is keyed by the rule classes, and a limiter built per request makes new ones every time.
+    rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    extensions: list[object] = [
-        lambda: ParserCache(maxsize=1024),
-        ValidationByDocument,
-        lambda: AddValidationRules(limits),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: CostLimit(settings.max_query_cost),
-        RoleMatrix,
-        AuditTrail,
-        ErrorCodes,
-    ]
     if settings.production:
-        extensions.append(DisableIntrospection)
+        rules.append(NoSchemaIntrospectionCustomRule)
+    config = RequestConfig(settings.max_tokens, settings.max_query_cost, tuple(rules))
+    extensions = [lambda: HubRequest(config)]
     return HubSchema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions,  # type: ignore[arg-type]
+        extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FlatListExecutionContext,
     )

@@ -15,10 +15,9 @@ with different subjects share one entry.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 V = TypeVar("V")
@@ -50,17 +49,12 @@ class IdentityLru(Generic[V]):
 _VALIDATED: IdentityLru[list[Any]] = IdentityLru(1024)
 
 
-class ValidationByDocument(SchemaExtension):
-    """Validation errors per document object and rule set (replaces strawberry's
-    ValidationCache, which hashes the document on every request)."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
-            rules = context.validation_rules
-            schema = context.schema._schema
-            context.pre_execution_errors = _VALIDATED.get_or_make(
-                document, (id(schema), rules), lambda: validate_document(schema, document, rules)
-            )
-        yield
+def validation_errors(context: Any) -> list[Any]:
+    """Validation errors of the context's document under its rules, cached per document object
+    (replaces strawberry's ValidationCache, which hashes the document on every request)."""
+    document = context.graphql_document
+    rules = context.validation_rules
+    schema = context.schema._schema
+    return _VALIDATED.get_or_make(
+        document, (id(schema), rules), lambda: validate_document(schema, document, rules)
+    )

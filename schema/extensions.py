@@ -1,78 +1,143 @@
-"""Schema extensions: the role matrix, error masking with codes, the audit trail."""
+"""The hub's schema extension: limits, caches, the role matrix, the audit trail, error codes."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from hub.errors import Forbidden, HubError
 from hub.policy import allowed
-from schema.limits import root_fields
+from schema.document_cache import validation_errors
+from schema.limits import cost_errors, root_fields
 
 log = logging.getLogger("credithub.graphql")
 
 
-class RoleMatrix(SchemaExtension):
+class HubRequest(SchemaExtension):
+    """Everything the hub adds around one GraphQL operation, as one extension.
+
+    In order: the token limit and the extra validation rules (depth, aliases, introspection in
+    production); the parser cache; validation cached per document and the cost limit; the role
+    matrix before execution and the audit trail after it; error codes on the way out.
+
+    One extension rather than one per concern: strawberry wraps every hook of every extension
+    in a new context manager for every phase of every request, and with eight extensions that
+    wrapping was about a tenth of the hub's CPU under checks (a py-spy profile of
+    ``credit-hub bench check``; docs/benchmarks.md).
+    """
+
+    def __init__(self, config: RequestConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.config.max_tokens
+        context.validation_rules = context.validation_rules + self.config.rules
+        yield
+        _clean_errors(context)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        """Before strawberry's own validation, which then sees the errors set and is skipped."""
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            # An empty list (not None) tells strawberry the document is valid.
+            context.pre_execution_errors = (
+                validation_errors(context) or cost_errors(context, self.config.max_cost) or []
+            )
+        yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        selected = _selected(context)
+        _check_roles(context, selected)
+        yield
+        if getattr(context.context, "audited", None):
+            from hub.audit import record_reads
+
+            fields = sorted(set(selected[1])) if selected else []
+            await record_reads(context.context, context.operation_name, fields=fields)
+
+
+@dataclass(frozen=True)
+class RequestConfig:
+    """Made once per schema: the validation cache is keyed by the rule classes."""
+
+    max_tokens: int
+    max_cost: int
+    rules: tuple[type[ASTValidationRule], ...]
+
+
+# One parser cache for the process (the same text gives the same document object, which the
+# validation, cost and root-field caches key on).
+_parse = functools.lru_cache(maxsize=1024)(parse)
+
+
+def _selected(context: ExecutionContext) -> tuple[str, tuple[str, ...]] | None:
+    if context.graphql_document is None:
+        return None
+    return root_fields(context.schema._schema, context.graphql_document, context.operation_name)
+
+
+def _check_roles(context: ExecutionContext, selected: tuple[str, tuple[str, ...]] | None) -> None:
     """Refuses an operation whose root fields the caller's role may not call (hub/policy.py).
 
     Checked once before execution, from the document: a per-field hook would run for every
     field of every answer (thousands for a neighbourhood) to look at the root ones only.
     """
-
-    def on_execute(self) -> Any:
-        context = self.execution_context
-        if context.graphql_document is not None:
-            selected = root_fields(
-                context.schema._schema, context.graphql_document, context.operation_name
-            )
-            kind, names = selected or ("query", ())
-            role = context.context.actor.role
-            for name in names:
-                if not name.startswith("__") and not allowed(kind, name, role):
-                    raise Forbidden(f"{role.value} may not call {name}")
-        yield
+    if context.graphql_document is None:
+        return
+    kind, names = selected or ("query", ())
+    role = context.context.actor.role
+    for name in names:
+        if not name.startswith("__") and not allowed(kind, name, role):
+            raise Forbidden(f"{role.value} may not call {name}")
 
 
-class ErrorCodes(SchemaExtension):
+def _clean_errors(context: ExecutionContext) -> None:
     """Every error gets extensions.code; unexpected errors are masked and logged with the id."""
-
-    def on_operation(self) -> Any:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None) if result is not None else None
-        if result is None or not errors:
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        cleaned: list[GraphQLError] = []
-        for error in errors:
-            original = error.original_error
-            if original is None:
-                extensions = dict(error.extensions or {})
-                extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
-                cleaned.append(_copy(error, error.message, extensions))
-            elif isinstance(original, HubError):
-                cleaned.append(error)
-            elif isinstance(original, GraphQLError) and original.original_error is None:
-                extensions = dict(original.extensions or {})
-                extensions.setdefault("code", "BAD_USER_INPUT")
-                cleaned.append(_copy(error, error.message, extensions))
-            else:
-                log.error(
-                    "unexpected error request_id=%s path=%s type=%s",
-                    request_id,
-                    error.path,
-                    type(original).__name__,
-                    exc_info=original,
-                )
-                cleaned.append(
-                    _copy(error, "Internal error.", {"code": "INTERNAL", "requestId": request_id})
-                )
-        result.errors = cleaned
+    result = context.result
+    errors = getattr(result, "errors", None) if result is not None else None
+    if result is None or not errors:
+        return
+    request_id = getattr(context.context, "request_id", "-")
+    cleaned: list[GraphQLError] = []
+    for error in errors:
+        original = error.original_error
+        if original is None:
+            extensions = dict(error.extensions or {})
+            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+            cleaned.append(_copy(error, error.message, extensions))
+        elif isinstance(original, HubError):
+            cleaned.append(error)
+        elif isinstance(original, GraphQLError) and original.original_error is None:
+            extensions = dict(original.extensions or {})
+            extensions.setdefault("code", "BAD_USER_INPUT")
+            cleaned.append(_copy(error, error.message, extensions))
+        else:
+            log.error(
+                "unexpected error request_id=%s path=%s type=%s",
+                request_id,
+                error.path,
+                type(original).__name__,
+                exc_info=original,
+            )
+            cleaned.append(
+                _copy(error, "Internal error.", {"code": "INTERNAL", "requestId": request_id})
+            )
+    result.errors = cleaned
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
@@ -84,28 +149,3 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
         path=error.path,
         extensions=extensions,
     )
-
-
-class AuditTrail(SchemaExtension):
-    """Writes one audit entry per request that read personal data unmasked."""
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        yield
-        context = self.execution_context.context
-        entries = getattr(context, "audited", None)
-        if entries:
-            from hub.audit import record_reads
-
-            await record_reads(
-                context, self.execution_context.operation_name, fields=self._root_fields()
-            )
-
-    def _root_fields(self) -> list[str]:
-        """The root fields the operation selected (what was read)."""
-        context = self.execution_context
-        if context.graphql_document is None:
-            return []
-        selected = root_fields(
-            context.schema._schema, context.graphql_document, context.operation_name
-        )
-        return sorted(set(selected[1])) if selected else []

@@ -28,7 +28,6 @@ from graphql import (
     get_operation_ast,
     value_from_ast_untyped,
 )
-from strawberry.extensions import SchemaExtension
 
 from schema.document_cache import IdentityLru
 
@@ -283,28 +282,19 @@ def estimate_cost(
     return worst
 
 
-class CostLimit(SchemaExtension):
-    def __init__(self, max_cost: int) -> None:
-        super().__init__()
-        self.max_cost = max_cost
-
-    def on_validate(self) -> Iterator[None]:
-        """Runs before validation (strawberry then skips validation and answers the error)."""
-        context = self.execution_context
-        if context.graphql_document is None or context.pre_execution_errors:
-            yield
-            return
-        cost = cached_cost(
-            context.schema._schema,
-            context.graphql_document,
-            context.operation_name,
-            context.variables or {},
+def cost_errors(context: Any, max_cost: int) -> list[GraphQLError] | None:
+    """The LIMIT_EXCEEDED error of an operation whose estimated cost is over ``max_cost``."""
+    cost = cached_cost(
+        context.schema._schema,
+        context.graphql_document,
+        context.operation_name,
+        context.variables or {},
+    )
+    if cost <= max_cost:
+        return None
+    return [
+        GraphQLError(
+            f"query cost {cost} exceeds the limit of {max_cost}",
+            extensions={"code": "LIMIT_EXCEEDED", "cost": cost, "limit": max_cost},
         )
-        if cost > self.max_cost:
-            context.pre_execution_errors = [
-                GraphQLError(
-                    f"query cost {cost} exceeds the limit of {self.max_cost}",
-                    extensions={"code": "LIMIT_EXCEEDED", "cost": cost, "limit": self.max_cost},
-                )
-            ]
-        yield
+    ]
