@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
 from hub.auth import PUBLIC, Actor
 from hub.errors import HubError, InvalidInput, StoreTimeout, StoreUnavailable
 from hub.rules.catalogue import PartyToken, Scenario
@@ -173,10 +171,13 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
     }
 
 
-async def _check_tx(
-    tx: AsyncManagedTransaction, items: list[Checked], measures: list[dict[str, Any]]
+async def _check_statements(
+    tx: q.Runner, items: list[Checked], measures: list[dict[str, Any]]
 ) -> None:
-    """Gather (one statement per asOf among the items), decide, write every receipt."""
+    """Gather (one statement per asOf among the items), decide, write every receipt.
+
+    Each answer is returned only after the statement writing its receipt has committed.
+    """
     rows: dict[int, dict[str, Any]] = {}
     by_day: dict[dt.date, list[int]] = {}
     for position, checked in enumerate(items):
@@ -280,7 +281,7 @@ async def check(
 
 async def _run_checks(store: Store, items: list[Checked]) -> list[Checked]:
     measures = await catalogue(store)
-    await store.write(_check_tx, items, measures)
+    await store.statements(_check_statements, items, measures)
     return items
 
 

@@ -463,7 +463,7 @@ async def test_receipts_are_visible_to_the_asker_and_admin_only(gql: GQL, graph:
 async def test_a_check_is_a_fixed_number_of_queries(
     gql: GQL, graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from neo4j import AsyncManagedTransaction
+    from neo4j import AsyncManagedTransaction, AsyncSession
 
     firms = [f.uscc() for _ in range(40)]
     await story(
@@ -473,13 +473,18 @@ async def test_a_check_is_a_fixed_number_of_queries(
     )
     await check(gql, {"uscc": firms[0]}, "HONORS")  # warms the catalogue cache
     queries: list[str] = []
-    original = AsyncManagedTransaction.run
 
-    async def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        queries.append(str(query)[:40])
-        return await original(self, query, *args, **kwargs)
+    def counted(kind: Any) -> Any:  # statements in transactions and auto-commit ones alike
+        original = kind.run
 
-    monkeypatch.setattr(AsyncManagedTransaction, "run", counting)
+        async def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            queries.append(str(query)[:40])
+            return await original(self, query, *args, **kwargs)
+
+        return counting
+
+    for kind in (AsyncManagedTransaction, AsyncSession):
+        monkeypatch.setattr(kind, "run", counted(kind))
     await check(gql, {"uscc": firms[1]}, "HONORS")
     single = len(queries)
     queries.clear()

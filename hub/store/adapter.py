@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
@@ -19,6 +20,8 @@ log = logging.getLogger("credithub.store")
 P = ParamSpec("P")
 T = TypeVar("T")
 Work = Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]]
+Statements = Callable[Concatenate["AutoCommit", P], Awaitable[T]]
+RETRY_TIME = 5.0  # seconds, as the driver's max_transaction_retry_time below
 
 
 def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
@@ -29,7 +32,7 @@ def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
         max_connection_pool_size=settings.neo4j_pool_size,
         connection_acquisition_timeout=settings.neo4j_acquire_timeout,
         connection_timeout=5.0,
-        max_transaction_retry_time=5.0,
+        max_transaction_retry_time=RETRY_TIME,
         notifications_min_severity="OFF",
     )
 
@@ -107,12 +110,58 @@ class Store:
         except (nx.Neo4jError, nx.DriverError) as error:
             raise translate(error) from error
 
+    async def statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Statements that each commit on their own (auto-commit), for hot paths that need no
+        atomicity across them (a check: the gather, then its receipts).
+
+        One round trip per statement (RUN and PULL), where a managed transaction adds a BEGIN
+        and a COMMIT round trip and the driver's retry bookkeeping; measured in
+        docs/benchmarks.md#check-before-approval. Retryable failures re-run ``work`` from the
+        start, as the driver does for managed transactions, for up to ``RETRY_TIME`` seconds.
+        """
+        task = asyncio.ensure_future(self._statements(work, *args, **kwargs))
+        task.add_done_callback(_consume)
+        return await asyncio.shield(task)
+
+    async def _statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        deadline = time.monotonic() + RETRY_TIME
+        delay = 0.05
+        while True:
+            try:
+                async with self.driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.WRITE_ACCESS,
+                    bookmark_manager=self.bookmarks,
+                ) as session:
+                    return await work(AutoCommit(session, self.timeout), *args, **kwargs)
+            except HubError:
+                raise
+            except (nx.Neo4jError, nx.DriverError) as error:
+                if not error.is_retryable() or time.monotonic() + delay > deadline:
+                    raise translate(error) from error
+                log.warning("retrying statements after %s", type(error).__name__)
+            await asyncio.sleep(delay)
+            delay *= 2
+
     async def ping(self) -> bool:
         try:
             await self.driver.verify_connectivity()
         except (nx.Neo4jError, nx.DriverError, OSError):
             return False
         return True
+
+
+class AutoCommit:
+    """Runs each statement as its own auto-commit transaction, with the store's timeout."""
+
+    def __init__(self, session: neo4j.AsyncSession, timeout: float) -> None:
+        self._session = session
+        self._timeout = timeout
+
+    async def run(
+        self, query: LiteralString, parameters: dict[str, Any] | None = None
+    ) -> neo4j.AsyncResult:
+        return await self._session.run(neo4j.Query(query, timeout=self._timeout), parameters)
 
 
 def _consume(task: asyncio.Future[Any]) -> None:

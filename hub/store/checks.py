@@ -5,7 +5,8 @@ personal credit record read through their source listing), the court listings of
 holding a reaching role at it that day (upward reach), the listed enterprises it holds more
 than half of through valid shareholdings (bounded, simple paths), and its latest evaluation.
 Everything comes back as one record (a list), which the driver decodes far faster than one
-record per subject. The receipts of the same checks are written in the same transaction.
+record per subject. The receipts of the same checks are written by the next statement: the hub
+runs both as auto-commit statements (``Store.statements``), the tools in a transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.decision import SUSPECTED_SHARE
+from hub.store.adapter import AutoCommit
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
@@ -128,18 +130,17 @@ RETURN x {.*} AS receipt
 """
 
 
-async def gather(
-    tx: AsyncManagedTransaction, subjects: list[dict[str, Any]], as_of: Any
-) -> list[dict[str, Any]]:
+Runner = AsyncManagedTransaction | AutoCommit
+
+
+async def gather(tx: Runner, subjects: list[dict[str, Any]], as_of: Any) -> list[dict[str, Any]]:
     result = await tx.run(GATHER, {"subjects": subjects, "asOf": as_of})
     record = await result.single()
     rows: list[dict[str, Any]] = native(record["results"]) if record else []
     return rows
 
 
-async def write_receipts(
-    tx: AsyncManagedTransaction, receipts: list[dict[str, Any]], asked_at: dt.datetime
-) -> None:
+async def write_receipts(tx: Runner, receipts: list[dict[str, Any]], asked_at: dt.datetime) -> None:
     if receipts:
         params = {"receipts": receipts, "askedAt": asked_at.isoformat()}
         await (await tx.run(WRITE_RECEIPTS, params)).consume()

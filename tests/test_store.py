@@ -1,0 +1,81 @@
+"""Store.statements: auto-commit statements against the real Neo4j, and their retries."""
+
+from __future__ import annotations
+
+import pytest
+from neo4j import exceptions as nx
+
+from hub.errors import HubError, StoreUnavailable
+from hub.store import Store
+from hub.store.adapter import AutoCommit
+
+pytestmark = pytest.mark.neo4j
+
+
+async def test_each_statement_commits_on_its_own(graph: Store) -> None:
+    async def work(tx: AutoCommit) -> None:
+        await (await tx.run("CREATE (:Probe {n: 1})")).consume()
+        await (
+            await tx.run(
+                "MATCH (p:Probe) SET p.n = p.n + 1 WITH p CALL { RETURN 1/0 AS x } RETURN x"
+            )
+        ).consume()
+
+    with pytest.raises(HubError):
+        await graph.statements(work)
+
+    async def read(tx: AutoCommit) -> int:
+        record = await (await tx.run("MATCH (p:Probe) RETURN p.n AS n")).single()
+        assert record is not None
+        return int(record["n"])
+
+    # The first statement committed; the failing second one left nothing half-done.
+    assert await graph.statements(read) == 1
+
+
+async def test_a_retryable_failure_runs_the_work_again(graph: Store) -> None:
+    calls = 0
+
+    async def work(tx: AutoCommit) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise nx.ServiceUnavailable("connection lost")
+        record = await (await tx.run("RETURN 41 + 1 AS n")).single()
+        assert record is not None
+        return int(record["n"])
+
+    assert await graph.statements(work) == 42
+    assert calls == 2
+
+
+async def test_a_client_error_is_not_retried(graph: Store) -> None:
+    calls = 0
+
+    async def work(tx: AutoCommit) -> None:
+        nonlocal calls
+        calls += 1
+        await (await tx.run("RETURN 1/0 AS n")).consume()
+
+    with pytest.raises(HubError) as raised:
+        await graph.statements(work)
+    assert calls == 1
+    assert not isinstance(raised.value, StoreUnavailable)
+
+
+async def test_retries_end_after_the_retry_time(
+    graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hub.store import adapter
+
+    monkeypatch.setattr(adapter, "RETRY_TIME", 0.3)
+    calls = 0
+
+    async def work(tx: AutoCommit) -> None:
+        nonlocal calls
+        calls += 1
+        raise nx.ServiceUnavailable("down")
+
+    with pytest.raises(StoreUnavailable):
+        await graph.statements(work)
+    assert 2 <= calls <= 4  # 0.05 + 0.1 s of back-off fit in 0.3 s, 0.2 more do not
