@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from resolvers.context import HubContext, make_context
 from schema.build import build_schema
 
 log = logging.getLogger("credithub.http")
+# One line per request: method, path (never the query string, which may hold identifiers),
+# status, duration, request id and API key id (replaces uvicorn's access log, which had neither).
+access = logging.getLogger("credithub.access")
 
 
 @dataclass
@@ -81,6 +85,32 @@ class CallerMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        began = time.perf_counter()
+        status = 500
+
+        async def recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, recording)
+        finally:
+            if access.isEnabledFor(logging.INFO):
+                state = scope.get("state", {})
+                actor = state.get("actor")
+                access.info(
+                    "%s %s %d %.1fms request_id=%s key=%s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    (time.perf_counter() - began) * 1000,
+                    state.get("request_id", "-"),
+                    (actor.key_id if actor is not None else None) or "-",
+                )
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         hub: HubState = scope["app"].state.hub
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]

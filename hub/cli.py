@@ -123,6 +123,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level="info",
+        access_log=False,  # the hub writes its own (credithub.access, hub/app.py)
         proxy_headers=False,
     )
     return 0

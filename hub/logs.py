@@ -15,3 +15,5 @@ def configure_logging(level: str = "WARNING") -> None:
     logging.basicConfig(level=level.upper(), format=FORMAT)
     logging.getLogger("credithub").setLevel(level.upper())
     logging.getLogger("neo4j").setLevel(logging.WARNING)
+    # The access log (hub/app.py) is on at every level, as uvicorn's was.
+    logging.getLogger("credithub.access").setLevel(logging.INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -433,3 +434,28 @@ async def test_malformed_json_body_is_a_400(client: httpx.AsyncClient) -> None:
         "/graphql", content=b'{"query": ', headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400
+
+
+async def test_access_log_has_request_id_and_key_but_no_query_string(
+    client: httpx.AsyncClient, graph: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="credithub.access")
+    key_id, approval = await create_key(graph, Role.APPROVAL, "AMR", "test")
+    person = f.id_number()
+    query = "query($i: String!) { person(idNumber: $i) { name } }"
+    got = await client.get(
+        "/graphql",
+        params={"query": query, "variables": orjson.dumps({"i": person}).decode()},
+        headers={**bearer(approval), "x-request-id": "req-access-1"},
+    )
+    refused = await client.get("/graphql", headers=bearer("not-a-key"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "credithub.access"]
+    assert any(
+        line.startswith(f"GET /graphql {got.status_code} ")
+        and "request_id=req-access-1" in line
+        and f"key={key_id}" in line
+        for line in lines
+    ), lines
+    assert any(line.startswith(f"GET /graphql {refused.status_code} ") for line in lines)
+    assert refused.status_code == 401
+    assert not any(person in line or "query" in line for line in lines)
