@@ -6,8 +6,9 @@ and enterprises, WATCH and RED lists, evaluations, a few objections). Then:
 
 * the hub: `credit-hub serve` in a child process (uvicorn, one worker) answering
   checkBeforeApproval over HTTP at concurrency 1, 8 and 32 — throughput, p50, p99;
-* the floor: the same two statements (gather + receipt) through the driver in one write
-  transaction, no HTTP, no GraphQL, no decision logic, at the same concurrencies;
+* the floor: the same two statements (gather, then receipt) through the driver as the hub runs
+  them (auto-commit, ``Store.statements``), one check each: no HTTP, no GraphQL, no decision
+  logic, no grouping, at the same concurrencies;
 * at concurrency 8 and 32, the CPU each process used per hub check (hub, embedded Neo4j, this
   load generator; from /proc);
 * checkBatch of 1,000 mixed subjects over HTTP: wall time.
@@ -208,7 +209,7 @@ def _line(name: str, concurrency: int, latencies: list[float], wall: float, erro
     )
 
 
-async def _floor_tx(tx: Any, subject: dict[str, Any]) -> None:
+async def _floor_statements(tx: Any, subject: dict[str, Any]) -> None:
     await q.gather(tx, [subject], AS_OF)
     receipt = {"id": "floor-" + uuid.uuid4().hex, "keyId": "bench-floor"}
     receipt |= {"decision": "CLEAR", "scenario": "HONORS"}
@@ -251,8 +252,9 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
             async def floor(request: dict[str, Any]) -> bool:
                 s = request["s"]
-                await store.write(
-                    _floor_tx, {"i": 0, "uscc": s.get("uscc"), "idNumber": s.get("idNumber")}
+                await store.statements(
+                    _floor_statements,
+                    {"i": 0, "uscc": s.get("uscc"), "idNumber": s.get("idNumber")},
                 )
                 return True
 
