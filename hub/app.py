@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -41,6 +42,7 @@ class HubState:
     store: Store
     keys: KeyCache
     limiter: RateLimiter
+    warming: bool = False
 
 
 def _state(request: Request) -> HubState:
@@ -211,11 +213,24 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def _warm(hub: HubState) -> None:
+    """Warms Neo4j on the check's statements, then lets /readyz answer (hub/store/warmup.py)."""
+    from hub.store.warmup import warm_checks
+
+    try:
+        await warm_checks(hub.store, hub.settings.warmup_seconds)
+    finally:
+        hub.warming = False
+
+
 async def readyz(request: Request) -> Response:
     from hub.errors import HubError
     from hub.migrate import is_migrated
 
     hub = _state(request)
+    if hub.warming:
+        body = {"ready": False, "neo4j": True, "migrated": None, "warming": True}
+        return JSONResponse(body, status_code=503)
     if not await hub.store.ping():
         return JSONResponse({"ready": False, "neo4j": False, "migrated": None}, status_code=503)
     try:
@@ -283,9 +298,17 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         )
         tune_gc()
+        warmup = None
+        if settings.warmup_seconds > 0:
+            app.state.hub.warming = True
+            warmup = asyncio.create_task(_warm(app.state.hub))
         try:
             yield
         finally:
+            if warmup is not None:
+                warmup.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warmup
             await driver.close()
 
     app = Starlette(

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Check transactions one hub process runs at once; single checks asked meanwhile wait and
     # share the next one (group commit: each is answered after its receipt is committed).
     check_transactions: int = Field(default=2, ge=1, le=64)
+    # Seconds the hub spends at start warming Neo4j up on the check's statements (nothing is
+    # stored) before /readyz answers ready; 0 = no warm-up (hub/store/warmup.py).
+    warmup_seconds: float = Field(default=10.0, ge=0, le=600)
     # Timeout of one import transaction (a commit unit), seconds.
     import_tx_timeout: float = Field(default=600.0, gt=0)
 

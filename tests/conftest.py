@@ -35,7 +35,7 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return load_settings(tx_timeout=30.0)
+    return load_settings(tx_timeout=30.0, warmup_seconds=0)
 
 
 @pytest.fixture(scope="session")

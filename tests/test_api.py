@@ -459,3 +459,39 @@ async def test_access_log_has_request_id_and_key_but_no_query_string(
     assert any(line.startswith(f"GET /graphql {refused.status_code} ") for line in lines)
     assert refused.status_code == 401
     assert not any(person in line or "query" in line for line in lines)
+
+
+async def test_readiness_waits_for_the_warm_up_which_stores_nothing(
+    graph: Store, settings: Settings
+) -> None:
+    import asyncio
+
+    await load(graph, [f.enterprise(f.uscc()), f.person(f.id_number(), "预热")])
+    app = create_app(settings.model_copy(update={"warmup_seconds": 0.5}), "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            first = await http.get("/readyz")
+            assert first.status_code == 503
+            assert first.json()["warming"] is True
+            assert (await http.get("/healthz")).status_code == 200  # up, not yet ready
+            for _ in range(50):
+                await asyncio.sleep(0.1)
+                if (await http.get("/readyz")).status_code == 200:
+                    break
+            else:
+                raise AssertionError("never ready after the warm-up")
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (await session.run("MATCH (r:Receipt) RETURN count(r) AS n")).single()
+    assert record is not None and record["n"] == 0
+
+
+async def test_warm_up_runs_the_check_statements_and_is_skipped_on_an_empty_graph(
+    graph: Store,
+) -> None:
+    from hub.store.warmup import warm_checks
+
+    assert await warm_checks(graph, 0.3) == 0  # nothing to check yet
+    await load(graph, [f.enterprise(f.uscc())])
+    assert await warm_checks(graph, 0.3) >= 2 * 3  # each group size at least once
+    assert await warm_checks(graph, 0) == 0

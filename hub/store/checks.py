@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, AsyncTransaction
 
 from hub.rules.decision import SUSPECTED_SHARE
 from hub.store.adapter import AutoCommit
@@ -130,7 +130,7 @@ RETURN x {.*} AS receipt
 """
 
 
-Runner = AsyncManagedTransaction | AutoCommit
+Runner = AsyncManagedTransaction | AsyncTransaction | AutoCommit
 
 
 async def gather(tx: Runner, subjects: list[dict[str, Any]], as_of: Any) -> list[dict[str, Any]]:
