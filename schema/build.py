@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -13,7 +14,7 @@ from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.execution import FlatListExecutionContext
-from schema.extensions import HubRequest, RequestConfig
+from schema.extensions import HubRequest, HubRunner, RequestConfig
 from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
@@ -34,6 +35,11 @@ class HubSchema(strawberry.Schema):
 
     Unexpected ones are logged by the HubRequest extension with the request id.
     """
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return HubRunner(execution_context, extensions)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

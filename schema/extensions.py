@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -10,6 +11,7 @@ from typing import Any
 
 from graphql import ASTValidationRule, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
 from hub.errors import Forbidden, HubError
@@ -69,6 +71,82 @@ class HubRequest(SchemaExtension):
 
             fields = sorted(set(selected[1])) if selected else []
             await record_reads(context.context, context.operation_name, fields=fields)
+
+
+class _Phase:
+    """One phase of HubRequest as strawberry's runner uses it (``with`` or ``async with``)."""
+
+    __slots__ = ("_cm",)
+
+    def __init__(self, cm: Any) -> None:
+        self._cm = cm
+
+    def __enter__(self) -> None:
+        self._cm.__enter__()
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        return self._cm.__exit__(*exc)  # type: ignore[no-any-return]
+
+    async def __aenter__(self) -> None:
+        self._cm.__enter__()
+
+    async def __aexit__(self, *exc: Any) -> bool | None:
+        return self._cm.__exit__(*exc)  # type: ignore[no-any-return]
+
+
+class _AsyncPhase(_Phase):
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        raise RuntimeError("HubRequest.on_execute is async: use the async schema")
+
+    async def __aenter__(self) -> None:
+        await self._cm.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> bool | None:
+        return await self._cm.__aexit__(*exc)  # type: ignore[no-any-return]
+
+
+# The hooks wrapped once, at import; per request only their generator objects are made.
+_OPERATION = contextlib.contextmanager(HubRequest.on_operation)
+_PARSE = contextlib.contextmanager(HubRequest.on_parse)
+_VALIDATE = contextlib.contextmanager(HubRequest.on_validate)
+_EXECUTE = contextlib.asynccontextmanager(HubRequest.on_execute)
+
+
+class HubRunner(SchemaExtensionsRunner):
+    """strawberry's runner, short-cut when HubRequest is the request's only extension.
+
+    strawberry's own builds, for every phase of every request, a context manager per hook of
+    every extension (inspecting each hook, wrapping it with functools.wraps) inside an exit
+    stack. With exactly one extension of a known class, each phase is its hook's context
+    manager, wrapped once at import. Any other list of extensions (a directive extension, a
+    second extension) takes strawberry's path unchanged.
+    """
+
+    def __init__(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension] | None = None
+    ) -> None:
+        super().__init__(execution_context, extensions)
+        only = self.extensions[0] if len(self.extensions) == 1 else None
+        self.hub = only if type(only) is HubRequest else None
+
+    def operation(self) -> Any:
+        return _Phase(_OPERATION(self.hub)) if self.hub else super().operation()
+
+    def parsing(self) -> Any:
+        return _Phase(_PARSE(self.hub)) if self.hub else super().parsing()
+
+    def validation(self) -> Any:
+        return _Phase(_VALIDATE(self.hub)) if self.hub else super().validation()
+
+    def executing(self) -> Any:
+        return _AsyncPhase(_EXECUTE(self.hub)) if self.hub else super().executing()
+
+    async def get_extensions_results(self, ctx: ExecutionContext) -> dict[str, Any]:
+        if self.hub:  # HubRequest adds no results of its own
+            return dict(ctx.extensions_results)
+        return await super().get_extensions_results(ctx)
 
 
 @dataclass(frozen=True)

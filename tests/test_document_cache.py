@@ -88,3 +88,20 @@ def test_root_fields_are_read_once_per_document_and_operation() -> None:
     assert limits.root_fields(SCHEMA, document, "A") is first  # cached, not walked again
     assert limits.root_fields(SCHEMA, document, "B") == ("query", ("search",))
     assert limits.root_fields(SCHEMA, document, None) is None  # two operations, none named
+
+
+def test_the_hub_runner_short_cuts_only_its_own_single_extension() -> None:
+    """schema/extensions.py HubRunner: the fast path for exactly one HubRequest; strawberry's
+    own path for any other list of extensions."""
+    from strawberry.extensions import SchemaExtension
+    from strawberry.extensions.context import OperationContextManager
+
+    from schema.extensions import HubRequest, HubRunner, RequestConfig, _Phase
+
+    hub = HubRequest(RequestConfig(100, 100, ()))
+    fast = HubRunner(None, [hub])  # type: ignore[arg-type]
+    assert fast.hub is hub
+    assert isinstance(fast.operation(), _Phase)
+    other = HubRunner(None, [hub, SchemaExtension()])  # type: ignore[arg-type]
+    assert other.hub is None
+    assert isinstance(other.operation(), OperationContextManager)
