@@ -7,6 +7,7 @@ from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
@@ -28,6 +29,26 @@ class Query(SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, 
 @strawberry.type
 class Mutation(ListingMutations, CheckMutations):
     """Root of all writes (uploads go through POST /api/import)."""
+
+
+class CachedNames(NameConverter):
+    """Each Python name converted to camelCase once.
+
+    strawberry converts the names of arguments and input fields again on every request while it
+    converts the arguments (a checkBeforeApproval's subject, scenario, asOf); the names are the
+    schema's, few and fixed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(auto_camel_case=True)
+        self._names: dict[tuple[str, bool], str] = {}
+
+    def apply_naming_config(self, name: str) -> str:
+        key = (name, self.auto_camel_case)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = super().apply_naming_config(name)
+        return found
 
 
 class HubSchema(strawberry.Schema):
@@ -73,7 +94,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, name_converter=CachedNames()),
         execution_context_class=FlatListExecutionContext,
     )
 
