@@ -1,7 +1,8 @@
-"""Check before approval: validate, gather in one query, decide, write receipts (one tx).
+"""Check before approval: validate, gather in one query, decide, write receipts.
 
-Single checks asked at the same moment share one transaction (group commit,
-hub/store/coalesce.py); a batch is one transaction of its own."""
+The gather and the receipt write are two auto-commit statements (Store.statements). Single
+checks asked at the same moment share them (group commit, hub/store/coalesce.py); a batch has
+its own two."""
 
 from __future__ import annotations
 

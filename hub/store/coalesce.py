@@ -1,11 +1,12 @@
-"""Group commit for small writes: concurrent callers share one transaction.
+"""Group commit for small writes: concurrent callers share one unit of work (its statements).
 
 A caller submits one item and awaits its own result. While fewer than ``limit`` units of work
 are in flight an item starts one at once, alone — no timer, nothing added to its latency. While
 ``limit`` are in flight, items wait and the next free unit takes every waiting item (up to
-``max_items``) together. Under load the fixed cost of a transaction (BEGIN, the round trips,
-COMMIT and its log flush, the driver's Python) is paid once per group instead of once per
-item; each item is still answered only after the transaction holding it has committed.
+``max_items``) together. Under load the fixed cost of a unit (the round trips, the commit
+and its log flush, the driver's Python) is paid once per group instead of once per item;
+each item is still answered only after the unit holding it has finished (for checks: after
+the statement writing its receipt has committed).
 
 If a unit of several items fails, each of its items is run again alone, so one item that
 fails (bad data, a bug) fails its own caller and nobody else's — unless ``shared(error)``

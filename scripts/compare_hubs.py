@@ -1,0 +1,165 @@
+"""Two hubs side by side on the bench graph: CPU per check and latency under the same moments.
+
+On a shared two-core machine the same code moves by a factor of two from one run to the next
+(docs/benchmarks.md), so comparing two versions run after each other says little. This starts
+hub A (this checkout) and hub B (another checkout, e.g. a `git worktree` of an older commit)
+against the same bench instance and drives them in alternating rounds of single checks,
+reading each hub's CPU from /proc:
+
+    git worktree add /tmp/before <commit>
+    .venv/bin/python scripts/compare_hubs.py --b /tmp/before --rounds 8
+    .venv/bin/python scripts/compare_hubs.py --env-a CREDITHUB_CHECK_TRANSACTIONS=1
+
+Needs the bench instance with the check graph (`make bench-check` loads it). Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from hub.auth import Role
+from hub.bench.check_bench import QUERY, _drive, _requests
+from hub.bench.rawhttp import RawClient
+from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid, percentile
+from hub.keys import create_key
+from hub.neo4j_local import connection
+from hub.settings import Settings
+from hub.store import Store, open_driver
+from hub.store.bench_checks import sample_subjects
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def _tree_cpu(pid: int) -> float:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_seconds(pid) + sum(cpu_seconds(int(c)) for c in children)
+
+
+async def _server(settings: Settings, tree: Path, port: int, env: dict[str, str]) -> Any:
+    conn = connection(settings, "bench")
+    environment = dict(
+        os.environ,
+        NEO4J_URI=conn.uri,
+        NEO4J_PASSWORD=conn.password,
+        CREDITHUB_PORT=str(port),
+        CREDITHUB_RATE_LIMIT_PER_SECOND="0",
+        CREDITHUB_ENVIRONMENT="production",
+        CREDITHUB_WORKERS="1",
+        PYTHONPATH=str(tree),
+    )
+    environment.update(env)
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hub.cli",
+        "serve",
+        env=environment,
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+        for _ in range(400):
+            try:
+                if (await http.get("/readyz")).status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"the hub from {tree} did not become ready")
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    return dict(v.split("=", 1) for v in values)
+
+
+async def main(args: argparse.Namespace, other: Path) -> None:
+    settings = Settings()
+    bench_instance(settings)
+    driver = open_driver(settings, "bench")
+    store = Store(driver, settings)
+    subjects = await store.read(sample_subjects, 3000)
+    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    java = neo4j_pid(settings)
+    hubs = {
+        "A": await _server(settings, HERE, 8801, _pairs(args.env_a)),
+        "B": await _server(settings, other, 8802, _pairs(args.env_b)),
+    }
+    ports = {"A": 8801, "B": 8802}
+    cpu: dict[str, list[float]] = {"A": [], "B": []}
+    neo: dict[str, list[float]] = {"A": [], "B": []}
+    rate: dict[str, list[float]] = {"A": [], "B": []}
+    latencies: dict[str, list[float]] = {"A": [], "B": []}
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with (
+            RawClient("127.0.0.1", ports["A"], headers, 64) as http_a,
+            RawClient("127.0.0.1", ports["B"], headers, 64) as http_b,
+        ):
+            clients = {"A": http_a, "B": http_b}
+
+            def worker(name: str) -> Any:
+                async def check(request: dict[str, Any]) -> bool:
+                    status, body = await clients[name].post(
+                        "/graphql", {"query": QUERY, "variables": request}
+                    )
+                    return status == 200 and isinstance(body, dict) and "errors" not in body
+
+                return check
+
+            for name in "AB":  # warm-up of both
+                await _drive(worker(name), _requests(subjects, 400, 1), 4)
+            for round_ in range(args.rounds):
+                order = "AB" if round_ % 2 == 0 else "BA"
+                for name in order:
+                    pid = hubs[name].pid
+                    c0, j0 = _tree_cpu(pid), cpu_seconds(java) if java else 0.0
+                    lat, wall, errors = await _drive(
+                        worker(name), _requests(subjects, args.checks, 100 + round_), args.c
+                    )
+                    if errors:
+                        raise SystemExit(f"hub {name}: {errors} failed checks")
+                    cpu[name].append(1000 * (_tree_cpu(pid) - c0) / args.checks)
+                    if java:
+                        neo[name].append(1000 * (cpu_seconds(java) - j0) / args.checks)
+                    rate[name].append(args.checks / wall)
+                    latencies[name] += [x * 1000 for x in lat]
+    finally:
+        for server in hubs.values():
+            server.terminate()
+            await server.wait()
+        await driver.close()
+    print(f"{args.rounds} alternating rounds of {args.checks} checks at concurrency {args.c}")
+    for name, tree in (("A", HERE), ("B", other)):
+        rounds = " ".join(f"{x:.2f}" for x in cpu[name])
+        neo4j = f", Neo4j {statistics.median(neo[name]):.2f} ms" if neo[name] else ""
+        print(
+            f"{name} ({tree}): hub CPU per check median {statistics.median(cpu[name]):.2f} ms"
+            f" ({rounds}){neo4j}; {statistics.median(rate[name]):.0f} checks/s;"
+            f" p50 {percentile(latencies[name], 0.5):.1f} ms, p99"
+            f" {percentile(latencies[name], 0.99):.1f} ms"
+        )
+    ratios = [a / b for a, b in zip(cpu["A"], cpu["B"], strict=True)]
+    print(f"A/B hub CPU per round, median {statistics.median(ratios):.3f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--b", default=str(HERE), help="checkout of hub B (default: this one)")
+    parser.add_argument("--env-a", nargs="*", default=[], help="NAME=VALUE settings of hub A")
+    parser.add_argument("--env-b", nargs="*", default=[], help="NAME=VALUE settings of hub B")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--checks", type=int, default=1500, help="checks per hub per round")
+    parser.add_argument("-c", type=int, default=8, help="concurrency")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments, Path(arguments.b).resolve()))
