@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ log = logging.getLogger("credithub.http")
 # One line per request: method, path (never the query string, which may hold identifiers),
 # status, duration, request id and API key id (replaces uvicorn's access log, which had neither).
 access = logging.getLogger("credithub.access")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 @dataclass
@@ -105,7 +108,7 @@ class CallerMiddleware:
                 access.info(
                     "%s %s %d %.1fms request_id=%s key=%s",
                     scope["method"],
-                    scope["path"],
+                    urllib.parse.quote(scope["path"]),  # decoded by the server: %0A is a newline
                     status,
                     (time.perf_counter() - began) * 1000,
                     state.get("request_id", "-"),
@@ -115,8 +118,8 @@ class CallerMiddleware:
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         hub: HubState = scope["app"].state.hub
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        if len(request_id) > 64 or not request_id.isascii():
+        request_id = request.headers.get("x-request-id") or ""
+        if not REQUEST_ID.fullmatch(request_id):  # it goes into logs and error answers
             request_id = uuid.uuid4().hex[:16]
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
@@ -229,7 +232,7 @@ async def readyz(request: Request) -> Response:
 
     hub = _state(request)
     if hub.warming:
-        body = {"ready": False, "neo4j": True, "migrated": None, "warming": True}
+        body = {"ready": False, "neo4j": None, "migrated": None, "warming": True}
         return JSONResponse(body, status_code=503)
     if not await hub.store.ping():
         return JSONResponse({"ready": False, "neo4j": False, "migrated": None}, status_code=503)

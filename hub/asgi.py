@@ -1,4 +1,5 @@
-"""ASGI entry point for uvicorn: `uvicorn hub.asgi:app`."""
+"""ASGI entry point: `credit-hub serve`, or `uvicorn hub.asgi:app --no-access-log` (the hub
+writes its own access log without query strings; uvicorn's would print them)."""
 
 import os
 

@@ -57,8 +57,9 @@ class Settings(BaseSettings):
     neo4j_acquire_timeout: float = Field(default=10.0, gt=0)
     # Server-side timeout of every hub transaction, seconds (reads and single writes).
     tx_timeout: float = Field(default=15.0, gt=0)
-    # Check transactions one hub process runs at once; single checks asked meanwhile wait and
-    # share the next one (group commit: each is answered after its receipt is committed).
+    # Check units (gather, then receipts) one hub process runs at once; single checks asked
+    # meanwhile wait and share the next one (group commit: each is answered after its receipt
+    # is committed).
     check_transactions: int = Field(default=2, ge=1, le=64)
     # Seconds the hub spends at start warming Neo4j up on the check's statements (nothing is
     # stored) before /readyz answers ready; 0 = no warm-up (hub/store/warmup.py).

@@ -221,7 +221,9 @@ async def _check_statements(
                 evaluation,
                 measures,
             )
-        checked.receipt_id = "rcpt-" + uuid.uuid4().hex
+        # Kept across a retry of the unit, so that a retry after the receipts committed (the
+        # connection lost before their answer) finds them instead of writing a second set.
+        checked.receipt_id = checked.receipt_id or "rcpt-" + uuid.uuid4().hex
         summary = _summary(checked.outcome)
         actor = checked.asked_by or PUBLIC
         receipts.append(
@@ -287,7 +289,7 @@ async def _run_checks(store: Store, items: list[Checked]) -> list[Checked]:
 
 
 def _coalescer(store: Store) -> Coalescer[Checked, Checked]:
-    """Single checks asked at the same time share a transaction (hub/store/coalesce.py)."""
+    """Single checks asked at the same time share their statements (hub/store/coalesce.py)."""
     found = _COALESCERS.get(store)
     if found is None:
         found = Coalescer(

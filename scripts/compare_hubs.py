@@ -76,6 +76,7 @@ async def _server(settings: Settings, tree: Path, port: int, env: dict[str, str]
                 pass
             await asyncio.sleep(0.3)
     server.terminate()
+    await server.wait()
     raise SystemExit(f"the hub from {tree} did not become ready")
 
 
@@ -91,10 +92,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     subjects = await store.read(sample_subjects, 3000)
     _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
     java = neo4j_pid(settings)
-    hubs = {
-        "A": await _server(settings, HERE, 8801, _pairs(args.env_a)),
-        "B": await _server(settings, other, 8802, _pairs(args.env_b)),
-    }
+    hubs: dict[str, Any] = {}
     ports = {"A": 8801, "B": 8802}
     cpu: dict[str, list[float]] = {"A": [], "B": []}
     neo: dict[str, list[float]] = {"A": [], "B": []}
@@ -102,6 +100,8 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     latencies: dict[str, list[float]] = {"A": [], "B": []}
     headers = {"Authorization": f"Bearer {token}"}
     try:
+        hubs["A"] = await _server(settings, HERE, 8801, _pairs(args.env_a))
+        hubs["B"] = await _server(settings, other, 8802, _pairs(args.env_b))
         async with (
             RawClient("127.0.0.1", ports["A"], headers, 64) as http_a,
             RawClient("127.0.0.1", ports["B"], headers, 64) as http_b,

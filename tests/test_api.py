@@ -449,7 +449,15 @@ async def test_access_log_has_request_id_and_key_but_no_query_string(
         headers={**bearer(approval), "x-request-id": "req-access-1"},
     )
     refused = await client.get("/graphql", headers=bearer("not-a-key"))
+    # A decoded newline in the path cannot start a forged line; a request id that could fake
+    # a field (spaces) is replaced by one of the hub's.
+    forged = await client.get(
+        "/no%0AGET /graphql 200 1.0ms request_id=x key=admin",
+        headers={"x-request-id": "id key=admin"},
+    )
+    assert forged.headers["x-request-id"] != "id key=admin"
     lines = [r.getMessage() for r in caplog.records if r.name == "credithub.access"]
+    assert not any("\n" in line or "key=admin" in line for line in lines)
     assert any(
         line.startswith(f"GET /graphql {got.status_code} ")
         and "request_id=req-access-1" in line

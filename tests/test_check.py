@@ -548,3 +548,43 @@ async def _request_ids(tx: Any, ids: list[str]) -> list[str]:
         ids=ids,
     )
     return [record["r"] async for record in result]
+
+
+async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: Store) -> None:
+    """Store.statements re-runs a unit after a retryable failure; if the receipts had already
+    committed (the connection lost before their answer), the retry must not write a second
+    set, and the answer keeps the ids that were stored."""
+    import datetime as dt
+
+    from neo4j import exceptions as nx
+
+    from hub.rules.catalogue import Scenario
+    from resolvers.checks import Request, _check_statements, _validate, catalogue
+
+    firms = [f.uscc() for _ in range(3)]
+    await story(graph, *[f.enterprise(c) for c in firms], f.listing("ECO-R1", {"uscc": firms[0]}))
+    items = [
+        _validate(i, Request(c, None, Scenario.HONORS), dt.date(2025, 6, 1))
+        for i, c in enumerate(firms)
+    ]
+    for item in items:
+        item.asked_by, item.request_id = APPROVAL, "req-retry"
+    measures = await catalogue(graph)
+    runs = 0
+
+    async def lost_after_commit(tx: Any) -> None:
+        nonlocal runs
+        runs += 1
+        await _check_statements(tx, items, measures)
+        if runs == 1:
+            raise nx.ServiceUnavailable("connection lost after the receipts committed")
+
+    await graph.statements(lost_after_commit)
+    assert runs == 2
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (r:Receipt {requestId: 'req-retry'}) RETURN collect(r.id) AS ids"
+        )
+        record = await result.single()
+    assert record is not None
+    assert sorted(record["ids"]) == sorted(str(item.receipt_id) for item in items)

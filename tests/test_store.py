@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from neo4j import exceptions as nx
 
-from hub.errors import HubError, StoreUnavailable
+from hub.errors import HubError, StoreTimeout, StoreUnavailable
+from hub.settings import Settings
 from hub.store import Store
 from hub.store.adapter import AutoCommit
 
@@ -79,3 +82,28 @@ async def test_retries_end_after_the_retry_time(
     with pytest.raises(StoreUnavailable):
         await graph.statements(work)
     assert 2 <= calls <= 4  # 0.05 + 0.1 s of back-off fit in 0.3 s, 0.2 more do not
+
+
+async def test_a_unit_the_server_never_answers_ends_with_store_timeout(
+    graph: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded Neo4j hints no receive timeout, so the hub keeps its own deadline."""
+    import asyncio
+
+    from hub.store import adapter
+
+    monkeypatch.setattr(adapter, "CLIENT_GRACE", 0.2)
+    quick = Store(graph.driver, settings.model_copy(update={"tx_timeout": 0.1}))
+
+    async def stalled(tx: AutoCommit) -> None:
+        await asyncio.sleep(5)  # stands for a read that never returns
+
+    with pytest.raises(StoreTimeout):
+        await quick.statements(stalled)
+
+    async def stalled_read(tx: Any) -> None:
+        await asyncio.sleep(10)
+
+    monkeypatch.setattr(adapter, "RETRY_TIME", 0.1)
+    with pytest.raises(StoreTimeout):
+        await quick.read(stalled_read)

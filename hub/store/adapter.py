@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
@@ -22,6 +23,7 @@ T = TypeVar("T")
 Work = Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]]
 Statements = Callable[Concatenate["AutoCommit", P], Awaitable[T]]
 RETRY_TIME = 5.0  # seconds, as the driver's max_transaction_retry_time below
+CLIENT_GRACE = 5.0  # seconds a unit may run past its server-side timeout before the hub gives up
 
 
 def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
@@ -97,14 +99,20 @@ class Store:
     ) -> T:
         timed = neo4j.unit_of_work(timeout=tx_timeout)(work)
         try:
-            async with self.driver.session(
-                database=self.database,
-                default_access_mode=mode,
-                bookmark_manager=self.bookmarks,
-            ) as session:
-                if mode == neo4j.READ_ACCESS:
-                    return await session.execute_read(timed, *args, **kwargs)
-                return await session.execute_write(timed, *args, **kwargs)
+            # The server ends the transaction at tx_timeout; this ends the wait if the server
+            # cannot answer at all (the embedded Neo4j sends no receive-timeout hint, so the
+            # driver's reads have no deadline of their own; hub/neo4j_local.py).
+            async with asyncio.timeout(tx_timeout + RETRY_TIME + CLIENT_GRACE):
+                async with self.driver.session(
+                    database=self.database,
+                    default_access_mode=mode,
+                    bookmark_manager=self.bookmarks,
+                ) as session:
+                    if mode == neo4j.READ_ACCESS:
+                        return await session.execute_read(timed, *args, **kwargs)
+                    return await session.execute_write(timed, *args, **kwargs)
+        except TimeoutError as error:
+            raise StoreTimeout("the operation took too long and was cancelled") from error
         except HubError:
             raise
         except (nx.Neo4jError, nx.DriverError) as error:
@@ -117,30 +125,38 @@ class Store:
         One round trip per statement (RUN and PULL), where a managed transaction adds a BEGIN
         and a COMMIT round trip and the driver's retry bookkeeping; measured in
         docs/benchmarks.md#check-before-approval. Retryable failures re-run ``work`` from the
-        start, as the driver does for managed transactions, for up to ``RETRY_TIME`` seconds.
+        start for up to ``RETRY_TIME`` seconds after the first one, like the driver's retries
+        of managed transactions but with shorter waits (50 ms, doubling, with jitter): ``work``
+        must be safe to run again (the check's receipts keep their ids and are MERGEd).
         """
         task = asyncio.ensure_future(self._statements(work, *args, **kwargs))
         task.add_done_callback(_consume)
         return await asyncio.shield(task)
 
     async def _statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        deadline = time.monotonic() + RETRY_TIME
+        deadline: float | None = None  # RETRY_TIME from the first failure, as the driver counts
         delay = 0.05
         while True:
             try:
-                async with self.driver.session(
-                    database=self.database,
-                    default_access_mode=neo4j.WRITE_ACCESS,
-                    bookmark_manager=self.bookmarks,
-                ) as session:
-                    return await work(AutoCommit(session, self.timeout), *args, **kwargs)
+                async with asyncio.timeout(self.timeout + CLIENT_GRACE):  # see _session
+                    async with self.driver.session(
+                        database=self.database,
+                        default_access_mode=neo4j.WRITE_ACCESS,
+                        bookmark_manager=self.bookmarks,
+                    ) as session:
+                        return await work(AutoCommit(session, self.timeout), *args, **kwargs)
+            except TimeoutError as error:
+                raise StoreTimeout("the operation took too long and was cancelled") from error
             except HubError:
                 raise
             except (nx.Neo4jError, nx.DriverError) as error:
-                if not error.is_retryable() or time.monotonic() + delay > deadline:
+                now = time.monotonic()
+                deadline = deadline if deadline is not None else now + RETRY_TIME
+                if not error.is_retryable() or now + delay > deadline:
                     raise translate(error) from error
                 log.warning("retrying statements after %s", type(error).__name__)
-            await asyncio.sleep(delay)
+            # Jitter, so that units failing together do not retry in step.
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311
             delay *= 2
 
     async def ping(self) -> bool:

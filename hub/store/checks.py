@@ -108,10 +108,12 @@ RETURN collect({{
 
 # One asking time per transaction, sent once, and dates as ISO text: packing a timezone-aware
 # datetime is slow Python in the driver, and per receipt it showed in a profile of the hub.
+# MERGE on the id: a unit retried after its receipts committed (hub/store/adapter.py, the
+# connection lost before the answer) keeps the receipts it wrote, ids included.
 WRITE_RECEIPTS: LiteralString = """
 UNWIND $receipts AS r
-CREATE (x:Receipt)
-SET x = r, x.askedAt = datetime($askedAt), x.recordedAt = datetime($askedAt),
+MERGE (x:Receipt {id: r.id})
+ON CREATE SET x = r, x.askedAt = datetime($askedAt), x.recordedAt = datetime($askedAt),
     x.asOf = date(r.asOf), x.batch = 'check', x.sourceDepartment = r.department
 """
 

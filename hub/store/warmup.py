@@ -49,8 +49,11 @@ async def _sample(tx: AsyncManagedTransaction, n: int) -> list[dict[str, Any]]:
     return [{"i": i, **s} for i, s in enumerate(subjects)]
 
 
-async def _gather(tx: AsyncManagedTransaction, subjects: list[dict[str, Any]]) -> None:
-    await q.gather(tx, subjects, dt.date.today())
+async def _gather(store: Store, subjects: list[dict[str, Any]]) -> None:
+    """Through the driver directly, not the shielded Store.read: cancelling the warm-up at
+    shutdown must stop it before the driver closes."""
+    async with store.driver.session(database=store.database) as session:
+        await session.execute_read(q.gather, subjects, dt.date.today())
 
 
 async def _receipts_rolled_back(store: Store, size: int) -> None:
@@ -75,7 +78,8 @@ async def warm_checks(store: Store, seconds: float) -> int:
     deadline = time.monotonic() + seconds
     ran = 0
     try:
-        subjects = await store.read(_sample, 64)
+        async with store.driver.session(database=store.database) as session:
+            subjects = await session.execute_read(_sample, 64)
         if not subjects:
             return 0
         start = 0
@@ -83,12 +87,12 @@ async def warm_checks(store: Store, seconds: float) -> int:
             for size in GROUP_SIZES:
                 group = [subjects[(start + k) % len(subjects)] for k in range(size)]
                 start += size
-                await store.read(_gather, group)
+                await _gather(store, group)
                 await _receipts_rolled_back(store, size)
                 ran += 2
     except HubError as error:
         log.warning("warm-up stopped early: %s", error.code)
-    except Exception as error:  # a warm-up must never stop the hub
+    except Exception as error:  # a warm-up must never stop the hub (CancelledError still does)
         log.warning("warm-up stopped early: %s", type(error).__name__)
     log.info("warm-up ran %d statements", ran)
     return ran
