@@ -17,21 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from hub.auth import Role
 from hub.bench.check_bench import QUERY, _drive, _requests
 from hub.bench.rawhttp import RawClient
-from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid, percentile
+from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.keys import create_key
-from hub.neo4j_local import connection
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store.bench_checks import sample_subjects
@@ -42,42 +36,6 @@ HERE = Path(__file__).resolve().parent.parent
 def _tree_cpu(pid: int) -> float:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return cpu_seconds(pid) + sum(cpu_seconds(int(c)) for c in children)
-
-
-async def _server(settings: Settings, tree: Path, port: int, env: dict[str, str]) -> Any:
-    conn = connection(settings, "bench")
-    environment = dict(
-        os.environ,
-        NEO4J_URI=conn.uri,
-        NEO4J_PASSWORD=conn.password,
-        CREDITHUB_PORT=str(port),
-        CREDITHUB_RATE_LIMIT_PER_SECOND="0",
-        CREDITHUB_ENVIRONMENT="production",
-        CREDITHUB_WORKERS="1",
-        PYTHONPATH=str(tree),
-    )
-    environment.update(env)
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "hub.cli",
-        "serve",
-        env=environment,
-        cwd=tree,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-        for _ in range(400):
-            try:
-                if (await http.get("/readyz")).status_code == 200:
-                    return server
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.3)
-    server.terminate()
-    await server.wait()
-    raise SystemExit(f"the hub from {tree} did not become ready")
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
@@ -92,7 +50,6 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     subjects = await store.read(sample_subjects, 3000)
     _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
     java = neo4j_pid(settings)
-    hubs: dict[str, Any] = {}
     ports = {"A": 8801, "B": 8802}
     cpu: dict[str, list[float]] = {"A": [], "B": []}
     neo: dict[str, list[float]] = {"A": [], "B": []}
@@ -100,13 +57,14 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     latencies: dict[str, list[float]] = {"A": [], "B": []}
     headers = {"Authorization": f"Bearer {token}"}
     try:
-        hubs["A"] = await _server(settings, HERE, 8801, _pairs(args.env_a))
-        hubs["B"] = await _server(settings, other, 8802, _pairs(args.env_b))
         async with (
+            hub_server(settings, ports["A"], HERE, **_pairs(args.env_a)) as pid_a,
+            hub_server(settings, ports["B"], other, **_pairs(args.env_b)) as pid_b,
             RawClient("127.0.0.1", ports["A"], headers, 64) as http_a,
             RawClient("127.0.0.1", ports["B"], headers, 64) as http_b,
         ):
             clients = {"A": http_a, "B": http_b}
+            pids = {"A": pid_a, "B": pid_b}
 
             def worker(name: str) -> Any:
                 async def check(request: dict[str, Any]) -> bool:
@@ -122,7 +80,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
             for round_ in range(args.rounds):
                 order = "AB" if round_ % 2 == 0 else "BA"
                 for name in order:
-                    pid = hubs[name].pid
+                    pid = pids[name]
                     c0, j0 = _tree_cpu(pid), cpu_seconds(java) if java else 0.0
                     lat, wall, errors = await _drive(
                         worker(name), _requests(subjects, args.checks, 100 + round_), args.c
@@ -135,9 +93,6 @@ async def main(args: argparse.Namespace, other: Path) -> None:
                     rate[name].append(args.checks / wall)
                     latencies[name] += [x * 1000 for x in lat]
     finally:
-        for server in hubs.values():
-            server.terminate()
-            await server.wait()
         await driver.close()
     print(f"{args.rounds} alternating rounds of {args.checks} checks at concurrency {args.c}")
     for name, tree in (("A", HERE), ("B", other)):

@@ -62,8 +62,12 @@ def wipe_bench(settings: Settings) -> None:
 
 
 @contextlib.asynccontextmanager
-async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator[int]:
-    """`credit-hub serve` in a child process against the bench instance; yields its pid."""
+async def hub_server(
+    settings: Settings, port: int, checkout: Path | None = None, **env: str
+) -> AsyncIterator[int]:
+    """`credit-hub serve` in a child process against the bench instance; yields its pid once
+    /readyz answers (after the hub's warm-up). ``checkout``: run the hub from another working
+    tree (scripts/compare_hubs.py), else from this one."""
     conn = connection(settings, "bench")
     environment = dict(
         os.environ,
@@ -74,6 +78,8 @@ async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator
         CREDITHUB_ENVIRONMENT="production",
         CREDITHUB_WORKERS="1",
     )
+    if checkout is not None:
+        environment["PYTHONPATH"] = str(checkout)
     environment.update(env)
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -81,12 +87,13 @@ async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator
         "hub.cli",
         "serve",
         env=environment,
+        cwd=checkout,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-            for _ in range(200):
+            for _ in range(300):
                 try:
                     if (await http.get("/readyz")).status_code == 200:
                         break
@@ -94,7 +101,7 @@ async def hub_server(settings: Settings, port: int, **env: str) -> AsyncIterator
                     pass
                 await asyncio.sleep(0.3)
             else:
-                raise SystemExit(f"the hub on port {port} did not become ready in 60 s")
+                raise SystemExit(f"the hub on port {port} did not become ready in 90 s")
         yield server.pid
     finally:
         server.terminate()
