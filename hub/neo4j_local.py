@@ -199,9 +199,9 @@ class EmbeddedNeo4j:
             "db.lock.acquisition.timeout=60s",
             # Keep-alive NOOPs only while a result streams. With ALL (the default) the server
             # also hints connection.recv_timeout_seconds, and the Python driver then wraps every
-            # socket read in asyncio.wait_for (a task and a timer per read, ~28 reads per
-            # check): about a tenth of the driver's CPU (docs/benchmarks.md). On loopback a
-            # dead server closes the socket; transactions keep their own timeouts.
+            # socket read in asyncio.wait_for (a task and a timer per read, about 36 per group
+            # of checks; docs/operations.md). The hub keeps its own deadline per store call
+            # (hub/store/adapter.py); on loopback a dead server closes the socket.
             "server.bolt.connection_keep_alive_for_requests=STREAMING",
         ]
         conf.write_text("\n".join(lines) + "\n")

@@ -30,9 +30,9 @@ class HubRequest(SchemaExtension):
     matrix before execution and the audit trail after it; error codes on the way out.
 
     One extension rather than one per concern: strawberry wraps every hook of every extension
-    in a new context manager for every phase of every request, and with eight extensions that
-    wrapping was about a tenth of the hub's CPU under checks (a py-spy profile of
-    ``credit-hub bench check``; docs/benchmarks.md).
+    in a new context manager for every phase of every request. A py-spy profile of the hub
+    under ``credit-hub bench check`` put 7-11 % of its samples in that machinery with eight
+    extensions; run side by side (scripts/compare_hubs.py) the merge alone was within noise.
     """
 
     def __init__(self, config: RequestConfig) -> None:
@@ -175,9 +175,9 @@ def _check_roles(context: ExecutionContext, selected: tuple[str, tuple[str, ...]
     Checked once before execution, from the document: a per-field hook would run for every
     field of every answer (thousands for a neighbourhood) to look at the root ones only.
     """
-    if context.graphql_document is None:
+    if selected is None:  # no document, or not one operation: execution refuses it
         return
-    kind, names = selected or ("query", ())
+    kind, names = selected
     role = context.context.actor.role
     for name in names:
         if not name.startswith("__") and not allowed(kind, name, role):

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 import neo4j
@@ -87,12 +87,13 @@ class Store:
     async def _run(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Shielded: a caller cancelled mid-read (a sibling field failed, the client left) does
-        not abort the driver half-way through a message, which would poison the connection;
-        the transaction finishes (bounded by its timeout) and its result is dropped."""
-        task = asyncio.ensure_future(self._session(mode, tx_timeout, work, *args, **kwargs))
-        task.add_done_callback(_consume)
-        return await asyncio.shield(task)
+        return await _shielded(self._session(mode, tx_timeout, work, *args, **kwargs))
+
+    def session(self, mode: str) -> neo4j.AsyncSession:
+        """A session on the hub's database, in the causal chain of every other."""
+        return self.driver.session(
+            database=self.database, default_access_mode=mode, bookmark_manager=self.bookmarks
+        )
 
     async def _session(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
@@ -103,11 +104,7 @@ class Store:
             # cannot answer at all (the embedded Neo4j sends no receive-timeout hint, so the
             # driver's reads have no deadline of their own; hub/neo4j_local.py).
             async with asyncio.timeout(tx_timeout + RETRY_TIME + CLIENT_GRACE):
-                async with self.driver.session(
-                    database=self.database,
-                    default_access_mode=mode,
-                    bookmark_manager=self.bookmarks,
-                ) as session:
+                async with self.session(mode) as session:
                     if mode == neo4j.READ_ACCESS:
                         return await session.execute_read(timed, *args, **kwargs)
                     return await session.execute_write(timed, *args, **kwargs)
@@ -129,9 +126,7 @@ class Store:
         of managed transactions but with shorter waits (50 ms, doubling, with jitter): ``work``
         must be safe to run again (the check's receipts keep their ids and are MERGEd).
         """
-        task = asyncio.ensure_future(self._statements(work, *args, **kwargs))
-        task.add_done_callback(_consume)
-        return await asyncio.shield(task)
+        return await _shielded(self._statements(work, *args, **kwargs))
 
     async def _statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         deadline: float | None = None  # RETRY_TIME from the first failure, as the driver counts
@@ -139,11 +134,7 @@ class Store:
         while True:
             try:
                 async with asyncio.timeout(self.timeout + CLIENT_GRACE):  # see _session
-                    async with self.driver.session(
-                        database=self.database,
-                        default_access_mode=neo4j.WRITE_ACCESS,
-                        bookmark_manager=self.bookmarks,
-                    ) as session:
+                    async with self.session(neo4j.WRITE_ACCESS) as session:
                         return await work(AutoCommit(session, self.timeout), *args, **kwargs)
             except TimeoutError as error:
                 raise StoreTimeout("the operation took too long and was cancelled") from error
@@ -178,6 +169,15 @@ class AutoCommit:
         self, query: LiteralString, parameters: dict[str, Any] | None = None
     ) -> neo4j.AsyncResult:
         return await self._session.run(neo4j.Query(query, timeout=self._timeout), parameters)
+
+
+async def _shielded(work: Coroutine[Any, Any, T]) -> T:
+    """Runs ``work`` in its own task: a caller cancelled mid-read (a sibling field failed, the
+    client left) does not abort the driver half-way through a message, which would poison the
+    connection; the work finishes (bounded by its timeout) and its result is dropped."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_consume)
+    return await asyncio.shield(task)
 
 
 def _consume(task: asyncio.Future[Any]) -> None:

@@ -20,9 +20,9 @@ import time
 import uuid
 from typing import Any, LiteralString
 
+import neo4j
 from neo4j import AsyncManagedTransaction
 
-from hub.errors import HubError
 from hub.store import checks as q
 from hub.store.adapter import Store
 
@@ -50,15 +50,15 @@ async def _sample(tx: AsyncManagedTransaction, n: int) -> list[dict[str, Any]]:
 
 
 async def _gather(store: Store, subjects: list[dict[str, Any]]) -> None:
-    """Through the driver directly, not the shielded Store.read: cancelling the warm-up at
-    shutdown must stop it before the driver closes."""
-    async with store.driver.session(database=store.database) as session:
+    """Unshielded (not Store.read): cancelling the warm-up at shutdown must stop it before the
+    driver closes."""
+    async with store.session(neo4j.READ_ACCESS) as session:
         await session.execute_read(q.gather, subjects, dt.date.today())
 
 
 async def _receipts_rolled_back(store: Store, size: int) -> None:
     """The receipt statement in a transaction that is never committed."""
-    async with store.driver.session(database=store.database) as session:
+    async with store.session(neo4j.WRITE_ACCESS) as session:
         tx = await session.begin_transaction(timeout=store.timeout)
         try:
             receipts = [
@@ -78,7 +78,7 @@ async def warm_checks(store: Store, seconds: float) -> int:
     deadline = time.monotonic() + seconds
     ran = 0
     try:
-        async with store.driver.session(database=store.database) as session:
+        async with store.session(neo4j.READ_ACCESS) as session:
             subjects = await session.execute_read(_sample, 64)
         if not subjects:
             return 0
@@ -90,8 +90,6 @@ async def warm_checks(store: Store, seconds: float) -> int:
                 await _gather(store, group)
                 await _receipts_rolled_back(store, size)
                 ran += 2
-    except HubError as error:
-        log.warning("warm-up stopped early: %s", error.code)
     except Exception as error:  # a warm-up must never stop the hub (CancelledError still does)
         log.warning("warm-up stopped early: %s", type(error).__name__)
     log.info("warm-up ran %d statements", ran)
