@@ -1,7 +1,13 @@
-"""One DataLoader per access path per request (no N+1 across nested fields), made on first use."""
+"""One DataLoader per access path per request (no N+1 across nested fields), made on first use.
+
+The load functions close over the store only, never over the Loaders object: a loader that
+referred back to its owner made a reference cycle per request, which only the garbage
+collector frees (scripts/check_gc.py).
+"""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -13,11 +19,13 @@ from hub.store import Store
 from hub.store import listing_reads as lq
 from hub.store import subjects as q
 
+Load = Callable[[list[str]], Any]
+
 
 class _ByName(dict[str, DataLoader[str, Any]]):
     """Loaders keyed by name, each made on first use."""
 
-    def __init__(self, make: Callable[[str], Any], names: Iterable[str]) -> None:
+    def __init__(self, make: Callable[[str], Load], names: Iterable[str]) -> None:
         super().__init__()
         self._make = make
         self._names = frozenset(names)
@@ -35,78 +43,74 @@ class Loaders:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.relations = _ByName(self._relations, q.RELATION_QUERIES)
-        # Listings: own listings per subject label, derived entries per person and per source.
-        self.own_listings = _ByName(self._own_listings, lq.OWN_LISTINGS)
+
+    @cached_property
+    def relations(self) -> _ByName:
+        return _ByName(functools.partial(_relations, self.store), q.RELATION_QUERIES)
+
+    @cached_property
+    def own_listings(self) -> _ByName:
+        """Own listings per subject label."""
+        return _ByName(functools.partial(_own_listings, self.store), lq.OWN_LISTINGS)
 
     @cached_property
     def enterprise(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=self._enterprises)
+        return DataLoader(load_fn=_single(self.store, q.enterprises, "uscc"))
 
     @cached_property
     def person(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=self._persons)
+        return DataLoader(load_fn=_single(self.store, q.persons, "idNumber"))
 
     @cached_property
     def derived_of_person(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=self._grouped(lq.derived_of_persons))
+        return DataLoader(load_fn=_grouped(self.store, lq.derived_of_persons))
 
     @cached_property
     def derived_of_source(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=self._grouped(lq.derived_of_sources))
+        return DataLoader(load_fn=_grouped(self.store, lq.derived_of_sources))
 
     @cached_property
     def listing(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=self._single(lq.listings_by_id))
+        return DataLoader(load_fn=_single(self.store, lq.listings_by_id))
 
     @cached_property
     def objection(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=self._single(lq.objections_by_id))
+        return DataLoader(load_fn=_single(self.store, lq.objections_by_id))
 
-    async def _enterprises(self, keys: list[str]) -> list[dict[str, Any] | None]:
-        rows = await self.store.read(q.enterprises, list(keys))
-        found = {row["uscc"]: row for row in rows}
+
+def _by_key(
+    keys: list[str], rows: list[dict[str, Any]], value: Callable[[dict[str, Any]], Any]
+) -> list[list[Any]]:
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row["key"]].append(value(row))
+    return [grouped.get(k, []) for k in keys]
+
+
+def _relations(store: Store, which: str) -> Load:
+    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
+        return _by_key(keys, await store.read(q.relations, which, list(keys)), lambda r: r)
+
+    return load
+
+
+def _own_listings(store: Store, label: str) -> Load:
+    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
+        return _by_key(keys, await store.read(lq.own_listings, label, list(keys)), lambda r: r["l"])
+
+    return load
+
+
+def _grouped(store: Store, fetch: Any) -> Load:
+    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
+        return _by_key(keys, await store.read(fetch, list(keys)), lambda r: r)
+
+    return load
+
+
+def _single(store: Store, fetch: Any, key: str = "key") -> Load:
+    async def load(keys: list[str]) -> list[dict[str, Any] | None]:
+        found = {row[key]: row for row in await store.read(fetch, list(keys))}
         return [found.get(k) for k in keys]
 
-    async def _persons(self, keys: list[str]) -> list[dict[str, Any] | None]:
-        rows = await self.store.read(q.persons, list(keys))
-        found = {row["idNumber"]: row for row in rows}
-        return [found.get(k) for k in keys]
-
-    def _relations(self, which: str) -> Any:
-        async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-            rows = await self.store.read(q.relations, which, list(keys))
-            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in rows:
-                grouped[row["key"]].append(row)
-            return [grouped.get(k, []) for k in keys]
-
-        return load
-
-    def _own_listings(self, label: str) -> Any:
-        async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-            rows = await self.store.read(lq.own_listings, label, list(keys))
-            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in rows:
-                grouped[row["key"]].append(row["l"])
-            return [grouped.get(k, []) for k in keys]
-
-        return load
-
-    def _grouped(self, fetch: Any) -> Any:
-        async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-            rows = await self.store.read(fetch, list(keys))
-            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in rows:
-                grouped[row["key"]].append(row)
-            return [grouped.get(k, []) for k in keys]
-
-        return load
-
-    def _single(self, fetch: Any) -> Any:
-        async def load(keys: list[str]) -> list[dict[str, Any] | None]:
-            rows = await self.store.read(fetch, list(keys))
-            found = {row["key"]: row for row in rows}
-            return [found.get(k) for k in keys]
-
-        return load
+    return load
