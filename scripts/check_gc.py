@@ -1,0 +1,130 @@
+"""The hub's garbage collections under single checks, and what each check leaves in cycles.
+
+Drives the real app in this process (ASGI calls, no uvicorn) against the bench graph at a
+given concurrency, with the hub's own GC settings (hub/runtime.py, applied by the app's
+start-up), and prints (docs/benchmarks.md#check-before-approval):
+
+* the collections per generation during the run: count, total and longest pause;
+* the objects one check leaves in reference cycles, by type (``gc.DEBUG_SAVEALL``): what the
+  collector has to find, since reference counting cannot free them.
+
+    .venv/bin/python scripts/check_gc.py --checks 6000 -c 8
+
+Needs the bench instance with the check graph (`make bench-check` loads it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import gc
+import os
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+import orjson
+
+from hub.auth import Role
+from hub.bench.check_bench import QUERY, _drive, _requests
+from hub.bench.support import bench_instance
+from hub.keys import create_key
+from hub.neo4j_local import connection
+from hub.settings import Settings, load_settings
+from hub.store import Store, open_driver
+from hub.store.bench_checks import sample_subjects
+
+
+class Pauses:
+    """gc.callbacks: the length of every collection, by generation."""
+
+    def __init__(self) -> None:
+        self.by_generation: dict[int, list[float]] = collections.defaultdict(list)
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            took = (time.perf_counter() - self._began) * 1000
+            self.by_generation[info["generation"]].append(took)
+
+
+async def main(args: argparse.Namespace) -> None:
+    bench = Settings()
+    bench_instance(bench)
+    conn = connection(bench, "bench")
+    os.environ.update(NEO4J_URI=conn.uri, NEO4J_PASSWORD=conn.password)
+    settings = load_settings(environment="production", rate_limit_per_second=0, warmup_seconds=0)
+    driver = open_driver(settings)
+    store = Store(driver, settings)
+    subjects = await store.read(sample_subjects, 3000)
+    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    await driver.close()
+
+    from hub.app import create_app
+
+    app = create_app(settings)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"authorization", b"Bearer " + token.encode()),
+    ]
+
+    async def check(variables: dict[str, Any]) -> bool:
+        body = orjson.dumps({"query": QUERY, "variables": variables})
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+            "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+            "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+            "headers": [(b"host", b"hub"), *headers], "app": app,
+        }  # fmt: skip
+        sent: list[MutableMapping[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        await app(scope, receive, send)
+        return bool(sent) and sent[0]["status"] == 200
+
+    async with app.router.lifespan_context(app):  # the hub's start-up: gc.freeze, thresholds
+        await _drive(check, _requests(subjects, 400, 1), args.c)  # warm-up
+        pauses = Pauses()
+        gc.callbacks.append(pauses)
+        began = time.perf_counter()
+        _, _, errors = await _drive(check, _requests(subjects, args.checks, 5), args.c)
+        seconds = time.perf_counter() - began
+        gc.callbacks.remove(pauses)
+        if errors:
+            raise SystemExit(f"{errors} checks failed")
+        print(f"{args.checks} checks at concurrency {args.c} in {seconds:.1f} s, in process")
+        for generation in sorted(pauses.by_generation):
+            took = pauses.by_generation[generation]
+            print(
+                f"  generation {generation}: {len(took)} collections, {sum(took):.0f} ms in all,"
+                f" {sum(took) / len(took):.1f} ms on average, longest {max(took):.1f} ms"
+            )
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        census = 200
+        await _drive(check, _requests(subjects, census, 9), 1)
+        gc.collect()
+        kinds = collections.Counter(
+            f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage
+        )
+        gc.set_debug(0)
+        print(f"objects left in reference cycles per check: {len(gc.garbage) / census:.0f}")
+        for kind, count in kinds.most_common(args.top):
+            print(f"  {count / census:6.1f} {kind}")
+        gc.garbage.clear()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checks", type=int, default=6000)
+    parser.add_argument("-c", type=int, default=8, help="concurrency")
+    parser.add_argument("--top", type=int, default=20, help="types to list in the census")
+    asyncio.run(main(parser.parse_args()))
