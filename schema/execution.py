@@ -19,6 +19,7 @@ so reading them twice changes nothing. `tests/test_execution.py` compares both p
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     Undefined,
     get_nullable_type,
     is_leaf_type,
@@ -66,6 +68,14 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core keeps bound methods of the context in ``async_helpers``: a reference
+        # cycle through the context, so every request's whole execution state (collected
+        # fields, resolve infos, the request) waited for the cyclic garbage collector —
+        # most of the ~180 objects a check left in cycles (scripts/check_gc.py). The same
+        # helpers through weak references: freed by reference counting when execution ends.
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
+        )
         # id(field list) -> (field list kept alive, plan or None), as collect_subfields does
         self._flat_plans: dict[int, tuple[Any, _Plan | None]] = {}
 
@@ -137,6 +147,20 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
             )
         return _Plan(not is_non_null_type(item_type), object_type.name, tuple(columns))
+
+
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` called through a weak reference to its object. Resolvers get the helpers
+    from the resolve info of a running execution, so the context is alive when they call."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = ref()
+        if bound is None:
+            raise RuntimeError("async helper of a finished GraphQL execution")
+        return bound(*args, **kwargs)
+
+    return call
 
 
 _PLAIN = frozenset({str, int, float, bool})

@@ -7,7 +7,10 @@ for the plain lists and skipped for the rest.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import gc
+import weakref
 from enum import Enum
 from typing import Any
 
@@ -138,3 +141,26 @@ def test_a_null_in_a_non_null_field_is_graphql_cores_error() -> None:
     assert result.data is None
     assert result.errors is not None
     assert result.errors[0].path == ["broken", 3, "name"]
+
+
+def test_the_execution_context_is_freed_without_the_collector() -> None:
+    """No reference cycle through the context: a request's execution state (collected fields,
+    resolve infos, the request) is freed by reference counting when the answer is made."""
+    made: list[weakref.ref[FlatListExecutionContext]] = []
+
+    class Watched(FlatListExecutionContext):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+            assert self.async_helpers.track([1, "not awaitable"]) is None  # reaches the context
+
+    schema = strawberry.Schema(query=Query, execution_context_class=Watched)
+    gc.collect()
+    gc.disable()
+    try:
+        result = asyncio.run(schema.execute("{ leaves { id } branches { name } }"))
+        assert result.errors is None
+        assert len(made) == 1
+        assert made[0]() is None
+    finally:
+        gc.enable()
