@@ -1,19 +1,22 @@
-"""Lists of flat objects completed in one loop instead of field by field.
+"""Plain data completed in one loop instead of field by field.
 
-graphql-core completes every field of every list item through its general machinery (a resolve
+graphql-core completes every field of every object through its general machinery (a resolve
 info, the middleware chain, awaitable checks, error paths): about 10 µs a field on this machine,
 25 ms for the ~2,400 fields of a neighbourhood page of 200 nodes and 200 edges — as long as the
-store takes to read them. Most of an investigator's answer is such lists: objects whose selected
-fields are plain attributes of leaf type (strawberry "basic" fields: no resolver, no arguments,
-no field extensions). For those this execution context reads the attributes and coerces them
-with the same leaf types graphql-core would use, in one loop.
+store takes to read them — and ~0.25 ms of the ~25 fields of a check's answer. Most of an answer
+is plain data: objects whose selected fields are plain attributes (strawberry "basic" fields:
+no resolver, no arguments, no field extensions) of leaf type, or of plain object type, or lists
+of those. For such a tree this execution context reads the attributes and coerces the leaves
+with the same leaf types graphql-core would use, in one recursive loop: for every object value
+(``complete_object_value``) and for every list of at least ``MIN_ITEMS`` items.
 
-Anything else takes graphql-core's path unchanged: items of abstract types or with ``is_type_of``,
-a selection with a resolver, an argument, an object or list field, ``@stream``/``@defer``,
-schema extensions that wrap resolvers (middleware), and any value that is not plain — a null
-in a non-null field, a leaf that does not coerce, an awaitable: the whole list is then completed
-again by graphql-core, which raises the error at the right path. The attributes are only read,
-so reading them twice changes nothing. `tests/test_execution.py` compares both paths.
+Anything else takes graphql-core's path unchanged: abstract types or types with ``is_type_of``,
+a selection with a resolver, an argument, ``@stream``/``@defer``, schema extensions that wrap
+resolvers (middleware), and any value that is not plain — a null in a non-null field, a leaf
+that does not coerce, an awaitable, a list that is not a list or tuple: the whole object or list
+is then completed again by graphql-core, which raises the error at the right path. The
+attributes are only read, so reading them twice changes nothing. `tests/test_execution.py`
+compares both paths.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
@@ -39,32 +43,41 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 
 @dataclass(frozen=True, slots=True)
+class _Value:
+    """How one value completes: a leaf (``coerce``), a plain object (``plan``) or a list of
+    values that each complete as ``item``."""
+
+    non_null: bool
+    coerce: Callable[[Any], Any] | None = None
+    plan: _Plan | None = None
+    item: _Value | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class _Column:
     response_name: str
     read: Callable[[Any, str], Any] | None  # None: __typename
     attribute: str
-    coerce: Callable[[Any], Any]
-    non_null: bool
+    value: _Value | None  # None: __typename
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    nullable_items: bool
     typename: str
     columns: tuple[_Column, ...]
 
 
-# A plan is made once per list field per request; below this many items making it costs more
-# than the loop saves (the hits of a check, 0-4 items, completed slower through it).
+# A plan is made once per selection per request. For a list of objects the loop pays from this
+# many items on; an object value is always tried (graphql-core collects its fields anyway).
 MIN_ITEMS = 8
 
 
 class _NotFlat(Exception):
-    """A value the loop does not complete: graphql-core completes the list instead."""
+    """A value the loop does not complete: graphql-core completes the value instead."""
 
 
 class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution with the flat-list loop (module docstring)."""
+    """graphql-core's execution with the plain-data loop (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,8 +89,8 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
         )
-        # id(field list) -> (field list kept alive, plan or None), as collect_subfields does
-        self._flat_plans: dict[int, tuple[Any, _Plan | None]] = {}
+        # (type, id(field list)) -> (field list kept alive, plan or None)
+        self._flat_plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
 
     def complete_iterable_value(
         self,
@@ -89,34 +102,47 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if isinstance(items, list | tuple) and len(items) >= MIN_ITEMS:
-            plan = self._plan(item_type, field_details_list)
-            if plan is not None:
+            how = self._value_plan(item_type, field_details_list)
+            if how is not None:
                 # Any surprise (a null, a value that does not coerce): graphql-core's path.
                 with contextlib.suppress(Exception):
-                    return _complete(plan, items, self.is_awaitable)
+                    return [_value(how, item, self.is_awaitable) for item in items]
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
 
-    def _plan(self, item_type: GraphQLOutputType, field_details_list: Any) -> _Plan | None:
-        cached = self._flat_plans.get(id(field_details_list))
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        plan = self._plan(return_type, field_details_list)
+        if plan is not None:
+            with contextlib.suppress(Exception):
+                return _object(plan, result, self.is_awaitable)
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
+        """The plan of an object type's selection, made once per request. Keyed by the type
+        too: the items of an abstract type share one selection and differ in type."""
+        key = (object_type.name, id(field_details_list))
+        cached = self._flat_plans.get(key)
         if cached is not None and cached[0] is field_details_list:
             return cached[1]
-        plan = self._make_plan(item_type, field_details_list)
-        self._flat_plans[id(field_details_list)] = (field_details_list, plan)
+        plan = self._make_plan(object_type, field_details_list)
+        self._flat_plans[key] = (field_details_list, plan)
         return plan
 
-    def _make_plan(self, item_type: GraphQLOutputType, field_details_list: Any) -> _Plan | None:
-        object_type = get_nullable_type(item_type)
-        if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None:
+    def _make_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
+        if object_type.is_type_of is not None:
             return None
         if self.middleware_manager is not None and self.middleware_manager.middlewares:
-            return None
-        if any(
-            directive.name.value == "stream"
-            for details in field_details_list
-            for directive in details.node.directives or ()
-        ):
             return None
         grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
@@ -126,7 +152,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             name = node.name.value
             if name == "__typename":
-                columns.append(_Column(response_name, None, "", str, True))
+                columns.append(_Column(response_name, None, "", None))
                 continue
             field_def = self.schema.get_field(object_type, name)
             if field_def is None or field_def.args or node.arguments:
@@ -134,19 +160,28 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             definition = (field_def.extensions or {}).get("strawberry-definition")
             if definition is None or not definition.is_basic_field:
                 return None
-            leaf = get_nullable_type(field_def.type)
-            if not is_leaf_type(leaf):
+            if any(d.name.value == "stream" for f in details for d in f.node.directives or ()):
+                return None
+            how = self._value_plan(field_def.type, details)
+            if how is None:
                 return None
             columns.append(
-                _Column(
-                    response_name,
-                    definition.default_resolver,
-                    definition.python_name,
-                    leaf.coerce_output_value,
-                    is_non_null_type(field_def.type),
-                )
+                _Column(response_name, definition.default_resolver, definition.python_name, how)
             )
-        return _Plan(not is_non_null_type(item_type), object_type.name, tuple(columns))
+        return _Plan(object_type.name, tuple(columns))
+
+    def _value_plan(self, output_type: GraphQLOutputType, field_details_list: Any) -> _Value | None:
+        non_null = is_non_null_type(output_type)
+        inner = get_nullable_type(output_type)
+        if is_leaf_type(inner):
+            return _Value(non_null, coerce=inner.coerce_output_value)
+        if isinstance(inner, GraphQLList):
+            item = self._value_plan(inner.of_type, field_details_list)
+            return None if item is None else _Value(non_null, item=item)
+        if not isinstance(inner, GraphQLObjectType):
+            return None  # an abstract type: graphql-core resolves the type of each value
+        plan = self._plan(inner, field_details_list)
+        return None if plan is None else _Value(non_null, plan=plan)
 
 
 def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -166,32 +201,33 @@ def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
 _PLAIN = frozenset({str, int, float, bool})
 
 
-def _complete(
-    plan: _Plan, items: list[Any] | tuple[Any, ...], is_awaitable: Callable[[Any], bool]
-) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if item is None:
-            if not plan.nullable_items:
-                raise _NotFlat
-            out.append(None)
+def _object(plan: _Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for column in plan.columns:
+        if column.read is None or column.value is None:
+            row[column.response_name] = plan.typename
             continue
-        row: dict[str, Any] = {}
-        for column in plan.columns:
-            if column.read is None:
-                row[column.response_name] = plan.typename
-                continue
-            value = column.read(item, column.attribute)
-            if value is None:
-                if column.non_null:
-                    raise _NotFlat
-                row[column.response_name] = None
-                continue
-            if type(value) not in _PLAIN and is_awaitable(value):
-                raise _NotFlat
-            coerced = column.coerce(value)
-            if coerced is None or coerced is Undefined:
-                raise _NotFlat
-            row[column.response_name] = coerced
-        out.append(row)
-    return out
+        row[column.response_name] = _value(
+            column.value, column.read(source, column.attribute), is_awaitable
+        )
+    return row
+
+
+def _value(how: _Value, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    if value is None:
+        if how.non_null:
+            raise _NotFlat
+        return None
+    if type(value) not in _PLAIN and is_awaitable(value):
+        raise _NotFlat
+    if how.coerce is not None:
+        coerced = how.coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _NotFlat
+        return coerced
+    if how.plan is not None:
+        return _object(how.plan, value, is_awaitable)
+    if how.item is None or not isinstance(value, list | tuple):
+        raise _NotFlat
+    item = how.item
+    return [_value(item, v, is_awaitable) for v in value]

@@ -1,13 +1,14 @@
-"""The flat-list loop (schema/execution.py) answers exactly what graphql-core answers.
+"""The plain-data loop (schema/execution.py) answers exactly what graphql-core answers.
 
 Every query runs twice, through strawberry's own execution context and through ours, and the
 results (data and errors, with their paths) must be equal; the loop must also really be taken
-for the plain lists and skipped for the rest.
+for plain data (objects, nested objects, lists) and skipped for the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import gc
 import weakref
@@ -84,8 +85,59 @@ class Query:
         return [Branch(name=f"b{i}", leaves=_leaves()[i:]) for i in range(3)]
 
 
-PLAIN = strawberry.Schema(query=Query)
-FLAT = strawberry.Schema(query=Query, execution_context_class=FlatListExecutionContext)
+@strawberry.type
+class Box:
+    label: str
+    leaf: Leaf | None
+    must: Leaf
+    leaves: list[Leaf]
+    grid: list[list[int]]
+    maybe: list[Leaf | None] | None
+
+    @strawberry.field
+    def loud(self) -> str:
+        return self.label.upper()
+
+
+def _box(label: str, must: Leaf | None = None, grid: Any = None) -> Box:
+    leaves = _leaves()
+    return Box(
+        label=label,
+        leaf=None,
+        must=leaves[1] if must is None else must,
+        leaves=leaves[:3],
+        grid=[[1, 2], [3]] if grid is None else grid,
+        maybe=[leaves[4], None],
+    )
+
+
+@strawberry.type
+class Tree(Query):
+    @strawberry.field
+    def box(self) -> Box:
+        return _box("one")
+
+    @strawberry.field
+    def boxes(self) -> list[Box]:
+        return [_box("one"), _box("two")]
+
+    @strawberry.field
+    def broken_box(self) -> Box | None:
+        box = _box("broken")
+        box.must = None  # type: ignore[assignment]  # a null in a non-null object field
+        return box
+
+    @strawberry.field
+    def bad_grid(self) -> Box:
+        return _box("bad", grid=[[1], [None]])  # a null in a list of non-null items
+
+    @strawberry.field
+    def shapes(self) -> list[Leaf | Box]:
+        return [_leaves()[0], _box("shape"), _leaves()[5]]
+
+
+PLAIN = strawberry.Schema(query=Tree)
+FLAT = strawberry.Schema(query=Tree, execution_context_class=FlatListExecutionContext)
 
 QUERIES = [
     "{ leaves { id name colour share since count } }",
@@ -98,6 +150,15 @@ QUERIES = [
     "{ leaves { id shout } }",
     "{ branches { name leaves { id colour since } } }",
     "{ a: leaves { id } b: leaves { name } }",
+    "{ box { label leaf { id } must { id name colour since } leaves { id share } grid maybe { id } } }",
+    "{ boxes { __typename label must { __typename id } leaves { ...F } } } "
+    "fragment F on Leaf { id name }",
+    "{ box { label loud must { id } } }",
+    "{ box { label must { id shout } } }",
+    "{ brokenBox { label must { id } } }",
+    "{ badGrid { label grid } }",
+    "{ shapes { __typename ... on Leaf { id name } ... on Box { label must { id } } } }",
+    "query($s: Boolean!) { box { label @skip(if: $s) must { id @include(if: $s) name } } }",
 ]
 
 
@@ -114,26 +175,29 @@ def test_same_answer_as_graphql_core(query: str) -> None:
     assert _run(FLAT, query) == _run(PLAIN, query)
 
 
-def test_the_loop_is_taken_for_plain_lists_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    taken: list[int] = []
-    original = execution._complete
+def test_the_loop_is_taken_for_plain_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: collections.Counter[str] = collections.Counter()
+    original = execution._object
 
-    def counting(plan: Any, items: Any, is_awaitable: Any) -> list[Any]:
-        taken.append(len(plan.columns))
-        return original(plan, items, is_awaitable)
+    def counting(plan: Any, source: Any, is_awaitable: Any) -> dict[str, Any]:
+        taken[plan.typename] += 1
+        return original(plan, source, is_awaitable)
 
-    monkeypatch.setattr(execution, "_complete", counting)
-    FLAT.execute_sync("{ leaves { id name colour } }")
-    assert taken == [3]
-    taken.clear()
-    FLAT.execute_sync("{ leaves { id shout } }")  # a resolver: graphql-core's path
-    assert taken == []
-    FLAT.execute_sync("{ branches { name leaves { id } } }")  # inner lists only
-    assert taken == [1, 1, 1]
-    taken.clear()
-    monkeypatch.setattr(execution, "MIN_ITEMS", 11)  # shorter lists: graphql-core's path
-    assert _run(FLAT, "{ leaves { id name } }") == _run(PLAIN, "{ leaves { id name } }")
-    assert taken == []
+    def run(query: str) -> collections.Counter[str]:
+        taken.clear()
+        assert _run(FLAT, query) == _run(PLAIN, query)
+        return collections.Counter(taken)
+
+    monkeypatch.setattr(execution, "_object", counting)
+    assert run("{ leaves { id name colour } }") == {"Leaf": 10}
+    assert run("{ leaves { id shout } }") == {}  # a resolver: graphql-core's path
+    assert run("{ box { label must { id } leaves { id } } }") == {"Box": 1, "Leaf": 4}
+    assert run("{ box { label loud must { id } } }") == {"Leaf": 1}  # the box has a resolver
+    assert run("{ branches { name leaves { id } } }") == {"Branch": 3, "Leaf": 27}
+    monkeypatch.setattr(execution, "MIN_ITEMS", 11)  # shorter lists: item by item
+    assert run("{ leaves { id name } }") == {"Leaf": 10}
+    # Items of a union share a selection: each completes with its own type's plan.
+    assert run("{ shapes { ... on Leaf { id } ... on Box { label } } }") == {"Leaf": 2, "Box": 1}
 
 
 def test_a_null_in_a_non_null_field_is_graphql_cores_error() -> None:
