@@ -8,7 +8,9 @@ is plain data: objects whose selected fields are plain attributes (strawberry "b
 no resolver, no arguments, no field extensions) of leaf type, or of plain object type, or lists
 of those. For such a tree this execution context reads the attributes and coerces the leaves
 with the same leaf types graphql-core would use, in one recursive loop: for every object value
-(``complete_object_value``) and for every list of at least ``MIN_ITEMS`` items.
+(``complete_object_value``) and for every list of at least ``MIN_ITEMS`` items. The plan of a
+selection (which attribute, which coercion) is made once per request, and shared by all the
+requests of one parsed document when no directive can make it depend on the variables.
 
 Anything else takes graphql-core's path unchanged: abstract types or types with ``is_type_of``,
 a selection with a resolver, an argument, ``@stream``/``@defer``, schema extensions that wrap
@@ -33,6 +35,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
+    OperationDefinitionNode,
     Undefined,
     get_nullable_type,
     is_leaf_type,
@@ -67,9 +70,19 @@ class _Plan:
     columns: tuple[_Column, ...]
 
 
-# A plan is made once per selection per request. For a list of objects the loop pays from this
-# many items on; an object value is always tried (graphql-core collects its fields anyway).
+# A plan is made once per selection per request, or once for every request that runs the same
+# parsed document when no variable can change its selections (below). For a list of objects
+# the loop pays from this many items on; an object value is always tried.
 MIN_ITEMS = 8
+
+# Plans of documents without directives, shared by every request that runs the same parsed
+# document (the parser cache hands back the same nodes): (type, ids of the field nodes) ->
+# (the nodes, kept alive so that their ids stay theirs; the schema; the plan). A check's answer
+# has nine selections to plan, which took longer than completing them.
+_SHARED: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any, _Plan | None]] = {}
+# id(operation) -> (the operation, kept alive; whether no directive can change its selections)
+_UNCONDITIONAL: dict[int, tuple[Any, bool]] = {}
+SHARED_MAX = 4096
 
 
 class _NotFlat(Exception):
@@ -91,6 +104,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         # (type, id(field list)) -> (field list kept alive, plan or None)
         self._flat_plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
+        self._unconditional = _unconditional(self.operation, self.fragment_definitions)
 
     def complete_iterable_value(
         self,
@@ -131,18 +145,45 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
         """The plan of an object type's selection, made once per request. Keyed by the type
         too: the items of an abstract type share one selection and differ in type."""
+        if self.middleware_manager is not None and self.middleware_manager.middlewares:
+            return None  # schema extensions that wrap resolvers see every field
         key = (object_type.name, id(field_details_list))
         cached = self._flat_plans.get(key)
         if cached is not None and cached[0] is field_details_list:
             return cached[1]
-        plan = self._make_plan(object_type, field_details_list)
+        if self._unconditional:
+            plan = self._shared_plan(object_type, field_details_list)
+        else:
+            plan = self._make_plan(object_type, field_details_list)
         self._flat_plans[key] = (field_details_list, plan)
+        return plan
+
+    def _shared_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
+        """The plan of a selection that no variable can change, made once for every request
+        that runs the same parsed document."""
+        if any(
+            d.defer_usage is not None or d.fragment_variable_values is not None
+            for d in field_details_list
+        ):
+            return self._make_plan(object_type, field_details_list)
+        nodes = tuple(d.node for d in field_details_list)
+        key = (object_type.name, *map(id, nodes))
+        hit = _SHARED.get(key)
+        if (
+            hit is not None
+            and hit[1] is self.schema
+            and len(hit[0]) == len(nodes)
+            and all(a is b for a, b in zip(hit[0], nodes, strict=True))
+        ):
+            return hit[2]
+        plan = self._make_plan(object_type, field_details_list)
+        if len(_SHARED) >= SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[key] = (nodes, self.schema, plan)
         return plan
 
     def _make_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
         if object_type.is_type_of is not None:
-            return None
-        if self.middleware_manager is not None and self.middleware_manager.middlewares:
             return None
         grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
@@ -182,6 +223,34 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None  # an abstract type: graphql-core resolves the type of each value
         plan = self._plan(inner, field_details_list)
         return None if plan is None else _Value(non_null, plan=plan)
+
+
+def _unconditional(operation: Any, fragments: dict[str, Any]) -> bool:
+    """True when no directive appears in the operation or its fragments (and no fragment has
+    variables): its selections are then the same for every request, whatever the variables."""
+    found = _UNCONDITIONAL.get(id(operation))
+    if found is not None and found[0] is operation:
+        return found[1]
+    plain = not any(_has_directives(node) for node in (operation, *fragments.values()))
+    if len(_UNCONDITIONAL) >= SHARED_MAX:
+        _UNCONDITIONAL.clear()
+    _UNCONDITIONAL[id(operation)] = (operation, plain)
+    return plain
+
+
+def _has_directives(node: Any) -> bool:
+    if getattr(node, "directives", None):
+        return True
+    # A fragment with variables (graphql-core's experimental fragment arguments) depends on
+    # them; an operation's variable definitions are the request's variables, handled apart.
+    if not isinstance(node, OperationDefinitionNode) and getattr(
+        node, "variable_definitions", None
+    ):
+        return True
+    selection_set = getattr(node, "selection_set", None)
+    if selection_set is None:
+        return False
+    return any(_has_directives(selection) for selection in selection_set.selections)
 
 
 def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.extensions import ParserCache
 
 import schema.execution as execution
 from schema.execution import FlatListExecutionContext
@@ -138,6 +139,10 @@ class Tree(Query):
 
 PLAIN = strawberry.Schema(query=Tree)
 FLAT = strawberry.Schema(query=Tree, execution_context_class=FlatListExecutionContext)
+# The same document object for the same query text, as the hub's parser cache gives.
+CACHED = strawberry.Schema(
+    query=Tree, execution_context_class=FlatListExecutionContext, extensions=[ParserCache]
+)
 
 QUERIES = [
     "{ leaves { id name colour share since count } }",
@@ -228,3 +233,33 @@ def test_the_execution_context_is_freed_without_the_collector() -> None:
         assert made[0]() is None
     finally:
         gc.enable()
+
+
+def test_plans_are_shared_by_the_requests_of_one_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+    original = FlatListExecutionContext._make_plan
+
+    def counting(self: FlatListExecutionContext, object_type: Any, details: Any) -> Any:
+        made.append(object_type.name)
+        return original(self, object_type, details)
+
+    monkeypatch.setattr(FlatListExecutionContext, "_make_plan", counting)
+    query = "{ box { label must { id } leaves { id name } } }"
+    first = CACHED.execute_sync(query)
+    assert sorted(made) == ["Box", "Leaf", "Leaf"]
+    second = CACHED.execute_sync(query)
+    assert len(made) == 3  # the second request planned nothing
+    assert first.data == second.data == PLAIN.execute_sync(query).data
+
+
+def test_a_document_with_directives_is_planned_for_each_request() -> None:
+    """@skip/@include make the selections depend on the variables: no plan is shared."""
+    query = (
+        "query($s: Boolean!) { box { label @skip(if: $s) must { id @include(if: $s) name } } "
+        "boxes { ...B } } fragment B on Box { label @include(if: $s) }"
+    )
+    for skip in (True, False, True):
+        flat = CACHED.execute_sync(query, variable_values={"s": skip})
+        plain = PLAIN.execute_sync(query, variable_values={"s": skip})
+        assert flat.errors is None
+        assert flat.data == plain.data
