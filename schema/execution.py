@@ -82,7 +82,9 @@ MIN_ITEMS = 8
 _SHARED: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any, _Plan | None]] = {}
 # id(operation) -> (the operation, kept alive; whether no directive can change its selections)
 _UNCONDITIONAL: dict[int, tuple[Any, bool]] = {}
-SHARED_MAX = 4096
+# Both hold parsed nodes alive: bounded like the parser cache (1,024 documents,
+# schema/extensions.py), so that unique documents cannot grow the process without limit.
+SHARED_MAX = 1024
 
 
 class _NotFlat(Exception):
