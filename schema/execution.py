@@ -10,13 +10,16 @@ of those. For such a tree this execution context reads the attributes and coerce
 with the same leaf types graphql-core would use, in one recursive loop: for every object value
 (``complete_object_value``) and for every list of at least ``MIN_ITEMS`` items. The plan of a
 selection (which attribute, which coercion) is made once per request, and shared by all the
-requests of one parsed document when no directive can make it depend on the variables.
+requests of one parsed operation when no directive can make it depend on the variables (the
+shared plans go when the parser cache lets the operation go).
 
 Anything else takes graphql-core's path unchanged: abstract types or types with ``is_type_of``,
-a selection with a resolver, an argument, ``@stream``/``@defer``, schema extensions that wrap
+a selection with a resolver, an argument, a field class with its own ``get_result``, anything
+streamed or deferred (and everything inside a deferred fragment), schema extensions that wrap
 resolvers (middleware), and any value that is not plain — a null in a non-null field, a leaf
-that does not coerce, an awaitable, a list that is not a list or tuple: the whole object or list
-is then completed again by graphql-core, which raises the error at the right path. The
+that does not coerce, an awaitable, an exception or ``Undefined`` as a value, a list that is
+not a list or tuple: the whole object or list is then completed again by graphql-core, which
+raises the error at the right path. The
 attributes are only read, so reading them twice changes nothing. `tests/test_execution.py`
 compares both paths.
 """
@@ -43,6 +46,7 @@ from graphql import (
 )
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +79,16 @@ class _Plan:
 # the loop pays from this many items on; an object value is always tried.
 MIN_ITEMS = 8
 
-# Plans of documents without directives, shared by every request that runs the same parsed
-# document (the parser cache hands back the same nodes): (type, ids of the field nodes) ->
-# (the nodes, kept alive so that their ids stay theirs; the schema; the plan). A check's answer
-# has nine selections to plan, which took longer than completing them.
-_SHARED: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any, _Plan | None]] = {}
-# id(operation) -> (the operation, kept alive; whether no directive can change its selections)
-_UNCONDITIONAL: dict[int, tuple[Any, bool]] = {}
-# Both hold parsed nodes alive: bounded like the parser cache (1,024 documents,
-# schema/extensions.py), so that unique documents cannot grow the process without limit.
-SHARED_MAX = 1024
+# Plans shared by every request that runs the same parsed operation (the parser cache hands back
+# the same nodes), when no directive can make its selections depend on the variables:
+# id(operation) -> (weak reference to it, its plans or None). An entry goes when its operation
+# is freed (the parser cache let it go), so it holds no document longer than the cache does.
+# A check's answer has nine selections to plan, which took longer than completing them.
+# (type, ids of the field nodes) -> (the nodes, kept so that their ids stay theirs; the schema;
+# the plan)
+_Shared = tuple[tuple[Any, ...], Any, _Plan | None]
+_Plans = dict[tuple[Any, ...], _Shared]
+_SHARED: dict[int, tuple[weakref.ref[Any], _Plans | None]] = {}
 
 
 class _NotFlat(Exception):
@@ -106,7 +110,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         # (type, id(field list)) -> (field list kept alive, plan or None)
         self._flat_plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
-        self._unconditional = _unconditional(self.operation, self.fragment_definitions)
+        self._shared = _shared_plans(self.operation, self.fragment_definitions)
 
     def complete_iterable_value(
         self,
@@ -117,7 +121,12 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items: Iterable[Any],
         position_context: Any,
     ) -> Any:
-        if isinstance(items, list | tuple) and len(items) >= MIN_ITEMS:
+        if (
+            isinstance(items, list | tuple)
+            and len(items) >= MIN_ITEMS
+            and position_context is None  # inside a deferred fragment: graphql-core's path
+            and not _streamed(field_details_list)
+        ):
             how = self._value_plan(item_type, field_details_list)
             if how is not None:
                 # Any surprise (a null, a value that does not coerce): graphql-core's path.
@@ -136,7 +145,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        plan = self._plan(return_type, field_details_list)
+        plan = None if position_context is not None else self._plan(return_type, field_details_list)
         if plan is not None:
             with contextlib.suppress(Exception):
                 return _object(plan, result, self.is_awaitable)
@@ -153,14 +162,19 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         cached = self._flat_plans.get(key)
         if cached is not None and cached[0] is field_details_list:
             return cached[1]
-        if self._unconditional:
-            plan = self._shared_plan(object_type, field_details_list)
+        if self._shared is not None:
+            plan = self._shared_plan(self._shared, object_type, field_details_list)
         else:
             plan = self._make_plan(object_type, field_details_list)
         self._flat_plans[key] = (field_details_list, plan)
         return plan
 
-    def _shared_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
+    def _shared_plan(
+        self,
+        shared: _Plans,
+        object_type: GraphQLObjectType,
+        field_details_list: Any,
+    ) -> _Plan | None:
         """The plan of a selection that no variable can change, made once for every request
         that runs the same parsed document."""
         if any(
@@ -170,7 +184,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return self._make_plan(object_type, field_details_list)
         nodes = tuple(d.node for d in field_details_list)
         key = (object_type.name, *map(id, nodes))
-        hit = _SHARED.get(key)
+        hit = shared.get(key)
         if (
             hit is not None
             and hit[1] is self.schema
@@ -179,9 +193,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         ):
             return hit[2]
         plan = self._make_plan(object_type, field_details_list)
-        if len(_SHARED) >= SHARED_MAX:
-            _SHARED.clear()
-        _SHARED[key] = (nodes, self.schema, plan)
+        shared[key] = (nodes, self.schema, plan)
         return plan
 
     def _make_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
@@ -203,7 +215,10 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             definition = (field_def.extensions or {}).get("strawberry-definition")
             if definition is None or not definition.is_basic_field:
                 return None
-            if any(d.name.value == "stream" for f in details for d in f.node.directives or ()):
+            # A field class of its own may compute the value (mask it, say) in get_result.
+            if type(definition).get_result is not StrawberryField.get_result:
+                return None
+            if _streamed(details) or any(f.defer_usage is not None for f in details):
                 return None
             how = self._value_plan(field_def.type, details)
             if how is None:
@@ -227,17 +242,31 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return None if plan is None else _Value(non_null, plan=plan)
 
 
-def _unconditional(operation: Any, fragments: dict[str, Any]) -> bool:
-    """True when no directive appears in the operation or its fragments (and no fragment has
-    variables): its selections are then the same for every request, whatever the variables."""
-    found = _UNCONDITIONAL.get(id(operation))
-    if found is not None and found[0] is operation:
+def _shared_plans(
+    operation: Any, fragments: dict[str, Any]
+) -> dict[tuple[Any, ...], _Shared] | None:
+    """The plans shared by the requests of ``operation``; None when a directive appears in it
+    or its fragments (or a fragment has variables): its selections may then differ by request."""
+    key = id(operation)
+    found = _SHARED.get(key)
+    if found is not None and found[0]() is operation:
         return found[1]
     plain = not any(_has_directives(node) for node in (operation, *fragments.values()))
-    if len(_UNCONDITIONAL) >= SHARED_MAX:
-        _UNCONDITIONAL.clear()
-    _UNCONDITIONAL[id(operation)] = (operation, plain)
-    return plain
+
+    def forget(ref: weakref.ref[Any]) -> None:
+        entry = _SHARED.get(key)
+        if entry is not None and entry[0] is ref:
+            del _SHARED[key]
+
+    plans: _Plans | None = {} if plain else None
+    _SHARED[key] = (weakref.ref(operation, forget), plans)
+    return plans
+
+
+def _streamed(field_details_list: Any) -> bool:
+    return any(
+        d.name.value == "stream" for f in field_details_list for d in f.node.directives or ()
+    )
 
 
 def _has_directives(node: Any) -> bool:
@@ -285,6 +314,9 @@ def _object(plan: _Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> di
 
 
 def _value(how: _Value, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    # graphql-core raises a value that is an exception, and makes Undefined a null
+    if value is Undefined or isinstance(value, Exception):
+        raise _NotFlat
     if value is None:
         if how.non_null:
             raise _NotFlat

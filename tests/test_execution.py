@@ -17,7 +17,10 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import Undefined, parse
 from strawberry.extensions import ParserCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.field import StrawberryField
 
 import schema.execution as execution
 from schema.execution import FlatListExecutionContext
@@ -263,3 +266,119 @@ def test_a_document_with_directives_is_planned_for_each_request() -> None:
         plain = PLAIN.execute_sync(query, variable_values={"s": skip})
         assert flat.errors is None
         assert flat.data == plain.data
+
+
+class _Boom(Exception):
+    pass
+
+
+class _Masked(StrawberryField):
+    """A field class that computes its value: the loop must not read the attribute itself."""
+
+    def get_result(self, source: Any, info: Any, args: Any, kwargs: Any) -> Any:
+        return "***"
+
+
+@strawberry.type
+class Person:
+    name: str
+    secret: str = _Masked()  # type: ignore[assignment]  # strawberry.field() is typed so
+
+
+@strawberry.type
+class Odd:
+    @strawberry.field
+    def failing(self) -> Leaf:
+        leaf = _leaves()[0]
+        leaf.name = _Boom("boom")  # type: ignore[assignment]  # graphql-core raises it
+        return leaf
+
+    @strawberry.field
+    def undefined(self) -> Leaf:
+        leaf = _leaves()[1]
+        leaf.name = Undefined  # type: ignore[assignment]  # graphql-core makes it null
+        return leaf
+
+    @strawberry.field
+    def people(self) -> list[Person]:
+        return [Person(name=f"p{i}", secret=f"s{i}") for i in range(10)]
+
+    @strawberry.field
+    def box(self) -> Box:
+        return _box("deferred")
+
+    @strawberry.field
+    def leaves(self) -> list[Leaf]:
+        return _leaves()
+
+
+def _pair(**config: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
+    settings = StrawberryConfig(**config)
+    return (
+        strawberry.Schema(query=Odd, config=settings),
+        strawberry.Schema(
+            query=Odd, config=settings, execution_context_class=FlatListExecutionContext
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ failing { id name } }",
+        "{ undefined { id name } }",
+        "{ people { name secret } }",
+        "{ box { must { secret: name } } }",
+    ],
+)
+def test_values_graphql_core_treats_apart_take_its_path(query: str) -> None:
+    """An exception as a value (an error at its path), Undefined (null), a field class with
+    its own get_result (masking, say): the same answers as graphql-core's."""
+    plain, flat = _pair()
+    assert _run(flat, query) == _run(plain, query)
+    if "secret" in query and "people" in query:
+        assert {p["secret"] for p in _run(flat, query)["data"]["people"]} == {"***"}
+
+
+async def _incremental(schema: strawberry.Schema, query: str) -> list[Any]:
+    result: Any = await schema.execute(query)
+    if not hasattr(result, "initial_result"):
+        return [{"data": result.data}]
+    out = [result.initial_result.formatted]
+    async for later in result.subsequent_results:
+        out.append(later.formatted)
+    return out
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ box { must { id } ... @defer { must { name } } } }",
+        "{ box { label ... @defer { must { id name } } } }",
+        "{ leaves @stream(initialCount: 2) { id } }",
+        "{ box { grid @stream(initialCount: 1) } }",
+    ],
+)
+def test_defer_and_stream_are_delivered_as_graphql_core_delivers_them(query: str) -> None:
+    plain, flat = _pair(enable_experimental_incremental_execution=True)
+    expected = asyncio.run(_incremental(plain, query))
+    assert len(expected) > 1  # really delivered in parts
+    assert asyncio.run(_incremental(flat, query)) == expected
+
+
+def test_shared_plans_go_with_their_operation() -> None:
+    """The plans of an operation hold its nodes only as long as the operation lives (the parser
+    cache decides how long): no document is kept by them."""
+    document = parse("{ box { label } }")
+    operation = document.definitions[0]
+    key = id(operation)
+    assert execution._shared_plans(operation, {}) == {}
+    assert key in execution._SHARED
+    conditional = parse("query($s: Boolean!) { box { label @skip(if: $s) } }")
+    assert execution._shared_plans(conditional.definitions[0], {}) is None
+    gc.disable()
+    try:
+        del document, operation
+        assert key not in execution._SHARED
+    finally:
+        gc.enable()
