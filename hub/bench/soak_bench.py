@@ -50,6 +50,7 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
     buckets: dict[int, list[float]] = defaultdict(list)
     errors: dict[int, int] = defaultdict(int)
     kinds: dict[str, int] = defaultdict(int)
+    by_kind: dict[str, list[float]] = defaultdict(list)
     rss: list[tuple[float, float]] = []
     async with (
         hub_server(settings, PORT) as pid,
@@ -60,23 +61,24 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
         ) as http,
     ):
 
-        async def one() -> bool:
+        def pick() -> str:
             roll = rng.random()
-            if roll < 0.70:
-                kinds["check"] += 1
+            return "check" if roll < 0.70 else "search" if roll < 0.95 else "import"
+
+        async def one(kind: str) -> bool:
+            kinds[kind] += 1
+            if kind == "check":
                 response = await http.post(
                     "/graphql",
                     json={"query": QUERY, "variables": rng.choice(checks)},
                     headers={"Authorization": f"Bearer {approval}"},
                 )
                 return response.status_code == 200 and "errors" not in response.json()
-            if roll < 0.95:
-                kinds["search"] += 1
+            if kind == "search":
                 response = await http.post(
                     "/graphql", json={"query": SEARCH, "variables": {"t": rng.choice(WORDS)}}
                 )
                 return response.status_code == 200 and "errors" not in response.json()
-            kinds["import"] += 1
             lines = [
                 orjson.dumps(
                     {
@@ -99,20 +101,23 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
             return response.status_code == 200 and response.json()["accepted"] == 20
 
         for _ in range(50):  # warm-up
-            await one()
+            await one(pick())
         started = time.perf_counter()
         rss.append((0.0, rss_mib(pid)))
         deadline = started + args.duration
 
         async def worker() -> None:
             while time.perf_counter() < deadline:
+                kind = pick()
                 began = time.perf_counter()
                 try:
-                    ok = await one()
+                    ok = await one(kind)
                 except httpx.HTTPError:
                     ok = False
                 minute = int((began - started) // 60)
-                buckets[minute].append(time.perf_counter() - began)
+                took = time.perf_counter() - began
+                buckets[minute].append(took)
+                by_kind[kind].append(took)
                 if not ok:
                     errors[minute] += 1
 
@@ -137,6 +142,12 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"{minute:6d}  {len(ms):8d}  {errors[minute]:6d}  {percentile(ms, 0.5):6.1f}  "
             f"{percentile(ms, 0.99):6.1f}"
+        )
+    for kind in sorted(by_kind):
+        ms = [x * 1000 for x in by_kind[kind]]
+        print(
+            f"{kind:>6s}: {len(ms)} requests, p50 {percentile(ms, 0.5):.1f} ms, "
+            f"p99 {percentile(ms, 0.99):.1f} ms"
         )
     print("server RSS MiB: " + ", ".join(f"{t:.0f}s={m:.0f}" for t, m in rss))
     return 0 if sum(errors.values()) == 0 else 1
