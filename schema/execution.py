@@ -80,12 +80,12 @@ class _Plan:
 MIN_ITEMS = 8
 
 # Plans shared by every request that runs the same parsed operation (the parser cache hands back
-# the same nodes), when no directive can make its selections depend on the variables:
-# id(operation) -> (weak reference to it, its plans or None). An entry goes when its operation
+# the same nodes), when no directive can make its selections depend on the variables. A check's
+# answer has nine selections to plan, which took longer than completing them.
+# id(operation) -> (weak reference to it, its plans or None); an entry goes when its operation
 # is freed (the parser cache let it go), so it holds no document longer than the cache does.
-# A check's answer has nine selections to plan, which took longer than completing them.
-# (type, ids of the field nodes) -> (the nodes, kept so that their ids stay theirs; the schema;
-# the plan)
+# Its plans: (type, ids of the field nodes) -> (the nodes, kept alive so that their ids stay
+# theirs; the schema; the plan).
 _Shared = tuple[tuple[Any, ...], Any, _Plan | None]
 _Plans = dict[tuple[Any, ...], _Shared]
 _SHARED: dict[int, tuple[weakref.ref[Any], _Plans | None]] = {}
@@ -176,21 +176,13 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field_details_list: Any,
     ) -> _Plan | None:
         """The plan of a selection that no variable can change, made once for every request
-        that runs the same parsed document."""
-        if any(
-            d.defer_usage is not None or d.fragment_variable_values is not None
-            for d in field_details_list
-        ):
-            return self._make_plan(object_type, field_details_list)
+        that runs the same parsed operation. (Such an operation has no directive, so nothing in
+        it is deferred, and no fragment variables.) The entry keeps its nodes alive: the same
+        ids are the same nodes."""
         nodes = tuple(d.node for d in field_details_list)
         key = (object_type.name, *map(id, nodes))
         hit = shared.get(key)
-        if (
-            hit is not None
-            and hit[1] is self.schema
-            and len(hit[0]) == len(nodes)
-            and all(a is b for a, b in zip(hit[0], nodes, strict=True))
-        ):
+        if hit is not None and hit[1] is self.schema:
             return hit[2]
         plan = self._make_plan(object_type, field_details_list)
         shared[key] = (nodes, self.schema, plan)
