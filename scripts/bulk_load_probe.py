@@ -42,6 +42,7 @@ from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, f
 from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import load_settings
 from hub.store import Store, open_driver
+from hub.store.imports import NODE_KEYS
 
 LABELS = {EnterpriseRecord: "Enterprise", PersonRecord: "Person", ActionRecord: "Action"}
 
@@ -122,7 +123,7 @@ def build_tables(path: Path) -> tuple[dict[str, Table], dict[str, Table], int, i
             label = LABELS.get(type(record))
             if label is not None:
                 ident = f"{label}:{row['key']}"
-                key_name = {"Enterprise": "uscc", "Person": "idNumber", "Action": "id"}[label]
+                key_name = NODE_KEYS[label]
                 props = {k: v for k, v in row["props"].items() if v is not None}
                 nodes[label].add(
                     {"_": [ident, label], key_name: row["key"], **props, "fp": fp, **stamp, **first}
@@ -197,7 +198,7 @@ def main(args: argparse.Namespace) -> None:
     tool = [
         "java", f"-Xmx{args.heap}", "-cp", f"{instance.lib}/*", "org.neo4j.cli.AdminTool",
         "database", "import", "full", "neo4j", "--overwrite-destination", "--skip-duplicate-nodes",
-        "--array-delimiter=;", *arguments,
+        "--array-delimiter=;", f"--report-file={work / 'import.report'}", *arguments,
     ]  # fmt: skip
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     done = subprocess.run(tool, env=env, capture_output=True, text=True, check=False)  # noqa: S603
