@@ -21,14 +21,11 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from hub.auth import Role
-from hub.bench.check_bench import QUERY, _drive, _requests
+from hub.bench.check_bench import QUERY, _drive, _requests, subjects_and_key
 from hub.bench.rawhttp import RawClient
 from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
-from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store, open_driver
-from hub.store.bench_checks import sample_subjects
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -47,8 +44,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     bench_instance(settings)
     driver = open_driver(settings, "bench")
     store = Store(driver, settings)
-    subjects = await store.read(sample_subjects, 3000)
-    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    subjects, token = await subjects_and_key(store)
     java = neo4j_pid(settings)
     ports = {"A": 8801, "B": 8802}
     cpu: dict[str, list[float]] = {"A": [], "B": []}

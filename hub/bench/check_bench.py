@@ -225,12 +225,19 @@ def _cpu_line(concurrency: int, before: dict[str, float], after: dict[str, float
     return f"      c={concurrency:<3} CPU per hub check: {used}"
 
 
+async def subjects_and_key(store: Store, subjects: int = 3000) -> tuple[list[Any], str]:
+    """The subjects the check benchmarks ask about (sampled from the bench graph), and a new
+    APPROVAL key to ask with."""
+    sampled = await store.read(sample_subjects, subjects)
+    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    return sampled, token
+
+
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     driver = open_driver(settings, "bench")
     store = Store(driver, settings)
     await _prepare(store, settings, args)
-    subjects = await store.read(sample_subjects, 3000)
-    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    subjects, token = await subjects_and_key(store)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}, "
         "hub workers 1"

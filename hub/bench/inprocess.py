@@ -14,14 +14,11 @@ from typing import Any
 
 import orjson
 
-from hub.auth import Role
-from hub.bench.check_bench import QUERY
+from hub.bench.check_bench import QUERY, subjects_and_key
 from hub.bench.support import bench_instance
-from hub.keys import create_key
 from hub.neo4j_local import connection
 from hub.settings import Settings, load_settings
 from hub.store import Store, open_driver
-from hub.store.bench_checks import sample_subjects
 
 Check = Callable[[dict[str, Any]], Awaitable[bool]]
 
@@ -37,8 +34,7 @@ async def app_checks(subjects: int = 3000) -> AsyncIterator[tuple[Check, list[An
     settings = load_settings(environment="production", rate_limit_per_second=0, warmup_seconds=0)
     driver = open_driver(settings)
     store = Store(driver, settings)
-    sampled = await store.read(sample_subjects, subjects)
-    _, token = await create_key(store, Role.APPROVAL, "AMR", "bench")
+    sampled, token = await subjects_and_key(store, subjects)
     await driver.close()
 
     from hub.app import create_app
