@@ -7,7 +7,6 @@ collector frees (scripts/check_gc.py).
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -46,12 +45,16 @@ class Loaders:
 
     @cached_property
     def relations(self) -> _ByName:
-        return _ByName(functools.partial(_relations, self.store), q.RELATION_QUERIES)
+        store = self.store  # not self: the loaders would hold a cycle back to their owner
+        return _ByName(lambda which: _grouped(store, q.relations, which), q.RELATION_QUERIES)
 
     @cached_property
     def own_listings(self) -> _ByName:
         """Own listings per subject label."""
-        return _ByName(functools.partial(_own_listings, self.store), lq.OWN_LISTINGS)
+        store = self.store
+        return _ByName(
+            lambda label: _grouped(store, lq.own_listings, label, value=_listing), lq.OWN_LISTINGS
+        )
 
     @cached_property
     def enterprise(self) -> DataLoader[str, dict[str, Any] | None]:
@@ -87,25 +90,20 @@ def _by_key(
     return [grouped.get(k, []) for k in keys]
 
 
-def _relations(store: Store, which: str) -> Load:
-    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-        return _by_key(keys, await store.read(q.relations, which, list(keys)), lambda r: r)
+def _grouped(
+    store: Store, fetch: Any, *args: Any, value: Callable[[dict[str, Any]], Any] = lambda r: r
+) -> Load:
+    """Rows of ``fetch(*args, keys)`` grouped by their ``key``, in the order of the keys."""
+
+    async def load(keys: list[str]) -> list[list[Any]]:
+        rows: list[dict[str, Any]] = await store.read(fetch, *(*args, list(keys)))
+        return _by_key(keys, rows, value)
 
     return load
 
 
-def _own_listings(store: Store, label: str) -> Load:
-    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-        return _by_key(keys, await store.read(lq.own_listings, label, list(keys)), lambda r: r["l"])
-
-    return load
-
-
-def _grouped(store: Store, fetch: Any) -> Load:
-    async def load(keys: list[str]) -> list[list[dict[str, Any]]]:
-        return _by_key(keys, await store.read(fetch, list(keys)), lambda r: r)
-
-    return load
+def _listing(row: dict[str, Any]) -> Any:
+    return row["l"]
 
 
 def _single(store: Store, fetch: Any, key: str = "key") -> Load:
