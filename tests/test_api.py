@@ -483,7 +483,7 @@ async def test_readiness_waits_for_the_warm_up_which_stores_nothing(
             assert first.status_code == 503
             assert first.json()["warming"] is True
             assert (await http.get("/healthz")).status_code == 200  # up, not yet ready
-            for _ in range(50):
+            for _ in range(300):  # a cold Neo4j compiles the statements first
                 await asyncio.sleep(0.1)
                 if (await http.get("/readyz")).status_code == 200:
                     break
