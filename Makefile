@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,8 @@ bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
+bench-search: neo4j
+	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 
 stop:
 	-$(HUB) db stop

@@ -205,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export_schema)
 
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
-    bench.add_argument("what", choices=["import", "propagation", "check", "investigate", "soak"])
+    bench.add_argument(
+        "what", choices=["import", "propagation", "check", "investigate", "soak", "search"]
+    )
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--requests", type=int, default=2000)

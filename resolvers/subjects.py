@@ -9,10 +9,14 @@ from hub.errors import InvalidIdNumber, InvalidInput, InvalidUscc
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
 from hub.store import subjects as q
 from resolvers.context import HubContext
+from schema.common import MAX_PAGE_SIZE
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 MAX_SEARCH_TEXT = 100
 MAX_SEARCH_OFFSET = 1000
+# The hits ranked for every page of a search (hub/store/subjects.py): the deepest page (offset
+# 1,000, 100 results and the one that says whether there is more) ends inside it.
+SEARCH_POOL = MAX_SEARCH_OFFSET + MAX_PAGE_SIZE + 1
 
 
 def valid_uscc(value: str, field: str = "uscc") -> str:
@@ -83,7 +87,7 @@ async def search(
     query = lucene_query(cleaned)
     if not query:
         return hits
-    rows = await ctx.store.read(q.search_names, query, offset, limit)
+    rows = await ctx.store.read(q.search_names, query, offset, limit, SEARCH_POOL)
     for row in rows:
         node = row["node"]
         key = node.get("uscc") or node.get("idNumber")

@@ -94,7 +94,10 @@ def decode_cursor(cursor: str | None) -> Any:
         raise InvalidInput("after: not a cursor this API returned", field="after") from None
 
 
-def page_size(first: int, maximum: int = 100) -> int:
+MAX_PAGE_SIZE = 100
+
+
+def page_size(first: int, maximum: int = MAX_PAGE_SIZE) -> int:
     if first < 1 or first > maximum:
         raise InvalidInput(f"first must be between 1 and {maximum}", field="first")
     return first

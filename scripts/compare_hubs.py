@@ -9,6 +9,7 @@ reading each hub's CPU from /proc:
     git worktree add /tmp/before <commit>
     .venv/bin/python scripts/compare_hubs.py --b /tmp/before --rounds 8
     .venv/bin/python scripts/compare_hubs.py --env-a CREDITHUB_CHECK_TRANSACTIONS=1
+    .venv/bin/python scripts/compare_hubs.py --b /tmp/before --kind search -c 1 --checks 300
 
 Needs the bench instance with the check graph (`make bench-check` loads it). Linux only.
 """
@@ -21,6 +22,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from hub.bench import search_bench
 from hub.bench.check_bench import QUERY, _drive, _requests, subjects_and_key
 from hub.bench.rawhttp import RawClient
 from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
@@ -51,7 +53,14 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     neo: dict[str, list[float]] = {"A": [], "B": []}
     rate: dict[str, list[float]] = {"A": [], "B": []}
     latencies: dict[str, list[float]] = {"A": [], "B": []}
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"} if args.kind == "check" else {}  # PUBLIC
+    query = QUERY if args.kind == "check" else search_bench.QUERY
+
+    def requests(count: int, seed: int) -> list[dict[str, Any]]:
+        if args.kind == "check":
+            return _requests(subjects, count, seed)
+        return search_bench._requests(count, seed, 0)
+
     try:
         async with (
             hub_server(settings, ports["A"], HERE, **_pairs(args.env_a)) as pid_a,
@@ -65,24 +74,24 @@ async def main(args: argparse.Namespace, other: Path) -> None:
             def worker(name: str) -> Any:
                 async def check(request: dict[str, Any]) -> bool:
                     status, body = await clients[name].post(
-                        "/graphql", {"query": QUERY, "variables": request}
+                        "/graphql", {"query": query, "variables": request}
                     )
                     return status == 200 and isinstance(body, dict) and "errors" not in body
 
                 return check
 
             for name in "AB":  # warm-up of both
-                await _drive(worker(name), _requests(subjects, 400, 1), 4)
+                await _drive(worker(name), requests(400, 1), 4)
             for round_ in range(args.rounds):
                 order = "AB" if round_ % 2 == 0 else "BA"
                 for name in order:
                     pid = pids[name]
                     c0, j0 = _tree_cpu(pid), cpu_seconds(java) if java else 0.0
                     lat, wall, errors = await _drive(
-                        worker(name), _requests(subjects, args.checks, 100 + round_), args.c
+                        worker(name), requests(args.checks, 100 + round_), args.c
                     )
                     if errors:
-                        raise SystemExit(f"hub {name}: {errors} failed checks")
+                        raise SystemExit(f"hub {name}: {errors} failed requests")
                     cpu[name].append(1000 * (_tree_cpu(pid) - c0) / args.checks)
                     if java:
                         neo[name].append(1000 * (cpu_seconds(java) - j0) / args.checks)
@@ -90,13 +99,14 @@ async def main(args: argparse.Namespace, other: Path) -> None:
                     latencies[name] += [x * 1000 for x in lat]
     finally:
         await driver.close()
-    print(f"{args.rounds} alternating rounds of {args.checks} checks at concurrency {args.c}")
+    unit = "checks" if args.kind == "check" else "searches"
+    print(f"{args.rounds} alternating rounds of {args.checks} {unit} at concurrency {args.c}")
     for name, tree in (("A", HERE), ("B", other)):
         rounds = " ".join(f"{x:.2f}" for x in cpu[name])
         neo4j = f", Neo4j {statistics.median(neo[name]):.2f} ms" if neo[name] else ""
         print(
-            f"{name} ({tree}): hub CPU per check median {statistics.median(cpu[name]):.2f} ms"
-            f" ({rounds}){neo4j}; {statistics.median(rate[name]):.0f} checks/s;"
+            f"{name} ({tree}): hub CPU per request median {statistics.median(cpu[name]):.2f} ms"
+            f" ({rounds}){neo4j}; {statistics.median(rate[name]):.0f} {unit}/s;"
             f" p50 {percentile(latencies[name], 0.5):.1f} ms, p99"
             f" {percentile(latencies[name], 0.99):.1f} ms"
         )
@@ -110,7 +120,10 @@ if __name__ == "__main__":
     parser.add_argument("--env-a", nargs="*", default=[], help="NAME=VALUE settings of hub A")
     parser.add_argument("--env-b", nargs="*", default=[], help="NAME=VALUE settings of hub B")
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--checks", type=int, default=1500, help="checks per hub per round")
+    parser.add_argument("--checks", type=int, default=1500, help="requests per hub per round")
     parser.add_argument("-c", type=int, default=8, help="concurrency")
+    parser.add_argument(
+        "--kind", choices=["check", "search"], default="check", help="what to ask (PUBLIC search)"
+    )
     arguments = parser.parse_args()
     asyncio.run(main(arguments, Path(arguments.b).resolve()))

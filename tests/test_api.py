@@ -251,6 +251,9 @@ SEARCH = """query($t: String!, $first: Int!, $after: String) { search(text: $t, 
   pageInfo { hasNextPage endCursor } } }"""
 
 
+SEARCH_SCORED = SEARCH.replace("matchedBy", "score matchedBy")
+
+
 async def test_search_exact_identifier_first_then_names(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
@@ -287,6 +290,62 @@ async def test_search_exact_identifier_first_then_names(
     assert seen.isdisjoint({n["subject"]["name"] for n in page2["data"]["search"]["nodes"]})
     weird = await gql(client, SEARCH, t='金鑫") OR name:* AND ~', first=5)
     assert "errors" not in weird
+
+
+async def test_search_pages_walk_equal_scores_without_gaps_or_repeats(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """Names of the same length with the word once score the same: equal scores come by
+    identifier, and the pages cover every hit exactly once (the ranking is made over the
+    index's best hits, the same pool for every page: hub/store/subjects.py)."""
+    tied = [f"翠柏{c}贸易有限公司" for c in "甲乙丙丁戊己庚辛壬"]
+    firms = [f.enterprise(f.uscc(), name) for name in tied]
+    await load(graph, [*firms, f.enterprise(f.uscc(), "翠柏商行"), f.person(f.id_number(), "翠柏")])
+    names: list[str] = []
+    keys: list[str] = []
+    scores: list[float] = []
+    after = None
+    for _ in range(10):
+        page = (await gql(client, SEARCH_SCORED, t="翠柏", first=2, after=after))["data"]["search"]
+        names += [n["subject"]["name"] for n in page["nodes"]]
+        keys += [n["subject"].get("uscc") or n["subject"]["idNumber"] for n in page["nodes"]]
+        scores += [n["score"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(names) == sorted([*tied, "翠柏商行", "翠柏"])  # every hit once
+    assert names[:2] == ["翠柏", "翠柏商行"]  # shorter names score higher: best first
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores[2:])) == 1  # the nine really tie
+    assert keys[2:] == sorted(keys[2:])
+
+
+async def test_search_pages_stay_consistent_when_more_hits_tie_than_are_ranked(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """More equal hits than the ranked pool (1,101): the pages, down to the last one allowed,
+    still show each hit at most once."""
+    from resolvers.subjects import MAX_SEARCH_OFFSET, SEARCH_POOL
+
+    digits = "零一二三四五六七八九"
+    tied = [
+        f"翠柏{''.join(digits[int(d)] for d in f'{i:04}')}有限公司" for i in range(SEARCH_POOL + 50)
+    ]
+    await load(graph, [f.enterprise(f.uscc(), name) for name in tied])
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await gql(client, SEARCH, t="翠柏", first=100, after=after))["data"]["search"]
+        seen += [n["subject"]["uscc"] for n in page["nodes"]]
+        after = page["pageInfo"]["endCursor"]
+        if len(seen) > MAX_SEARCH_OFFSET:
+            break
+    assert len(seen) == MAX_SEARCH_OFFSET + 100
+    assert len(set(seen)) == len(seen)
+    assert seen == sorted(seen)  # all tie: by identifier
+    assert page["pageInfo"]["hasNextPage"] is True
+    beyond = await gql(client, SEARCH, t="翠柏", first=100, after=after)
+    assert beyond["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_errors_carry_codes_and_internal_errors_are_masked(client: httpx.AsyncClient) -> None:

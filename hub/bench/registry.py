@@ -33,6 +33,7 @@ BENCH_MODULES = (
     "hub.bench.check_bench",
     "hub.bench.soak_bench",
     "hub.bench.investigate_bench",
+    "hub.bench.search_bench",
 )
 
 
