@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -217,6 +218,13 @@ async def test_enterprise_profile_with_dates_and_paged_actions(
     assert data["shareholders"][0]["share"] == 0.6
     assert [a["id"] for a in data["actions"]["nodes"]] == ["AMR-P-5", "AMR-P-4"]
     assert data["provenance"]["sourceDepartment"] == "AMR"
+    # Record times travel as text from Neo4j (hub/store/values.py): the same instant comes back.
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (e:Enterprise {uscc: $u}) RETURN e.recordedAt AS t", u=firm
+        )
+        stored = (await result.single())["t"].to_native()  # type: ignore[index]
+    assert dt.datetime.fromisoformat(data["provenance"]["recordedAt"]) == stored
     cursor = data["actions"]["pageInfo"]["endCursor"]
     page2 = await gql(
         client,

@@ -11,59 +11,59 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import native, record_times, timed
 
-ENTERPRISES: LiteralString = """
+ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
-MATCH (e:Enterprise {uscc: k})
+MATCH (e:Enterprise {{uscc: k}})
 OPTIONAL MATCH (e)-[:BRANCH_OF]->(parent:Enterprise)
-RETURN e {.*, branchOfUscc: parent.uscc, branchOfName: parent.name} AS e
-"""
+RETURN {timed("e", ".*, branchOfUscc: parent.uscc, branchOfName: parent.name")} AS e
+""")
 
-PERSONS: LiteralString = """
+PERSONS = trusted(f"""
 UNWIND $keys AS k
-MATCH (p:Person {idNumber: k})
-RETURN p {.*} AS p
-"""
+MATCH (p:Person {{idNumber: k}})
+RETURN {timed("p")} AS p
+""")
 
 # Roles at enterprises (the people and controllers behind them).
-ROLES_AT: LiteralString = """
+ROLES_AT = trusted(f"""
 UNWIND $keys AS k
-MATCH (e:Enterprise {uscc: k})<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]-(h)
-RETURN k AS key, r {.role, .title, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+MATCH (e:Enterprise {{uscc: k}})<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]-(h)
+RETURN k AS key, {timed("r", ".role, .title, .from, .to, .key, .sourceDepartment, .batch")} AS r,
        CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
-       h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
-"""
+       {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+""")
 
 # Roles a person (or a controlling enterprise) holds.
-ROLES_OF_PERSONS: LiteralString = """
+ROLES_OF_PERSONS = trusted(f"""
 UNWIND $keys AS k
-MATCH (h:Person {idNumber: k})-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]->(e:Enterprise)
-RETURN k AS key, r {.role, .title, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
-       'Person' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
-"""
+MATCH (h:Person {{idNumber: k}})-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]->(e:Enterprise)
+RETURN k AS key, {timed("r", ".role, .title, .from, .to, .key, .sourceDepartment, .batch")} AS r,
+       'Person' AS holderLabel, {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+""")
 
-SHAREHOLDERS_OF: LiteralString = """
+SHAREHOLDERS_OF = trusted(f"""
 UNWIND $keys AS k
-MATCH (e:Enterprise {uscc: k})<-[r:HOLDS_SHARES]-(h)
-RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
+MATCH (e:Enterprise {{uscc: k}})<-[r:HOLDS_SHARES]-(h)
+RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch")} AS r,
        CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
-       h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
-"""
+       {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+""")
 
-HOLDINGS_OF_ENTERPRISES: LiteralString = """
+HOLDINGS_OF_ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
-MATCH (h:Enterprise {uscc: k})-[r:HOLDS_SHARES]->(e:Enterprise)
-RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
-       'Enterprise' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
-"""
+MATCH (h:Enterprise {{uscc: k}})-[r:HOLDS_SHARES]->(e:Enterprise)
+RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch")} AS r,
+       'Enterprise' AS holderLabel, {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+""")
 
-HOLDINGS_OF_PERSONS: LiteralString = """
+HOLDINGS_OF_PERSONS = trusted(f"""
 UNWIND $keys AS k
-MATCH (h:Person {idNumber: k})-[r:HOLDS_SHARES]->(e:Enterprise)
-RETURN k AS key, r {.share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch, .recordedAt} AS r,
-       'Person' AS holderLabel, h {.*} AS holder, e {.uscc, .name, .kind} AS enterprise
-"""
+MATCH (h:Person {{idNumber: k}})-[r:HOLDS_SHARES]->(e:Enterprise)
+RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch")} AS r,
+       'Person' AS holderLabel, {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+""")
 
 
 def _actions_of(label: str, key: str) -> LiteralString:
@@ -81,7 +81,7 @@ WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
         OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({{months: 36}}) <= $publicOn)))))
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
-RETURN a {{.*, departmentName: d.name}} AS a
+RETURN {timed("a", ".*, departmentName: d.name")} AS a
 """
     )
 
@@ -96,19 +96,19 @@ ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
 # of one ranking never repeat or skip a hit; which of a large group of equal scores make the
 # pool is the index's choice (its own order; the top-N list it returns is not in that order,
 # so it cannot be paged directly).
-SEARCH_NAMES: LiteralString = """
-CALL db.index.fulltext.queryNodes('subjectNames', $query, {limit: $pool}) YIELD node, score
+SEARCH_NAMES = trusted(f"""
+CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
 WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
 RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
-       node {.*} AS node, score
-"""
+       {timed("node")} AS node, score
+""")
 
 
 async def _rows(
     tx: AsyncManagedTransaction, cypher: LiteralString, **params: Any
 ) -> list[dict[str, Any]]:
     result = await tx.run(cypher, params)
-    return [native(record.data()) for record in await result.fetch(100_000)]
+    return [record_times(native(record.data())) for record in await result.fetch(100_000)]
 
 
 async def enterprises(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
