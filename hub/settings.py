@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     # Number of uvicorn worker processes.
     workers: int = Field(default=1, ge=1, le=64)
+    # Seconds an idle keep-alive connection stays open (longer than client and proxy pools).
+    keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
 
     # IANA time zone of "today" (asOf defaults, deadlines).
     timezone: str = "Asia/Shanghai"

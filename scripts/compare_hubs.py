@@ -63,8 +63,8 @@ async def main(args: argparse.Namespace, other: Path) -> None:
 
     try:
         async with (
-            hub_server(settings, ports["A"], HERE, **_pairs(args.env_a)) as pid_a,
-            hub_server(settings, ports["B"], other, **_pairs(args.env_b)) as pid_b,
+            hub_server(settings, ports["A"], HERE, env=_pairs(args.env_a)) as pid_a,
+            hub_server(settings, ports["B"], other, env=_pairs(args.env_b)) as pid_b,
             RawClient("127.0.0.1", ports["A"], headers, 64) as http_a,
             RawClient("127.0.0.1", ports["B"], headers, 64) as http_b,
         ):

@@ -16,7 +16,7 @@ import platform
 import random
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import httpx
 import orjson
@@ -26,7 +26,7 @@ from hub.bench.check_bench import AS_OF, QUERY, _prepare, _requests
 from hub.bench.registry import register
 from hub.bench.support import bench_instance, hub_server, percentile, rss_mib
 from hub.keys import create_key
-from hub.settings import Settings
+from hub.settings import PROJECT_ROOT, Settings
 from hub.store import Store, open_driver
 from hub.store.bench_checks import sample_subjects
 
@@ -34,7 +34,23 @@ PORT = 8766
 CONCURRENCY = 32
 SEARCH = """query($t: String!) { search(text: $t, first: 10) { nodes { score matchedBy
   subject { ... on Enterprise { uscc name } ... on Person { idNumber name } } } } }"""
+SERVER_LOG = PROJECT_ROOT / "bench-data" / "soak-hub.log"  # the hub's log of the last soak
 WORDS = ["金鑫", "隆林", "合作社", "建材", "茶业", "养殖", "新州镇", "百货店", "运输", "宏达"]
+
+
+def _failure(kind: str, response: httpx.Response) -> str | None:
+    """None for a 200 without GraphQL errors, else the kind, status and error codes."""
+    body = (
+        response.json()
+        if response.headers.get("content-type", "").startswith("application/json")
+        else {}
+    )
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if response.status_code == 200 and not errors:
+        return None
+    codes = sorted({str((e.get("extensions") or {}).get("code")) for e in errors or []})
+    code = body.get("code") if isinstance(body, dict) else None
+    return f"{kind}: HTTP {response.status_code} {','.join(codes) or code or ''}".rstrip()
 
 
 async def _soak(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,11 +65,12 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
     rng = random.Random(5)
     buckets: dict[int, list[float]] = defaultdict(list)
     errors: dict[int, int] = defaultdict(int)
+    failures: Counter[str] = Counter()
     kinds: dict[str, int] = defaultdict(int)
     by_kind: dict[str, list[float]] = defaultdict(list)
     rss: list[tuple[float, float]] = []
     async with (
-        hub_server(settings, PORT) as pid,
+        hub_server(settings, PORT, log=SERVER_LOG) as pid,
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{PORT}",
             timeout=60,
@@ -65,7 +82,8 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
             roll = rng.random()
             return "check" if roll < 0.70 else "search" if roll < 0.95 else "import"
 
-        async def one(kind: str) -> bool:
+        async def one(kind: str) -> str | None:
+            """None when the request succeeded, else what failed (kind, status, error code)."""
             kinds[kind] += 1
             if kind == "check":
                 response = await http.post(
@@ -73,12 +91,12 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
                     json={"query": QUERY, "variables": rng.choice(checks)},
                     headers={"Authorization": f"Bearer {approval}"},
                 )
-                return response.status_code == 200 and "errors" not in response.json()
+                return _failure(kind, response)
             if kind == "search":
                 response = await http.post(
                     "/graphql", json={"query": SEARCH, "variables": {"t": rng.choice(WORDS)}}
                 )
-                return response.status_code == 200 and "errors" not in response.json()
+                return _failure(kind, response)
             lines = [
                 orjson.dumps(
                     {
@@ -98,7 +116,11 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
                 content=b"\n".join(lines),
                 headers={"Authorization": f"Bearer {officer}"},
             )
-            return response.status_code == 200 and response.json()["accepted"] == 20
+            failed = _failure(kind, response)
+            report = response.json() if failed is None else {}
+            if failed is None and report["accepted"] != 20:
+                failed = f"import: {report['accepted']} of 20 accepted ({report['failureCode']})"
+            return failed
 
         for _ in range(50):  # warm-up
             await one(pick())
@@ -111,15 +133,16 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
                 kind = pick()
                 began = time.perf_counter()
                 try:
-                    ok = await one(kind)
-                except httpx.HTTPError:
-                    ok = False
+                    failed = await one(kind)
+                except httpx.HTTPError as error:
+                    failed = f"{kind}: {type(error).__name__}"
                 minute = int((began - started) // 60)
                 took = time.perf_counter() - began
                 buckets[minute].append(took)
                 by_kind[kind].append(took)
-                if not ok:
+                if failed is not None:
                     errors[minute] += 1
+                    failures[failed] += 1
 
         async def sampler() -> None:
             while time.perf_counter() < deadline:
@@ -149,6 +172,9 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
             f"{kind:>6s}: {len(ms)} requests, p50 {percentile(ms, 0.5):.1f} ms, "
             f"p99 {percentile(ms, 0.99):.1f} ms"
         )
+    for failed, count in failures.most_common():
+        print(f"failed {count}x: {failed}")
+    print(f"the hub's log: {SERVER_LOG}")
     print("server RSS MiB: " + ", ".join(f"{t:.0f}s={m:.0f}" for t, m in rss))
     return 0 if sum(errors.values()) == 0 else 1
 

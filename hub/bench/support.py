@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 from neo4j import AsyncGraphDatabase
@@ -63,11 +64,16 @@ def wipe_bench(settings: Settings) -> None:
 
 @contextlib.asynccontextmanager
 async def hub_server(
-    settings: Settings, port: int, checkout: Path | None = None, **env: str
+    settings: Settings,
+    port: int,
+    checkout: Path | None = None,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[int]:
     """`credit-hub serve` in a child process against the bench instance; yields its pid once
     /readyz answers (after the hub's warm-up). ``checkout``: run the hub from another working
-    tree (scripts/compare_hubs.py), else from this one."""
+    tree (scripts/compare_hubs.py), else from this one. ``log``: the file its log (the access
+    log included) is written to, else it is dropped. ``env``: settings of the hub."""
     conn = connection(settings, "bench")
     environment = dict(
         os.environ,
@@ -80,7 +86,8 @@ async def hub_server(
     )
     if checkout is not None:
         environment["PYTHONPATH"] = str(checkout)
-    environment.update(env)
+    environment.update(env or {})
+    output = _log_file(log) if log is not None else subprocess.DEVNULL
     server = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -88,8 +95,8 @@ async def hub_server(
         "serve",
         env=environment,
         cwd=checkout,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
@@ -106,6 +113,12 @@ async def hub_server(
     finally:
         server.terminate()
         await asyncio.wait_for(server.wait(), timeout=30)
+        if log is not None:
+            output.close()  # type: ignore[union-attr]
+
+
+def _log_file(path: Path) -> BinaryIO:
+    return path.open("wb")
 
 
 def rss_mib(pid: int) -> float:
