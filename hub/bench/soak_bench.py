@@ -14,9 +14,11 @@ import asyncio
 import os
 import platform
 import random
+import re
 import time
 import uuid
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import httpx
 import orjson
@@ -34,8 +36,15 @@ PORT = 8766
 CONCURRENCY = 32
 SEARCH = """query($t: String!) { search(text: $t, first: 10) { nodes { score matchedBy
   subject { ... on Enterprise { uscc name } ... on Person { idNumber name } } } } }"""
+ACCESS = re.compile(r"credithub\.access POST \S+ \d+ ([\d.]+)ms")
 SERVER_LOG = PROJECT_ROOT / "bench-data" / "soak-hub.log"  # the hub's log of the last soak
 WORDS = ["金鑫", "隆林", "合作社", "建材", "茶业", "养殖", "新州镇", "百货店", "运输", "宏达"]
+
+
+def _hub_times(log: Path) -> list[float]:
+    """Milliseconds of every POST in the hub's access log (hub/app.py)."""
+    found = (ACCESS.search(line) for line in log.read_text(encoding="utf-8").splitlines())
+    return [float(m.group(1)) for m in found if m]
 
 
 def _failure(kind: str, response: httpx.Response) -> str | None:
@@ -175,6 +184,12 @@ async def _soak(args: argparse.Namespace, settings: Settings) -> int:
     for failed, count in failures.most_common():
         print(f"failed {count}x: {failed}")
     print(f"the hub's log: {SERVER_LOG}")
+    inside = _hub_times(SERVER_LOG)
+    print(
+        f"inside the hub (its access log, from the request's arrival in the app to the answer): "
+        f"{len(inside)} requests, p50 {percentile(inside, 0.5):.1f} ms, "
+        f"p99 {percentile(inside, 0.99):.1f} ms, max {max(inside, default=0):.1f} ms"
+    )
     print("server RSS MiB: " + ", ".join(f"{t:.0f}s={m:.0f}" for t, m in rss))
     return 0 if sum(errors.values()) == 0 else 1
 
