@@ -14,7 +14,7 @@ from hub.auth import SYSTEM
 from hub.catalogue import load_catalogue
 from hub.importer.runner import ImportReport, run_import
 from hub.store import Store
-from hub.store.schema_ops import apply_schema, get_version, set_version
+from hub.store.schema_ops import apply_schema, get_version, relink, set_version
 
 SEED_DIR = MODEL_FILE.parent
 DEPARTMENTS_FILE = SEED_DIR / "departments.toml"
@@ -63,6 +63,7 @@ async def reload_reference_data(store: Store) -> list[ImportReport]:
 
 async def migrate(store: Store) -> list[ImportReport]:
     await apply_schema(store, load_model().schema_statements())
+    await relink(store)
     reports = await reload_reference_data(store)
     await store.write(set_version, model_fingerprint())
     return reports

@@ -305,6 +305,36 @@ async def test_watch_grades_and_red(gql: GQL, graph: Store) -> None:
     assert len(before["incentives"]) == 2
 
 
+async def test_migrate_relinks_evaluations_of_an_older_store(gql: GQL, graph: Store) -> None:
+    """Evaluations were linked by ABOUT, as actions are, before they got their own EVALUATES
+    (graph_seed/model.toml): `migrate` relinks them, keeping every property."""
+    from hub.migrate import migrate
+
+    graded = f.uscc()
+    await story(graph, f.enterprise(graded))
+    async with graph.driver.session(database=graph.database) as session:
+        await session.run(
+            """MATCH (e:Enterprise {uscc: $u})
+            CREATE (:Evaluation {id: 'EV-OLD', grade: 'D', evaluatedOn: date('2025-01-01'),
+                                 source: 'NDRC', batch: 'old'})
+                   -[:ABOUT {batch: 'old', sourceDepartment: 'NDRC', recordedAt: datetime()}]->(e)""",
+            u=graded,
+        )
+    assert (await check(gql, {"uscc": graded}, "FISCAL_FUNDS"))["decision"] == "CLEAR"
+    for _ in range(2):  # idempotent
+        await migrate(graph)
+        async with graph.driver.session(database=graph.database) as session:
+            result = await session.run(
+                """MATCH (ev:Evaluation {id: 'EV-OLD'})-[r]->(e:Enterprise)
+                RETURN type(r) AS type, r.batch AS batch, r.sourceDepartment AS department""",
+            )
+            links = [record.data() async for record in result]
+        assert links == [{"type": "EVALUATES", "batch": "old", "department": "NDRC"}]
+    graded_check = await check(gql, {"uscc": graded}, "FISCAL_FUNDS")
+    assert graded_check["decision"] == "CAUTION"
+    assert graded_check["hits"][0]["evaluation"] == {"grade": "D"}
+
+
 # --- time: suspension, expiry, aggravation, reproducibility --------------------------------
 
 

@@ -29,7 +29,7 @@ WHERE oldFp IS NULL OR oldFp <> row.fp
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 WITH n, row, oldFp
 CALL (n) {{
-  OPTIONAL MATCH (n)-[old:ABOUT|ISSUED_BY]->()
+  OPTIONAL MATCH (n)-[old:EVALUATES|ABOUT|ISSUED_BY]->()
   DELETE old
 }}
 CALL (n, row) {{
@@ -39,12 +39,12 @@ CALL (n, row) {{
 CALL (n, row) {{
   WITH n, row WHERE row.subjectLabel = 'Enterprise'
   MATCH (s:Enterprise {{uscc: row.subject}})
-  CREATE (n)-[:ABOUT {_NEW_LINK}]->(s)
+  CREATE (n)-[:EVALUATES {_NEW_LINK}]->(s)
 }}
 CALL (n, row) {{
   WITH n, row WHERE row.subjectLabel = 'Person'
   MATCH (s:Person {{idNumber: row.subject}})
-  CREATE (n)-[:ABOUT {_NEW_LINK}]->(s)
+  CREATE (n)-[:EVALUATES {_NEW_LINK}]->(s)
 }}
 RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
 """

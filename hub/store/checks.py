@@ -94,7 +94,7 @@ CALL (n) {{
   }}) AS suspected
 }}
 CALL (n) {{
-  OPTIONAL MATCH (n)<-[:ABOUT]-(ev:Evaluation)
+  OPTIONAL MATCH (n)<-[:EVALUATES]-(ev:Evaluation)
   WHERE ev.evaluatedOn <= $asOf
   WITH ev ORDER BY ev.evaluatedOn DESC, ev.id DESC LIMIT 1
   RETURN ev {{.id, .grade, .evaluatedOn, .source}} AS evaluation

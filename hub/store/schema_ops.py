@@ -30,6 +30,28 @@ async def apply_schema(store: Store, statements: list[str]) -> None:
         await result.consume()
 
 
+# Data whose shape changed with the model, brought to the new shape by `migrate` (idempotent:
+# nothing matches once done). Every property of a relinked relationship is kept.
+RELINKS: list[LiteralString] = [
+    # 2026-11-26: evaluations got their own relationship type (graph_seed/model.toml, EVALUATES).
+    """
+MATCH (ev:Evaluation)-[old:ABOUT]->(s)
+CALL (ev, old, s) {
+  CREATE (ev)-[new:EVALUATES]->(s)
+  SET new = properties(old)
+  DELETE old
+} IN TRANSACTIONS OF 10000 ROWS
+""",
+]
+
+
+async def relink(store: Store) -> None:
+    """The RELINKS, each in batches (auto-commit: CALL ... IN TRANSACTIONS needs one)."""
+    async with store.driver.session(database=store.database) as session:
+        for statement in RELINKS:
+            await (await session.run(statement)).consume()
+
+
 async def set_version(tx: AsyncManagedTransaction, fingerprint: str) -> None:
     await tx.run(SET_VERSION, {"fingerprint": fingerprint})
 
