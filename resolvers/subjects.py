@@ -59,39 +59,54 @@ def lucene_query(text: str) -> str:
     return " ".join(words)
 
 
-async def search(
-    ctx: HubContext, text: str, offset: int, limit: int
-) -> list[tuple[str, dict[str, Any], float, str]]:
-    """(label, properties, score, matchedBy): exact identifier match first, then names."""
+Hit = tuple[str, dict[str, Any], float, str]
+
+
+async def search(ctx: HubContext, text: str, offset: int, limit: int) -> list[Hit]:
+    """(label, properties, score, matchedBy) at ``offset`` of the ranking: the subject whose
+    identifier the text is, first, then the names of the full-text index without it."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_SEARCH_TEXT:
         raise InvalidInput(f"text must be 1 to {MAX_SEARCH_TEXT} characters", field="text")
     if offset > MAX_SEARCH_OFFSET:
         raise InvalidInput(f"search pages stop at {MAX_SEARCH_OFFSET} results", field="after")
-    hits: list[tuple[str, dict[str, Any], float, str]] = []
-    exact_key: str | None = None
-    if offset == 0 and len(cleaned) == 18:
-        try:
-            exact_key = parse_uscc(cleaned).uscc
-            found = await ctx.loaders.enterprise.load(exact_key)
-            if found:
-                hits.append(("Enterprise", found, 1000.0, "IDENTIFIER"))
-        except InvalidIdentifier:
-            try:
-                exact_key = parse_id_number(cleaned).id_number
-                found = await ctx.loaders.person.load(exact_key)
-                if found:
-                    hits.append(("Person", found, 1000.0, "IDENTIFIER"))
-            except InvalidIdentifier:
-                exact_key = None
+    exact = await _exact(ctx, cleaned) if len(cleaned) == 18 else None
     query = lucene_query(cleaned)
-    if not query:
-        return hits
-    rows = await ctx.store.read(q.search_names, query, offset, limit, SEARCH_POOL)
-    for row in rows:
-        node = row["node"]
-        key = node.get("uscc") or node.get("idNumber")
-        if key == exact_key:
-            continue
-        hits.append((row["label"], node, float(row["score"]), "NAME"))
-    return hits
+    if exact is None:
+        rows = (
+            await ctx.store.read(q.search_names, query, offset, limit, SEARCH_POOL) if query else []
+        )
+        return [_name(row) for row in rows]
+    # The exact match is position 0 and the names after it leave it out, wherever the index
+    # ranks it: a page's names are counted from the top of the names' ranking.
+    first, count = (0, limit - 1) if offset == 0 else (offset - 1, limit)
+    rows = (
+        await ctx.store.read(q.search_names, query, 0, first + count + 1, SEARCH_POOL)
+        if query
+        else []
+    )
+    names = [_name(row) for row in rows if _key(row["node"]) != _key(exact[1])]
+    return ([exact] if offset == 0 else []) + names[first : first + count]
+
+
+async def _exact(ctx: HubContext, text: str) -> Hit | None:
+    """The enterprise or person whose identifier ``text`` is, if it exists."""
+    try:
+        found = await ctx.loaders.enterprise.load(parse_uscc(text).uscc)
+        return ("Enterprise", found, 1000.0, "IDENTIFIER") if found else None
+    except InvalidIdentifier:
+        pass
+    try:
+        found = await ctx.loaders.person.load(parse_id_number(text).id_number)
+        return ("Person", found, 1000.0, "IDENTIFIER") if found else None
+    except InvalidIdentifier:
+        return None
+
+
+def _key(node: dict[str, Any]) -> str | None:
+    key: str | None = node.get("uscc") or node.get("idNumber")
+    return key
+
+
+def _name(row: dict[str, Any]) -> Hit:
+    return (row["label"], row["node"], float(row["score"]), "NAME")

@@ -328,6 +328,27 @@ async def test_search_pages_walk_equal_scores_without_gaps_or_repeats(
     assert keys[2:] == sorted(keys[2:])
 
 
+async def test_search_pages_after_an_exact_identifier_skip_no_name(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """The text is an identifier that names also contain: the exact subject first, then every
+    name once across the pages (the exact one is left out of the names wherever it ranks)."""
+    code = f.uscc()
+    branches = [f.enterprise(f.uscc(), f"{code}分公司{c}") for c in "丙丁戊己"]
+    await load(graph, [f.enterprise(code, "翠柏集团"), *branches])
+    seen: list[tuple[str, str]] = []
+    after = None
+    for _ in range(5):
+        page = (await gql(client, SEARCH, t=code, first=2, after=after))["data"]["search"]
+        seen += [(n["matchedBy"], n["subject"]["uscc"]) for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen[0] == ("IDENTIFIER", code)
+    assert sorted(key for how, key in seen[1:]) == sorted(b["uscc"] for b in branches)
+    assert {how for how, _ in seen[1:]} == {"NAME"}
+
+
 async def test_search_pages_stay_consistent_when_more_hits_tie_than_are_ranked(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
