@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -69,19 +71,33 @@ async def test_a_client_error_is_not_retried(graph: Store) -> None:
 async def test_retries_end_after_the_retry_time(
     graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On a clock of the test's own (each back-off advances it by exactly its wait, no jitter):
+    failing at 0, 0.05 and 0.15 s, the third failure's next wait (0.2 s) would end past the
+    0.3 s of retry time, so there are exactly three calls."""
     from hub.store import adapter
 
+    now = 0.0
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        nonlocal now
+        now += seconds
+        await real_sleep(0)
+
     monkeypatch.setattr(adapter, "RETRY_TIME", 0.3)
-    calls = 0
+    monkeypatch.setattr(adapter, "time", SimpleNamespace(monotonic=lambda: now))
+    monkeypatch.setattr(adapter, "random", SimpleNamespace(uniform=lambda low, high: 1.0))
+    monkeypatch.setattr(asyncio, "sleep", sleep)  # the back-off; the driver sleeps 0 at most
+    calls: list[float] = []
 
     async def work(tx: AutoCommit) -> None:
-        nonlocal calls
-        calls += 1
+        calls.append(now)
+        assert len(calls) < 10, "the retries do not end"
         raise nx.ServiceUnavailable("down")
 
     with pytest.raises(StoreUnavailable):
         await graph.statements(work)
-    assert 2 <= calls <= 4  # 0.05 + 0.1 s of back-off fit in 0.3 s, 0.2 more do not
+    assert calls == pytest.approx([0.0, 0.05, 0.15])
 
 
 async def test_a_unit_the_server_never_answers_ends_with_store_timeout(
