@@ -1,16 +1,21 @@
 """Validation and cost caches keyed by the parsed document (schema/document_cache.py,
-schema/limits.py): the cached answer is always the one a fresh computation gives."""
+schema/limits.py): the cached answer is always the one a fresh computation gives. And the
+request runner's fast path (schema/extensions.py): the answers of strawberry's own."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from graphql import parse
 
 from hub.settings import load_settings
+from hub.store import Store
 from schema import limits
 from schema.build import build_schema
 from schema.document_cache import IdentityLru
+from tests import factories as f
+from tests.conftest import GQL, load
 
 SCHEMA = build_schema(load_settings())._schema
 
@@ -105,3 +110,59 @@ def test_the_hub_runner_short_cuts_only_its_own_single_extension() -> None:
     other = HubRunner(None, [hub, SchemaExtension()])  # type: ignore[arg-type]
     assert other.hub is None
     assert isinstance(other.operation(), OperationContextManager)
+
+
+FULL_CHECK = """query($s: SubjectRef!, $sc: Scenario!) {
+  checkBeforeApproval(subject: $s, scenario: $sc) {
+    found decision aggravated hits { reach reason measure { code } } incentives { measure { code } }
+  } }"""
+
+
+@pytest.mark.neo4j
+async def test_the_hub_runner_answers_as_strawberrys_own_runner(
+    gql: GQL, graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same requests through the fast path and through strawberry's own runner (the hub's
+    extension no longer recognised): the same data and the same errors, codes and paths."""
+    from schema import extensions
+
+    firm = f.uscc()
+    await load(
+        graph, [f.enterprise(firm, "隆林跑道测试有限公司"), f.listing("ECO-RUN", {"uscc": firm})]
+    )
+    nested = "branchOf { " * 12 + "uscc" + " }" * 12
+    deep = '{ search(text: "a") { nodes { subject { ... on Enterprise { ' + nested + " } } } } }"
+    requests: list[tuple[str, dict[str, Any] | None]] = [
+        (FULL_CHECK, {"s": {"uscc": firm}, "sc": "PUBLIC_RESOURCE_TRADING"}),
+        (FULL_CHECK, {"s": {"uscc": firm[:17] + "I"}, "sc": "HONORS"}),
+        ("{ nope }", None),
+        ("{ search(text: ", None),
+        (deep, None),
+        ('{ search(text: "跑道") { nodes { score matchedBy } } }', None),
+    ]
+
+    async def answers() -> list[tuple[Any, list[Any]]]:
+        out = []
+        for query, variables in requests:
+            result = await gql(query, variables)
+            errors = [(e.message, e.path, e.extensions) for e in result.errors or []]
+            out.append((result.data, errors))
+        return out
+
+    fast = await answers()
+    hub_request = extensions.HubRequest
+    monkeypatch.setattr(extensions, "HubRequest", type("NotTheHubs", (), {}))
+    config = extensions.RequestConfig(100, 100, ())
+    assert extensions.HubRunner(None, [hub_request(config)]).hub is None  # type: ignore[arg-type]
+    slow = await answers()
+    assert fast == slow
+    codes = [[(extra or {}).get("code") for *_, extra in errors] for _, errors in fast]
+    assert codes[:5] == [
+        [],
+        ["INVALID_USCC"],
+        ["GRAPHQL_VALIDATION_FAILED"],
+        ["GRAPHQL_PARSE_FAILED"],
+        ["GRAPHQL_VALIDATION_FAILED"],
+    ]
+    assert fast[0][0]["checkBeforeApproval"]["hits"]  # a real answer, not two empty ones
+    assert fast[5][0]["search"]["nodes"]
