@@ -554,7 +554,10 @@ async def test_concurrent_single_checks_share_transactions_and_keep_their_own_re
         result = await gql.schema.execute(CHECK, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors
         assert result.data is not None
-        return result.data["checkBeforeApproval"]
+        answer = result.data["checkBeforeApproval"]
+        # Read at once, before any other asker's turn: the receipt is already there.
+        assert await graph.read(_request_ids, [answer["receiptId"]]) == [f"req-{i}"]
+        return answer
 
     answers = await asyncio.gather(*(ask(i, *p) for i, p in enumerate(plan)))
     assert coalescer.units - units_before < len(plan)  # grouped
