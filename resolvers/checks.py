@@ -35,6 +35,7 @@ from hub.rules.explain import reason
 from hub.store import Store
 from hub.store import catalogue as catalogue_store
 from hub.store import checks as q
+from hub.store.adapter import Runner
 from hub.store.coalesce import Coalescer
 from resolvers.subjects import subject_key
 
@@ -173,7 +174,7 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
 
 
 async def _check_statements(
-    tx: q.Runner, items: list[Checked], measures: list[dict[str, Any]]
+    tx: Runner, items: list[Checked], measures: list[dict[str, Any]]
 ) -> None:
     """Gather (one statement per asOf among the items), decide, write every receipt.
 

@@ -1,5 +1,8 @@
 """One DataLoader per access path per request (no N+1 across nested fields), made on first use.
 
+Each load is one statement, run as an auto-commit read (Store.read_statements: no BEGIN and
+COMMIT round trips).
+
 The load functions close over the store only, never over the Loaders object: a loader that
 referred back to its owner made a reference cycle per request, which only the garbage
 collector frees (scripts/check_gc.py).
@@ -96,7 +99,7 @@ def _grouped(
     """Rows of ``fetch(*args, keys)`` grouped by their ``key``, in the order of the keys."""
 
     async def load(keys: list[str]) -> list[list[Any]]:
-        rows: list[dict[str, Any]] = await store.read(fetch, *(*args, list(keys)))
+        rows: list[dict[str, Any]] = await store.read_statements(fetch, *(*args, list(keys)))
         return _by_key(keys, rows, value)
 
     return load
@@ -108,7 +111,7 @@ def _listing(row: dict[str, Any]) -> Any:
 
 def _single(store: Store, fetch: Any, key: str = "key") -> Load:
     async def load(keys: list[str]) -> list[dict[str, Any] | None]:
-        found = {row[key]: row for row in await store.read(fetch, list(keys))}
+        found = {row[key]: row for row in await store.read_statements(fetch, list(keys))}
         return [found.get(k) for k in keys]
 
     return load

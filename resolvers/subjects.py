@@ -74,14 +74,16 @@ async def search(ctx: HubContext, text: str, offset: int, limit: int) -> list[Hi
     query = lucene_query(cleaned)
     if exact is None:
         rows = (
-            await ctx.store.read(q.search_names, query, offset, limit, SEARCH_POOL) if query else []
+            await ctx.store.read_statements(q.search_names, query, offset, limit, SEARCH_POOL)
+            if query
+            else []
         )
         return [_name(row) for row in rows]
     # The exact match is position 0 and the names after it leave it out, wherever the index
     # ranks it: a page's names are counted from the top of the names' ranking.
     first, count = (0, limit - 1) if offset == 0 else (offset - 1, limit)
     rows = (
-        await ctx.store.read(q.search_names, query, 0, first + count + 1, SEARCH_POOL)
+        await ctx.store.read_statements(q.search_names, query, 0, first + count + 1, SEARCH_POOL)
         if query
         else []
     )

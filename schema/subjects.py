@@ -434,7 +434,9 @@ async def actions_page(
     from hub.auth import Role
 
     public_on = info.context.today() if info.context.actor.role == Role.PUBLIC else None
-    rows = await info.context.store.read(q.actions_page, label, key, size + 1, position, public_on)
+    rows = await info.context.store.read_statements(
+        q.actions_page, label, key, size + 1, position, public_on
+    )
     more = len(rows) > size
     rows = rows[:size]
     end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None

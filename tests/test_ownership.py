@@ -302,13 +302,17 @@ async def test_nested_fields_load_once_per_access_path(
     records += [f.share({"idNumber": p}, chain[5], 0.3) for p in people]
     await load(graph, records)
     reads: list[str] = []
-    original = Store.read
 
-    async def counting(self: Store, work: Any, *args: Any, **kwargs: Any) -> Any:
-        reads.append(work.__name__)
-        return await original(self, work, *args, **kwargs)
+    def counting(original: Any) -> Any:
+        async def counted(self: Store, work: Any, *args: Any, **kwargs: Any) -> Any:
+            reads.append(work.__name__)
+            return await original(self, work, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "read", counting)
+        return counted
+
+    # Transactions and auto-commit reads (the DataLoaders' statements) alike.
+    monkeypatch.setattr(Store, "read", counting(Store.read))
+    monkeypatch.setattr(Store, "read_statements", counting(Store.read_statements))
     data = await gql.ok(ROUND_TRIPS, {"u": chain[0]}, actor=TEST_INVESTIGATOR)
     assert len(data["beneficialOwners"]["owners"]) == 8  # 5 enterprises + 3 persons
     # one walk, one batch of enterprises, one batch of persons: no N+1

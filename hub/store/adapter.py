@@ -126,15 +126,23 @@ class Store:
         of managed transactions but with shorter waits (50 ms, doubling, with jitter): ``work``
         must be safe to run again (the check's receipts keep their ids and are MERGEd).
         """
-        return await _shielded(self._statements(work, *args, **kwargs))
+        return await _shielded(self._statements(neo4j.WRITE_ACCESS, work, *args, **kwargs))
 
-    async def _statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    async def read_statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``statements`` on a read session: for reads that need no snapshot shared between
+        statements (one statement each: the DataLoaders, search). In a cluster they go to the
+        readers, as ``read`` does."""
+        return await _shielded(self._statements(neo4j.READ_ACCESS, work, *args, **kwargs))
+
+    async def _statements(
+        self, mode: str, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         deadline: float | None = None  # RETRY_TIME from the first failure, as the driver counts
         delay = 0.05
         while True:
             try:
                 async with asyncio.timeout(self.timeout + CLIENT_GRACE):  # see _session
-                    async with self.session(neo4j.WRITE_ACCESS) as session:
+                    async with self.session(mode) as session:
                         return await work(AutoCommit(session, self.timeout), *args, **kwargs)
             except TimeoutError as error:
                 raise StoreTimeout("the operation took too long and was cancelled") from error
@@ -169,6 +177,10 @@ class AutoCommit:
         self, query: LiteralString, parameters: dict[str, Any] | None = None
     ) -> neo4j.AsyncResult:
         return await self._session.run(neo4j.Query(query, timeout=self._timeout), parameters)
+
+
+# What a unit of work runs its statements on: a transaction, or auto-commit statements.
+Runner = AsyncManagedTransaction | neo4j.AsyncTransaction | AutoCommit
 
 
 async def _shielded(work: Coroutine[Any, Any, T]) -> T:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction, AsyncTransaction
+from neo4j import AsyncManagedTransaction
 
 from hub.rules.decision import SUSPECTED_SHARE
-from hub.store.adapter import AutoCommit
+from hub.store.adapter import Runner
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
@@ -130,9 +130,6 @@ CREATE (x)-[:HAS_OUTCOME]->(:ApprovalOutcome {id: $outcomeId, outcome: $outcome,
         sourceDepartment: coalesce($department, x.department)})
 RETURN x {.*} AS receipt
 """
-
-
-Runner = AsyncManagedTransaction | AsyncTransaction | AutoCommit
 
 
 async def gather(tx: Runner, subjects: list[dict[str, Any]], as_of: Any) -> list[dict[str, Any]]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
-
+from hub.store.adapter import Runner
 from hub.store.imports import trusted
-from hub.store.values import native
+from hub.store.values import plain
 
 
 def projection(v: str) -> str:
@@ -79,30 +78,26 @@ RETURN k AS key, o {.*, listingId: l.id} AS o
 """
 
 
-async def _rows(
-    tx: AsyncManagedTransaction, cypher: LiteralString, keys: list[str]
-) -> list[dict[str, Any]]:
+async def _rows(tx: Runner, cypher: LiteralString, keys: list[str]) -> list[dict[str, Any]]:
     result = await tx.run(cypher, {"keys": keys})
-    return [native(record.data()) for record in await result.fetch(1_000_000)]
+    return [plain(record) for record in await result.fetch(1_000_000)]
 
 
-async def own_listings(
-    tx: AsyncManagedTransaction, label: str, keys: list[str]
-) -> list[dict[str, Any]]:
+async def own_listings(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, OWN_LISTINGS[label], keys)
 
 
-async def derived_of_persons(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def derived_of_persons(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, DERIVED_OF_PERSONS, keys)
 
 
-async def derived_of_sources(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def derived_of_sources(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, DERIVED_OF_SOURCES, keys)
 
 
-async def listings_by_id(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def listings_by_id(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, LISTINGS_BY_ID, keys)
 
 
-async def objections_by_id(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def objections_by_id(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, OBJECTIONS_BY_ID, keys)

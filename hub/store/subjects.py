@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
-
+from hub.store.adapter import Runner
 from hub.store.imports import trusted
-from hub.store.values import native, record_times, timed
+from hub.store.values import plain, record_times, timed
 
 ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
@@ -104,18 +103,16 @@ RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
 """)
 
 
-async def _rows(
-    tx: AsyncManagedTransaction, cypher: LiteralString, **params: Any
-) -> list[dict[str, Any]]:
+async def _rows(tx: Runner, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
     result = await tx.run(cypher, params)
-    return [record_times(native(record.data())) for record in await result.fetch(100_000)]
+    return [record_times(plain(record)) for record in await result.fetch(100_000)]
 
 
-async def enterprises(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def enterprises(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return [row["e"] for row in await _rows(tx, ENTERPRISES, keys=keys)]
 
 
-async def persons(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict[str, Any]]:
+async def persons(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return [row["p"] for row in await _rows(tx, PERSONS, keys=keys)]
 
 
@@ -128,14 +125,12 @@ RELATION_QUERIES: dict[str, LiteralString] = {
 }
 
 
-async def relations(
-    tx: AsyncManagedTransaction, which: str, keys: list[str]
-) -> list[dict[str, Any]]:
+async def relations(tx: Runner, which: str, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, RELATION_QUERIES[which], keys=keys)
 
 
 async def actions_page(
-    tx: AsyncManagedTransaction,
+    tx: Runner,
     label: str,
     key: str,
     limit: int,
@@ -158,7 +153,7 @@ async def actions_page(
 
 
 async def search_names(
-    tx: AsyncManagedTransaction, query: str, skip: int, limit: int, pool: int
+    tx: Runner, query: str, skip: int, limit: int, pool: int
 ) -> list[dict[str, Any]]:
     """Best score first, equal scores by identifier, among the index's best ``pool`` hits."""
     if skip + limit > pool:
