@@ -308,7 +308,10 @@ async def test_search_pages_walk_equal_scores_without_gaps_or_repeats(
     index's best hits, the same pool for every page: hub/store/subjects.py)."""
     tied = [f"翠柏{c}贸易有限公司" for c in "甲乙丙丁戊己庚辛壬"]
     firms = [f.enterprise(f.uscc(), name) for name in tied]
-    await load(graph, [*firms, f.enterprise(f.uscc(), "翠柏商行"), f.person(f.id_number(), "翠柏")])
+    # Indexed in the reverse of identifier order: the index's own order among equal scores
+    # is then not the ranking's, and a page ranked over a pool of another size would show it.
+    others = [f.enterprise(f.uscc(), "翠柏商行"), f.person(f.id_number(), "翠柏")]
+    await load(graph, [*others, *reversed(firms)])
     names: list[str] = []
     keys: list[str] = []
     scores: list[float] = []
@@ -335,7 +338,8 @@ async def test_search_pages_after_an_exact_identifier_skip_no_name(
     name once across the pages (the exact one is left out of the names wherever it ranks)."""
     code = f.uscc()
     branches = [f.enterprise(f.uscc(), f"{code}分公司{c}") for c in "丙丁戊己"]
-    await load(graph, [f.enterprise(code, "翠柏集团"), *branches])
+    # The exact subject's name has the code too: it is a name hit as well, shown once.
+    await load(graph, [f.enterprise(code, f"{code}总公司"), *branches])
     seen: list[tuple[str, str]] = []
     after = None
     for _ in range(5):
@@ -360,14 +364,15 @@ async def test_search_pages_stay_consistent_when_more_hits_tie_than_are_ranked(
     tied = [
         f"翠柏{''.join(digits[int(d)] for d in f'{i:04}')}有限公司" for i in range(SEARCH_POOL + 50)
     ]
-    await load(graph, [f.enterprise(f.uscc(), name) for name in tied])
+    firms = [f.enterprise(f.uscc(), name) for name in tied]
+    await load(graph, list(reversed(firms)))  # the index's order is not the ranking's
     seen: list[str] = []
     after = None
-    while True:
+    for _ in range(20):
         page = (await gql(client, SEARCH, t="翠柏", first=100, after=after))["data"]["search"]
         seen += [n["subject"]["uscc"] for n in page["nodes"]]
         after = page["pageInfo"]["endCursor"]
-        if len(seen) > MAX_SEARCH_OFFSET:
+        if len(seen) > MAX_SEARCH_OFFSET or after is None:
             break
     assert len(seen) == MAX_SEARCH_OFFSET + 100
     assert len(set(seen)) == len(seen)

@@ -321,7 +321,14 @@ async def test_migrate_relinks_evaluations_of_an_older_store(gql: GQL, graph: St
             u=graded,
         )
     assert (await check(gql, {"uscc": graded}, "FISCAL_FUNDS"))["decision"] == "CLEAR"
-    for _ in range(2):  # idempotent
+    for again in (False, True):  # idempotent, even if an old hub linked it again meanwhile
+        if again:
+            async with graph.driver.session(database=graph.database) as session:
+                await session.run(
+                    """MATCH (ev:Evaluation {id: 'EV-OLD'}), (e:Enterprise {uscc: $u})
+                    CREATE (ev)-[:ABOUT {batch: 'old-again'}]->(e)""",
+                    u=graded,
+                )
         await migrate(graph)
         async with graph.driver.session(database=graph.database) as session:
             result = await session.run(

@@ -33,8 +33,9 @@ async def ask(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> byt
 async def test_an_idle_connection_stays_open_for_the_keep_alive_setting() -> None:
     """uvicorn's own default (5 s) would have closed the connection after the first pause."""
     settings = load_settings(keep_alive_seconds=6.5, port=1)
-    options = {k: v for k, v in server_options(settings).items() if k not in {"workers", "port"}}
-    server = uvicorn.Server(uvicorn.Config(ok, port=0, lifespan="off", **options))
+    left_out = {"workers", "port", "host"}
+    options = {k: v for k, v in server_options(settings).items() if k not in left_out}
+    server = uvicorn.Server(uvicorn.Config(ok, host="127.0.0.1", port=0, lifespan="off", **options))
     serving = asyncio.create_task(server.serve())
     for _ in range(200):  # up to 10 s
         if server.started:

@@ -88,16 +88,21 @@ async def hub_server(
         environment["PYTHONPATH"] = str(checkout)
     environment.update(env or {})
     output = _log_file(log) if log is not None else subprocess.DEVNULL
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "hub.cli",
-        "serve",
-        env=environment,
-        cwd=checkout,
-        stdout=output,
-        stderr=output,
-    )
+    try:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "serve",
+            env=environment,
+            cwd=checkout,
+            stdout=output,
+            stderr=output,
+        )
+    except BaseException:
+        if log is not None:
+            output.close()  # type: ignore[union-attr]
+        raise
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
             for _ in range(300):
@@ -118,6 +123,7 @@ async def hub_server(
 
 
 def _log_file(path: Path) -> BinaryIO:
+    path.parent.mkdir(parents=True, exist_ok=True)  # bench-data/ is git-ignored
     return path.open("wb")
 
 

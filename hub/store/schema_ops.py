@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+import neo4j
 from neo4j import AsyncManagedTransaction
 
 from hub.store.adapter import Store
@@ -31,14 +32,16 @@ async def apply_schema(store: Store, statements: list[str]) -> None:
 
 
 # Data whose shape changed with the model, brought to the new shape by `migrate` (idempotent:
-# nothing matches once done). Every property of a relinked relationship is kept.
+# nothing matches once done; MERGE, so that an old link written again by a hub of the previous
+# version while the new one rolls out does not make a second new one). Every property of a
+# relinked relationship is kept.
 RELINKS: list[LiteralString] = [
     # 2026-11-26: evaluations got their own relationship type (graph_seed/model.toml, EVALUATES).
     """
 MATCH (ev:Evaluation)-[old:ABOUT]->(s)
 CALL (ev, old, s) {
-  CREATE (ev)-[new:EVALUATES]->(s)
-  SET new = properties(old)
+  MERGE (ev)-[new:EVALUATES]->(s)
+  ON CREATE SET new = properties(old)
   DELETE old
 } IN TRANSACTIONS OF 10000 ROWS
 """,
@@ -47,7 +50,7 @@ CALL (ev, old, s) {
 
 async def relink(store: Store) -> None:
     """The RELINKS, each in batches (auto-commit: CALL ... IN TRANSACTIONS needs one)."""
-    async with store.driver.session(database=store.database) as session:
+    async with store.session(neo4j.WRITE_ACCESS) as session:  # in the causal chain
         for statement in RELINKS:
             await (await session.run(statement)).consume()
 

@@ -90,11 +90,12 @@ ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
 
 # The ranking is made over the index's best ``$pool`` hits (Lucene's top-N by score), not over
 # every hit: for a common word Neo4j otherwise read and sorted every one — 100,005 hits for
-# 隆林, 17,069 of them with the same score — 318 ms against 19 ms for a pool of 1,101
-# (docs/benchmarks.md#search). The pool is the same for every page of a search, so the pages
-# of one ranking never repeat or skip a hit; which of a large group of equal scores make the
-# pool is the index's choice (its own order; the top-N list it returns is not in that order,
-# so it cannot be paged directly).
+# 隆林, 17,069 of them with the same score — 243.6 ms against 7.0 ms for a pool of 1,101
+# (`make bench-search`, docs/benchmarks.md#search). The pool is the same for every page of a
+# search, so while the index does not change the pages never repeat or skip a hit; which of a
+# large group of equal scores make the pool is the index's choice (its own document order,
+# which a re-indexed node changes; the top-N list it returns is not in that order, so it
+# cannot be paged directly).
 SEARCH_NAMES = trusted(f"""
 CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
 WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
