@@ -73,10 +73,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
 
             def worker(name: str) -> Any:
                 async def check(request: dict[str, Any]) -> bool:
-                    status, body = await clients[name].post(
-                        "/graphql", {"query": query, "variables": request}
-                    )
-                    return status == 200 and isinstance(body, dict) and "errors" not in body
+                    return await clients[name].graphql(query, request)
 
                 return check
 

@@ -59,3 +59,28 @@ async def test_an_idle_connection_the_server_closed_is_replaced() -> None:
         await asyncio.sleep(0.05)
         assert await client.post("/graphql", {}) == (200, {"a": [1]})
     assert connections == 2
+
+
+async def test_graphql_is_true_only_for_a_200_without_errors() -> None:
+    answers = [
+        b'{"data": {"a": 1}}',
+        b'{"data": null, "errors": [{"message": "no"}]}',
+        b'{"errors": [{"message": "bad"}]}',
+    ]
+    statuses = [b"200 OK", b"200 OK", b"400 Bad Request"]
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for status, answer in zip(statuses, answers, strict=True):
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+            writer.write(
+                b"HTTP/1.1 " + status + b"\r\ncontent-length: %d\r\n\r\n" % len(answer) + answer
+            )
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, RawClient("127.0.0.1", port, {}, 1) as client:
+        assert [await client.graphql("{ a }", {}) for _ in answers] == [True, False, False]

@@ -254,8 +254,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         ):
 
             async def hub(request: dict[str, Any]) -> bool:
-                status, body = await http.post("/graphql", {"query": QUERY, "variables": request})
-                return status == 200 and isinstance(body, dict) and "errors" not in body
+                return await http.graphql(QUERY, request)
 
             async def floor(request: dict[str, Any]) -> bool:
                 s = request["s"]

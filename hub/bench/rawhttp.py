@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
+from typing import Any
 
 import orjson
 
@@ -67,6 +68,11 @@ class RawClient:
             else:
                 writer.close()
             return status, orjson.loads(data)
+
+    async def graphql(self, query: str, variables: dict[str, Any]) -> bool:
+        """POST /graphql; whether the answer is a 200 without errors."""
+        status, body = await self.post("/graphql", {"query": query, "variables": variables})
+        return status == 200 and isinstance(body, dict) and "errors" not in body
 
 
 async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:

@@ -108,8 +108,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         ):
 
             async def search(variables: dict[str, Any]) -> bool:
-                status, body = await http.post("/graphql", {"query": QUERY, "variables": variables})
-                return status == 200 and isinstance(body, dict) and "errors" not in body
+                return await http.graphql(QUERY, variables)
 
             await _drive(search, _requests(100, 1, 0), 4)  # warm-up
             for offset in (0, 500):
