@@ -16,6 +16,7 @@ from neo4j import exceptions as nx
 from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
 from hub.neo4j_local import connection
 from hub.settings import Settings
+from hub.store.values import plain
 
 log = logging.getLogger("credithub.store")
 P = ParamSpec("P")
@@ -198,14 +199,8 @@ def _consume(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-async def fetch_all(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+async def rows(tx: Runner, query: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every record of a statement that returns projected values, as plain dicts with native
+    dates (``values.plain``: not ``Record.data()``, which walks every value again)."""
     result = await tx.run(query, params)
-    return [record.data() for record in await result.fetch(1_000_000)]
-
-
-async def fetch_one(
-    tx: AsyncManagedTransaction, query: str, **params: Any
-) -> dict[str, Any] | None:
-    result = await tx.run(query, params)
-    record = await result.single()
-    return record.data() if record is not None else None
+    return [plain(record) for record in await result.fetch(1_000_000)]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from hub.store.adapter import Runner
+from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.values import plain
 
 
 def projection(v: str) -> str:
@@ -79,8 +78,7 @@ RETURN k AS key, o {.*, listingId: l.id} AS o
 
 
 async def _rows(tx: Runner, cypher: LiteralString, keys: list[str]) -> list[dict[str, Any]]:
-    result = await tx.run(cypher, {"keys": keys})
-    return [plain(record) for record in await result.fetch(1_000_000)]
+    return await rows(tx, cypher, {"keys": keys})
 
 
 async def own_listings(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:

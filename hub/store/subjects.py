@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from hub.store.adapter import Runner
+from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.values import plain, record_times, timed
+from hub.store.values import record_times, timed
 
 ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
@@ -105,8 +105,7 @@ RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
 
 
 async def _rows(tx: Runner, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
-    result = await tx.run(cypher, params)
-    return [record_times(plain(record)) for record in await result.fetch(100_000)]
+    return [record_times(row) for row in await rows(tx, cypher, params)]
 
 
 async def enterprises(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
