@@ -71,24 +71,21 @@ async def search(ctx: HubContext, text: str, offset: int, limit: int) -> list[Hi
     if offset > MAX_SEARCH_OFFSET:
         raise InvalidInput(f"search pages stop at {MAX_SEARCH_OFFSET} results", field="after")
     exact = await _exact(ctx, cleaned) if len(cleaned) == 18 else None
-    query = lucene_query(cleaned)
     if exact is None:
-        rows = (
-            await ctx.store.read_statements(q.search_names, query, offset, limit, SEARCH_POOL)
-            if query
-            else []
-        )
-        return [_name(row) for row in rows]
-    # The exact match is position 0 and the names after it leave it out, wherever the index
-    # ranks it: a page's names are counted from the top of the names' ranking.
-    first, count = (0, limit - 1) if offset == 0 else (offset - 1, limit)
+        skip, fetch, first, count = offset, limit, 0, limit
+    else:
+        # The exact match is position 0 and the names after it leave it out, wherever the
+        # index ranks it: a page's names are counted from the top of the names' ranking.
+        first, count = (0, limit - 1) if offset == 0 else (offset - 1, limit)
+        skip, fetch = 0, first + count + 1
+    query = lucene_query(cleaned)
     rows = (
-        await ctx.store.read_statements(q.search_names, query, 0, first + count + 1, SEARCH_POOL)
+        await ctx.store.read_statements(q.search_names, query, skip, fetch, SEARCH_POOL)
         if query
         else []
     )
-    names = [_name(row) for row in rows if _key(row["node"]) != _key(exact[1])]
-    return ([exact] if offset == 0 else []) + names[first : first + count]
+    names = [_name(row) for row in rows if exact is None or _key(row["node"]) != _key(exact[1])]
+    return ([exact] if exact is not None and offset == 0 else []) + names[first : first + count]
 
 
 async def _exact(ctx: HubContext, text: str) -> Hit | None:
