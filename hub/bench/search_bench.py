@@ -1,8 +1,9 @@
 """`credit-hub bench search`: the public name search on the generated county.
 
 Runs on the bench instance with the check benchmark's graph (the same preparation; with
-``--reuse`` the graph already loaded). Two parts (docs/benchmarks.md#search):
+``--reuse`` the graph already loaded). Three parts (docs/benchmarks.md#search):
 
+* a record time read as the driver's DateTime against the same as ISO text (hub/store/values.py);
 * the ranking statement alone, through the driver, one word at a time: the hub's (the index's
   best ``SEARCH_POOL`` hits ranked by score and identifier) against ranking every hit of the
   word (``EVERY_HIT``, the statement the hub ran until 2026-11-26), median of five;
@@ -49,6 +50,11 @@ WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $s
 RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
        {timed("node")} AS node, score
 """)
+# The cost of a record time read as the driver's DateTime, against the same as ISO text.
+TIMES: dict[str, LiteralString] = {
+    "DateTime": "UNWIND range(1, 2000) AS i RETURN datetime('2026-11-26T10:00:00Z') AS t",
+    "ISO text": "UNWIND range(1, 2000) AS i RETURN toString(datetime('2026-11-26T10:00:00Z')) AS t",
+}
 HITS: LiteralString = """
 CALL db.index.fulltext.queryNodes('subjectNames', $query) YIELD node RETURN count(node) AS n
 """
@@ -74,6 +80,20 @@ async def _hits(store: Store, word: str) -> int:
         return int(record["n"]) if record else 0
 
     return await store.read(run)
+
+
+async def _row_us(store: Store, cypher: LiteralString) -> float:
+    """Microseconds per row of a 2,000-row statement read through the driver, median of 5."""
+
+    async def run(tx: Any) -> None:
+        await (await tx.run(cypher)).fetch(10_000)
+
+    took = []
+    for _ in range(5):
+        began = time.perf_counter()
+        await store.read(run)
+        took.append((time.perf_counter() - began) * 1e6 / 2000)
+    return statistics.median(took)
 
 
 def _requests(count: int, seed: int, offset: int) -> list[dict[str, Any]]:
@@ -102,6 +122,11 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
                 f"every hit {every:6.1f} ms ({every / pooled:.1f}x)"
             )
         print(f"  median ratio every hit / pool: {statistics.median(ratios):.1f}x")
+        per_row = {name: await _row_us(store, cypher) for name, cypher in TIMES.items()}
+        print(
+            "a record time per row (2,000 rows, median of 5): "
+            + ", ".join(f"{name} {us:.1f} us" for name, us in per_row.items())
+        )
         async with (
             hub_server(settings, PORT) as _,
             RawClient("127.0.0.1", PORT, {}, 64) as http,
