@@ -22,9 +22,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from hub.bench import search_bench
-from hub.bench.check_bench import QUERY, _drive, _requests, subjects_and_key
+from hub.bench.check_bench import _drive, subjects_and_key
 from hub.bench.rawhttp import RawClient
+from hub.bench.search_bench import workload
 from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.settings import Settings
 from hub.store import Store, open_driver
@@ -53,13 +53,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     neo: dict[str, list[float]] = {"A": [], "B": []}
     rate: dict[str, list[float]] = {"A": [], "B": []}
     latencies: dict[str, list[float]] = {"A": [], "B": []}
-    headers = {"Authorization": f"Bearer {token}"} if args.kind == "check" else {}  # PUBLIC
-    query = QUERY if args.kind == "check" else search_bench.QUERY
-
-    def requests(count: int, seed: int) -> list[dict[str, Any]]:
-        if args.kind == "check":
-            return _requests(subjects, count, seed)
-        return search_bench._requests(count, seed, 0)
+    query, headers, requests = workload(args.kind, subjects, token)
 
     try:
         async with (

@@ -24,9 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hub.bench import search_bench
-from hub.bench.check_bench import QUERY, _drive, _requests, subjects_and_key
+from hub.bench.check_bench import _drive, subjects_and_key
 from hub.bench.rawhttp import RawClient
+from hub.bench.search_bench import workload
 from hub.bench.support import bench_instance, hub_server
 from hub.settings import Settings
 from hub.store import Store, open_driver
@@ -69,12 +69,7 @@ async def main(args: argparse.Namespace) -> None:
     driver = open_driver(settings, "bench")
     subjects, token = await subjects_and_key(Store(driver, settings))
     await driver.close()
-    check = args.kind == "check"
-    query = QUERY if check else search_bench.QUERY
-    headers = {"Authorization": f"Bearer {token}"} if check else {}
-
-    def requests(count: int, seed: int) -> list[dict[str, Any]]:
-        return _requests(subjects, count, seed) if check else search_bench._requests(count, seed, 0)
+    query, headers, requests = workload(args.kind, subjects, token)
 
     out = Path(tempfile.mkdtemp()) / "stacks.txt"
     async with (
@@ -94,7 +89,7 @@ async def main(args: argparse.Namespace) -> None:
         await record.wait()
         driving.cancel()
     total, own, inclusive = shares(out.read_text())
-    asked = "checks" if check else "searches"
+    asked = "checks" if args.kind == "check" else "searches"
     print(f"{total} samples of the hub at concurrency {args.c} ({asked})")
     for title, counts in (("self", own), ("inclusive", inclusive)):
         print(f"-- {title}")

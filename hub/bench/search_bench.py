@@ -20,8 +20,10 @@ import platform
 import random
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any, LiteralString
 
+from hub.bench import check_bench
 from hub.bench.check_bench import _drive, _line, _prepare
 from hub.bench.rawhttp import RawClient
 from hub.bench.registry import register
@@ -100,6 +102,21 @@ def _requests(count: int, seed: int, offset: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     after = encode_cursor(offset) if offset else None
     return [{"t": rng.choice(WORDS), "after": after} for _ in range(count)]
+
+
+Requests = Callable[[int, int], list[dict[str, Any]]]  # (count, seed) -> variables
+
+
+def workload(kind: str, subjects: list[Any], token: str) -> tuple[str, dict[str, str], Requests]:
+    """What the diagnostic scripts ask with ``--kind check|search``: the query, the headers (a
+    check with the APPROVAL key ``token``, a search as PUBLIC) and the requests."""
+    if kind == "check":
+        return (
+            check_bench.QUERY,
+            {"Authorization": f"Bearer {token}"},
+            lambda count, seed: check_bench._requests(subjects, count, seed),
+        )
+    return QUERY, {}, lambda count, seed: _requests(count, seed, 0)
 
 
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:
