@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import orjson
 
 from hub.auth import SYSTEM, Role
+from hub.errors import InvalidInput
 from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
 from hub.settings import Settings, load_settings
 from hub.store import Store, open_driver
@@ -140,8 +141,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.keys import create_key
+    from hub.keys import create_key, revoke_key
 
+    if args.keys_action == "revoke":
+
+        async def revoke(store: Store) -> str:
+            return await revoke_key(store, args.id)
+
+        try:
+            revoked_at = _run(settings, revoke, args.instance)
+        except InvalidInput as error:
+            print(error.message, file=sys.stderr)
+            return 2
+        print(f"key {args.id} revoked at {revoked_at} (refused within 30 s by running hubs)")
+        return 0
     role = Role(args.role)
 
     async def work(store: Store) -> tuple[str, str]:
@@ -209,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--department", default=None)
     create.add_argument("--name", default=None, help="who holds the key (a system or a person)")
     create.set_defaults(func=cmd_keys)
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by its id (it is kept, marked)")
+    revoke.add_argument("id", help="the key id printed by `keys create`")
+    revoke.set_defaults(func=cmd_keys)
 
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--out", default=None)
@@ -231,13 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
     from hub.logs import configure_logging
 
-    configure_logging(os.environ.get("CREDITHUB_LOG_LEVEL", "WARNING"))
     args = build_parser().parse_args(argv)
     settings = load_settings()
+    configure_logging(settings.log_level)
     code: int = args.func(args, settings)
     return code
 

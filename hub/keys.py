@@ -24,6 +24,12 @@ WHERE k.revokedAt IS NULL
 RETURN k.id AS id, k.role AS role, k.department AS department, k.name AS name
 """
 
+REVOKE_KEY: LiteralString = """
+MATCH (k:ApiKey {id: $id})
+SET k.revokedAt = coalesce(k.revokedAt, datetime())
+RETURN k.revokedAt AS revokedAt
+"""
+
 DEPARTMENT_EXISTS: LiteralString = "MATCH (d:Department {code: $code}) RETURN d.code AS code"
 
 
@@ -53,6 +59,20 @@ async def create_key(
     key = new_key()
     await store.write(_create, key.key_id, key.token_hash, role.value, department, name)
     return key.key_id, key.token
+
+
+async def _revoke(tx: AsyncManagedTransaction, key_id: str) -> str:
+    record = await (await tx.run(REVOKE_KEY, {"id": key_id})).single()
+    if record is None:
+        raise InvalidInput(f"key {key_id} does not exist", field="id")
+    return str(record["revokedAt"])
+
+
+async def revoke_key(store: Store, key_id: str) -> str:
+    """Revokes a key (kept, with the time; revoking again keeps the first time). Hub processes
+    stop accepting it within their key cache's ttl (30 s)."""
+    revoked: str = await store.write(_revoke, key_id)
+    return revoked
 
 
 async def _find(tx: AsyncManagedTransaction, token_hash: str) -> Actor | None:

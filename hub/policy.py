@@ -43,7 +43,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "endListing": WORKFLOW,
     "fileObjection": WORKFLOW,
     "resolveObjection": WORKFLOW,
-    "recordApprovalOutcome": CHECKERS,  # the receipt's asker only
+    "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -25,6 +25,9 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=PREFIX, extra="ignore", frozen=True, populate_by_name=True
@@ -32,6 +35,9 @@ class Settings(BaseSettings):
 
     # Deployment kind: "production" turns off GraphiQL and introspection.
     environment: Environment = Environment.DEVELOPMENT
+
+    # Level of the hub's own log lines (the access log is written at every level).
+    log_level: LogLevel = "WARNING"
 
     # Bolt URI of an external Neo4j 5 (bolt:// or neo4j:// for a cluster). Unset: embedded default.
     neo4j_uri: str | None = Field(
@@ -126,6 +132,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(dt.date.fromisoformat(v.strip()) for v in value.split(",") if v.strip())
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

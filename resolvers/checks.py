@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import time
 import uuid
 import weakref
@@ -31,7 +32,7 @@ from hub.rules.decision import (
     Subject,
     decide,
 )
-from hub.rules.explain import reason
+from hub.rules.explain import ROLE_ORDER, reason
 from hub.store import Store
 from hub.store import catalogue as catalogue_store
 from hub.store import checks as q
@@ -39,6 +40,7 @@ from hub.store.adapter import Runner
 from hub.store.coalesce import Coalescer
 from resolvers.subjects import subject_key
 
+log = logging.getLogger("credithub.checks")
 MAX_BATCH = 1000
 MEASURE_TTL = 30.0
 
@@ -63,6 +65,7 @@ class Checked:
     subject: dict[str, Any] | None = None
     outcome: Outcome | None = None
     receipt_id: str | None = None
+    ownership_cut: bool = False  # the ownership search reached its cap (hub/store/checks.py)
     error: HubError | None = None
     asked_by: Actor | None = None  # for the receipt
     request_id: str = ""
@@ -119,13 +122,18 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
             for link in links
         )
         out.append(Entry(ReachKind.DERIVED, view, tuple(entry.get("parties") or ()), steps))
+    # One entry per court listing and person (or controlling enterprise), with a step for each
+    # role they hold at the subject on as_of: a legal representative who is also a director is
+    # one reason, not two identical hits.
+    related: dict[tuple[str, str], tuple[ListingView, list[Step]]] = {}
     for item in row.get("related") or []:
-        view = _view(item, as_of)
-        person = item["person"]
+        holder = item["person"]
+        label = "Enterprise" if holder.get("uscc") else "Person"
+        key = str(holder.get("uscc") or holder.get("idNumber"))
         step = Step(
-            "Person",
-            person["idNumber"],
-            _name(person),
+            label,
+            key,
+            _name(holder),
             "Enterprise",
             subject.key,
             subject.name,
@@ -135,7 +143,11 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
             item.get("from"),
             item.get("to"),
         )
-        out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), (step,)))
+        found = related.setdefault((str(item["listing"]["id"]), key), (_view(item, as_of), []))
+        found[1].append(step)
+    for view, held in related.values():
+        held.sort(key=lambda s: (ROLE_ORDER.get(s.role or "", len(ROLE_ORDER)), s.role or ""))
+        out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), tuple(held)))
     for item in row.get("suspected") or []:
         view = _view(item, as_of)
         steps = tuple(
@@ -154,9 +166,9 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
             )
             for s in item.get("steps") or []
         )
-        out.append(
-            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, float(item["share"]))
-        )
+        partial = bool(row.get("ownershipCut"))
+        share = float(item["share"])
+        out.append(Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, partial))
     return out
 
 
@@ -201,6 +213,8 @@ async def _check_statements(
         node = row.get("subject")
         checked.found = node is not None
         checked.subject = node
+        checked.error = None  # a retried unit decides again
+        checked.ownership_cut = bool(row.get("ownershipCut"))
         subject = Subject(
             label=str(checked.label),
             key=str(checked.key),
@@ -211,17 +225,16 @@ async def _check_statements(
         if node is None:
             checked.outcome = Outcome(Decision.CLEAR, False)
         else:
-            evaluation = None
-            if row.get("evaluation"):
-                ev = row["evaluation"]
-                evaluation = Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source"))
-            checked.outcome = decide(
-                subject,
-                checked.scenario,
-                entries_of(row, subject, checked.as_of),
-                evaluation,
-                measures,
-            )
+            try:
+                checked.outcome = _decide(row, subject, checked, measures)
+            except Exception:  # one subject's stored data must not fail the others' checks
+                log.exception("check of item %d (request %s) failed", position, checked.request_id)
+                checked.error = HubError(
+                    "this subject's stored data could not be checked; the error is logged",
+                    code="INTERNAL",
+                )
+                checked.outcome = None
+                continue
         # Kept across a retry of the unit, so that a retry after the receipts committed (the
         # connection lost before their answer) finds them instead of writing a second set.
         checked.receipt_id = checked.receipt_id or "rcpt-" + uuid.uuid4().hex
@@ -241,10 +254,22 @@ async def _check_statements(
                 "asOf": checked.as_of.isoformat(),
                 "decision": checked.outcome.decision.value,
                 "aggravated": checked.outcome.aggravated,
+                "ownershipCut": checked.ownership_cut,
                 **summary,
             }
         )
     await q.write_receipts(tx, receipts, asked_at)
+
+
+def _decide(
+    row: dict[str, Any], subject: Subject, checked: Checked, measures: list[dict[str, Any]]
+) -> Outcome:
+    evaluation = None
+    if row.get("evaluation"):
+        ev = row["evaluation"]
+        evaluation = Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source"))
+    entries = entries_of(row, subject, checked.as_of)
+    return decide(subject, checked.scenario, entries, evaluation, measures)
 
 
 def _validate(index: int, request: Request, as_of: dt.date) -> Checked:
@@ -280,6 +305,9 @@ async def check(
         await _coalescer(store).submit(valid[0])
     elif valid:
         await _run_checks(store, valid)
+    failed = next((a.error for a in valid if a.error is not None), None)
+    if failed is not None and not per_item_errors:
+        raise failed
     return answers
 
 

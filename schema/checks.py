@@ -15,6 +15,7 @@ from hub.rules.catalogue import Grade, MeasureEffect, Scenario
 from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.decision import Hit as RuleHit
 from hub.rules.listings import ListingState
+from hub.store.checks import MAX_OWNERSHIP_PATHS
 from resolvers import checks as r
 from schema.common import SubjectRef
 from schema.subjects import HubInfo
@@ -127,6 +128,13 @@ class CheckResult:
     scenario: Scenario
     subject: CheckedSubject | None
     error: CheckError | None
+    truncated: bool = strawberry.field(
+        default=False,
+        description="The search for listed enterprises the subject holds through shareholdings "
+        f"read its cap of {MAX_OWNERSHIP_PATHS:,} paths: the shares of its SUSPECTED hits are "
+        "then lower bounds, and every listed enterprise it reached is such a hit (CAUTION), so "
+        "that the cap never gives a CLEAR.",
+    )
 
 
 def _key(kind: str, key: str, full: bool) -> str:
@@ -252,6 +260,7 @@ def result(info: HubInfo, checked: r.Checked) -> CheckResult:
         scenario=checked.scenario,
         subject=subject,
         error=None,
+        truncated=checked.ownership_cut,
     )
 
 
@@ -271,6 +280,7 @@ class Receipt:
     hits: list[str] = strawberry.field(description="measure|effect|listing|reach of each hit.")
     suspended_hits: list[str]
     incentives: list[str]
+    truncated: bool = strawberry.field(description="As CheckResult.truncated.")
     outcome: ApprovalOutcome | None
     outcome_at: dt.datetime | None
     outcome_note: str | None
@@ -303,6 +313,7 @@ def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
         hits=list(raw.get("hits") or []),
         suspended_hits=list(raw.get("suspendedHits") or []),
         incentives=list(raw.get("incentives") or []),
+        truncated=bool(raw.get("ownershipCut")),
         outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
         outcome_at=raw.get("outcomeAt"),
         outcome_note=raw.get("outcomeNote"),
@@ -378,7 +389,8 @@ class CheckQueries:
 @strawberry.type
 class CheckMutations:
     @strawberry.mutation(
-        description="Report what the approval system decided after a check (the receipt's asker)."
+        description="Report what the approval system decided after a check: the key that "
+        "asked, its department, or ADMIN."
     )
     async def record_approval_outcome(
         self, info: HubInfo, receipt_id: str, outcome: ApprovalOutcome, note: str | None = None

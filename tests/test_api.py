@@ -77,6 +77,22 @@ async def test_keys_are_stored_hashed(graph: Store) -> None:
     assert stored["hash"] == hash_token(value)
 
 
+async def test_a_revoked_key_is_refused_and_kept(graph: Store) -> None:
+    from hub.errors import InvalidInput
+    from hub.keys import KeyCache, revoke_key
+
+    key_id, value = await create_key(graph, Role.APPROVAL, None, "旧审批系统")
+    cache = KeyCache(ttl=0.0)
+    actor = await cache.actor(graph, value)
+    assert actor is not None
+    assert actor.key_id == key_id
+    first = await revoke_key(graph, key_id)
+    assert await cache.actor(graph, value) is None
+    assert await revoke_key(graph, key_id) == first  # revoking again keeps the first time
+    with pytest.raises(InvalidInput, match="does not exist"):
+        await revoke_key(graph, "no-such-key")
+
+
 async def test_import_endpoint_needs_a_department_key(
     client: httpx.AsyncClient, graph: Store
 ) -> None:

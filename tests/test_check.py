@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -261,6 +262,135 @@ async def test_suspected_controller_through_shareholdings(gql: GQL, graph: Store
     assert parent["hits"][0]["reach"] == "SUSPECTED"  # 67.5 % held through mid
 
 
+async def test_suspected_controller_share_over_more_paths_than_the_cap(
+    gql: GQL, graph: Store
+) -> None:
+    """65,536 shareholding paths (four firms in each of eight layers, each firm holding a
+    quarter of every firm of the next layer) carry the owner's 100 % of the listed firm, more
+    paths than the check reads (hub/store/checks.py MAX_OWNERSHIP_PATHS). The paths read add up
+    to less than half: the answer must say it was cut and still caution, not give a CLEAR."""
+    from hub.store.checks import MAX_OWNERSHIP_PATHS
+
+    owner = f.id_number("1960-06-06")
+    layers = [[f.uscc() for _ in range(4)] for _ in range(8)]
+    listed = f.uscc()
+    records: list[Any] = [f.person(owner, "层层控股人"), f.enterprise(listed, "隆林失信末端")]
+    records += [
+        f.enterprise(c, f"隆林层{i}公司{j}")
+        for i, layer in enumerate(layers)
+        for j, c in enumerate(layer)
+    ]
+    records += [f.share({"idNumber": owner}, c, 1.0) for c in layers[0]]
+    for upper, lower in itertools.pairwise(layers):
+        records += [f.share({"uscc": h}, c, 0.25) for h in upper for c in lower]
+    records += [f.share({"uscc": h}, listed, 0.25) for h in layers[-1]]
+    records.append(f.listing("ECO-DEEP", {"uscc": listed}, start="2024-01-01"))
+    await story(graph, *records)
+    assert MAX_OWNERSHIP_PATHS < 4**8
+    query = CHECK.replace("found decision", "found decision truncated")
+    data = await gql.ok(
+        query, {"s": {"idNumber": owner}, "sc": "CONCESSION", "asOf": "2025-06-01"}, actor=APPROVAL
+    )
+    result = data["checkBeforeApproval"]
+    assert result["truncated"] is True
+    assert result["decision"] == "CAUTION"
+    [hit] = result["hits"]
+    assert hit["reach"] == "SUSPECTED"
+    assert hit["listing"]["id"] == "ECO-DEEP"
+    assert len(hit["via"]) == 9
+    assert "不能排除" in hit["reason"]
+    assert "仅计算了部分持股路径" in hit["reason"]
+    receipt = await gql.ok(
+        "query($id: String!) { receipt(id: $id) { truncated decision } }",
+        {"id": result["receiptId"]},
+        actor=APPROVAL,
+    )
+    assert receipt["receipt"] == {"truncated": True, "decision": "CAUTION"}
+    # Before the listing takes effect the same paths lead to no listing in force: none is
+    # read, so nothing is cut and the answer is CLEAR.
+    before = await gql.ok(
+        query, {"s": {"idNumber": owner}, "sc": "CONCESSION", "asOf": "2023-06-01"}, actor=APPROVAL
+    )
+    assert before["checkBeforeApproval"]["truncated"] is False
+    assert before["checkBeforeApproval"]["decision"] == "CLEAR"
+
+
+async def test_suspected_controller_needs_more_than_half_and_says_direct(
+    gql: GQL, graph: Store
+) -> None:
+    """Exactly 50 % is not control, however the float sum rounds; a one-hop holding is
+    direct (直接持有), not 股权穿透."""
+    half, direct, listed = f.id_number("1962-02-02"), f.id_number("1963-03-03"), f.uscc()
+    a, b = f.uscc(), f.uscc()
+    await story(
+        graph,
+        f.person(half, "五成股东"),
+        f.person(direct, "直接大股东"),
+        f.enterprise(listed, "隆林失信标的"),
+        f.enterprise(a, "隆林甲"),
+        f.enterprise(b, "隆林乙"),
+        # half: 0.01 * 0.16 + 0.56 * 0.89 = 0.5 (0.5000000000000001 in floats)
+        f.share({"idNumber": half}, a, 0.01),
+        f.share({"idNumber": half}, b, 0.56),
+        f.share({"uscc": a}, listed, 0.16),
+        f.share({"uscc": b}, listed, 0.89),
+        f.share({"idNumber": direct}, a, 0.99),
+        f.listing("ECO-HALF", {"uscc": listed}, start="2024-01-01"),
+        f.listing("ECO-A", {"uscc": a}, start="2024-01-01"),
+    )
+    assert (await check(gql, {"idNumber": half}, "CONCESSION"))["decision"] == "CLEAR"
+    held = await check(gql, {"idNumber": direct}, "CONCESSION")
+    [hit] = [h for h in held["hits"] if h["listing"]["id"] == "ECO-A"]
+    assert "直接持有" in hit["reason"]
+    assert "间接" not in hit["reason"]
+
+
+async def test_court_listed_declared_controller_enterprise_cautions_the_unit(
+    gql: GQL, graph: Store
+) -> None:
+    """DESIGN: the reach runs upwards to a declared actual controller that is court-listed;
+    a controller can be an enterprise (holder.uscc)."""
+    unit, parent = f.uscc(), f.uscc()
+    await story(
+        graph,
+        f.enterprise(unit, "隆林子公司"),
+        f.enterprise(parent, "隆林失信母公司"),
+        {
+            "kind": "role",
+            "holder": {"uscc": parent},
+            "uscc": unit,
+            "role": "ACTUAL_CONTROLLER",
+            "from": "2015-01-01",
+        },
+        f.court_default("COURT-PARENT", {"uscc": parent}, ground=1, start="2025-01-01"),
+    )
+    result = await check(gql, {"uscc": unit}, "FISCAL_FUNDS")
+    assert result["decision"] == "CAUTION"
+    [hit] = result["hits"]
+    assert hit["reach"] == "RELATED"
+    assert hit["listing"]["id"] == "COURT-PARENT"
+    assert hit["via"][0]["holderKind"] == "Enterprise"
+    assert hit["via"][0]["holderKey"] == parent
+    assert "实际控制人隆林失信母公司" in hit["reason"]
+
+
+async def test_one_officer_in_two_roles_is_one_related_hit(gql: GQL, graph: Store) -> None:
+    firm = f.uscc()
+    debtor = f.id_number("1971-01-01")
+    await story(
+        graph,
+        f.enterprise(firm, "隆林兼职有限公司"),
+        f.person(debtor, "兼任者"),
+        f.role(debtor, firm, "DIRECTOR", "2020-01-01"),
+        f.role(debtor, firm, "LEGAL_REPRESENTATIVE", "2020-01-01"),
+        f.court_default("COURT-TWO", {"idNumber": debtor}, ground=1, start="2025-01-01"),
+    )
+    result = await check(gql, {"uscc": firm}, "FISCAL_FUNDS")
+    [hit] = result["hits"]
+    assert [step["role"] for step in hit["via"]] == ["LEGAL_REPRESENTATIVE", "DIRECTOR"]
+    assert "法定代表人、董事兼任者" in hit["reason"]
+
+
 # --- lists, grades, incentives ---------------------------------------------------------------
 
 
@@ -464,6 +594,41 @@ async def test_batch_keeps_order_and_isolates_bad_items(gql: GQL, graph: Store) 
     assert refused.errors[0].extensions["code"] in {"BAD_USER_INPUT", "LIMIT_EXCEEDED"}
 
 
+async def test_one_subject_whose_stored_data_cannot_be_checked_fails_alone(
+    gql: GQL, graph: Store
+) -> None:
+    """A listing stored without its effectiveFrom (written past the importer): the batch
+    answers every other item, the broken one gets INTERNAL with no receipt, and a single
+    check of it is a GraphQL error."""
+    broken, fine = f.uscc(), f.uscc()
+    await story(
+        graph, f.enterprise(broken), f.enterprise(fine), f.listing("ECO-OK", {"uscc": fine})
+    )
+    async with graph.driver.session(database=graph.database) as session:
+        await session.run(
+            """MATCH (e:Enterprise {uscc: $u})
+            CREATE (:Listing {id: 'ECO-BROKEN', list: 'BLACK', domain: 'ENVIRONMENT',
+                              derived: false})-[:ON]->(e)""",
+            u=broken,
+        )
+    requests = [
+        {"subject": {"uscc": fine}, "scenario": "FISCAL_FUNDS"},
+        {"subject": {"uscc": broken}, "scenario": "FISCAL_FUNDS"},
+        {"subject": {"uscc": fine}, "scenario": "HONORS"},
+    ]
+    data = await gql.ok(BATCH, {"r": requests, "asOf": "2025-06-01"}, actor=APPROVAL)
+    answers = data["checkBatch"]
+    assert [a["decision"] for a in answers] == ["RESTRICTED", None, "RESTRICTED"]
+    assert answers[1]["error"]["code"] == "INTERNAL"
+    assert answers[1]["receiptId"] is None
+    assert all(answers[i]["receiptId"] for i in (0, 2))
+    single = await gql(
+        CHECK, {"s": {"uscc": broken}, "sc": "FISCAL_FUNDS", "asOf": "2025-06-01"}, actor=APPROVAL
+    )
+    assert single.errors is not None
+    assert single.errors[0].extensions["code"] == "INTERNAL"
+
+
 RECEIPT = """query($id: String!) { receipt(id: $id) { id keyId department subjectKey scenario
   asOf found decision hits outcome } }"""
 
@@ -593,7 +758,8 @@ async def _request_ids(tx: Any, ids: list[str]) -> list[str]:
 async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: Store) -> None:
     """Store.statements re-runs a unit after a retryable failure; if the receipts had already
     committed (the connection lost before their answer), the retry must not write a second
-    set, and the answer keeps the ids that were stored."""
+    set, and the answer keeps the ids that were stored. If the facts changed in between, the
+    receipts say what the retry answered: a receipt never differs from its answer."""
     import datetime as dt
 
     from neo4j import exceptions as nx
@@ -617,6 +783,9 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
         runs += 1
         await _check_statements(tx, items, measures)
         if runs == 1:
+            assert items[1].outcome is not None
+            assert items[1].outcome.decision == "CLEAR"
+            await story(graph, f.listing("ECO-R2", {"uscc": firms[1]}))  # listed meanwhile
             raise nx.ServiceUnavailable("connection lost after the receipts committed")
 
     await graph.statements(lost_after_commit)
@@ -628,3 +797,10 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
         record = await result.single()
     assert record is not None
     assert sorted(record["ids"]) == sorted(str(item.receipt_id) for item in items)
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (r:Receipt {requestId: 'req-retry'}) RETURN r.id AS id, r.decision AS d"
+        )
+        stored = {row["id"]: row["d"] async for row in result}
+    assert {str(i.receipt_id): str(i.outcome.decision) for i in items if i.outcome} == stored
+    assert stored[str(items[1].receipt_id)] == "RESTRICTED"

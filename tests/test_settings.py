@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 
 from hub.settings import PREFIX, Settings, load_settings
 
@@ -18,6 +19,40 @@ def test_every_setting_is_documented_and_nothing_else() -> None:
     documented = set(re.findall(r"^\| `(CREDITHUB_[A-Z0-9_]+)`", text, flags=re.M))
     expected = {PREFIX + name.upper() for name in Settings.model_fields}
     assert documented == expected
+
+
+def bounds_text(field: FieldInfo) -> str:
+    """The numeric bounds of a setting as the table's "allowed" column writes them."""
+    found: dict[str, object] = {}
+    for item in field.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(item, name, None) is not None:
+                found[name] = getattr(item, name)
+    low = f"{found['ge']}" if "ge" in found else None
+    if "ge" in found and "le" in found:
+        return f"{low}–{found['le']}"
+    parts = [f"≥ {found['ge']}"] if "ge" in found else []
+    parts += [f"> {found['gt']}"] if "gt" in found else []
+    parts += [f"≤ {found['le']}"] if "le" in found else []
+    parts += [f"< {found['lt']}"] if "lt" in found else []
+    return ", ".join(parts)
+
+
+def test_the_table_gives_each_setting_its_default_and_bounds() -> None:
+    rows = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| `(CREDITHUB_[A-Z0-9_]+)`[^|]* \| `([^`]*)` \| ([^|]*) \|", line)
+        if match:
+            rows[match.group(1)[len(PREFIX) :].lower()] = (match.group(2), match.group(3).strip())
+    assert set(rows) == set(Settings.model_fields)
+    for name, field in Settings.model_fields.items():
+        default, allowed = rows[name]
+        value = field.default
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            assert default == str(getattr(value, "value", value)), name
+        expected = bounds_text(field)
+        if expected:
+            assert allowed == expected, name
 
 
 def test_every_setting_has_a_comment_in_the_code() -> None:
@@ -34,6 +69,12 @@ def test_bad_values_are_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("CREDITHUB_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValidationError):
         load_settings()
+    monkeypatch.delenv("CREDITHUB_TIMEZONE")
+    monkeypatch.setenv("CREDITHUB_LOG_LEVEL", "LOUD")
+    with pytest.raises(ValidationError, match="log_level"):
+        load_settings()
+    monkeypatch.setenv("CREDITHUB_LOG_LEVEL", "debug")
+    assert load_settings().log_level == "DEBUG"
 
 
 def test_unprefixed_neo4j_variables_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:

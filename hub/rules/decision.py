@@ -22,7 +22,8 @@ from hub.rules.listings import ListingFacts, ListingState, aggravated, listing_s
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
 SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
-SUSPECTED_SHARE = 0.5
+SUSPECTED_SHARE = 0.5  # more than half: exactly 50 % is not control
+SHARE_EPS = 1e-9  # float error of summed products (as hub/rules/ownership.py)
 
 
 class Decision(StrEnum):
@@ -114,6 +115,9 @@ class Entry:
     parties: tuple[str, ...]
     via: tuple[Step, ...] = ()
     share: float | None = None  # SUSPECTED: the effective share
+    # SUSPECTED: the ownership paths were more than the cap, so ``share`` counts only those
+    # read (a lower bound) and control cannot be ruled out
+    partial: bool = False
 
 
 @dataclass(frozen=True)

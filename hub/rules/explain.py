@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph_seed.catalogue import load_domains
-from hub.rules.decision import Hit, ReachKind
+from hub.rules.decision import SHARE_EPS, SUSPECTED_SHARE, Hit, ReachKind
 
 ROLE_NAMES = {
     "LEGAL_REPRESENTATIVE": "法定代表人",
@@ -19,6 +19,7 @@ ROLE_NAMES = {
     "LIABLE_SHAREHOLDER": "负有直接责任的股东",
     "LIABLE_PRACTITIONER": "负有直接责任的注册执业人员",
 }
+ROLE_ORDER = {role: i for i, role in enumerate(ROLE_NAMES)}
 LIST_NAMES = {
     "BLACK": "失信联合惩戒对象名单",
     "WATCH": "重点关注名单",
@@ -43,9 +44,17 @@ def _listing_phrase(hit: Hit) -> str:
     )
 
 
-def _roles(tokens: tuple[str, ...]) -> str:
+def _roles(tokens: tuple[str, ...] | list[str]) -> str:
     names = [ROLE_NAMES[t] for t in tokens if t in ROLE_NAMES]
-    return "、".join(names) or "相关人员"
+    return "、".join(dict.fromkeys(names)) or "相关人员"
+
+
+def _reaching(hit: Hit) -> tuple[str, ...]:
+    """The party tokens of the entry through which this measure reaches (all when none match:
+    the reason then names every role)."""
+    assert hit.entry is not None  # noqa: S101 - listing hits only
+    reaches = set(hit.measure.get("reaches") or ())
+    return tuple(t for t in hit.entry.parties if t in reaches) or hit.entry.parties
 
 
 def reason(hit: Hit) -> str:
@@ -65,19 +74,40 @@ def reason(hit: Hit) -> str:
     if entry.kind == ReachKind.DERIVED:
         return (
             f"该人员在{listing.subject_name}（{listing.subject_key}）被列入名单之日为其"
-            f"{_roles(entry.parties)}，该企业{_listing_phrase(hit)}，已记入个人信用记录；"
+            f"{_roles(_reaching(hit))}，该企业{_listing_phrase(hit)}，已记入个人信用记录；"
             f"{measure}。{note}"
         )
     if entry.kind == ReachKind.RELATED:
-        step = entry.via[0] if entry.via else None
-        role = ROLE_NAMES.get(step.role or "", "任职人员") if step else "任职人员"
-        name = step.holder_name if step else listing.subject_name
+        role = _roles([s.role or "" for s in entry.via]) if entry.via else "任职人员"
+        if role == "相关人员":
+            role = "任职人员"
+        name = entry.via[0].holder_name if entry.via else listing.subject_name
         return (
             f"该企业的{role}{name}{_listing_phrase(hit)}，作为审慎性参考"
             f"（中办发〔2016〕64号）；{measure}。{note}"
         )
+    return _suspected(hit, measure, note)
+
+
+def _suspected(hit: Hit, measure: str, note: str) -> str:
+    assert hit.entry is not None  # noqa: S101
+    entry = hit.entry
+    listing = entry.listing
+    target = f"{listing.subject_name}（{listing.subject_key}）"
     share = f"{(entry.share or 0) * 100:.2f}%"
+    held = "直接持有" if len(entry.via) == 1 else "经股权穿透间接持有"
+    if entry.partial:
+        # The ownership paths were more than the cap: the share is a lower bound.
+        control = (
+            "疑似其实际控制人"
+            if (entry.share or 0) > SUSPECTED_SHARE + SHARE_EPS
+            else "持股路径过多未能完整计算，不能排除其为实际控制人，请人工核查"
+        )
+        return (
+            f"该主体经股权穿透持有{target}至少{share}的股权（仅计算了部分持股路径），"
+            f"{control}，该企业{_listing_phrase(hit)}；{measure}。{note}"
+        )
     return (
-        f"该主体经股权穿透间接持有{listing.subject_name}（{listing.subject_key}）{share}的股权，"
-        f"疑似其实际控制人，该企业{_listing_phrase(hit)}；{measure}。{note}"
+        f"该主体{held}{target}{share}的股权，疑似其实际控制人，"
+        f"该企业{_listing_phrase(hit)}；{measure}。{note}"
     )

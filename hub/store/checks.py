@@ -16,12 +16,23 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from hub.rules.decision import SUSPECTED_SHARE
+from hub.rules.decision import SHARE_EPS, SUSPECTED_SHARE
 from hub.store.adapter import Runner
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
-MAX_OWNERSHIP_PATHS = 500
+# Shareholding paths read per subject towards listed enterprises, as the investigators'
+# ownership reads (hub/store/ownership.py). Beyond it the share is a lower bound: the answer says
+# so (``ownershipCut``) and every listed enterprise reached is a suspected-controller hit, so
+# that a cut never turns into a CLEAR.
+MAX_OWNERSHIP_PATHS = 20_000
+
+# A BLACK listing that may be in force on $asOf (listing_state decides: it can still be under
+# objection). The ownership search looks for these only, so listings that ended or have not yet
+# begun use up no path of the cap.
+_IN_FORCE = """{v}.derived = false
+      AND {v}.effectiveFrom <= $asOf AND ({v}.expiresOn IS NULL OR {v}.expiresOn > $asOf)
+      AND ({v}.endedOn IS NULL OR {v}.endedOn > $asOf)"""
 
 _LISTING = """{v} {{.id, .list, .domain, .source, .department, .effectiveFrom, .expiresOn,
   .endedOn, .basis, .caseNumber, .decisionDate,
@@ -54,7 +65,7 @@ CALL (n) {{
   }} END) AS listed
 }}
 CALL (n) {{
-  OPTIONAL MATCH (n:Enterprise)<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]-(pp:Person)
+  OPTIONAL MATCH (n:Enterprise)<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]-(pp)
   WHERE (r.from IS NULL OR r.from <= $asOf) AND (r.to IS NULL OR r.to >= $asOf)
     AND (type(r) <> 'CONTROLS' OR r.declared)
   OPTIONAL MATCH (pp)<-[:ON]-(cl:Listing {{source: 'COURT'}})
@@ -62,7 +73,7 @@ CALL (n) {{
   WITH r, pp, cl WHERE cl IS NOT NULL
   RETURN collect({{
     role: r.role, relationship: type(r), from: r.from, to: r.to,
-    person: pp {{.idNumber, .name}},
+    person: pp {{.idNumber, .uscc, .name}},
     {_listing("cl")}
   }}) AS related
 }}
@@ -72,26 +83,33 @@ CALL (n) {{
                                       AND (h.to IS NULL OR h.to >= $asOf)]->()){{1,{MAX_OWNERSHIP_HOPS}}}(c:Enterprise)
     WHERE n IS NOT NULL
       AND all(i IN range(0, size(nodes(path)) - 2) WHERE NOT nodes(path)[i] IN nodes(path)[i + 1..])
-      AND EXISTS {{ (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}}) WHERE bl.derived = false }}
-    RETURN path, c LIMIT {MAX_OWNERSHIP_PATHS}
+      AND EXISTS {{ (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}}) WHERE {_IN_FORCE.format(v="bl")} }}
+    RETURN path, c LIMIT {MAX_OWNERSHIP_PATHS + 1}
   }}
-  WITH c, path, reduce(x = 1.0, r IN relationships(path) | x * r.share) AS product
-  ORDER BY product DESC
-  WITH c, sum(product) AS share, collect(path)[0] AS best
-  WHERE share > {SUSPECTED_SHARE}
-  OPTIONAL MATCH (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}})
-  WHERE bl.derived = false
-  WITH c, share, best, bl WHERE bl IS NOT NULL
-  RETURN collect({{
-    share: share,
-    steps: [i IN range(0, length(best) - 1) | {{
-      holder: {{uscc: nodes(best)[i].uscc, idNumber: nodes(best)[i].idNumber,
-                name: nodes(best)[i].name}},
-      target: {{uscc: nodes(best)[i + 1].uscc, name: nodes(best)[i + 1].name}},
-      share: relationships(best)[i].share, from: relationships(best)[i].from,
-      to: relationships(best)[i].to}}],
-    {_listing("bl")}
-  }}) AS suspected
+  WITH collect([c, path]) AS found
+  CALL (found) {{
+    WITH found, size(found) > {MAX_OWNERSHIP_PATHS} AS partial
+    UNWIND found[..{MAX_OWNERSHIP_PATHS}] AS f
+    WITH partial, f[0] AS c, f[1] AS path
+    WITH partial, c, path, reduce(x = 1.0, r IN relationships(path) | x * r.share) AS product
+    ORDER BY product DESC
+    WITH partial, c, sum(product) AS share, collect(path)[0] AS best
+    WHERE share > {SUSPECTED_SHARE + SHARE_EPS} OR partial
+    OPTIONAL MATCH (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}})
+    WHERE {_IN_FORCE.format(v="bl")}
+    WITH c, share, best, bl WHERE bl IS NOT NULL
+    RETURN collect({{
+      share: share,
+      steps: [i IN range(0, length(best) - 1) | {{
+        holder: {{uscc: nodes(best)[i].uscc, idNumber: nodes(best)[i].idNumber,
+                  name: nodes(best)[i].name}},
+        target: {{uscc: nodes(best)[i + 1].uscc, name: nodes(best)[i + 1].name}},
+        share: relationships(best)[i].share, from: relationships(best)[i].from,
+        to: relationships(best)[i].to}}],
+      {_listing("bl")}
+    }}) AS suspected
+  }}
+  RETURN suspected, size(found) > {MAX_OWNERSHIP_PATHS} AS ownershipCut
 }}
 CALL (n) {{
   OPTIONAL MATCH (n)<-[:EVALUATES]-(ev:Evaluation)
@@ -102,18 +120,21 @@ CALL (n) {{
 RETURN collect({{
   i: s.i,
   subject: n {{.uscc, .idNumber, .name, .kind, .publicServant}},
-  listed: listed, related: related, suspected: suspected, evaluation: evaluation
+  listed: listed, related: related, suspected: suspected, ownershipCut: ownershipCut,
+  evaluation: evaluation
 }}) AS results
 """
 
 # One asking time per transaction, sent once, and dates as ISO text: packing a timezone-aware
 # datetime is slow Python in the driver, and per receipt it showed in a profile of the hub.
 # MERGE on the id: a unit retried after its receipts committed (hub/store/adapter.py, the
-# connection lost before the answer) keeps the receipts it wrote, ids included.
+# connection lost before the answer) writes no second receipt, and sets the one it wrote to the
+# answer the retry gives, so that the receipt always says what the caller was told. (Nobody
+# else can hold the id yet: it reaches the caller with that answer.)
 WRITE_RECEIPTS: LiteralString = """
 UNWIND $receipts AS r
 MERGE (x:Receipt {id: r.id})
-ON CREATE SET x = r, x.askedAt = datetime($askedAt), x.recordedAt = datetime($askedAt),
+SET x = r, x.askedAt = datetime($askedAt), x.recordedAt = datetime($askedAt),
     x.asOf = date(r.asOf), x.batch = 'check', x.sourceDepartment = r.department
 """
 
