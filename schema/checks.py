@@ -298,6 +298,8 @@ def _visible(raw: dict[str, Any], info: HubInfo) -> bool:
 def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
     full = info.context.actor.sees_personal_data
     label = str(raw.get("subjectLabel"))
+    if full and label == "Person":  # an unmasked ID number: the read is audited
+        info.context.audited.append(("Person", str(raw.get("subjectKey"))))
     return Receipt(
         id=raw["id"],
         asked_at=raw["askedAt"],

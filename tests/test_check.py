@@ -662,6 +662,20 @@ async def test_receipts_are_visible_to_the_asker_and_admin_only(gql: GQL, graph:
     assert missing.errors[0].extensions["code"] == "NOT_FOUND"
 
 
+async def test_a_receipt_read_with_the_full_id_number_is_audited(gql: GQL, graph: Store) -> None:
+    person = f.id_number("1975-05-05")
+    await story(graph, f.person(person, "受查个人"))
+    answer = await check(gql, {"idNumber": person}, "HONORS")
+    masked = (await gql.ok(RECEIPT, {"id": answer["receiptId"]}, actor=APPROVAL))["receipt"]
+    assert masked["subjectKey"] != person
+    audit_q = "query($s: String) { auditLog(subject: $s) { nodes { fields subjects } } }"
+    assert (await gql.ok(audit_q, {"s": person}))["auditLog"]["nodes"] == []
+    shown = (await gql.ok(RECEIPT, {"id": answer["receiptId"]}))["receipt"]  # ADMIN
+    assert shown["subjectKey"] == person
+    nodes = (await gql.ok(audit_q, {"s": person}))["auditLog"]["nodes"]
+    assert nodes == [{"fields": ["receipt"], "subjects": [person]}]
+
+
 async def test_a_check_is_a_fixed_number_of_queries(
     gql: GQL, graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
