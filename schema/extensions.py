@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -197,13 +198,13 @@ def _clean_errors(context: ExecutionContext) -> None:
         if original is None:
             extensions = dict(error.extensions or {})
             extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
-            cleaned.append(_copy(error, error.message, extensions))
+            cleaned.append(_copy(error, scrubbed(error.message, extensions), extensions))
         elif isinstance(original, HubError):
             cleaned.append(error)
         elif isinstance(original, GraphQLError) and original.original_error is None:
             extensions = dict(original.extensions or {})
             extensions.setdefault("code", "BAD_USER_INPUT")
-            cleaned.append(_copy(error, error.message, extensions))
+            cleaned.append(_copy(error, scrubbed(error.message, extensions), extensions))
         else:
             log.error(
                 "unexpected error request_id=%s path=%s type=%s",
@@ -216,6 +217,48 @@ def _clean_errors(context: ExecutionContext) -> None:
                 _copy(error, "Internal error.", {"code": "INTERNAL", "requestId": request_id})
             )
     result.errors = cleaned
+
+
+# graphql-core's coercion and validation messages quote the value they refused: a whole
+# variable (a SubjectRef with an extra key quoted its ID number; one bad item of checkBatch
+# quoted every request), a literal's source, a scalar's input. What is kept: the variable or
+# argument, the path inside it, the expected type, the field named and the kind of problem.
+_VALUE_QUOTES = (
+    # "..., found: {'idNumber': '4510...'}." and "... Did you mean 'x'? Found: {...}."
+    (re.compile(r"(?:,|\.)?\s*(?:but encountered error .*?; )?[Ff]ound:? .*\Z", re.S), "."),
+    # "Expected value of type 'Date', but encountered error '...'" without a value after it
+    (re.compile(r",? but encountered error .*\Z", re.S), "."),
+    # "String cannot represent a non string value: 4510...", "Value cannot represent a Date: ..."
+    (re.compile(r"(cannot represent[^:]*):.*\Z", re.S), r"\1."),
+    # "Value 'X' does not exist in 'Scenario' enum."
+    (
+        re.compile(r"Value '.*' does not exist in '(\w+)' enum\.", re.S),
+        r"Value does not exist in '\1' enum.",
+    ),
+    # an unknown input field's name is the caller's text too
+    (
+        re.compile(r"unknown field '(?![A-Za-z_]\w{0,63}')[^\n]*?'(?=[.,;?! ]|\Z)"),
+        "an unknown field",
+    ),
+)
+# Anything still shaped like a long number (ID numbers, dates as digits) is not repeated.
+_LONG_NUMBER = re.compile(r"\d{6,}[\dXx]?")
+
+
+# Codes of messages written by graphql-core (the hub's own, such as LIMIT_EXCEEDED, are kept).
+QUOTING_CODES = frozenset({"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"})
+
+
+def scrubbed(message: str, extensions: dict[str, Any]) -> str:
+    return without_values(message) if extensions.get("code") in QUOTING_CODES else message
+
+
+def without_values(message: str) -> str:
+    """A coercion or validation message without the values the caller sent."""
+    for pattern, replacement in _VALUE_QUOTES:
+        message = pattern.sub(replacement, message)
+    message = _LONG_NUMBER.sub("…", message)
+    return message.replace("..", ".").replace("?.", "?")
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
