@@ -15,10 +15,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
-from hub.errors import Forbidden, HubError
+from hub.auth import Role
+from hub.errors import Forbidden, HubError, LimitExceeded, RateLimited
 from hub.policy import allowed
+from hub.ratelimit import retry_after
 from schema.document_cache import validation_errors
-from schema.limits import cost_errors, root_fields
+from schema.limits import cost_errors, id_number_lookups, root_fields
 
 log = logging.getLogger("credithub.graphql")
 
@@ -66,6 +68,7 @@ class HubRequest(SchemaExtension):
         context = self.execution_context
         selected = _selected(context)
         _check_roles(context, selected)
+        _spend_id_lookups(context)
         yield
         if getattr(context.context, "audited", None):
             from hub.audit import record_reads
@@ -183,6 +186,49 @@ def _check_roles(context: ExecutionContext, selected: tuple[str, tuple[str, ...]
     for name in names:
         if not name.startswith("__") and not allowed(kind, name, role):
             raise Forbidden(f"{role.value} may not call {name}")
+
+
+def _spend_id_lookups(context: ExecutionContext) -> None:
+    """PUBLIC's budget of lookups by full ID number (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE).
+
+    A masked number (first 4 + last 4) leaves ~38,000 valid candidates; without a budget an
+    anonymous caller could try them all through aliased ``person`` fields or exact-ID searches
+    in seconds. The operation's lookups are counted from the document before anything runs and
+    spent all together, or the request is refused: RATE_LIMITED (HTTP 429, Retry-After) when
+    the budget is spent for now, LIMIT_EXCEEDED when one request asks for more than a minute's
+    budget. Keyed callers are accountable (receipts, audit) and not counted.
+    """
+    hub = context.context
+    budget = getattr(hub, "id_lookups", None)
+    if budget is None or not budget.enabled or hub.actor.role != Role.PUBLIC:
+        return
+    if context.graphql_document is None:
+        return
+    wanted = id_number_lookups(
+        context.schema._schema,
+        context.graphql_document,
+        context.operation_name,
+        context.variables or {},
+    )
+    if wanted == 0:
+        return
+    if wanted > budget.burst:
+        raise LimitExceeded(
+            f"this request looks up {wanted} ID numbers; anonymous callers may look up "
+            f"{budget.burst} a minute",
+            limit=budget.burst,
+        )
+    wait = budget.acquire(hub.caller, cost=wanted)
+    if wait > 0:
+        seconds = retry_after(wait)
+        response = getattr(hub, "response", None)
+        if response is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = seconds
+        raise RateLimited(
+            "too many lookups by ID number from this address; slow down or use an API key",
+            retryAfter=int(seconds),
+        )
 
 
 def _clean_errors(context: ExecutionContext) -> None:

@@ -14,17 +14,129 @@ import pytest
 
 from hub.app import create_app
 from hub.auth import PUBLIC, Actor, Role
-from hub.identifiers import make_id_number, mask_id_number
+from hub.identifiers import make_id_number
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
-from tests.conftest import GQL, load
+from tests.conftest import GQL
 from tests.test_api import bearer, token
-from tests.test_investigation_access import audit_entries
 from tests.test_security import story
 
 INVESTIGATOR = Actor(Role.INVESTIGATOR, key_id="key-investigator", department="DISCIPLINE")
 COURT = Actor(Role.DEPARTMENT, key_id="key-court", department="COURT")
+
+
+# --- 1. lookups by full ID number have a budget for PUBLIC -----------------------------------
+
+
+@pytest.fixture
+async def tight(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with a budget of 3 lookups by ID number a minute (the default is 20)."""
+    app = create_app(settings.model_copy(update={"public_id_lookups_per_minute": 3}), "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            yield http
+
+
+def code_of(answer: httpx.Response) -> str | None:
+    errors = answer.json().get("errors") or []
+    return errors[0]["extensions"]["code"] if errors else None
+
+
+@pytest.mark.neo4j
+async def test_public_lookups_by_id_number_have_a_budget(
+    tight: httpx.AsyncClient, graph: Store
+) -> None:
+    values = await story(graph)
+    known, unknown = values["$PERSON"], f.id_number("1990-01-01")
+    by_id = "query($i: String!) { person(idNumber: $i) { name } }"
+    # Two aliases (a hit and a miss, one behind a fragment) spend two lookups.
+    two = (
+        f'query {{ a: person(idNumber: "{known}") {{ name }} ...F }} '
+        f'fragment F on Query {{ b: person(idNumber: "{unknown}") {{ name }} }}'
+    )
+    first = await tight.post("/graphql", json={"query": two})
+    assert first.status_code == 200 and first.json()["data"] == {"a": {"name": "覃秘密"}, "b": None}
+    # Searching names is not a lookup by ID number, however often.
+    names = {"query": '{ search(text: "秘密") { nodes { matchedBy } } }'}
+    for _ in range(5):
+        assert (await tight.post("/graphql", json=names)).status_code == 200
+    # A search whose text is a full ID number spends the third.
+    exact = "query($t: String!) { search(text: $t) { nodes { matchedBy } } }"
+    found = await tight.post("/graphql", json={"query": exact, "variables": {"t": known}})
+    assert found.status_code == 200
+    assert found.json()["data"]["search"]["nodes"][0]["matchedBy"] == "IDENTIFIER"
+    # Spent: the next lookup, by person or by search, is refused before it runs.
+    for query, variables in ((by_id, {"i": unknown}), (exact, {"t": f" {known} "})):
+        refused = await tight.post("/graphql", json={"query": query, "variables": variables})
+        assert refused.status_code == 429
+        assert code_of(refused) == "RATE_LIMITED"
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert refused.json().get("data") is None
+    # Still allowed: reads that are not lookups by ID number.
+    assert (await tight.post("/graphql", json=names)).status_code == 200
+    # A key is accountable (checks write receipts): no budget.
+    approval = await token(graph, Role.APPROVAL)
+    for _ in range(5):
+        keyed = await tight.post(
+            "/graphql", json={"query": by_id, "variables": {"i": known}}, headers=bearer(approval)
+        )
+        assert keyed.status_code == 200 and code_of(keyed) is None
+
+
+@pytest.mark.neo4j
+async def test_a_request_asking_more_lookups_than_the_budget_is_refused(
+    tight: httpx.AsyncClient,
+) -> None:
+    aliases = " ".join(
+        f'p{n}: person(idNumber: "{f.id_number("1985-01-01")}") {{ name }}' for n in range(4)
+    )
+    answer = await tight.post("/graphql", json={"query": "{ " + aliases + " }"})
+    assert code_of(answer) == "LIMIT_EXCEEDED"
+    assert answer.json().get("data") is None
+    # Nothing was spent by it: three single lookups still go through.
+    for _ in range(3):
+        one = {"query": '{ person(idNumber: "' + f.id_number("1985-01-01") + '") { name } }'}
+        assert (await tight.post("/graphql", json=one)).status_code == 200
+
+
+def test_lookup_budget_counts_ids_not_other_texts() -> None:
+    from graphql import parse
+
+    from schema.build import SDL_SCHEMA
+    from schema.limits import id_number_lookups
+
+    number = f.id_number()
+    schema = SDL_SCHEMA._schema
+
+    def count(query: str, variables: dict[str, Any] | None = None) -> int:
+        return id_number_lookups(schema, parse(query), None, variables or {})
+
+    assert count('{ a: person(idNumber: "x") { name } b: person(idNumber: "y") { name } }') == 2
+
+    def search(text: str) -> str:
+        return '{ search(text: "' + text + '") { nodes { score } } }'
+
+    wrong = number[:17] + ("1" if number[17] != "1" else "2")
+    assert count(search(number)) == count(search(f" {number.lower()} ")) == 1
+    assert count(search("隆林")) == count(search(wrong)) == count(search(f.uscc())) == 0
+    assert count('{ enterprise(uscc: "x") { name } measures { code } }') == 0
+    query = "query($t: String!) { search(text: $t) { nodes { score } } }"
+    assert count(query, {"t": number}) == 1
+    assert count(query, {"t": "覃"}) == 0
+
+
+def test_a_request_spends_its_lookups_at_once_or_not_at_all() -> None:
+    from hub.ratelimit import RateLimiter
+
+    budget = RateLimiter.per_minute(3)
+    assert budget.acquire("ip:a", now=0.0, cost=2) == 0.0
+    # One left: two more would need one more token, 20 s at 3 a minute; nothing is spent.
+    assert budget.acquire("ip:a", now=0.0, cost=2) == pytest.approx(20.0)
+    assert budget.acquire("ip:a", now=0.0, cost=1) == 0.0
+    assert budget.acquire("ip:b", now=0.0, cost=3) == 0.0  # per client
+    assert not RateLimiter.per_minute(0).enabled
 
 
 # --- 6. "today" of the ID number rules is the configured time zone's -------------------------
