@@ -106,7 +106,9 @@ class Enterprise:
 
     @strawberry.field(
         description="Own listings (BLACK, WATCH, RED), each with its status on asOf (today by "
-        "default). An unconfirmed loan default is not a listing and is not shown."
+        "default). An unconfirmed loan default is not a listing and is not shown. PUBLIC "
+        "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
+        "SUSPENDED), whatever asOf."
     )
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
@@ -210,7 +212,11 @@ class Person:
     ) -> ActionConnection:
         return await actions_page(info, "Person", str(self.raw["idNumber"]), first, after)
 
-    @strawberry.field(description="Own listings, each with its status on asOf (today by default).")
+    @strawberry.field(
+        description="Own listings, each with its status on asOf (today by default). PUBLIC "
+        "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
+        "SUSPENDED), whatever asOf."
+    )
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:

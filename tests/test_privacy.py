@@ -18,7 +18,7 @@ from hub.identifiers import make_id_number
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
-from tests.conftest import GQL
+from tests.conftest import GQL, load
 from tests.test_api import bearer, token
 from tests.test_security import story
 
@@ -137,6 +137,120 @@ def test_a_request_spends_its_lookups_at_once_or_not_at_all() -> None:
     assert budget.acquire("ip:a", now=0.0, cost=1) == 0.0
     assert budget.acquire("ip:b", now=0.0, cost=3) == 0.0  # per client
     assert not RateLimiter.per_minute(0).enabled
+
+
+# --- 2. PUBLIC sees only listings in force today --------------------------------------------
+
+LISTINGS = """
+query ($u: String!, $p: String!) {
+  enterprise(uscc: $u) { listings { id status } }
+  person(idNumber: $p) { listings { id status } }
+}
+"""
+
+
+async def listings_story(gql: GQL, today: dt.date) -> tuple[str, str]:
+    """An enterprise and a person with a listing ended each way, and some still in force."""
+    firm, person = f.uscc(), f.id_number("1966-06-06")
+    day = today.isoformat
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林名单公示测试有限公司"),
+            f.person(person, "陆公示"),
+            f.listing("IN-FORCE", {"uscc": firm}),
+            f.listing("RED-IN-FORCE", {"uscc": firm}, domain="TAX", department="TAX", kind="RED"),
+            f.listing("UNDER-OBJECTION", {"uscc": firm}, domain="FOOD_DRUG", department="AMR"),
+            f.listing("EXPIRES-TOMORROW", {"uscc": firm}, expiresOn=tomorrow),
+            f.listing("EXPIRED", {"uscc": firm}, expiresOn=day()),
+            f.listing("ENDED", {"uscc": firm}, endedOn="2025-06-01"),
+            f.listing("REPAIRED", {"uscc": firm}, endedOn=day(), endReason="REPAIRED"),
+            f.listing("REVOKED", {"uscc": firm}, endedOn="2025-06-01", endReason="REVOKED"),
+            f.listing("NOT-YET", {"uscc": firm}, start=tomorrow),
+            f.listing("WATCH", {"uscc": firm}, kind="WATCH"),
+            f.listing("P-IN-FORCE", {"idNumber": person}, domain="TAX", department="TAX"),
+            f.listing("P-REPAIRED", {"idNumber": person}, endedOn=day(), endReason="REPAIRED"),
+        ],
+        department="ECOENV",
+    )
+    await load(
+        gql.store,
+        [
+            f.court_default("C-IN-FORCE", {"idNumber": person}, ground=1),
+            f.court_default("C-REMOVED", {"idNumber": person}, ground=1, endedOn=day()),
+        ],
+        department="COURT",
+    )
+    await gql.ok(
+        'mutation { fileObjection(listingId: "UNDER-OBJECTION", reason: "数据有误") { id } }'
+    )
+    return firm, person
+
+
+def ids(rows: list[dict[str, Any]]) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in rows}
+
+
+@pytest.mark.neo4j
+async def test_public_sees_only_listings_in_force_today(gql: GQL, settings: Settings) -> None:
+    firm, person = await listings_story(gql, settings.today())
+    public = await gql.ok(LISTINGS, {"u": firm, "p": person}, actor=PUBLIC)
+    assert ids(public["enterprise"]["listings"]) == {
+        "IN-FORCE": "ACTIVE",
+        "RED-IN-FORCE": "ACTIVE",
+        "UNDER-OBJECTION": "SUSPENDED",  # measures paused while verified; still published
+        "EXPIRES-TOMORROW": "ACTIVE",
+    }
+    assert ids(public["person"]["listings"]) == {"P-IN-FORCE": "ACTIVE", "C-IN-FORCE": "ACTIVE"}
+    # Asking about a past date does not bring back what has ended since.
+    past = await gql.ok(
+        'query ($u: String!) { enterprise(uscc: $u) { listings(asOf: "2025-01-01") { id } } }',
+        {"u": firm},
+        actor=PUBLIC,
+    )
+    assert "ENDED" not in {r["id"] for r in past["enterprise"]["listings"]}
+    # One by id: null for PUBLIC once ended (each end reason, expiry) or not yet in force.
+    one = "query ($id: String!) { listing(id: $id) { id status } }"
+    for ident in ("EXPIRED", "ENDED", "REPAIRED", "REVOKED", "NOT-YET", "C-REMOVED", "P-REPAIRED"):
+        assert (await gql.ok(one, {"id": ident}, actor=PUBLIC))["listing"] is None, ident
+        assert (await gql.ok(one, {"id": ident}))["listing"]["id"] == ident  # ADMIN: kept
+    suspended = await gql.ok(one, {"id": "UNDER-OBJECTION"}, actor=PUBLIC)
+    assert suspended["listing"]["status"] == "SUSPENDED"
+    # Keyed roles keep the whole history, with states.
+    for actor in (Actor(Role.APPROVAL, "key-approval"), INVESTIGATOR):
+        full = await gql.ok(LISTINGS, {"u": firm, "p": person}, actor=actor)
+        states = ids(full["enterprise"]["listings"])
+        assert states["REPAIRED"] == states["EXPIRED"] == states["REVOKED"] == "ENDED"
+        assert states["NOT-YET"] == "NOT_YET" and states["WATCH"] == "ACTIVE"
+        assert ids(full["person"]["listings"])["C-REMOVED"] == "ENDED"
+
+
+@pytest.mark.neo4j
+async def test_public_aggravation_counts_only_published_listings(
+    gql: GQL, settings: Settings
+) -> None:
+    firm = f.uscc()
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林加重测试有限公司"),
+            f.listing("AGG-1", {"uscc": firm}, start="2024-01-01"),
+            f.listing(
+                "AGG-2",
+                {"uscc": firm},
+                domain="TAX",
+                department="TAX",
+                start="2024-01-01",
+                endedOn="2025-01-01",
+                endReason="REPAIRED",
+            ),
+        ],
+        department="ECOENV",
+    )
+    query = '{ enterprise(uscc: "' + firm + '") { aggravated(asOf: "2024-06-01") } }'
+    assert (await gql.ok(query))["enterprise"]["aggravated"] is True
+    assert (await gql.ok(query, actor=PUBLIC))["enterprise"]["aggravated"] is False
 
 
 # --- 6. "today" of the ID number rules is the configured time zone's -------------------------
