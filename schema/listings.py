@@ -292,6 +292,8 @@ class Listing:
 
         refuse_public(info, "who a listing reached (personal credit records)")
         rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
+        if info.context.actor.sees_personal_data:  # whose records these are: audited
+            info.context.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
         return [
             CreditRecordEntry.of_derived(
                 entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]

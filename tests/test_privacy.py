@@ -20,6 +20,7 @@ from hub.store import Store
 from tests import factories as f
 from tests.conftest import GQL, load
 from tests.test_api import bearer, token
+from tests.test_investigation_access import audit_entries
 from tests.test_security import story
 
 INVESTIGATOR = Actor(Role.INVESTIGATOR, key_id="key-investigator", department="DISCIPLINE")
@@ -251,6 +252,54 @@ async def test_public_aggravation_counts_only_published_listings(
     query = '{ enterprise(uscc: "' + firm + '") { aggravated(asOf: "2024-06-01") } }'
     assert (await gql.ok(query))["enterprise"]["aggravated"] is True
     assert (await gql.ok(query, actor=PUBLIC))["enterprise"]["aggravated"] is False
+
+
+# --- 3. every investigator read of a person is audited --------------------------------------
+
+
+@pytest.mark.neo4j
+async def test_investigator_reads_without_personal_fields_are_audited(
+    gql: GQL, graph: Store
+) -> None:
+    values = await story(graph)
+    boss, firm = values["$PERSON"], values["$FIRM"]
+    await load(graph, [f.listing("AUD-1", {"uscc": firm}, start="2024-01-01")])
+    from schema.build import SDL_SCHEMA
+
+    person_type = SDL_SCHEMA._schema.type_map["Person"]
+    reads = {
+        f"person.{name}": "query R($p: String!) { person(idNumber: $p) { "
+        + (f"{name} {{ __typename }}" if hasattr(_inner(field.type), "fields") else name)
+        + " } }"
+        for name, field in person_type.fields.items()  # type: ignore[attr-defined]
+        if name not in ("idNumber", "birthDate", "address", "phone")
+    }
+    reads["search"] = (
+        'query R { search(text: "覃秘密") { nodes { subject { ... on Person { name } } } } }'
+    )
+    reads["search by id"] = "query R($p: String!) { search(text: $p) { nodes { score } } }"
+    reads["derivedEntries"] = 'query R { listing(id: "AUD-1") { derivedEntries { roles } } }'
+    reads["roles.holder"] = (
+        'query R { enterprise(uscc: "'
+        + firm
+        + '") { roles { holder { ... on Person { name } } } } }'
+    )
+    for what, query in reads.items():
+        before = len(await audit_entries(gql, keyId=INVESTIGATOR.key_id, subject=boss))
+        variables = {"p": boss} if "$p" in query else None
+        await gql.ok(query, variables, actor=INVESTIGATOR)
+        after = await audit_entries(gql, keyId=INVESTIGATOR.key_id, subject=boss)
+        assert len(after) == before + 1, what
+        assert after[0]["role"] == "INVESTIGATOR" and after[0]["operation"] == "R", what
+    # Masked roles still leave no audit entry.
+    await gql.ok(reads["person.name"], {"p": boss}, actor=Actor(Role.APPROVAL, "key-approval"))
+    assert await audit_entries(gql, keyId="key-approval") == []
+
+
+def _inner(type_: Any) -> Any:
+    while hasattr(type_, "of_type"):
+        type_ = type_.of_type
+    return type_
 
 
 # --- 6. "today" of the ID number rules is the configured time zone's -------------------------
