@@ -14,7 +14,7 @@ import pytest
 
 from hub.app import create_app
 from hub.auth import PUBLIC, Actor, Role
-from hub.identifiers import make_id_number
+from hub.identifiers import make_id_number, mask_id_number
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
@@ -300,6 +300,50 @@ def _inner(type_: Any) -> Any:
     while hasattr(type_, "of_type"):
         type_ = type_.of_type
     return type_
+
+
+# --- 5. labels and subjects fail closed ------------------------------------------------------
+
+
+def _context(role: Role) -> Any:
+    from hub.settings import load_settings
+    from resolvers.context import HubContext
+
+    return HubContext(
+        store=None,  # type: ignore[arg-type]
+        settings=load_settings(),
+        actor=Actor(role, key_id=f"key-{role.value.lower()}"),
+        request_id="unit",
+        loaders=None,  # type: ignore[arg-type]
+    )
+
+
+def test_a_nameless_person_is_labelled_masked() -> None:
+    from schema.graph import GraphBuilder
+
+    number = f.id_number()
+    for role in (Role.APPROVAL, Role.PUBLIC, Role.DEPARTMENT):
+        builder = GraphBuilder(_context(role), dt.date(2026, 1, 1))
+        node = builder.node(("Person", number), {})
+        assert node.label == mask_id_number(number)
+        assert number not in repr(node.label)
+    full = GraphBuilder(_context(Role.INVESTIGATOR), dt.date(2026, 1, 1))
+    assert full.node(("Person", number), {}).label == number
+
+
+def test_a_listing_without_subject_label_never_renders_a_person_as_an_enterprise() -> None:
+    from schema.listings import Listing
+    from schema.subjects import Enterprise, Person
+
+    number, code = f.id_number(), f.uscc()
+    day = dt.date(2026, 1, 1)
+    as_person = Listing(raw={"subject": {"idNumber": number, "name": "韦"}}, as_of=day).subject()
+    assert isinstance(as_person, Person)
+    as_firm = Listing(raw={"subject": {"uscc": code}}, as_of=day).subject()
+    assert isinstance(as_firm, Enterprise)
+    assert Listing(raw={"subject": {"name": "无标识"}}, as_of=day).subject() is None
+    mislabelled = {"subjectLabel": "Enterprise", "subject": {"idNumber": number}}
+    assert Listing(raw=mislabelled, as_of=day).subject() is None
 
 
 # --- 6. "today" of the ID number rules is the configured time zone's -------------------------
