@@ -24,7 +24,6 @@ from tests.test_investigation_access import audit_entries
 from tests.test_security import story
 
 INVESTIGATOR = Actor(Role.INVESTIGATOR, key_id="key-investigator", department="DISCIPLINE")
-COURT = Actor(Role.DEPARTMENT, key_id="key-court", department="COURT")
 
 
 # --- 1. lookups by full ID number have a budget for PUBLIC -----------------------------------
