@@ -45,6 +45,8 @@ class HubState:
     store: Store
     keys: KeyCache
     limiter: RateLimiter
+    # PUBLIC lookups by full ID number, per client address (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE)
+    id_lookups: RateLimiter
     warming: bool = False
 
 
@@ -77,6 +79,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
             request.scope["state"]["request_id"],
             request=request,
             response=response,
+            caller=request.scope["state"].get("caller", "-"),
+            id_lookups=hub.id_lookups,
         )
 
 
@@ -162,9 +166,10 @@ class CallerMiddleware:
                 return
             actor = found
         scope["state"]["actor"] = actor
+        client = scope.get("client")
+        caller = actor.key_id or f"ip:{client[0] if client else '-'}"
+        scope["state"]["caller"] = caller
         if scope["path"] in ("/graphql", "/api/import"):
-            client = scope.get("client")
-            caller = actor.key_id or f"ip:{client[0] if client else '-'}"
             wait = hub.limiter.acquire(caller)
             if wait > 0:
                 response = _error(
@@ -299,6 +304,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             store=Store(driver, settings),
             keys=KeyCache(),
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+            id_lookups=RateLimiter.per_minute(settings.public_id_lookups_per_minute),
         )
         tune_gc()
         warmup = None

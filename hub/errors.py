@@ -61,3 +61,9 @@ class StoreTimeout(HubError):
 
 class LimitExceeded(HubError):
     code = "LIMIT_EXCEEDED"
+
+
+class RateLimited(HubError):
+    """Too many requests (or lookups) for now: HTTP 429 with Retry-After."""
+
+    code = "RATE_LIMITED"

@@ -1,7 +1,9 @@
 """Per-caller rate limits: a token bucket per API key (per client address for PUBLIC).
 
-Limits are per hub process; with N processes behind a balancer a caller gets up to N times the
-rate. A refused request is answered 429 with Retry-After (seconds, rounded up).
+Two buckets use it: requests (every request costs one) and PUBLIC lookups by full ID number
+(a request costs one per lookup it asks for, schema/limits.py: id_number_lookups). Limits are
+per hub process; with N processes behind a balancer a caller gets up to N times the rate. A
+refused request is answered 429 with Retry-After (seconds, rounded up).
 """
 
 from __future__ import annotations
@@ -24,12 +26,19 @@ class RateLimiter:
         self.max_callers = max_callers
         self._buckets: dict[str, _Bucket] = {}
 
+    @classmethod
+    def per_minute(cls, count: int) -> RateLimiter:
+        """``count`` a minute, all of them usable at once; 0 = off."""
+        return cls(count / 60.0, max(count, 1))
+
     @property
     def enabled(self) -> bool:
         return self.per_second > 0
 
-    def acquire(self, caller: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds to wait before retrying."""
+    def acquire(self, caller: str, now: float | None = None, cost: int = 1) -> float:
+        """0 when a request costing ``cost`` may go ahead (the cost is then spent), else the
+        seconds to wait before retrying (nothing is spent). A cost above the burst never fits:
+        callers refuse it before asking."""
         if not self.enabled:
             return 0.0
         moment = time.monotonic() if now is None else now
@@ -42,10 +51,10 @@ class RateLimiter:
             float(self.burst), bucket.tokens + (moment - bucket.updated) * self.per_second
         )
         bucket.updated = moment
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+        if bucket.tokens >= cost:
+            bucket.tokens -= cost
             return 0.0
-        return (1.0 - bucket.tokens) / self.per_second
+        return (cost - bucket.tokens) / self.per_second
 
 
 def retry_after(seconds: float) -> str:

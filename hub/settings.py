@@ -125,6 +125,12 @@ class Settings(BaseSettings):
     rate_limit_per_second: float = Field(default=100.0, ge=0)
     # Burst size of the per-key rate limit.
     rate_limit_burst: int = Field(default=200, ge=1)
+    # Lookups by full ID number (person(idNumber), a search whose text is an ID number) a PUBLIC
+    # client address may make per minute and process, hits and misses alike; 0 = no budget. A
+    # masked number leaves ~38,000 candidates: 20 a minute makes trying them all take ~32 hours
+    # per address instead of ~13 seconds at the request rate limit, and a person on the public
+    # site looks up a few numbers a minute at most.
+    public_id_lookups_per_minute: int = Field(default=20, ge=0, le=10_000)
 
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod

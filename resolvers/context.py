@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hub.auth import Actor
+from hub.ratelimit import RateLimiter
 from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
@@ -26,6 +27,10 @@ class HubContext:
     response: Any = None
     # Personal-data reads to audit at the end of the request: (what, key).
     audited: list[tuple[str, str]] = field(default_factory=list)
+    # Who the rate limits count against (API key id, or "ip:<address>" for PUBLIC).
+    caller: str = "-"
+    # PUBLIC lookups by full ID number (schema/extensions.py); None: not counted (in-process).
+    id_lookups: RateLimiter | None = None
 
     def today(self) -> dt.date:
         return self.settings.today()
@@ -42,6 +47,8 @@ def make_context(
     request_id: str,
     request: Any = None,
     response: Any = None,
+    caller: str = "-",
+    id_lookups: RateLimiter | None = None,
 ) -> HubContext:
     from resolvers.loaders import Loaders
 
@@ -53,4 +60,6 @@ def make_context(
         loaders=Loaders(store),
         request=request,
         response=response,
+        caller=caller,
+        id_lookups=id_lookups,
     )

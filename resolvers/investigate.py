@@ -111,8 +111,8 @@ async def find_paths(
     limit: int,
     as_of: dt.date | None,
 ) -> list[dict[str, Any]]:
-    a = subject_key(*start, field="from")
-    b = subject_key(*end, field="to")
+    a = subject_key(*start, field="from", today=ctx.today())
+    b = subject_key(*end, field="to", today=ctx.today())
     bounded(max_hops, 1, paths_store.MAX_HOPS, "maxHops")
     bounded(limit, 1, MAX_PATH_LIMIT, "limit")
     if a == b:

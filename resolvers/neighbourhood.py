@@ -58,7 +58,7 @@ async def neighbourhood(
     types: list[str] | None,
     after: str | None,
 ) -> Neighbourhood:
-    label, key = subject_key(*ref)
+    label, key = subject_key(*ref, today=ctx.today())
     bounded(hops, 1, MAX_HOPS, "hops")
     bounded(limit, 1, MAX_LIMIT, "limit")
     rel_types = tuple(t for t in NEIGHBOUR_TYPES if types is None or t in types)

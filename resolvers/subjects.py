@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -26,20 +27,26 @@ def valid_uscc(value: str, field: str = "uscc") -> str:
         raise InvalidUscc(f"{field}: invalid USCC: {error.reason}", field=field) from None
 
 
-def valid_id_number(value: str, field: str = "idNumber") -> str:
+def valid_id_number(value: str, field: str = "idNumber", today: dt.date | None = None) -> str:
+    """``today``: the configured time zone's (``HubContext.today``); default Asia/Shanghai."""
     try:
-        return parse_id_number(value, field).id_number
+        return parse_id_number(value, field, today).id_number
     except InvalidIdentifier as error:
         raise InvalidIdNumber(f"{field}: invalid ID number: {error.reason}", field=field) from None
 
 
-def subject_key(uscc: str | None, id_number: str | None, field: str = "subject") -> tuple[str, str]:
+def subject_key(
+    uscc: str | None,
+    id_number: str | None,
+    field: str = "subject",
+    today: dt.date | None = None,
+) -> tuple[str, str]:
     """A SubjectRef as (label, key); exactly one identifier, and it must be valid."""
     if (uscc is None) == (id_number is None):
         raise InvalidInput(f"{field}: give exactly one of uscc or idNumber", field=field)
     if uscc is not None:
         return "Enterprise", valid_uscc(uscc, f"{field}.uscc")
-    return "Person", valid_id_number(str(id_number), f"{field}.idNumber")
+    return "Person", valid_id_number(str(id_number), f"{field}.idNumber", today)
 
 
 async def enterprise(ctx: HubContext, uscc: str) -> dict[str, Any] | None:
@@ -48,7 +55,8 @@ async def enterprise(ctx: HubContext, uscc: str) -> dict[str, Any] | None:
 
 
 async def person(ctx: HubContext, id_number: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = await ctx.loaders.person.load(valid_id_number(id_number))
+    number = valid_id_number(id_number, today=ctx.today())
+    found: dict[str, Any] | None = await ctx.loaders.person.load(number)
     return found
 
 
@@ -96,7 +104,7 @@ async def _exact(ctx: HubContext, text: str) -> Hit | None:
     except InvalidIdentifier:
         pass
     try:
-        found = await ctx.loaders.person.load(parse_id_number(text).id_number)
+        found = await ctx.loaders.person.load(parse_id_number(text, today=ctx.today()).id_number)
         return ("Person", found, 1000.0, "IDENTIFIER") if found else None
     except InvalidIdentifier:
         return None

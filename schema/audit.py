@@ -76,7 +76,8 @@ class AuditQueries:
         subject: str | None = None,
     ) -> AuditConnection:
         size = page_size(first)
-        person = valid_id_number(subject, "subject") if subject is not None else None
+        today = info.context.today()
+        person = valid_id_number(subject, "subject", today) if subject is not None else None
         rows = await info.context.store.read(audit.page, size + 1, _position(after), key_id, person)
         more = len(rows) > size
         rows = rows[:size]

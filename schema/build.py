@@ -15,7 +15,7 @@ from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.execution import FlatListExecutionContext
-from schema.extensions import HubRequest, HubRunner, RequestConfig
+from schema.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
 from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
@@ -75,6 +75,7 @@ class HubSchema(strawberry.Schema):
                     else "GRAPHQL_VALIDATION_FAILED"
                 )
                 error.extensions = {**(error.extensions or {}), "code": code}
+                error.message = scrubbed(error.message, error.extensions)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

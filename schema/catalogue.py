@@ -118,7 +118,9 @@ class ListingQueries:
 
     @strawberry.field(
         description="A listing by id with its status on asOf (today by default); null when "
-        "unknown. Derived entries are read through person.creditRecord or derivedEntries."
+        "unknown, and for PUBLIC callers when it is not published (a WATCH listing, or one not "
+        "in force today: ended, expired or not yet effective). Derived entries are read "
+        "through person.creditRecord or derivedEntries."
     )
     async def listing(self, info: HubInfo, id: str, as_of: dt.date | None = None) -> Listing | None:
         from schema.credit_record import published
@@ -126,6 +128,6 @@ class ListingQueries:
         row = await info.context.loaders.listing.load(id.strip())
         if row is None or row["l"].get("derived"):
             return None
-        if info.context.actor.role == Role.PUBLIC and not published(row["l"]):
+        if info.context.actor.role == Role.PUBLIC and not published(row["l"], info.context.today()):
             return None
         return Listing(raw=row["l"], as_of=as_of or info.context.today())

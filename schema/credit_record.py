@@ -109,9 +109,22 @@ def _day(info: HubInfo, as_of: dt.date | None) -> dt.date:
     return as_of or info.context.today()
 
 
-def published(raw: dict[str, Any]) -> bool:
-    """What the public credit site shows: BLACK and RED lists (a WATCH list is for supervisors)."""
-    return raw.get("list") in ("BLACK", "RED") and not raw.get("derived")
+# States in which a listing is in force. SUSPENDED stays published: an objection suspends the
+# measures while it is verified (联合惩戒措施在信息核实期间暂不执行), not the listing, which ends
+# only when the objection is upheld (REVOKED); `status` tells the site it is being verified.
+IN_FORCE = frozenset({ListingState.ACTIVE, ListingState.SUSPENDED})
+
+
+def published(raw: dict[str, Any], today: dt.date) -> bool:
+    """What the public credit site shows: BLACK and RED lists (a WATCH list is for supervisors)
+    in force today. An ended listing — repaired (repair ends publication), revoked, removed by
+    the court, ended by its department, or expired (publication stops at the maximum) — and
+    one not yet in force are not published, whatever date the caller asks about."""
+    return (
+        raw.get("list") in ("BLACK", "RED")
+        and not raw.get("derived")
+        and state_of(raw, today) in IN_FORCE
+    )
 
 
 def refuse_public(info: HubInfo, what: str) -> None:
@@ -119,18 +132,26 @@ def refuse_public(info: HubInfo, what: str) -> None:
         raise Forbidden(f"{what} is not published; it needs an API key")
 
 
+async def _own_rows(info: HubInfo, label: str, key: str) -> list[dict[str, Any]]:
+    """A subject's own listings as the caller may see them (PUBLIC: the published ones)."""
+    rows: list[dict[str, Any]] = await info.context.loaders.own_listings[label].load(key)
+    if info.context.actor.role == Role.PUBLIC:
+        today = info.context.today()
+        rows = [r for r in rows if published(r, today)]
+    return rows
+
+
 async def own_listings(info: HubInfo, label: str, key: str, as_of: dt.date | None) -> list[Listing]:
     day = _day(info, as_of)
-    rows = await info.context.loaders.own_listings[label].load(key)
-    if info.context.actor.role == Role.PUBLIC:
-        rows = [r for r in rows if published(r)]
+    rows = await _own_rows(info, label, key)
     ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
     return [Listing(raw=r, as_of=day) for r in ordered]
 
 
 async def is_aggravated(info: HubInfo, label: str, key: str, as_of: dt.date | None) -> bool:
+    """PUBLIC: over the published listings only (an ended listing is not published)."""
     day = _day(info, as_of)
-    rows = await info.context.loaders.own_listings[label].load(key)
+    rows = await _own_rows(info, label, key)
     return aggravated((r["list"], r["domain"], state_of(r, day)) for r in rows)
 
 

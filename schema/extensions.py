@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +15,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
-from hub.errors import Forbidden, HubError
+from hub.auth import Role
+from hub.errors import Forbidden, HubError, LimitExceeded, RateLimited
 from hub.policy import allowed
+from hub.ratelimit import retry_after
 from schema.document_cache import validation_errors
-from schema.limits import cost_errors, root_fields
+from schema.limits import cost_errors, id_number_lookups, root_fields
 
 log = logging.getLogger("credithub.graphql")
 
@@ -65,6 +68,7 @@ class HubRequest(SchemaExtension):
         context = self.execution_context
         selected = _selected(context)
         _check_roles(context, selected)
+        _spend_id_lookups(context)
         yield
         if getattr(context.context, "audited", None):
             from hub.audit import record_reads
@@ -184,6 +188,49 @@ def _check_roles(context: ExecutionContext, selected: tuple[str, tuple[str, ...]
             raise Forbidden(f"{role.value} may not call {name}")
 
 
+def _spend_id_lookups(context: ExecutionContext) -> None:
+    """PUBLIC's budget of lookups by full ID number (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE).
+
+    A masked number (first 4 + last 4) leaves ~38,000 valid candidates; without a budget an
+    anonymous caller could try them all through aliased ``person`` fields or exact-ID searches
+    in seconds. The operation's lookups are counted from the document before anything runs and
+    spent all together, or the request is refused: RATE_LIMITED (HTTP 429, Retry-After) when
+    the budget is spent for now, LIMIT_EXCEEDED when one request asks for more than a minute's
+    budget. Keyed callers are accountable (receipts, audit) and not counted.
+    """
+    hub = context.context
+    budget = getattr(hub, "id_lookups", None)
+    if budget is None or not budget.enabled or hub.actor.role != Role.PUBLIC:
+        return
+    if context.graphql_document is None:
+        return
+    wanted = id_number_lookups(
+        context.schema._schema,
+        context.graphql_document,
+        context.operation_name,
+        context.variables or {},
+    )
+    if wanted == 0:
+        return
+    if wanted > budget.burst:
+        raise LimitExceeded(
+            f"this request looks up {wanted} ID numbers; anonymous callers may look up "
+            f"{budget.burst} a minute",
+            limit=budget.burst,
+        )
+    wait = budget.acquire(hub.caller, cost=wanted)
+    if wait > 0:
+        seconds = retry_after(wait)
+        response = getattr(hub, "response", None)
+        if response is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = seconds
+        raise RateLimited(
+            "too many lookups by ID number from this address; slow down or use an API key",
+            retryAfter=int(seconds),
+        )
+
+
 def _clean_errors(context: ExecutionContext) -> None:
     """Every error gets extensions.code; unexpected errors are masked and logged with the id."""
     result = context.result
@@ -197,13 +244,13 @@ def _clean_errors(context: ExecutionContext) -> None:
         if original is None:
             extensions = dict(error.extensions or {})
             extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
-            cleaned.append(_copy(error, error.message, extensions))
+            cleaned.append(_copy(error, scrubbed(error.message, extensions), extensions))
         elif isinstance(original, HubError):
             cleaned.append(error)
         elif isinstance(original, GraphQLError) and original.original_error is None:
             extensions = dict(original.extensions or {})
             extensions.setdefault("code", "BAD_USER_INPUT")
-            cleaned.append(_copy(error, error.message, extensions))
+            cleaned.append(_copy(error, scrubbed(error.message, extensions), extensions))
         else:
             log.error(
                 "unexpected error request_id=%s path=%s type=%s",
@@ -216,6 +263,48 @@ def _clean_errors(context: ExecutionContext) -> None:
                 _copy(error, "Internal error.", {"code": "INTERNAL", "requestId": request_id})
             )
     result.errors = cleaned
+
+
+# graphql-core's coercion and validation messages quote the value they refused: a whole
+# variable (a SubjectRef with an extra key quoted its ID number; one bad item of checkBatch
+# quoted every request), a literal's source, a scalar's input. What is kept: the variable or
+# argument, the path inside it, the expected type, the field named and the kind of problem.
+_VALUE_QUOTES = (
+    # "..., found: {'idNumber': '4510...'}." and "... Did you mean 'x'? Found: {...}."
+    (re.compile(r"(?:,|\.)?\s*(?:but encountered error .*?; )?[Ff]ound:? .*\Z", re.S), "."),
+    # "Expected value of type 'Date', but encountered error '...'" without a value after it
+    (re.compile(r",? but encountered error .*\Z", re.S), "."),
+    # "String cannot represent a non string value: 4510...", "Value cannot represent a Date: ..."
+    (re.compile(r"(cannot represent[^:]*):.*\Z", re.S), r"\1."),
+    # "Value 'X' does not exist in 'Scenario' enum."
+    (
+        re.compile(r"Value '.*' does not exist in '(\w+)' enum\.", re.S),
+        r"Value does not exist in '\1' enum.",
+    ),
+    # an unknown input field's name is the caller's text too
+    (
+        re.compile(r"unknown field '(?![A-Za-z_]\w{0,63}')[^\n]*?'(?=[.,;?! ]|\Z)"),
+        "an unknown field",
+    ),
+)
+# Anything still shaped like a long number (ID numbers, dates as digits) is not repeated.
+_LONG_NUMBER = re.compile(r"\d{6,}[\dXx]?")
+
+
+# Codes of messages written by graphql-core (the hub's own, such as LIMIT_EXCEEDED, are kept).
+QUOTING_CODES = frozenset({"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"})
+
+
+def scrubbed(message: str, extensions: dict[str, Any]) -> str:
+    return without_values(message) if extensions.get("code") in QUOTING_CODES else message
+
+
+def without_values(message: str) -> str:
+    """A coercion or validation message without the values the caller sent."""
+    for pattern, replacement in _VALUE_QUOTES:
+        message = pattern.sub(replacement, message)
+    message = _LONG_NUMBER.sub("…", message)
+    return message.replace("..", ".").replace("?.", "?")
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

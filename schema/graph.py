@@ -216,7 +216,9 @@ class GraphBuilder:
             raw = dict(props)
             raw.setdefault("uscc" if label == "Enterprise" else "idNumber", value)
             subject = subject_of(label, raw)
-        text = props.get("name") or props.get("text") or props.get("number") or value
+        # A node without a name falls back to its key as the caller may see it: a nameless
+        # person's label is the masked ID number unless the caller sees personal data.
+        text = props.get("name") or props.get("text") or props.get("number") or export_key
         created = GraphNode(
             id=strawberry.ID(node_id),
             kind=_KINDS[label],

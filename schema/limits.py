@@ -29,6 +29,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from hub.identifiers import InvalidIdentifier, parse_id_number
 from schema.document_cache import IdentityLru
 
 DEFAULT_LIST_SIZE = 5
@@ -208,6 +209,38 @@ class _Estimator:
                 child_type = named if isinstance(named, GraphQLObjectType) else None
             total += factor * (1 + self.cost(node.selection_set, child_type, inside))
         return total
+
+
+def _is_id_number(text: Any) -> bool:
+    """A search text that is a full ID number (searched for as an identifier first)."""
+    if not isinstance(text, str) or len(text.strip()) != 18:
+        return False
+    try:
+        parse_id_number(text)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def id_number_lookups(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> int:
+    """How many lookups by full ID number the operation asks for: one per ``person`` root
+    field (alias, fragment) whatever its argument, one per ``search`` whose text is a full ID
+    number. Skipped fields (@skip, @include) count too: the budget is spent before execution."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return 0
+    estimator = _Estimator(schema, _fragments(document), variables)
+    root = schema.get_root_type(operation.operation)
+    lookups = 0
+    for node, _ in estimator._fields(operation.selection_set, root, set()):
+        name = node.name.value
+        if name == "person" or (
+            name == "search" and _is_id_number(estimator._argument(node, "text"))
+        ):
+            lookups += 1
+    return lookups
 
 
 def _fragments(document: Any) -> dict[str, FragmentDefinitionNode]:

@@ -174,6 +174,21 @@ class LoanListing:
     confirmed_on: dt.date
 
 
+def listed_subject(label: str | None, raw: dict[str, Any] | None) -> Subject | None:
+    """The listed subject, typed by its key; fails closed. A listing without ``subjectLabel``
+    was once rendered as an Enterprise, which would have shown a person with the address and
+    phone an enterprise shows: the key decides the type, and a label that disagrees with the
+    key, or a subject with neither key, gives null rather than a guess."""
+    if not raw:
+        return None
+    kind = label or ("Person" if "idNumber" in raw else "Enterprise" if "uscc" in raw else None)
+    if kind == "Person" and raw.get("idNumber") and "uscc" not in raw:
+        return subject_of("Person", raw)
+    if kind == "Enterprise" and raw.get("uscc") and "idNumber" not in raw:
+        return subject_of("Enterprise", raw)
+    return None
+
+
 @strawberry.type(
     description="A listing (名单) of a subject. `status` is its state on `asOf` (the date the "
     "query asked for, today by default)."
@@ -243,8 +258,7 @@ class Listing:
 
     @strawberry.field(description="The listed subject.")
     def subject(self) -> Subject | None:
-        raw = self.raw.get("subject")
-        return subject_of(self.raw.get("subjectLabel", "Enterprise"), raw) if raw else None
+        return listed_subject(self.raw.get("subjectLabel"), self.raw.get("subject"))
 
     @strawberry.field(description="Persons named as directly responsible (负有直接责任的人员).")
     def liable_persons(self) -> list[Person]:
@@ -292,6 +306,8 @@ class Listing:
 
         refuse_public(info, "who a listing reached (personal credit records)")
         rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
+        if info.context.actor.sees_personal_data:  # whose records these are: audited
+            info.context.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
         return [
             CreditRecordEntry.of_derived(
                 entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]

@@ -10,7 +10,7 @@ import strawberry
 
 from hub.rules import ownership as rules
 from hub.rules import penetration
-from schema.common import RoleType
+from schema.common import RoleType, page_size
 from schema.graph import GraphBuilder, Subgraph
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
@@ -79,7 +79,7 @@ class EffectiveOwner:
     path_count: int
     paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
 
-    @strawberry.field(description="The contributing paths, biggest first.")
+    @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
         return _paths(*self.paths_, first)
 
@@ -98,7 +98,7 @@ class BeneficialOwner:
     path_count: int
     paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
 
-    @strawberry.field(description="The contributing paths, biggest first.")
+    @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
         return _paths(*self.paths_, first)
 
@@ -115,7 +115,7 @@ class ActualController:
     path_count: int
     paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
 
-    @strawberry.field(description="The contributing paths, biggest first.")
+    @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
         return _paths(*self.paths_, first)
 
@@ -194,7 +194,8 @@ def _path(path: rules.Path, nodes: Nodes) -> OwnershipPath:
 
 
 def _paths(paths: list[rules.Path], nodes: Nodes, first: int) -> list[OwnershipPath]:
-    ranked = sorted(paths, key=lambda p: -p.share)[: max(first, 0)]
+    """The ``first`` (1-100, like every page size) biggest paths; pathCount tells how many."""
+    ranked = sorted(paths, key=lambda p: -p.share)[: page_size(first)]
     return [_path(p, nodes) for p in ranked]
 
 

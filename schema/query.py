@@ -44,6 +44,8 @@ class SubjectQueries:
     )
     async def person(self, info: HubInfo, id_number: str) -> Person | None:
         raw = await r.person(info.context, id_number)
+        if raw and info.context.actor.sees_personal_data:  # found: audited, whatever is selected
+            info.context.audited.append(("Person", str(raw["idNumber"])))
         return Person(raw=raw) if raw else None
 
     @strawberry.field(
@@ -59,6 +61,10 @@ class SubjectQueries:
         hits = await r.search(info.context, text, offset, size + 1)
         more = len(hits) > size
         hits = hits[:size]
+        if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected
+            info.context.audited.extend(
+                ("Person", str(raw["idNumber"])) for label, raw, _, _ in hits if label == "Person"
+            )
         end = encode_cursor(offset + size) if more else None
         return SearchConnection(
             nodes=[

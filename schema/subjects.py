@@ -106,7 +106,9 @@ class Enterprise:
 
     @strawberry.field(
         description="Own listings (BLACK, WATCH, RED), each with its status on asOf (today by "
-        "default). An unconfirmed loan default is not a listing and is not shown."
+        "default). An unconfirmed loan default is not a listing and is not shown. PUBLIC "
+        "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
+        "SUSPENDED), whatever asOf."
     )
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
@@ -149,6 +151,9 @@ class Person:
     raw: strawberry.Private[dict[str, Any]]
 
     def _full_access(self, info: HubInfo) -> bool:
+        """True for callers who see personal data (INVESTIGATOR, ADMIN). Every field of a
+        person calls it, so their read of the person is audited whatever they select (a name,
+        roles, a credit record), not only when they select the personal fields."""
         if info.context.actor.sees_personal_data:
             info.context.audited.append(("Person", str(self.raw["idNumber"])))
             return True
@@ -164,18 +169,21 @@ class Person:
 
     @strawberry.field(description="True when the ID number above is masked.")
     def id_number_masked(self, info: HubInfo) -> bool:
-        return not info.context.actor.sees_personal_data
+        return not self._full_access(info)
 
     @strawberry.field
     async def name(self, info: HubInfo) -> str:
+        self._full_access(info)
         return str(await self._get(info, "name"))
 
     @strawberry.field
-    def kind(self) -> SubjectKind:
+    def kind(self, info: HubInfo) -> SubjectKind:
+        self._full_access(info)
         return SubjectKind.PERSON
 
     @strawberry.field(description="公职人员 (党政机关、事业单位、国有企业).")
     async def public_servant(self, info: HubInfo) -> bool:
+        self._full_access(info)
         return bool(await self._get(info, "publicServant"))
 
     @strawberry.field(description="Birth date (personal data: null unless full access).")
@@ -192,6 +200,7 @@ class Person:
 
     @strawberry.field(description="Roles this person holds or held, with dates.")
     async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
+        self._full_access(info)
         rows = await info.context.loaders.relations["rolesOfPersons"].load(
             str(self.raw["idNumber"])
         )
@@ -199,6 +208,7 @@ class Person:
 
     @strawberry.field(description="Shares this person holds, with dates.")
     async def holdings(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
+        self._full_access(info)
         rows = await info.context.loaders.relations["holdingsOfPersons"].load(
             str(self.raw["idNumber"])
         )
@@ -208,14 +218,20 @@ class Person:
     async def actions(
         self, info: HubInfo, first: int = 20, after: str | None = None
     ) -> ActionConnection:
+        self._full_access(info)
         return await actions_page(info, "Person", str(self.raw["idNumber"]), first, after)
 
-    @strawberry.field(description="Own listings, each with its status on asOf (today by default).")
+    @strawberry.field(
+        description="Own listings, each with its status on asOf (today by default). PUBLIC "
+        "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
+        "SUSPENDED), whatever asOf."
+    )
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
         from schema.credit_record import own_listings
 
+        self._full_access(info)
         return await own_listings(info, "Person", str(self.raw["idNumber"]), as_of)
 
     @strawberry.field(
@@ -224,6 +240,7 @@ class Person:
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
         from schema.credit_record import is_aggravated
 
+        self._full_access(info)
         return await is_aggravated(info, "Person", str(self.raw["idNumber"]), as_of)
 
     @strawberry.field(
@@ -237,10 +254,12 @@ class Person:
     ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")] | None:
         from schema.credit_record import credit_record
 
+        self._full_access(info)
         return await credit_record(info, str(self.raw["idNumber"]), as_of)
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
+        self._full_access(info)
         return Provenance.of(await self._full(info))
 
     async def _full(self, info: HubInfo) -> dict[str, Any]:

@@ -87,6 +87,29 @@ async def test_two_path_owner(graph: Store, gql: GQL) -> None:
     assert len(result["subgraph"]["edges"]) == 3
 
 
+async def test_paths_first_is_bounded_like_every_page_size(graph: Store, gql: GQL) -> None:
+    t, wei = f.uscc(), f.id_number("1975-03-04")
+    await load(graph, [company(t), f.person(wei, "韦一"), f.share({"idNumber": wei}, t, 0.6)])
+    query = """
+    query($u: String!, $n: Int!) {
+      beneficialOwners(uscc: $u) {
+        owners { paths(first: $n) { share } }
+        beneficialOwners { paths(first: $n) { share } }
+        actualControllers { paths(first: $n) { share } }
+      }
+    }"""
+    fine = (await gql.ok(query, {"u": t, "n": 100}))["beneficialOwners"]
+    assert [len(o["paths"]) for o in fine["owners"]] == [1]
+    assert [len(c["paths"]) for c in fine["actualControllers"]] == [1]
+    for bad in (-1, 0, 101, 5000):  # far bigger ones already fail the cost limit
+        result = await gql(query, {"u": t, "n": bad})
+        assert result.errors, bad
+        codes = {(e.extensions or {}).get("code") for e in result.errors}
+        assert codes == {"BAD_USER_INPUT"}, (bad, result.errors)
+        assert {(e.extensions or {}).get("field") for e in result.errors} == {"first"}
+        assert "first must be between 1 and 100" in result.errors[0].message
+
+
 async def test_ten_level_chain(graph: Store, gql: GQL) -> None:
     chain = [f.uscc() for _ in range(10)]  # chain[0] is the subject
     top = f.id_number("1960-01-01")

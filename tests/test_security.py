@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hub.auth import Actor, Role
-from hub.identifiers import mask_id_number
+from hub.identifiers import id_check_char, mask_id_number
 from hub.policy import allowed
 from hub.settings import Settings
 from hub.store import Store
@@ -143,13 +143,74 @@ def test_mask_never_returns_the_whole_number() -> None:
     assert set(masked[4:-4]) == {"*"}
 
 
+def _parts(number: str) -> list[str]:
+    """The whole number and the parts a reason could quote: address code, birth date."""
+    return [number, number[:6], number[6:14], number[6:10] + "-" + number[10:12]]
+
+
 async def test_errors_do_not_echo_identifiers(gql: GQL, graph: Store) -> None:
     values = await story(graph)
-    wrong = values["$PERSON"][:17] + ("1" if values["$PERSON"][17] != "1" else "2")
-    result: Any = await gql(
-        "query($i: String!) { person(idNumber: $i) { name } }",
-        {"i": wrong},
-        actor=ACTORS[Role.PUBLIC],
+    boss, other = values["$PERSON"], values["$OTHER"]
+    wrong = boss[:17] + ("1" if boss[17] != "1" else "2")
+    no_date = other[:10] + "0230" + other[14:17]
+    no_date += id_check_char(no_date)
+    public, approval = ACTORS[Role.PUBLIC], ACTORS[Role.APPROVAL]
+    by_id = "query($i: String!) { person(idNumber: $i) { name } }"
+    check = (
+        "query($s: SubjectRef!) { checkBeforeApproval(subject: $s, scenario: HONORS) { found } }"
     )
-    assert result.errors
-    assert wrong not in json.dumps([e.formatted for e in result.errors], ensure_ascii=False)
+    batch = "query($r: [CheckRequest!]!) { checkBatch(requests: $r) { found } }"
+    calls: list[tuple[str, dict[str, Any] | None, Actor, list[str], str]] = [
+        # (query, variables, caller, must not appear, must appear: the kind of problem)
+        (by_id, {"i": wrong}, public, _parts(boss), "check character"),
+        (by_id, {"i": no_date}, public, _parts(other), "not a real date"),
+        (by_id, {"i": int(boss[:17])}, public, _parts(boss), "String cannot represent"),
+        (by_id, {"i": [boss]}, public, _parts(boss), "String cannot represent"),
+        (check, {"s": {"idNumber": boss, "extra": 1}}, approval, _parts(boss), "'extra'"),
+        (check, {"s": {"idNumber": boss, boss: 1}}, approval, _parts(boss), "unknown field"),
+        (check, {"s": {"idNumber": int(boss[:17])}}, approval, _parts(boss), ".idNumber"),
+        (
+            batch,
+            {
+                "r": [
+                    {"subject": {"idNumber": boss}, "scenario": "HONORS"},
+                    {"subject": {"idNumber": other}, "scenario": other},
+                    {"subject": {"idNumber": boss, "x": 1}, "scenario": "HONORS"},
+                    other,
+                ]
+            },
+            approval,
+            _parts(boss) + _parts(other),
+            "[1].scenario",
+        ),
+        (
+            'query { checkBeforeApproval(subject: {idNumber: "' + boss + '", extra: 1}, '
+            "scenario: HONORS) { found } }",
+            None,
+            approval,
+            _parts(boss),
+            "'extra'",
+        ),
+        (
+            "query { person(idNumber: " + boss[:17] + ") { name } }",
+            None,
+            public,
+            _parts(boss),
+            "String cannot represent",
+        ),
+        (
+            'query($d: Date) { checkBeforeApproval(subject: {uscc: "x"}, scenario: HONORS,'
+            " asOf: $d) { found } }",
+            {"d": boss},
+            approval,
+            _parts(boss),
+            "Date",
+        ),
+    ]
+    for query, variables, actor, secrets, reason in calls:
+        result: Any = await gql(query, variables, actor=actor)
+        assert result.errors, query
+        text = json.dumps([e.formatted for e in result.errors], ensure_ascii=False)
+        for secret in secrets:
+            assert secret not in text, (secret, text)
+        assert reason in text, (reason, text)
