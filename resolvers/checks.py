@@ -272,9 +272,12 @@ def _decide(
     return decide(subject, checked.scenario, entries, evaluation, measures)
 
 
-def _validate(index: int, request: Request, as_of: dt.date) -> Checked:
+def _validate(
+    index: int, request: Request, as_of: dt.date, today: dt.date | None = None
+) -> Checked:
+    """``today`` (in the hub's zone) is the latest birth date an ID number may carry."""
     checked = Checked(index, request.scenario, as_of)
-    checked.label, checked.key = subject_key(request.uscc, request.id_number)
+    checked.label, checked.key = subject_key(request.uscc, request.id_number, today=today)
     return checked
 
 
@@ -286,6 +289,7 @@ async def check(
     as_of: dt.date,
     *,
     per_item_errors: bool,
+    today: dt.date | None = None,
 ) -> list[Checked]:
     """Answers in request order. Invalid items raise (single) or carry their error (batch)."""
     if len(requests) > MAX_BATCH:
@@ -293,7 +297,7 @@ async def check(
     answers: list[Checked] = []
     for index, request in enumerate(requests):
         try:
-            answers.append(_validate(index, request, as_of))
+            answers.append(_validate(index, request, as_of, today))
         except HubError as error:
             if not per_item_errors:
                 raise

@@ -361,6 +361,7 @@ class CheckQueries:
             [request],
             day,
             per_item_errors=False,
+            today=info.context.today(),
         )
         return result(info, answers[0])
 
@@ -380,6 +381,7 @@ class CheckQueries:
             batch,
             day,
             per_item_errors=True,
+            today=info.context.today(),
         )
         return [result(info, a) for a in answers]
 
