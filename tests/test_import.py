@@ -115,7 +115,8 @@ def rejections() -> list[tuple[str, Any, str, str]]:
         ("malformed JSON", '{"kind": "enterprise", "uscc": ', "(line)", "malformed JSON"),
         ("not an object", "[1, 2]", "(line)", "must be a JSON object"),
         ("unknown kind", {"kind": "company", "uscc": firm}, "kind", "unknown kind"),
-        ("missing kind", {"uscc": firm}, "kind", "missing"),
+        ("missing kind", {"uscc": firm}, "kind", "required field is missing"),
+        ("kind not a string", {"kind": 5, "uscc": firm}, "kind", "Input should be a valid string"),
         ("missing key", {"kind": "enterprise", "name": "无代码公司"}, "uscc", "required"),
         (
             "unknown field",
@@ -180,6 +181,16 @@ def rejections() -> list[tuple[str, Any, str, str]]:
         (
             "penalty without severity",
             {**f.action("X-1", {"uscc": firm}, "PENALTY"), "severity": None},
+            "severity",
+            "needs a severity",
+        ),
+        (
+            "penalty without the severity key",
+            {
+                k: v
+                for k, v in f.action("X-2", {"uscc": firm}, "PENALTY").items()
+                if k != "severity"
+            },
             "severity",
             "needs a severity",
         ),
@@ -472,3 +483,56 @@ async def test_a_unit_that_fails_beside_another_runs_again_alone(
         "PRACTITIONER_AT|CONTROLS]->() RETURN count(r)",
     )
     assert roles == len(segment["role"])
+
+
+async def test_an_invalid_holder_id_is_one_error(graph: Store) -> None:
+    """The idNumber's own error only, not also "give exactly one of idNumber or holder"."""
+    firm, boss = f.uscc(), f.id_number()
+    wrong = boss[:17] + ("1" if boss[17] != "1" else "2")
+    report = await load(
+        graph,
+        [
+            f.enterprise(firm),
+            f.role(wrong, firm, "DIRECTOR"),
+            {**f.role(boss, firm, "DIRECTOR"), "idNumber": None, "holder": {"idNumber": wrong}},
+        ],
+    )
+    assert [(e.line, e.field) for e in report.errors] == [(2, "idNumber"), (3, "holder.idNumber")]
+    assert all("invalid ID number" in e.reason for e in report.errors)
+
+
+async def test_a_final_newline_ends_the_last_line(graph: Store) -> None:
+    from hub.auth import SYSTEM
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    one = orjson.dumps(f.enterprise(f.uscc()))
+    for body, lines, blank in [(one + b"\n", 1, 0), (one, 1, 0), (one + b"\n\n", 2, 1)]:
+        report = await run_import(graph, split_lines(body), actor=SYSTEM, department="AMR")
+        assert (report.lines, report.accepted, report.rejected, report.blank) == (
+            lines,
+            1,
+            0,
+            blank,
+        ), body
+
+
+async def test_a_report_quoting_a_lone_surrogate_still_serialises(graph: Store) -> None:
+    """A key "\\udc00" (a lone surrogate once decoded) named in an error is escaped: the
+    report is sent, and the good line before it has landed."""
+    from hub.auth import SYSTEM
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    good, odd = f.uscc(), f.uscc()
+    body = orjson.dumps(f.enterprise(good)) + (
+        b'\n{"kind": "enterprise", "uscc": "%s", "name": "a", "\\udc00": 1, "\\udc00": 2}'
+        b'\n{"kind": "enterprise", "uscc": "%s", "name": "a", "\\ud800x": 1}'
+        % (odd.encode(), odd.encode())
+    )
+    report = await run_import(graph, split_lines(body), actor=SYSTEM, department="AMR")
+    assert report.committed and report.accepted == 1
+    sent = orjson.loads(orjson.dumps(report.as_dict()))
+    assert [e["line"] for e in sent["errors"]] == [2, 3]
+    assert sent["errors"][0]["field"] == "\\udc00"
+    assert await count(graph, "MATCH (e:Enterprise {uscc: $u}) RETURN count(e)", u=good) == 1

@@ -259,8 +259,8 @@ class RoleRecord(_Dated):
     @classmethod
     def _holder_given(cls, value: RoleName, info: ValidationInfo) -> RoleName:
         id_number, holder = info.data.get("id_number"), info.data.get("holder")
-        if "id_number" not in info.data and "holder" not in info.data:
-            return value  # the holder field itself failed and is reported there
+        if "id_number" not in info.data or "holder" not in info.data:
+            return value  # a holder field itself failed and is reported there, alone
         if (id_number is None) == (holder is None):
             raise PydanticCustomError("holder", "give exactly one of idNumber or holder")
         if holder is not None and holder.uscc is not None and value != RoleName.ACTUAL_CONTROLLER:
@@ -385,7 +385,8 @@ class ActionRecord(Record):
     type: ActionType
     department: Code
     decision_date: IsoDate
-    severity: Severity | None = None
+    # Validated when absent too: a PENALTY without the key is rejected like one with null.
+    severity: Severity | None = Field(default=None, validate_default=True)
     title: Text
     document_number: Text | None = None
     basis: LongText | None = None

@@ -54,6 +54,7 @@ class ImportReport:
     lines: int = 0
     accepted: int = 0
     rejected: int = 0
+    blank: int = 0  # lines = accepted + rejected + blank
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -71,6 +72,7 @@ class ImportReport:
             "lines": self.lines,
             "accepted": self.accepted,
             "rejected": self.rejected,
+            "blank": self.blank,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -110,6 +112,7 @@ class _Upload:
     defined: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     errors: list[LineError] = field(default_factory=list)
     lines: int = 0
+    blank: int = 0
 
 
 @dataclass
@@ -240,6 +243,7 @@ class _Importer:
             upload.lines = number
             outcome = parse_line(number, raw, self.max_line_bytes)
             if outcome is None:
+                upload.blank += 1
                 continue
             if isinstance(outcome, LineError):
                 upload.errors.append(outcome)
@@ -379,6 +383,7 @@ class _Importer:
     async def finish(self, failure: HubError | None, seconds: float) -> ImportReport:
         report = self.report
         report.lines = self.upload.lines
+        report.blank = self.upload.blank
         report.errors = sorted(
             [*self.upload.errors, *report.errors], key=lambda e: (e.line, e.field)
         )
