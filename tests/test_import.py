@@ -536,3 +536,24 @@ async def test_a_report_quoting_a_lone_surrogate_still_serialises(graph: Store) 
     assert [e["line"] for e in sent["errors"]] == [2, 3]
     assert sent["errors"][0]["field"] == "\\udc00"
     assert await count(graph, "MATCH (e:Enterprise {uscc: $u}) RETURN count(e)", u=good) == 1
+
+
+async def test_a_report_lists_the_first_thousand_errors_and_counts_them_all(graph: Store) -> None:
+    """2,501 rejected lines: the first 1,000 errors in line order are listed (a reference error
+    found while writing, on line 2, among them), the counts are exact, the cut is flagged."""
+    from hub.importer.runner import MAX_REPORTED_ERRORS
+
+    firm, ghost, boss = f.uscc(), f.uscc(), f.id_number()
+    lines: list[Any] = [f.enterprise(firm), f.role(boss, ghost, "DIRECTOR"), f.person(boss)]
+    lines += ["x"] * 2500
+    report = await load(graph, lines)
+    assert report.committed
+    assert (report.lines, report.accepted, report.rejected) == (2503, 2, 2501)
+    assert report.errors_total == 2501
+    assert len(report.errors) == MAX_REPORTED_ERRORS == 1000
+    assert [e.line for e in report.errors] == [2, *range(4, 1003)]
+    assert report.errors[0].reason == f"enterprise {ghost} does not exist"
+    sent = report.as_dict()
+    assert sent["errorsTruncated"] is True and sent["errorsTotal"] == 2501
+    small = (await load(graph, [f.enterprise(f.uscc()), "x"])).as_dict()
+    assert small["errorsTruncated"] is False and small["errorsTotal"] == 1

@@ -35,6 +35,9 @@ from hub.store.imports import Counts, Provenance, create_batch, existing_keys, f
 
 REF_CHUNK = 20_000
 CONFLICT_RETRIES = 3
+# Errors a report lists: the first ones in line order (the counts stay exact). A 50 MB body of
+# bad lines would otherwise keep and send millions of errors.
+MAX_REPORTED_ERRORS = 1000
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
 
@@ -59,7 +62,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     by_kind: dict[str, KindReport] = field(default_factory=dict)
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)  # the first MAX_REPORTED_ERRORS
+    errors_total: int = 0
     failure: str | None = None
     failure_code: str | None = None
     landed: int = 0  # accepted lines committed before a failure (0 when committed)
@@ -78,6 +82,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "byKind": {k: vars(v) for k, v in sorted(self.by_kind.items())},
             "errors": [e.as_dict() for e in self.errors],
+            "errorsTotal": self.errors_total,
+            "errorsTruncated": self.errors_total > len(self.errors),
             "failure": self.failure,
             "failureCode": self.failure_code,
             "landedBeforeFailure": self.landed,
@@ -104,13 +110,45 @@ def authorize_line(record: Record, actor: Actor) -> str | None:
     return None
 
 
+class ErrorSink:
+    """The first ``limit`` errors in line order, and exact counts, in bounded memory.
+
+    ``add`` takes the errors of whole lines (all errors of a line at once: a line is rejected
+    at one stage only), so the rejected lines are counted without keeping their numbers.
+    """
+
+    def __init__(self, limit: int = MAX_REPORTED_ERRORS) -> None:
+        self.limit = limit
+        self.kept: list[LineError] = []
+        self.total = 0
+        self.rejected_lines = 0
+
+    def add(self, errors: list[LineError]) -> None:
+        if not errors:
+            return
+        self.total += len(errors)
+        self.rejected_lines += len({e.line for e in errors})
+        self.kept.extend(errors)
+        if len(self.kept) > 2 * self.limit:
+            self.kept = self.first()
+
+    def first(self) -> list[LineError]:
+        return sorted(self.kept, key=lambda e: (e.line, e.field))[: self.limit]
+
+    def absorb(self, other: ErrorSink) -> None:
+        self.total += other.total
+        self.rejected_lines += other.rejected_lines
+        self.kept = sorted([*self.kept, *other.kept], key=lambda e: (e.line, e.field))
+        self.kept = self.kept[: self.limit]
+
+
 @dataclass
 class _Upload:
     """What the parser thread hands to the writer: facts to hold, names defined, errors."""
 
     facts: list[Item] = field(default_factory=list)
     defined: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    errors: list[LineError] = field(default_factory=list)
+    errors: ErrorSink = field(default_factory=ErrorSink)
     lines: int = 0
     blank: int = 0
 
@@ -229,6 +267,7 @@ class _Importer:
         self.upload = _Upload()
         self.parallel = parallel
         self.leftover: list[Item] = []
+        self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
 
     def parse(self, lines: Iterable[bytes], put: Any) -> None:
@@ -246,15 +285,15 @@ class _Importer:
                 upload.blank += 1
                 continue
             if isinstance(outcome, LineError):
-                upload.errors.append(outcome)
+                upload.errors.add([outcome])
                 continue
             if isinstance(outcome, list):
-                upload.errors.extend(outcome)
+                upload.errors.add(outcome)
                 continue
             reason = authorize_line(outcome, self.actor)
             if reason is not None:
                 where = "department" if outcome.department_field() is not None else "kind"
-                upload.errors.append(LineError(number, where, reason, outcome.kind, outcome.key()))
+                upload.errors.add([LineError(number, where, reason, outcome.kind, outcome.key())])
                 continue
             entity = outcome.defines()
             if entity is not None:
@@ -286,7 +325,7 @@ class _Importer:
                     raise
                 await asyncio.sleep(0.05 * (attempt + 1))
                 continue
-            self.report.errors.extend(result.errors)
+            self.errors.add(result.errors)
             for kind, (accepted, counts) in result.counts.items():
                 self.report.absorb(kind, accepted, counts)
             return True
@@ -384,10 +423,11 @@ class _Importer:
         report = self.report
         report.lines = self.upload.lines
         report.blank = self.upload.blank
-        report.errors = sorted(
-            [*self.upload.errors, *report.errors], key=lambda e: (e.line, e.field)
-        )
-        report.rejected = len({e.line for e in report.errors})
+        errors = self.upload.errors
+        errors.absorb(self.errors)
+        report.errors = errors.kept
+        report.errors_total = errors.total
+        report.rejected = errors.rejected_lines
         report.accepted = sum(k.accepted for k in report.by_kind.values())
         report.created = sum(k.created for k in report.by_kind.values())
         report.updated = sum(k.updated for k in report.by_kind.values())
