@@ -557,3 +557,46 @@ async def test_a_report_lists_the_first_thousand_errors_and_counts_them_all(grap
     assert sent["errorsTruncated"] is True and sent["errorsTotal"] == 2501
     small = (await load(graph, [f.enterprise(f.uscc()), "x"])).as_dict()
     assert small["errorsTruncated"] is False and small["errorsTotal"] == 1
+
+
+@pytest.mark.parametrize("commit_records", [50_000, 1])
+async def test_a_later_line_of_the_same_key_with_other_content_is_rejected(
+    graph: Store, commit_records: int
+) -> None:
+    """Whatever the commit units: the first line lands, an identical repeat is fine (however
+    it is spelled), a repeat with other content is rejected on the key field."""
+    from hub.auth import SYSTEM
+    from hub.importer.runner import run_import
+
+    firm, boss = f.uscc(), f.id_number()
+    role = f.role(boss, firm, "DIRECTOR", "2020-01-01")
+    lines = [
+        orjson.dumps(f.enterprise(firm, "第一名称")),
+        orjson.dumps(f.person(boss, "张三")),
+        orjson.dumps(role),
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE")),
+        orjson.dumps(f.enterprise(firm, "第二名称")),  # 5: conflicts with 1
+        f'{{ "name": "张三", "idNumber": "{boss.lower()}", "kind": "person" }}'.encode(),  # same
+        orjson.dumps({**role, "to": "2021-01-01"}),  # 7: conflicts with 3
+        orjson.dumps(role),  # identical
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE", department="TAX")),  # 9
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE")),  # identical
+    ]
+    report = await run_import(
+        graph, lines, actor=SYSTEM, department="AMR", commit_records=commit_records
+    )
+    assert report.committed, report.failure
+    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+        (5, "uscc", "same key as line 1 with different content"),
+        (7, "idNumber+uscc+role+from", "same key as line 3 with different content"),
+        (9, "id", "same key as line 4 with different content"),
+    ]
+    assert (report.accepted, report.rejected, report.created) == (7, 3, 4)
+    stored = await count(
+        graph,
+        "MATCH (e:Enterprise {uscc: $u, name: '第一名称'})<-[r:OFFICER_OF]-(:Person) "
+        "WHERE r.to IS NULL MATCH (a:Action {id: 'X-1', department: 'AMR'}) RETURN count(*)",
+        u=firm,
+    )
+    assert stored == 1
+    assert await count(graph, "MATCH (r:Revision) RETURN count(r)") == 0

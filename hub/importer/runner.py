@@ -19,7 +19,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,12 +142,20 @@ class ErrorSink:
         self.kept = self.kept[: self.limit]
 
 
+# A line's stamp in ``_Upload.defined``: (hash of its content << 32) | line number, one int.
+_HASH_BITS = (1 << 64) - 1
+_LINE_BITS = (1 << 32) - 1
+
+
 @dataclass
 class _Upload:
     """What the parser thread hands to the writer: facts to hold, names defined, errors."""
 
     facts: list[Item] = field(default_factory=list)
-    defined: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # namespace -> key -> stamp of the first line of that key (Record.identity): duplicates are
+    # found here, and the namespaces of entities are their labels, so this is also the set of
+    # entities the upload defines. One int per line (~100 bytes with the key and the slot).
+    defined: dict[str, dict[Hashable, int]] = field(default_factory=lambda: defaultdict(dict))
     errors: ErrorSink = field(default_factory=ErrorSink)
     lines: int = 0
     blank: int = 0
@@ -160,7 +168,7 @@ class _UnitResult:
 
 
 async def _missing_refs(
-    tx: AsyncManagedTransaction, items: list[Item], defined: dict[str, set[str]]
+    tx: AsyncManagedTransaction, items: list[Item], defined: dict[str, dict[Hashable, int]]
 ) -> list[LineError]:
     needed: dict[str, set[str]] = defaultdict(set)
     for _, record in items:
@@ -192,7 +200,7 @@ async def _missing_refs(
 async def _write_unit(
     tx: AsyncManagedTransaction,
     items: list[Item],
-    defined: dict[str, set[str]],
+    defined: dict[str, dict[Hashable, int]],
     prov: Provenance,
     actor: Actor,
     source: str,
@@ -295,9 +303,11 @@ class _Importer:
                 where = "department" if outcome.department_field() is not None else "kind"
                 upload.errors.add([LineError(number, where, reason, outcome.kind, outcome.key())])
                 continue
-            entity = outcome.defines()
-            if entity is not None:
-                upload.defined[entity[0]].add(entity[1])
+            if not outcome.repeatable:
+                conflict = self.first_line_of(number, outcome)
+                if conflict is not None:
+                    upload.errors.add([conflict])
+                    continue
             if outcome.phase <= 1 and not outcome.refs():
                 unit.append((number, outcome))
                 if len(unit) >= self.commit_records:
@@ -307,6 +317,23 @@ class _Importer:
                 upload.facts.append((number, outcome))
             upload.facts.extend((number, extra) for extra in outcome.follow_ups())
         self.leftover = unit
+
+    def first_line_of(self, number: int, record: Record) -> LineError | None:
+        """Record the line's key; a later line of a key with other content is rejected (an
+        identical one is fine: idempotent), whatever the commit units, so no line silently
+        overrides another of the same upload."""
+        namespace, key = record.identity()
+        stamp = (record.content_hash() & _HASH_BITS) << 32 | number
+        first = self.upload.defined[namespace].setdefault(key, stamp)
+        if first >> 32 == stamp >> 32:
+            return None
+        return LineError(
+            number,
+            record.key_field(),
+            f"same key as line {first & _LINE_BITS} with different content",
+            record.kind,
+            record.key(),
+        )
 
     async def commit(self, items: list[Item]) -> bool:
         for attempt in range(CONFLICT_RETRIES):

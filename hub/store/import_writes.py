@@ -189,7 +189,8 @@ ON CREATE SET l += {_LINK}
 def split_by_fingerprint(
     rows: list[dict[str, Any]], stored: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Counts]:
-    """(new rows, changed rows, counts). Within the rows the last line of a key wins."""
+    """(new rows, changed rows, counts). Rows of one key are repeats of one content (the
+    runner rejects a later line of a key with other content); one of them is written."""
     last: dict[str, dict[str, Any]] = {}
     for row in rows:
         last[row["key"]] = row
