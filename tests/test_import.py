@@ -541,7 +541,7 @@ async def test_a_report_quoting_a_lone_surrogate_still_serialises(graph: Store) 
 async def test_a_report_lists_the_first_thousand_errors_and_counts_them_all(graph: Store) -> None:
     """2,501 rejected lines: the first 1,000 errors in line order are listed (a reference error
     found while writing, on line 2, among them), the counts are exact, the cut is flagged."""
-    from hub.importer.runner import MAX_REPORTED_ERRORS
+    from hub.importer.report import MAX_REPORTED_ERRORS
 
     firm, ghost, boss = f.uscc(), f.uscc(), f.id_number()
     lines: list[Any] = [f.enterprise(firm), f.role(boss, ghost, "DIRECTOR"), f.person(boss)]
@@ -600,3 +600,115 @@ async def test_a_later_line_of_the_same_key_with_other_content_is_rejected(
     )
     assert stored == 1
     assert await count(graph, "MATCH (r:Revision) RETURN count(r)") == 0
+
+
+@pytest.mark.parametrize("commit_records", [50_000, 2, 1])
+async def test_a_rejected_line_writes_nothing_and_takes_the_lines_that_need_it(
+    graph: Store, commit_records: int
+) -> None:
+    """A branch of a missing enterprise is rejected as a whole (not written with a dangling
+    branchOf), and so is every line that refers to an enterprise only a rejected line defined,
+    whatever the commit units; lines = accepted + rejected."""
+    from hub.auth import SYSTEM
+    from hub.importer.runner import run_import
+
+    ghost, a, b, c, d, e, bad, g, h = (f.uscc() for _ in range(9))
+    boss = f.id_number()
+    await load(graph, [f.enterprise(h, "已有总公司")])
+    records: list[dict[str, Any]] = [
+        f.enterprise(a, "幽灵分公司", branchOf=ghost),  # 1
+        f.enterprise(b, "分公司的分公司", branchOf=a),  # 2
+        f.person(boss),  # 3
+        f.role(boss, a, "LEGAL_REPRESENTATIVE"),  # 4
+        f.share({"idNumber": boss}, b, 0.5),  # 5
+        f.enterprise(c),  # 6
+        f.enterprise(d, "后定义总公司的分公司", branchOf=e),  # 7
+        f.role(boss, d, "PRINCIPAL"),  # 8
+        f.enterprise(e, "后定义的总公司"),  # 9
+        {**f.enterprise(bad), "name": ""},  # 10: invalid, its uscc valid
+        f.role(boss, bad, "DIRECTOR"),  # 11
+        f.action("AMR-B-1", {"uscc": a}, "LICENSE"),  # 12
+        f.enterprise(g, "已有总公司的分公司", branchOf=h),  # 13
+    ]
+    report = await run_import(
+        graph,
+        [orjson.dumps(r) for r in records],
+        actor=SYSTEM,
+        department="AMR",
+        commit_records=commit_records,
+    )
+    assert report.committed, report.failure
+    refers = "refers to the enterprise of line {}, which was rejected".format
+    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+        (1, "branchOf", f"enterprise {ghost} does not exist"),
+        (2, "branchOf", refers(1)),
+        (4, "uscc", refers(1)),
+        (5, "uscc", refers(2)),
+        (10, "name", "String should have at least 1 character"),
+        (11, "uscc", refers(10)),
+        (12, "subject.uscc", refers(1)),
+    ]
+    assert (report.accepted, report.rejected) == (6, 7)
+    assert report.accepted + report.rejected == report.lines == len(records)
+    assert report.created == 6
+    missing = await count(
+        graph, "MATCH (n:Enterprise) WHERE n.uscc IN $keys RETURN count(n)", keys=[a, b, bad]
+    )
+    assert missing == 0
+    links = await count(
+        graph,
+        "MATCH (x:Enterprise)-[r:BRANCH_OF]->(y:Enterprise) "
+        "WHERE [x.uscc, y.uscc] IN [[$d, $e], [$g, $h]] AND r.batch IS NOT NULL RETURN count(r)",
+        d=d,
+        e=e,
+        g=g,
+        h=h,
+    )
+    assert links == 2
+    assert await count(graph, "MATCH ()-[r:BRANCH_OF]->() RETURN count(r)") == 2
+    ties = await count(graph, "MATCH (:Person)-[r]->(:Enterprise) RETURN count(r)")
+    assert ties == 1  # only the principal of d
+    assert await count(graph, "MATCH (x:Action) RETURN count(x)") == 0
+
+
+async def test_an_upload_within_the_commit_size_is_one_transaction_despite_branch_links(
+    graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """61 enterprise lines (60 branches) with commit_records=100: the branch links are not
+    lines, so the upload is one transaction; when its last statement fails nothing lands."""
+    from hub.auth import SYSTEM
+    from hub.importer import runner, writers
+    from hub.importer.records import BranchLinkRecord
+    from hub.importer.runner import run_import
+    from hub.store import imports as q
+
+    parent = f.uscc()
+    records = [f.enterprise(f.uscc(), f"分公司{i}", branchOf=parent) for i in range(60)]
+    records.append(f.enterprise(parent, "总公司"))
+    lines = [orjson.dumps(r) for r in records]
+    units: list[int] = []
+    original = runner._Importer.commit
+
+    async def commit(self: Any, items: list[Any]) -> bool:
+        units.append(len(items))
+        return await original(self, items)
+
+    async def failing(tx: Any, items: Any, prov: Any) -> q.Counts:
+        await tx.run("UNWIND $rows AS row RETURN 1 / 0 AS boom", {"rows": [1]})
+        raise AssertionError("unreachable: Neo4j must have failed")
+
+    monkeypatch.setattr(runner._Importer, "commit", commit)
+    monkeypatch.setitem(
+        writers.WRITERS,
+        BranchLinkRecord,  # type: ignore[misc]
+        writers.Writer("branchLink", 19, failing, counted=False),
+    )
+    before = await graph_size(graph)
+    report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)
+    assert not report.committed
+    assert units == [121]  # 61 lines and their 60 links, one unit
+    assert await graph_size(graph) == before
+    monkeypatch.undo()
+    report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)
+    assert report.committed and report.created == 61
+    assert await count(graph, "MATCH ()-[r:BRANCH_OF]->() RETURN count(r)") == 60

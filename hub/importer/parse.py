@@ -183,7 +183,11 @@ def parse_line(
         return model.model_validate(data)
     except ValidationError as error:
         problems = error.errors(include_url=False)[:MAX_ERRORS_PER_LINE]
-        return [LineError(number, _field_name(p["loc"]), _reason(p), kind=kind) for p in problems]
+        key = model.key_of(data)  # of an entity kind: lines that refer to it learn its fate
+        return [
+            LineError(number, _field_name(p["loc"]), _reason(p), kind=kind, key=key)
+            for p in problems
+        ]
 
 
 def parse_lines(lines: Iterable[bytes], max_line_bytes: int) -> Parsed:

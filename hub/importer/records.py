@@ -17,8 +17,9 @@ import orjson
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from hub.identifiers import parse_id_number, parse_uscc
+from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
 from hub.importer.fields import (
+    CODE,
     Code,
     Flag,
     IdNumber,
@@ -50,6 +51,14 @@ class Record(StrictModel):
     # are applied in line order (the listing kinds: each line is a dated UPDATED event). For
     # every other kind the later line is rejected ("same key as line N with different content").
     repeatable: ClassVar[bool] = False
+    # The label of the entity a line of this kind defines (kinds that other lines refer to).
+    label: ClassVar[str | None] = None
+
+    @classmethod
+    def key_of(cls, data: dict[str, Any]) -> str | None:
+        """The normalised key of a line of this kind that failed validation, if its key field
+        is valid: a line that refers to that entity is then told the line was rejected."""
+        return None
 
     def key(self) -> str:
         raise NotImplementedError
@@ -121,6 +130,7 @@ class EnterpriseStatus(StrEnum):
 
 class EnterpriseRecord(Record):
     phase: ClassVar[int] = 1
+    label: ClassVar[str | None] = "Enterprise"
     kind: Literal["enterprise"]
     uscc: Uscc
     name: Text
@@ -131,6 +141,14 @@ class EnterpriseRecord(Record):
     phone: Phone | None = None
     branch_of: Uscc | None = None
 
+    @classmethod
+    def key_of(cls, data: dict[str, Any]) -> str | None:
+        value = data.get("uscc")
+        try:
+            return parse_uscc(value).uscc if isinstance(value, str) else None
+        except InvalidIdentifier:
+            return None
+
     def key(self) -> str:
         return self.uscc
 
@@ -139,6 +157,10 @@ class EnterpriseRecord(Record):
 
     def defines(self) -> tuple[str, str]:
         return ("Enterprise", self.uscc)
+
+    def refs(self) -> list[Ref]:
+        # Checked before the enterprise lands (hub/importer/references.py: held lines).
+        return [] if self.branch_of is None else [("branchOf", "Enterprise", self.branch_of)]
 
     def follow_ups(self) -> list[Record]:
         if self.branch_of is None:
@@ -185,6 +207,7 @@ class BranchLinkRecord(Record):
 
 class PersonRecord(Record):
     phase: ClassVar[int] = 1
+    label: ClassVar[str | None] = "Person"
     kind: Literal["person"]
     id_number: IdNumber
     name: Text
@@ -192,6 +215,14 @@ class PersonRecord(Record):
     employer: Text | None = None
     address: Text | None = None
     phone: Phone | None = None
+
+    @classmethod
+    def key_of(cls, data: dict[str, Any]) -> str | None:
+        value = data.get("idNumber")
+        try:
+            return parse_id_number(value).id_number if isinstance(value, str) else None
+        except InvalidIdentifier:
+            return None
 
     def key(self) -> str:
         return self.id_number
@@ -231,10 +262,16 @@ class DepartmentRecord(Record):
     """County reference data (ADMIN only)."""
 
     phase: ClassVar[int] = 0
+    label: ClassVar[str | None] = "Department"
     kind: Literal["department"]
     code: Code
     name: Text
     department_kind: DepartmentKind = DepartmentKind.GOVERNMENT
+
+    @classmethod
+    def key_of(cls, data: dict[str, Any]) -> str | None:
+        code = data.get("code")
+        return code if isinstance(code, str) and CODE.fullmatch(code) else None
 
     def key(self) -> str:
         return self.code
