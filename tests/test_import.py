@@ -712,3 +712,78 @@ async def test_an_upload_within_the_commit_size_is_one_transaction_despite_branc
     report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)
     assert report.committed and report.created == 61
     assert await count(graph, "MATCH ()-[r:BRANCH_OF]->() RETURN count(r)") == 60
+
+
+async def test_every_revision_tie_carries_provenance(graph: Store) -> None:
+    """Each way a record is revised (an entity, a measure, a listing, a loan report, an
+    evaluation, a derived entry) links its Revision with batch, recordedAt, sourceDepartment,
+    like every other relationship the importer writes."""
+    from hub.auth import SYSTEM
+
+    firm, boss, liable = f.uscc(), f.id_number(), f.id_number("1979-09-09")
+    measure = {
+        "kind": "measure",
+        "code": "TEST-CAUTION",
+        "name": "测试措施",
+        "category": "ADMINISTRATIVE",
+        "effect": "CAUTION",
+        "lists": ["WATCH"],
+        "scenarios": ["HONORS"],
+        "legalBasis": "测试",
+        "edition": "2024",
+    }
+    grade = {
+        "kind": "evaluation",
+        "id": "EV-1",
+        "subject": {"uscc": firm},
+        "grade": "B",
+        "evaluatedOn": "2024-01-01",
+        "source": "NDRC",
+    }
+    loan = f.loan_default("LOAN-1", {"uscc": firm}, confirmed=None)
+    first: list[Any] = [
+        f.enterprise(firm, "原名称"),
+        f.person(boss),
+        f.person(liable),
+        f.role(boss, firm, "LEGAL_REPRESENTATIVE"),
+        f.listing("ECO-1", {"uscc": firm}, liablePersons=[liable]),
+        measure,
+        grade,
+        loan,
+    ]
+    await load(graph, first, actor=SYSTEM)
+    second: list[Any] = [
+        f.enterprise(firm, "新名称"),
+        f.role(liable, firm, "DIRECTOR"),  # re-derives liable's entry: a revision of it
+        f.listing("ECO-1", {"uscc": firm}, liablePersons=[liable], basis="更正"),
+        {**measure, "name": "测试措施(修订)"},
+        {**grade, "grade": "C"},
+        {**loan, "reportedOn": "2024-02-02"},
+    ]
+    report = await load(graph, second, actor=SYSTEM, department="NDRC")
+    assert report.committed and report.rejected == 0, report.errors
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (n)-[r:HAS_REVISION]->(:Revision) "
+            "RETURN labels(n) AS labels, coalesce(n.derived, false) AS derived, "
+            "r.batch AS batch, r.recordedAt IS NOT NULL AS at, r.sourceDepartment AS dept"
+        )
+        ties = [record.data() async for record in result]
+    kinds = sorted(
+        ("derived " if t["derived"] else "") + "/".join(sorted(t["labels"])) for t in ties
+    )
+    assert kinds == [
+        "Enterprise",
+        "Evaluation",
+        "Listing",
+        "LoanReport",
+        "Measure",
+        "derived Listing",
+    ], kinds
+    assert all((t["batch"], t["at"], t["dept"]) == (report.batch, True, "NDRC") for t in ties)
+    bare = await count(
+        graph,
+        "MATCH ()-[r]->() WHERE r.batch IS NULL OR r.recordedAt IS NULL OR "
+        "r.sourceDepartment IS NULL RETURN count(r)",
+    )
+    assert bare == 0

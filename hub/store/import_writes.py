@@ -32,6 +32,7 @@ from hub.store.imports import (
     Provenance,
     collected_pairs,
     node_values,
+    revision_link,
     trusted,
 )
 
@@ -111,7 +112,7 @@ CALL (n) {{
   OPTIONAL MATCH (n)-[old:{_UNLINK[label]}]->()
   DELETE old
 }}"""
-    revision = _REVISION.format(v="n", entity=label, link="CREATE (n)-[:HAS_REVISION]->(rev)")
+    revision = _REVISION.format(v="n", entity=label, link=revision_link("n"))
     return trusted(
         f"""
 UNWIND $rows AS row
