@@ -102,7 +102,8 @@ class Settings(BaseSettings):
 
     # Lines per UNWIND statement when importing.
     import_chunk_size: int = Field(default=5000, ge=1, le=100_000)
-    # Records per import transaction (an upload up to this size is atomic as a whole).
+    # Lines per import transaction (an upload of up to this many lines is atomic as a whole;
+    # the BRANCH_OF link an enterprise line implies is not counted).
     import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
     # Import transactions of one upload that may run side by side (independent units only).
     import_parallel_units: int = Field(default=2, ge=1, le=16)

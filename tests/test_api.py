@@ -612,3 +612,15 @@ async def test_warm_up_runs_the_check_statements_and_is_skipped_on_an_empty_grap
     await load(graph, [f.enterprise(f.uscc())])
     assert await warm_checks(graph, 0.3) >= 2 * 3  # each group size at least once
     assert await warm_checks(graph, 0) == 0
+
+
+async def test_import_endpoint_bounds_the_errors_it_sends(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    response = await client.post("/api/import", content=b"x\n" * 20_000, headers=bearer(officer))
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["lines"], report["rejected"], report["errorsTotal"]) == (20_000,) * 3
+    assert len(report["errors"]) == 1000 and report["errorsTruncated"] is True
+    assert len(response.content) < 200_000

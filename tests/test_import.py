@@ -115,7 +115,8 @@ def rejections() -> list[tuple[str, Any, str, str]]:
         ("malformed JSON", '{"kind": "enterprise", "uscc": ', "(line)", "malformed JSON"),
         ("not an object", "[1, 2]", "(line)", "must be a JSON object"),
         ("unknown kind", {"kind": "company", "uscc": firm}, "kind", "unknown kind"),
-        ("missing kind", {"uscc": firm}, "kind", "missing"),
+        ("missing kind", {"uscc": firm}, "kind", "required field is missing"),
+        ("kind not a string", {"kind": 5, "uscc": firm}, "kind", "Input should be a valid string"),
         ("missing key", {"kind": "enterprise", "name": "无代码公司"}, "uscc", "required"),
         (
             "unknown field",
@@ -180,6 +181,16 @@ def rejections() -> list[tuple[str, Any, str, str]]:
         (
             "penalty without severity",
             {**f.action("X-1", {"uscc": firm}, "PENALTY"), "severity": None},
+            "severity",
+            "needs a severity",
+        ),
+        (
+            "penalty without the severity key",
+            {
+                k: v
+                for k, v in f.action("X-2", {"uscc": firm}, "PENALTY").items()
+                if k != "severity"
+            },
             "severity",
             "needs a severity",
         ),
@@ -472,3 +483,307 @@ async def test_a_unit_that_fails_beside_another_runs_again_alone(
         "PRACTITIONER_AT|CONTROLS]->() RETURN count(r)",
     )
     assert roles == len(segment["role"])
+
+
+async def test_an_invalid_holder_id_is_one_error(graph: Store) -> None:
+    """The idNumber's own error only, not also "give exactly one of idNumber or holder"."""
+    firm, boss = f.uscc(), f.id_number()
+    wrong = boss[:17] + ("1" if boss[17] != "1" else "2")
+    report = await load(
+        graph,
+        [
+            f.enterprise(firm),
+            f.role(wrong, firm, "DIRECTOR"),
+            {**f.role(boss, firm, "DIRECTOR"), "idNumber": None, "holder": {"idNumber": wrong}},
+        ],
+    )
+    assert [(e.line, e.field) for e in report.errors] == [(2, "idNumber"), (3, "holder.idNumber")]
+    assert all("invalid ID number" in e.reason for e in report.errors)
+
+
+async def test_a_final_newline_ends_the_last_line(graph: Store) -> None:
+    from hub.auth import SYSTEM
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    one = orjson.dumps(f.enterprise(f.uscc()))
+    for body, lines, blank in [(one + b"\n", 1, 0), (one, 1, 0), (one + b"\n\n", 2, 1)]:
+        report = await run_import(graph, split_lines(body), actor=SYSTEM, department="AMR")
+        assert (report.lines, report.accepted, report.rejected, report.blank) == (
+            lines,
+            1,
+            0,
+            blank,
+        ), body
+
+
+async def test_a_report_quoting_a_lone_surrogate_still_serialises(graph: Store) -> None:
+    """A key "\\udc00" (a lone surrogate once decoded) named in an error is escaped: the
+    report is sent, and the good line before it has landed."""
+    from hub.auth import SYSTEM
+    from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+
+    good, odd = f.uscc(), f.uscc()
+    body = orjson.dumps(f.enterprise(good)) + (
+        b'\n{"kind": "enterprise", "uscc": "%s", "name": "a", "\\udc00": 1, "\\udc00": 2}'
+        b'\n{"kind": "enterprise", "uscc": "%s", "name": "a", "\\ud800x": 1}'
+        % (odd.encode(), odd.encode())
+    )
+    report = await run_import(graph, split_lines(body), actor=SYSTEM, department="AMR")
+    assert report.committed and report.accepted == 1
+    sent = orjson.loads(orjson.dumps(report.as_dict()))
+    assert [e["line"] for e in sent["errors"]] == [2, 3]
+    assert sent["errors"][0]["field"] == "\\udc00"
+    assert await count(graph, "MATCH (e:Enterprise {uscc: $u}) RETURN count(e)", u=good) == 1
+
+
+async def test_a_report_lists_the_first_thousand_errors_and_counts_them_all(graph: Store) -> None:
+    """2,501 rejected lines: the first 1,000 errors in line order are listed (a reference error
+    found while writing, on line 2, among them), the counts are exact, the cut is flagged."""
+    from hub.importer.report import MAX_REPORTED_ERRORS
+
+    firm, ghost, boss = f.uscc(), f.uscc(), f.id_number()
+    lines: list[Any] = [f.enterprise(firm), f.role(boss, ghost, "DIRECTOR"), f.person(boss)]
+    lines += ["x"] * 2500
+    report = await load(graph, lines)
+    assert report.committed
+    assert (report.lines, report.accepted, report.rejected) == (2503, 2, 2501)
+    assert report.errors_total == 2501
+    assert len(report.errors) == MAX_REPORTED_ERRORS == 1000
+    assert [e.line for e in report.errors] == [2, *range(4, 1003)]
+    assert report.errors[0].reason == f"enterprise {ghost} does not exist"
+    sent = report.as_dict()
+    assert sent["errorsTruncated"] is True and sent["errorsTotal"] == 2501
+    small = (await load(graph, [f.enterprise(f.uscc()), "x"])).as_dict()
+    assert small["errorsTruncated"] is False and small["errorsTotal"] == 1
+
+
+@pytest.mark.parametrize("commit_records", [50_000, 1])
+async def test_a_later_line_of_the_same_key_with_other_content_is_rejected(
+    graph: Store, commit_records: int
+) -> None:
+    """Whatever the commit units: the first line lands, an identical repeat is fine (however
+    it is spelled), a repeat with other content is rejected on the key field."""
+    from hub.auth import SYSTEM
+    from hub.importer.runner import run_import
+
+    firm, boss = f.uscc(), f.id_number()
+    role = f.role(boss, firm, "DIRECTOR", "2020-01-01")
+    lines = [
+        orjson.dumps(f.enterprise(firm, "第一名称")),
+        orjson.dumps(f.person(boss, "张三")),
+        orjson.dumps(role),
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE")),
+        orjson.dumps(f.enterprise(firm, "第二名称")),  # 5: conflicts with 1
+        f'{{ "name": "张三", "idNumber": "{boss.lower()}", "kind": "person" }}'.encode(),  # same
+        orjson.dumps({**role, "to": "2021-01-01"}),  # 7: conflicts with 3
+        orjson.dumps(role),  # identical
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE", department="TAX")),  # 9
+        orjson.dumps(f.action("X-1", {"uscc": firm}, "LICENSE")),  # identical
+    ]
+    report = await run_import(
+        graph, lines, actor=SYSTEM, department="AMR", commit_records=commit_records
+    )
+    assert report.committed, report.failure
+    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+        (5, "uscc", "same key as line 1 with different content"),
+        (7, "idNumber+uscc+role+from", "same key as line 3 with different content"),
+        (9, "id", "same key as line 4 with different content"),
+    ]
+    assert (report.accepted, report.rejected, report.created) == (7, 3, 4)
+    stored = await count(
+        graph,
+        "MATCH (e:Enterprise {uscc: $u, name: '第一名称'})<-[r:OFFICER_OF]-(:Person) "
+        "WHERE r.to IS NULL MATCH (a:Action {id: 'X-1', department: 'AMR'}) RETURN count(*)",
+        u=firm,
+    )
+    assert stored == 1
+    assert await count(graph, "MATCH (r:Revision) RETURN count(r)") == 0
+
+
+@pytest.mark.parametrize("commit_records", [50_000, 2, 1])
+async def test_a_rejected_line_writes_nothing_and_takes_the_lines_that_need_it(
+    graph: Store, commit_records: int
+) -> None:
+    """A branch of a missing enterprise is rejected as a whole (not written with a dangling
+    branchOf), and so is every line that refers to an enterprise only a rejected line defined,
+    whatever the commit units; lines = accepted + rejected."""
+    from hub.auth import SYSTEM
+    from hub.importer.runner import run_import
+
+    ghost, a, b, c, d, e, bad, g, h = (f.uscc() for _ in range(9))
+    boss = f.id_number()
+    await load(graph, [f.enterprise(h, "已有总公司")])
+    records: list[dict[str, Any]] = [
+        f.enterprise(a, "幽灵分公司", branchOf=ghost),  # 1
+        f.enterprise(b, "分公司的分公司", branchOf=a),  # 2
+        f.person(boss),  # 3
+        f.role(boss, a, "LEGAL_REPRESENTATIVE"),  # 4
+        f.share({"idNumber": boss}, b, 0.5),  # 5
+        f.enterprise(c),  # 6
+        f.enterprise(d, "后定义总公司的分公司", branchOf=e),  # 7
+        f.role(boss, d, "PRINCIPAL"),  # 8
+        f.enterprise(e, "后定义的总公司"),  # 9
+        {**f.enterprise(bad), "name": ""},  # 10: invalid, its uscc valid
+        f.role(boss, bad, "DIRECTOR"),  # 11
+        f.action("AMR-B-1", {"uscc": a}, "LICENSE"),  # 12
+        f.enterprise(g, "已有总公司的分公司", branchOf=h),  # 13
+    ]
+    report = await run_import(
+        graph,
+        [orjson.dumps(r) for r in records],
+        actor=SYSTEM,
+        department="AMR",
+        commit_records=commit_records,
+    )
+    assert report.committed, report.failure
+    refers = "refers to the enterprise of line {}, which was rejected".format
+    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+        (1, "branchOf", f"enterprise {ghost} does not exist"),
+        (2, "branchOf", refers(1)),
+        (4, "uscc", refers(1)),
+        (5, "uscc", refers(2)),
+        (10, "name", "String should have at least 1 character"),
+        (11, "uscc", refers(10)),
+        (12, "subject.uscc", refers(1)),
+    ]
+    assert (report.accepted, report.rejected) == (6, 7)
+    assert report.accepted + report.rejected == report.lines == len(records)
+    assert report.created == 6
+    missing = await count(
+        graph, "MATCH (n:Enterprise) WHERE n.uscc IN $keys RETURN count(n)", keys=[a, b, bad]
+    )
+    assert missing == 0
+    links = await count(
+        graph,
+        "MATCH (x:Enterprise)-[r:BRANCH_OF]->(y:Enterprise) "
+        "WHERE [x.uscc, y.uscc] IN [[$d, $e], [$g, $h]] AND r.batch IS NOT NULL RETURN count(r)",
+        d=d,
+        e=e,
+        g=g,
+        h=h,
+    )
+    assert links == 2
+    assert await count(graph, "MATCH ()-[r:BRANCH_OF]->() RETURN count(r)") == 2
+    ties = await count(graph, "MATCH (:Person)-[r]->(:Enterprise) RETURN count(r)")
+    assert ties == 1  # only the principal of d
+    assert await count(graph, "MATCH (x:Action) RETURN count(x)") == 0
+
+
+async def test_an_upload_within_the_commit_size_is_one_transaction_despite_branch_links(
+    graph: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """61 enterprise lines (60 branches) with commit_records=100: the branch links are not
+    lines, so the upload is one transaction; when its last statement fails nothing lands."""
+    from hub.auth import SYSTEM
+    from hub.importer import runner, writers
+    from hub.importer.records import BranchLinkRecord
+    from hub.importer.runner import run_import
+    from hub.store import imports as q
+
+    parent = f.uscc()
+    records = [f.enterprise(f.uscc(), f"分公司{i}", branchOf=parent) for i in range(60)]
+    records.append(f.enterprise(parent, "总公司"))
+    lines = [orjson.dumps(r) for r in records]
+    units: list[int] = []
+    original = runner._Importer.commit
+
+    async def commit(self: Any, items: list[Any]) -> bool:
+        units.append(len(items))
+        return await original(self, items)
+
+    async def failing(tx: Any, items: Any, prov: Any) -> q.Counts:
+        await tx.run("UNWIND $rows AS row RETURN 1 / 0 AS boom", {"rows": [1]})
+        raise AssertionError("unreachable: Neo4j must have failed")
+
+    monkeypatch.setattr(runner._Importer, "commit", commit)
+    monkeypatch.setitem(
+        writers.WRITERS,
+        BranchLinkRecord,  # type: ignore[misc]
+        writers.Writer("branchLink", 19, failing, counted=False),
+    )
+    before = await graph_size(graph)
+    report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)
+    assert not report.committed
+    assert units == [121]  # 61 lines and their 60 links, one unit
+    assert await graph_size(graph) == before
+    monkeypatch.undo()
+    report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)
+    assert report.committed and report.created == 61
+    assert await count(graph, "MATCH ()-[r:BRANCH_OF]->() RETURN count(r)") == 60
+
+
+async def test_every_revision_tie_carries_provenance(graph: Store) -> None:
+    """Each way a record is revised (an entity, a measure, a listing, a loan report, an
+    evaluation, a derived entry) links its Revision with batch, recordedAt, sourceDepartment,
+    like every other relationship the importer writes."""
+    from hub.auth import SYSTEM
+
+    firm, boss, liable = f.uscc(), f.id_number(), f.id_number("1979-09-09")
+    measure = {
+        "kind": "measure",
+        "code": "TEST-CAUTION",
+        "name": "测试措施",
+        "category": "ADMINISTRATIVE",
+        "effect": "CAUTION",
+        "lists": ["WATCH"],
+        "scenarios": ["HONORS"],
+        "legalBasis": "测试",
+        "edition": "2024",
+    }
+    grade = {
+        "kind": "evaluation",
+        "id": "EV-1",
+        "subject": {"uscc": firm},
+        "grade": "B",
+        "evaluatedOn": "2024-01-01",
+        "source": "NDRC",
+    }
+    loan = f.loan_default("LOAN-1", {"uscc": firm}, confirmed=None)
+    first: list[Any] = [
+        f.enterprise(firm, "原名称"),
+        f.person(boss),
+        f.person(liable),
+        f.role(boss, firm, "LEGAL_REPRESENTATIVE"),
+        f.listing("ECO-1", {"uscc": firm}, liablePersons=[liable]),
+        measure,
+        grade,
+        loan,
+    ]
+    await load(graph, first, actor=SYSTEM)
+    second: list[Any] = [
+        f.enterprise(firm, "新名称"),
+        f.role(liable, firm, "DIRECTOR"),  # re-derives liable's entry: a revision of it
+        f.listing("ECO-1", {"uscc": firm}, liablePersons=[liable], basis="更正"),
+        {**measure, "name": "测试措施(修订)"},
+        {**grade, "grade": "C"},
+        {**loan, "reportedOn": "2024-02-02"},
+    ]
+    report = await load(graph, second, actor=SYSTEM, department="NDRC")
+    assert report.committed and report.rejected == 0, report.errors
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (n)-[r:HAS_REVISION]->(:Revision) "
+            "RETURN labels(n) AS labels, coalesce(n.derived, false) AS derived, "
+            "r.batch AS batch, r.recordedAt IS NOT NULL AS at, r.sourceDepartment AS dept"
+        )
+        ties = [record.data() async for record in result]
+    kinds = sorted(
+        ("derived " if t["derived"] else "") + "/".join(sorted(t["labels"])) for t in ties
+    )
+    assert kinds == [
+        "Enterprise",
+        "Evaluation",
+        "Listing",
+        "LoanReport",
+        "Measure",
+        "derived Listing",
+    ], kinds
+    assert all((t["batch"], t["at"], t["dept"]) == (report.batch, True, "NDRC") for t in ties)
+    bare = await count(
+        graph,
+        "MATCH ()-[r]->() WHERE r.batch IS NULL OR r.recordedAt IS NULL OR "
+        "r.sourceDepartment IS NULL RETURN count(r)",
+    )
+    assert bare == 0

@@ -38,6 +38,9 @@ class EvaluationRecord(Record):
             "evaluation", self.subject.label, self.subject.key, self.evaluated_on, self.source
         )
 
+    def key_field(self) -> str:
+        return "id" if self.id is not None else "subject+evaluatedOn+source"
+
     def refs(self) -> list[Ref]:
         field = self.subject.field
         return [
@@ -131,6 +134,9 @@ class MeasureRecord(Record):
 
     def key(self) -> str:
         return self.code
+
+    def key_field(self) -> str:
+        return "code"
 
     def defines(self) -> tuple[str, str]:
         return ("Measure", self.code)

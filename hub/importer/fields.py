@@ -96,9 +96,8 @@ LongText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
     AfterValidator(_no_control_but_lines),
 ]
-Code = Annotated[
-    str, Strict(), StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
-]
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
+Code = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, pattern=CODE.pattern)]
 RecordId = Annotated[
     str,
     Strict(),

@@ -64,6 +64,9 @@ class _ListingRecord(Record):
     """What every listing kind shares: id, subject, dates, liable persons, an optional end."""
 
     phase: ClassVar[int] = 3
+    # The same id on two lines lands as two updates in line order, each an UPDATED event and a
+    # Revision (docs/punishment.md), so a second line is not a conflict.
+    repeatable: ClassVar[bool] = True
     source: ClassVar[ListingSource]
     id: ListingId
 

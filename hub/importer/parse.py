@@ -14,14 +14,40 @@ from pydantic.alias_generators import to_camel
 
 from hub.importer.records import KINDS, Record
 
+MAX_FIELD_CHARS = 200
+MAX_REASON_CHARS = 500
+
+
+def safe_text(text: str, limit: int) -> str:
+    """Text that any JSON encoder accepts: at most ``limit`` characters, and characters UTF-8
+    cannot encode (a lone surrogate from a ``\\udc00`` escape in a key) written as escapes."""
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
 
 @dataclass(frozen=True, slots=True)
 class LineError:
+    """A problem of one line. Its texts may quote the upload (a key name, a kind): they are
+    made safe to serialise (and bounded) here, so that a report can always be sent."""
+
     line: int
     field: str
     reason: str
     kind: str | None = None
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", safe_text(self.field, MAX_FIELD_CHARS))
+        object.__setattr__(self, "reason", safe_text(self.reason, MAX_REASON_CHARS))
+        if self.kind is not None:
+            object.__setattr__(self, "kind", safe_text(self.kind, MAX_FIELD_CHARS))
+        if self.key is not None:
+            object.__setattr__(self, "key", safe_text(self.key, MAX_FIELD_CHARS))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,10 +134,17 @@ def _reason(error: Any) -> str:
 
 
 def split_lines(body: bytes) -> Iterator[bytes]:
-    """Split on \\n only (a JSON string cannot hold a raw newline); tolerate \\r\\n."""
+    """Split on \\n only (a JSON string cannot hold a raw newline); tolerate \\r\\n.
+
+    A newline ends a line: the empty piece after a final newline is not a line (a body of one
+    record and a newline has one line, as ``wc -l`` counts it).
+    """
     if body.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
-    for raw in body.split(b"\n"):
+    pieces = body.split(b"\n")
+    if pieces[-1] == b"":
+        pieces.pop()
+    for raw in pieces:
         yield raw.removesuffix(b"\r")
 
 
@@ -138,8 +171,10 @@ def parse_line(
     if not isinstance(data, dict):
         return LineError(number, "(line)", "a record must be a JSON object")
     kind = data.get("kind")
+    if "kind" not in data:
+        return LineError(number, "kind", _REASONS["missing"])
     if not isinstance(kind, str):
-        return LineError(number, "kind", "required string field is missing")
+        return LineError(number, "kind", "Input should be a valid string")
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(sorted(KINDS))
@@ -148,7 +183,11 @@ def parse_line(
         return model.model_validate(data)
     except ValidationError as error:
         problems = error.errors(include_url=False)[:MAX_ERRORS_PER_LINE]
-        return [LineError(number, _field_name(p["loc"]), _reason(p), kind=kind) for p in problems]
+        key = model.key_of(data)  # of an entity kind: lines that refer to it learn its fate
+        return [
+            LineError(number, _field_name(p["loc"]), _reason(p), kind=kind, key=key)
+            for p in problems
+        ]
 
 
 def parse_lines(lines: Iterable[bytes], max_line_bytes: int) -> Parsed:

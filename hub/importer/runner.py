@@ -1,12 +1,17 @@
 """Run one upload: validate every line, write in commit units, report every rejected line.
 
 Entities (departments, enterprises, persons) are written while the rest of the file is still
-being validated (a worker thread parses, the event loop writes); facts that refer to entities
-(roles, shareholdings, actions, listings, ...) are written after every entity of the upload has
-landed, in writer order, after a reference check.
+being validated (a worker thread parses, the event loop writes); an entity line that refers to
+another (an enterprise's ``branchOf``) is held until the whole file is parsed and lands only if
+what it refers to exists (hub/importer/references.py); facts that refer to entities (roles,
+shareholdings, actions, listings, ...) are written after every entity of the upload has landed,
+in writer order, after a reference check. A rejected line writes nothing, and a line referring
+to an entity that only a rejected line defined is rejected too, so that
+``lines = accepted + rejected + blank`` in every report.
 
-A commit unit is one Neo4j transaction of at most ``commit_records`` records: all of its lines
-land or none do. An upload no larger than one unit is therefore atomic as a whole. When Neo4j
+A commit unit is one Neo4j transaction of at most ``commit_records`` lines (the links an
+enterprise line implies are not counted): all of its lines land or none do. An upload of at
+most ``commit_records`` lines is therefore one transaction, atomic as a whole. When Neo4j
 fails mid-upload the report says ``committed: false`` with the error and how many lines had
 landed; sending the same file again completes it (every write is idempotent).
 """
@@ -19,7 +24,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,65 +34,16 @@ from hub.auth import Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
+from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
+from hub.importer.report import ErrorSink, ImportReport
 from hub.importer.writers import WRITERS, AfterFn, Writer
 from hub.store import Store
-from hub.store.imports import Counts, Provenance, create_batch, existing_keys, finish_batch
+from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
-REF_CHUNK = 20_000
+__all__ = ["ImportReport", "authorize_line", "run_import"]
 CONFLICT_RETRIES = 3
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
-
-
-@dataclass
-class KindReport:
-    accepted: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class ImportReport:
-    batch: str
-    committed: bool
-    lines: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    by_kind: dict[str, KindReport] = field(default_factory=dict)
-    errors: list[LineError] = field(default_factory=list)
-    failure: str | None = None
-    failure_code: str | None = None
-    landed: int = 0  # accepted lines committed before a failure (0 when committed)
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "batch": self.batch,
-            "committed": self.committed,
-            "lines": self.lines,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "byKind": {k: vars(v) for k, v in sorted(self.by_kind.items())},
-            "errors": [e.as_dict() for e in self.errors],
-            "failure": self.failure,
-            "failureCode": self.failure_code,
-            "landedBeforeFailure": self.landed,
-            "seconds": round(self.seconds, 3),
-        }
-
-    def absorb(self, kind: str, accepted: int, counts: Counts) -> None:
-        report = self.by_kind.setdefault(kind, KindReport())
-        report.accepted += accepted
-        report.created += counts.created
-        report.updated += counts.updated
-        report.unchanged += counts.unchanged
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -102,14 +58,26 @@ def authorize_line(record: Record, actor: Actor) -> str | None:
     return None
 
 
+# A line's stamp in ``_Upload.defined``: (hash of its content << 32) | line number, one int.
+_HASH_BITS = (1 << 64) - 1
+_LINE_BITS = (1 << 32) - 1
+
+
 @dataclass
 class _Upload:
     """What the parser thread hands to the writer: facts to hold, names defined, errors."""
 
     facts: list[Item] = field(default_factory=list)
-    defined: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    errors: list[LineError] = field(default_factory=list)
+    held: list[Item] = field(default_factory=list)  # entity lines with references
+    # namespace -> key -> stamp of the first line of that key (Record.identity): duplicates are
+    # found here, and the namespaces of entities are their labels, so this is also the set of
+    # entities the upload defines. One int per line (~100 bytes with the key and the slot).
+    defined: dict[str, dict[Hashable, int]] = field(default_factory=lambda: defaultdict(dict))
+    rejections: Rejections = field(default_factory=Rejections)
+    errors: ErrorSink = field(default_factory=ErrorSink)
     lines: int = 0
+    blank: int = 0
+    streamed: bool = False  # a full entity unit was handed to the writer during the parse
 
 
 @dataclass
@@ -118,40 +86,11 @@ class _UnitResult:
     counts: dict[str, tuple[int, Counts]]
 
 
-async def _missing_refs(
-    tx: AsyncManagedTransaction, items: list[Item], defined: dict[str, set[str]]
-) -> list[LineError]:
-    needed: dict[str, set[str]] = defaultdict(set)
-    for _, record in items:
-        for _, label, key in record.refs():
-            if key not in defined[label]:
-                needed[label].add(key)
-    existing: dict[str, set[str]] = {}
-    for label, keys in needed.items():
-        ordered, found = sorted(keys), set()
-        for start in range(0, len(ordered), REF_CHUNK):
-            found |= await existing_keys(tx, label, ordered[start : start + REF_CHUNK])
-        existing[label] = found
-    errors = []
-    for line, record in items:
-        for fld, label, key in record.refs():
-            if key not in defined[label] and key not in existing.get(label, set()):
-                errors.append(
-                    LineError(
-                        line,
-                        fld,
-                        f"{label.lower()} {key} does not exist",
-                        record.kind,
-                        record.key(),
-                    )
-                )
-    return errors
-
-
 async def _write_unit(
     tx: AsyncManagedTransaction,
     items: list[Item],
-    defined: dict[str, set[str]],
+    defined: dict[str, dict[Hashable, int]],
+    rejections: Rejections,
     prov: Provenance,
     actor: Actor,
     source: str,
@@ -160,7 +99,7 @@ async def _write_unit(
     """One transaction: reference check, then every writer in order, chunk by chunk."""
     await create_batch(tx, prov, actor.key_id, source)
     began = time.perf_counter()
-    errors = await _missing_refs(tx, items, defined)
+    errors = await missing_refs(tx, items, defined, rejections)
     log.debug("references of %d items checked in %.3fs", len(items), time.perf_counter() - began)
     bad = {e.line for e in errors}
     groups: dict[Writer, list[Item]] = defaultdict(list)
@@ -226,6 +165,7 @@ class _Importer:
         self.upload = _Upload()
         self.parallel = parallel
         self.leftover: list[Item] = []
+        self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
 
     def parse(self, lines: Iterable[bytes], put: Any) -> None:
@@ -240,30 +180,74 @@ class _Importer:
             upload.lines = number
             outcome = parse_line(number, raw, self.max_line_bytes)
             if outcome is None:
+                upload.blank += 1
                 continue
             if isinstance(outcome, LineError):
-                upload.errors.append(outcome)
+                upload.errors.add([outcome])
                 continue
             if isinstance(outcome, list):
-                upload.errors.extend(outcome)
+                upload.errors.add(outcome)
+                upload.rejections.note_errors(outcome)
                 continue
             reason = authorize_line(outcome, self.actor)
             if reason is not None:
                 where = "department" if outcome.department_field() is not None else "kind"
-                upload.errors.append(LineError(number, where, reason, outcome.kind, outcome.key()))
+                upload.errors.add([LineError(number, where, reason, outcome.kind, outcome.key())])
+                entity = outcome.defines()
+                if entity is not None:
+                    upload.rejections.note(entity[0], entity[1], number)
                 continue
-            entity = outcome.defines()
-            if entity is not None:
-                upload.defined[entity[0]].add(entity[1])
-            if outcome.phase <= 1 and not outcome.refs():
+            if not outcome.repeatable:
+                conflict = self.first_line_of(number, outcome)
+                if conflict is not None:  # the earlier line of the key stands
+                    upload.errors.add([conflict])
+                    continue
+            if outcome.phase > 1:
+                upload.facts.append((number, outcome))
+                upload.facts.extend((number, extra) for extra in outcome.follow_ups())
+            elif outcome.refs():
+                upload.held.append((number, outcome))  # its follow-ups once it is settled
+            else:
                 unit.append((number, outcome))
                 if len(unit) >= self.commit_records:
                     put(unit)
                     unit = []
-            else:
-                upload.facts.append((number, outcome))
-            upload.facts.extend((number, extra) for extra in outcome.follow_ups())
+                    upload.streamed = True
         self.leftover = unit
+
+    async def settle_held(self) -> None:
+        """Once the file is parsed: the held entity lines whose references exist join the last
+        entity unit (with their follow-up links among the facts); the others are rejected."""
+        upload = self.upload
+        if not upload.held:
+            return
+        needed = held_lookups(upload.held, upload.defined)
+        existing = await self.store.read(lookup, needed) if needed else {}
+        accepted, rejected = settle_held(upload.held, upload.defined, existing, upload.rejections)
+        for errors in rejected:
+            self.errors.add(errors)
+        self.leftover += accepted
+        upload.facts.extend(
+            (number, extra) for number, record in accepted for extra in record.follow_ups()
+        )
+        upload.held = []
+
+    def first_line_of(self, number: int, record: Record) -> LineError | None:
+        """Record the line's key; a later line of a key with other content is rejected (an
+        identical one is fine: idempotent), whatever the commit units, so no line silently
+        overrides another of the same upload."""
+        namespace, key = record.identity()
+        stamp = (record.content_hash() & _HASH_BITS) << 32 | number
+        first = self.upload.defined[namespace].setdefault(key, stamp)
+        if first >> 32 == stamp >> 32:
+            return None
+        return LineError(
+            number,
+            record.key_field(),
+            f"same key as line {first & _LINE_BITS} with different content",
+            record.kind,
+            record.key(),
+        )
 
     async def commit(self, items: list[Item]) -> bool:
         for attempt in range(CONFLICT_RETRIES):
@@ -272,6 +256,7 @@ class _Importer:
                     _write_unit,
                     items,
                     self.upload.defined,
+                    self.upload.rejections,
                     self.prov,
                     self.actor,
                     self.source,
@@ -282,7 +267,7 @@ class _Importer:
                     raise
                 await asyncio.sleep(0.05 * (attempt + 1))
                 continue
-            self.report.errors.extend(result.errors)
+            self.errors.add(result.errors)
             for kind, (accepted, counts) in result.counts.items():
                 self.report.absorb(kind, accepted, counts)
             return True
@@ -349,25 +334,27 @@ class _Importer:
         await asyncio.gather(*running)
         await parser
         await run_again_alone()
+        if not failures:
+            try:
+                await self.settle_held()
+            except HubError as error:
+                failures.append(error)
         failure: HubError | None = failures[0] if failures else None
         log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
         if failure is None:
             facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
             groups: list[list[list[Item]]]
-            if len(self.leftover) + len(facts) <= self.commit_records:
+            small = _lines(self.leftover) + _lines(facts) <= self.commit_records
+            if small and not self.upload.streamed:
                 groups = [[self.leftover + facts]]  # a small upload is one transaction
             else:
                 # The last entities land before any fact that may refer to them. Then units of
                 # links between entities (roles, shareholdings, actions) are independent and
                 # run side by side; a unit holding a later kind (listings, which propagate
                 # from the ties) waits for everything before it.
-                groups = [[self.leftover]] if self.leftover else []
-                groups += _independent_runs(
-                    [
-                        facts[start : start + self.commit_records]
-                        for start in range(0, len(facts), self.commit_records)
-                    ]
-                )
+                entities = _units(self.leftover, self.commit_records)
+                groups = [entities] if entities else []
+                groups += _independent_runs(_units(facts, self.commit_records))
             for group in groups:
                 await asyncio.gather(*(commit(unit) for unit in group))
                 await run_again_alone()
@@ -379,10 +366,12 @@ class _Importer:
     async def finish(self, failure: HubError | None, seconds: float) -> ImportReport:
         report = self.report
         report.lines = self.upload.lines
-        report.errors = sorted(
-            [*self.upload.errors, *report.errors], key=lambda e: (e.line, e.field)
-        )
-        report.rejected = len({e.line for e in report.errors})
+        report.blank = self.upload.blank
+        errors = self.upload.errors
+        errors.absorb(self.errors)
+        report.errors = errors.kept
+        report.errors_total = errors.total
+        report.rejected = errors.rejected_lines
         report.accepted = sum(k.accepted for k in report.by_kind.values())
         report.created = sum(k.created for k in report.by_kind.values())
         report.updated = sum(k.updated for k in report.by_kind.values())
@@ -415,6 +404,28 @@ class _Importer:
 
 
 PARALLEL_BEFORE = 40  # writer order from which units wait for the ones before (listings)
+
+
+def _lines(items: list[Item]) -> int:
+    """Lines among the items (a follow-up link of an enterprise line is not one)."""
+    return sum(1 for _, record in items if WRITERS[type(record)].counted)
+
+
+def _units(items: list[Item], size: int) -> list[list[Item]]:
+    """Consecutive units of at most ``size`` lines (follow-up links ride along uncounted)."""
+    units: list[list[Item]] = []
+    unit: list[Item] = []
+    lines = 0
+    for item in items:
+        counted = WRITERS[type(item[1])].counted
+        if counted and lines >= size:
+            units.append(unit)
+            unit, lines = [], 0
+        unit.append(item)
+        lines += counted
+    if unit:
+        units.append(unit)
+    return units
 
 
 def _late(unit: list[Item]) -> bool:

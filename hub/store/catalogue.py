@@ -12,6 +12,7 @@ from hub.store.imports import (
     _PROVENANCE_SET,
     _REVISION,
     _node_upsert,
+    revision_link,
     trusted,
 )
 from hub.store.values import native
@@ -25,7 +26,7 @@ MERGE (n:Evaluation {{id: row.key}})
 ON CREATE SET {_FIRST_SET.format(v="n")}
 WITH n, row, n.fp AS oldFp
 WHERE oldFp IS NULL OR oldFp <> row.fp
-{_REVISION.format(v="n", entity="Evaluation", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+{_REVISION.format(v="n", entity="Evaluation", link=revision_link("n"))}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 WITH n, row, oldFp
 CALL (n) {{

@@ -32,6 +32,7 @@ from hub.store.imports import (
     Provenance,
     collected_pairs,
     node_values,
+    revision_link,
     trusted,
 )
 
@@ -111,7 +112,7 @@ CALL (n) {{
   OPTIONAL MATCH (n)-[old:{_UNLINK[label]}]->()
   DELETE old
 }}"""
-    revision = _REVISION.format(v="n", entity=label, link="CREATE (n)-[:HAS_REVISION]->(rev)")
+    revision = _REVISION.format(v="n", entity=label, link=revision_link("n"))
     return trusted(
         f"""
 UNWIND $rows AS row
@@ -189,7 +190,8 @@ ON CREATE SET l += {_LINK}
 def split_by_fingerprint(
     rows: list[dict[str, Any]], stored: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Counts]:
-    """(new rows, changed rows, counts). Within the rows the last line of a key wins."""
+    """(new rows, changed rows, counts). Rows of one key are repeats of one content (the
+    runner rejects a later line of a key with other content); one of them is written."""
     last: dict[str, dict[str, Any]] = {}
     for row in rows:
         last[row["key"]] = row

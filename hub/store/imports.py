@@ -79,6 +79,12 @@ _PROVENANCE_SET = (
 _FIRST_SET = "{v}.firstBatch = $batch, {v}.firstRecordedAt = $now"
 _NEW_LINK = "{batch: $batch, recordedAt: $now, sourceDepartment: $dept}"
 
+
+def revision_link(v: str) -> str:
+    """The tie from a node to the Revision keeping its previous content, with provenance."""
+    return f"CREATE ({v})-[:HAS_REVISION {_NEW_LINK}]->(rev)"
+
+
 _REVISION = """
 CALL ({v}, row, oldFp) {{
   WITH {v}, row, oldFp WHERE oldFp IS NOT NULL
@@ -100,7 +106,7 @@ MERGE (n:{label} {{{key}: row.key}})
 ON CREATE SET {_FIRST_SET.format(v="n")}
 WITH n, row, n.fp AS oldFp
 WHERE oldFp IS NULL OR oldFp <> row.fp
-{_REVISION.format(v="n", entity=label, link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+{_REVISION.format(v="n", entity=label, link=revision_link("n"))}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {extra}
 RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created

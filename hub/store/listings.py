@@ -21,6 +21,7 @@ from hub.store.imports import (
     _REVISION,
     Provenance,
     node_values,
+    revision_link,
     trusted,
 )
 from hub.store.imports import upsert as imports_upsert
@@ -109,7 +110,7 @@ MERGE (n:Listing {{id: row.key}})
 ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false
 WITH n, row, b, n.fp AS oldFp
 WHERE oldFp IS NULL OR oldFp <> row.fp
-{_REVISION.format(v="n", entity="Listing", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+{_REVISION.format(v="n", entity="Listing", link=revision_link("n"))}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {_LINKS}
 CALL (n, row, b, oldFp) {{
@@ -147,7 +148,7 @@ WITH n, row, b, n.fp AS oldFp
 // Once confirmed, the listing is the regulator's: a bank's re-report (checked to carry the
 // same facts, hub/importer/listing_writers.py) changes nothing.
 WHERE (oldFp IS NULL OR oldFp <> row.fp) AND (row.confirmed OR NOT n:Listing)
-{_REVISION.format(v="n", entity="LoanReport", link="CREATE (n)-[:HAS_REVISION]->(rev)")}
+{_REVISION.format(v="n", entity="LoanReport", link=revision_link("n"))}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {_LINKS}
 CALL (n, row) {{

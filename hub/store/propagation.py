@@ -82,7 +82,7 @@ CALL (src, s) {{
         rev.id = $batch + ':' + e.id + ':' + toString(COUNT {{ (d)-[:HAS_REVISION]->() }}),
         rev.entity = 'Listing:' + e.id,
         rev.supersededAt = $now, rev.supersededBy = $batch
-    CREATE (d)-[:HAS_REVISION]->(rev)
+    CREATE (d)-[:HAS_REVISION {_NEW_LINK}]->(rev)
   }}
   SET d += e.props, d.fp = e.fp, d.retracted = false, d.retractedAt = null,
       d.batch = $batch, d.recordedAt = $now, d.sourceDepartment = $dept
