@@ -280,6 +280,7 @@ async def api_import(request: Request) -> Response:
         commit_records=hub.settings.import_commit_records,
         parallel=hub.settings.import_parallel_units,
         max_line_bytes=hub.settings.max_line_bytes,
+        today=hub.settings.today(),
     )
     status = 200 if report.committed else 503
     return Response(

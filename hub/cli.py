@@ -93,6 +93,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             commit_records=settings.import_commit_records,
             parallel=settings.import_parallel_units,
             max_line_bytes=settings.max_line_bytes,
+            today=settings.today(),
         )
         return report.as_dict()
 

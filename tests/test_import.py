@@ -787,3 +787,23 @@ async def test_every_revision_tie_carries_provenance(graph: Store) -> None:
         "r.sourceDepartment IS NULL RETURN count(r)",
     )
     assert bare == 0
+
+
+async def test_future_birth_dates_are_judged_against_the_hubs_today(graph: Store) -> None:
+    """run_import takes today from the settings (the hub's zone), in its parser thread too."""
+    import datetime as dt
+
+    from hub.auth import SYSTEM
+    from hub.identifiers import TODAY
+    from hub.importer.runner import run_import
+
+    born = f.id_number("2020-03-01")
+    line = orjson.dumps(f.person(born, "未来人"))
+    report = await run_import(
+        graph, [line], actor=SYSTEM, department="AMR", today=dt.date(2020, 2, 29)
+    )
+    assert report.rejected == 1
+    assert "future" in report.errors[0].reason
+    assert TODAY.get() is None  # nothing leaks into the caller's context
+    accepted = await run_import(graph, [line], actor=SYSTEM, department="AMR")
+    assert accepted.rejected == 0

@@ -32,6 +32,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.auth import Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
+from hub.identifiers import TODAY
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
@@ -154,6 +155,7 @@ class _Importer:
         commit_records: int,
         max_line_bytes: int,
         parallel: int = 2,
+        today: dt.date | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
@@ -164,6 +166,7 @@ class _Importer:
         self.max_line_bytes = max_line_bytes
         self.upload = _Upload()
         self.parallel = parallel
+        self.today = today  # the latest birth date an ID number may carry (hub's zone)
         self.leftover: list[Item] = []
         self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
@@ -282,9 +285,11 @@ class _Importer:
             asyncio.run_coroutine_threadsafe(queue.put(unit), loop).result()
 
         def produce() -> None:
+            token = TODAY.set(self.today)  # this pool thread's own context: reset after
             try:
                 self.parse(lines, put)
             finally:
+                TODAY.reset(token)
                 put(None)
 
         parser = loop.run_in_executor(None, produce)
@@ -480,10 +485,13 @@ async def run_import(
     max_line_bytes: int = 65_536,
     now: dt.datetime | None = None,
     parallel: int = 2,
+    today: dt.date | None = None,
 ) -> ImportReport:
+    """``today``: today in the hub's time zone (``Settings.today()``), for the ID numbers'
+    future-birth check; None: Asia/Shanghai."""
     batch = "b-" + uuid.uuid4().hex[:16]
     prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC))
     importer = _Importer(
-        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
+        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel, today
     )
     return await importer.run(lines)
