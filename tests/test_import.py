@@ -172,6 +172,12 @@ def rejections() -> list[tuple[str, Any, str, str]]:
             "more than once",
         ),
         (
+            "own branch",
+            {**f.enterprise(own := f.uscc()), "branchOf": own},
+            "branchOf",
+            "cannot be its own branch",
+        ),
+        (
             "NaN",
             f'{{"kind": "shareholding", "holder": {{"uscc": "{firm}"}}, "uscc": "{firm}", '
             '"share": NaN}',

@@ -141,6 +141,13 @@ class EnterpriseRecord(Record):
     phone: Phone | None = None
     branch_of: Uscc | None = None
 
+    @field_validator("branch_of")
+    @classmethod
+    def _not_own_branch(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("uscc"):
+            raise PydanticCustomError("own_branch", "an enterprise cannot be its own branch")
+        return value
+
     @classmethod
     def key_of(cls, data: dict[str, Any]) -> str | None:
         value = data.get("uscc")
