@@ -231,6 +231,13 @@ def id_number_lookups(
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
+    # A variable the request leaves out takes its default when the operation runs: count with
+    # it (`query($t: String! = "<ID number>") { search(text: $t) … }` sent without variables).
+    variables = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in variables and definition.default_value is not None:
+            variables[name] = value_from_ast_untyped(definition.default_value)
     estimator = _Estimator(schema, _fragments(document), variables)
     root = schema.get_root_type(operation.operation)
     lookups = 0

@@ -125,6 +125,10 @@ def test_lookup_budget_counts_ids_not_other_texts() -> None:
     query = "query($t: String!) { search(text: $t) { nodes { score } } }"
     assert count(query, {"t": number}) == 1
     assert count(query, {"t": "覃"}) == 0
+    # A variable left out of the request takes its default when the operation runs.
+    defaulted = 'query($t: String! = "' + number + '") { search(text: $t) { nodes { score } } }'
+    assert count(defaulted) == 1
+    assert count(defaulted, {"t": "覃"}) == 0
 
 
 def test_a_request_spends_its_lookups_at_once_or_not_at_all() -> None:

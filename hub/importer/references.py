@@ -93,28 +93,33 @@ def settle_held(
     A held line whose references resolve neither in the graph (``existing``, read for every
     key that ``held_lookups`` names) nor among the upload's accepted lines is rejected; its
     entity is then no longer defined, which can reject other held lines (a branch of a
-    rejected branch) — repeated until nothing changes. ``defined`` and ``rejections`` are
-    updated.
+    rejected branch), and so on down the chain. ``defined`` and ``rejections`` are updated.
     """
+    # A worklist: every held line is judged once, and again only when an entity it refers to
+    # is rejected (each line at most once per reference): linear in the held lines, also for a
+    # long branch chain listed child first.
+    referring: dict[tuple[str, Hashable], list[int]] = defaultdict(list)
+    for position, (_, record) in enumerate(held):
+        for _, label, key in record.refs():
+            referring[(label, key)].append(position)
     failed: dict[int, list[LineError]] = {}
-    changed = True
-    while changed:
-        changed = False
-        for line, record in held:
-            if line in failed:
-                continue
-            problems = [
-                rejections.error(line, record, fld, label, key)
-                for fld, label, key in record.refs()
-                if key not in existing.get(label, ()) and key not in defined.get(label, ())
-            ]
-            if problems:
-                failed[line] = problems
-                changed = True
-                entity = record.defines()
-                if entity is not None:
-                    defined[entity[0]].pop(entity[1], None)
-                    rejections.note(entity[0], entity[1], line)
+    todo = list(range(len(held)))
+    while todo:
+        line, record = held[todo.pop()]
+        if line in failed:
+            continue
+        problems = [
+            rejections.error(line, record, fld, label, key)
+            for fld, label, key in record.refs()
+            if key not in existing.get(label, ()) and key not in defined.get(label, ())
+        ]
+        if problems:
+            failed[line] = problems
+            entity = record.defines()
+            if entity is not None:
+                defined[entity[0]].pop(entity[1], None)
+                rejections.note(entity[0], entity[1], line)
+                todo.extend(referring.get((entity[0], entity[1]), ()))
     return [item for item in held if item[0] not in failed], list(failed.values())
 
 
