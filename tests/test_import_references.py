@@ -8,7 +8,7 @@ from collections.abc import Hashable
 
 from hub.identifiers import make_uscc
 from hub.importer.records import EnterpriseRecord
-from hub.importer.references import Rejections, settle_held
+from hub.importer.references import Item, Rejections, settle_held
 
 
 def _code(i: int) -> str:
@@ -20,7 +20,7 @@ def test_a_long_branch_chain_whose_root_is_missing_is_settled_in_linear_time() -
     does not exist. Every line is rejected, each naming the line it needed, and settling takes
     one pass per line (it took a pass per link of the chain: 4,000 lines 7.7 s)."""
     n = 20_000
-    held = [
+    held: list[Item] = [
         (
             i + 1,
             EnterpriseRecord.model_validate(
@@ -31,7 +31,7 @@ def test_a_long_branch_chain_whose_root_is_missing_is_settled_in_linear_time() -
     ]
     defined: dict[str, dict[Hashable, int]] = defaultdict(dict)
     for line, record in held:
-        defined["Enterprise"][record.uscc] = line
+        defined["Enterprise"][record.key()] = line
     began = time.perf_counter()
     accepted, rejected = settle_held(held, defined, {"Enterprise": set()}, Rejections())
     took = time.perf_counter() - began
@@ -46,7 +46,7 @@ def test_a_long_branch_chain_whose_root_is_missing_is_settled_in_linear_time() -
 
 def test_held_lines_whose_parents_exist_or_are_accepted_land() -> None:
     parent, child, grandchild = _code(1), _code(2), _code(3)
-    held = [
+    held: list[Item] = [
         (
             3,
             EnterpriseRecord.model_validate(
