@@ -21,11 +21,12 @@ from hub.store.adapter import Runner
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
-# Shareholding paths read per subject towards listed enterprises, as the investigators'
-# ownership reads (hub/store/ownership.py). Beyond it the share is a lower bound: the answer says
-# so (``ownershipCut``) and every listed enterprise reached is a suspected-controller hit, so
-# that a cut never turns into a CLEAR.
-MAX_OWNERSHIP_PATHS = 20_000
+# Shareholding paths read per subject towards listed enterprises (ten times the 500 read before
+# the review). Beyond it the share is a lower bound: the answer says so (``ownershipCut``) and
+# every listed enterprise reached is a suspected-controller hit, so that a cut never turns into a
+# CLEAR. A subject at the cap costs the gather ~0.15 s (nine-hop paths, docs/check.md); the
+# investigators' beneficialOwners, which is not on an approval's path, reads up to 20,000.
+MAX_OWNERSHIP_PATHS = 5_000
 
 # A BLACK listing that may be in force on $asOf (listing_state decides: it can still be under
 # objection). The ownership search looks for these only, so listings that ended or have not yet
