@@ -13,7 +13,7 @@ from hub.store import Store
 from hub.store import listing_changes as changes
 from hub.store import listings as lq
 from tests import factories as f
-from tests.conftest import GQL, load
+from tests.conftest import GQL, TEST_ADMIN, load
 from tests.test_import import count
 from tests.test_listing_workflows import LIST, listing_input
 from tests.test_listings_import import a_firm_with_people
@@ -371,3 +371,39 @@ async def test_an_upload_ending_a_listing_follows_the_mutation_rules(graph: Stor
     )
     assert report.accepted == 1 and report.errors == []
     assert sorted(await events(graph, "C-1")) == ["LISTED", "REMOVED", "UPDATED"]
+
+
+async def test_an_admin_key_upload_neither_ends_nor_changes_a_court_listing(graph: Store) -> None:
+    """POST /api/import?department=COURT with an ADMIN key is not the court's own upload: a
+    court listing ends or changes only by the court (DESIGN: "Court listings end only by the
+    court"); the same facts sent again are accepted and change nothing."""
+    firm, _, _, people = a_firm_with_people()
+    listing = f.court_default("C-9", {"uscc": firm}, ground=2, start="2024-03-01")
+    await load(graph, [*people, listing], department="COURT", actor=COURT)
+    ending = await load(
+        graph,
+        [
+            f.court_default(
+                "C-9", {"uscc": firm}, ground=2, start="2024-03-01", endedOn="2024-06-01"
+            )
+        ],
+        department="COURT",
+        actor=TEST_ADMIN,
+    )
+    assert [(e.field, "only by the court" in e.reason) for e in ending.errors] == [
+        ("endedOn", True)
+    ]
+    changed = await load(
+        graph,
+        [f.court_default("C-9", {"uscc": firm}, ground=2, start="2022-01-01")],
+        department="COURT",
+        actor=TEST_ADMIN,
+    )
+    assert [(e.field, "only the court's own uploads" in e.reason) for e in changed.errors] == [
+        ("id", True)
+    ]
+    again = await load(graph, [listing], department="COURT", actor=TEST_ADMIN)
+    assert again.rejected == 0
+    assert await count(graph, "MATCH (l:Listing {id: 'C-9'}) RETURN count(l.endedOn)") == 0
+    effective = "MATCH (l:Listing {id: 'C-9'}) RETURN l.effectiveFrom = date('2024-03-01')"
+    assert await count(graph, effective) == 1

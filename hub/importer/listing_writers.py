@@ -71,6 +71,21 @@ def owner_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | Non
     return None
 
 
+def admin_court_problem(
+    record: _ListingRecord, existing: dict[str, Any], prov: q.Provenance
+) -> str | None:
+    """A court listing is changed only by the court's own uploads: an ADMIN may send it again
+    unchanged (a re-import), not with other facts (its ground or dates decide when it ends)."""
+    if not prov.admin or existing.get("source") != "COURT" or record.ending() is not None:
+        return None  # an ending has its own rule and message (ending_problem)
+    if existing.get("fp") == record.row()["fp"]:
+        return None
+    return (
+        f"listing {record.key()} is a court listing: only the court's own uploads change it, "
+        "not ADMIN"
+    )
+
+
 def confirmed_loan_problems(
     record: _ListingRecord, existing: dict[str, Any]
 ) -> list[tuple[str, str]]:
@@ -111,7 +126,9 @@ def confirmed_loan_problems(
     )
 
 
-async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineError]:
+async def _check_owners(
+    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+) -> list[LineError]:
     found = await lq.existing_owners(tx, [r.key() for _, r in items])
     errors: list[LineError] = []
     for line, record in items:
@@ -119,7 +136,7 @@ async def _check_owners(tx: AsyncManagedTransaction, items: Items) -> list[LineE
         existing = found.get(record.key())
         if existing is None:
             continue
-        problem = owner_problem(record, existing)
+        problem = owner_problem(record, existing) or admin_court_problem(record, existing, prov)
         problems = [("id", problem)] if problem else confirmed_loan_problems(record, existing)
         errors.extend(
             LineError(line, field, reason, record.kind, record.key()) for field, reason in problems
@@ -182,7 +199,7 @@ def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
         "decisionDate": props.get("decisionDate"),
         "effectiveFrom": props.get("effectiveFrom"),
     }
-    who = rules.Decider(department=prov.department)
+    who = rules.Decider(department=prov.department, admin=prov.admin)
     refusal = rules.court_only_refusal(listing, who, "it ends") or rules.date_refusal(
         listing, ending["on"], prov.today, name="endedOn"
     )
@@ -192,7 +209,7 @@ def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
 async def _check_listing(
     tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
 ) -> list[LineError]:
-    errors = await _check_owners(tx, items)
+    errors = await _check_owners(tx, items, prov)
     codes = sorted({code for _, r in items for _, code in _departments_to_check(r)})
     kinds = await lq.department_kinds(tx, codes) if codes else {}
     rejected = {e.line for e in errors}

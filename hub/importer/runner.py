@@ -30,7 +30,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from hub.auth import Actor, Role
+from hub.auth import SYSTEM, Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.identifiers import TODAY
 from hub.importer.parse import LineError, parse_line
@@ -490,7 +490,11 @@ async def run_import(
     """``today``: today in the hub's time zone (``Settings.today()``), for the ID numbers'
     future-birth check; None: Asia/Shanghai."""
     batch = "b-" + uuid.uuid4().hex[:16]
-    prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC))
+    # An ADMIN key's upload may name any department (POST /api/import?department=…), so it is
+    # never a court's own. The command line (SYSTEM) loads a department's file for it: whoever
+    # runs it holds the server, and the database, anyway.
+    by_admin_key = actor.role == Role.ADMIN and actor != SYSTEM
+    prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC), admin=by_admin_key)
     importer = _Importer(
         store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel, today
     )

@@ -49,6 +49,9 @@ class Provenance:
     batch: str
     department: str
     now: dt.datetime
+    # An ADMIN's upload: it may name any department, so it is never "the court's own"
+    # (court listings are ended or changed only by the court that decided them).
+    admin: bool = False
 
     @property
     def today(self) -> dt.date:
