@@ -68,8 +68,10 @@ async def neighbourhood(
     shares: dict[str, int] = {}
 
     def page_sizes(degrees: dict[str, int]) -> dict[str, int]:
-        """The budget shared by degree (an upper bound of what is left after a cursor)."""
-        shares.update(fair_shares({t: int(degrees[t]) for t in rel_types}, limit))
+        """The budget shared by degree (an upper bound of what is left after a cursor); a type
+        the cursor says is used up gets nothing, so that the others page on to the end."""
+        left = {t: 0 if cursors.get(t) == EXHAUSTED else int(degrees[t]) for t in rel_types}
+        shares.update(fair_shares(left, limit))
         return {t: n + 1 for t, n in shares.items() if n > 0}
 
     row, fetched = await ctx.store.read(store.first_hop, label, key, page_sizes, cursors)
@@ -81,7 +83,10 @@ async def neighbourhood(
     for rel_type in rel_types:
         edges = fetched.get(rel_type, [])
         kept = edges[: shares[rel_type]]
-        more = len(edges) > len(kept) or (shares[rel_type] == 0 and degrees[rel_type] > 0)
+        used_up = cursors.get(rel_type) == EXHAUSTED
+        more = len(edges) > len(kept) or (
+            shares[rel_type] == 0 and degrees[rel_type] > 0 and not used_up
+        )
         end = kept[-1]["sortKey"] if kept else cursors.get(rel_type, "")
         out.edges.extend((1, e) for e in kept)
         out.pages.append(
