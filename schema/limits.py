@@ -49,9 +49,10 @@ CAPPED_LIST_SIZES: dict[str, int] = {
     "OwnershipAnalysis.owners": 10,
     "OwnershipAnalysis.beneficialOwners": 5,
     "OwnershipAnalysis.actualControllers": 2,
-    "EffectiveOwner.paths": 5,
-    "BeneficialOwner.paths": 5,
-    "ActualController.paths": 5,
+    # paths(first = 100): counted at the default of first (a given first counts as itself)
+    "EffectiveOwner.paths": 100,
+    "BeneficialOwner.paths": 100,
+    "ActualController.paths": 100,
     "OwnershipPath.steps": 10,
     "OwnershipTree.nodes": 200,
     "GraphPath.steps": 4,
@@ -161,11 +162,16 @@ class _Estimator:
                 target = named if isinstance(named, GraphQLObjectType) else None
                 yield from self._fields(fragment.selection_set, target, seen | {name})
 
-    def _factor(self, node: FieldNode, definition: Any, owner: Any, inside: bool) -> int:
+    def _factor(
+        self, node: FieldNode, definition: Any, owner: Any, inside: bool, root: bool = False
+    ) -> int:
         """How many times a field's subtree counts: its size argument, the length of a list
-        argument, a known size inside a capped answer, or the default size of a list."""
+        argument, a known size inside a capped answer, or the default size of a list. A capped
+        root's own size argument multiplies only a list (findPaths); inside its answer a size
+        argument always counts (`actions(first: 100)` of every company on every path is a read
+        per company)."""
         is_list = definition is not None and _is_list(definition.type)
-        if not inside or is_list:
+        if not inside or is_list or not root:
             for name in SIZE_ARGUMENTS:
                 value = self._argument(node, name)
                 if isinstance(value, int) and value > 0:
@@ -197,7 +203,7 @@ class _Estimator:
             definition = owner.fields.get(node.name.value) if owner is not None else None
             root_capped = owner is self.schema.query_type and node.name.value in CAPPED_ROOTS
             inside = capped or root_capped
-            factor = self._factor(node, definition, owner, inside)
+            factor = self._factor(node, definition, owner, inside, root_capped)
             if not inside:
                 for name in TRAVERSAL_ARGUMENTS:
                     value = self._argument(node, name)

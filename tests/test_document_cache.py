@@ -40,6 +40,22 @@ def test_checks_of_different_subjects_share_one_cost() -> None:
     assert entry.names == frozenset() and len(entry.by_values) == 1  # subject not in the key
 
 
+def test_reads_per_object_inside_an_investigation_answer_count_at_their_size() -> None:
+    """beneficialOwners is estimated with typical answer sizes, but a paged read of every
+    company on every path (actions(first: 100)) counts at its page size, and paths at the
+    default of their first (100): such a query is over the default limit; the usual ones are
+    far under it."""
+    heavy = """{ beneficialOwners(uscc: "x", threshold: 0.0001, maxDepth: 20) { owners { paths {
+        steps { company { actions(first: 100) { nodes { id } } } } } } } }"""
+    usual = """{ beneficialOwners(uscc: "x") { owners { share paths { share steps {
+        share company { name } } } } } }"""
+    limit = load_settings().max_query_cost
+    assert limits.estimate_cost(SCHEMA, parse(heavy), None, {}) > limit
+    assert limits.estimate_cost(SCHEMA, parse(usual), None, {}) < limit // 10
+    capped_root = '{ neighbourhood(subject: {uscc: "x"}, limit: 1000) { nodes { id } } }'
+    assert limits.estimate_cost(SCHEMA, parse(capped_root), None, {}) < 1000  # not x 1,000
+
+
 def test_a_size_variable_is_part_of_the_key() -> None:
     document = parse(PAGED)
     small = both(document, {"t": "隆林", "n": 5})
