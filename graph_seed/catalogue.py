@@ -18,6 +18,9 @@ class DomainSpec:
     code: str
     name: str
     sources: tuple[str, ...] = ()  # empty: any source; else reserved for these listing sources
+    # False: a listing of this domain is not repaired before its maximum publicity period
+    # (DESIGN: food/drug, environment, work-safety and fire penalties are not repairable early)
+    early_repair: bool = True
 
 
 @cache
@@ -29,7 +32,9 @@ def load_domains(path: Path = DOMAINS_FILE) -> dict[str, DomainSpec]:
         code = raw["code"]
         if code in out:
             raise ValueError(f"{path.name}: domain {code} appears twice")
-        out[code] = DomainSpec(code, raw["name"], tuple(raw.get("sources", [])))
+        out[code] = DomainSpec(
+            code, raw["name"], tuple(raw.get("sources", [])), bool(raw.get("earlyRepair", True))
+        )
     return out
 
 

@@ -407,3 +407,44 @@ async def test_an_admin_key_upload_neither_ends_nor_changes_a_court_listing(grap
     assert await count(graph, "MATCH (l:Listing {id: 'C-9'}) RETURN count(l.endedOn)") == 0
     effective = "MATCH (l:Listing {id: 'C-9'}) RETURN l.effectiveFrom = date('2024-03-01')"
     assert await count(graph, effective) == 1
+
+
+async def test_a_repair_before_its_period_is_refused_by_mutation_and_upload(gql: GQL) -> None:
+    """信用修复 waits for the minimum publicity period (one year), and in food/drug,
+    environment, work-safety and urban (fire) safety for the maximum (three years)."""
+    firm, _, _, people = a_firm_with_people()
+    await load(
+        gql.store,
+        [*people, f.listing("ECO-R", {"uscc": firm}, start="2025-01-01")],
+        department="ECOENV",
+    )
+    early = await gql(
+        'mutation { endListing(id: "ECO-R", reason: "已整改", kind: REPAIRED, on: "2026-06-01")'
+        " { endReason } }",
+        actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"),
+    )
+    assert early.errors is not None
+    assert early.errors[0].extensions["code"] == "CONFLICT"
+    assert "from 2028-01-01" in early.errors[0].message
+    upload = await load(
+        gql.store,
+        [
+            f.listing(
+                "ECO-R",
+                {"uscc": firm},
+                start="2025-01-01",
+                endedOn="2026-06-01",
+                endReason="REPAIRED",
+            )
+        ],
+        department="ECOENV",
+    )
+    assert [(e.field, "repaired from 2028-01-01" in e.reason) for e in upload.errors] == [
+        ("endedOn", True)
+    ]
+    ended = await gql.ok(
+        'mutation { endListing(id: "ECO-R", reason: "已履行", kind: ENDED, on: "2026-06-01")'
+        " { endReason } }",
+        actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"),
+    )
+    assert ended["endListing"] == {"endReason": "ENDED"}

@@ -159,6 +159,17 @@ def listing(**kw: object) -> dict[str, object]:
 
 
 COURT_LISTING = listing(id="C-1", source="COURT", department="COURT")
+TAX = Decider("TAX")
+TAX_BLACK = listing(id="TAX-1", department="TAX", list="BLACK", domain="TAX")
+ECO_BLACK = listing(list="BLACK", domain="ENVIRONMENT")
+ECO_WATCH = listing(list="WATCH", domain="ENVIRONMENT")
+
+
+def test_a_repair_too_early_says_from_when() -> None:
+    refusal = end_refusal(ECO_BLACK, EndReason.REPAIRED, D("2025-06-01"), ECO, TODAY)
+    assert refusal is not None
+    assert "from 2027-03-01" in refusal.message
+    assert "ENVIRONMENT domain is not repairable early" in refusal.message
 
 
 @pytest.mark.parametrize(
@@ -193,6 +204,13 @@ COURT_LISTING = listing(id="C-1", source="COURT", department="COURT")
             RefusalKind.NOT_ALLOWED,
         ),
         (COURT_LISTING, EndReason.REMOVED, "2025-07-01", COURT, RefusalKind.INVALID),  # future
+        # 信用修复 of a BLACK listing: after its minimum publicity period (one year), and in the
+        # domains that exclude early repair after their maximum (three years).
+        (TAX_BLACK, EndReason.REPAIRED, "2025-02-28", TAX, RefusalKind.CONFLICT),
+        (TAX_BLACK, EndReason.REPAIRED, "2025-03-01", TAX, None),
+        (TAX_BLACK, EndReason.ENDED, "2024-06-01", TAX, None),  # ending is not repair
+        (ECO_BLACK, EndReason.REPAIRED, "2025-06-01", ECO, RefusalKind.CONFLICT),
+        (ECO_WATCH, EndReason.REPAIRED, "2024-06-01", ECO, None),  # not a BLACK listing
     ],
 )
 def test_who_may_end_a_listing(

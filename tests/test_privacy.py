@@ -169,12 +169,20 @@ async def listings_story(gql: GQL, today: dt.date) -> tuple[str, str]:
             f.listing("EXPIRES-TOMORROW", {"uscc": firm}, expiresOn=tomorrow),
             f.listing("EXPIRED", {"uscc": firm}, expiresOn=day()),
             f.listing("ENDED", {"uscc": firm}, endedOn="2025-06-01"),
-            f.listing("REPAIRED", {"uscc": firm}, endedOn=day(), endReason="REPAIRED"),
+            f.listing(  # repaired after the three years its domain waits
+                "REPAIRED", {"uscc": firm}, start="2020-01-01", endedOn=day(), endReason="REPAIRED"
+            ),
             f.listing("REVOKED", {"uscc": firm}, endedOn="2025-06-01", endReason="REVOKED"),
             f.listing("NOT-YET", {"uscc": firm}, start=tomorrow),
             f.listing("WATCH", {"uscc": firm}, kind="WATCH"),
             f.listing("P-IN-FORCE", {"idNumber": person}, domain="TAX", department="TAX"),
-            f.listing("P-REPAIRED", {"idNumber": person}, endedOn=day(), endReason="REPAIRED"),
+            f.listing(
+                "P-REPAIRED",
+                {"idNumber": person},
+                start="2020-01-01",
+                endedOn=day(),
+                endReason="REPAIRED",
+            ),
         ],
         department="ECOENV",
     )
@@ -246,7 +254,7 @@ async def test_public_aggravation_counts_only_published_listings(
                 domain="TAX",
                 department="TAX",
                 start="2024-01-01",
-                endedOn="2025-01-01",
+                endedOn="2025-01-01",  # after its one year: TAX listings may be repaired early
                 endReason="REPAIRED",
             ),
         ],

@@ -263,7 +263,7 @@ async def test_derived_entries_suspended_ended_and_restored_with_their_source(gq
     assert await derived_state("2024-05-31") == "SUSPENDED"
     assert await derived_state("2024-06-01") == "ACTIVE"  # restored with the source
     await gql.ok(
-        'mutation { endListing(id: "AMR-2024-31", reason: "已整改并完成信用修复", kind: REPAIRED, on: "2025-01-10") { status } }'
+        'mutation { endListing(id: "AMR-2024-31", reason: "已履行处罚决定", kind: ENDED, on: "2025-01-10") { status } }'
     )
     assert await derived_state("2025-01-09") == "ACTIVE"
     assert await derived_state("2025-01-10") == "ENDED"

@@ -198,11 +198,15 @@ def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
         "department": record.department_field(),
         "decisionDate": props.get("decisionDate"),
         "effectiveFrom": props.get("effectiveFrom"),
+        "list": props.get("list"),
+        "domain": props.get("domain"),
     }
     who = rules.Decider(department=prov.department, admin=prov.admin)
     refusal = rules.court_only_refusal(listing, who, "it ends") or rules.date_refusal(
         listing, ending["on"], prov.today, name="endedOn"
     )
+    if refusal is None and ending["reason"] == rules.EndReason.REPAIRED:
+        refusal = rules.repair_refusal(listing, ending["on"])
     return refusal.message if refusal is not None else None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph_seed.catalogue import load_domains
 from hub.rules.publicity import add_months
 
 
@@ -314,7 +315,40 @@ def end_refusal(
         return _invalid(
             "REMOVED is the court's removal of a court listing; use ENDED, REPAIRED or REVOKED"
         )
+    if reason == EndReason.REPAIRED:
+        early = repair_refusal(listing, on)
+        if early is not None:
+            return early
     return date_refusal(listing, on, today)
+
+
+# 信用修复 of a BLACK listing (严重失信): not before the minimum publicity period of serious
+# penalties, one year, and where a domain excludes early repair not before their maximum,
+# three years (DESIGN "Repair and publicity periods"; 隆政办发〔2020〕6号 二(十三): 方可在最短
+# 公示期满后撤下). The deciding department verifies the correction and the commitment itself.
+REPAIR_MIN_YEARS = 1
+REPAIR_MAX_YEARS = 3
+
+
+def repair_refusal(listing: Mapping[str, Any], on: dt.date) -> Refusal | None:
+    """Why ``listing`` may not be ended as REPAIRED on ``on``, or None (mutations, uploads)."""
+    start = listing.get("effectiveFrom")
+    if listing.get("list") != "BLACK" or start is None:
+        return None
+    domain = load_domains().get(str(listing.get("domain")))
+    early = domain is None or domain.early_repair
+    earliest = add_years(start, REPAIR_MIN_YEARS if early else REPAIR_MAX_YEARS)
+    if on >= earliest:
+        return None
+    why = (
+        "its minimum publicity period of one year has not passed"
+        if early
+        else f"the {listing.get('domain')} domain is not repairable early (three years)"
+    )
+    return _conflict(
+        f"listing {listing.get('id')} may be repaired from {earliest.isoformat()} on: {why}; "
+        "end it as ENDED or REVOKED if that is what happened"
+    )
 
 
 def date_refusal(
