@@ -448,3 +448,24 @@ async def test_a_repair_before_its_period_is_refused_by_mutation_and_upload(gql:
         actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"),
     )
     assert ended["endListing"] == {"endReason": "ENDED"}
+
+
+async def test_an_upload_does_not_end_an_ended_listing_again(graph: Store) -> None:
+    """A listing ends once (endListing answers CONFLICT): an upload may repeat its ending
+    (a re-import changes nothing), not replace it — it was dropped silently."""
+    firm, _, _, people = a_firm_with_people()
+    ended = f.listing("ECO-E", {"uscc": firm}, endedOn="2024-06-01")
+    first = await load(graph, [*people, ended], department="ECOENV")
+    assert first.rejected == 0
+    again = await load(graph, [ended], department="ECOENV")
+    assert again.rejected == 0
+    other = await load(
+        graph,
+        [f.listing("ECO-E", {"uscc": firm}, endedOn="2024-07-01", endReason="REVOKED")],
+        department="ECOENV",
+    )
+    assert [(e.field, "already ended on 2024-06-01" in e.reason) for e in other.errors] == [
+        ("endedOn", True)
+    ]
+    stored = "MATCH (l:Listing {id: 'ECO-E'}) RETURN l.endedOn = date('2024-06-01')"
+    assert await count(graph, stored) == 1

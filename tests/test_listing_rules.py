@@ -230,6 +230,14 @@ def test_objection_rules() -> None:
     assert ended is not None and ended.kind == RefusalKind.CONFLICT
 
 
+def test_no_objection_to_an_expired_listing() -> None:
+    expired = listing(expiresOn=D("2025-01-01"))
+    refusal = objection_refusal(expired, D("2025-01-01"), ECO, TODAY)
+    assert refusal is not None and refusal.kind == RefusalKind.CONFLICT
+    assert "expired on 2025-01-01" in refusal.message
+    assert objection_refusal(expired, D("2024-12-31"), ECO, TODAY) is None
+
+
 def test_resolution_rules() -> None:
     open_one = {"id": "obj-1", "status": "OPEN", "filedOn": D("2025-01-01")}
     assert resolve_refusal(open_one, listing(), D("2025-02-01"), ECO, TODAY) is None

@@ -123,6 +123,12 @@ def rejections(firm: str, rep: str) -> list[tuple[str, Any, str, str]]:
             "a minor (aged 15 on effectiveFrom 2024-03-01)",
         ),
         (
+            "a minor as a liable person",
+            f.court_default("C-5B", {"uscc": firm}, liablePersons=[minor]),
+            "liablePersons",
+            "liable person 0: a minor (aged 15 on effectiveFrom 2024-03-01)",
+        ),
+        (
             "court repairs",
             f.court_default("C-6", {"uscc": firm}, endedOn="2025-01-01", endReason="REPAIRED"),
             "endReason",

@@ -272,7 +272,22 @@ class CourtDefaultRecord(_ListingRecord):
     @field_validator("liable_persons")
     @classmethod
     def _liable(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        return _check_liable(value, info, (ListKind.BLACK,))
+        checked = _check_liable(value, info, (ListKind.BLACK,))
+        # A liable person gets a derived entry that court-only measures (限制高消费) reach: a
+        # minor is never restricted that way either, as a listed minor is not.
+        decided = info.data.get("decision_date")
+        start = decided or info.data.get("effective_from")
+        if start is not None:
+            name = "decisionDate" if decided is not None else "effectiveFrom"
+            for position, number in enumerate(checked):
+                problem = rules.minor_problem(parse_id_number(number).birth_date, start, name)
+                if problem:
+                    raise PydanticCustomError(
+                        "minor",
+                        "liable person {position}: {problem}",
+                        {"position": position, "problem": problem},
+                    )
+        return checked
 
     def default_end_reason(self) -> EndReason:
         return EndReason.REMOVED

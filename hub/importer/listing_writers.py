@@ -71,6 +71,20 @@ def owner_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | Non
     return None
 
 
+def ended_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | None:
+    """A listing ends once (as the endListing mutation says): an upload may repeat the ending
+    it has (a re-import), not give it another one."""
+    ending = record.ending()
+    if ending is None or existing.get("endedOn") is None:
+        return None
+    if (existing["endedOn"], existing.get("endReason")) == (ending["on"], ending["reason"]):
+        return None
+    return (
+        f"listing {record.key()} already ended on {existing['endedOn'].isoformat()} "
+        f"({existing.get('endReason')}); a listing ends once"
+    )
+
+
 def admin_court_problem(
     record: _ListingRecord, existing: dict[str, Any], prov: q.Provenance
 ) -> str | None:
@@ -135,6 +149,10 @@ async def _check_owners(
         assert isinstance(record, _ListingRecord)  # noqa: S101 - registered for listing kinds
         existing = found.get(record.key())
         if existing is None:
+            continue
+        ended = ended_problem(record, existing)
+        if ended is not None:
+            errors.append(LineError(line, "endedOn", ended, record.kind, record.key()))
             continue
         problem = owner_problem(record, existing) or admin_court_problem(record, existing, prov)
         problems = [("id", problem)] if problem else confirmed_loan_problems(record, existing)

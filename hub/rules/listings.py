@@ -385,6 +385,9 @@ def objection_refusal(
     ended = listing.get("endedOn")
     if ended is not None and ended <= on:
         return _conflict(f"listing {listing['id']} ended on {ended.isoformat()}")
+    expires = listing.get("expiresOn")
+    if expires is not None and expires <= on:
+        return _conflict(f"listing {listing['id']} expired on {expires.isoformat()}")
     return date_refusal(listing, on, today)
 
 

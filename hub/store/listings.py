@@ -191,7 +191,8 @@ RETURN id, n.source AS source, n.department AS department, n.bank AS bank,
        coalesce(n.derived, false) AS derived, n:Listing AS listed,
        n.confirmedBy AS confirmedBy, n.confirmedOn AS confirmedOn,
        n.subjectKey AS subjectKey, n.principalOverdueSince AS principalOverdueSince,
-       n.reportedOn AS reportedOn, n.basis AS basis, n.fp AS fp
+       n.reportedOn AS reportedOn, n.basis AS basis, n.fp AS fp,
+       n.endedOn AS endedOn, n.endReason AS endReason
 """
 
 
