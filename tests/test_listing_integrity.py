@@ -469,3 +469,40 @@ async def test_an_upload_does_not_end_an_ended_listing_again(graph: Store) -> No
     ]
     stored = "MATCH (l:Listing {id: 'ECO-E'}) RETURN l.endedOn = date('2024-06-01')"
     assert await count(graph, stored) == 1
+
+
+async def test_a_listing_id_created_meanwhile_by_another_department_is_left_alone(
+    graph: Store,
+) -> None:
+    """The race a review found: two departments create the same new listing id at once; both
+    owner checks see nothing, and the second MERGE matched the first's listing and overwrote
+    its department. The write now leaves another owner's listing alone and fails the unit
+    (Conflict: the runner runs it again, and its owner check then names the owner)."""
+    import datetime as dt
+
+    from hub.errors import Conflict
+    from hub.importer.listing_records import ListingRecord
+    from hub.importer.listing_writers import _write_listings
+    from hub.store.imports import Provenance
+
+    firm, _, _, people = a_firm_with_people()
+    await load(graph, [*people, f.listing("RACE-1", {"uscc": firm})], department="ECOENV")
+    theirs = ListingRecord.model_validate(
+        f.listing("RACE-1", {"uscc": firm}, domain="FOOD_DRUG", department="AMR")
+    )
+    prov = Provenance("b-race", "AMR", dt.datetime.now(dt.UTC))
+
+    async def write(tx: Any) -> None:
+        await tx.run("CREATE (:ImportBatch {id: 'b-race'})")
+        await _write_listings(tx, [(1, theirs)], prov)
+
+    with pytest.raises(Conflict, match="RACE-1"):
+        await graph.write(write)
+    owner = "MATCH (l:Listing {id: 'RACE-1'}) RETURN l.department = 'ECOENV'"
+    assert await count(graph, owner) == 1
+    report = await load(
+        graph,
+        [f.listing("RACE-1", {"uscc": firm}, domain="FOOD_DRUG", department="AMR")],
+        department="AMR",
+    )
+    assert [e.field for e in report.errors] == ["id"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from hub.errors import Conflict
 from hub.importer.listing_records import ListingRecord
 from hub.importer.listing_writers import derived_rows, kind_problem, owner_problem
 from hub.importer.parse import LineError
@@ -64,6 +65,16 @@ async def write_listing(
     )
     written = await lq.write_one(tx, row, derived, prov, key_id, source)
     listing: dict[str, Any] = written["l"]
+    if (listing.get("department"), listing.get("source")) != (
+        row["props"]["department"],
+        row["props"]["source"],
+    ):
+        # Created by another department between the ownership read and this write: the
+        # upsert left it alone; nothing of this call is kept.
+        raise Conflict(
+            f"listing {row['key']} was just created by {listing.get('department')}; "
+            "listing ids are unique across departments"
+        )
     return listing
 
 

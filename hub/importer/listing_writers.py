@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from neo4j import AsyncManagedTransaction
 
+from hub.errors import Conflict
 from hub.importer.catalogue_records import EvaluationRecord, MeasureRecord
 from hub.importer.listing_records import (
     CourtDefaultRecord,
@@ -43,7 +44,16 @@ def _rows(items: Items) -> list[dict[str, Any]]:
 async def _write_listings(
     tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
 ) -> q.Counts:
-    return await lq.upsert(tx, lq.UPSERT_LISTINGS, _rows(items), prov)
+    rows = _rows(items)
+    counts = await lq.upsert(tx, lq.UPSERT_LISTINGS, rows, prov)
+    taken = await lq.taken_ids(tx, rows)
+    if taken:
+        # The unit is rolled back and run again (hub/importer/runner.py): its owner check
+        # then refuses these lines with the owner's name.
+        raise Conflict(
+            f"listing ids {', '.join(taken[:5])} were created by another upload meanwhile"
+        )
+    return counts
 
 
 async def _write_loans(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> q.Counts:

@@ -107,9 +107,13 @@ def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> Litera
 {batch}
 UNWIND $rows AS row
 MERGE (n:Listing {{id: row.key}})
-ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false
+ON CREATE SET {_FIRST_SET.format(v="n")}, n.status = 'IN_FORCE', n.derived = false,
+              n.source = row.props.source, n.department = row.props.department
 WITH n, row, b, n.fp AS oldFp
-WHERE oldFp IS NULL OR oldFp <> row.fp
+// The owner was checked before (hub/importer/listing_writers.py), but another department's
+// upload may have created the same id since: its listing is not touched (TAKEN finds it).
+WHERE (oldFp IS NULL OR oldFp <> row.fp) AND NOT n.derived
+  AND n.source = row.props.source AND n.department = row.props.department
 {_REVISION.format(v="n", entity="Listing", link=revision_link("n"))}
 SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {_LINKS}
@@ -175,6 +179,22 @@ RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
 
 
 UPSERT_LISTINGS = _listing_upsert()
+
+# Listing ids of ``rows`` that belong to another owner after the upsert: created by another
+# department's upload between this unit's owner check and its write.
+TAKEN: LiteralString = """
+UNWIND $rows AS row
+MATCH (n:Listing {id: row.key})
+WHERE n.derived OR n.source <> row.props.source OR n.department <> row.props.department
+RETURN collect(row.key) AS taken
+"""
+
+
+async def taken_ids(tx: AsyncManagedTransaction, rows: list[dict[str, Any]]) -> list[str]:
+    record = await (await tx.run(TAKEN, {"rows": rows})).single()
+    return list(record["taken"]) if record else []
+
+
 UPSERT_LOAN_REPORTS = _loan_upsert()
 
 
