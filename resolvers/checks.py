@@ -65,7 +65,7 @@ class Checked:
     subject: dict[str, Any] | None = None
     outcome: Outcome | None = None
     receipt_id: str | None = None
-    ownership_cut: bool = False  # the ownership search reached its cap (hub/store/checks.py)
+    truncated: bool = False  # the ownership search reached its cap (hub/store/checks.py)
     error: HubError | None = None
     asked_by: Actor | None = None  # for the receipt
     request_id: str = ""
@@ -143,11 +143,14 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
             item.get("from"),
             item.get("to"),
         )
-        found = related.setdefault((str(item["listing"]["id"]), key), (_view(item, as_of), []))
-        found[1].append(step)
+        slot = (str(item["listing"]["id"]), key)
+        if slot not in related:
+            related[slot] = (_view(item, as_of), [])
+        related[slot][1].append(step)
     for view, held in related.values():
         held.sort(key=lambda s: (ROLE_ORDER.get(s.role or "", len(ROLE_ORDER)), s.role or ""))
         out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), tuple(held)))
+    truncated = bool(row.get("truncated"))
     for item in row.get("suspected") or []:
         view = _view(item, as_of)
         steps = tuple(
@@ -166,9 +169,10 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
             )
             for s in item.get("steps") or []
         )
-        partial = bool(row.get("ownershipCut"))
         share = float(item["share"])
-        out.append(Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, partial))
+        out.append(
+            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, truncated)
+        )
     return out
 
 
@@ -214,7 +218,7 @@ async def _check_statements(
         checked.found = node is not None
         checked.subject = node
         checked.error = None  # a retried unit decides again
-        checked.ownership_cut = bool(row.get("ownershipCut"))
+        checked.truncated = bool(row.get("truncated"))
         subject = Subject(
             label=str(checked.label),
             key=str(checked.key),
@@ -230,8 +234,7 @@ async def _check_statements(
             except Exception:  # one subject's stored data must not fail the others' checks
                 log.exception("check of item %d (request %s) failed", position, checked.request_id)
                 checked.error = HubError(
-                    "this subject's stored data could not be checked; the error is logged",
-                    code="INTERNAL",
+                    "Internal error.", code="INTERNAL", requestId=checked.request_id
                 )
                 checked.outcome = None
                 continue
@@ -254,7 +257,7 @@ async def _check_statements(
                 "asOf": checked.as_of.isoformat(),
                 "decision": checked.outcome.decision.value,
                 "aggravated": checked.outcome.aggravated,
-                "ownershipCut": checked.ownership_cut,
+                "truncated": checked.truncated,
                 **summary,
             }
         )

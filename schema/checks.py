@@ -260,7 +260,7 @@ def result(info: HubInfo, checked: r.Checked) -> CheckResult:
         scenario=checked.scenario,
         subject=subject,
         error=None,
-        truncated=checked.ownership_cut,
+        truncated=checked.truncated,
     )
 
 
@@ -315,7 +315,7 @@ def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
         hits=list(raw.get("hits") or []),
         suspended_hits=list(raw.get("suspendedHits") or []),
         incentives=list(raw.get("incentives") or []),
-        truncated=bool(raw.get("ownershipCut")),
+        truncated=bool(raw.get("truncated")),
         outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
         outcome_at=raw.get("outcomeAt"),
         outcome_note=raw.get("outcomeNote"),

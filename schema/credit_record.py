@@ -11,7 +11,7 @@ from hub.auth import Role
 from hub.errors import Forbidden
 from hub.identifiers import mask_id_number
 from hub.rules.catalogue import PartyToken
-from hub.rules.listings import ListingState, aggravated
+from hub.rules.listings import IN_FORCE, ListingState, aggravated
 from schema.listings import HubInfo, Listing, Period, state_of
 from schema.subjects import Enterprise, Person
 
@@ -112,7 +112,6 @@ def _day(info: HubInfo, as_of: dt.date | None) -> dt.date:
 # States in which a listing is in force. SUSPENDED stays published: an objection suspends the
 # measures while it is verified (联合惩戒措施在信息核实期间暂不执行), not the listing, which ends
 # only when the objection is upheld (REVOKED); `status` tells the site it is being verified.
-IN_FORCE = frozenset({ListingState.ACTIVE, ListingState.SUSPENDED})
 
 
 def published(raw: dict[str, Any], today: dt.date) -> bool:

@@ -176,7 +176,7 @@ def _suspected(steps: int, share: float, cut: bool) -> dict[str, Any]:
             "to": None,
         }
     ] * steps
-    return {"suspected": [item], "ownershipCut": cut}
+    return {"suspected": [item], "truncated": cut}
 
 
 def test_suspected_controller_reasons_direct_indirect_and_cut() -> None:
@@ -185,7 +185,7 @@ def test_suspected_controller_reasons_direct_indirect_and_cut() -> None:
     [indirect] = run(PERSON, Scenario.CONCESSION, _suspected(3, 0.6, False)).hits
     assert "经股权穿透间接持有" in reason(indirect)
     [cut_low] = run(PERSON, Scenario.CONCESSION, _suspected(3, 0.3, True)).hits
-    assert cut_low.entry is not None and cut_low.entry.partial
+    assert cut_low.entry is not None and cut_low.entry.truncated
     assert "至少30.00%" in reason(cut_low)
     assert "不能排除其为实际控制人" in reason(cut_low)
     [cut_high] = run(PERSON, Scenario.CONCESSION, _suspected(3, 0.7, True)).hits

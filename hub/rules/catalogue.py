@@ -120,4 +120,10 @@ def applies(measure: Mapping[str, Any], scenario: Scenario, reach: Reach) -> boo
         reach.public_servant and PartyToken.SUBJECT.value in reach.parties
     ):
         return False
-    return bool(set(reach.parties) & set(measure.get("reaches") or []))
+    return bool(reaching(measure, reach.parties))
+
+
+def reaching(measure: Mapping[str, Any], parties: Iterable[str]) -> tuple[str, ...]:
+    """The entry's party tokens through which ``measure`` reaches (what its reason names)."""
+    reaches = set(measure.get("reaches") or ())
+    return tuple(p for p in parties if p in reaches)

@@ -17,13 +17,11 @@ from enum import StrEnum
 from typing import Any
 
 from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
-from hub.rules.listings import ListingFacts, ListingState, aggravated, listing_state
+from hub.rules.listings import IN_FORCE, ListingFacts, ListingState, aggravated, listing_state
 
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
 SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
-SUSPECTED_SHARE = 0.5  # more than half: exactly 50 % is not control
-SHARE_EPS = 1e-9  # float error of summed products (as hub/rules/ownership.py)
 
 
 class Decision(StrEnum):
@@ -117,7 +115,7 @@ class Entry:
     share: float | None = None  # SUSPECTED: the effective share
     # SUSPECTED: the ownership paths were more than the cap, so ``share`` counts only those
     # read (a lower bound) and control cannot be ruled out
-    partial: bool = False
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def decide(
     incentives: list[Hit] = []
     for entry in entries:
         state = entry.listing.state
-        if state not in (ListingState.ACTIVE, ListingState.SUSPENDED):
+        if state not in IN_FORCE:
             continue
         reach = _reach(entry, subject)
         for measure in measures:

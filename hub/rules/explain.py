@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from graph_seed.catalogue import load_domains
-from hub.rules.decision import SHARE_EPS, SUSPECTED_SHARE, Hit, ReachKind
+from hub.rules.catalogue import reaching
+from hub.rules.decision import Hit, ReachKind
+from hub.rules.ownership import controls
 
 ROLE_NAMES = {
     "LEGAL_REPRESENTATIVE": "法定代表人",
@@ -44,17 +48,9 @@ def _listing_phrase(hit: Hit) -> str:
     )
 
 
-def _roles(tokens: tuple[str, ...] | list[str]) -> str:
+def _roles(tokens: Iterable[str], fallback: str = "相关人员") -> str:
     names = [ROLE_NAMES[t] for t in tokens if t in ROLE_NAMES]
-    return "、".join(dict.fromkeys(names)) or "相关人员"
-
-
-def _reaching(hit: Hit) -> tuple[str, ...]:
-    """The party tokens of the entry through which this measure reaches (all when none match:
-    the reason then names every role)."""
-    assert hit.entry is not None  # noqa: S101 - listing hits only
-    reaches = set(hit.measure.get("reaches") or ())
-    return tuple(t for t in hit.entry.parties if t in reaches) or hit.entry.parties
+    return "、".join(dict.fromkeys(names)) or fallback
 
 
 def reason(hit: Hit) -> str:
@@ -72,15 +68,14 @@ def reason(hit: Hit) -> str:
     if entry.kind == ReachKind.OWN:
         return f"该主体{_listing_phrase(hit)}；{measure}。{note}"
     if entry.kind == ReachKind.DERIVED:
+        roles = _roles(reaching(hit.measure, entry.parties))
         return (
             f"该人员在{listing.subject_name}（{listing.subject_key}）被列入名单之日为其"
-            f"{_roles(_reaching(hit))}，该企业{_listing_phrase(hit)}，已记入个人信用记录；"
+            f"{roles}，该企业{_listing_phrase(hit)}，已记入个人信用记录；"
             f"{measure}。{note}"
         )
     if entry.kind == ReachKind.RELATED:
-        role = _roles([s.role or "" for s in entry.via]) if entry.via else "任职人员"
-        if role == "相关人员":
-            role = "任职人员"
+        role = _roles((s.role or "" for s in entry.via), fallback="任职人员")
         name = entry.via[0].holder_name if entry.via else listing.subject_name
         return (
             f"该企业的{role}{name}{_listing_phrase(hit)}，作为审慎性参考"
@@ -96,11 +91,11 @@ def _suspected(hit: Hit, measure: str, note: str) -> str:
     target = f"{listing.subject_name}（{listing.subject_key}）"
     share = f"{(entry.share or 0) * 100:.2f}%"
     held = "直接持有" if len(entry.via) == 1 else "经股权穿透间接持有"
-    if entry.partial:
+    if entry.truncated:
         # The ownership paths were more than the cap: the share is a lower bound.
         control = (
             "疑似其实际控制人"
-            if (entry.share or 0) > SUSPECTED_SHARE + SHARE_EPS
+            if controls(entry.share or 0)
             else "持股路径过多未能完整计算，不能排除其为实际控制人，请人工核查"
         )
         return (

@@ -36,6 +36,10 @@ class ListingState(StrEnum):
     ENDED = "ENDED"  # expired, removed by the court, revoked, repaired or ended
 
 
+# The states in which a listing is in force (measures apply, or are only paused by an objection).
+IN_FORCE = frozenset({ListingState.ACTIVE, ListingState.SUSPENDED})
+
+
 class EndReason(StrEnum):
     """Why a listing ended (stored in ``endReason``; expiry is computed, never stored)."""
 
@@ -315,11 +319,19 @@ def end_refusal(
         return _invalid(
             "REMOVED is the court's removal of a court listing; use ENDED, REPAIRED or REVOKED"
         )
+    return ending_refusal(listing, reason, on, today)
+
+
+def ending_refusal(
+    listing: Mapping[str, Any], reason: str, on: dt.date, today: dt.date, name: str = "on"
+) -> Refusal | None:
+    """The date rules of an ending, for the mutation and for an upload's ``endedOn``: a repair
+    not before its period, and a date between the decision and today."""
     if reason == EndReason.REPAIRED:
         early = repair_refusal(listing, on)
         if early is not None:
             return early
-    return date_refusal(listing, on, today)
+    return date_refusal(listing, on, today, name)
 
 
 # 信用修复 of a BLACK listing (严重失信): not before the minimum publicity period of serious

@@ -35,6 +35,14 @@ from enum import StrEnum
 
 EPS = 1e-9
 MAJORITY = 0.5
+CONTROL_SHARE = MAJORITY + EPS  # more than half, float error allowed: exactly 50 % is not
+
+
+def controls(share: float) -> bool:
+    """More than half (an inferred controller; the check's suspected controller)."""
+    return share > CONTROL_SHARE
+
+
 DEFAULT_PATH_CAP = 20_000
 
 PERSON = "Person"
@@ -324,7 +332,7 @@ def analyse(
             )
         )
     if not controllers:
-        majority = [e for e in ranked if e.share > MAJORITY + EPS and (e.is_person or e.ultimate)]
+        majority = [e for e in ranked if controls(e.share) and (e.is_person or e.ultimate)]
         controllers = [
             Controller(e.node, ControllerBasis.INFERRED, e.share, tuple(e.paths)) for e in majority
         ]
