@@ -127,6 +127,17 @@ def _check_end(value: EndReason | None, info: ValidationInfo, source: ListingSou
         raise PydanticCustomError("end_reason", "endReason needs endedOn")
 
 
+def _minor(id_number: str, info: ValidationInfo) -> str | None:
+    """Why the person is a minor on the court's decision (decisionDate when given, else
+    effectiveFrom), or None."""
+    decided = info.data.get("decision_date")
+    start = decided or info.data.get("effective_from")
+    if start is None:
+        return None
+    name = "decisionDate" if decided is not None else "effectiveFrom"
+    return rules.minor_problem(parse_id_number(id_number).birth_date, start, name)
+
+
 def _check_liable(
     value: tuple[str, ...], info: ValidationInfo, allowed_lists: tuple[ListKind, ...]
 ) -> tuple[str, ...]:
@@ -258,15 +269,9 @@ class CourtDefaultRecord(_ListingRecord):
     @field_validator("subject")
     @classmethod
     def _not_a_minor(cls, value: SubjectRef, info: ValidationInfo) -> SubjectRef:
-        # The age counts at the court's decision: decisionDate when given, else effectiveFrom.
-        decided = info.data.get("decision_date")
-        start = decided or info.data.get("effective_from")
-        if value.id_number is not None and start is not None:
-            birth = parse_id_number(value.id_number).birth_date
-            name = "decisionDate" if decided is not None else "effectiveFrom"
-            problem = rules.minor_problem(birth, start, name)
-            if problem:
-                raise PydanticCustomError("minor", problem)
+        problem = None if value.id_number is None else _minor(value.id_number, info)
+        if problem:
+            raise PydanticCustomError("minor", problem)
         return value
 
     @field_validator("liable_persons")
@@ -275,18 +280,14 @@ class CourtDefaultRecord(_ListingRecord):
         checked = _check_liable(value, info, (ListKind.BLACK,))
         # A liable person gets a derived entry that court-only measures (限制高消费) reach: a
         # minor is never restricted that way either, as a listed minor is not.
-        decided = info.data.get("decision_date")
-        start = decided or info.data.get("effective_from")
-        if start is not None:
-            name = "decisionDate" if decided is not None else "effectiveFrom"
-            for position, number in enumerate(checked):
-                problem = rules.minor_problem(parse_id_number(number).birth_date, start, name)
-                if problem:
-                    raise PydanticCustomError(
-                        "minor",
-                        "liable person {position}: {problem}",
-                        {"position": position, "problem": problem},
-                    )
+        for position, number in enumerate(checked):
+            problem = _minor(number, info)
+            if problem:
+                raise PydanticCustomError(
+                    "minor",
+                    "liable person {position}: {problem}",
+                    {"position": position, "problem": problem},
+                )
         return checked
 
     def default_end_reason(self) -> EndReason:

@@ -102,7 +102,7 @@ def admin_court_problem(
     unchanged (a re-import), not with other facts (its ground or dates decide when it ends)."""
     if not prov.admin or existing.get("source") != "COURT" or record.ending() is not None:
         return None  # an ending has its own rule and message (ending_problem)
-    if existing.get("fp") == record.row()["fp"]:
+    if existing.get("fp") == record.fingerprint():
         return None
     return (
         f"listing {record.key()} is a court listing: only the court's own uploads change it, "
@@ -160,12 +160,15 @@ async def _check_owners(
         existing = found.get(record.key())
         if existing is None:
             continue
-        ended = ended_problem(record, existing)
-        if ended is not None:
-            errors.append(LineError(line, "endedOn", ended, record.kind, record.key()))
-            continue
+        # The owner first: another department's line learns nothing of the listing's ending.
         problem = owner_problem(record, existing) or admin_court_problem(record, existing, prov)
-        problems = [("id", problem)] if problem else confirmed_loan_problems(record, existing)
+        ended = None if problem else ended_problem(record, existing)
+        if problem:
+            problems = [("id", problem)]
+        elif ended:
+            problems = [("endedOn", ended)]
+        else:
+            problems = confirmed_loan_problems(record, existing)
         errors.extend(
             LineError(line, field, reason, record.kind, record.key()) for field, reason in problems
         )
@@ -230,11 +233,9 @@ def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
         "domain": props.get("domain"),
     }
     who = rules.Decider(department=prov.department, admin=prov.admin)
-    refusal = rules.court_only_refusal(listing, who, "it ends") or rules.date_refusal(
-        listing, ending["on"], prov.today, name="endedOn"
+    refusal = rules.court_only_refusal(listing, who, "it ends") or rules.ending_refusal(
+        listing, ending["reason"], ending["on"], prov.today, name="endedOn"
     )
-    if refusal is None and ending["reason"] == rules.EndReason.REPAIRED:
-        refusal = rules.repair_refusal(listing, ending["on"])
     return refusal.message if refusal is not None else None
 
 

@@ -14,12 +14,11 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 import orjson
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
+from hub.identifiers import parse_id_number, parse_uscc
 from hub.importer.fields import (
-    CODE,
     Code,
     Flag,
     IdNumber,
@@ -122,6 +121,19 @@ class _Dated(Record):
         return value
 
 
+# The key field types, to read a rejected line's key as a valid line's would be (``key_of``).
+_USCC: TypeAdapter[str] = TypeAdapter(Uscc)
+_ID_NUMBER: TypeAdapter[str] = TypeAdapter(IdNumber)
+_CODE: TypeAdapter[str] = TypeAdapter(Code)
+
+
+def _valid_key(adapter: TypeAdapter[str], value: Any) -> str | None:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
 class EnterpriseStatus(StrEnum):
     ACTIVE = "ACTIVE"
     DEREGISTERED = "DEREGISTERED"  # 注销
@@ -150,11 +162,7 @@ class EnterpriseRecord(Record):
 
     @classmethod
     def key_of(cls, data: dict[str, Any]) -> str | None:
-        value = data.get("uscc")
-        try:
-            return parse_uscc(value).uscc if isinstance(value, str) else None
-        except InvalidIdentifier:
-            return None
+        return _valid_key(_USCC, data.get("uscc"))
 
     def key(self) -> str:
         return self.uscc
@@ -225,11 +233,7 @@ class PersonRecord(Record):
 
     @classmethod
     def key_of(cls, data: dict[str, Any]) -> str | None:
-        value = data.get("idNumber")
-        try:
-            return parse_id_number(value).id_number if isinstance(value, str) else None
-        except InvalidIdentifier:
-            return None
+        return _valid_key(_ID_NUMBER, data.get("idNumber"))
 
     def key(self) -> str:
         return self.id_number
@@ -277,8 +281,7 @@ class DepartmentRecord(Record):
 
     @classmethod
     def key_of(cls, data: dict[str, Any]) -> str | None:
-        code = data.get("code")
-        return code if isinstance(code, str) and CODE.fullmatch(code) else None
+        return _valid_key(_CODE, data.get("code"))
 
     def key(self) -> str:
         return self.code

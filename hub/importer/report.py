@@ -97,5 +97,5 @@ class ErrorSink:
     def absorb(self, other: ErrorSink) -> None:
         self.total += other.total
         self.rejected_lines += other.rejected_lines
-        self.kept = sorted([*self.kept, *other.kept], key=lambda e: (e.line, e.field))
-        self.kept = self.kept[: self.limit]
+        self.kept.extend(other.kept)
+        self.kept = self.first()

@@ -155,7 +155,6 @@ class _Importer:
         commit_records: int,
         max_line_bytes: int,
         parallel: int = 2,
-        today: dt.date | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
@@ -166,7 +165,6 @@ class _Importer:
         self.max_line_bytes = max_line_bytes
         self.upload = _Upload()
         self.parallel = parallel
-        self.today = today  # the latest birth date an ID number may carry (hub's zone)
         self.leftover: list[Item] = []
         self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
@@ -285,7 +283,8 @@ class _Importer:
             asyncio.run_coroutine_threadsafe(queue.put(unit), loop).result()
 
         def produce() -> None:
-            token = TODAY.set(self.today)  # this pool thread's own context: reset after
+            # The validators' "today" (birth dates) is the upload's, as for its other dates.
+            token = TODAY.set(self.prov.today)  # this pool thread's own context: reset after
             try:
                 self.parse(lines, put)
             finally:
@@ -487,15 +486,17 @@ async def run_import(
     parallel: int = 2,
     today: dt.date | None = None,
 ) -> ImportReport:
-    """``today``: today in the hub's time zone (``Settings.today()``), for the ID numbers'
-    future-birth check; None: Asia/Shanghai."""
+    """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
+    birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's."""
     batch = "b-" + uuid.uuid4().hex[:16]
     # An ADMIN key's upload may name any department (POST /api/import?department=…), so it is
     # never a court's own. The command line (SYSTEM) loads a department's file for it: whoever
     # runs it holds the server, and the database, anyway.
     by_admin_key = actor.role == Role.ADMIN and actor != SYSTEM
-    prov = Provenance(batch, department, now or dt.datetime.now(dt.UTC), admin=by_admin_key)
+    prov = Provenance(
+        batch, department, now or dt.datetime.now(dt.UTC), admin=by_admin_key, day=today
+    )
     importer = _Importer(
-        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel, today
+        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
     )
     return await importer.run(lines)

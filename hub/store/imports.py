@@ -52,11 +52,13 @@ class Provenance:
     # An ADMIN's upload: it may name any department, so it is never "the court's own"
     # (court listings are ended or changed only by the court that decided them).
     admin: bool = False
+    # The hub's "today" (Settings.today(), its time zone); None: ``now`` in the county's zone.
+    day: dt.date | None = None
 
     @property
     def today(self) -> dt.date:
-        """The upload's date in the county (dates of decisions may not be after it)."""
-        return self.now.astimezone(COUNTY_ZONE).date()
+        """The upload's date: no decision, ending or birth date may be after it."""
+        return self.day or self.now.astimezone(COUNTY_ZONE).date()
 
     def params(self) -> dict[str, Any]:
         return {"batch": self.batch, "dept": self.department, "now": self.now}

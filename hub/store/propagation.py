@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.propagation import ROLE_TOKENS
-from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, trusted
+from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, revision_link, trusted
 from hub.store.values import native
 
 # The ties of people to a listed enterprise that the propagation rule can use: the four roles
@@ -82,7 +82,7 @@ CALL (src, s) {{
         rev.id = $batch + ':' + e.id + ':' + toString(COUNT {{ (d)-[:HAS_REVISION]->() }}),
         rev.entity = 'Listing:' + e.id,
         rev.supersededAt = $now, rev.supersededBy = $batch
-    CREATE (d)-[:HAS_REVISION {_NEW_LINK}]->(rev)
+    {revision_link("d")}
   }}
   SET d += e.props, d.fp = e.fp, d.retracted = false, d.retractedAt = null,
       d.batch = $batch, d.recordedAt = $now, d.sourceDepartment = $dept
