@@ -68,7 +68,7 @@ class HubRequest(SchemaExtension):
         context = self.execution_context
         selected = _selected(context)
         _check_roles(context, selected)
-        _spend_id_lookups(context)
+        _spend_id_lookups(context, selected)
         yield
         if getattr(context.context, "audited", None):
             from hub.audit import record_reads
@@ -188,7 +188,9 @@ def _check_roles(context: ExecutionContext, selected: tuple[str, tuple[str, ...]
             raise Forbidden(f"{role.value} may not call {name}")
 
 
-def _spend_id_lookups(context: ExecutionContext) -> None:
+def _spend_id_lookups(
+    context: ExecutionContext, selected: tuple[str, tuple[str, ...]] | None
+) -> None:
     """PUBLIC's budget of lookups by full ID number (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE).
 
     A masked number (first 4 + last 4) leaves ~38,000 valid candidates; without a budget an
@@ -202,13 +204,16 @@ def _spend_id_lookups(context: ExecutionContext) -> None:
     budget = getattr(hub, "id_lookups", None)
     if budget is None or not budget.enabled or hub.actor.role != Role.PUBLIC:
         return
-    if context.graphql_document is None:
+    if context.graphql_document is None or selected is None:
         return
+    if "person" not in selected[1] and "search" not in selected[1]:
+        return  # the document's root fields (cached per document): nothing to count
     wanted = id_number_lookups(
         context.schema._schema,
         context.graphql_document,
         context.operation_name,
         context.variables or {},
+        hub.today(),
     )
     if wanted == 0:
         return

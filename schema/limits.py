@@ -9,6 +9,7 @@ or ``DEFAULT_LIST_SIZE`` when it has none. Traversal arguments (``hops``, ``maxH
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterator
 from typing import Any
 
@@ -217,19 +218,23 @@ class _Estimator:
         return total
 
 
-def _is_id_number(text: Any) -> bool:
+def _is_id_number(text: Any, today: dt.date | None = None) -> bool:
     """A search text that is a full ID number (searched for as an identifier first)."""
     if not isinstance(text, str) or len(text.strip()) != 18:
         return False
     try:
-        parse_id_number(text)
+        parse_id_number(text, today=today)
     except InvalidIdentifier:
         return False
     return True
 
 
 def id_number_lookups(
-    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any],
+    today: dt.date | None = None,
 ) -> int:
     """How many lookups by full ID number the operation asks for: one per ``person`` root
     field (alias, fragment) whatever its argument, one per ``search`` whose text is a full ID
@@ -250,7 +255,7 @@ def id_number_lookups(
     for node, _ in estimator._fields(operation.selection_set, root, set()):
         name = node.name.value
         if name == "person" or (
-            name == "search" and _is_id_number(estimator._argument(node, "text"))
+            name == "search" and _is_id_number(estimator._argument(node, "text"), today)
         ):
             lookups += 1
     return lookups
