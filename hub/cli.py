@@ -142,7 +142,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.keys import create_key, revoke_key
+    from hub.keys import KeyCache, create_key, revoke_key
 
     if args.keys_action == "revoke":
 
@@ -154,7 +154,8 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
         except InvalidInput as error:
             print(error.message, file=sys.stderr)
             return 2
-        print(f"key {args.id} revoked at {revoked_at} (refused within 30 s by running hubs)")
+        ttl = KeyCache.ttl
+        print(f"key {args.id} revoked at {revoked_at} (refused within {ttl:.0f} s by running hubs)")
         return 0
     role = Role(args.role)
 

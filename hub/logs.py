@@ -12,8 +12,8 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 def configure_logging(level: str = "WARNING") -> None:
-    logging.basicConfig(level=level.upper(), format=FORMAT)
-    logging.getLogger("credithub").setLevel(level.upper())
+    logging.basicConfig(level=level, format=FORMAT)  # a level name (Settings.log_level)
+    logging.getLogger("credithub").setLevel(level)
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     # The access log (hub/app.py) is on at every level, as uvicorn's was.
     logging.getLogger("credithub.access").setLevel(logging.INFO)

@@ -88,6 +88,7 @@ async def main(args: argparse.Namespace) -> None:
         driving = asyncio.create_task(_drive(ask, requests(100_000, 5), args.c))
         await record.wait()
         driving.cancel()
+        await asyncio.gather(driving, return_exceptions=True)  # before the client closes
     total, own, inclusive = shares(out.read_text())
     asked = "checks" if args.kind == "check" else "searches"
     print(f"{total} samples of the hub at concurrency {args.c} ({asked})")

@@ -382,10 +382,20 @@ async def test_future_birth_dates_are_judged_in_the_configured_zone(
     assert "is in the future" in refused.errors[0].message
 
 
-def test_default_today_of_the_id_rules_is_asia_shanghai() -> None:
+def test_default_today_of_the_id_rules_is_asia_shanghai(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 20:00 UTC it is already the next day in Shanghai: a birth on Shanghai's date is
+    real, the day after is in the future (the host's own date would refuse the first)."""
     from hub.identifiers import InvalidIdentifier, parse_id_number
 
-    shanghai = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    instant = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)
+
+    class Evening(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return instant.astimezone(tz) if tz else instant.replace(tzinfo=None)
+
+    monkeypatch.setattr(dt, "datetime", Evening)  # the module hub.identifiers reads too
+    shanghai = dt.date(2026, 11, 27)
     parse_id_number(make_id_number("451031", shanghai, 3))
     with pytest.raises(InvalidIdentifier, match="in the future"):
         parse_id_number(make_id_number("451031", shanghai + dt.timedelta(days=1), 3))
