@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,33 +19,47 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The site's and GraphiQL's scripts, style sheets and fonts, pinned by web/package-lock.json
+# (served by the hub from web/node_modules/, which git ignores; docs/site.md).
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed web/node_modules/.installed
 
 # Neo4j Community 5.26 LTS under .neo4j/, fetched with mvn (see docs/operations.md).
 neo4j: install
 	$(HUB) db install
 
-# Everything, then the server with GraphiQL at http://127.0.0.1:8000/graphql
+# Everything, then the server: the public site at http://127.0.0.1:8000/, GraphiQL at /graphql
 demo: neo4j
 	$(HUB) db start
 	$(HUB) migrate
 	$(HUB) seed --enterprises $(ENTERPRISES) --seed $(SEED)
-	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (stop Neo4j later with: $(HUB) db stop)"
+	@echo "Site: http://127.0.0.1:8000/  GraphiQL: http://127.0.0.1:8000/graphql  (stop Neo4j later with: $(HUB) db stop)"
 	$(HUB) serve
 
 # Everything, then the whole test suite against a real Neo4j (instance "test", port 7688).
-test: neo4j
+test: neo4j browser
 	$(HUB) --instance test db start
 	$(MAKE) lint typecheck
 	$(BIN)/pytest; status=$$?; $(HUB) --instance test db stop; exit $$status
+
+# The browser tests' Chromium, CJK font and pdftotext from Debian's packages (root, as CI is);
+# Playwright drives /usr/bin/chromium (tests/browser/). Skipped when already installed.
+browser:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null \
+	  && fc-list :lang=zh | grep -q . \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk poppler-utils >/dev/null)
 
 # The suite alone (the test instance is started by the fixtures when needed).
 pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed tests scripts
-	$(BIN)/ruff format --check hub schema resolvers graph_seed tests scripts
+	$(BIN)/ruff check hub schema resolvers graph_seed web tests scripts
+	$(BIN)/ruff format --check hub schema resolvers graph_seed web tests scripts
 
 typecheck: install
 	$(BIN)/mypy

@@ -29,6 +29,10 @@ from hub.settings import Settings
 from hub.store import Store, open_driver
 from resolvers.context import HubContext, make_context
 from schema.build import build_schema
+from web.assets import mounts
+from web.caching import PublicGetCache
+from web.graphiql import graphiql_page
+from web.public.pages import site
 
 log = logging.getLogger("credithub.http")
 # One line per request: method, path (never the query string, which may hold identifiers),
@@ -69,6 +73,10 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_page()  # from the packages the hub serves, not from a CDN
 
     async def get_context(self, request: Any, response: Any) -> HubContext:
         hub = _state(request)
@@ -323,10 +331,12 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", PublicGetCache(graphql), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/api/import", api_import, methods=["POST"]),
+            *site(schema),
+            *mounts(),
         ],
         lifespan=lifespan,
     )

@@ -36,6 +36,11 @@ QUERIES: dict[str, frozenset[Role]] = {
     "findPaths": INVESTIGATORS,
     "neighbourhood": INVESTIGATORS,
     "auditLog": frozenset({Role.ADMIN}),
+    # What the public site lists (schema/public.py): published by definition.
+    "publishedListings": EVERYONE,
+    "recentActions": EVERYONE,
+    "listingDomains": EVERYONE,
+    "departments": EVERYONE,
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {

@@ -70,15 +70,20 @@ def lucene_query(text: str) -> str:
 Hit = tuple[str, dict[str, Any], float, str]
 
 
-async def search(ctx: HubContext, text: str, offset: int, limit: int) -> list[Hit]:
+async def search(
+    ctx: HubContext, text: str, offset: int, limit: int, only: q.SearchFilter | None = None
+) -> list[Hit]:
     """(label, properties, score, matchedBy) at ``offset`` of the ranking: the subject whose
-    identifier the text is, first, then the names of the full-text index without it."""
+    identifier the text is, first, then the names of the full-text index without it; both
+    kept only when they pass the filter ``only``."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_SEARCH_TEXT:
         raise InvalidInput(f"text must be 1 to {MAX_SEARCH_TEXT} characters", field="text")
     if offset > MAX_SEARCH_OFFSET:
         raise InvalidInput(f"search pages stop at {MAX_SEARCH_OFFSET} results", field="after")
     exact = await _exact(ctx, cleaned) if len(cleaned) == 18 else None
+    if exact is not None and only is not None and not await _passes(ctx, exact, only):
+        exact = None
     if exact is None:
         skip, fetch, first, count = offset, limit, 0, limit
     else:
@@ -88,7 +93,7 @@ async def search(ctx: HubContext, text: str, offset: int, limit: int) -> list[Hi
         skip, fetch = 0, first + count + 1
     query = lucene_query(cleaned)
     rows = (
-        await ctx.store.read_statements(q.search_names, query, skip, fetch, SEARCH_POOL)
+        await ctx.store.read_statements(q.search_names, query, skip, fetch, SEARCH_POOL, only)
         if query
         else []
     )
@@ -117,3 +122,19 @@ def _key(node: dict[str, Any]) -> str | None:
 
 def _name(row: dict[str, Any]) -> Hit:
     return (row["label"], row["node"], float(row["score"]), "NAME")
+
+
+async def _passes(ctx: HubContext, hit: Hit, only: q.SearchFilter) -> bool:
+    """The search filter applied to the exact match (the names are filtered in the store)."""
+    from schema.credit_record import published
+
+    label, raw = hit[0], hit[1]
+    if only.kind is not None and (raw.get("kind") or "PERSON") != only.kind:
+        return False
+    if only.division is not None and str(raw.get("uscc") or "")[2:8] != only.division:
+        return False
+    if only.listed is None:
+        return True
+    key = str(raw.get("uscc") or raw.get("idNumber"))
+    listings = await ctx.loaders.own_listings[label].load(key)
+    return any(r["list"] == only.listed and published(r, only.today) for r in listings)

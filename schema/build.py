@@ -18,11 +18,14 @@ from schema.execution import FlatListExecutionContext
 from schema.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
 from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
+from schema.public import PublicQueries
 from schema.query import SubjectQueries
 
 
 @strawberry.type
-class Query(SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, AuditQueries):
+class Query(
+    SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, AuditQueries, PublicQueries
+):
     """Root of all reads."""
 
 

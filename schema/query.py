@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
+from hub.errors import InvalidInput
+from hub.store.subjects import SearchFilter
 from resolvers import subjects as r
-from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from schema.common import PageInfo, SubjectKind, decode_cursor, encode_cursor, page_size
+from schema.public import PublishedList
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 
@@ -49,16 +53,41 @@ class SubjectQueries:
         return Person(raw=raw) if raw else None
 
     @strawberry.field(
-        description="Exact identifier match first, then names (full-text, CJK), best first."
+        description="Exact identifier match first, then names (full-text, CJK), best first; "
+        "optionally only subjects of a kind, of a division (chars 3-8 of the USCC) or on a "
+        "published list today."
     )
     async def search(
-        self, info: HubInfo, text: str, first: int = 20, after: str | None = None
+        self,
+        info: HubInfo,
+        text: str,
+        first: int = 20,
+        after: str | None = None,
+        kind: SubjectKind | None = None,
+        division: str | None = None,
+        list_kind: Annotated[
+            PublishedList | None,
+            strawberry.argument(
+                name="list",
+                description="Only subjects on this published list today (BLACK or RED).",
+            ),
+        ] = None,
     ) -> SearchConnection:
         size = page_size(first)
         offset = decode_cursor(after) or 0
         if not isinstance(offset, int) or offset < 0:
             offset = 0
-        hits = await r.search(info.context, text, offset, size + 1)
+        only = None
+        if kind is not None or division or list_kind is not None:
+            if division and not (len(division) == 6 and division.isdigit()):
+                raise InvalidInput("division: a 6-digit division code", field="division")
+            only = SearchFilter(
+                kind=kind.value if kind else None,
+                division=division or None,
+                listed=list_kind.value if list_kind else None,
+                today=info.context.today(),
+            )
+        hits = await r.search(info.context, text, offset, size + 1, only)
         more = len(hits) > size
         hits = hits[:size]
         if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected

@@ -6,6 +6,7 @@ and returns plain dicts with native Python dates.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
@@ -98,6 +99,13 @@ ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
 # cannot be paged directly).
 SEARCH_NAMES = trusted(f"""
 CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
+WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
+  AND ($division IS NULL OR substring(coalesce(node.uscc, ''), 2, 6) = $division)
+  AND ($list IS NULL OR EXISTS {{
+        MATCH (node)<-[:ON]-(l:Listing)
+        WHERE l.list = $list AND l.derived = false AND l.effectiveFrom <= $today
+          AND (l.expiresOn IS NULL OR l.expiresOn > $today)
+          AND (l.endedOn IS NULL OR l.endedOn > $today) }})
 WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
 RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
        {timed("node")} AS node, score
@@ -152,10 +160,33 @@ async def actions_page(
     return [row["a"] for row in rows]
 
 
+@dataclass(frozen=True)
+class SearchFilter:
+    """Filters of a name search, applied to the index's pool of hits. ``listed``: only subjects
+    with a listing of that list in force on ``today`` (the published lists: BLACK or RED)."""
+
+    kind: str | None = None
+    division: str | None = None
+    listed: str | None = None
+    today: Any = None
+
+
 async def search_names(
-    tx: Runner, query: str, skip: int, limit: int, pool: int
+    tx: Runner, query: str, skip: int, limit: int, pool: int, only: SearchFilter | None = None
 ) -> list[dict[str, Any]]:
     """Best score first, equal scores by identifier, among the index's best ``pool`` hits."""
     if skip + limit > pool:
         raise ValueError(f"a page ending at {skip + limit} is past the pool of {pool} hits")
-    return await _rows(tx, SEARCH_NAMES, query=query, skip=skip, limit=limit, pool=pool)
+    only = only or SearchFilter()
+    return await _rows(
+        tx,
+        SEARCH_NAMES,
+        query=query,
+        skip=skip,
+        limit=limit,
+        pool=pool,
+        kind=only.kind,
+        division=only.division,
+        list=only.listed,
+        today=only.today,
+    )

@@ -1,0 +1,282 @@
+"""The public site through the real app: pages as PUBLIC, publicity rules, masking, caching,
+offline assets. The same pages in a real browser: tests/test_site_browser.py."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from hub.app import create_app
+from hub.settings import Settings
+from hub.store import Store
+from tests import site_story
+from tests.conftest import GQL, load
+
+pytestmark = pytest.mark.neo4j
+
+# Any absolute URL (or protocol-relative one) in an attribute or a style sheet.
+ABSOLUTE_URL = re.compile(
+    r"""(?:src|href|action)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//|url\(\s*["']?\s*(?:[a-z]+:)?//""",
+    re.I,
+)
+FULL_ID = re.compile(r"\b\d{17}[\dX]\b")
+
+
+@pytest.fixture
+async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            yield http
+
+
+@pytest.fixture
+async def story(graph: Store, gql: GQL, settings: Settings) -> site_story.Story:
+    return await site_story.build(graph, gql, settings.today())
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+async def test_home_lists_the_newest_public_records(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert "信用中国(广西百色) · 隆林" in page.text
+    assert 'placeholder="请输入企业名称、统一社会信用代码或姓名"' in page.text
+    assert story.hero_name in page.text and story.coop_name in page.text
+    assert "建筑业企业资质许可" in page.text
+    assert story.quiet_name not in page.text  # WATCH, repaired and revoked: nothing to publish
+    assert "隆市监罚〔2026〕99号" not in page.text  # a MINOR penalty is not published
+
+
+async def test_search_by_uscc_and_by_name(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    by_code = await client.get("/search", params={"q": story.hero})
+    assert by_code.status_code == 200
+    assert f'href="/subjects/{story.hero}"' in by_code.text
+    assert "代码精确匹配" in by_code.text
+    by_name = await client.get("/search", params={"q": "红星种养"})
+    assert f'href="/subjects/{story.coop}"' in by_name.text
+    assert story.hero_name not in by_name.text
+
+
+async def test_search_filters_by_kind_division_and_list(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    everyone = await client.get("/search", params={"q": "隆林"})
+    assert (
+        story.hero in everyone.text and story.coop in everyone.text and story.quiet in everyone.text
+    )
+    coops = await client.get("/search", params={"q": "隆林", "kind": "COOPERATIVE"})
+    assert story.coop in coops.text and story.hero not in coops.text
+    black = await client.get("/search", params={"q": "隆林", "list": "black"})
+    # 永安 was on BLACK twice, but one listing was repaired and the other revoked
+    assert (
+        story.hero in black.text and story.quiet not in black.text and story.coop not in black.text
+    )
+    red = await client.get("/search", params={"q": "隆林", "list": "red"})
+    assert story.coop in red.text and story.hero not in red.text
+    elsewhere = await client.get("/search", params={"q": "隆林", "division": "451000"})
+    assert story.hero not in elsewhere.text
+    exact_elsewhere = await client.get("/search", params={"q": story.hero, "kind": "COOPERATIVE"})
+    assert f"/subjects/{story.hero}" not in exact_elsewhere.text
+
+
+async def test_profile_shows_penalties_inside_their_publicity_window_only(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    page = await client.get(f"/subjects/{story.hero}")
+    assert page.status_code == 200
+    text = page.text
+    for ident, shown in story.penalties.items():
+        assert (story.content[ident] in text) is shown, (ident, shown)
+    for tab in ("基础信息", "行政许可", "行政处罚", "红名单", "黑名单", "信用承诺", "信用报告"):
+        assert tab in text
+    assert "失信惩戒对象" in text and "韦建国" in text and "2012-06-30" in text
+    assert "隆林县联合奖惩决定" in text  # the BLACK listing in force
+
+
+async def test_profile_hides_watch_repaired_and_revoked_listings(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    page = await client.get(f"/subjects/{story.quiet}")
+    assert page.status_code == 200
+    for ident in ("LST-QUIET-WATCH", "LST-QUIET-REPAIRED", "LST-QUIET-REVOKED"):
+        assert ident not in page.text
+    assert "失信惩戒对象" not in visible_text(page.text).replace("失信惩戒对象名单", "")
+    assert "— —" in page.text
+
+
+async def test_every_id_number_is_masked_on_every_page(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    pages = [
+        "/",
+        f"/search?q={story.legal_rep}",
+        "/search?q=韦建国",
+        f"/subjects/{story.hero}",
+        "/lists/black",
+        "/lists/red",
+    ]
+    for path in pages:
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert story.legal_rep not in page.text, path
+        assert not FULL_ID.search(
+            visible_text(page.text)
+            .replace(story.hero, "")
+            .replace(story.coop, "")
+            .replace(story.quiet, "")
+        ), path
+    profile = await client.get(f"/subjects/{story.hero}")
+    assert f"{story.legal_rep[:4]}**********{story.legal_rep[-4:]}" in profile.text
+
+
+async def test_lists_and_their_filters(
+    client: httpx.AsyncClient, story: site_story.Story, graph: Store
+) -> None:
+    black = await client.get("/lists/black")
+    assert (
+        story.hero_name in black.text
+        and story.quiet_name not in black.text
+        and story.coop_name not in black.text
+    )
+    red = await client.get("/lists/red")
+    assert story.coop_name in red.text and story.hero_name not in red.text
+    assert story.hero_name not in (await client.get("/lists/black", params={"domain": "TAX"})).text
+    assert (
+        story.hero_name in (await client.get("/lists/black", params={"domain": "ENVIRONMENT"})).text
+    )
+    assert (
+        story.hero_name in (await client.get("/lists/black", params={"department": "ECOENV"})).text
+    )
+    assert (
+        story.hero_name not in (await client.get("/lists/black", params={"department": "AMR"})).text
+    )
+    assert (
+        story.hero_name
+        not in (await client.get("/lists/black", params={"from": "2025-01-02"})).text
+    )
+    assert (
+        story.hero_name
+        in (
+            await client.get("/lists/black", params={"from": "2025-01-01", "to": "2025-01-01"})
+        ).text
+    )
+    assert (await client.get("/lists/watch")).status_code == 404
+
+
+async def test_list_pages_are_stable_and_complete(client: httpx.AsyncClient, graph: Store) -> None:
+    from hub.identifiers import make_uscc
+
+    codes = [make_uscc("9", "1", "451031", f"MA5PG{i:04d}") for i in range(45)]
+    await load(
+        graph,
+        [
+            {"kind": "enterprise", "uscc": c, "name": f"隆林分页测试{i}号公司"}
+            for i, c in enumerate(codes)
+        ],
+    )
+    await load(
+        graph,
+        [
+            {
+                "kind": "listing",
+                "id": f"PG-{i:03d}",
+                "subject": {"uscc": c},
+                "list": "BLACK",
+                "domain": "TAX",
+                "department": "TAX",
+                "basis": "税收违法",
+                "effectiveFrom": f"2025-0{1 + i % 3}-01",
+            }
+            for i, c in enumerate(codes)
+        ],
+        department="TAX",
+    )
+    seen: list[str] = []
+    path = "/lists/black"
+    pages = 0
+    while path:
+        page = await client.get(path)
+        seen += re.findall(r"/subjects/([0-9A-Z]{18})", page.text)
+        found = re.search(r'rel="next" href="([^"]+)"', page.text)
+        path = found.group(1).replace("&amp;", "&") if found else ""
+        pages += 1
+    assert pages == 3
+    assert sorted(seen) == sorted(codes)
+
+
+async def test_bad_input_is_a_page_not_a_crash(client: httpx.AsyncClient, graph: Store) -> None:
+    invalid = await client.get("/subjects/91451031MA5XXXXXX0")
+    assert invalid.status_code == 400 and "统一社会信用代码格式不正确" in invalid.text
+    from hub.identifiers import make_uscc
+
+    unknown = await client.get(f"/subjects/{make_uscc('9', '1', '451031', 'MA5NF0000')}")
+    assert unknown.status_code == 404 and "未找到" in unknown.text
+    assert (await client.get("/lists/black", params={"after": "garbage"})).status_code == 400
+
+
+async def test_pages_carry_etags_that_change_with_the_subject(
+    client: httpx.AsyncClient, story: site_story.Story, gql: GQL
+) -> None:
+    path = f"/subjects/{story.hero}"
+    first = await client.get(path)
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, no-cache"
+    again = await client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    await gql.ok(
+        'mutation { endListing(id: "LST-HERO-BLACK", reason: "法院判决撤销", kind: REVOKED) { id } }'
+    )
+    changed = await client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert "隆林县联合奖惩决定" not in changed.text
+
+
+async def test_public_graphql_gets_carry_etags(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    query = f'{{ enterprise(uscc: "{story.hero}") {{ name listings {{ id }} }} }}'
+    first = await client.get("/graphql", params={"query": query})
+    assert (
+        first.status_code == 200 and first.json()["data"]["enterprise"]["name"] == story.hero_name
+    )
+    assert first.headers["cache-control"] == "public, no-cache"
+    again = await client.get(
+        "/graphql", params={"query": query}, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    post = await client.post("/graphql", json={"query": query})
+    assert "etag" not in post.headers
+
+
+async def test_no_page_names_another_host(
+    client: httpx.AsyncClient, story: site_story.Story
+) -> None:
+    pages = ["/", "/search?q=隆林", f"/subjects/{story.hero}", "/lists/black", "/lists/red"]
+    graphiql = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert graphiql.status_code == 200 and "graphiql.min.js" in graphiql.text
+    bodies = [(await client.get(p)).text for p in pages] + [graphiql.text]
+    assets: set[str] = set()
+    for body in bodies:
+        assert not ABSOLUTE_URL.search(body), ABSOLUTE_URL.search(body)
+        assets.update(re.findall(r'(?:src|href)="(/(?:assets|static)/[^"]+)"', body))
+    assert len(assets) >= 6
+    for path in sorted(assets):
+        served = await client.get(path)
+        assert served.status_code == 200, path
+        assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
+        if path.endswith(".css"):
+            assert not ABSOLUTE_URL.search(served.text), path
+            for font in re.findall(r"url\((\./files/[^)]+\.woff2)\)", served.text)[:3]:
+                base = path.rsplit("/", 1)[0]
+                assert (await client.get(f"{base}/{font[2:]}")).status_code == 200
