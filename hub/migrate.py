@@ -9,12 +9,23 @@ from pathlib import Path
 
 import orjson
 
-from graph_seed.model import MODEL_FILE, load_model
+from graph_seed.model import MODEL_FILE, GraphModel, load_model
 from hub.auth import SYSTEM
 from hub.catalogue import load_catalogue
 from hub.importer.runner import ImportReport, run_import
+from hub.importer.writers import SEARCHED
+from hub.pinyin import pinyin_terms
 from hub.store import Store
-from hub.store.schema_ops import apply_schema, get_version, relink, set_version
+from hub.store.schema_ops import (
+    apply_schema,
+    drop_index,
+    fulltext_indexes,
+    get_version,
+    names_without_pinyin,
+    relink,
+    set_pinyin,
+    set_version,
+)
 
 SEED_DIR = MODEL_FILE.parent
 DEPARTMENTS_FILE = SEED_DIR / "departments.toml"
@@ -62,7 +73,10 @@ async def reload_reference_data(store: Store) -> list[ImportReport]:
 
 
 async def migrate(store: Store) -> list[ImportReport]:
-    await apply_schema(store, load_model().schema_statements())
+    model = load_model()
+    await rebuild_changed_fulltext(store, model)
+    await apply_schema(store, model.schema_statements())
+    await backfill_pinyin(store)
     await relink(store)
     reports = await reload_reference_data(store)
     await store.write(set_version, model_fingerprint())
@@ -76,3 +90,33 @@ async def is_migrated(store: Store) -> bool:
 # Further reference-data loaders append themselves here.
 MIGRATION_STEPS: list[Callable[[Store], Awaitable[ImportReport]]] = []
 MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/catalogue.py)
+
+
+async def rebuild_changed_fulltext(store: Store, model: GraphModel) -> None:
+    """A full-text index whose labels or properties the model changed is dropped, so that
+    ``apply_schema`` creates it anew (CREATE ... IF NOT EXISTS keeps an old definition)."""
+    existing = await fulltext_indexes(store)
+    for spec in model.fulltext.values():
+        found = existing.get(spec.name)
+        if found is not None and (
+            sorted(found[0]) != sorted(spec.labels) or sorted(found[1]) != sorted(spec.properties)
+        ):
+            await drop_index(store, spec.name)
+
+
+PINYIN_BATCH = 5000
+
+
+async def backfill_pinyin(store: Store) -> int:
+    """The pinyin of names stored before the importer wrote it (hub/pinyin.py); idempotent.
+    Returns how many nodes got it."""
+    done = 0
+    for label in SEARCHED:
+        while True:
+            found = await store.read(names_without_pinyin, label, PINYIN_BATCH)
+            if not found:
+                break
+            rows = [{"key": key, "pinyin": pinyin_terms(name)} for key, name in found]
+            await store.write(set_pinyin, label, rows)
+            done += len(rows)
+    return done

@@ -13,6 +13,12 @@ from resolvers.context import HubContext
 from schema.common import MAX_PAGE_SIZE
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PINYIN = re.compile(r"[a-z]{2,40}")
+PHRASE_BOOST = 4
+PINYIN_PREFIX_BOOST = 3
+# Initials read in order with gaps only for short input (a longer regex costs more to match).
+MAX_INITIALS = 8
 MAX_SEARCH_TEXT = 100
 MAX_SEARCH_OFFSET = 1000
 # The hits ranked for every page of a search (hub/store/subjects.py): the deepest page (offset
@@ -61,10 +67,26 @@ async def person(ctx: HubContext, id_number: str) -> dict[str, Any] | None:
 
 
 def lucene_query(text: str) -> str:
-    """The user's words as a Lucene query: special characters escaped, words ANDed loosely."""
+    """The user's words as a Lucene query: special characters escaped, words ANDed loosely.
+
+    Chinese text also as one phrase, boosted: a name holding the words as typed ranks above
+    names sharing fragments of them. Text of Latin letters only is also read as pinyin
+    (hub/pinyin.py): a prefix of a name's full pinyin or initials, boosted, then its letters
+    as initials in order with others between (``lljt`` finds 隆林…集团).
+    """
     escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
     words = [w for w in escaped.split() if w and w.upper() not in {"AND", "OR", "NOT"}]
-    return " ".join(words)
+    if not words:
+        return ""
+    clauses = [" ".join(words)]
+    if _CJK.search(text) and len(text) > 2:
+        clauses.insert(0, '"' + " ".join(words) + f'"^{PHRASE_BOOST}')
+    letters = "".join(text.split()).lower()
+    if _PINYIN.fullmatch(letters):
+        clauses.append(f"pinyin:{letters}*^{PINYIN_PREFIX_BOOST}")
+        if len(letters) <= MAX_INITIALS:
+            clauses.append("pinyin:/" + ".*".join(letters) + ".*/")
+    return " OR ".join(f"({c})" if " " in c else c for c in clauses)
 
 
 Hit = tuple[str, dict[str, Any], float, str]

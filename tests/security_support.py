@@ -44,6 +44,10 @@ EXAMPLES: dict[str, str] = {
     "neighbourhood": 'subject: {idNumber: "$PERSON"}, hops: 2',
     "relatedParties": 'uscc: "$FIRM"',
     "auditLog": "first: 5",
+    "publishedListings": "list: BLACK, first: 5",
+    "recentActions": "first: 5",
+    "listingDomains": "",
+    "departments": "",
 }
 
 

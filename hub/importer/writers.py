@@ -21,6 +21,7 @@ from hub.importer.records import (
     ShareholdingRecord,
     fingerprint,
 )
+from hub.pinyin import pinyin_terms
 from hub.store import import_writes as w
 from hub.store.imports import Counts, Provenance
 
@@ -61,11 +62,20 @@ def rows_of(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:
     return rows
 
 
+# Labels whose names are searched: their pinyin is stored beside the name (hub/pinyin.py).
+# It is derived from the name, so it is left out of the fingerprint: it changes with it.
+SEARCHED = frozenset({"Enterprise", "Person"})
+
+
 def node_writer(label: str) -> WriteFn:
     async def write(
         tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
     ) -> Counts:
-        return await w.upsert_nodes(tx, label, rows_of(items), prov)
+        rows = rows_of(items)
+        if label in SEARCHED:
+            for row in rows:
+                row["props"]["pinyin"] = pinyin_terms(row["props"]["name"])
+        return await w.upsert_nodes(tx, label, rows, prov)
 
     return write
 

@@ -63,3 +63,59 @@ async def get_version(tx: AsyncManagedTransaction) -> str | None:
     result = await tx.run(GET_VERSION)
     record = await result.single()
     return record["fingerprint"] if record else None
+
+
+SHOW_FULLTEXT: LiteralString = """
+SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties
+RETURN name, labelsOrTypes AS labels, properties
+"""
+
+
+async def fulltext_indexes(store: Store) -> dict[str, tuple[list[str], list[str]]]:
+    """Name -> (labels, properties) of the full-text indexes in the database."""
+    async with store.driver.session(database=store.database) as session:
+        result = await session.run(SHOW_FULLTEXT)
+        return {r["name"]: (list(r["labels"]), list(r["properties"])) async for r in result}
+
+
+async def drop_index(store: Store, name: str) -> None:
+    """Drops an index whose definition the model changed (``apply_schema`` makes it anew);
+    ``name`` is one of the model's index names (graph_seed/model.py checks them)."""
+    async with store.driver.session(database=store.database) as session:
+        await (await session.run(trusted(f"DROP INDEX `{name}` IF EXISTS"))).consume()
+
+
+# Names stored before their pinyin was (hub/pinyin.py), a batch at a time.
+WITHOUT_PINYIN: dict[str, LiteralString] = {
+    "Enterprise": """
+MATCH (n:Enterprise) WHERE n.pinyin IS NULL AND n.name IS NOT NULL
+RETURN n.uscc AS key, n.name AS name LIMIT $limit
+""",
+    "Person": """
+MATCH (n:Person) WHERE n.pinyin IS NULL AND n.name IS NOT NULL
+RETURN n.idNumber AS key, n.name AS name LIMIT $limit
+""",
+}
+SET_PINYIN: dict[str, LiteralString] = {
+    "Enterprise": """
+UNWIND $rows AS row
+MATCH (n:Enterprise {uscc: row.key})
+SET n.pinyin = row.pinyin
+""",
+    "Person": """
+UNWIND $rows AS row
+MATCH (n:Person {idNumber: row.key})
+SET n.pinyin = row.pinyin
+""",
+}
+
+
+async def names_without_pinyin(
+    tx: AsyncManagedTransaction, label: str, limit: int
+) -> list[tuple[str, str]]:
+    result = await tx.run(WITHOUT_PINYIN[label], {"limit": limit})
+    return [(r["key"], r["name"]) async for r in result]
+
+
+async def set_pinyin(tx: AsyncManagedTransaction, label: str, rows: list[dict[str, str]]) -> None:
+    await (await tx.run(SET_PINYIN[label], {"rows": rows})).consume()
