@@ -58,8 +58,8 @@ pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed web tests scripts
-	$(BIN)/ruff format --check hub schema resolvers graph_seed web tests scripts
+	$(BIN)/ruff check hub schema resolvers graph_seed web report tests scripts
+	$(BIN)/ruff format --check hub schema resolvers graph_seed web report tests scripts
 
 typecheck: install
 	$(BIN)/mypy

@@ -33,6 +33,7 @@ from web.assets import mounts
 from web.caching import PublicGetCache
 from web.graphiql import graphiql_page
 from web.public.pages import site
+from web.public.reports import report_pages
 
 log = logging.getLogger("credithub.http")
 # One line per request: method, path (never the query string, which may hold identifiers),
@@ -51,6 +52,8 @@ class HubState:
     limiter: RateLimiter
     # PUBLIC lookups by full ID number, per client address (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE)
     id_lookups: RateLimiter
+    # Anonymous credit report requests per client address (CREDITHUB_PUBLIC_REPORTS_PER_MINUTE)
+    reports: RateLimiter
     warming: bool = False
 
 
@@ -89,6 +92,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             response=response,
             caller=request.scope["state"].get("caller", "-"),
             id_lookups=hub.id_lookups,
+            reports=hub.reports,
         )
 
 
@@ -314,6 +318,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             keys=KeyCache(),
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
             id_lookups=RateLimiter.per_minute(settings.public_id_lookups_per_minute),
+            reports=RateLimiter.per_minute(settings.public_reports_per_minute),
         )
         tune_gc()
         warmup = None
@@ -336,6 +341,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/api/import", api_import, methods=["POST"]),
             *site(schema),
+            *report_pages(schema),
             *mounts(),
         ],
         lifespan=lifespan,

@@ -41,6 +41,10 @@ QUERIES: dict[str, frozenset[Role]] = {
     "recentActions": EVERYONE,
     "listingDomains": EVERYONE,
     "departments": EVERYONE,
+    # Credit reports (schema/reports.py): anyone verifies; a report is read by its requester.
+    "creditReport": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
+    "verifyReport": EVERYONE,
+    "verifyReportDocument": EVERYONE,
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -49,6 +53,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "fileObjection": WORKFLOW,
     "resolveObjection": WORKFLOW,
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
+    # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
+    "issueCreditReport": EVERYONE,
 }
 
 

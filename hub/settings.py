@@ -132,6 +132,9 @@ class Settings(BaseSettings):
     # per address instead of ~13 seconds at the request rate limit, and a person on the public
     # site looks up a few numbers a minute at most.
     public_id_lookups_per_minute: int = Field(default=20, ge=0, le=10_000)
+    # Credit reports (issueCreditReport) an anonymous client address may request per minute
+    # and process; each is stored and costs a PDF (~0.3 s of CPU). 0 = no limit.
+    public_reports_per_minute: int = Field(default=2, ge=0, le=10_000)
 
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod

@@ -31,6 +31,8 @@ class HubContext:
     caller: str = "-"
     # PUBLIC lookups by full ID number (schema/extensions.py); None: not counted (in-process).
     id_lookups: RateLimiter | None = None
+    # Anonymous credit report requests (CREDITHUB_PUBLIC_REPORTS_PER_MINUTE); None: not counted.
+    reports: RateLimiter | None = None
 
     def today(self) -> dt.date:
         return self.settings.today()
@@ -49,6 +51,7 @@ def make_context(
     response: Any = None,
     caller: str = "-",
     id_lookups: RateLimiter | None = None,
+    reports: RateLimiter | None = None,
 ) -> HubContext:
     from resolvers.loaders import Loaders
 
@@ -62,4 +65,5 @@ def make_context(
         response=response,
         caller=caller,
         id_lookups=id_lookups,
+        reports=reports,
     )

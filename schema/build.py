@@ -20,17 +20,24 @@ from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
 from schema.public import PublicQueries
 from schema.query import SubjectQueries
+from schema.reports import ReportMutations, ReportQueries
 
 
 @strawberry.type
 class Query(
-    SubjectQueries, ListingQueries, CheckQueries, InvestigationQueries, AuditQueries, PublicQueries
+    SubjectQueries,
+    ListingQueries,
+    CheckQueries,
+    InvestigationQueries,
+    AuditQueries,
+    PublicQueries,
+    ReportQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations):
+class Mutation(ListingMutations, CheckMutations, ReportMutations):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

@@ -48,6 +48,10 @@ EXAMPLES: dict[str, str] = {
     "recentActions": "first: 5",
     "listingDomains": "",
     "departments": "",
+    "creditReport": 'number: "20260101000000AAAAAAAA"',
+    "verifyReport": 'number: "20260101000000AAAAAAAA", code: "ABCDEFGH"',
+    "verifyReportDocument": 'sha256: "' + "0" * 64 + '", number: "20260101000000AAAAAAAA"',
+    "issueCreditReport": 'subject: {uscc: "$FIRM"}, purpose: SELF_CHECK',
 }
 
 

@@ -52,6 +52,7 @@ async def test_search_by_uscc_name_and_masked_id(
     await v.page.wait_for_url(f"**/subjects/{story.hero}")
     assert story.hero_name in await v.text()
     assert story.coop_name in await search_for(v, "红星种养")
+    assert story.hero_name in await search_for(v, "lljt")  # pinyin initials
     await v.shot("search-desktop")
     found = await search_for(v, story.legal_rep)
     assert "韦建国" in found and story.legal_rep not in found

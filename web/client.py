@@ -49,6 +49,7 @@ async def run(
         request=request,
         caller=state.get("caller", "-"),
         id_lookups=hub.id_lookups,
+        reports=hub.reports,
     )
     result = await schema.execute(query, variable_values=variables, context_value=context)
     errors = [

@@ -41,17 +41,19 @@ LIST_NAMES = {"black": "BLACK", "red": "RED"}
 INPUT_CODES = {"BAD_USER_INPUT", "INVALID_USCC", "INVALID_ID_NUMBER", "GRAPHQL_VALIDATION_FAILED"}
 
 
-def _page(request: Request, name: str, status: int = 200, **data: Any) -> Response:
+def page(request: Request, name: str, status: int = 200, **data: Any) -> Response:
     html = render("public", name, path=request.url.path, **data)
     return caching.page(request, html, status)
 
 
-def _failed(request: Request, answer: Answer, **data: Any) -> Response:
+def refused(request: Request, answer: Answer, **data: Any) -> Response:
     code = answer.code()
     if code == "RATE_LIMITED":
-        return _page(request, "error.html", 429, code=code, **data)
+        return page(request, "error.html", 429, code=code, **data)
+    if code == "NOT_FOUND":
+        return page(request, "error.html", 404, code=code, **data)
     status = 400 if code in INPUT_CODES else 503 if code == "SERVICE_UNAVAILABLE" else 500
-    return _page(request, "error.html", status, code=code, **data)
+    return page(request, "error.html", status, code=code, **data)
 
 
 def _arg(request: Request, name: str, limit: int = 100) -> str | None:
@@ -75,8 +77,8 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
     async def home(request: Request) -> Response:
         answer = await run(schema, request, HOME)
         if answer.data is None:
-            return _failed(request, answer)
-        return _page(request, "home.html", **answer.data)
+            return refused(request, answer)
+        return page(request, "home.html", **answer.data)
 
     async def search(request: Request) -> Response:
         text = _arg(request, "q")
@@ -87,15 +89,15 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
             "list": LIST_NAMES.get(_arg(request, "list") or ""),
         }
         if text is None:
-            return _page(request, "search.html", q="", filters=filters, search=None)
+            return page(request, "search.html", q="", filters=filters, search=None)
         variables = {"text": text, "after": _arg(request, "after", 200), **filters}
         answer = await run(schema, request, SEARCH, variables)
         # A searched ID number is personal data: echoed masked, and the page is not stored.
         private = ID_NUMBER.fullmatch(text) is not None
         shown = mask_id_number(text) if private else text
         if answer.data is None:
-            return _failed(request, answer, q=shown)
-        response = _page(request, "search.html", q=shown, filters=filters, **answer.data)
+            return refused(request, answer, q=shown)
+        response = page(request, "search.html", q=shown, filters=filters, **answer.data)
         if private:
             response.headers["Cache-Control"] = "private, no-store"
             del response.headers["etag"]
@@ -105,15 +107,15 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
         uscc = request.path_params["uscc"]
         answer = await run(schema, request, SUBJECT, {"uscc": uscc})
         if answer.data is None or answer.errors:
-            return _failed(request, answer, q=uscc)
+            return refused(request, answer, q=uscc)
         if answer.data["enterprise"] is None:
-            return _page(request, "error.html", 404, code="NOT_FOUND", q=uscc)
-        return _page(request, "subject.html", **answer.data)
+            return page(request, "error.html", 404, code="NOT_FOUND", q=uscc)
+        return page(request, "subject.html", **answer.data)
 
     async def lists(request: Request) -> Response:
         which = request.path_params["which"]
         if which not in LIST_NAMES:
-            return _page(request, "error.html", 404, code="NOT_FOUND")
+            return page(request, "error.html", 404, code="NOT_FOUND")
         filters = {
             "domain": _arg(request, "domain", 40),
             "department": _arg(request, "department", 40),
@@ -123,8 +125,8 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
         variables = {"list": LIST_NAMES[which], "after": _arg(request, "after", 200), **filters}
         answer = await run(schema, request, LISTS, variables)
         if answer.data is None:
-            return _failed(request, answer)
-        return _page(request, "lists.html", which=which, filters=filters, **answer.data)
+            return refused(request, answer)
+        return page(request, "lists.html", which=which, filters=filters, **answer.data)
 
     return [
         Route("/", home, methods=["GET", "HEAD"]),
