@@ -25,7 +25,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed web/node_modules/.installed
+# The CJK font of report PDFs, cut once from the npm package (report/font.py; ~10 s).
+web/node_modules/.credit-hub-report-fonts/.done: web/node_modules/.installed $(VENV)/.installed
+	$(BIN)/python -m report.font >/dev/null
+	touch $@
+
+install: $(VENV)/.installed web/node_modules/.installed web/node_modules/.credit-hub-report-fonts/.done
 
 # Neo4j Community 5.26 LTS under .neo4j/, fetched with mvn (see docs/operations.md).
 neo4j: install

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
@@ -167,4 +168,41 @@ async def test_graphiql_works_offline(browser: Browser, base: str, story: site_s
     await v.page.wait_for_selector(".graphiql-container .graphiql-editor", timeout=15000)
     await v.page.wait_for_selector(".graphiql-execute-button")
     await v.shot("graphiql")
+    assert v.foreign == []
+
+
+async def test_a_report_requested_and_verified_in_the_browser(
+    browser: Browser, base: str, story: site_story.Story, tmp_path: Path
+) -> None:
+    v = await visit(browser, base)
+    await v.open(f"/subjects/{story.hero}#xybg")
+    await v.page.click("#xybg button[type=submit]")
+    await v.page.wait_for_selector("#report-number")
+    number = (await v.page.inner_text("#report-number")).strip()
+    code = (await v.page.inner_text("#report-code")).strip()
+    await v.shot("report-issued")
+    href = await v.page.get_attribute("#report-pdf", "href")
+    assert href is not None
+    pdf = await v.page.request.get(base + href)
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    body = await pdf.body()
+    await v.open("/verify")
+    await v.page.fill("#number", number)
+    await v.page.fill("#code", code)
+    await v.page.click("#verify-by-code button[type=submit]")
+    await v.page.wait_for_selector("#verify-result")
+    assert "核验通过" in await v.page.inner_text("#verify-result")
+    await v.shot("verify-genuine")
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(body + b"%")
+    await v.page.set_input_files("#file", str(altered))
+    await v.page.click("#verify-by-file button[type=submit]")
+    await v.page.wait_for_selector("#verify-result")
+    assert "可能已被修改" in await v.page.inner_text("#verify-result")
+    genuine = tmp_path / "genuine.pdf"
+    genuine.write_bytes(body)
+    await v.page.set_input_files("#file", str(genuine))
+    await v.page.click("#verify-by-file button[type=submit]")
+    await v.page.wait_for_selector("#verify-result")
+    assert "核验通过" in await v.page.inner_text("#verify-result")
     assert v.foreign == []
