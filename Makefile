@@ -34,10 +34,13 @@ demo: neo4j
 	$(HUB) serve
 
 # Everything, then the whole test suite against a real Neo4j (instance "test", port 7688).
+# The `routed` tests run a second time with the store on the routing driver (neo4j://), as
+# against a cluster (tests/conftest.py, tests/test_routing.py).
 test: neo4j
 	$(HUB) --instance test db start
 	$(MAKE) lint typecheck
-	$(BIN)/pytest; status=$$?; $(HUB) --instance test db stop; exit $$status
+	$(BIN)/pytest && CREDITHUB_TEST_ROUTING=1 $(BIN)/pytest -m routed -q; \
+		status=$$?; $(HUB) --instance test db stop; exit $$status
 
 # The suite alone (the test instance is started by the fixtures when needed).
 pytest: install
