@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,16 @@ demo: neo4j
 	$(HUB) serve
 
 # Everything, then the whole test suite against a real Neo4j (instance "test", port 7688).
+# The `routed` tests run a second time with the store on the routing driver (neo4j://), as
+# against a cluster (tests/conftest.py, tests/test_routing.py).
 test: neo4j browser
 	$(HUB) --instance test db start
 	$(MAKE) lint typecheck
-	$(BIN)/pytest; status=$$?; $(HUB) --instance test db stop; exit $$status
+	$(BIN)/pytest && CREDITHUB_TEST_ROUTING=1 $(BIN)/pytest -m routed -q; \
+		status=$$?; $(HUB) --instance test db stop; exit $$status
 
 # The browser tests' Chromium, CJK font and pdftotext from Debian's packages (root, as CI is);
-# Playwright drives /usr/bin/chromium (tests/browser/). Skipped when already installed.
+# Playwright drives /usr/bin/chromium (tests/browser.py). Skipped when already installed.
 browser:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null \
 	  && fc-list :lang=zh | grep -q . \
@@ -83,6 +86,9 @@ bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
+# Parse + document limits + validation + cost of adversarial 8 KB documents (no Neo4j needed).
+bench-documents: install
+	$(HUB) bench documents --requests 50
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 
