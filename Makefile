@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,9 @@ bench-documents: install
 	$(HUB) bench documents --requests 50
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
+# The public site's profile and search pages beside their GraphQL queries, c=16; reports/s.
+bench-site: neo4j
+	$(HUB) bench site --enterprises 100000 --seed 7 --reuse --requests 800
 
 stop:
 	-$(HUB) db stop

@@ -261,7 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
     bench.add_argument(
         "what",
-        choices=["import", "propagation", "check", "investigate", "soak", "search", "documents"],
+        choices=[
+            "import",
+            "propagation",
+            "check",
+            "investigate",
+            "soak",
+            "search",
+            "documents",
+            "site",
+        ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
