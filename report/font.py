@@ -11,8 +11,8 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from web.assets import NODE_MODULES
-
+# npm packages pinned in web/package.json, installed by `make install` (web/assets.py).
+NODE_MODULES = Path(__file__).resolve().parent.parent / "web" / "node_modules"
 PACKAGE = NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc"
 WEIGHTS = {"": "400Regular/NotoSansSC_400Regular.ttf", "B": "700Bold/NotoSansSC_700Bold.ttf"}
 CUT_DIR = NODE_MODULES / ".credit-hub-report-fonts"

@@ -14,9 +14,13 @@ from fpdf.fonts import FontFace
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from report.font import font_files
-from web.render import iso_day
 
 FAMILY = "NotoSansSC"
+
+
+def _day(value: Any) -> str:
+    """A GraphQL Date (ISO text) as yyyy-mm-dd; empty for null (the template says "— —")."""
+    return "" if value is None else str(value)[:10]
 
 
 @cache
@@ -28,7 +32,7 @@ def _templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["day"] = iso_day
+    env.filters["day"] = _day
     return env
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from strawberry.schema.base import BaseSchema
 
 from hub.auth import PUBLIC, Role
 from hub.errors import Forbidden, HubError, InvalidInput, NotFound, RateLimited
@@ -36,8 +37,10 @@ class Issued:
 
 
 async def issue(
-    ctx: HubContext, schema: Any, uscc: str, purpose: str, as_of: dt.date | None
+    ctx: HubContext, schema: BaseSchema, uscc: str, purpose: str, as_of: dt.date | None
 ) -> Issued:
+    """``schema``: the schema this request runs on (``info.schema``); the content is read
+    through it as PUBLIC."""
     code_of_subject = valid_uscc(uscc, "subject.uscc")
     today = ctx.today()
     day = as_of or today
@@ -67,12 +70,13 @@ async def issue(
         if isinstance(first, HubError):
             raise first
         raise RuntimeError(f"report content: {answer.errors[0].message}")
-    if answer.data["enterprise"] is None:
+    data = answer.data or {}
+    if data.get("enterprise") is None:
         raise NotFound(f"no enterprise with USCC {code_of_subject}", field="subject.uscc")
     issued_at = dt.datetime.now(dt.UTC)
     number = report_number(issued_at)
     code = verification_code()
-    content = assemble(answer.data, number, day, purpose, issued_at)
+    content = assemble(data, number, day, purpose, issued_at)
     pdf = await asyncio.to_thread(render_pdf, content, code)
     stored = {
         "number": number,
