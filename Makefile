@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-compare stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,8 @@ pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed tests scripts
-	$(BIN)/ruff format --check hub schema resolvers graph_seed tests scripts
+	$(BIN)/ruff check hub schema resolvers graph_seed bench tests
+	$(BIN)/ruff format --check hub schema resolvers graph_seed bench tests
 
 typecheck: install
 	$(BIN)/mypy
@@ -54,6 +54,8 @@ typecheck: install
 schema: install
 	$(HUB) export-schema
 
+# Benchmarks: `credit-hub bench WHAT` runs the checkout's bench/ (not installed with the package).
+# Figures and how to read them: docs/benchmarks.md.
 bench-import: neo4j
 	$(HUB) bench import --enterprises 100000
 bench-propagation: neo4j
@@ -66,6 +68,13 @@ bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
+
+# Hub CPU per check of this checkout against another (BASE=/path/to/worktree), side by side on
+# the bench instance that bench-check loaded.
+BASE ?= .
+bench-compare: neo4j
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 1 --checks 400
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 8
 
 stop:
 	-$(HUB) db stop

@@ -1,13 +1,6 @@
-"""Benchmarks (`credit-hub bench ...`); figures go to docs/benchmarks.md."""
+"""Benchmarks and probes of CreditHub: not part of the installed product.
 
-from __future__ import annotations
-
-import argparse
-
-from hub.settings import Settings
-
-
-def run_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.bench import registry
-
-    return registry.run(args, settings)
+`credit-hub bench WHAT` runs one from a checkout that has this folder (registry.run); the probes
+run as modules from the checkout's root, e.g. `.venv/bin/python -m bench.compare_hubs`. Current
+figures go to docs/benchmarks.md, older ones to docs/benchmarks-history.md.
+"""

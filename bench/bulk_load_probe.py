@@ -1,6 +1,6 @@
 """How fast could an offline bulk load (neo4j-admin's import tool) take the import benchmark?
 
-A probe for docs/benchmarks.md#import, not a feature: the importer's 20,000 records/s target
+A probe for docs/benchmarks-history.md#import, not a feature: the importer's 20,000 records/s target
 is out of reach of transactional Cypher on two cores, and the usual answer for an initial load
 is Neo4j's offline import tool. This measures what that path would cost end to end on the
 benchmark dataset, in its four stages:
@@ -17,7 +17,7 @@ benchmark dataset, in its four stages:
 It is not a loader: it skips the reference checks, duplicate keys and revisions the importer
 handles, so its graph is only shaped like the importer's. **It wipes the bench instance.**
 
-    .venv/bin/python scripts/bulk_load_probe.py            # the 100,000-enterprise dataset
+    .venv/bin/python -m bench.bulk_load_probe            # the 100,000-enterprise dataset
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from hub.bench.import_bench import dataset
-from hub.bench.support import bench_instance
+from bench.import_bench import dataset
+from bench.support import bench_instance
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, fingerprint
 from hub.neo4j_local import EmbeddedNeo4j

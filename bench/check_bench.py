@@ -29,18 +29,17 @@ from typing import Any
 
 import orjson
 
+from bench.cypher.check_samples import extras_loaded, mark_extras, sample_subjects, sample_targets
+from bench.rawhttp import RawClient
+from bench.registry import register
+from bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.auth import SYSTEM, Role
-from hub.bench.rawhttp import RawClient
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.importer.runner import run_import
 from hub.keys import create_key
 from hub.migrate import migrate
 from hub.rules.catalogue import Scenario
 from hub.settings import Settings
-from hub.store import Store, open_driver
-from hub.store import checks as q
-from hub.store.bench_checks import extras_loaded, mark_extras, sample_subjects, sample_targets
+from hub.store import Store, checks, open_driver
 
 PORT = 8765
 AS_OF = dt.date(2026, 6, 30)
@@ -131,7 +130,7 @@ def _extras(targets: dict[str, list[str]]) -> dict[str, list[bytes]]:
 
 
 async def _prepare(store: Store, settings: Settings, args: argparse.Namespace) -> None:
-    from hub.bench.propagation_bench import _load
+    from bench.propagation_bench import _load
 
     await migrate(store)
     await _load(store, settings, args)
@@ -210,10 +209,10 @@ def _line(name: str, concurrency: int, latencies: list[float], wall: float, erro
 
 
 async def _floor_statements(tx: Any, subject: dict[str, Any]) -> None:
-    await q.gather(tx, [subject], AS_OF)
+    await checks.gather(tx, [subject], AS_OF)
     receipt = {"id": "floor-" + uuid.uuid4().hex, "keyId": "bench-floor"}
     receipt |= {"decision": "CLEAR", "scenario": "HONORS"}
-    await q.write_receipts(tx, [receipt], dt.datetime.now(dt.UTC))
+    await checks.write_receipts(tx, [receipt], dt.datetime.now(dt.UTC))
 
 
 def _cpu(pids: dict[str, int | None]) -> dict[str, float]:
@@ -249,7 +248,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with (
             hub_server(settings, PORT) as hub_pid,
-            # The load generator shares the two cores: the lightest client (hub/bench/rawhttp.py).
+            # The load generator shares the two cores: the lightest client (bench/rawhttp.py).
             RawClient("127.0.0.1", PORT, {"Authorization": f"Bearer {token}"}, 64) as http,
         ):
 

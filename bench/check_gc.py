@@ -2,13 +2,13 @@
 
 Drives the real app in this process (ASGI calls, no uvicorn) against the bench graph at a
 given concurrency, with the hub's own GC settings (hub/runtime.py, applied by the app's
-start-up), and prints (docs/benchmarks.md#check-before-approval):
+start-up), and prints (docs/benchmarks-history.md#check-before-approval):
 
 * the collections per generation during the run: count, total and longest pause;
 * the objects one check leaves in reference cycles, by type (``gc.DEBUG_SAVEALL``): what the
   collector has to find, since reference counting cannot free them.
 
-    .venv/bin/python scripts/check_gc.py --checks 6000 -c 8
+    .venv/bin/python -m bench.check_gc --checks 6000 -c 8
 
 Needs the bench instance with the check graph (`make bench-check` loads it).
 """
@@ -22,8 +22,8 @@ import gc
 import time
 from typing import Any
 
-from hub.bench.check_bench import _drive, _requests
-from hub.bench.inprocess import app_checks
+from bench.check_bench import _drive, _requests
+from bench.inprocess import app_checks
 
 
 class Pauses:

@@ -1,7 +1,7 @@
 """CPU per check of the gather and receipt statements, alone and in groups (docs/benchmarks.md).
 
 Runs against the bench instance holding the check graph (`make bench-check` loads it):
-    .venv/bin/python scripts/check_group_costs.py
+    .venv/bin/python -m bench.check_group_costs
 Prints, per group size, Neo4j's CPU (from /proc of its process) and this process's Python per
 subject or receipt. Linux only.
 """
@@ -15,12 +15,11 @@ import time
 import uuid
 from typing import Any
 
-from hub.bench.check_bench import AS_OF
-from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid
+from bench.check_bench import AS_OF
+from bench.cypher.check_samples import sample_subjects
+from bench.support import bench_instance, cpu_seconds, neo4j_pid
 from hub.settings import Settings
-from hub.store import Store, open_driver
-from hub.store import checks as q
-from hub.store.bench_checks import sample_subjects
+from hub.store import Store, checks, open_driver
 
 
 async def main() -> None:
@@ -43,14 +42,14 @@ async def main() -> None:
     ]
 
     async def gather(tx: Any, group: list[dict[str, Any]]) -> None:
-        await q.gather(tx, group, AS_OF)
+        await checks.gather(tx, group, AS_OF)
 
     async def receipts(tx: Any, size: int) -> None:
         rows = [
             {"id": "probe-" + uuid.uuid4().hex, "keyId": "probe", "decision": "CLEAR"}
             for _ in range(size)
         ]
-        await q.write_receipts(tx, rows, dt.datetime.now(dt.UTC))
+        await checks.write_receipts(tx, rows, dt.datetime.now(dt.UTC))
 
     count = min(2000, len(refs))
     await store.read(gather, refs[:50])  # warm the plan

@@ -1,8 +1,8 @@
 """Where a single check's time goes in the hub, phase by phase, one check at a time.
 
-Drives the real app in this process (ASGI calls, no uvicorn: hub/bench/inprocess.py) against
+Drives the real app in this process (ASGI calls, no uvicorn: bench/inprocess.py) against
 the bench graph at concurrency 1, with timers wrapped around a few functions of the check's
-path, and prints the median of each phase (docs/benchmarks.md#check-before-approval):
+path, and prints the median of each phase (docs/benchmarks-history.md#check-before-approval):
 
 * entry → GraphQL: the app's wrapper (request id, key, rate limit), Starlette, strawberry's view;
 * GraphQL → unit: strawberry and graphql-core before the resolver's work (the document caches,
@@ -13,7 +13,7 @@ path, and prints the median of each phase (docs/benchmarks.md#check-before-appro
 
 The statements are what the check benchmark's floor also runs; the rest is the hub's own.
 
-    .venv/bin/python scripts/check_phases.py --checks 1500
+    .venv/bin/python -m bench.check_phases --checks 1500
 
 Needs the bench instance with the check graph (`make bench-check` loads it).
 """
@@ -30,8 +30,8 @@ from typing import Any
 
 import hub.store.checks as statements
 import resolvers.checks as checks
-from hub.bench.check_bench import _drive, _requests
-from hub.bench.inprocess import app_checks
+from bench.check_bench import _drive, _requests
+from bench.inprocess import app_checks
 from schema.build import HubSchema
 
 MARKS: dict[str, float] = {}

@@ -7,9 +7,9 @@ against the same bench instance and drives them in alternating rounds of single 
 reading each hub's CPU from /proc:
 
     git worktree add /tmp/before <commit>
-    .venv/bin/python scripts/compare_hubs.py --b /tmp/before --rounds 8
-    .venv/bin/python scripts/compare_hubs.py --env-a CREDITHUB_CHECK_TRANSACTIONS=1
-    .venv/bin/python scripts/compare_hubs.py --b /tmp/before --kind search -c 1 --checks 300
+    .venv/bin/python -m bench.compare_hubs --b /tmp/before --rounds 8
+    .venv/bin/python -m bench.compare_hubs --env-a CREDITHUB_CHECK_TRANSACTIONS=1
+    .venv/bin/python -m bench.compare_hubs --b /tmp/before --kind search -c 1 --checks 300
 
 Needs the bench instance with the check graph (`make bench-check` loads it). Linux only.
 """
@@ -22,10 +22,17 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from hub.bench.check_bench import _drive, subjects_and_key
-from hub.bench.rawhttp import RawClient
-from hub.bench.search_bench import workload
-from hub.bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
+from bench.check_bench import _drive, subjects_and_key
+from bench.rawhttp import RawClient
+from bench.search_bench import workload
+from bench.support import (
+    bench_instance,
+    cpu_seconds,
+    free_port,
+    hub_server,
+    neo4j_pid,
+    percentile,
+)
 from hub.settings import Settings
 from hub.store import Store, open_driver
 
@@ -48,7 +55,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
     store = Store(driver, settings)
     subjects, token = await subjects_and_key(store)
     java = neo4j_pid(settings)
-    ports = {"A": 8801, "B": 8802}
+    ports = {"A": free_port(), "B": free_port()}
     cpu: dict[str, list[float]] = {"A": [], "B": []}
     neo: dict[str, list[float]] = {"A": [], "B": []}
     rate: dict[str, list[float]] = {"A": [], "B": []}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import orjson
 
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, cpu_seconds, neo4j_pid, wipe_bench
+from bench.registry import register
+from bench.support import bench_instance, cpu_seconds, neo4j_pid, wipe_bench
 from hub.demo import generate
 from hub.settings import PROJECT_ROOT, Settings
 

@@ -1,6 +1,6 @@
 """The hub's app driven in this process (ASGI calls, no uvicorn) on the bench graph.
 
-For the diagnostic scripts (scripts/check_gc.py, scripts/check_phases.py): the real app with
+For the diagnostic scripts (bench/check_gc.py, bench/check_phases.py): the real app with
 its own start-up (GC settings, caches), checks asked as the check benchmark asks them, and
 nothing between the caller and the app but a function call.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from hub.bench.check_bench import QUERY, subjects_and_key
-from hub.bench.support import bench_instance
+from bench.check_bench import QUERY, subjects_and_key
+from bench.support import bench_instance
 from hub.neo4j_local import connection
 from hub.settings import Settings, load_settings
 from hub.store import Store, open_driver

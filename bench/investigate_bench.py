@@ -22,14 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.cypher import investigate_samples
+from bench.registry import register
+from bench.support import bench_instance, percentile
 from hub.auth import Actor, Role
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, percentile
 from hub.neo4j_local import EmbeddedNeo4j
 from hub.runtime import tune_gc
 from hub.settings import Settings
 from hub.store import Store, open_driver
-from hub.store import samples as q
 from resolvers.context import make_context
 
 INVESTIGATOR = Actor(Role.INVESTIGATOR, key_id="bench-investigator", name="bench")
@@ -114,7 +114,7 @@ async def _measure(
         "requests": requests,
         "targets": len(variables),
         "p50": round(percentile(times, 0.50), 1),
-        "p99": round(percentile(times, 0.99), 1),  # nearest rank, as in hub/bench/support.py
+        "p99": round(percentile(times, 0.99), 1),  # nearest rank, as in bench/support.py
         "mean": round(statistics.fmean(times), 1),
         "max": round(max(times), 1),
     }
@@ -139,15 +139,17 @@ async def _run(
                 marker.write_text(json.dumps(build, indent=2))
         elif marker is not None and marker.exists():
             build = json.loads(marker.read_text())
-        counts = await sampler.read(q.counts)
+        counts = await sampler.read(investigate_samples.counts)
         rng = random.Random(args.seed)
-        everyone = [k for k, _ in await sampler.read(q.keys, "enterprises")]
-        chain_ends = [k for k, _ in await sampler.read(q.keys, "chainEnds", limit=200)]
+        everyone = [k for k, _ in await sampler.read(investigate_samples.keys, "enterprises")]
+        chain_ends = [
+            k for k, _ in await sampler.read(investigate_samples.keys, "chainEnds", limit=200)
+        ]
         random_firms = rng.sample(everyone, min(200, len(everyone)))
-        supers = await sampler.read(q.keys, "superNodes", limit=20)
+        supers = await sampler.read(investigate_samples.keys, "superNodes", limit=20)
         connected: list[dict[str, Any]] = []
         for a in rng.sample(everyone, min(400, len(everyone))):
-            reachable = await sampler.read(q.keys, "reachable", key=a)
+            reachable = await sampler.read(investigate_samples.keys, "reachable", key=a)
             if reachable:
                 connected.append({"a": a, "b": rng.choice(reachable)[0]})
             if len(connected) >= 100:

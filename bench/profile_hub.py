@@ -4,11 +4,11 @@ Starts the hub as the check benchmark does (production settings, one worker, aga
 instance with the check graph), drives it over loopback HTTP at a given concurrency, and
 records it with py-spy (blocking mode: exact stacks, at the cost of some speed). Prints the
 functions with the largest share of the samples, on their own (self) and with what they call
-(inclusive). docs/benchmarks.md#check-before-approval quotes its output.
+(inclusive). docs/benchmarks-history.md#check-before-approval quotes its output.
 
     .venv/bin/pip install py-spy        # not a project dependency
-    .venv/bin/python scripts/profile_hub.py -c 8 --seconds 20
-    .venv/bin/python scripts/profile_hub.py --kind search
+    .venv/bin/python -m bench.profile_hub -c 8 --seconds 20
+    .venv/bin/python -m bench.profile_hub --kind search
 
 Linux only (py-spy reads the process's memory; it may need ptrace permission).
 """
@@ -24,10 +24,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hub.bench.check_bench import _drive, subjects_and_key
-from hub.bench.rawhttp import RawClient
-from hub.bench.search_bench import workload
-from hub.bench.support import bench_instance, hub_server
+from bench.check_bench import _drive, subjects_and_key
+from bench.rawhttp import RawClient
+from bench.search_bench import workload
+from bench.support import bench_instance, hub_server
 from hub.settings import Settings
 from hub.store import Store, open_driver
 

@@ -27,16 +27,16 @@ from typing import Any
 
 import orjson
 
+from bench.cypher import bench_graph
+from bench.registry import register
+from bench.support import bench_instance, percentile
 from hub.auth import SYSTEM, Actor, Role
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, percentile
 from hub.demo import ANCHOR, seed_demo
 from hub.identifiers import make_id_number, make_uscc
 from hub.importer.runner import run_import
 from hub.migrate import migrate
 from hub.settings import Settings
 from hub.store import Store, open_driver
-from hub.store import bench as q
 from resolvers.context import make_context
 from schema.build import build_schema
 
@@ -86,7 +86,7 @@ def _role(person: str, uscc: str, role: str) -> dict[str, Any]:
 
 
 async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
-    found = await store.read(q.dataset)
+    found = await store.read(bench_graph.dataset)
     dataset = found["dataset"]
     wanted = {"enterprises": args.enterprises, "seed": args.seed, "wide": args.wide}
     same = dataset and all(dataset.get(k) == v for k, v in wanted.items())
@@ -98,8 +98,8 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
             "refusing to wipe the bench database: it holds data the bench did not load"
         )
     started = time.perf_counter()
-    await store.write(q.mark, args.enterprises, args.seed, args.wide, None, False)
-    await q.wipe(store)
+    await store.write(bench_graph.mark, args.enterprises, args.seed, args.wide, None, False)
+    await bench_graph.wipe(store)
     await migrate(store)
     summary = await seed_demo(store, settings, enterprises=args.enterprises, seed=args.seed)
     print(f"seeded: {summary}")
@@ -109,7 +109,7 @@ async def _load(store: Store, settings: Settings, args: argparse.Namespace) -> d
         if not report.committed or report.errors:
             raise RuntimeError(f"wide cooperative {index}: {report.errors[:3]}")
     seconds = round(time.perf_counter() - started, 1)
-    await store.write(q.mark, args.enterprises, args.seed, args.wide, seconds, True)
+    await store.write(bench_graph.mark, args.enterprises, args.seed, args.wide, seconds, True)
     print(f"loaded in {seconds} s")
     return {**wanted, "seconds": seconds}
 
@@ -172,7 +172,7 @@ async def _measure(
                 timings.append(elapsed)
                 ids.append(listing_id)
         load = os.getloadavg()[0]  # 1-minute load average at the end of the group
-        derived = await store.read(q.derived_counts, ids)
+        derived = await store.read(bench_graph.derived_counts, ids)
         counts = [derived.get(i, 0) for i in ids]
         out[group] = {
             "enterprises": len(usccs),
@@ -193,7 +193,7 @@ async def _measure(
 
 
 async def _members(store: Store, uscc: str) -> list[str]:
-    return await store.read(q.shareholders, uscc, WIDE_LIABLE)
+    return await store.read(bench_graph.shareholders, uscc, WIDE_LIABLE)
 
 
 def _machine() -> dict[str, Any]:
@@ -221,7 +221,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]
         await driver.verify_connectivity()
         store = Store(driver, settings)
         dataset = await _load(store, settings, args)
-        ties = await store.read(q.tie_counts)
+        ties = await store.read(bench_graph.tie_counts)
         groups = _groups(ties, 50, random.Random(args.seed))
         run = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
         results = await _measure(store, settings, groups, args.requests, run)
@@ -231,7 +231,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]
                 results[group]["ties"] = sorted({tie_of[u] for u in usccs})
         return {
             "machine": _machine(),
-            "dataset": {**dataset, **(await store.read(q.size))},
+            "dataset": {**dataset, **(await store.read(bench_graph.size))},
             "results": results,
         }
     finally:

@@ -28,12 +28,12 @@ def register(
 
 # Modules that register benchmarks (imported when a benchmark runs).
 BENCH_MODULES = (
-    "hub.bench.import_bench",
-    "hub.bench.propagation_bench",
-    "hub.bench.check_bench",
-    "hub.bench.soak_bench",
-    "hub.bench.investigate_bench",
-    "hub.bench.search_bench",
+    "bench.import_bench",
+    "bench.propagation_bench",
+    "bench.check_bench",
+    "bench.soak_bench",
+    "bench.investigate_bench",
+    "bench.search_bench",
 )
 
 

@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from typing import Any, LiteralString
 
-from hub.bench import check_bench
-from hub.bench.check_bench import _drive, _line, _prepare
-from hub.bench.rawhttp import RawClient
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, hub_server
+from bench import check_bench
+from bench.check_bench import _drive, _line, _prepare
+from bench.rawhttp import RawClient
+from bench.registry import register
+from bench.support import bench_instance, hub_server
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store.imports import trusted

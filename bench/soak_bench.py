@@ -23,14 +23,14 @@ from pathlib import Path
 import httpx
 import orjson
 
+from bench.check_bench import AS_OF, QUERY, _prepare, _requests
+from bench.cypher.check_samples import sample_subjects
+from bench.registry import register
+from bench.support import bench_instance, hub_server, percentile, rss_mib
 from hub.auth import Role
-from hub.bench.check_bench import AS_OF, QUERY, _prepare, _requests
-from hub.bench.registry import register
-from hub.bench.support import bench_instance, hub_server, percentile, rss_mib
 from hub.keys import create_key
 from hub.settings import PROJECT_ROOT, Settings
 from hub.store import Store, open_driver
-from hub.store.bench_checks import sample_subjects
 
 PORT = 8766
 CONCURRENCY = 32

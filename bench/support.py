@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import math
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -72,7 +73,7 @@ async def hub_server(
 ) -> AsyncIterator[int]:
     """`credit-hub serve` in a child process against the bench instance; yields its pid once
     /readyz answers (after the hub's warm-up). ``checkout``: run the hub from another working
-    tree (scripts/compare_hubs.py), else from this one. ``log``: the file its log (the access
+    tree (bench/compare_hubs.py), else from this one. ``log``: the file its log (the access
     log included) is written to, else it is dropped. ``env``: settings of the hub."""
     conn = connection(settings, "bench")
     environment = dict(
@@ -125,6 +126,14 @@ async def hub_server(
 def _log_file(path: Path) -> BinaryIO:
     path.parent.mkdir(parents=True, exist_ok=True)  # bench-data/ is git-ignored
     return path.open("wb")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a hub the bench starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def rss_mib(pid: int) -> float:

@@ -5,7 +5,7 @@ COMMIT round trips).
 
 The load functions close over the store only, never over the Loaders object: a loader that
 referred back to its owner made a reference cycle per request, which only the garbage
-collector frees (scripts/check_gc.py).
+collector frees (bench/check_gc.py).
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # graphql-core keeps bound methods of the context in ``async_helpers``: a reference
         # cycle through the context, so every request's whole execution state (collected
         # fields, resolve infos, the request) waited for the cyclic garbage collector —
-        # most of the ~180 objects a check left in cycles (scripts/check_gc.py). The same
+        # most of the ~180 objects a check left in cycles (bench/check_gc.py). The same
         # helpers through weak references: freed by reference counting when execution ends.
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)

@@ -35,7 +35,7 @@ class HubRequest(SchemaExtension):
     One extension rather than one per concern: strawberry wraps every hook of every extension
     in a new context manager for every phase of every request. A py-spy profile of the hub
     under ``credit-hub bench check`` put 7-11 % of its samples in that machinery with eight
-    extensions; run side by side (scripts/compare_hubs.py) the merge alone was within noise.
+    extensions; run side by side (bench/compare_hubs.py) the merge alone was within noise.
     """
 
     def __init__(self, config: RequestConfig) -> None:

@@ -11,7 +11,7 @@ Every lookup by key says ``USING INDEX SEEK``. The planner replans a statement w
 statistics move (they move all the time during a bulk load), and with a plain ``USING INDEX``
 hint it once chose a scan of the whole relationship index with ``key IN $keys`` as a filter —
 a list compared entry by entry: one fetch of 4,593 shareholding keys took 24 s instead of
-0.03 s (found with Java Flight Recorder; docs/benchmarks.md#import).
+0.03 s (found with Java Flight Recorder; docs/benchmarks-history.md#import).
 """
 
 from __future__ import annotations
