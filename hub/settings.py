@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from hub.clock import COUNTY_TIMEZONE, Clock
 
 PREFIX = "CREDITHUB_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +97,7 @@ class Settings(BaseSettings):
     keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
 
     # IANA time zone of "today" (asOf defaults, deadlines).
-    timezone: str = "Asia/Shanghai"
+    timezone: str = COUNTY_TIMEZONE
     # Extra public holidays (ISO dates, comma-separated) for years the calendar does not know.
     extra_holidays: Annotated[tuple[dt.date, ...], NoDecode] = ()
     # Extra adjusted working days (调休 weekends), ISO dates, comma-separated.
@@ -158,12 +161,13 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         return self.neo4j_uri is None
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    @cached_property
+    def clock(self) -> Clock:
+        """The hub's one clock (its time zone's "today")."""
+        return Clock(ZoneInfo(self.timezone))
 
     def today(self) -> dt.date:
-        return dt.datetime.now(self.zone).date()
+        return self.clock.today()
 
     @property
     def production(self) -> bool:

@@ -4,11 +4,15 @@ against real Neo4j, through uploads and the GraphQL workflows."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
+import orjson
 import pytest
 
-from hub.auth import Actor, Role
+from hub.auth import SYSTEM, Actor, Role
+from hub.importer.runner import run_import
+from hub.settings import Settings
 from hub.store import Store
 from hub.store import listing_changes as changes
 from hub.store import listings as lq
@@ -172,6 +176,25 @@ async def test_one_upload_adding_two_ties_of_a_named_liable_person(gql: GQL) -> 
         gql.store, "MATCH (:Listing {derived: true})-[:HAS_REVISION]->(r) RETURN count(r)"
     )
     assert revisions == 1
+
+
+async def test_an_update_is_dated_by_the_hubs_clock_not_a_zone_of_its_own(graph: Store) -> None:
+    # 20:00 UTC on 1 March 2026 is already 2 March in Shanghai: a hub set to UTC dates the
+    # correction 1 March (the Cypher had the zone written in; now it gets $today).
+    firm, _, _, people = a_firm_with_people()
+    await load(graph, [*people, f.listing("ECO-T", {"uscc": firm})])
+    moment = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)
+    clock = Settings(timezone="UTC").clock
+    line = orjson.dumps(f.listing("ECO-T", {"uscc": firm}, basis="更正"))
+    report = await run_import(
+        graph, [line], actor=SYSTEM, department="ECOENV", now=moment, today=clock.day_of(moment)
+    )
+    assert report.committed and report.accepted == 1, report.failure
+    found = await rows(
+        graph,
+        "MATCH (:Listing {id: 'ECO-T'})-[:HAS_EVENT]->(e {type: 'UPDATED'}) RETURN e.on AS on",
+    )
+    assert [r["on"].to_native() for r in found] == [dt.date(2026, 3, 1)]
 
 
 async def test_the_same_listing_twice_in_one_upload_keeps_both_changes(graph: Store) -> None:
