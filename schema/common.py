@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import strawberry
 
+from graph_seed.model import RoleName
 from hub.errors import InvalidInput
 from hub.importer.records import ActionType as ActionType
 from hub.importer.records import Severity as Severity
@@ -27,15 +28,12 @@ class SubjectKind(Enum):
     PERSON = "PERSON"
 
 
-@strawberry.enum(description="A role a person (or controlling enterprise) holds at an enterprise.")
-class RoleType(Enum):
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
-    PRINCIPAL = "PRINCIPAL"
-    DIRECTOR = "DIRECTOR"
-    SUPERVISOR = "SUPERVISOR"
-    SENIOR_MANAGER = "SENIOR_MANAGER"
-    PRACTITIONER = "PRACTITIONER"
-    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+# The model's roles (graph_seed/model.toml) are the schema's enum RoleType.
+strawberry.enum(
+    RoleName,
+    name="RoleType",
+    description="A role a person (or controlling enterprise) holds at an enterprise.",
+)
 
 
 # The importer's enums are the schema's: one definition each.

@@ -16,9 +16,9 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from graph_seed.model import RoleName
 from hub.rules.validity import active_on
 from resolvers.context import HubContext
-from schema.common import RoleType
 from schema.subjects import Subject, subject_of
 
 
@@ -49,14 +49,14 @@ class GraphFormat(Enum):
     G6 = "G6"  # {"nodes": [{"id", "label", "data"}], "edges": [{"id", "source", "target", …}]}
 
 
-_ROLES = {r.value: r for r in RoleType}
+_ROLES = {r.value: r for r in RoleName}
 _KINDS = {"Enterprise": NodeKind.ENTERPRISE, "Person": NodeKind.PERSON}
 _KINDS.update({"Address": NodeKind.ADDRESS, "Phone": NodeKind.PHONE})
 _PREFIX = {"Enterprise": "E:", "Address": "A:", "Phone": "T:"}
 
 
-def role_type(value: str | None) -> RoleType | None:
-    """The role a relationship records, if it is one of RoleType (shareholdings have none)."""
+def role_type(value: str | None) -> RoleName | None:
+    """The role a relationship records, if it is a role of the model (shareholdings have none)."""
     return _ROLES.get(value) if value else None
 
 
@@ -81,7 +81,7 @@ class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
     type: EdgeType
-    role: RoleType | None
+    role: RoleName | None
     share: float | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")

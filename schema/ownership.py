@@ -8,18 +8,14 @@ from typing import Any
 
 import strawberry
 
+from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules import ownership as rules
 from hub.rules import penetration
-from schema.common import RoleType, page_size
+from schema.common import page_size
 from schema.graph import GraphBuilder, Subgraph
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 Nodes = dict[rules.NodeKey, dict[str, Any]]
-TIE_TYPES = {
-    "ACTUAL_CONTROLLER": "CONTROLS",
-    "LEGAL_REPRESENTATIVE": "LEGAL_REPRESENTATIVE_OF",
-    "PRINCIPAL": "PRINCIPAL_OF",
-}
 
 
 @strawberry.enum(
@@ -93,7 +89,7 @@ class BeneficialOwner:
     person: Person
     basis: OwnerBasis
     fallback: bool
-    role: RoleType | None
+    role: RoleName | None
     effective_share: float
     path_count: int
     paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
@@ -224,7 +220,7 @@ def _graph(
         builder.node(tie.holder, nodes.get(tie.holder))
         builder.edge(
             f"{tie.role}:{tie.holder[1]}:{tie.valid_from}",
-            TIE_TYPES[tie.role],
+            ROLE_REL_TYPE[tie.role],
             tie.holder,
             root,
             {"role": tie.role, "from": tie.valid_from, "to": tie.valid_to},
@@ -258,7 +254,7 @@ def analysis_of(
             person=Person(raw=dict(nodes.get(b.node) or {"idNumber": b.node[1], "name": ""})),
             basis=OwnerBasis(b.basis.value),
             fallback=b.basis is rules.OwnerBasis.MANAGEMENT,
-            role=RoleType(b.role) if b.role else None,
+            role=RoleName(b.role) if b.role else None,
             effective_share=b.share,
             path_count=len(b.paths),
             paths_=(list(b.paths), nodes),

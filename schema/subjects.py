@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
@@ -18,7 +19,6 @@ from schema.common import (
     Department,
     PageInfo,
     Provenance,
-    RoleType,
     Severity,
     SubjectKind,
     decode_cursor,
@@ -285,7 +285,7 @@ def subject_of(label: str, raw: dict[str, Any]) -> Enterprise | Person:
 
 @strawberry.type(description="A role held at an enterprise, valid from..to (inclusive).")
 class RoleHolding:
-    role: RoleType
+    role: RoleName
     title: str | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
@@ -317,7 +317,7 @@ def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) ->
             continue
         out.append(
             RoleHolding(
-                role=RoleType(rel["role"]),
+                role=RoleName(rel["role"]),
                 title=rel.get("title"),
                 valid_from=rel.get("from"),
                 valid_to=rel.get("to"),

@@ -16,12 +16,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from graph_seed.model import RoleName
 from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
 from hub.rules.listings import IN_FORCE, ListingFacts, ListingState, aggravated, listing_state
 
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
 SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
+# The roles through which a court listing of the person reaches the enterprise (RELATED): its
+# legal representative, principal, declared actual controller, directors, supervisors and senior
+# managers (DESIGN.md, Decision).
+RELATED_ROLES = (
+    RoleName.LEGAL_REPRESENTATIVE,
+    RoleName.PRINCIPAL,
+    RoleName.ACTUAL_CONTROLLER,
+    RoleName.DIRECTOR,
+    RoleName.SUPERVISOR,
+    RoleName.SENIOR_MANAGER,
+)
 
 
 class Decision(StrEnum):

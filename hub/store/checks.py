@@ -16,11 +16,14 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph_seed.model import relationship_types
+from hub.rules.decision import RELATED_ROLES
 from hub.rules.ownership import CONTROL_SHARE
 from hub.store.adapter import Runner
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
+_RELATED_TYPES = "|".join(relationship_types(RELATED_ROLES))
 # Shareholding paths read per subject towards listed enterprises (ten times the 500 read before
 # the review). Beyond it the share is a lower bound: the answer says so (``truncated``) and
 # every listed enterprise reached is a suspected-controller hit, so that a cut never turns into a
@@ -66,7 +69,7 @@ CALL (n) {{
   }} END) AS listed
 }}
 CALL (n) {{
-  OPTIONAL MATCH (n:Enterprise)<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]-(pp)
+  OPTIONAL MATCH (n:Enterprise)<-[r:{_RELATED_TYPES}]-(pp)
   WHERE (r.from IS NULL OR r.from <= $asOf) AND (r.to IS NULL OR r.to >= $asOf)
     AND (type(r) <> 'CONTROLS' OR r.declared)
   OPTIONAL MATCH (pp)<-[:ON]-(cl:Listing {{source: 'COURT'}})

@@ -27,7 +27,7 @@ from hub.store.imports import (
     _REVISION,
     HOLDER_LABELS,
     NODE_KEYS,
-    ROLE_TYPES,
+    TIE_TYPES,
     Counts,
     Provenance,
     collected_pairs,
@@ -172,9 +172,9 @@ RETURN count(*) AS written
     )
 
 
-FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in ROLE_TYPES}
-CREATE_RELS = {(t, h): _create_rels(t, h) for t in ROLE_TYPES for h in HOLDER_LABELS}
-UPDATE_RELS = {t: _update_rels(t) for t in ROLE_TYPES}
+FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in TIE_TYPES}
+CREATE_RELS = {(t, h): _create_rels(t, h) for t in TIE_TYPES for h in HOLDER_LABELS}
+UPDATE_RELS = {t: _update_rels(t) for t in TIE_TYPES}
 
 LINK_BRANCHES = trusted(
     f"""

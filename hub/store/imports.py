@@ -13,27 +13,16 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph_seed.model import ROLE_RELATIONSHIPS, node_keys
 from hub.clock import COUNTY_CLOCK
 
-# label -> key property
-NODE_KEYS: dict[str, str] = {
-    "Enterprise": "uscc",
-    "Person": "idNumber",
-    "Department": "code",
-    "Action": "id",
-    "Listing": "id",
-    "Evaluation": "id",
-    "Measure": "code",
-}
-HOLDER_LABELS = ("Person", "Enterprise")
-ROLE_TYPES = (
-    "LEGAL_REPRESENTATIVE_OF",
-    "PRINCIPAL_OF",
-    "OFFICER_OF",
-    "PRACTITIONER_AT",
-    "CONTROLS",
-    "HOLDS_SHARES",
+# label -> key property (the labels an upload writes and looks up)
+NODE_KEYS = node_keys(
+    "Enterprise", "Person", "Department", "Action", "Listing", "Evaluation", "Measure"
 )
+HOLDER_LABELS = ("Person", "Enterprise")
+# The relationships of role and shareholding lines (one statement set per type).
+TIE_TYPES = (*ROLE_RELATIONSHIPS, "HOLDS_SHARES")
 
 
 def trusted(text: str) -> LiteralString:
