@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -161,9 +160,10 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         return self.neo4j_uri is None
 
-    @cached_property
+    @property
     def clock(self) -> Clock:
-        """The hub's one clock (its time zone's "today")."""
+        """The hub's clock (its time zone's "today"); not cached: a copy of the settings with
+        another time zone gets its own."""
         return Clock(ZoneInfo(self.timezone))
 
     def today(self) -> dt.date:
