@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 
 from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.keys import KeyCache
+from hub.policy import may_upload, upload_department
 from hub.ratelimit import RateLimiter, retry_after
 from hub.runtime import tune_gc
 from hub.settings import Settings
@@ -257,13 +258,11 @@ async def api_import(request: Request) -> Response:
 
     hub = _state(request)
     actor: Actor = request.scope["state"]["actor"]
-    if actor.role not in (Role.DEPARTMENT, Role.ADMIN):
+    if not may_upload(actor):
         code, status = ("UNAUTHENTICATED", 401) if actor.role == Role.PUBLIC else ("FORBIDDEN", 403)
         return _error(status, code, "uploads need a DEPARTMENT or ADMIN key")
-    department = actor.department
-    if actor.role == Role.ADMIN:
-        department = request.query_params.get("department") or actor.department or "SYSTEM"
-    elif request.query_params.get("department") not in (None, actor.department):
+    department = upload_department(actor, request.query_params.get("department"))
+    if department is None:
         return _error(403, "FORBIDDEN", f"this key uploads for {actor.department} only")
     try:
         body = await request.body()

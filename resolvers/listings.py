@@ -14,12 +14,12 @@ from typing import Any
 
 import orjson
 
-from hub.auth import Role
 from hub.errors import Conflict, Forbidden, InvalidInput
 from hub.importer.listing_records import ListingRecord
 from hub.importer.listing_single import ListingRejected, write_listing
 from hub.importer.parse import LineError, parse_line
 from hub.importer.runner import authorize_line
+from hub.policy import acts_for_every_department
 from hub.rules import listings as rules
 from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
 from hub.store import listing_changes as changes
@@ -40,7 +40,7 @@ def _raise(refusal: Refusal | None) -> None:
 
 
 def _decider(ctx: HubContext) -> Decider:
-    return Decider(department=ctx.actor.department, admin=ctx.actor.role == Role.ADMIN)
+    return Decider(department=ctx.actor.department, admin=acts_for_every_department(ctx.actor))
 
 
 def _reason(text: str) -> str:
@@ -55,7 +55,7 @@ def _change(ctx: HubContext, on: dt.date | None, note: str) -> changes.Change:
         on=on or ctx.today(),
         note=_reason(note),
         by=ctx.actor.key_id,
-        department=ctx.actor.department if ctx.actor.role != Role.ADMIN else "ADMIN",
+        department="ADMIN" if acts_for_every_department(ctx.actor) else ctx.actor.department,
         now=dt.datetime.now(dt.UTC),
         batch="m-" + uuid.uuid4().hex[:16],
     )

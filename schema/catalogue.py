@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from hub.auth import Role
+from hub.policy import sees_unpublished
 from hub.rules.catalogue import (
     ALL_SCENARIOS,
     Grade,
@@ -128,6 +128,8 @@ class ListingQueries:
         row = await info.context.loaders.listing.load(id.strip())
         if row is None or row["l"].get("derived"):
             return None
-        if info.context.actor.role == Role.PUBLIC and not published(row["l"], info.context.today()):
+        if not sees_unpublished(info.context.actor) and not published(
+            row["l"], info.context.today()
+        ):
             return None
         return Listing(raw=row["l"], as_of=as_of or info.context.today())

@@ -8,9 +8,9 @@ from typing import Any
 
 import strawberry
 
-from hub.auth import Role
 from hub.errors import Forbidden, InvalidInput, NotFound
 from hub.identifiers import mask_id_number
+from hub.policy import sees_receipt
 from hub.rules.catalogue import Grade, MeasureEffect, Scenario
 from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.decision import Hit as RuleHit
@@ -287,12 +287,7 @@ class Receipt:
 
 
 def _visible(raw: dict[str, Any], info: HubInfo) -> bool:
-    actor = info.context.actor
-    if actor.role == Role.ADMIN:
-        return True
-    if raw.get("keyId") == actor.key_id:
-        return True
-    return actor.department is not None and raw.get("department") == actor.department
+    return sees_receipt(info.context.actor, raw.get("keyId"), raw.get("department"))
 
 
 def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:

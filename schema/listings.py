@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from hub.auth import Role
+from hub.policy import sees_unpublished
 from hub.rules.catalogue import PartyToken
 from hub.rules.listings import (
     EndReason,
@@ -67,7 +67,7 @@ EVENT_ORDER = {
 
 
 def _sees_reasons(info: HubInfo) -> bool:
-    return info.context.actor.role != Role.PUBLIC
+    return sees_unpublished(info.context.actor)
 
 
 def state_of(raw: dict[str, Any], day: dt.date) -> ListingState:

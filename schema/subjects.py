@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
+from hub.policy import sees_unpublished
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
@@ -450,9 +451,7 @@ async def actions_page(
             from hub.errors import InvalidInput
 
             raise InvalidInput("after: not a cursor this API returned", field="after") from None
-    from hub.auth import Role
-
-    public_on = info.context.today() if info.context.actor.role == Role.PUBLIC else None
+    public_on = None if sees_unpublished(info.context.actor) else info.context.today()
     rows = await info.context.store.read_statements(
         q.actions_page, label, key, size + 1, position, public_on
     )

@@ -38,6 +38,7 @@ from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
 from hub.importer.report import ErrorSink, ImportReport
 from hub.importer.writers import WRITERS, AfterFn, Writer
+from hub.policy import upload_line_refusal
 from hub.store import Store
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
@@ -48,15 +49,8 @@ Item = tuple[int, Record]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
-    """Why this actor may not upload this record, or None when it may."""
-    if actor.role == Role.ADMIN:
-        return None
-    if record.phase == 0:
-        return "reference data (kind department) is uploaded by ADMIN only"
-    decided_by = record.department_field()
-    if decided_by is not None and decided_by != actor.department:
-        return f"a {actor.department} key may only upload records decided by {actor.department}"
-    return None
+    """Why this actor may not upload this record, or None when it may (hub/policy.py)."""
+    return upload_line_refusal(actor, record.department_field(), reference_data=record.phase == 0)
 
 
 # A line's stamp in ``_Upload.defined``: (hash of its content << 32) | line number, one int.
