@@ -44,8 +44,8 @@ pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed bench tests
-	$(BIN)/ruff format --check hub schema resolvers graph_seed bench tests
+	$(BIN)/ruff check hub schema resolvers graphql_engine graph_seed bench tests
+	$(BIN)/ruff format --check hub schema resolvers graphql_engine graph_seed bench tests
 
 typecheck: install
 	$(BIN)/mypy

@@ -8,7 +8,7 @@ path, and prints the median of each phase (docs/benchmarks-history.md#check-befo
 * GraphQL → unit: strawberry and graphql-core before the resolver's work (the document caches,
   variables, arguments), the resolver, the coalescer and the session;
 * gather, decide and receipts, write: the unit (the two statements, the Python between them);
-* unit → answer: back to the resolver, the answer built and completed (schema/execution.py);
+* unit → answer: back to the resolver, the answer built and completed (graphql_engine/execution.py);
 * answer → last byte: strawberry's result, JSON, the response.
 
 The statements are what the check benchmark's floor also runs; the rest is the hub's own.
@@ -32,7 +32,7 @@ import hub.store.checks as statements
 import resolvers.checks as checks
 from bench.check_bench import _drive, _requests
 from bench.inprocess import app_checks
-from schema.build import HubSchema
+from graphql_engine.build import HubSchema
 
 MARKS: dict[str, float] = {}
 

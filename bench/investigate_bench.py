@@ -123,7 +123,7 @@ async def _measure(
 async def _run(
     args: argparse.Namespace, settings: Settings, local: EmbeddedNeo4j | None
 ) -> dict[str, Any]:
-    from schema.build import build_schema
+    from graphql_engine.build import build_schema
 
     driver = open_driver(settings, "bench")
     try:

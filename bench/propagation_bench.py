@@ -30,6 +30,7 @@ import orjson
 from bench.cypher import bench_graph
 from bench.registry import register
 from bench.support import bench_instance, percentile
+from graphql_engine.build import build_schema
 from hub.auth import SYSTEM, Actor, Role
 from hub.demo import ANCHOR, seed_demo
 from hub.identifiers import make_id_number, make_uscc
@@ -38,7 +39,6 @@ from hub.migrate import migrate
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from resolvers.context import make_context
-from schema.build import build_schema
 
 INSTANCE = "bench"
 WIDE_MEMBERS = 2000

@@ -10,12 +10,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
+from graphql_engine.execution import FlatListExecutionContext
+from graphql_engine.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
-from schema.execution import FlatListExecutionContext
-from schema.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
 from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
@@ -79,10 +79,11 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # One extension made per request (schema/extensions.py). The parser and validation caches
-    # are module-level, shared by every request (validation keyed by the parsed document's
-    # identity, schema/document_cache.py). The limit rules are made once: the validation cache
-    # is keyed by the rule classes, and a limiter built per request makes new ones every time.
+    # One extension made per request (graphql_engine/extensions.py). The parser and validation
+    # caches are module-level, shared by every request (validation keyed by the parsed
+    # document's identity, graphql_engine/document_cache.py). The limit rules are made once:
+    # the validation cache is keyed by the rule classes, and a limiter built per request makes
+    # new ones every time.
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,

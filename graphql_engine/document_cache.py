@@ -7,7 +7,7 @@ out the same document object for the same text, so these caches key by its ident
 the document itself, so that an id is never reused while its entry lives.
 
 Users: validation (below), the cost estimate and the root fields of an operation
-(schema/limits.py). A cost depends on the variables only through the size and list arguments
+(graphql_engine/limits.py). A cost depends on the variables only through the size and list arguments
 the estimate reads, so it is cached under the values of exactly the variables it read: checks
 with different subjects share one entry.
 """

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SDL_FILE = Path(__file__).with_name("schema.graphql")
+SDL_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
 
 def current_sdl() -> str:
-    from schema.build import SDL_SCHEMA
+    from graphql_engine.build import SDL_SCHEMA
 
     return SDL_SCHEMA.as_str().strip() + "\n"
 

@@ -15,12 +15,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
+from graphql_engine.document_cache import validation_errors
+from graphql_engine.limits import cost_errors, id_number_lookups, root_fields
 from hub.auth import Role
 from hub.errors import Forbidden, HubError, LimitExceeded, RateLimited
 from hub.policy import allowed
 from hub.ratelimit import retry_after
-from schema.document_cache import validation_errors
-from schema.limits import cost_errors, id_number_lookups, root_fields
 
 log = logging.getLogger("credithub.graphql")
 

@@ -30,8 +30,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from graphql_engine.document_cache import IdentityLru
 from hub.identifiers import InvalidIdentifier, parse_id_number
-from schema.document_cache import IdentityLru
 
 DEFAULT_LIST_SIZE = 5
 TRAVERSAL_WEIGHT = 4
@@ -300,7 +300,7 @@ def cached_cost(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
     """estimate_cost, remembered per document and operation under the values of the variables
-    it read (schema/document_cache.py): checks of different subjects share one entry."""
+    it read (graphql_engine/document_cache.py): checks of different subjects share one entry."""
     costs = _COSTS.get_or_make(document, (id(schema), operation_name), _Costs)
     key = costs.key(variables)
     found = costs.by_values.get(key)

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from graphql_engine.build import build_schema
 from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.keys import KeyCache
 from hub.policy import may_upload, upload_department
@@ -29,7 +30,6 @@ from hub.runtime import tune_gc
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from resolvers.context import HubContext, make_context
-from schema.build import build_schema
 
 log = logging.getLogger("credithub.http")
 # One line per request: method, path (never the query string, which may hold identifiers),

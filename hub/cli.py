@@ -170,7 +170,7 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from schema.export import export_sdl
+    from graphql_engine.export import export_sdl
 
     path = export_sdl(Path(args.out) if args.out else None)
     print(f"wrote {path}")

@@ -29,7 +29,8 @@ class HubContext:
     audited: list[tuple[str, str]] = field(default_factory=list)
     # Who the rate limits count against (API key id, or "ip:<address>" for PUBLIC).
     caller: str = "-"
-    # PUBLIC lookups by full ID number (schema/extensions.py); None: not counted (in-process).
+    # PUBLIC lookups by full ID number (graphql_engine/extensions.py); None: not counted
+    # (in-process).
     id_lookups: RateLimiter | None = None
 
     def today(self) -> dt.date:

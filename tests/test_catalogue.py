@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from graph_seed.catalogue import MEASURES_FILE
+from graphql_engine.export import SDL_FILE
 from hub.catalogue import CatalogueError, catalogue_lines, load_catalogue
 from hub.rules.catalogue import Scenario
 from hub.store import Store
-from schema.export import SDL_FILE
 from tests.conftest import GQL
 
 ALL = """

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
+from graphql_engine.export import current_sdl
 from hub.auth import Actor, Role
 from hub.store import Store
-from schema.export import current_sdl
 from tests import factories as f
 from tests.conftest import GQL, load
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graphql import build_schema
 
+from graphql_engine.export import current_sdl
 from hub.auth import Actor, Role
 from hub.policy import (
     MUTATIONS,
@@ -17,7 +18,6 @@ from hub.policy import (
     upload_department,
     upload_line_refusal,
 )
-from schema.export import current_sdl
 
 
 def test_every_operation_has_a_decision_for_every_role() -> None:
