@@ -33,8 +33,8 @@ from hub.store import Store, open_driver
 from hub.store.imports import trusted
 from hub.store.subjects import SEARCH_NAMES
 from hub.store.values import timed
+from resolvers.paging import encode_cursor
 from resolvers.subjects import SEARCH_POOL, lucene_query
-from schema.common import encode_cursor
 
 PORT = 8767
 # Common words of the county's names first (隆林 is in nearly every enterprise's name).

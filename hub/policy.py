@@ -9,6 +9,7 @@ covers the record-level predicates below for every role.
 from __future__ import annotations
 
 from hub.auth import Actor, Role
+from hub.errors import Forbidden
 
 EVERYONE = frozenset(Role)
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
@@ -63,6 +64,12 @@ def sees_unpublished(actor: Actor) -> bool:
     """Anyone with a key sees what the public site does not publish: WATCH lists, ended and
     derived listings, reasons, a subject's full record. PUBLIC sees published records only."""
     return actor.role != Role.PUBLIC
+
+
+def refuse_unpublished(actor: Actor, what: str) -> None:
+    """Raise FORBIDDEN for PUBLIC: ``what`` is not published."""
+    if not sees_unpublished(actor):
+        raise Forbidden(f"{what} is not published; it needs an API key")
 
 
 def sees_receipt(actor: Actor, key_id: str | None, department: str | None) -> bool:

@@ -10,7 +10,7 @@ from hub.errors import InvalidIdNumber, InvalidInput, InvalidUscc
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
 from hub.store import subjects as q
 from resolvers.context import HubContext
-from schema.common import MAX_PAGE_SIZE
+from resolvers.paging import MAX_PAGE_SIZE
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 MAX_SEARCH_TEXT = 100

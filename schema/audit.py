@@ -9,8 +9,9 @@ import strawberry
 
 from hub import audit
 from hub.errors import InvalidInput
+from resolvers.paging import decode_cursor, encode_cursor, page_size
 from resolvers.subjects import valid_id_number
-from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from schema.common import PageInfo
 from schema.subjects import HubInfo
 
 

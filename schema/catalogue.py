@@ -16,7 +16,7 @@ from hub.rules.catalogue import (
     PartyToken,
     Scenario,
 )
-from hub.rules.listings import ListingSource, ListKind
+from hub.rules.listings import ListingSource, ListKind, published
 from hub.store import catalogue as cq
 from schema.common import SubjectKind
 from schema.listings import HubInfo, Listing
@@ -123,8 +123,6 @@ class ListingQueries:
         "through person.creditRecord or derivedEntries."
     )
     async def listing(self, info: HubInfo, id: str, as_of: dt.date | None = None) -> Listing | None:
-        from schema.credit_record import published
-
         row = await info.context.loaders.listing.load(id.strip())
         if row is None or row["l"].get("derived"):
             return None

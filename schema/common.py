@@ -1,17 +1,14 @@
-"""Shared GraphQL types: enums, inputs, pagination, provenance, cursors."""
+"""Shared GraphQL types: enums, inputs, pagination, provenance (cursors: resolvers/paging.py)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from enum import Enum
 from typing import Any
 
-import orjson
 import strawberry
 
 from graph_seed.model import RoleName
-from hub.errors import InvalidInput
 from hub.importer.records import ActionType as ActionType
 from hub.importer.records import Severity as Severity
 
@@ -76,26 +73,3 @@ class Provenance:
 class Department:
     code: str
     name: str | None
-
-
-def encode_cursor(value: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> Any:
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
-
-
-MAX_PAGE_SIZE = 100
-
-
-def page_size(first: int, maximum: int = MAX_PAGE_SIZE) -> int:
-    if first < 1 or first > maximum:
-        raise InvalidInput(f"first must be between 1 and {maximum}", field="first")
-    return first

@@ -17,9 +17,10 @@ from hub.rules.listings import (
     ListingState,
     ListKind,
     ObjectionStatus,
-    listing_state,
+    state_of,
 )
 from resolvers.context import HubContext
+from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
 from schema.subjects import Person, Subject, subject_of
 
@@ -68,10 +69,6 @@ EVENT_ORDER = {
 
 def _sees_reasons(info: HubInfo) -> bool:
     return sees_unpublished(info.context.actor)
-
-
-def state_of(raw: dict[str, Any], day: dt.date) -> ListingState:
-    return listing_state(ListingFacts.of(raw, raw.get("objections") or []), day)
 
 
 @strawberry.type(description="A period, both days inclusive; `to` null means open-ended.")
@@ -302,12 +299,10 @@ class Listing:
     async def derived_entries(
         self, info: HubInfo
     ) -> list[Annotated[CreditRecordEntry, strawberry.lazy("schema.credit_record")]] | None:
-        from schema.credit_record import CreditRecordEntry, refuse_public
+        # A type cycle (a listing's entries, an entry's listing): imported when first asked.
+        from schema.credit_record import CreditRecordEntry
 
-        refuse_public(info, "who a listing reached (personal credit records)")
-        rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
-        if info.context.actor.sees_personal_data:  # whose records these are: audited
-            info.context.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
+        rows = await derived_entry_rows(info.context, str(self.raw["id"]))
         return [
             CreditRecordEntry.of_derived(
                 entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]
@@ -318,3 +313,9 @@ class Listing:
     @strawberry.field
     def provenance(self) -> Provenance:
         return Provenance.of(self.raw)
+
+
+def listings_of(rows: list[dict[str, Any]], day: dt.date) -> list[Listing]:
+    """Own listings, newest first, with their state on ``day``."""
+    ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
+    return [Listing(raw=r, as_of=day) for r in ordered]

@@ -11,7 +11,7 @@ import strawberry
 from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules import ownership as rules
 from hub.rules import penetration
-from schema.common import page_size
+from resolvers.paging import page_size
 from schema.graph import GraphBuilder, Subgraph
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 

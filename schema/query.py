@@ -7,7 +7,8 @@ from enum import Enum
 import strawberry
 
 from resolvers import subjects as r
-from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from schema.common import PageInfo
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 

@@ -11,10 +11,13 @@ from strawberry.types import Info
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
 from hub.policy import sees_unpublished
+from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
 from resolvers.context import HubContext
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from resolvers.records import credit_record_rows, own_listing_rows
 from schema.common import (
     ActionType,
     Department,
@@ -22,9 +25,6 @@ from schema.common import (
     Provenance,
     Severity,
     SubjectKind,
-    decode_cursor,
-    encode_cursor,
-    page_size,
 )
 
 if TYPE_CHECKING:
@@ -114,17 +114,18 @@ class Enterprise:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.credit_record import own_listings
+        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
+        from schema.listings import listings_of
 
-        return await own_listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
+        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.credit_record import is_aggravated
-
-        return await is_aggravated(info, "Enterprise", str(self.raw["uscc"]), as_of)
+        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -230,19 +231,20 @@ class Person:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.credit_record import own_listings
+        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
+        from schema.listings import listings_of
 
         self._full_access(info)
-        return await own_listings(info, "Person", str(self.raw["idNumber"]), as_of)
+        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.credit_record import is_aggravated
-
         self._full_access(info)
-        return await is_aggravated(info, "Person", str(self.raw["idNumber"]), as_of)
+        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
@@ -253,10 +255,12 @@ class Person:
     async def credit_record(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")] | None:
-        from schema.credit_record import credit_record
+        # A type cycle (a person's record, an entry's person): imported when first asked.
+        from schema.credit_record import CreditRecord
 
         self._full_access(info)
-        return await credit_record(info, str(self.raw["idNumber"]), as_of)
+        own, derived = await credit_record_rows(info.context, str(self.raw["idNumber"]))
+        return CreditRecord.of(own, derived, as_of or info.context.today())
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
