@@ -28,11 +28,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import hub.store.checks as statements
-import resolvers.checks as checks
 from bench.check_bench import _drive, _requests
 from bench.inprocess import app_checks
 from graphql_engine.build import HubSchema
+from resolvers import checks
 
 MARKS: dict[str, float] = {}
 
@@ -63,8 +62,8 @@ PHASES = (
 async def main(args: argparse.Namespace) -> None:
     # Module attributes, looked up at each call: the wrappers are what the hub calls.
     checks._check_statements = _timed("unit", "unit done", checks._check_statements)
-    statements.gather = _timed("gather", "gathered", statements.gather)
-    statements.write_receipts = _timed("write", "written", statements.write_receipts)
+    checks.gather = _timed("gather", "gathered", checks.gather)
+    checks.write_receipts = _timed("write", "written", checks.write_receipts)
     HubSchema.execute = _timed("execute", "executed", HubSchema.execute)  # type: ignore[method-assign]
     took: dict[str, list[float]] = defaultdict(list)
     async with app_checks() as (check, subjects):

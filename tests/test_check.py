@@ -713,7 +713,7 @@ async def test_a_check_is_a_fixed_number_of_queries(
 async def test_concurrent_single_checks_share_transactions_and_keep_their_own_receipts(
     gql: GQL, graph: Store
 ) -> None:
-    """Single checks asked together are grouped (hub/store/coalesce.py): fewer transactions
+    """Single checks asked together are grouped (resolvers/grouping.py): fewer transactions
     than checks, yet each answer and receipt is the asker's own — key, department, request
     id, asOf, subject and decision — and each receipt is committed before its answer."""
     from resolvers.checks import _coalescer

@@ -1,4 +1,4 @@
-"""Group commit of small writes (hub/store/coalesce.py): pure, no Neo4j."""
+"""Group commit of small writes (resolvers/grouping.py): pure, no Neo4j."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from hub.store.coalesce import Coalescer
+from resolvers.grouping import Coalescer
 
 
 class Recorder:
