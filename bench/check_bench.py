@@ -37,7 +37,7 @@ from hub.auth import SYSTEM, Role
 from hub.importer.runner import run_import
 from hub.keys import create_key
 from hub.migrate import migrate
-from hub.rules.catalogue import Scenario
+from hub.rules.measures import Scenario
 from hub.settings import Settings
 from hub.store import Store, checks, open_driver
 

@@ -14,9 +14,9 @@ from graphql_engine.execution import FlatListExecutionContext
 from graphql_engine.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
 from hub.settings import Settings
 from schema.audit import AuditQueries
-from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.investigate import InvestigationQueries
+from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from graph_seed.catalogue import MEASURES_FILE, load_measure_entries
+from graph_seed.reference_data import MEASURES_FILE, load_measure_entries
 from hub.auth import SYSTEM
 from hub.importer.parse import parse_lines
 from hub.importer.runner import ImportReport, run_import

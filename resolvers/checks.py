@@ -19,16 +19,15 @@ from typing import Any
 from hub.auth import PUBLIC, Actor
 from hub.errors import Forbidden, HubError, InvalidInput, NotFound, StoreTimeout, StoreUnavailable
 from hub.policy import sees_receipt
-from hub.rules.catalogue import Scenario
 from hub.rules.decision import (
     Decision,
     Outcome,
     Subject,
     decide,
 )
+from hub.rules.measures import Scenario
 from hub.store import Store
 from hub.store.adapter import Runner
-from hub.store.catalogue import measures
 from hub.store.checks import (
     entries_of,
     evaluation_of,
@@ -37,6 +36,7 @@ from hub.store.checks import (
     record_outcome,
     write_receipts,
 )
+from hub.store.measures import catalogue_rows
 from resolvers.context import HubContext
 from resolvers.grouping import Coalescer
 from resolvers.subjects import subject_key
@@ -79,7 +79,7 @@ async def catalogue(store: Store) -> list[dict[str, Any]]:
     if cached is not None and now - cached[0] < MEASURE_TTL:
         fresh: list[dict[str, Any]] = cached[1]
         return fresh
-    rows = await store.read(measures, None, None)
+    rows = await store.read(catalogue_rows, None, None)
     store.reference_cache["measures"] = (now, rows)
     return rows
 

@@ -10,10 +10,10 @@ import strawberry
 
 from hub.identifiers import mask_id_number
 from hub.rules import decision
-from hub.rules.catalogue import Grade, MeasureEffect, Scenario
 from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.explain import reason
 from hub.rules.listings import ListingState
+from hub.rules.measures import Grade, MeasureEffect, Scenario
 from hub.store.checks import MAX_OWNERSHIP_PATHS
 from resolvers.checks import (
     Checked,

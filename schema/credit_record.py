@@ -8,8 +8,8 @@ from typing import Any
 import strawberry
 
 from hub.identifiers import mask_id_number
-from hub.rules.catalogue import PartyToken
 from hub.rules.listings import ListingState, aggravated_on, state_of
+from hub.rules.measures import PartyToken
 from schema.listings import HubInfo, Listing, Period
 from schema.subjects import Enterprise, Person
 

@@ -9,7 +9,6 @@ import strawberry
 from strawberry.types import Info
 
 from hub.policy import sees_unpublished
-from hub.rules.catalogue import PartyToken
 from hub.rules.listings import (
     EndReason,
     ListingFacts,
@@ -28,23 +27,6 @@ if TYPE_CHECKING:
     from schema.credit_record import CreditRecordEntry
 
 HubInfo = Info[HubContext, None]
-
-strawberry.enum(ListKind, description="BLACK 失信联合惩戒对象, WATCH 重点关注, RED 守信激励.")
-strawberry.enum(
-    ListingSource,
-    description="ADMINISTRATIVE (a department's decision), COURT (失信被执行人), "
-    "LOAN (a bank loan default confirmed by the financial regulator).",
-)
-strawberry.enum(
-    ListingState,
-    description="State on a date: NOT_YET (before effectiveFrom), ACTIVE, SUSPENDED (an "
-    "objection is being verified: measures are not applied), ENDED (expired, removed, revoked, "
-    "repaired or ended).",
-)
-strawberry.enum(EndReason, description="Why a listing ended (expiry is computed, not stored).")
-strawberry.enum(ObjectionStatus, description="OPEN (suspends the listing), UPHELD, REJECTED.")
-strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
-
 
 # Events recorded together (one upload or mutation) are shown cause before effect.
 EVENT_ORDER = {

@@ -8,7 +8,8 @@ from typing import Any
 import strawberry
 
 from hub.policy import sees_unpublished
-from hub.rules.catalogue import (
+from hub.rules.listings import ListingSource, ListKind, published
+from hub.rules.measures import (
     ALL_SCENARIOS,
     Grade,
     MeasureCategory,
@@ -16,21 +17,9 @@ from hub.rules.catalogue import (
     PartyToken,
     Scenario,
 )
-from hub.rules.listings import ListingSource, ListKind, published
-from hub.store import catalogue as cq
+from hub.store.measures import catalogue_rows
 from schema.common import SubjectKind
 from schema.listings import HubInfo, Listing
-
-strawberry.enum(
-    Scenario,
-    description="The approval scenarios a check-before-approval names (a fixed contract).",
-)
-strawberry.enum(
-    MeasureCategory,
-    description="行政性 ADMINISTRATIVE, 市场性 MARKET, 行业性 INDUSTRY, 社会性 SOCIAL.",
-)
-strawberry.enum(MeasureEffect, description="RESTRICT, CAUTION, or INCENTIVE (never hides a hit).")
-strawberry.enum(Grade, description="公共信用综合评价: A 优, B 良, C 中, D 差.")
 
 
 @strawberry.type(description="An entry of the measure catalogue (graph_seed/measures.toml).")
@@ -110,7 +99,7 @@ class ListingQueries:
         subject_kind: SubjectKind | None = None,
     ) -> list[Measure]:
         rows = await info.context.store.read(
-            cq.measures,
+            catalogue_rows,
             scenario.value if scenario else None,
             subject_kind.value if subject_kind else None,
         )

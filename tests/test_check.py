@@ -778,7 +778,7 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
 
     from neo4j import exceptions as nx
 
-    from hub.rules.catalogue import Scenario
+    from hub.rules.measures import Scenario
     from resolvers.checks import Request, _check_statements, _validate, catalogue
 
     firms = [f.uscc() for _ in range(3)]

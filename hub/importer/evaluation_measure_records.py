@@ -9,7 +9,8 @@ from pydantic_core import PydanticCustomError
 
 from hub.importer.fields import Code, Flag, IsoDate, LongText, RecordId, SubjectRef, Text
 from hub.importer.records import Record, Ref, digest
-from hub.rules.catalogue import (
+from hub.rules.listings import ListingSource, ListKind
+from hub.rules.measures import (
     ALL_SCENARIOS,
     MEASURE_SUBJECT_KINDS,
     Grade,
@@ -18,7 +19,6 @@ from hub.rules.catalogue import (
     PartyToken,
     Scenario,
 )
-from hub.rules.listings import ListingSource, ListKind
 
 
 class EvaluationRecord(Record):

@@ -17,7 +17,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import Conflict
-from hub.importer.catalogue_records import EvaluationRecord, MeasureRecord
+from hub.importer.evaluation_measure_records import EvaluationRecord, MeasureRecord
 from hub.importer.listing_records import (
     CourtDefaultRecord,
     ListingRecord,
@@ -29,10 +29,10 @@ from hub.importer.records import Record, RoleRecord, ShareholdingRecord, registe
 from hub.importer.writers import WRITERS, Writer, register_writer
 from hub.rules import listings as rules
 from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
-from hub.store import catalogue as cq
 from hub.store import imports as q
 from hub.store import listings as lq
 from hub.store import propagation as pq
+from hub.store.measures import UPSERT_EVALUATIONS, UPSERT_MEASURES
 
 Items = list[tuple[int, Record]]
 
@@ -339,13 +339,13 @@ async def _refresh_listed(tx: AsyncManagedTransaction, items: Items, prov: q.Pro
 async def _write_evaluations(
     tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
 ) -> q.Counts:
-    return await q.upsert(tx, cq.UPSERT_EVALUATIONS, _rows(items), prov)
+    return await q.upsert(tx, UPSERT_EVALUATIONS, _rows(items), prov)
 
 
 async def _write_measures(
     tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
 ) -> q.Counts:
-    return await q.upsert(tx, cq.UPSERT_MEASURES, _rows(items), prov)
+    return await q.upsert(tx, UPSERT_MEASURES, _rows(items), prov)
 
 
 def register() -> None:

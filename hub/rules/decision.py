@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from graph_seed.model import RoleName
-from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
 from hub.rules.listings import IN_FORCE, ListingState, aggravated
+from hub.rules.measures import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
 
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph_seed.catalogue import load_domains
+from graph_seed.reference_data import load_domains
 from hub.rules.publicity import add_months
 
 

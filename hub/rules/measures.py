@@ -1,7 +1,7 @@
 """The vocabulary of the measure catalogue (措施清单), as pure rules.
 
 The catalogue itself is data: graph_seed/measures.toml, loaded by ``credit-hub migrate``
-(hub/catalogue.py) through the importer kind ``measure``. This module fixes the words an entry
+(hub/measure_loader.py) through the importer kind ``measure``. This module fixes the words an entry
 may use; an entry using any other word is rejected with the field and the known words.
 """
 

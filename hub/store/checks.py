@@ -17,7 +17,6 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph_seed.model import relationship_types
-from hub.rules.catalogue import PartyToken
 from hub.rules.decision import (
     RELATED_COURT_LISTED,
     RELATED_ROLES,
@@ -31,6 +30,7 @@ from hub.rules.decision import (
 )
 from hub.rules.explain import ROLE_ORDER
 from hub.rules.listings import ListingFacts, listing_state
+from hub.rules.measures import PartyToken
 from hub.rules.ownership import CONTROL_SHARE
 from hub.store.adapter import Runner
 from hub.store.values import native

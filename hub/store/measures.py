@@ -60,7 +60,7 @@ ORDER BY m.code
 """
 
 
-async def measures(
+async def catalogue_rows(
     tx: AsyncManagedTransaction, scenario: str | None, kind: str | None
 ) -> list[dict[str, Any]]:
     result = await tx.run(MEASURES, {"scenario": scenario, "kind": kind})

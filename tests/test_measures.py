@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from graph_seed.catalogue import MEASURES_FILE
+from graph_seed.reference_data import MEASURES_FILE
 from graphql_engine.export import SDL_FILE
-from hub.catalogue import CatalogueError, catalogue_lines, load_catalogue
-from hub.rules.catalogue import Scenario
+from hub.measure_loader import CatalogueError, catalogue_lines, load_catalogue
+from hub.rules.measures import Scenario
 from hub.store import Store
 from tests.conftest import GQL
 
