@@ -10,14 +10,13 @@ from strawberry.types import Info
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
-from hub.policy import sees_unpublished
 from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
 from resolvers.context import HubContext
-from resolvers.paging import decode_cursor, encode_cursor, page_size
 from resolvers.records import credit_record_rows, own_listing_rows
+from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
     Department,
@@ -443,25 +442,7 @@ class ActionConnection:
 async def actions_page(
     info: HubInfo, label: str, key: str, first: int, after: str | None
 ) -> ActionConnection:
-    from hub.store import subjects as q
-
-    size = page_size(first)
-    cursor = decode_cursor(after)
-    position = None
-    if cursor is not None:
-        try:
-            position = (dt.date.fromisoformat(cursor[0]), str(cursor[1]))
-        except (TypeError, ValueError, IndexError, KeyError):
-            from hub.errors import InvalidInput
-
-            raise InvalidInput("after: not a cursor this API returned", field="after") from None
-    public_on = None if sees_unpublished(info.context.actor) else info.context.today()
-    rows = await info.context.store.read_statements(
-        q.actions_page, label, key, size + 1, position, public_on
-    )
-    more = len(rows) > size
-    rows = rows[:size]
-    end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
+    rows, more, end = await action_rows(info.context, label, key, first, after)
     return ActionConnection(
         nodes=[Action.of(r, info.context.calendar) for r in rows],
         page_info=PageInfo(has_next_page=more, end_cursor=end),

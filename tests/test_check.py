@@ -776,7 +776,7 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
     receipts say what the retry answered: a receipt never differs from its answer."""
     import datetime as dt
 
-    from neo4j import exceptions as nx
+    from neo4j import exceptions
 
     from hub.rules.measures import Scenario
     from resolvers.checks import Request, _check_statements, _validate, catalogue
@@ -800,7 +800,7 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
             assert items[1].outcome is not None
             assert items[1].outcome.decision == "CLEAR"
             await story(graph, f.listing("ECO-R2", {"uscc": firms[1]}))  # listed meanwhile
-            raise nx.ServiceUnavailable("connection lost after the receipts committed")
+            raise exceptions.ServiceUnavailable("connection lost after the receipts committed")
 
     await graph.statements(lost_after_commit)
     assert runs == 2

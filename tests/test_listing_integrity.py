@@ -13,8 +13,7 @@ import pytest
 from hub.auth import SYSTEM, Actor, Role
 from hub.importer.runner import run_import
 from hub.settings import Settings
-from hub.store import Store
-from hub.store import listing_changes as changes
+from hub.store import Store, listing_changes
 from hub.store import listings as lq
 from tests import factories as f
 from tests.conftest import GQL, TEST_ADMIN, load
@@ -305,16 +304,16 @@ async def test_an_upheld_objection_while_the_listing_is_being_ended_writes_one_e
     await gql.ok(LIST, {"input": listing_input(firm, ident="ECO-1")}, actor=ECO)
     objection = (await gql.ok(FILE, {"id": "ECO-1"}, actor=ECO))["fileObjection"]["id"]
     resolving: list[asyncio.Task[Any]] = []
-    locked = changes._locked
+    locked = listing_changes._locked
 
     async def lock_then_resolve(tx: Any, query: Any, key: str, what: str) -> dict[str, Any]:
         found = await locked(tx, query, key, what)
-        if query is changes.LOCK_LISTING and not resolving:
+        if query is listing_changes.LOCK_LISTING and not resolving:
             resolving.append(asyncio.create_task(gql(UPHOLD, {"id": objection}, actor=ECO)))
             await asyncio.wait(resolving, timeout=1.0)  # done at once unless it must wait
         return found
 
-    monkeypatch.setattr(changes, "_locked", lock_then_resolve)
+    monkeypatch.setattr(listing_changes, "_locked", lock_then_resolve)
     await gql.ok(END, {"id": "ECO-1"}, actor=ECO)
     resolved = await resolving[0]
     assert resolved.errors is None
