@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-compare stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-compare stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
+# Parse + document limits + validation + cost of adversarial 8 KB documents (no Neo4j needed).
+bench-documents: install
+	$(HUB) bench documents --requests 50
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 

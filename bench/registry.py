@@ -34,6 +34,7 @@ BENCH_MODULES = (
     "bench.soak_bench",
     "bench.investigate_bench",
     "bench.search_bench",
+    "bench.documents_bench",
 )
 
 

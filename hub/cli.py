@@ -17,6 +17,7 @@ from hub.auth import SYSTEM, Role
 from hub.errors import InvalidInput
 from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
 from hub.settings import PROJECT_ROOT, Settings, load_settings
+from hub.slow_clients import header_deadline_protocol
 from hub.store import Store, open_driver
 
 T = TypeVar("T")
@@ -129,6 +130,10 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "access_log": False,  # the hub writes its own (credithub.access, hub/app.py)
         "proxy_headers": False,
         "timeout_keep_alive": settings.keep_alive_seconds,
+        # Slow clients (hub/slow_clients.py): headers within a deadline, a bounded number of
+        # connections and requests in flight (more get 503 at once).
+        "http": header_deadline_protocol(settings.header_timeout_seconds),
+        "limit_concurrency": settings.max_connections,
     }
 
 
@@ -240,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
     bench.add_argument(
-        "what", choices=["import", "propagation", "check", "investigate", "soak", "search"]
+        "what",
+        choices=["import", "propagation", "check", "investigate", "soak", "search", "documents"],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)

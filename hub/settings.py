@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     # Seconds an idle keep-alive connection stays open (longer than client and proxy pools).
     keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
+    # Seconds a client has to send a request's headers, from its first byte (or from the
+    # connection); then the server closes the connection (slow-header clients).
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # Seconds a client has to send a request's whole body; then 408 and the connection closes.
+    body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Most connections and requests in flight per worker; more are answered 503 at once.
+    max_connections: int = Field(default=1000, ge=1, le=100_000)
 
     # IANA time zone of "today" (asOf defaults, deadlines).
     timezone: str = COUNTY_TIMEZONE
@@ -122,6 +129,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     # Most tokens in one GraphQL document.
     max_tokens: int = Field(default=2000, ge=10)
+    # Most selections one GraphQL document may expand to through its fragments (each spread
+    # counted at each use; a few spreads of nested fragments can stand for millions).
+    max_selections: int = Field(default=10_000, ge=10)
     # Largest accepted estimated cost of one GraphQL operation.
     max_query_cost: int = Field(default=500_000, ge=1)
     # Requests per second per API key (per client address for PUBLIC) and process; 0 = off.

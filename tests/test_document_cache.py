@@ -12,6 +12,7 @@ from graphql import parse
 from graphql_engine import limits
 from graphql_engine.build import build_schema
 from graphql_engine.document_cache import IdentityLru
+from graphql_engine.document_limits import DocumentLimits
 from hub.settings import load_settings
 from hub.store import Store
 from tests import factories as f
@@ -119,7 +120,7 @@ def test_the_hub_runner_short_cuts_only_its_own_single_extension() -> None:
 
     from graphql_engine.extensions import HubRequest, HubRunner, RequestConfig, _Phase
 
-    hub = HubRequest(RequestConfig(100, 100, ()))
+    hub = HubRequest(RequestConfig(100, 100, DocumentLimits(12, 30, 10_000), ()))
     fast = HubRunner(None, [hub])  # type: ignore[arg-type]
     assert fast.hub is hub
     assert isinstance(fast.operation(), _Phase)
@@ -168,7 +169,7 @@ async def test_the_hub_runner_answers_as_strawberrys_own_runner(
     fast = await answers()
     hub_request = extensions.HubRequest
     monkeypatch.setattr(extensions, "HubRequest", type("NotTheHubs", (), {}))
-    config = extensions.RequestConfig(100, 100, ())
+    config = extensions.RequestConfig(100, 100, DocumentLimits(12, 30, 10_000), ())
     assert extensions.HubRunner(None, [hub_request(config)]).hub is None  # type: ignore[arg-type]
     slow = await answers()
     assert fast == slow

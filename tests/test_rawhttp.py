@@ -1,4 +1,4 @@
-"""The benchmark's load-generating client (hub/bench/rawhttp.py) reads what servers send."""
+"""The benchmark's load-generating client (bench/rawhttp.py) reads what servers send."""
 
 from __future__ import annotations
 

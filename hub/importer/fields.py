@@ -19,6 +19,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
+from hub.text import UnsafeText, clean_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_DATE = dt.date(1949, 10, 1)
@@ -72,16 +73,27 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 
 
+def _visible(value: str) -> str:
+    """Bidi controls rejected, zero-width characters stripped (hub/text.py)."""
+    try:
+        cleaned = clean_text(value).strip()
+    except UnsafeText as error:
+        raise PydanticCustomError("bidi_control", str(error)) from None
+    if not cleaned:
+        raise PydanticCustomError("string_too_short", "holds nothing but invisible characters")
+    return cleaned
+
+
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
         raise PydanticCustomError("control_character", "contains a control character")
-    return value
+    return _visible(value)
 
 
 def _no_control_but_lines(value: str) -> str:
     if _CONTROL_BUT_LINES.search(value):
         raise PydanticCustomError("control_character", "contains a control character")
-    return value
+    return _visible(value)
 
 
 Text = Annotated[

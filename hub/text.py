@@ -1,0 +1,49 @@
+"""Text hygiene for names and free text that the hub stores and shows again.
+
+Two kinds of invisible characters can make a stored name display as something else
+(Trojan-Source-style spoofing on the public site, in check reasons and in exports):
+
+* **Bidirectional controls** (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates,
+  U+200E/U+200F/U+061C marks) reorder what follows them: ``"隆林\u202e司公"`` shows as
+  "隆林公司". They have no place in a Chinese name or record, so a text holding one is
+  **rejected** with the character's code point.
+* **Zero-width characters** (U+200B space, U+200C non-joiner, U+200D joiner, U+2060 word
+  joiner) are invisible and make two identical-looking names different. They are **stripped**:
+  they are common in text pasted from web pages and office documents, and removing them
+  changes nothing a reader can see.
+
+Identifiers (USCC, ID numbers) allow neither: their alphabets are closed, so any such character
+is refused by the identifier rules (hub/identifiers.py) with a reason naming it.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060]")
+
+
+class UnsafeText(ValueError):
+    """A text holding a character that would change how it displays."""
+
+    def __init__(self, character: str) -> None:
+        self.code_point = f"U+{ord(character):04X}"
+        super().__init__(
+            f"contains the bidirectional control character {self.code_point}, "
+            "which changes how the text displays"
+        )
+
+
+def clean_text(value: str) -> str:
+    """``value`` without zero-width characters; UnsafeText when it holds a bidi control."""
+    found = BIDI_CONTROLS.search(value)
+    if found is not None:
+        raise UnsafeText(found.group())
+    return ZERO_WIDTH.sub("", value)
+
+
+def invisible_character(value: str) -> str | None:
+    """The code point (``U+202E``) of the first bidi control or zero-width character, if any."""
+    found = BIDI_CONTROLS.search(value) or ZERO_WIDTH.search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
