@@ -1,0 +1,31 @@
+"""Requests per caller (CREDITHUB_RATE_LIMIT_PER_SECOND, _BURST) on the API routes: over the
+limit a request is answered 429 with Retry-After before anything runs."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hub.app_state import hub_of
+from hub.middleware.answers import json_error
+from hub.ratelimit import retry_after
+
+LIMITED_PATHS = ("/graphql", "/api/import")
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in LIMITED_PATHS:
+            wait = hub_of(scope).limiter.acquire(scope["state"]["caller"])
+            if wait > 0:
+                response = json_error(
+                    429,
+                    "RATE_LIMITED",
+                    "too many requests for this key; slow down",
+                    headers={"Retry-After": retry_after(wait)},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
