@@ -22,6 +22,7 @@ from hub.auth import Role
 from hub.errors import Forbidden, HubError, LimitExceeded, RateLimited
 from hub.policy import allowed
 from hub.ratelimit import retry_after
+from resolvers.audit import record_reads
 
 log = logging.getLogger("credithub.graphql")
 
@@ -77,8 +78,6 @@ class HubRequest(SchemaExtension):
         _spend_id_lookups(context, selected)
         yield
         if getattr(context.context, "audited", None):
-            from hub.audit import record_reads
-
             fields = sorted(set(selected[1])) if selected else []
             await record_reads(context.context, context.operation_name, fields=fields)
 

@@ -1,36 +1,19 @@
-"""The audit trail of unmasked personal-data reads (who, what, when)."""
+"""The audit trail of unmasked personal-data reads (who, what, when): one entry per request
+that showed personal data unmasked (its Cypher: hub/store/audit_log.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any, LiteralString
+from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
-if TYPE_CHECKING:
-    from resolvers.context import HubContext
-
-WRITE_ENTRY: LiteralString = """
-CREATE (a:AuditEntry {id: $id, at: $at, keyId: $keyId, role: $role, department: $department,
-                      requestId: $requestId, operation: $operation, fields: $fields, what: $what,
-                      subjects: $subjects, count: $count})
-"""
-
-# Newest first; the cursor is (at, id) of the last entry seen.
-PAGE: LiteralString = """
-MATCH (a:AuditEntry)
-WHERE ($keyId IS NULL OR a.keyId = $keyId)
-  AND ($subject IS NULL OR $subject IN a.subjects)
-  AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId))
-RETURN a {.*} AS a ORDER BY a.at DESC, a.id DESC LIMIT $limit
-"""
+from hub.errors import InvalidInput
+from hub.store.audit_log import page, write_entry
+from resolvers.context import HubContext
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from resolvers.subjects import valid_id_number
 
 MAX_SUBJECTS = 1000
-
-
-async def _write(tx: AsyncManagedTransaction, entry: dict[str, Any]) -> None:
-    await tx.run(WRITE_ENTRY, entry)
 
 
 async def record_reads(
@@ -51,25 +34,30 @@ async def record_reads(
         "subjects": subjects[:MAX_SUBJECTS],
         "count": len(subjects),
     }
-    await ctx.store.write(_write, entry)
+    await ctx.store.write(write_entry, entry)
 
 
-async def page(
-    tx: AsyncManagedTransaction,
-    limit: int,
-    after: tuple[dt.datetime, str] | None,
-    key_id: str | None,
-    subject: str | None,
-) -> list[dict[str, Any]]:
-    from hub.store.values import native
+def _position(after: str | None) -> tuple[dt.datetime, str] | None:
+    cursor = decode_cursor(after)
+    if cursor is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(cursor[0]), str(cursor[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise InvalidInput("after: not a cursor this API returned", field="after") from None
 
-    after_at, after_id = after if after else (None, None)
-    params = {
-        "limit": limit,
-        "afterAt": after_at,
-        "afterId": after_id,
-        "keyId": key_id,
-        "subject": subject,
-    }
-    result = await tx.run(PAGE, params)
-    return [native(r["a"]) for r in await result.fetch(limit)]
+
+async def audit_page(
+    ctx: HubContext, first: int, after: str | None, key_id: str | None, subject: str | None
+) -> tuple[list[dict[str, Any]], bool, str | None]:
+    """A page of the trail (newest first): its rows, whether more follow, the cursor of the
+    last. The ID numbers it shows are themselves a read to audit."""
+    size = page_size(first)
+    person = valid_id_number(subject, "subject", ctx.today()) if subject is not None else None
+    rows = await ctx.store.read(page, size + 1, _position(after), key_id, person)
+    more = len(rows) > size
+    rows = rows[:size]
+    end = encode_cursor([rows[-1]["at"].isoformat(), rows[-1]["id"]]) if rows else None
+    shown = {s for row in rows for s in row.get("subjects") or []}
+    ctx.audited.extend(("Person", s) for s in sorted(shown))
+    return rows, more, end if more else None
