@@ -5,22 +5,17 @@ the rate limits count against (the key id, or "ip:<address>" for PUBLIC) go into
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from hub.app_state import hub_of
 from hub.auth import PUBLIC, bearer_token
 from hub.errors import HubError
 from hub.middleware.answers import json_error
+from hub.middleware.http_only import HttpMiddleware
 
 
-class Authentication:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class Authentication(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         actor = PUBLIC
         given = Headers(scope=scope).getlist("authorization")
         token = bearer_token(given[0]) if len(given) == 1 else None

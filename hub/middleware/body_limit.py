@@ -5,24 +5,19 @@ a body that grows past it while read is refused as soon as it does (413)."""
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from hub.app_state import hub_of
 from hub.middleware.answers import json_error
+from hub.middleware.http_only import HttpMiddleware
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-class BodyLimit:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class BodyLimit(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings = hub_of(scope).settings
         limit = (
             settings.max_import_bytes

@@ -3,21 +3,19 @@ limit a request is answered 429 with Retry-After before anything runs."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from hub.app_state import hub_of
 from hub.middleware.answers import json_error
+from hub.middleware.http_only import HttpMiddleware
 from hub.ratelimit import retry_after
 
 LIMITED_PATHS = ("/graphql", "/api/import")
 
 
-class RateLimit:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in LIMITED_PATHS:
+class RateLimit(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] in LIMITED_PATHS:
             wait = hub_of(scope).limiter.acquire(scope["state"]["caller"])
             if wait > 0:
                 response = json_error(

@@ -9,22 +9,17 @@ import re
 import uuid
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from hub.middleware.answers import json_error
+from hub.middleware.http_only import HttpMiddleware
 
 log = logging.getLogger("credithub.http")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
-class RequestId:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class RequestId(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = Headers(scope=scope).get("x-request-id") or ""
         if not REQUEST_ID.fullmatch(request_id):  # it goes into logs and error answers
             request_id = uuid.uuid4().hex[:16]
