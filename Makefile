@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,8 +66,8 @@ pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed web report tests scripts
-	$(BIN)/ruff format --check hub schema resolvers graph_seed web report tests scripts
+	$(BIN)/ruff check hub schema resolvers graphql_engine graph_seed web report bench tests
+	$(BIN)/ruff format --check hub schema resolvers graphql_engine graph_seed web report bench tests
 
 typecheck: install
 	$(BIN)/mypy
@@ -76,6 +76,8 @@ typecheck: install
 schema: install
 	$(HUB) export-schema
 
+# Benchmarks: `credit-hub bench WHAT` runs the checkout's bench/ (not installed with the package).
+# Figures and how to read them: docs/benchmarks.md.
 bench-import: neo4j
 	$(HUB) bench import --enterprises 100000
 bench-propagation: neo4j
@@ -86,6 +88,11 @@ bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
+# The hub against @neo4j/graphql on the same graph (bench/peers/neo4j-graphql/README.md).
+bench-peer: neo4j
+	cd bench/peers/neo4j-graphql && npm ci --no-audit --no-fund --silent
+	PYTHONPATH=. $(BIN)/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --seed 7 --reuse
+
 # Parse + document limits + validation + cost of adversarial 8 KB documents (no Neo4j needed).
 bench-documents: install
 	$(HUB) bench documents --requests 50
@@ -94,6 +101,13 @@ bench-search: neo4j
 # The public site's profile and search pages beside their GraphQL queries, c=16; reports/s.
 bench-site: neo4j
 	$(HUB) bench site --enterprises 100000 --seed 7 --reuse --requests 800
+
+# Hub CPU per check of this checkout against another (BASE=/path/to/worktree), side by side on
+# the bench instance that bench-check loaded.
+BASE ?= .
+bench-compare: neo4j
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 1 --checks 400
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 8
 
 stop:
 	-$(HUB) db stop

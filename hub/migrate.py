@@ -11,9 +11,9 @@ import orjson
 
 from graph_seed.model import MODEL_FILE, GraphModel, load_model
 from hub.auth import SYSTEM
-from hub.catalogue import load_catalogue
 from hub.importer.runner import ImportReport, run_import
 from hub.importer.writers import SEARCHED
+from hub.measure_loader import load_catalogue
 from hub.pinyin import pinyin_terms
 from hub.store import Store
 from hub.store.schema_ops import (
@@ -89,7 +89,7 @@ async def is_migrated(store: Store) -> bool:
 
 # Further reference-data loaders append themselves here.
 MIGRATION_STEPS: list[Callable[[Store], Awaitable[ImportReport]]] = []
-MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/catalogue.py)
+MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/measure_loader.py)
 
 
 async def rebuild_changed_fulltext(store: Store, model: GraphModel) -> None:

@@ -12,17 +12,12 @@ from typing import Annotated
 
 import strawberry
 
-from graph_seed.catalogue import load_domains
+from graph_seed.reference_data import load_domains
 from hub.errors import InvalidInput
+from hub.rules.listings import published
 from hub.store import public_reads as q
-from schema.common import (
-    Department,
-    PageInfo,
-    decode_cursor,
-    encode_cursor,
-    page_size,
-)
-from schema.credit_record import published
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from schema.common import Department, PageInfo
 from schema.listings import HubInfo, Listing
 from schema.subjects import Action, Subject, subject_of
 

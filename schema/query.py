@@ -9,8 +9,9 @@ import strawberry
 
 from hub.errors import InvalidInput
 from hub.store.subjects import SearchFilter
-from resolvers import subjects as r
-from schema.common import PageInfo, SubjectKind, decode_cursor, encode_cursor, page_size
+from resolvers import subjects
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from schema.common import PageInfo, SubjectKind
 from schema.public import PublishedList
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
@@ -40,14 +41,14 @@ class SubjectQueries:
         description="An enterprise by USCC; null when unknown, an error when invalid."
     )
     async def enterprise(self, info: HubInfo, uscc: str) -> Enterprise | None:
-        raw = await r.enterprise(info.context, uscc)
+        raw = await subjects.enterprise(info.context, uscc)
         return Enterprise(raw=raw) if raw else None
 
     @strawberry.field(
         description="A person by ID number; null when unknown, an error when invalid."
     )
     async def person(self, info: HubInfo, id_number: str) -> Person | None:
-        raw = await r.person(info.context, id_number)
+        raw = await subjects.person(info.context, id_number)
         if raw and info.context.actor.sees_personal_data:  # found: audited, whatever is selected
             info.context.audited.append(("Person", str(raw["idNumber"])))
         return Person(raw=raw) if raw else None
@@ -87,7 +88,7 @@ class SubjectQueries:
                 listed=list_kind.value if list_kind else None,
                 today=info.context.today(),
             )
-        hits = await r.search(info.context, text, offset, size + 1, only)
+        hits = await subjects.search(info.context, text, offset, size + 1, only)
         more = len(hits) > size
         hits = hits[:size]
         if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected
