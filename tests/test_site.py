@@ -280,3 +280,16 @@ async def test_no_page_names_another_host(
             for font in re.findall(r"url\((\./files/[^)]+\.woff2)\)", served.text)[:3]:
                 base = path.rsplit("/", 1)[0]
                 assert (await client.get(f"{base}/{font[2:]}")).status_code == 200
+
+
+async def test_pages_count_against_the_request_rate_limit(graph: Store, settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_second": 0.01, "rate_limit_burst": 2})
+    app = create_app(limited, "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.50", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            assert (await http.get("/lists/black")).status_code == 200
+            assert (await http.get("/search", params={"q": "隆林"})).status_code == 200
+            refused = await http.get("/lists/red")
+            assert refused.status_code == 429 and "retry-after" in refused.headers
+            assert (await http.get("/healthz")).status_code == 200

@@ -1,5 +1,6 @@
-"""Requests per caller (CREDITHUB_RATE_LIMIT_PER_SECOND, _BURST) on the API routes: over the
-limit a request is answered 429 with Retry-After before anything runs."""
+"""Requests per caller (CREDITHUB_RATE_LIMIT_PER_SECOND, _BURST) on the API routes and the
+public site's pages (each runs GraphQL in-process): over the limit a request is answered 429
+with Retry-After before anything runs. Assets, health and readiness are not counted."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from hub.middleware.answers import json_error
 from hub.middleware.http_only import HttpMiddleware
 from hub.ratelimit import retry_after
 
-LIMITED_PATHS = ("/graphql", "/api/import")
+LIMITED_PATHS = ("/graphql", "/api/import", "/", "/search", "/verify", "/reports")
+LIMITED_PREFIXES = ("/subjects/", "/lists/", "/reports/")
 
 
 class RateLimit(HttpMiddleware):
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["path"] in LIMITED_PATHS:
+        path = scope["path"]
+        if path in LIMITED_PATHS or path.startswith(LIMITED_PREFIXES):
             wait = hub_of(scope).limiter.acquire(scope["state"]["caller"])
             if wait > 0:
                 response = json_error(
