@@ -29,6 +29,8 @@ def register(
 # Modules that register benchmarks (imported when a benchmark runs).
 BENCH_MODULES = (
     "hub.bench.import_bench",
+    "hub.bench.initial_bench",
+    "hub.bench.floor_bench",
     "hub.bench.propagation_bench",
     "hub.bench.check_bench",
     "hub.bench.soak_bench",
