@@ -21,6 +21,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +268,10 @@ async def bulk_load(
     validator = Validator(today, settings.max_line_bytes, workers)
     timings = Timings()
     loads: list[FileLoad] = []
+    # The instance stops while the files are validated (nothing reads it meanwhile).
+    say(f"stopping the {instance_name} instance for the import tool (while validating)")
+    stopper = ThreadPoolExecutor(1)
+    stopping = stopper.submit(local.stop)
     try:
         with tempfile.TemporaryDirectory(prefix="credithub-bulk-") as temporary:
             work = csv_dir or Path(temporary)
@@ -287,11 +292,10 @@ async def bulk_load(
             arguments = tables.close()
             (work / TOOL_ARGUMENTS).write_text("\n".join(arguments) + "\n")
             nodes, rels = tables.counts
-            say(f"stopping the {instance_name} instance for the import tool")
             if progress is not None:
                 progress.phase("import tool")
             stop_began = time.perf_counter()
-            local.stop()
+            stopping.result()  # what is left of the stop: counted as restart time
             timings.restart += time.perf_counter() - stop_began
             tool_began = time.perf_counter()
             try:
@@ -306,6 +310,9 @@ async def bulk_load(
                 f"({'; '.join(summary) or 'no summary'})")  # fmt: skip
     finally:
         validator.close()
+        stopper.shutdown()
+        if not local.running:  # a failed validation or CSV: the instance runs again
+            local.start()
     driver = open_driver(settings, instance_name)
     reports: list[ImportReport] = []
     try:

@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 STRANGERS: LiteralString = """
 MATCH (n)
 WHERE NOT (n:Department OR n:Measure OR n:SchemaVersion
-           OR (n:ImportBatch AND n.source = 'migrate'))
+           OR (n:ImportBatch AND (n.source = 'migrate' OR n.source STARTS WITH 'migrate:')))
 RETURN labels(n) AS labels, count(*) AS nodes
 ORDER BY nodes DESC
 LIMIT 5
