@@ -30,6 +30,7 @@ from hub.security_headers import SecurityHeaders
 from hub.settings import Settings
 from hub.slow_clients import BodyDeadline
 from hub.store import Store, open_driver
+from hub.worker_readiness import mark_warm, warm_workers
 from resolvers.context import HubContext, make_context
 from schema.build import build_schema
 
@@ -277,6 +278,8 @@ async def _warm(hub: HubState) -> None:
         await warm_checks(hub.store, hub.settings.warmup_seconds)
     finally:
         hub.warming = False
+        if hub.settings.ready_dir is not None:
+            mark_warm(hub.settings.ready_dir)
 
 
 async def readyz(request: Request) -> Response:
@@ -284,7 +287,10 @@ async def readyz(request: Request) -> Response:
     from hub.migrate import is_migrated
 
     hub = _state(request)
-    if hub.warming:
+    ready_dir = hub.settings.ready_dir
+    if hub.warming or (
+        ready_dir is not None and warm_workers(ready_dir) < hub.settings.worker_count
+    ):
         body = {"ready": False, "neo4j": None, "migrated": None, "warming": True}
         return JSONResponse(body, status_code=503)
     if not await hub.store.ping():
@@ -362,6 +368,8 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
         if settings.warmup_seconds > 0:
             app.state.hub.warming = True
             warmup = asyncio.create_task(_warm(app.state.hub))
+        elif settings.ready_dir is not None:
+            mark_warm(settings.ready_dir)
         try:
             yield
         finally:

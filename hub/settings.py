@@ -8,6 +8,7 @@ without the prefix, as DESIGN.md names them. The table in docs/settings.md mirro
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -88,8 +89,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     # Port the HTTP server listens on.
     port: int = Field(default=8000, ge=1, le=65535)
-    # Number of uvicorn worker processes.
-    workers: int = Field(default=1, ge=1, le=64)
+    # Number of uvicorn worker processes; 0 = one per core.
+    workers: int = Field(default=0, ge=0, le=64)
+    # Set by `credit-hub serve` for its workers: a directory where each worker marks itself
+    # warm; /readyz says ready only when every worker has. Unset: this process alone decides.
+    ready_dir: str | None = None
     # Seconds an idle keep-alive connection stays open (longer than client and proxy pools).
     keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
     # Seconds a client has to send a request's headers, from its first byte (or from the
@@ -163,6 +167,11 @@ class Settings(BaseSettings):
         except (ValueError, KeyError, OSError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+    @property
+    def worker_count(self) -> int:
+        """CREDITHUB_WORKERS, with 0 read as the number of cores."""
+        return self.workers or os.cpu_count() or 1
 
     @property
     def embedded(self) -> bool:
