@@ -23,6 +23,7 @@ import pytest
 from neo4j import AsyncGraphDatabase
 
 from hub.bulk_load.loader import NotEmpty, Upload, bulk_load
+from hub.bulk_load.tables import Tables
 from hub.bulk_load.validate import Validator
 from hub.importer.parse import LineError, parse_line, split_lines
 from hub.importer.records import Record
@@ -151,3 +152,19 @@ def test_validation_in_processes_keeps_line_order() -> None:
             assert outcome == direct
         else:
             assert outcome is None
+
+
+def test_csv_columns_keep_one_type_and_absent_values_stay_empty(tmp_path: Path) -> None:
+    tables = Tables(tmp_path)
+    tables.node("Action", "id", "A-1", {"amount": 12.5, "on": dt.date(2024, 3, 1), "title": None})
+    tables.node("Action", "id", "A-1", {"amount": 99.0, "on": None, "title": "x"})  # a repeat
+    tables.node("Action", "id", "A-2", {"amount": None, "on": None, "title": 'a "b",\nc'})
+    with pytest.raises(ValueError, match="amount is double and long"):
+        tables.node("Action", "id", "A-3", {"amount": 3, "on": None, "title": None})
+    assert tables.close() == [f"--nodes=Action={tmp_path}/Action.header.csv,{tmp_path}/Action.csv"]
+    assert (tmp_path / "Action.header.csv").read_bytes().decode() == (
+        "id:ID(Action),amount:double,on:date,title:string\r\n"
+    )
+    assert (tmp_path / "Action.csv").read_bytes().decode() == (
+        'A-1,12.5,2024-03-01,\r\nA-2,,,"a ""b"",\nc"\r\n'
+    )
