@@ -301,13 +301,14 @@ async def bulk_load(
             try:
                 summary = run_import_tool(local, settings.neo4j_database, arguments, work, heap)
             finally:
-                timings.writes += time.perf_counter() - tool_began
+                tool_seconds = time.perf_counter() - tool_began
+                timings.writes += tool_seconds
                 say(f"starting the {instance_name} instance")
                 start_began = time.perf_counter()
                 local.start()
                 timings.restart += time.perf_counter() - start_began
-            say(f"the import tool wrote {nodes:,} nodes and {rels:,} relationships "
-                f"({'; '.join(summary) or 'no summary'})")  # fmt: skip
+            say(f"the import tool wrote {nodes:,} nodes and {rels:,} relationships in "
+                f"{tool_seconds:.1f} s ({', '.join(summary) or 'no summary'})")  # fmt: skip
     finally:
         validator.close()
         stopper.shutdown()
