@@ -48,7 +48,9 @@ def _initial(settings: Settings, path: Path, csv_dir: Path) -> tuple[float, dict
     report = orjson.loads(done.stdout) if done.stdout.strip().startswith(b"{") else {}
     if done.returncode != 0:
         raise SystemExit(done.stderr.decode()[-3000:])
-    print(f"  {done.stderr.decode().strip().splitlines()[-1]}")
+    for line in done.stderr.decode().splitlines():
+        if "import tool wrote" in line:
+            print(f"  {line}")
     return seconds, report
 
 
