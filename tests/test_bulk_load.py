@@ -28,6 +28,7 @@ from hub.bulk_load.validate import Validator
 from hub.importer.parse import LineError, parse_line, split_lines
 from hub.importer.records import Record
 from hub.importer.report import ImportReport
+from hub.progress_display import terminal_progress
 from hub.settings import Settings
 from hub.store import Store
 from tests.conftest import load
@@ -168,3 +169,11 @@ def test_csv_columns_keep_one_type_and_absent_values_stay_empty(tmp_path: Path) 
     assert (tmp_path / "Action.csv").read_bytes().decode() == (
         'A-1,12.5,2024-03-01,\r\nA-2,,,"a ""b"",\nc"\r\n'
     )
+
+
+def test_no_progress_is_drawn_when_standard_output_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with terminal_progress(10) as progress:  # pytest captures standard output: no terminal
+        assert progress is None
+    assert capsys.readouterr() == ("", "")
