@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from hub.auth import PUBLIC, Actor, Role, bearer_token
+from hub.export_routes import api_export
 from hub.keys import KeyCache
 from hub.ratelimit import RateLimiter, retry_after
 from hub.runtime import tune_gc
@@ -270,19 +271,47 @@ async def api_import(request: Request) -> Response:
     except BodyTooLarge:
         limit = hub.settings.max_import_bytes
         return _error(413, "PAYLOAD_TOO_LARGE", f"upload larger than {limit} bytes")
-    report = await run_import(
-        hub.store,
-        split_lines(body),
-        actor=actor,
-        department=str(department),
-        source=request.query_params.get("source", "api")[:100],
-        chunk=hub.settings.import_chunk_size,
-        commit_records=hub.settings.import_commit_records,
-        parallel=hub.settings.import_parallel_units,
-        max_line_bytes=hub.settings.max_line_bytes,
-        today=hub.settings.today(),
-    )
-    status = 200 if report.committed else 503
+    from hub.errors import InvalidInput
+    from hub.importer.shuanggongshi.sources import Format, detect, format_of_type
+    from hub.importer.shuanggongshi.upload import import_table
+
+    source = request.query_params.get("source", "api")[:100]
+    try:
+        fmt = detect(
+            body[:64],
+            source,
+            request.query_params.get("format")
+            or format_of_type(request.headers.get("content-type")),
+        )
+        if fmt != Format.JSONL:
+            report = await import_table(
+                hub.store,
+                body,
+                fmt,
+                actor=actor,
+                department=str(department),
+                source=source,
+                chunk=hub.settings.import_chunk_size,
+                commit_records=hub.settings.import_commit_records,
+                parallel=hub.settings.import_parallel_units,
+                today=hub.settings.today(),
+            )
+        else:
+            report = await run_import(
+                hub.store,
+                split_lines(body),
+                actor=actor,
+                department=str(department),
+                source=source,
+                chunk=hub.settings.import_chunk_size,
+                commit_records=hub.settings.import_commit_records,
+                parallel=hub.settings.import_parallel_units,
+                max_line_bytes=hub.settings.max_line_bytes,
+                today=hub.settings.today(),
+            )
+    except InvalidInput as error:
+        return _error(400, error.code, error.message)
+    status = 200 if report.committed else 400 if report.failure_code == "INVALID_HEADER" else 503
     return Response(
         orjson.dumps(report.as_dict()), status_code=status, media_type="application/json"
     )
@@ -327,6 +356,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/api/import", api_import, methods=["POST"]),
+            Route("/api/export/shuanggongshi", api_export, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -81,8 +81,26 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     from hub.importer.parse import split_lines
+    from hub.importer.shuanggongshi.sources import Format, detect
+    from hub.importer.shuanggongshi.upload import import_table
+
+    fmt = detect(data[:64], path.name, args.format)
 
     async def work(store: Store) -> dict[str, object]:
+        if fmt != Format.JSONL:
+            table = await import_table(
+                store,
+                data,
+                fmt,
+                actor=SYSTEM,
+                department=args.department,
+                source=path.name,
+                chunk=settings.import_chunk_size,
+                commit_records=settings.import_commit_records,
+                parallel=settings.import_parallel_units,
+                today=settings.today(),
+            )
+            return table.as_dict()
         report = await run_import(
             store,
             split_lines(data),
@@ -201,8 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_migrate
     )
 
-    imp = sub.add_parser("import", help="import a JSON Lines file (exchange format)")
+    imp = sub.add_parser(
+        "import", help="import a JSON Lines file (exchange format) or a 双公示 CSV / XLSX table"
+    )
     imp.add_argument("file")
+    imp.add_argument(
+        "--format", choices=["jsonl", "csv", "xlsx"], help="default: from the content and name"
+    )
     imp.add_argument("--department", required=True, help="uploading department code")
     imp.set_defaults(func=cmd_import)
 

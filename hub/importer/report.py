@@ -39,6 +39,12 @@ class ImportReport:
     failure_code: str | None = None
     landed: int = 0  # accepted lines committed before a failure (0 when committed)
     seconds: float = 0.0
+    # Accepted lines with something to check (a 双公示 amount that looks like 元 in a 万元
+    # column): the first MAX_REPORTED_ERRORS, and their count.
+    warnings: list[LineError] = field(default_factory=list)
+    warnings_total: int = 0
+    # What a table upload was read as: format, encoding, template, generation (None: JSON Lines).
+    table: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +65,9 @@ class ImportReport:
             "failureCode": self.failure_code,
             "landedBeforeFailure": self.landed,
             "seconds": round(self.seconds, 3),
+            "warnings": [w.as_dict() for w in self.warnings],
+            "warningsTotal": self.warnings_total,
+            **({"table": self.table} if self.table is not None else {}),
         }
 
     def absorb(self, kind: str, accepted: int, counts: Counts) -> None:

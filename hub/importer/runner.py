@@ -24,7 +24,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +41,15 @@ from hub.importer.writers import WRITERS, AfterFn, Writer
 from hub.store import Store
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
-__all__ = ["ImportReport", "authorize_line", "run_import"]
+__all__ = ["ImportReport", "LineParser", "Outcome", "authorize_line", "run_import"]
 CONFLICT_RETRIES = 3
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
+# What a front end makes of one line: a record; a record and the entities it brings along
+# (a tuple: a 双公示 row's action, then the subject it names, created only when unknown);
+# the line's errors; or None for a blank line.
+Outcome = Record | LineError | list[LineError] | tuple[Record, ...] | None
+LineParser = Callable[[int, Any], Outcome]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -155,8 +160,14 @@ class _Importer:
         commit_records: int,
         max_line_bytes: int,
         parallel: int = 2,
+        parse_one: LineParser | None = None,
+        first_line: int = 1,
     ) -> None:
         self.store = store
+        self.parse_one: LineParser = parse_one or (
+            lambda number, raw: parse_line(number, raw, max_line_bytes)
+        )
+        self.first_line = first_line
         self.actor = actor
         self.prov = prov
         self.source = source
@@ -177,9 +188,15 @@ class _Importer:
         """
         upload = self.upload
         unit: list[Item] = []
-        for number, raw in enumerate(lines, start=1):
-            upload.lines = number
-            outcome = parse_line(number, raw, self.max_line_bytes)
+        for number, raw in enumerate(lines, start=self.first_line):
+            upload.lines += 1
+            parsed = self.parse_one(number, raw)
+            companions: tuple[Record, ...] = ()
+            outcome: Record | LineError | list[LineError] | None
+            if isinstance(parsed, tuple):
+                outcome, companions = parsed[0], parsed[1:]
+            else:
+                outcome = parsed
             if outcome is None:
                 upload.blank += 1
                 continue
@@ -210,10 +227,16 @@ class _Importer:
                 upload.held.append((number, outcome))  # its follow-ups once it is settled
             else:
                 unit.append((number, outcome))
-                if len(unit) >= self.commit_records:
-                    put(unit)
-                    unit = []
-                    upload.streamed = True
+            for extra in companions:  # the first line naming an entity brings it, once
+                namespace, key = extra.identity()
+                if key in upload.defined[namespace]:
+                    continue
+                upload.defined[namespace][key] = number
+                unit.append((number, extra))
+            if len(unit) >= self.commit_records:
+                put(unit)
+                unit = []
+                upload.streamed = True
         self.leftover = unit
 
     async def settle_held(self) -> None:
@@ -485,9 +508,15 @@ async def run_import(
     now: dt.datetime | None = None,
     parallel: int = 2,
     today: dt.date | None = None,
+    parse_one: LineParser | None = None,
+    first_line: int = 1,
 ) -> ImportReport:
     """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
-    birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's."""
+    birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's.
+
+    ``lines`` are JSON Lines (bytes) unless ``parse_one`` says what a line is: a front end
+    (the 双公示 tables, hub/importer/shuanggongshi/) then hands over its rows, numbered from
+    ``first_line`` (a table's first data row is its row 2), and turns each into records."""
     batch = "b-" + uuid.uuid4().hex[:16]
     # An ADMIN key's upload may name any department (POST /api/import?department=…), so it is
     # never a court's own. The command line (SYSTEM) loads a department's file for it: whoever
@@ -497,6 +526,15 @@ async def run_import(
         batch, department, now or dt.datetime.now(dt.UTC), admin=by_admin_key, day=today
     )
     importer = _Importer(
-        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
+        store,
+        actor,
+        prov,
+        source,
+        chunk,
+        commit_records,
+        max_line_bytes,
+        parallel,
+        parse_one,
+        first_line,
     )
     return await importer.run(lines)

@@ -68,12 +68,14 @@ RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sou
 def _actions_of(label: str, key: str) -> LiteralString:
     """Newest first; the cursor is (decisionDate, id) of the last action seen. With $publicOn,
     only what is public that day (hub/rules/publicity.py: MINOR penalties never, GENERAL ones
-    for 12 months, SERIOUS ones for 36)."""
+    for 12 months, SERIOUS ones for 36) and only records whose disclosure is PUBLIC (公示; a
+    双公示 信息使用范围 of 政府内部共享 or 授权查询 is never shown to PUBLIC readers)."""
     return trusted(
         f"""
 MATCH (s:{label} {{{key}: $key}})<-[:ABOUT]-(a:Action)
 WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
        OR (a.decisionDate = $afterDate AND a.id < $afterId))
+  AND ($publicOn IS NULL OR coalesce(a.disclosure, 'PUBLIC') = 'PUBLIC')
   AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
         a.severity = 'MINOR'
         OR (a.severity = 'GENERAL' AND a.decisionDate + duration({{months: 12}}) <= $publicOn)
