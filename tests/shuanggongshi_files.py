@@ -218,7 +218,7 @@ def old_license(uscc: str, document: str, **values: str) -> dict[str, str]:
     return row
 
 
-def table(headers: dict[str, str], rows: list[dict[str, str]]) -> list[list[str]]:
+def table(headers: dict[str, str], rows: list[dict[str, str]]) -> list[list[Any]]:
     """The header row (as spelled) and the rows in that column order."""
     unknown = {k for row in rows for k in row} - set(headers)
     assert not unknown, unknown

@@ -33,12 +33,14 @@ from neo4j import AsyncManagedTransaction
 from hub.auth import SYSTEM, Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.identifiers import TODAY
+from hub.importer.branches import branch_targets, reject_cycles
 from hub.importer.parse import LineError, parse_line
 from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
 from hub.importer.report import ErrorSink, ImportReport
 from hub.importer.writers import WRITERS, AfterFn, Writer
 from hub.store import Store
+from hub.store.branches import branch_links
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
 __all__ = ["ImportReport", "LineParser", "Outcome", "authorize_line", "run_import"]
@@ -248,7 +250,10 @@ class _Importer:
         needed = held_lookups(upload.held, upload.defined)
         existing = await self.store.read(lookup, needed) if needed else {}
         accepted, rejected = settle_held(upload.held, upload.defined, existing, upload.rejections)
-        for errors in rejected:
+        targets = branch_targets(accepted)
+        links = await self.store.read(branch_links, targets) if targets else {}
+        accepted, loops = reject_cycles(accepted, links, upload.defined, upload.rejections)
+        for errors in rejected + loops:
             self.errors.add(errors)
         self.leftover += accepted
         upload.facts.extend(
