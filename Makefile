@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-shuanggongshi stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,8 @@ bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
+bench-shuanggongshi: neo4j
+	$(HUB) bench shuanggongshi --rows 100000 --rounds 2
 
 stop:
 	-$(HUB) db stop

@@ -257,7 +257,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
     bench.add_argument(
-        "what", choices=["import", "propagation", "check", "investigate", "soak", "search"]
+        "what",
+        choices=[
+            "import",
+            "propagation",
+            "check",
+            "investigate",
+            "soak",
+            "search",
+            "shuanggongshi",
+        ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
@@ -267,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--wide", type=int, default=5, help="propagation: synthetic 2000-member cooperatives"
     )
+    bench.add_argument("--rows", type=int, default=100_000, help="shuanggongshi: table rows")
+    bench.add_argument("--rounds", type=int, default=2, help="shuanggongshi: interleaved rounds")
     bench.set_defaults(func=cmd_bench)
     return parser
 

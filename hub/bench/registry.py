@@ -34,6 +34,7 @@ BENCH_MODULES = (
     "hub.bench.soak_bench",
     "hub.bench.investigate_bench",
     "hub.bench.search_bench",
+    "hub.bench.shuanggongshi_bench",
 )
 
 

@@ -115,6 +115,9 @@ def xlsx_rows(source: bytes | IO[bytes]) -> Iterator[tuple[Any, ...]]:
         raise InvalidInput(f"not a readable XLSX workbook ({type(error).__name__})") from None
     try:
         sheet = book.worksheets[0]
+        # The sheet's own <dimension> may be missing or wrong (files written by other tools):
+        # without it openpyxl would read the whole sheet once just to size it.
+        sheet.reset_dimensions()
         yield from sheet.iter_rows(values_only=True)
     finally:
         book.close()
