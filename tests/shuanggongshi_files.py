@@ -10,8 +10,7 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
+from hub.bench.tables import xlsx_shared
 from tests import factories as f
 
 # 2.0 penalty headers as seen in real files: full-width and ASCII brackets, a space before the
@@ -232,10 +231,6 @@ def csv_file(cells: list[list[Any]], encoding: str = "utf-8") -> bytes:
 
 
 def xlsx_file(cells: list[list[Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("行政处罚")
-    for row in cells:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """As a spreadsheet program saves it (shared strings; the export's own files are written by
+    openpyxl, with inline strings: the round trip reads those)."""
+    return xlsx_shared(cells, max(len(row) for row in cells), len(cells))

@@ -68,9 +68,34 @@ async def test_a_branch_cycle_in_one_upload_is_rejected(graph: Store) -> None:
             f.enterprise(c, "丙公司", branchOf=a),
         ],
     )
-    assert report.committed and report.accepted == 2
-    assert [(e.line, e.field) for e in report.errors] == [(3, "branchOf")]
-    assert report.errors[0].reason.startswith(f"branch cycle: {a} is itself a branch")
+    # The line closing the loop is rejected, and with it the branches that need its enterprise
+    # (a rejected line writes nothing, and neither does a line that needs it).
+    assert report.committed and report.accepted == 0
+    found = sorted((e.line, e.field, e.reason) for e in report.errors)
+    assert found == [
+        (1, "branchOf", "refers to the enterprise of line 2, which was rejected"),
+        (2, "branchOf", "refers to the enterprise of line 3, which was rejected"),
+        (
+            3,
+            "branchOf",
+            f"branch cycle: {a} is itself a branch (directly or through others) of {c}",
+        ),
+    ]
+    assert await count(graph, "MATCH (e:Enterprise) RETURN count(e)") == 0
+
+
+async def test_a_loop_closed_on_a_known_enterprise_leaves_the_rest(graph: Store) -> None:
+    a, b, c = f.uscc(), f.uscc(), f.uscc()
+    await load(graph, [f.enterprise(c, "丙公司")])
+    report = await load(
+        graph,
+        [
+            f.enterprise(a, "甲分公司", branchOf=b),
+            f.enterprise(b, "乙分公司", branchOf=c),
+            f.enterprise(c, "丙公司", branchOf=a),
+        ],
+    )
+    assert report.accepted == 2 and [(e.line, e.field) for e in report.errors] == [(3, "branchOf")]
     assert (
         await count(graph, "MATCH (:Enterprise)-[:BRANCH_OF]->(:Enterprise) RETURN count(*)") == 2
     )

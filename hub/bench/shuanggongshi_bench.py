@@ -101,7 +101,10 @@ def bench_shuanggongshi(args: argparse.Namespace, settings: Settings) -> int:
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
         f"python {platform.python_version()}"
     )
-    print(f"dataset: {rows} penalty rows (one new enterprise each); files:")
+    print(
+        f"dataset: {rows} penalty rows (one new enterprise each); commit units of "
+        f"{settings.import_commit_records} lines (CREDITHUB_IMPORT_COMMIT_RECORDS); files:"
+    )
     for fmt, path in paths.items():
         print(f"  {fmt}: {path.stat().st_size:,} bytes")
     best: dict[str, float] = {}

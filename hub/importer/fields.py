@@ -82,12 +82,16 @@ _HALF_WIDTH = {
 }
 
 
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
 def normal_text(value: str) -> str:
     """NFC, full-width letters and digits half-width (every import path: JSON Lines, 双公示)."""
     if not value.isascii():
         if not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)
-        value = value.translate(_HALF_WIDTH)
+        if _FULL_WIDTH.search(value):
+            value = value.translate(_HALF_WIDTH)
     return value
 
 

@@ -247,13 +247,15 @@ class _Importer:
         upload = self.upload
         if not upload.held:
             return
-        needed = held_lookups(upload.held, upload.defined)
-        existing = await self.store.read(lookup, needed) if needed else {}
-        accepted, rejected = settle_held(upload.held, upload.defined, existing, upload.rejections)
-        targets = branch_targets(accepted)
+        # A line closing a branch loop is rejected first, so that the lines needing its
+        # enterprise are rejected with it (settle_held).
+        targets = branch_targets(upload.held)
         links = await self.store.read(branch_links, targets) if targets else {}
-        accepted, loops = reject_cycles(accepted, links, upload.defined, upload.rejections)
-        for errors in rejected + loops:
+        held, loops = reject_cycles(upload.held, links, upload.defined, upload.rejections)
+        needed = held_lookups(held, upload.defined)
+        existing = await self.store.read(lookup, needed) if needed else {}
+        accepted, rejected = settle_held(held, upload.defined, existing, upload.rejections)
+        for errors in loops + rejected:
             self.errors.add(errors)
         self.leftover += accepted
         upload.facts.extend(

@@ -19,7 +19,6 @@ from hub.store.shuanggongshi import create_missing
 
 # template column (camelCase property) -> stored on the Action node as is
 TEMPLATE_PROPS = (
-    "template",
     "generation",
     "subjectName",
     "subjectClass",
@@ -54,6 +53,13 @@ TEMPLATE_PROPS = (
     "penaltyCode",
     "divisionCode",
     "remark",
+)
+
+
+_REPEATS = (
+    ("violationType", "title"),
+    ("sourceUnit", "authority"),
+    ("sourceUnitUscc", "authorityUscc"),
 )
 
 
@@ -98,12 +104,19 @@ class TemplateActionRecord(ActionRecord):
 
     def row(self) -> dict[str, Any]:
         row = super().row()
+        props = row["props"]
         data = self.model_dump(by_alias=True, include=set(_FIELDS))
         for name in TEMPLATE_PROPS:
             value = data.get(name)
             if isinstance(value, tuple):
                 value = list(value) or None
-            row["props"][name] = value
+            props[name] = value
+        # What another property already says is not stored twice (the export reads it there):
+        # a large upload's commit unit is one Neo4j transaction, held in its memory.
+        for name, same_as in _REPEATS:
+            if props[name] == props[same_as]:
+                props[name] = None
+        props["longTerm"] = props["longTerm"] or None
         return row
 
 

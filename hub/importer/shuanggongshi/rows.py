@@ -105,9 +105,20 @@ class RowReader:
     # -- one row -----------------------------------------------------------------------------
 
     def __call__(self, number: int, cells: Sequence[Cell]) -> Any:
-        if not any(_cell_text(c) for c in cells):
+        size = len(cells)
+        texts = {
+            col: (
+                ""
+                if position >= size
+                else cell.strip()
+                if type(cell := cells[position]) is str
+                else _cell_text(cell)
+            )
+            for col, position in self._index.items()
+        }
+        if not any(texts.values()) and not any(_cell_text(c) for c in cells):
             return None
-        row = _Row(self, number, cells)
+        row = _Row(self, number, cells, texts)
         try:
             return row.records()
         except _Rejected:
@@ -121,19 +132,27 @@ class _Rejected(Exception):
 class _Row:
     """The reading of one row: its values, its errors (by column)."""
 
-    def __init__(self, reader: RowReader, number: int, cells: Sequence[Cell]) -> None:
+    def __init__(
+        self, reader: RowReader, number: int, cells: Sequence[Cell], texts: dict[Col, str]
+    ) -> None:
         self.reader = reader
         self.number = number
         self.cells = cells
+        self.texts = texts  # every known column's cell as stripped text ("" when empty)
         self.errors: list[LineError] = []
         self.key: str | None = None
 
     def text(self, col: Col) -> str:
-        return self.reader.text(self.cells, col)
+        return self.texts.get(col, "")
 
     def code(self, col: Col) -> str:
         """An identifier cell: half-width, upper case, no spaces."""
-        return "".join(normal_text(self.text(col)).split()).upper()
+        value = self.texts.get(col, "")
+        if not value.isascii():
+            value = "".join(normal_text(value).split())
+        elif " " in value:
+            value = value.replace(" ", "")
+        return value.upper()
 
     def fail(self, col: Col, reason: str) -> None:
         header = self.reader.layout.header(col)
@@ -407,8 +426,10 @@ class _Row:
             self.licence(fields, decided)
         if self.errors:
             return None
-        try:
-            return TemplateActionRecord.model_validate(fields)
+        try:  # a field left out takes its default, as a JSON Lines line without the key
+            return TemplateActionRecord.model_validate(
+                {k: value for k, value in fields.items() if value is not None}
+            )
         except ValidationError as error:
             self.validation(error)
             return None
