@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-shuanggongshi stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-peer bench-shuanggongshi stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,13 @@ demo: neo4j
 	$(HUB) serve
 
 # Everything, then the whole test suite against a real Neo4j (instance "test", port 7688).
+# The `routed` tests run a second time with the store on the routing driver (neo4j://), as
+# against a cluster (tests/conftest.py, tests/test_routing.py).
 test: neo4j
 	$(HUB) --instance test db start
 	$(MAKE) lint typecheck
-	$(BIN)/pytest; status=$$?; $(HUB) --instance test db stop; exit $$status
+	$(BIN)/pytest && CREDITHUB_TEST_ROUTING=1 $(BIN)/pytest -m routed -q; \
+		status=$$?; $(HUB) --instance test db stop; exit $$status
 
 # The suite alone (the test instance is started by the fixtures when needed).
 pytest: install
@@ -64,6 +67,14 @@ bench-investigate: neo4j
 	CREDITHUB_EMBEDDED_HEAP=4g CREDITHUB_EMBEDDED_PAGECACHE=8g $(HUB) bench investigate --enterprises 1000000 --seed 7 --requests 1000
 bench-soak: neo4j
 	$(HUB) bench soak --enterprises 100000 --reuse --duration 600
+# The hub against @neo4j/graphql on the same graph (bench/peers/neo4j-graphql/README.md).
+bench-peer: neo4j
+	cd bench/peers/neo4j-graphql && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --seed 7 --reuse
+
+# Parse + document limits + validation + cost of adversarial 8 KB documents (no Neo4j needed).
+bench-documents: install
+	$(HUB) bench documents --requests 50
 bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 bench-shuanggongshi: neo4j

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,8 +27,11 @@ from hub.export_routes import api_export
 from hub.keys import KeyCache
 from hub.ratelimit import RateLimiter, retry_after
 from hub.runtime import tune_gc
+from hub.security_headers import SecurityHeaders
 from hub.settings import Settings
+from hub.slow_clients import BodyDeadline
 from hub.store import Store, open_driver
+from hub.worker_readiness import mark_warm, warm_workers
 from resolvers.context import HubContext, make_context
 from schema.build import build_schema
 
@@ -56,20 +60,51 @@ def _state(request: Request) -> HubState:
     return state
 
 
-def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    extra: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        {"errors": [{"message": message, "extensions": {"code": code, **(extra or {})}}]},
         status_code=status,
-        headers=headers or None,
+        headers=headers,
     )
 
 
+# Codes of the HTTP-level refusals strawberry raises before any GraphQL runs.
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 class HubGraphQL(GraphQL[HubContext, None]):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """strawberry answers its HTTP-level refusals (content type, batching, a body that is not
+        JSON, a mutation over GET) as plain text: here they are JSON with extensions.code."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refusal:
+            code = HTTP_CODES.get(refusal.status_code, "BAD_REQUEST")
+            response = _error(refusal.status_code, code, refusal.reason)
+        await response(scope, receive, send)
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body that is JSON but not an object (``null``, ``123``, ``"x"``) is refused here;
+        strawberry read it as a mapping and failed with an AttributeError (HTTP 500)."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "the request body must be a JSON object")
+        return parsed
 
     async def get_context(self, request: Any, response: Any) -> HubContext:
         hub = _state(request)
@@ -147,9 +182,16 @@ class CallerMiddleware:
             await response(scope, receive, send_with_id)
             return
         actor = PUBLIC
-        token = bearer_token(request.headers.get("authorization"))
-        if request.headers.get("authorization") and token is None:
-            response = _error(401, "UNAUTHENTICATED", "use Authorization: Bearer <token>")
+        given = request.headers.getlist("authorization")
+        token = bearer_token(given[0]) if len(given) == 1 else None
+        if given and token is None:
+            # Present but empty, blank, malformed or sent twice: never silently PUBLIC.
+            message = (
+                "send one Authorization header"
+                if len(given) > 1
+                else "use Authorization: Bearer <token>"
+            )
+            response = _error(401, "UNAUTHENTICATED", message)
             await response(scope, receive, send_with_id)
             return
         if token is not None:
@@ -177,7 +219,7 @@ class CallerMiddleware:
                     429,
                     "RATE_LIMITED",
                     "too many requests for this key; slow down",
-                    **{"Retry-After": retry_after(wait)},
+                    headers={"Retry-After": retry_after(wait)},
                 )
                 await response(scope, receive, send_with_id)
                 return
@@ -197,6 +239,13 @@ class CallerMiddleware:
                     413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes"
                 )
                 await response(scope, receive, send_with_id)
+        except Exception:
+            # Starlette's own answer would be a plain-text 500 without the request id.
+            log.exception("unexpected error request_id=%s", request_id)
+            if started:
+                raise
+            response = _error(500, "INTERNAL", "Internal error.", {"requestId": request_id})
+            await response(scope, receive, send_with_id)
 
 
 class BodyTooLarge(Exception):
@@ -230,6 +279,8 @@ async def _warm(hub: HubState) -> None:
         await warm_checks(hub.store, hub.settings.warmup_seconds)
     finally:
         hub.warming = False
+        if hub.settings.ready_dir is not None:
+            mark_warm(hub.settings.ready_dir)
 
 
 async def readyz(request: Request) -> Response:
@@ -237,7 +288,10 @@ async def readyz(request: Request) -> Response:
     from hub.migrate import is_migrated
 
     hub = _state(request)
-    if hub.warming:
+    ready_dir = hub.settings.ready_dir
+    if hub.warming or (
+        ready_dir is not None and warm_workers(ready_dir) < hub.settings.worker_count
+    ):
         body = {"ready": False, "neo4j": None, "migrated": None, "warming": True}
         return JSONResponse(body, status_code=503)
     if not await hub.store.ping():
@@ -313,7 +367,9 @@ async def api_import(request: Request) -> Response:
         return _error(400, error.code, error.message)
     status = 200 if report.committed else 400 if report.failure_code == "INVALID_HEADER" else 503
     return Response(
-        orjson.dumps(report.as_dict()), status_code=status, media_type="application/json"
+        orjson.dumps(report.as_dict(mask_ids=not actor.sees_personal_data)),
+        status_code=status,
+        media_type="application/json",
     )
 
 
@@ -341,6 +397,8 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
         if settings.warmup_seconds > 0:
             app.state.hub.warming = True
             warmup = asyncio.create_task(_warm(app.state.hub))
+        elif settings.ready_dir is not None:
+            mark_warm(settings.ready_dir)
         try:
             yield
         finally:
@@ -360,5 +418,9 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
         ],
         lifespan=lifespan,
     )
+    # Outermost last: security headers on every answer, then the request id and caller, then
+    # the body deadline around the handlers that read a body.
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout_seconds)
     app.add_middleware(CallerMiddleware)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +18,7 @@ from hub.auth import SYSTEM, Role
 from hub.errors import InvalidInput
 from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
 from hub.settings import Settings, load_settings
+from hub.slow_clients import header_deadline_protocol
 from hub.store import Store, open_driver
 
 T = TypeVar("T")
@@ -141,11 +144,15 @@ def server_options(settings: Settings) -> dict[str, Any]:
     return {
         "host": settings.host,
         "port": settings.port,
-        "workers": settings.workers,
+        "workers": settings.worker_count,
         "log_level": "info",
         "access_log": False,  # the hub writes its own (credithub.access, hub/app.py)
         "proxy_headers": False,
         "timeout_keep_alive": settings.keep_alive_seconds,
+        # Slow clients (hub/slow_clients.py): headers within a deadline, a bounded number of
+        # connections and requests in flight (more get 503 at once).
+        "http": header_deadline_protocol(settings.header_timeout_seconds),
+        "limit_concurrency": settings.max_connections,
     }
 
 
@@ -155,7 +162,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.instance != "main":
         print("serve runs against the main instance (or NEO4J_URI)", file=sys.stderr)
         return 2
-    uvicorn.run("hub.asgi:app", **server_options(settings))
+    if args.workers is not None:
+        if not 0 <= args.workers <= 64:
+            print("--workers must be 0 (one per core) to 64", file=sys.stderr)
+            return 2
+        settings = settings.model_copy(update={"workers": args.workers})
+        os.environ["CREDITHUB_WORKERS"] = str(args.workers)  # the workers read the settings
+    options = server_options(settings)
+    if options["workers"] == 1:
+        uvicorn.run("hub.asgi:app", **options)
+        return 0
+    # Several workers: /readyz says ready once every one of them is warm (hub/worker_readiness.py).
+    with tempfile.TemporaryDirectory(prefix="credithub-ready-") as ready_dir:
+        os.environ["CREDITHUB_READY_DIR"] = ready_dir
+        os.environ["CREDITHUB_WORKERS"] = str(options["workers"])
+        uvicorn.run("hub.asgi:app", **options)
     return 0
 
 
@@ -234,9 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(func=cmd_seed)
 
-    sub.add_parser("serve", help="run the HTTP server (GraphQL at /graphql)").set_defaults(
-        func=cmd_serve
+    serve = sub.add_parser("serve", help="run the HTTP server (GraphQL at /graphql)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default CREDITHUB_WORKERS; 0 = one per core)",
     )
+    serve.set_defaults(func=cmd_serve)
 
     keys = sub.add_parser("keys", help="API keys")
     keys_sub = keys.add_subparsers(dest="keys_action", required=True)
@@ -265,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
             "investigate",
             "soak",
             "search",
+            "documents",
             "shuanggongshi",
         ],
     )

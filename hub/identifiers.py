@@ -20,6 +20,7 @@ number (first 4 and last 4) plus its birth date is most of the number.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +28,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from stdnum import numdb
+
+from hub.text import invisible_character
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
@@ -134,8 +137,17 @@ def parse_uscc(value: str, field: str = "uscc") -> UsccInfo:
     return _parse_uscc(value.strip().upper(), field)
 
 
+def _refuse_invisible(value: str, field: str) -> None:
+    """A bidi control or zero-width character, named by code point (hub/text.py)."""
+    if not value.isascii():
+        found = invisible_character(value)
+        if found is not None:
+            raise InvalidIdentifier(field, f"contains the invisible character {found}")
+
+
 @lru_cache(maxsize=65_536)
 def _parse_uscc(code: str, field: str) -> UsccInfo:
+    _refuse_invisible(code, field)
     if len(code) != 18:
         raise InvalidIdentifier(field, f"must be 18 characters, got {len(code)}")
     bad = sorted({c for c in code if c not in USCC_ALPHABET})
@@ -206,6 +218,7 @@ def parse_id_number(
 
 @lru_cache(maxsize=65_536)
 def _parse_id_number(number: str, field: str) -> IdNumberInfo:
+    _refuse_invisible(number, field)
     if len(number) != 18:
         raise InvalidIdentifier(field, f"must be 18 characters, got {len(number)}")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -240,6 +253,27 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+# An 18-character run of 17 digits and a digit or X, not inside a longer code: what an ID number
+# looks like in free text (a report's key, field or reason).
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """``text`` with every ID-number-shaped run masked as ``mask_id_number`` does; a run that is
+    a valid USCC (an all-digit one) is kept. Invalid numbers are masked too: a typo of a real
+    number is still most of it."""
+
+    def masked(found: re.Match[str]) -> str:
+        run = found.group()
+        try:
+            parse_uscc(run)
+        except InvalidIdentifier:
+            return mask_id_number(run)
+        return run
+
+    return _ID_NUMBER_IN_TEXT.sub(masked, text)
 
 
 def make_uscc(authority: str, category: str, division: str, org: str) -> str:

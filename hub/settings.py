@@ -8,6 +8,7 @@ without the prefix, as DESIGN.md names them. The table in docs/settings.md mirro
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -88,10 +89,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     # Port the HTTP server listens on.
     port: int = Field(default=8000, ge=1, le=65535)
-    # Number of uvicorn worker processes.
-    workers: int = Field(default=1, ge=1, le=64)
+    # Number of uvicorn worker processes; 0 = one per core.
+    workers: int = Field(default=0, ge=0, le=64)
+    # Set by `credit-hub serve` for its workers: a directory where each worker marks itself
+    # warm; /readyz says ready only when every worker has. Unset: this process alone decides.
+    ready_dir: str | None = None
     # Seconds an idle keep-alive connection stays open (longer than client and proxy pools).
     keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
+    # Seconds a client has to send a request's headers, from its first byte (or from the
+    # connection); then the server closes the connection (slow-header clients).
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # Seconds a client has to send a request's whole body; then 408 and the connection closes.
+    body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Most connections and requests in flight per worker; more are answered 503 at once.
+    max_connections: int = Field(default=1000, ge=1, le=100_000)
 
     # IANA time zone of "today" (asOf defaults, deadlines).
     timezone: str = "Asia/Shanghai"
@@ -120,6 +131,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     # Most tokens in one GraphQL document.
     max_tokens: int = Field(default=2000, ge=10)
+    # Most selections one GraphQL document may expand to through its fragments (each spread
+    # counted at each use; a few spreads of nested fragments can stand for millions).
+    max_selections: int = Field(default=10_000, ge=10)
     # Largest accepted estimated cost of one GraphQL operation.
     max_query_cost: int = Field(default=500_000, ge=1)
     # Requests per second per API key (per client address for PUBLIC) and process; 0 = off.
@@ -153,6 +167,11 @@ class Settings(BaseSettings):
         except (ValueError, KeyError, OSError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+    @property
+    def worker_count(self) -> int:
+        """CREDITHUB_WORKERS, with 0 read as the number of cores."""
+        return self.workers or os.cpu_count() or 1
 
     @property
     def embedded(self) -> bool:

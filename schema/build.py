@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
@@ -14,8 +14,9 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.catalogue import ListingQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.document_limits import DocumentLimits
 from schema.execution import FlatListExecutionContext
-from schema.extensions import HubRequest, HubRunner, RequestConfig, scrubbed
+from schema.extensions import HubRequest, HubRunner, RequestConfig, mask_unexpected, scrubbed
 from schema.investigate import InvestigationQueries
 from schema.mutations import ListingMutations
 from schema.query import SubjectQueries
@@ -65,8 +66,12 @@ class HubSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        # Documents refused before execution (syntax, token limit) never reach the extension's
-        # error codes on exit: give them their code here, in place.
+        """Runs on every list of errors, before the extension's exit (which does not run when
+        an exception ends the operation). Documents refused before execution (syntax, token
+        limit) get their code here, in place; an unexpected exception from any phase (parse,
+        validation, limits, execution) becomes ``Internal error.`` with the request id, and is
+        logged with it (schema/extensions.py ``mask_unexpected``)."""
+        context = execution_context.context if execution_context is not None else None
         for error in errors:
             if error.original_error is None and not (error.extensions or {}).get("code"):
                 code = (
@@ -76,6 +81,8 @@ class HubSchema(strawberry.Schema):
                 )
                 error.extensions = {**(error.extensions or {}), "code": code}
                 error.message = scrubbed(error.message, error.extensions)
+            else:
+                mask_unexpected(error, getattr(context, "request_id", "-"))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -83,13 +90,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # are module-level, shared by every request (validation keyed by the parsed document's
     # identity, schema/document_cache.py). The limit rules are made once: the validation cache
     # is keyed by the rule classes, and a limiter built per request makes new ones every time.
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    if settings.production:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    config = RequestConfig(settings.max_tokens, settings.max_query_cost, tuple(rules))
+    # Depth, aliases and fragment expansion in one linear pass before validation
+    # (schema/document_limits.py): strawberry's own limiters walk a fragment again at every
+    # spread, exponential in nested spreads.
+    limits = DocumentLimits(settings.max_query_depth, settings.max_aliases, settings.max_selections)
+    rules = [NoSchemaIntrospectionCustomRule] if settings.production else []
+    config = RequestConfig(settings.max_tokens, settings.max_query_cost, limits, tuple(rules))
     extensions = [lambda: HubRequest(config)]
     return HubSchema(
         query=Query,

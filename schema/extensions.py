@@ -20,6 +20,7 @@ from hub.errors import Forbidden, HubError, LimitExceeded, RateLimited
 from hub.policy import allowed
 from hub.ratelimit import retry_after
 from schema.document_cache import validation_errors
+from schema.document_limits import DocumentLimits, document_errors
 from schema.limits import cost_errors, id_number_lookups, root_fields
 
 log = logging.getLogger("credithub.graphql")
@@ -28,8 +29,10 @@ log = logging.getLogger("credithub.graphql")
 class HubRequest(SchemaExtension):
     """Everything the hub adds around one GraphQL operation, as one extension.
 
-    In order: the token limit and the extra validation rules (depth, aliases, introspection in
-    production); the parser cache; validation cached per document and the cost limit; the role
+    In order: the token limit and the extra validation rules (introspection in production);
+    the parser cache; the document limits (depth, aliases, fragment expansion: one linear pass,
+    before any other rule walks the document), validation cached per document and the cost
+    limit; the role
     matrix before execution and the audit trail after it; error codes on the way out.
 
     One extension rather than one per concern: strawberry wraps every hook of every extension
@@ -60,7 +63,10 @@ class HubRequest(SchemaExtension):
         if context.graphql_document is not None and context.pre_execution_errors is None:
             # An empty list (not None) tells strawberry the document is valid.
             context.pre_execution_errors = (
-                validation_errors(context) or cost_errors(context, self.config.max_cost) or []
+                document_errors(context.graphql_document, self.config.limits)
+                or validation_errors(context)
+                or cost_errors(context, self.config.max_cost)
+                or []
             )
         yield
 
@@ -159,6 +165,7 @@ class RequestConfig:
 
     max_tokens: int
     max_cost: int
+    limits: DocumentLimits
     rules: tuple[type[ASTValidationRule], ...]
 
 
@@ -257,17 +264,30 @@ def _clean_errors(context: ExecutionContext) -> None:
             extensions.setdefault("code", "BAD_USER_INPUT")
             cleaned.append(_copy(error, scrubbed(error.message, extensions), extensions))
         else:
-            log.error(
-                "unexpected error request_id=%s path=%s type=%s",
-                request_id,
-                error.path,
-                type(original).__name__,
-                exc_info=original,
-            )
-            cleaned.append(
-                _copy(error, "Internal error.", {"code": "INTERNAL", "requestId": request_id})
-            )
+            mask_unexpected(error, request_id)
+            cleaned.append(error)
     result.errors = cleaned
+
+
+def mask_unexpected(error: GraphQLError, request_id: str) -> None:
+    """An error from an unexpected exception, in place: logged with the request id and its
+    traceback, answered as ``Internal error.`` with code INTERNAL and the request id. Expected
+    errors (a HubError, a GraphQL error of the caller's document or values) are left alone."""
+    original = error.original_error
+    if original is None or isinstance(original, HubError):
+        return
+    if isinstance(original, GraphQLError) and original.original_error is None:
+        return
+    log.error(
+        "unexpected error request_id=%s path=%s type=%s",
+        request_id,
+        error.path,
+        type(original).__name__,
+        exc_info=original,
+    )
+    error.message = "Internal error."
+    error.extensions = {"code": "INTERNAL", "requestId": request_id}
+    error.original_error = None
 
 
 # graphql-core's coercion and validation messages quote the value they refused: a whole

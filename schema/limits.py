@@ -135,6 +135,8 @@ class _Estimator:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self._known: dict[tuple[str, bool], int] = {}  # (fragment, inside a capped answer)
+        self._open: set[tuple[str, bool]] = set()
 
     def _argument(self, node: FieldNode, name: str) -> Any:
         for argument in node.arguments or ():
@@ -145,6 +147,9 @@ class _Estimator:
     def _fields(
         self, selection_set: SelectionSetNode, parent: GraphQLObjectType | None, seen: set[str]
     ) -> Iterator[tuple[FieldNode, GraphQLObjectType | None]]:
+        """The fields of one level, through fragments. As graphql-core's ``collect_fields``,
+        a fragment is expanded once per walk (``seen`` is shared): spreading it again adds the
+        same fields, which execution merges, and re-expanding it is exponential."""
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 yield selection, parent
@@ -159,9 +164,9 @@ class _Estimator:
                 fragment = self.fragments.get(name)
                 if fragment is None or name in seen:
                     continue
-                named = self.schema.get_type(fragment.type_condition.name.value)
-                target = named if isinstance(named, GraphQLObjectType) else None
-                yield from self._fields(fragment.selection_set, target, seen | {name})
+                seen.add(name)
+                target = self._object_type(fragment.type_condition.name.value)
+                yield from self._fields(fragment.selection_set, target, seen)
 
     def _factor(
         self, node: FieldNode, definition: Any, owner: Any, inside: bool, root: bool = False
@@ -197,25 +202,58 @@ class _Estimator:
         parent: GraphQLObjectType | None,
         capped: bool = False,
     ) -> int:
+        """The cost of a selection set. A fragment's cost is computed once per estimate and
+        remembered (``_fragment_cost``), so the work is linear in the document's size however
+        often its fragments are spread."""
         if selection_set is None:
             return 0
         total = 0
-        for node, owner in self._fields(selection_set, parent, set()):
-            definition = owner.fields.get(node.name.value) if owner is not None else None
-            root_capped = owner is self.schema.query_type and node.name.value in CAPPED_ROOTS
-            inside = capped or root_capped
-            factor = self._factor(node, definition, owner, inside, root_capped)
-            if not inside:
-                for name in TRAVERSAL_ARGUMENTS:
-                    value = self._argument(node, name)
-                    if isinstance(value, int) and value > 1:
-                        factor *= TRAVERSAL_WEIGHT ** min(value - 1, 10)
-            child_type = None
-            if definition is not None:
-                named = get_named_type(definition.type)
-                child_type = named if isinstance(named, GraphQLObjectType) else None
-            total += factor * (1 + self.cost(node.selection_set, child_type, inside))
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field_cost(selection, parent, capped)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self._object_type(selection.type_condition.name.value)
+                total += self.cost(selection.selection_set, target, capped)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._fragment_cost(selection.name.value, capped)
         return total
+
+    def _object_type(self, name: str) -> GraphQLObjectType | None:
+        named = self.schema.get_type(name)
+        return named if isinstance(named, GraphQLObjectType) else None
+
+    def _fragment_cost(self, name: str, capped: bool) -> int:
+        key = (name, capped)
+        found = self._known.get(key)
+        if found is not None:
+            return found
+        fragment = self.fragments.get(name)
+        if fragment is None or key in self._open:  # unknown, or a cycle (validation refuses)
+            return 0
+        self._open.add(key)
+        target = self._object_type(fragment.type_condition.name.value)
+        cost = self.cost(fragment.selection_set, target, capped)
+        self._open.discard(key)
+        self._known[key] = cost
+        return cost
+
+    def _field_cost(self, node: FieldNode, owner: GraphQLObjectType | None, capped: bool) -> int:
+        definition = owner.fields.get(node.name.value) if owner is not None else None
+        root_capped = owner is self.schema.query_type and node.name.value in CAPPED_ROOTS
+        inside = capped or root_capped
+        factor = self._factor(node, definition, owner, inside, root_capped)
+        if not inside:
+            for name in TRAVERSAL_ARGUMENTS:
+                value = self._argument(node, name)
+                if isinstance(value, int) and value > 1:
+                    factor *= TRAVERSAL_WEIGHT ** min(value - 1, 10)
+        child_type = None
+        if definition is not None:
+            named = get_named_type(definition.type)
+            child_type = named if isinstance(named, GraphQLObjectType) else None
+        return factor * (1 + self.cost(node.selection_set, child_type, inside))
 
 
 def _is_id_number(text: Any, today: dt.date | None = None) -> bool:
@@ -242,13 +280,7 @@ def id_number_lookups(
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
-    # A variable the request leaves out takes its default when the operation runs: count with
-    # it (`query($t: String! = "<ID number>") { search(text: $t) … }` sent without variables).
-    variables = dict(variables)
-    for definition in operation.variable_definitions or ():
-        name = definition.variable.name.value
-        if name not in variables and definition.default_value is not None:
-            variables[name] = value_from_ast_untyped(definition.default_value)
+    variables = with_defaults(document, operation_name, variables)
     estimator = _Estimator(schema, _fragments(document), variables)
     root = schema.get_root_type(operation.operation)
     lookups = 0
@@ -259,6 +291,35 @@ def id_number_lookups(
         ):
             lookups += 1
     return lookups
+
+
+_DEFAULTS: IdentityLru[dict[str, Any]] = IdentityLru(1024)
+
+
+def with_defaults(
+    document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The variables as the operation runs with them: a variable the request leaves out takes
+    its default value. Estimates read these, not the raw request: ``query($f: Int = 100)``
+    sent without ``f`` asks for 100 items (`query($t: String! = "<ID number>")` for an ID)."""
+    defaults = _DEFAULTS.get_or_make(
+        document, operation_name, lambda: _defaults(document, operation_name)
+    )
+    missing = [name for name in defaults if name not in variables]
+    if not missing:
+        return variables
+    return {**variables, **{name: defaults[name] for name in missing}}
+
+
+def _defaults(document: Any, operation_name: str | None) -> dict[str, Any]:
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return {}
+    return {
+        d.variable.name.value: value_from_ast_untyped(d.default_value)
+        for d in operation.variable_definitions or ()
+        if d.default_value is not None
+    }
 
 
 def _fragments(document: Any) -> dict[str, FragmentDefinitionNode]:
@@ -335,11 +396,12 @@ def estimate_cost(
 
 def cost_errors(context: Any, max_cost: int) -> list[GraphQLError] | None:
     """The LIMIT_EXCEEDED error of an operation whose estimated cost is over ``max_cost``."""
+    document = context.graphql_document
     cost = cached_cost(
         context.schema._schema,
-        context.graphql_document,
+        document,
         context.operation_name,
-        context.variables or {},
+        with_defaults(document, context.operation_name, context.variables or {}),
     )
     if cost <= max_cost:
         return None

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any, LiteralString
 
 import pytest
+from pydantic import SecretStr
 
 from hub.auth import SYSTEM, Actor, Role
 from hub.importer.runner import ImportReport, run_import
@@ -33,14 +34,30 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 
 
+# CREDITHUB_TEST_ROUTING=1 (`make test` runs the `routed` tests so, a second time): the suite
+# reaches the embedded test instance through the routing driver (neo4j://), as the hub reaches a
+# cluster: routing table, execute_read to readers, writes to the leader, bookmarks.
+ROUTING = bool(os.environ.get("CREDITHUB_TEST_ROUTING"))
+EXTERNAL = bool(os.environ.get("NEO4J_URI") or os.environ.get("CREDITHUB_NEO4J_URI"))
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return load_settings(tx_timeout=30.0, warmup_seconds=0)
+    base = load_settings(tx_timeout=30.0, warmup_seconds=0)
+    if ROUTING and not EXTERNAL:
+        local = EmbeddedNeo4j(base, "test")
+        return base.model_copy(
+            update={
+                "neo4j_uri": local.uri.replace("bolt://", "neo4j://", 1),
+                "neo4j_password": SecretStr(local.password),
+            }
+        )
+    return base
 
 
 @pytest.fixture(scope="session")
 async def store(settings: Settings) -> AsyncIterator[Store]:
-    if settings.neo4j_uri is None:
+    if not EXTERNAL:
         local = EmbeddedNeo4j(settings, "test")
         if not local.installed:
             pytest.exit("Neo4j is not installed: run `make test` (or credit-hub db install)", 2)

@@ -19,7 +19,7 @@ from hub.store import Store
 from tests import factories as f
 from tests.conftest import load
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.routed]  # also via neo4j:// (conftest.py)
 
 
 @pytest.fixture
@@ -624,3 +624,39 @@ async def test_import_endpoint_bounds_the_errors_it_sends(
     assert (report["lines"], report["rejected"], report["errorsTotal"]) == (20_000,) * 3
     assert len(report["errors"]) == 1000 and report["errorsTruncated"] is True
     assert len(response.content) < 200_000
+
+
+async def test_readyz_waits_for_every_worker(
+    graph: Store, settings: Settings, tmp_path: Any
+) -> None:
+    """With CREDITHUB_READY_DIR (set by `credit-hub serve --workers N`), a worker answers ready
+    only when N live workers have marked themselves warm; a dead worker's mark does not count."""
+    import asyncio
+    import os
+    import sys
+
+    two = settings.model_copy(update={"ready_dir": str(tmp_path), "workers": 2})
+    app = create_app(two, "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            assert (tmp_path / str(os.getpid())).exists()  # this worker is warm
+            assert (await http.get("/readyz")).status_code == 503
+            dead = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+            await dead.wait()  # a worker that died: its mark does not count
+            (tmp_path / str(dead.pid)).touch()
+            assert (await http.get("/readyz")).status_code == 503
+            (tmp_path / str(os.getppid())).touch()  # a second live worker
+            ready = await http.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.json()["ready"] is True
+
+
+def test_serve_runs_one_worker_per_core_by_default() -> None:
+    import os
+
+    from hub.cli import server_options
+    from hub.settings import load_settings
+
+    assert server_options(load_settings(workers=0))["workers"] == (os.cpu_count() or 1)
+    assert server_options(load_settings(workers=3))["workers"] == 3

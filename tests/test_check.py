@@ -13,7 +13,7 @@ from hub.store import Store
 from tests import factories as f
 from tests.conftest import GQL, TEST_ADMIN, load
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.routed]  # also via neo4j:// (conftest.py)
 
 APPROVAL = Actor(Role.APPROVAL, "key-approval-1", "AMR")
 OTHER_APPROVAL = Actor(Role.APPROVAL, "key-approval-2", "HOUSING")

@@ -14,6 +14,7 @@ from hub.store import Store
 from schema import limits
 from schema.build import build_schema
 from schema.document_cache import IdentityLru
+from schema.document_limits import DocumentLimits
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -119,7 +120,7 @@ def test_the_hub_runner_short_cuts_only_its_own_single_extension() -> None:
 
     from schema.extensions import HubRequest, HubRunner, RequestConfig, _Phase
 
-    hub = HubRequest(RequestConfig(100, 100, ()))
+    hub = HubRequest(RequestConfig(100, 100, DocumentLimits(12, 30, 10_000), ()))
     fast = HubRunner(None, [hub])  # type: ignore[arg-type]
     assert fast.hub is hub
     assert isinstance(fast.operation(), _Phase)
@@ -168,7 +169,7 @@ async def test_the_hub_runner_answers_as_strawberrys_own_runner(
     fast = await answers()
     hub_request = extensions.HubRequest
     monkeypatch.setattr(extensions, "HubRequest", type("NotTheHubs", (), {}))
-    config = extensions.RequestConfig(100, 100, ())
+    config = extensions.RequestConfig(100, 100, DocumentLimits(12, 30, 10_000), ())
     assert extensions.HubRunner(None, [hub_request(config)]).hub is None  # type: ignore[arg-type]
     slow = await answers()
     assert fast == slow

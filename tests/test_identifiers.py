@@ -195,3 +195,26 @@ def test_check_arithmetic_agrees_with_python_stdnum() -> None:
 
 def test_standard_example_id_number() -> None:
     assert parse_id_number("11010519491231002X").birth_date == dt.date(1949, 12, 31)
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u2066", "\u200f", "\u200b", "\u200d"])
+def test_identifiers_with_invisible_characters_are_refused_by_name(invisible: str) -> None:
+    """Issue 22 finding 7: the reason names the character, not only a wrong length."""
+    code = make_uscc("9", "1", "451031", "MA5KY12B3")
+    for value, parse in (
+        (code[:9] + invisible + code[9:], parse_uscc),
+        (invisible + "4510311980051712", parse_id_number),
+    ):
+        with pytest.raises(
+            InvalidIdentifier, match=f"invisible character U\\+{ord(invisible):04X}"
+        ):
+            parse(value)
+
+
+def test_text_refuses_bidi_controls_and_strips_zero_width_characters() -> None:
+    from hub.text import UnsafeText, clean_text
+
+    assert clean_text("隆林\u200b\u200c\u200d\u2060公司") == "隆林公司"
+    for control in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+        with pytest.raises(UnsafeText, match=f"U\\+{ord(control):04X}"):
+            clean_text("隆林" + control + "公司")

@@ -14,7 +14,7 @@ from tests import factories as f
 from tests.conftest import GQL, load
 from tests.test_import import count
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.routed]  # also via neo4j:// (conftest.py)
 
 ECO = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
 AMR = Actor(Role.DEPARTMENT, "key-amr", "AMR")

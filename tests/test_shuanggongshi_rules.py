@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from hub.importer.fields import normal_text
 from hub.importer.records import PenaltyKind
 from hub.importer.shuanggongshi import values as v
 from hub.importer.shuanggongshi.headers import Col, Generation, Layout, Template, read_header
 from hub.importer.shuanggongshi.sources import Format, csv_encoding, detect
+from hub.text import normal_text
 from tests import shuanggongshi_files as t
 
 

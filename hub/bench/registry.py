@@ -35,6 +35,7 @@ BENCH_MODULES = (
     "hub.bench.investigate_bench",
     "hub.bench.search_bench",
     "hub.bench.shuanggongshi_bench",
+    "hub.bench.documents_bench",
 )
 
 

@@ -48,7 +48,7 @@ QUERY = """query($t: String!, $after: String) { search(text: $t, first: 10, afte
 # the reference.
 EVERY_HIT = trusted(f"""
 CALL db.index.fulltext.queryNodes('subjectNames', $query) YIELD node, score
-WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
+WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
 RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
        {timed("node")} AS node, score
 """)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,6 +19,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
+from hub.text import UnsafeText, clean_text, normal_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_DATE = dt.date(1949, 10, 1)
@@ -73,38 +73,28 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 
 
-# Full-width letters and digits (U+FF10-FF19, FF21-FF3A, FF41-FF5A) as their half-width forms:
-# the provincial norms write Chinese in Chinese characters and letters and digits half-width, so
-# 隆林ＡＢＣ商贸 and 隆林ABC商贸 from two files are one name. Punctuation is left as written.
-_HALF_WIDTH = {
-    code: code - 0xFEE0
-    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
-}
-
-
-_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-
-
-def normal_text(value: str) -> str:
-    """NFC, full-width letters and digits half-width (every import path: JSON Lines, 双公示)."""
-    if not value.isascii():
-        if not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)
-        if _FULL_WIDTH.search(value):
-            value = value.translate(_HALF_WIDTH)
-    return value
+def _visible(value: str) -> str:
+    """Bidi controls rejected, zero-width characters stripped, NFC with full-width letters and
+    digits half-width (hub/text.py)."""
+    try:
+        cleaned = normal_text(clean_text(value).strip())
+    except UnsafeText as error:
+        raise PydanticCustomError("bidi_control", str(error)) from None
+    if not cleaned:
+        raise PydanticCustomError("string_too_short", "holds nothing but invisible characters")
+    return cleaned
 
 
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
         raise PydanticCustomError("control_character", "contains a control character")
-    return value
+    return _visible(value)
 
 
 def _no_control_but_lines(value: str) -> str:
     if _CONTROL_BUT_LINES.search(value):
         raise PydanticCustomError("control_character", "contains a control character")
-    return value
+    return _visible(value)
 
 
 Text = Annotated[
@@ -112,14 +102,12 @@ Text = Annotated[
     Strict(),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
     AfterValidator(_no_control),
-    AfterValidator(normal_text),
 ]
 LongText = Annotated[
     str,
     Strict(),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
     AfterValidator(_no_control_but_lines),
-    AfterValidator(normal_text),
 ]
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 Code = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, pattern=CODE.pattern)]

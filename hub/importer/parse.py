@@ -12,6 +12,7 @@ import orjson
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from hub.identifiers import mask_id_numbers_in
 from hub.importer.records import KINDS, Record
 
 MAX_FIELD_CHARS = 200
@@ -49,13 +50,16 @@ class LineError:
         if self.key is not None:
             object.__setattr__(self, "key", safe_text(self.key, MAX_FIELD_CHARS))
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, mask_ids: bool = False) -> dict[str, Any]:
+        """``mask_ids``: ID numbers in the key, field and reason masked (first 4 and last 4),
+        for a caller who sees personal data masked everywhere else too."""
+        mask = mask_id_numbers_in if mask_ids else str
         return {
             "line": self.line,
-            "field": self.field,
-            "reason": self.reason,
+            "field": mask(self.field),
+            "reason": mask(self.reason),
             "kind": self.kind,
-            "key": self.key,
+            "key": None if self.key is None else mask(self.key),
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.identifiers import mask_id_numbers_in
 from hub.importer.parse import LineError
 from hub.store.imports import Counts
 
@@ -46,7 +47,9 @@ class ImportReport:
     # What a table upload was read as: format, encoding, template, generation (None: JSON Lines).
     table: dict[str, str] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, mask_ids: bool = False) -> dict[str, Any]:
+        """The report as sent; ``mask_ids`` for callers who may not see full ID numbers (a
+        DEPARTMENT key: reports get forwarded), as every answer to that role is masked."""
         return {
             "batch": self.batch,
             "committed": self.committed,
@@ -58,14 +61,16 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "byKind": {k: vars(v) for k, v in sorted(self.by_kind.items())},
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": [e.as_dict(mask_ids) for e in self.errors],
             "errorsTotal": self.errors_total,
             "errorsTruncated": self.errors_total > len(self.errors),
-            "failure": self.failure,
+            "failure": (
+                mask_id_numbers_in(self.failure) if mask_ids and self.failure else self.failure
+            ),
             "failureCode": self.failure_code,
             "landedBeforeFailure": self.landed,
             "seconds": round(self.seconds, 3),
-            "warnings": [w.as_dict() for w in self.warnings],
+            "warnings": [w.as_dict(mask_ids) for w in self.warnings],
             "warningsTotal": self.warnings_total,
             **({"table": self.table} if self.table is not None else {}),
         }

@@ -97,10 +97,12 @@ ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
 # search, so while the index does not change the pages never repeat or skip a hit; which of a
 # large group of equal scores make the pool is the index's choice (its own document order,
 # which a re-indexed node changes; the top-N list it returns is not in that order, so it
-# cannot be paged directly).
+# cannot be paged directly). Equal scores are ordered by USCC, and persons (no USCC) by their
+# element id: an opaque key that is stable while the node exists. Ordering them by ID number
+# showed PUBLIC, through the order of masked results, the order of the hidden digits.
 SEARCH_NAMES = trusted(f"""
 CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
-WITH node, score ORDER BY score DESC, coalesce(node.uscc, node.idNumber) SKIP $skip LIMIT $limit
+WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
 RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
        {timed("node")} AS node, score
 """)

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
-from hub.importer.fields import normal_text
 from hub.importer.parse import MAX_ERRORS_PER_LINE, LineError
 from hub.importer.records import Record, Severity, digest
 from hub.importer.report import MAX_REPORTED_ERRORS
@@ -26,6 +25,7 @@ from hub.importer.shuanggongshi.records import (
     RowPersonRecord,
     TemplateActionRecord,
 )
+from hub.text import normal_text
 
 Cell = str | int | float | dt.datetime | dt.date | None
 

@@ -1,0 +1,140 @@
+"""Bounds on how slowly a client may send a request (slowloris and slow-body clients).
+
+uvicorn has a keep-alive timeout for idle connections but none for a request being sent: a
+client that sends one header line every 5 s, or a ``Content-Length: 100000`` body one byte
+every 5 s, held its connection (and, with enough of them, the server) for as long as it liked
+(issue 22, finding 6). Two bounds, both from the settings:
+
+* **headers** — ``HeaderDeadlineProtocol``, uvicorn's httptools protocol with a timer: from a
+  connection's start, and again from the first byte of each request, the headers must be
+  complete within ``CREDITHUB_HEADER_TIMEOUT_SECONDS``, or the connection is closed. (Headers
+  arrive before the ASGI app is called, so only the server can time them.)
+* **body** — ``BodyDeadline``, an ASGI middleware: the whole body must arrive within
+  ``CREDITHUB_BODY_TIMEOUT_SECONDS`` of the app's first read, or the answer is 408
+  ``REQUEST_TIMEOUT`` with ``Connection: close``.
+
+Connections in flight per worker are bounded by uvicorn's ``limit_concurrency``
+(``CREDITHUB_MAX_CONNECTIONS``): beyond it new requests get 503 at once. docs/operations.md says
+what a reverse proxy in front should add.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class HeaderDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, closing a connection whose headers come too slowly."""
+
+    def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self.header_deadline: asyncio.TimerHandle | None = None
+
+    def _arm(self) -> None:
+        self._disarm()
+        self.header_deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self.header_deadline is not None:
+            self.header_deadline.cancel()
+            self.header_deadline = None
+
+    def _too_slow(self) -> None:
+        self.header_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def header_deadline_protocol(header_timeout: float) -> functools.partial[HeaderDeadlineProtocol]:
+    """The protocol factory for uvicorn's ``http`` option (picklable for worker processes)."""
+    return functools.partial(HeaderDeadlineProtocol, header_timeout=header_timeout)
+
+
+class BodyTimeout(Exception):
+    """The request body did not arrive in time."""
+
+
+class BodyDeadline:
+    """Answers 408 when a request's body is not all there within ``seconds`` of the first read."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        started = False
+
+        async def timed_receive() -> Message:
+            nonlocal deadline
+            if deadline is None:
+                deadline = loop.time() + self.seconds
+            try:
+                return await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
+            except TimeoutError:
+                raise BodyTimeout from None
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, tracking_send)
+        except BodyTimeout:
+            if started:
+                raise
+            await _request_timeout(send, self.seconds)
+
+
+async def _request_timeout(send: Send, seconds: float) -> None:
+    body = orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": f"the request body did not arrive within {seconds:g} s",
+                    "extensions": {"code": "REQUEST_TIMEOUT"},
+                }
+            ]
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 408,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
