@@ -326,13 +326,13 @@ async def api_import(request: Request) -> Response:
         limit = hub.settings.max_import_bytes
         return _error(413, "PAYLOAD_TOO_LARGE", f"upload larger than {limit} bytes")
     from hub.errors import InvalidInput
-    from hub.importer.shuanggongshi.sources import Format, detect, format_of_type
+    from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect, format_of_type
     from hub.importer.shuanggongshi.upload import import_table
 
     source = request.query_params.get("source", "api")[:100]
     try:
         fmt = detect(
-            body[:64],
+            body[:SNIFF_BYTES],
             source,
             request.query_params.get("format")
             or format_of_type(request.headers.get("content-type")),

@@ -84,10 +84,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     from hub.importer.parse import split_lines
-    from hub.importer.shuanggongshi.sources import Format, detect
+    from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect
     from hub.importer.shuanggongshi.upload import import_table
 
-    fmt = detect(data[:64], path.name, args.format)
+    fmt = detect(data[:SNIFF_BYTES], path.name, args.format)
 
     async def work(store: Store) -> dict[str, object]:
         if fmt != Format.JSONL:

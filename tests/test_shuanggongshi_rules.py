@@ -125,6 +125,8 @@ def test_encodings_and_formats() -> None:
     assert csv_encoding(text.encode("gb18030")) == "gb18030"
     assert detect(text.encode("gb18030")) == Format.CSV
     assert detect(b'{"kind": "person"}') == Format.JSONL
+    assert detect(b"x\nnot json\n") == Format.JSONL  # bad JSON Lines stay JSON Lines
+    assert detect(b"a,b\n1,2\n", "records.csv") == Format.CSV
     assert detect(t.xlsx_file([["a"]])) == Format.XLSX
 
 

@@ -29,8 +29,10 @@ _ZIP = b"PK\x03\x04"
 
 
 def detect(head: bytes, name: str | None = None, declared: str | None = None) -> Format:
-    """The format of an upload: as declared (``?format=``), else by content (an XLSX is a zip;
-    a JSON Lines file starts with ``{``), else by the file name's extension."""
+    """The format of an upload: as declared (``?format=``, a Content-Type), else an XLSX by
+    content (a zip archive), a CSV by its name (``.csv``) or by a 双公示 header row (it names
+    行政相对人…, in UTF-8 or GB18030); anything else is JSON Lines, as before tables were
+    accepted (its bad lines are reported line by line)."""
     if declared:
         try:
             return Format(declared.lower())
@@ -40,12 +42,18 @@ def detect(head: bytes, name: str | None = None, declared: str | None = None) ->
             ) from None
     if head.startswith(_ZIP):
         return Format.XLSX
-    text = head.removeprefix(codecs.BOM_UTF8).lstrip()
-    if text.startswith(b"{") or not text:
-        return Format.JSONL
-    if name and name.lower().endswith((".jsonl", ".json", ".ndjson")):
-        return Format.JSONL
-    return Format.CSV
+    if name and name.lower().endswith((".csv", ".tsv")):
+        return Format.CSV
+    first = head.split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "gb18030"):
+        text = "".join(first.decode(encoding, errors="ignore").split())
+        if _HEADER_MARK in text:
+            return Format.CSV
+    return Format.JSONL
+
+
+_HEADER_MARK = "行政相对人"  # in 行政相对人名称, a column of all four templates
+SNIFF_BYTES = 4096  # what detect() needs of the start of an upload
 
 
 _TYPES = {
