@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-peer bench-shuanggongshi stop
+.PHONY: install neo4j demo test pytest lint typecheck schema bench-import bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-peer bench-compare bench-shuanggongshi stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,8 @@ pytest: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check hub schema resolvers graph_seed tests scripts
-	$(BIN)/ruff format --check hub schema resolvers graph_seed tests scripts
+	$(BIN)/ruff check hub schema resolvers graphql_engine graph_seed bench tests
+	$(BIN)/ruff format --check hub schema resolvers graphql_engine graph_seed bench tests
 
 typecheck: install
 	$(BIN)/mypy
@@ -57,6 +57,8 @@ typecheck: install
 schema: install
 	$(HUB) export-schema
 
+# Benchmarks: `credit-hub bench WHAT` runs the checkout's bench/ (not installed with the package).
+# Figures and how to read them: docs/benchmarks.md.
 bench-import: neo4j
 	$(HUB) bench import --enterprises 100000
 bench-propagation: neo4j
@@ -70,7 +72,7 @@ bench-soak: neo4j
 # The hub against @neo4j/graphql on the same graph (bench/peers/neo4j-graphql/README.md).
 bench-peer: neo4j
 	cd bench/peers/neo4j-graphql && npm ci --no-audit --no-fund --silent
-	$(BIN)/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --seed 7 --reuse
+	PYTHONPATH=. $(BIN)/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --seed 7 --reuse
 
 # Parse + document limits + validation + cost of adversarial 8 KB documents (no Neo4j needed).
 bench-documents: install
@@ -79,6 +81,13 @@ bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 bench-shuanggongshi: neo4j
 	$(HUB) bench shuanggongshi --rows 100000 --rounds 2
+
+# Hub CPU per check of this checkout against another (BASE=/path/to/worktree), side by side on
+# the bench instance that bench-check loaded.
+BASE ?= .
+bench-compare: neo4j
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 1 --checks 400
+	$(BIN)/python -m bench.compare_hubs --b $(BASE) -c 8
 
 stop:
 	-$(HUB) db stop

@@ -1,10 +1,14 @@
-"""Loads graph_seed/model.toml and turns it into Cypher schema statements."""
+"""The graph model: graph_seed/model.toml loaded once, its schema statements, and the names the
+importer, the store, the rules and the GraphQL schema use (roles, their relationship types, the
+key of each label). A role, label or relationship is declared in the file, nowhere else."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -129,3 +133,37 @@ def load_model(path: Path = MODEL_FILE) -> GraphModel:
             name, tuple(spec["labels"]), tuple(spec["properties"]), spec["analyzer"]
         )
     return model
+
+
+MODEL = load_model()
+
+
+class RoleName(StrEnum):
+    """The roles of model.toml (`role` and `positions` of its relationships), as a typed enum:
+    the exchange format's role names and, registered as RoleType, the schema's."""
+
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    PRINCIPAL = "PRINCIPAL"
+    DIRECTOR = "DIRECTOR"
+    SUPERVISOR = "SUPERVISOR"
+    SENIOR_MANAGER = "SENIOR_MANAGER"
+    PRACTITIONER = "PRACTITIONER"
+    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+
+
+if [r.value for r in RoleName] != list(MODEL.role_types()):
+    raise RuntimeError("RoleName must list the roles of graph_seed/model.toml, in its order")
+
+# Role -> relationship type, and the relationship types of roles (in the file's order).
+ROLE_REL_TYPE: Mapping[str, str] = {RoleName(r): t for r, t in MODEL.role_types().items()}
+ROLE_RELATIONSHIPS: tuple[str, ...] = tuple(dict.fromkeys(ROLE_REL_TYPE.values()))
+
+
+def relationship_types(roles: tuple[RoleName, ...]) -> tuple[str, ...]:
+    """The relationship types that hold ``roles``, each once, in the order of ``roles``."""
+    return tuple(dict.fromkeys(ROLE_REL_TYPE[r] for r in roles))
+
+
+def node_keys(*labels: str) -> dict[str, str]:
+    """Label -> key property, for the labels named (each must be declared)."""
+    return {label: MODEL.nodes[label].key for label in labels}

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import re
-import time
-import urllib.parse
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,59 +13,40 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from hub.auth import PUBLIC, Actor, Role, bearer_token
+from graphql_engine.build import build_schema
+from hub.app_state import HubState, hub_of
+from hub.auth import Actor, Role
+from hub.errors import HubError, InvalidInput
 from hub.export_routes import api_export
+from hub.importer.parse import split_lines
+from hub.importer.runner import run_import
+from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect, format_of_type
+from hub.importer.shuanggongshi.upload import import_table
 from hub.keys import KeyCache
-from hub.ratelimit import RateLimiter, retry_after
+from hub.middleware.access_log import AccessLog
+from hub.middleware.answers import json_error
+from hub.middleware.authentication import Authentication
+from hub.middleware.body_limit import BodyLimit, BodyTooLarge
+from hub.middleware.rate_limit import RateLimit
+from hub.middleware.request_id import RequestId
+from hub.middleware.security_headers import SecurityHeaders
+from hub.migrate import is_migrated
+from hub.policy import may_upload, upload_department
+from hub.ratelimit import RateLimiter
 from hub.runtime import tune_gc
-from hub.security_headers import SecurityHeaders
 from hub.settings import Settings
 from hub.slow_clients import BodyDeadline
 from hub.store import Store, open_driver
+from hub.store.warmup import warm_checks
 from hub.worker_readiness import mark_warm, warm_workers
 from resolvers.context import HubContext, make_context
-from schema.build import build_schema
-
-log = logging.getLogger("credithub.http")
-# One line per request: method, path (never the query string, which may hold identifiers),
-# status, duration, request id and API key id (replaces uvicorn's access log, which had neither).
-access = logging.getLogger("credithub.access")
-REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-
-
-@dataclass
-class HubState:
-    """Typed application state, owned by the lifespan."""
-
-    settings: Settings
-    store: Store
-    keys: KeyCache
-    limiter: RateLimiter
-    # PUBLIC lookups by full ID number, per client address (CREDITHUB_PUBLIC_ID_LOOKUPS_PER_MINUTE)
-    id_lookups: RateLimiter
-    warming: bool = False
 
 
 def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
-def _error(
-    status: int,
-    code: str,
-    message: str,
-    extra: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code, **(extra or {})}}]},
-        status_code=status,
-        headers=headers,
-    )
+    return hub_of(request.scope)
 
 
 # Codes of the HTTP-level refusals strawberry raises before any GraphQL runs.
@@ -89,7 +64,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as refusal:
             code = HTTP_CODES.get(refusal.status_code, "BAD_REQUEST")
-            response = _error(refusal.status_code, code, refusal.reason)
+            response = json_error(refusal.status_code, code, refusal.reason)
         await response(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
@@ -120,161 +95,12 @@ class HubGraphQL(GraphQL[HubContext, None]):
         )
 
 
-class CallerMiddleware:
-    """Binds a request id and the caller (actor) to every request; enforces body limits."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        began = time.perf_counter()
-        status = 500
-
-        async def recording(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self._handle(scope, receive, recording)
-        finally:
-            if access.isEnabledFor(logging.INFO):
-                state = scope.get("state", {})
-                actor = state.get("actor")
-                access.info(
-                    "%s %s %d %.1fms request_id=%s key=%s",
-                    scope["method"],
-                    urllib.parse.quote(scope["path"]),  # decoded by the server: %0A is a newline
-                    status,
-                    (time.perf_counter() - began) * 1000,
-                    state.get("request_id", "-"),
-                    (actor.key_id if actor is not None else None) or "-",
-                )
-
-    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope)
-        hub: HubState = scope["app"].state.hub
-        request_id = request.headers.get("x-request-id") or ""
-        if not REQUEST_ID.fullmatch(request_id):  # it goes into logs and error answers
-            request_id = uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})
-        scope["state"]["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        limit = (
-            hub.settings.max_import_bytes
-            if scope["path"].startswith("/api/import")
-            else hub.settings.max_request_bytes
-        )
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            response = _error(413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes")
-            await response(scope, receive, send_with_id)
-            return
-        actor = PUBLIC
-        given = request.headers.getlist("authorization")
-        token = bearer_token(given[0]) if len(given) == 1 else None
-        if given and token is None:
-            # Present but empty, blank, malformed or sent twice: never silently PUBLIC.
-            message = (
-                "send one Authorization header"
-                if len(given) > 1
-                else "use Authorization: Bearer <token>"
-            )
-            response = _error(401, "UNAUTHENTICATED", message)
-            await response(scope, receive, send_with_id)
-            return
-        if token is not None:
-            from hub.errors import HubError
-
-            try:
-                found = await hub.keys.actor(hub.store, token)
-            except HubError as error:
-                response = _error(503, error.code, error.message)
-                await response(scope, receive, send_with_id)
-                return
-            if found is None:
-                response = _error(401, "UNAUTHENTICATED", "unknown or revoked API key")
-                await response(scope, receive, send_with_id)
-                return
-            actor = found
-        scope["state"]["actor"] = actor
-        client = scope.get("client")
-        caller = actor.key_id or f"ip:{client[0] if client else '-'}"
-        scope["state"]["caller"] = caller
-        if scope["path"] in ("/graphql", "/api/import"):
-            wait = hub.limiter.acquire(caller)
-            if wait > 0:
-                response = _error(
-                    429,
-                    "RATE_LIMITED",
-                    "too many requests for this key; slow down",
-                    headers={"Retry-After": retry_after(wait)},
-                )
-                await response(scope, receive, send_with_id)
-                return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send_with_id(message)
-
-        try:
-            await self.app(scope, _limited(receive, limit), tracking_send)
-        except BodyTooLarge:
-            if not started:
-                response = _error(
-                    413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes"
-                )
-                await response(scope, receive, send_with_id)
-        except Exception:
-            # Starlette's own answer would be a plain-text 500 without the request id.
-            log.exception("unexpected error request_id=%s", request_id)
-            if started:
-                raise
-            response = _error(500, "INTERNAL", "Internal error.", {"requestId": request_id})
-            await response(scope, receive, send_with_id)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-def _limited(receive: Receive, limit: int) -> Receive:
-    seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise BodyTooLarge()
-        return message
-
-    return wrapped
-
-
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
 async def _warm(hub: HubState) -> None:
     """Warms Neo4j on the check's statements, then lets /readyz answer (hub/store/warmup.py)."""
-    from hub.store.warmup import warm_checks
-
     try:
         await warm_checks(hub.store, hub.settings.warmup_seconds)
     finally:
@@ -284,9 +110,6 @@ async def _warm(hub: HubState) -> None:
 
 
 async def readyz(request: Request) -> Response:
-    from hub.errors import HubError
-    from hub.migrate import is_migrated
-
     hub = _state(request)
     ready_dir = hub.settings.ready_dir
     if hub.warming or (
@@ -307,27 +130,19 @@ async def readyz(request: Request) -> Response:
 
 
 async def api_import(request: Request) -> Response:
-    from hub.importer.parse import split_lines
-    from hub.importer.runner import run_import
-
     hub = _state(request)
     actor: Actor = request.scope["state"]["actor"]
-    if actor.role not in (Role.DEPARTMENT, Role.ADMIN):
+    if not may_upload(actor):
         code, status = ("UNAUTHENTICATED", 401) if actor.role == Role.PUBLIC else ("FORBIDDEN", 403)
-        return _error(status, code, "uploads need a DEPARTMENT or ADMIN key")
-    department = actor.department
-    if actor.role == Role.ADMIN:
-        department = request.query_params.get("department") or actor.department or "SYSTEM"
-    elif request.query_params.get("department") not in (None, actor.department):
-        return _error(403, "FORBIDDEN", f"this key uploads for {actor.department} only")
+        return json_error(status, code, "uploads need a DEPARTMENT or ADMIN key")
+    department = upload_department(actor, request.query_params.get("department"))
+    if department is None:
+        return json_error(403, "FORBIDDEN", f"this key uploads for {actor.department} only")
     try:
         body = await request.body()
     except BodyTooLarge:
         limit = hub.settings.max_import_bytes
-        return _error(413, "PAYLOAD_TOO_LARGE", f"upload larger than {limit} bytes")
-    from hub.errors import InvalidInput
-    from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect, format_of_type
-    from hub.importer.shuanggongshi.upload import import_table
+        return json_error(413, "PAYLOAD_TOO_LARGE", f"upload larger than {limit} bytes")
 
     source = request.query_params.get("source", "api")[:100]
     try:
@@ -364,7 +179,7 @@ async def api_import(request: Request) -> Response:
                 today=hub.settings.today(),
             )
     except InvalidInput as error:
-        return _error(400, error.code, error.message)
+        return json_error(400, error.code, error.message)
     status = 200 if report.committed else 400 if report.failure_code == "INVALID_HEADER" else 503
     return Response(
         orjson.dumps(report.as_dict(mask_ids=not actor.sees_personal_data)),
@@ -418,9 +233,14 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
         ],
         lifespan=lifespan,
     )
-    # Outermost last: security headers on every answer, then the request id and caller, then
-    # the body deadline around the handlers that read a body.
+    # Outermost last (hub/middleware/__init__.py): security headers on every answer, the access
+    # log, the request id, the body limit, the caller, the rate limit, then the body deadline
+    # around the handlers that read a body.
     app.add_middleware(BodyDeadline, seconds=settings.body_timeout_seconds)
-    app.add_middleware(CallerMiddleware)
+    app.add_middleware(RateLimit)
+    app.add_middleware(Authentication)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)
+    app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders)
     return app

@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from hub.app_state import hub_of
 from hub.auth import Actor, Role
 from hub.importer.shuanggongshi.export import WRITERS, export_table
 from hub.importer.shuanggongshi.headers import Template
+from hub.middleware.answers import json_error
 from hub.rules.workdays import Calendar
 
 EARLIEST = dt.date(1949, 10, 1)
-
-
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
-    )
 
 
 def _date(text: str | None, default: dt.date, name: str) -> dt.date:
@@ -36,30 +32,32 @@ def _date(text: str | None, default: dt.date, name: str) -> dt.date:
 
 
 async def api_export(request: Request) -> Response:
-    hub = request.app.state.hub
+    hub = hub_of(request.scope)
     actor: Actor = request.scope["state"]["actor"]
     if actor.role not in (Role.DEPARTMENT, Role.ADMIN):
         code, status = ("UNAUTHENTICATED", 401) if actor.role == Role.PUBLIC else ("FORBIDDEN", 403)
-        return _error(status, code, "exports need a DEPARTMENT or ADMIN key")
+        return json_error(status, code, "exports need a DEPARTMENT or ADMIN key")
     params = request.query_params
     wanted = params.get("department") or None
     if actor.role == Role.DEPARTMENT:
         if wanted not in (None, actor.department):
-            return _error(403, "FORBIDDEN", f"this key exports {actor.department}'s records only")
+            return json_error(
+                403, "FORBIDDEN", f"this key exports {actor.department}'s records only"
+            )
         wanted = actor.department
     try:
         template = Template(params.get("kind", ""))
     except ValueError:
-        return _error(400, "BAD_USER_INPUT", "kind: LICENSE or PENALTY")
+        return json_error(400, "BAD_USER_INPUT", "kind: LICENSE or PENALTY")
     fmt = params.get("format", "csv")
     if fmt not in WRITERS:
-        return _error(400, "BAD_USER_INPUT", "format: csv or xlsx")
+        return json_error(400, "BAD_USER_INPUT", "format: csv or xlsx")
     today = hub.settings.today()
     try:
         start = _date(params.get("from"), EARLIEST, "from")
         end = _date(params.get("to"), today, "to")
     except ValueError as error:
-        return _error(400, "BAD_USER_INPUT", str(error))
+        return json_error(400, "BAD_USER_INPUT", str(error))
     calendar = Calendar.of(hub.settings.extra_holidays, hub.settings.extra_workdays)
     body, media = await export_table(hub.store, template, wanted, start, end, calendar, fmt)
     name = f"shuanggongshi-{template.value.lower()}-{wanted or 'all'}-{start}-{end}.{fmt}"

@@ -25,10 +25,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from stdnum import numdb
 
+from hub.clock import COUNTY_CLOCK
 from hub.text import invisible_character
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -190,9 +190,7 @@ class IdNumberInfo:
 
 
 EARLIEST_BIRTH = dt.date(1890, 1, 1)
-# "Today" is Asia/Shanghai (DESIGN.md), the default of the CREDITHUB_TIMEZONE setting; callers
-# that hold the settings pass their ``today()``.
-DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+# "Today": callers that hold the settings pass ``Settings.today()`` (hub/clock.py).
 # The caller's "today" for code that cannot pass it down (the importer's record validators):
 # the import runner sets it from the settings in its parser thread.
 TODAY: ContextVar[dt.date | None] = ContextVar("credithub_today", default=None)
@@ -205,13 +203,13 @@ def parse_id_number(
 
     The address code must be a division code that existed at some time; whether it existed in
     the birth year does not matter (the code is where the number was issued). The birth date
-    may not be after ``today`` (default: ``TODAY`` if set, else today in Asia/Shanghai, not the
+    may not be after ``today`` (default: ``TODAY`` if set, else the county clock's today, not the
     host's date).
     """
     if not isinstance(value, str):
         raise InvalidIdentifier(field, "must be a string")
     info = _parse_id_number(value.strip().upper(), field)
-    if info.birth_date > (today or TODAY.get() or dt.datetime.now(DEFAULT_ZONE).date()):
+    if info.birth_date > (today or TODAY.get() or COUNTY_CLOCK.today()):
         raise InvalidIdentifier(field, "birth date (characters 7-14) is in the future")
     return info
 

@@ -11,8 +11,8 @@ import orjson
 
 from graph_seed.model import MODEL_FILE, load_model
 from hub.auth import SYSTEM
-from hub.catalogue import load_catalogue
 from hub.importer.runner import ImportReport, run_import
+from hub.measure_loader import load_catalogue
 from hub.store import Store
 from hub.store.schema_ops import apply_schema, get_version, relink, set_version
 
@@ -75,4 +75,4 @@ async def is_migrated(store: Store) -> bool:
 
 # Further reference-data loaders append themselves here.
 MIGRATION_STEPS: list[Callable[[Store], Awaitable[ImportReport]]] = []
-MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/catalogue.py)
+MIGRATION_STEPS.append(load_catalogue)  # graph_seed/measures.toml (hub/measure_loader.py)

@@ -1,12 +1,15 @@
-"""The role matrix: which role may call which root operation. Enforced in one place.
+"""Authorization, in one place: which role may call which root operation (the role matrix),
+and the record-level decisions (who sees a receipt, what PUBLIC sees, who uploads what).
 
-Every query and mutation of the schema must appear here; an operation missing from the
-matrix is refused for everyone, and tests/test_policy.py fails until it is decided.
+Every query and mutation of the schema must appear in the matrix; an operation missing from it
+is refused for everyone, and tests/test_policy.py fails until it is decided. The same test
+covers the record-level predicates below for every role.
 """
 
 from __future__ import annotations
 
-from hub.auth import Role
+from hub.auth import Actor, Role
+from hub.errors import Forbidden
 
 EVERYONE = frozenset(Role)
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
@@ -50,3 +53,55 @@ MUTATIONS: dict[str, frozenset[Role]] = {
 def allowed(operation: str, field: str, role: Role) -> bool:
     table = MUTATIONS if operation == "mutation" else QUERIES
     return role in table.get(field, frozenset())
+
+
+# --- record-level decisions ------------------------------------------------------------------
+
+UPLOADERS = frozenset({Role.DEPARTMENT, Role.ADMIN})
+
+
+def sees_unpublished(actor: Actor) -> bool:
+    """Anyone with a key sees what the public site does not publish: WATCH lists, ended and
+    derived listings, reasons, a subject's full record. PUBLIC sees published records only."""
+    return actor.role != Role.PUBLIC
+
+
+def refuse_unpublished(actor: Actor, what: str) -> None:
+    """Raise FORBIDDEN for PUBLIC: ``what`` is not published."""
+    if not sees_unpublished(actor):
+        raise Forbidden(f"{what} is not published; it needs an API key")
+
+
+def sees_receipt(actor: Actor, key_id: str | None, department: str | None) -> bool:
+    """A receipt is the asking key's, its department's, and ADMIN's."""
+    if actor.role == Role.ADMIN or (key_id is not None and key_id == actor.key_id):
+        return True
+    return actor.department is not None and department == actor.department
+
+
+def acts_for_every_department(actor: Actor) -> bool:
+    """ADMIN may end or change any department's listings; a DEPARTMENT key its own only."""
+    return actor.role == Role.ADMIN
+
+
+def may_upload(actor: Actor) -> bool:
+    return actor.role in UPLOADERS
+
+
+def upload_department(actor: Actor, asked: str | None) -> str | None:
+    """The department an upload is for: an ADMIN names any (default its own, else SYSTEM); a
+    DEPARTMENT key uploads for its own only (None: it asked for another)."""
+    if acts_for_every_department(actor):
+        return asked or actor.department or "SYSTEM"
+    return actor.department if asked in (None, actor.department) else None
+
+
+def upload_line_refusal(actor: Actor, decided_by: str | None, reference_data: bool) -> str | None:
+    """Why this actor may not upload a line (decided by ``decided_by``), or None when it may."""
+    if acts_for_every_department(actor):
+        return None
+    if reference_data:
+        return "reference data (kind department) is uploaded by ADMIN only"
+    if decided_by is not None and decided_by != actor.department:
+        return f"a {actor.department} key may only upload records decided by {actor.department}"
+    return None

@@ -1,9 +1,9 @@
 """Per-caller rate limits: a token bucket per API key (per client address for PUBLIC).
 
 Two buckets use it: requests (every request costs one) and PUBLIC lookups by full ID number
-(a request costs one per lookup it asks for, schema/limits.py: id_number_lookups). Limits are
-per hub process; with N processes behind a balancer a caller gets up to N times the rate. A
-refused request is answered 429 with Retry-After (seconds, rounded up).
+(a request costs one per lookup it asks for, graphql_engine/limits.py: id_number_lookups).
+Limits are per hub process; with N processes behind a balancer a caller gets up to N times the
+rate. A refused request is answered 429 with Retry-After (seconds, rounded up).
 """
 
 from __future__ import annotations

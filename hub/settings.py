@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from hub.clock import COUNTY_TIMEZONE, Clock
+
 PREFIX = "CREDITHUB_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +107,7 @@ class Settings(BaseSettings):
     max_connections: int = Field(default=1000, ge=1, le=100_000)
 
     # IANA time zone of "today" (asOf defaults, deadlines).
-    timezone: str = "Asia/Shanghai"
+    timezone: str = COUNTY_TIMEZONE
     # Extra public holidays (ISO dates, comma-separated) for years the calendar does not know.
     extra_holidays: Annotated[tuple[dt.date, ...], NoDecode] = ()
     # Extra adjusted working days (调休 weekends), ISO dates, comma-separated.
@@ -178,11 +180,13 @@ class Settings(BaseSettings):
         return self.neo4j_uri is None
 
     @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def clock(self) -> Clock:
+        """The hub's clock (its time zone's "today"); not cached: a copy of the settings with
+        another time zone gets its own."""
+        return Clock(ZoneInfo(self.timezone))
 
     def today(self) -> dt.date:
-        return dt.datetime.now(self.zone).date()
+        return self.clock.today()
 
     @property
     def production(self) -> bool:

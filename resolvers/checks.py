@@ -1,7 +1,7 @@
 """Check before approval: validate, gather in one query, decide, write receipts.
 
 The gather and the receipt write are two auto-commit statements (Store.statements). Single
-checks asked at the same moment share them (group commit, hub/store/coalesce.py); a batch has
+checks asked at the same moment share them (group commit, resolvers/grouping.py); a batch has
 its own two."""
 
 from __future__ import annotations
@@ -17,27 +17,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.auth import PUBLIC, Actor
-from hub.errors import HubError, InvalidInput, StoreTimeout, StoreUnavailable
-from hub.rules.catalogue import PartyToken, Scenario
+from hub.errors import Forbidden, HubError, InvalidInput, NotFound, StoreTimeout, StoreUnavailable
+from hub.policy import sees_receipt
 from hub.rules.decision import (
-    RELATED_COURT_LISTED,
-    SUSPECTED_CONTROLLER,
     Decision,
-    Entry,
-    Evaluation,
-    ListingView,
     Outcome,
-    ReachKind,
-    Step,
     Subject,
     decide,
 )
-from hub.rules.explain import ROLE_ORDER, reason
+from hub.rules.measures import Scenario
 from hub.store import Store
-from hub.store import catalogue as catalogue_store
-from hub.store import checks as q
 from hub.store.adapter import Runner
-from hub.store.coalesce import Coalescer
+from hub.store.checks import (
+    entries_of,
+    evaluation_of,
+    gather,
+    receipt,
+    record_outcome,
+    write_receipts,
+)
+from hub.store.measures import catalogue_rows
+from resolvers.context import HubContext
+from resolvers.grouping import Coalescer
 from resolvers.subjects import subject_key
 
 log = logging.getLogger("credithub.checks")
@@ -76,104 +77,11 @@ async def catalogue(store: Store) -> list[dict[str, Any]]:
     cached = store.reference_cache.get("measures")
     now = time.monotonic()
     if cached is not None and now - cached[0] < MEASURE_TTL:
-        measures: list[dict[str, Any]] = cached[1]
-        return measures
-    measures = await store.read(catalogue_store.measures, None, None)
-    store.reference_cache["measures"] = (now, measures)
-    return measures
-
-
-def _view(item: dict[str, Any], as_of: dt.date) -> ListingView:
-    return ListingView.of(
-        item["listing"], item.get("objections") or [], item["subject"] or {}, as_of
-    )
-
-
-def _name(node: dict[str, Any] | None) -> str:
-    return str((node or {}).get("name") or "")
-
-
-def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[Entry]:
-    """Turn the gathered reaches of one subject into decision entries with their paths."""
-    out: list[Entry] = []
-    for item in row.get("listed") or []:
-        if item is None or item.get("subject") is None:
-            continue
-        entry = item["entry"]
-        view = _view(item, as_of)
-        if not entry.get("derived"):
-            out.append(Entry(ReachKind.OWN, view, (PartyToken.SUBJECT.value,)))
-            continue
-        links = sorted(item.get("links") or [], key=lambda link: str(link.get("role")))
-        steps = tuple(
-            Step(
-                "Person",
-                subject.key,
-                subject.name,
-                "Enterprise",
-                view.subject_key,
-                view.subject_name,
-                "LIABLE" if str(link.get("role")).startswith("LIABLE") else "ROLE",
-                str(link.get("role")),
-                None,
-                link.get("from"),
-                link.get("to"),
-            )
-            for link in links
-        )
-        out.append(Entry(ReachKind.DERIVED, view, tuple(entry.get("parties") or ()), steps))
-    # One entry per court listing and person (or controlling enterprise), with a step for each
-    # role they hold at the subject on as_of: a legal representative who is also a director is
-    # one reason, not two identical hits.
-    related: dict[tuple[str, str], tuple[ListingView, list[Step]]] = {}
-    for item in row.get("related") or []:
-        holder = item["person"]
-        label = "Enterprise" if holder.get("uscc") else "Person"
-        key = str(holder.get("uscc") or holder.get("idNumber"))
-        step = Step(
-            label,
-            key,
-            _name(holder),
-            "Enterprise",
-            subject.key,
-            subject.name,
-            item["relationship"],
-            item.get("role"),
-            None,
-            item.get("from"),
-            item.get("to"),
-        )
-        slot = (str(item["listing"]["id"]), key)
-        if slot not in related:
-            related[slot] = (_view(item, as_of), [])
-        related[slot][1].append(step)
-    for view, held in related.values():
-        held.sort(key=lambda s: (ROLE_ORDER.get(s.role or "", len(ROLE_ORDER)), s.role or ""))
-        out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), tuple(held)))
-    truncated = bool(row.get("truncated"))
-    for item in row.get("suspected") or []:
-        view = _view(item, as_of)
-        steps = tuple(
-            Step(
-                "Enterprise" if s["holder"].get("uscc") else "Person",
-                str(s["holder"].get("uscc") or s["holder"].get("idNumber")),
-                _name(s["holder"]),
-                "Enterprise",
-                str(s["target"]["uscc"]),
-                _name(s["target"]),
-                "HOLDS_SHARES",
-                "SHAREHOLDER",
-                s.get("share"),
-                s.get("from"),
-                s.get("to"),
-            )
-            for s in item.get("steps") or []
-        )
-        share = float(item["share"])
-        out.append(
-            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, truncated)
-        )
-    return out
+        fresh: list[dict[str, Any]] = cached[1]
+        return fresh
+    rows = await store.read(catalogue_rows, None, None)
+    store.reference_cache["measures"] = (now, rows)
+    return rows
 
 
 def _summary(outcome: Outcome) -> dict[str, list[str]]:
@@ -190,7 +98,7 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
 
 
 async def _check_statements(
-    tx: Runner, items: list[Checked], measures: list[dict[str, Any]]
+    tx: Runner, items: list[Checked], measure_rows: list[dict[str, Any]]
 ) -> None:
     """Gather (one statement per asOf among the items), decide, write every receipt.
 
@@ -209,7 +117,7 @@ async def _check_statements(
             }
             for p in positions
         ]
-        rows.update((row["i"], row) for row in await q.gather(tx, subjects, day))
+        rows.update((row["i"], row) for row in await gather(tx, subjects, day))
     asked_at = dt.datetime.now(dt.UTC)
     receipts = []
     for position, checked in enumerate(items):
@@ -222,7 +130,7 @@ async def _check_statements(
         subject = Subject(
             label=str(checked.label),
             key=str(checked.key),
-            name=_name(node),
+            name=str((node or {}).get("name") or ""),
             kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
             public_servant=bool((node or {}).get("publicServant")),
         )
@@ -230,7 +138,7 @@ async def _check_statements(
             checked.outcome = Outcome(Decision.CLEAR, False)
         else:
             try:
-                checked.outcome = _decide(row, subject, checked, measures)
+                checked.outcome = _decide(row, subject, checked, measure_rows)
             except Exception:  # one subject's stored data must not fail the others' checks
                 log.exception("check of item %d (request %s) failed", position, checked.request_id)
                 checked.error = HubError(
@@ -261,18 +169,14 @@ async def _check_statements(
                 **summary,
             }
         )
-    await q.write_receipts(tx, receipts, asked_at)
+    await write_receipts(tx, receipts, asked_at)
 
 
 def _decide(
-    row: dict[str, Any], subject: Subject, checked: Checked, measures: list[dict[str, Any]]
+    row: dict[str, Any], subject: Subject, checked: Checked, measure_rows: list[dict[str, Any]]
 ) -> Outcome:
-    evaluation = None
-    if row.get("evaluation"):
-        ev = row["evaluation"]
-        evaluation = Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source"))
     entries = entries_of(row, subject, checked.as_of)
-    return decide(subject, checked.scenario, entries, evaluation, measures)
+    return decide(subject, checked.scenario, entries, evaluation_of(row), measure_rows)
 
 
 def _validate(
@@ -319,13 +223,13 @@ async def check(
 
 
 async def _run_checks(store: Store, items: list[Checked]) -> list[Checked]:
-    measures = await catalogue(store)
-    await store.statements(_check_statements, items, measures)
+    measure_rows = await catalogue(store)
+    await store.statements(_check_statements, items, measure_rows)
     return items
 
 
 def _coalescer(store: Store) -> Coalescer[Checked, Checked]:
-    """Single checks asked at the same time share their statements (hub/store/coalesce.py)."""
+    """Single checks asked at the same time share their statements (resolvers/grouping.py)."""
     found = _COALESCERS.get(store)
     if found is None:
         found = Coalescer(
@@ -344,10 +248,41 @@ _COALESCERS: weakref.WeakKeyDictionary[Store, Coalescer[Checked, Checked]] = (
 )
 
 
-def render(outcome: Outcome) -> dict[str, list[tuple[Any, str]]]:
-    """Each hit with its one-line reason."""
-    return {
-        "hits": [(h, reason(h)) for h in outcome.hits],
-        "suspended": [(h, reason(h)) for h in outcome.suspended],
-        "incentives": [(h, reason(h)) for h in outcome.incentives],
-    }
+def check_day(ctx: HubContext, as_of: dt.date | None) -> dt.date:
+    """The date a check is made for: asOf, or today in the hub's zone."""
+    day = as_of or ctx.today()
+    if day.year < 1949 or day.year > 2199:
+        raise InvalidInput("asOf is out of range", field="asOf")
+    return day
+
+
+async def load_receipt(ctx: HubContext, receipt_id: str) -> dict[str, Any]:
+    """A stored receipt, for the key and department that asked, and ADMIN (hub/policy.py)."""
+    if not receipt_id or len(receipt_id) > 100:
+        raise InvalidInput("receiptId: not a receipt id", field="receiptId")
+    raw = await ctx.store.read(receipt, receipt_id)
+    if raw is None:
+        raise NotFound(f"receipt {receipt_id} does not exist", field="receiptId")
+    if not sees_receipt(ctx.actor, raw.get("keyId"), raw.get("department")):
+        raise Forbidden("a receipt is visible to the key and department that asked, and ADMIN")
+    return raw
+
+
+async def record_approval_outcome(
+    ctx: HubContext, receipt_id: str, outcome: str, note: str | None
+) -> dict[str, Any]:
+    """What the approval system finally decided; every outcome is kept. Returns the receipt."""
+    if note is not None and len(note) > 2000:
+        raise InvalidInput("note is longer than 2,000 characters", field="note")
+    await load_receipt(ctx, receipt_id)
+    updated: dict[str, Any] = await ctx.store.write(
+        record_outcome,
+        id=receipt_id,
+        outcome=outcome,
+        at=dt.datetime.now(dt.UTC),
+        keyId=ctx.actor.key_id or "anonymous",
+        note=note,
+        outcomeId="outcome-" + uuid.uuid4().hex,
+        department=ctx.actor.department,
+    )
+    return updated

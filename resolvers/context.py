@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub.auth import Actor
 from hub.ratelimit import RateLimiter
 from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
-
-if TYPE_CHECKING:
-    from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders
 
 
 @dataclass
@@ -29,7 +27,8 @@ class HubContext:
     audited: list[tuple[str, str]] = field(default_factory=list)
     # Who the rate limits count against (API key id, or "ip:<address>" for PUBLIC).
     caller: str = "-"
-    # PUBLIC lookups by full ID number (schema/extensions.py); None: not counted (in-process).
+    # PUBLIC lookups by full ID number (graphql_engine/extensions.py); None: not counted
+    # (in-process).
     id_lookups: RateLimiter | None = None
 
     def today(self) -> dt.date:
@@ -50,8 +49,6 @@ def make_context(
     caller: str = "-",
     id_lookups: RateLimiter | None = None,
 ) -> HubContext:
-    from resolvers.loaders import Loaders
-
     return HubContext(
         store=store,
         settings=settings,

@@ -14,8 +14,7 @@ from hub.errors import InvalidInput
 from hub.rules import ownership as rules
 from hub.rules import penetration
 from hub.store import ownership as ownership_store
-from hub.store import paths as paths_store
-from hub.store import related as related_store
+from hub.store import paths, related
 from resolvers.context import HubContext
 from resolvers.subjects import subject_key, valid_uscc
 
@@ -113,11 +112,11 @@ async def find_paths(
 ) -> list[dict[str, Any]]:
     a = subject_key(*start, field="from", today=ctx.today())
     b = subject_key(*end, field="to", today=ctx.today())
-    bounded(max_hops, 1, paths_store.MAX_HOPS, "maxHops")
+    bounded(max_hops, 1, paths.MAX_HOPS, "maxHops")
     bounded(limit, 1, MAX_PATH_LIMIT, "limit")
     if a == b:
         raise InvalidInput("from and to are the same subject", field="to")
-    return await ctx.store.read(paths_store.shortest_paths, a, b, max_hops, limit, as_of)
+    return await ctx.store.read(paths.shortest_paths, a, b, max_hops, limit, as_of)
 
 
 async def related_parties(
@@ -126,4 +125,4 @@ async def related_parties(
     code = valid_uscc(uscc)
     bounded(limit, 1, MAX_RELATED, "limit")
     day = as_of or ctx.today()
-    return day, await ctx.store.read(related_store.related_links, code, day)
+    return day, await ctx.store.read(related.related_links, code, day)

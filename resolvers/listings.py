@@ -14,15 +14,15 @@ from typing import Any
 
 import orjson
 
-from hub.auth import Role
 from hub.errors import Conflict, Forbidden, InvalidInput
 from hub.importer.listing_records import ListingRecord
 from hub.importer.listing_single import ListingRejected, write_listing
 from hub.importer.parse import LineError, parse_line
 from hub.importer.runner import authorize_line
-from hub.rules import listings as rules
+from hub.policy import acts_for_every_department
+from hub.rules import listings
 from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
-from hub.store import listing_changes as changes
+from hub.store import listing_changes
 from hub.store.imports import Provenance
 from resolvers.context import HubContext
 
@@ -40,7 +40,7 @@ def _raise(refusal: Refusal | None) -> None:
 
 
 def _decider(ctx: HubContext) -> Decider:
-    return Decider(department=ctx.actor.department, admin=ctx.actor.role == Role.ADMIN)
+    return Decider(department=ctx.actor.department, admin=acts_for_every_department(ctx.actor))
 
 
 def _reason(text: str) -> str:
@@ -50,12 +50,12 @@ def _reason(text: str) -> str:
     return cleaned
 
 
-def _change(ctx: HubContext, on: dt.date | None, note: str) -> changes.Change:
-    return changes.Change(
+def _change(ctx: HubContext, on: dt.date | None, note: str) -> listing_changes.Change:
+    return listing_changes.Change(
         on=on or ctx.today(),
         note=_reason(note),
         by=ctx.actor.key_id,
-        department=ctx.actor.department if ctx.actor.role != Role.ADMIN else "ADMIN",
+        department="ADMIN" if acts_for_every_department(ctx.actor) else ctx.actor.department,
         now=dt.datetime.now(dt.UTC),
         batch="m-" + uuid.uuid4().hex[:16],
     )
@@ -102,9 +102,9 @@ async def end_listing(
     today, who = ctx.today(), _decider(ctx)
 
     def check(listing: dict[str, Any]) -> None:
-        _raise(rules.end_refusal(listing, reason, change.on, who, today))
+        _raise(listings.end_refusal(listing, reason, change.on, who, today))
 
-    await ctx.store.write(changes.end_listing, listing_id, reason.value, change, check)
+    await ctx.store.write(listing_changes.end_listing, listing_id, reason.value, change, check)
 
 
 async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.date | None) -> str:
@@ -113,9 +113,9 @@ async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.dat
     objection_id = "obj-" + uuid.uuid4().hex[:16]
 
     def check(listing: dict[str, Any]) -> None:
-        _raise(rules.objection_refusal(listing, change.on, who, today))
+        _raise(listings.objection_refusal(listing, change.on, who, today))
 
-    await ctx.store.write(changes.file_objection, listing_id, objection_id, change, check)
+    await ctx.store.write(listing_changes.file_objection, listing_id, objection_id, change, check)
     return objection_id
 
 
@@ -126,6 +126,8 @@ async def resolve_objection(
     today, who = ctx.today(), _decider(ctx)
 
     def check(objection: dict[str, Any], listing: dict[str, Any]) -> None:
-        _raise(rules.resolve_refusal(objection, listing, change.on, who, today))
+        _raise(listings.resolve_refusal(objection, listing, change.on, who, today))
 
-    return await ctx.store.write(changes.resolve_objection, objection_id, upheld, change, check)
+    return await ctx.store.write(
+        listing_changes.resolve_objection, objection_id, upheld, change, check
+    )

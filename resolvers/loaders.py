@@ -5,7 +5,7 @@ COMMIT round trips).
 
 The load functions close over the store only, never over the Loaders object: a loader that
 referred back to its owner made a reference cycle per request, which only the garbage
-collector frees (scripts/check_gc.py).
+collector frees (bench/check_gc.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.store import Store
-from hub.store import listing_reads as lq
-from hub.store import subjects as q
+from hub.store import Store, listing_reads, subjects
 
 Load = Callable[[list[str]], Any]
 
@@ -49,39 +47,42 @@ class Loaders:
     @cached_property
     def relations(self) -> _ByName:
         store = self.store  # not self: the loaders would hold a cycle back to their owner
-        return _ByName(lambda which: _grouped(store, q.relations, which), q.RELATION_QUERIES)
+        return _ByName(
+            lambda which: _grouped(store, subjects.relations, which), subjects.RELATION_QUERIES
+        )
 
     @cached_property
     def own_listings(self) -> _ByName:
         """Own listings per subject label."""
         store = self.store
         return _ByName(
-            lambda label: _grouped(store, lq.own_listings, label, value=_listing), lq.OWN_LISTINGS
+            lambda label: _grouped(store, listing_reads.own_listings, label, value=_listing),
+            listing_reads.OWN_LISTINGS,
         )
 
     @cached_property
     def enterprise(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, q.enterprises, "uscc"))
+        return DataLoader(load_fn=_single(self.store, subjects.enterprises, "uscc"))
 
     @cached_property
     def person(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, q.persons, "idNumber"))
+        return DataLoader(load_fn=_single(self.store, subjects.persons, "idNumber"))
 
     @cached_property
     def derived_of_person(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=_grouped(self.store, lq.derived_of_persons))
+        return DataLoader(load_fn=_grouped(self.store, listing_reads.derived_of_persons))
 
     @cached_property
     def derived_of_source(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=_grouped(self.store, lq.derived_of_sources))
+        return DataLoader(load_fn=_grouped(self.store, listing_reads.derived_of_sources))
 
     @cached_property
     def listing(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, lq.listings_by_id))
+        return DataLoader(load_fn=_single(self.store, listing_reads.listings_by_id))
 
     @cached_property
     def objection(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, lq.objections_by_id))
+        return DataLoader(load_fn=_single(self.store, listing_reads.objections_by_id))
 
 
 def _by_key(

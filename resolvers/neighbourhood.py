@@ -11,8 +11,8 @@ from hub.store import neighbourhood as store
 from hub.store.graph import NEIGHBOUR_TYPES, node_key
 from resolvers.context import HubContext
 from resolvers.investigate import bounded
+from resolvers.paging import decode_cursor, encode_cursor
 from resolvers.subjects import subject_key
-from schema.common import decode_cursor, encode_cursor
 
 MAX_HOPS = 3
 MAX_LIMIT = 1000

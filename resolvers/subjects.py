@@ -8,9 +8,10 @@ from typing import Any
 
 from hub.errors import InvalidIdNumber, InvalidInput, InvalidUscc
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
+from hub.policy import sees_unpublished
 from hub.store import subjects as q
 from resolvers.context import HubContext
-from schema.common import MAX_PAGE_SIZE
+from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 MAX_SEARCH_TEXT = 100
@@ -117,3 +118,26 @@ def _key(node: dict[str, Any]) -> str | None:
 
 def _name(row: dict[str, Any]) -> Hit:
     return (row["label"], row["node"], float(row["score"]), "NAME")
+
+
+async def action_rows(
+    ctx: HubContext, label: str, key: str, first: int, after: str | None
+) -> tuple[list[dict[str, Any]], bool, str | None]:
+    """A page of a subject's administrative actions, newest first (PUBLIC: the published ones
+    only): the rows, whether more follow, and the cursor of the last."""
+    size = page_size(first)
+    cursor = decode_cursor(after)
+    position = None
+    if cursor is not None:
+        try:
+            position = (dt.date.fromisoformat(cursor[0]), str(cursor[1]))
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise InvalidInput("after: not a cursor this API returned", field="after") from None
+    public_on = None if sees_unpublished(ctx.actor) else ctx.today()
+    rows = await ctx.store.read_statements(
+        q.actions_page, label, key, size + 1, position, public_on
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
+    return rows, more, end

@@ -7,10 +7,8 @@ from typing import Any
 
 import strawberry
 
-from hub import audit
-from hub.errors import InvalidInput
-from resolvers.subjects import valid_id_number
-from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.audit import audit_page
+from schema.common import PageInfo
 from schema.subjects import HubInfo
 
 
@@ -51,16 +49,6 @@ class AuditConnection:
     page_info: PageInfo
 
 
-def _position(after: str | None) -> tuple[dt.datetime, str] | None:
-    cursor = decode_cursor(after)
-    if cursor is None:
-        return None
-    try:
-        return dt.datetime.fromisoformat(cursor[0]), str(cursor[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
-
-
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
@@ -75,16 +63,8 @@ class AuditQueries:
         key_id: str | None = None,
         subject: str | None = None,
     ) -> AuditConnection:
-        size = page_size(first)
-        today = info.context.today()
-        person = valid_id_number(subject, "subject", today) if subject is not None else None
-        rows = await info.context.store.read(audit.page, size + 1, _position(after), key_id, person)
-        more = len(rows) > size
-        rows = rows[:size]
-        end = encode_cursor([rows[-1]["at"].isoformat(), rows[-1]["id"]]) if rows else None
-        shown = {s for row in rows for s in row.get("subjects") or []}
-        info.context.audited.extend(("Person", s) for s in sorted(shown))
+        rows, more, end = await audit_page(info.context, first, after, key_id, subject)
         return AuditConnection(
             nodes=[AuditEntry.of(row) for row in rows],
-            page_info=PageInfo(has_next_page=more, end_cursor=end if more else None),
+            page_info=PageInfo(has_next_page=more, end_cursor=end),
         )

@@ -8,15 +8,21 @@ from typing import Any
 
 import strawberry
 
-from hub.auth import Role
-from hub.errors import Forbidden, InvalidInput, NotFound
 from hub.identifiers import mask_id_number
-from hub.rules.catalogue import Grade, MeasureEffect, Scenario
+from hub.rules import decision
 from hub.rules.decision import Decision, ReachKind, Step
-from hub.rules.decision import Hit as RuleHit
+from hub.rules.explain import reason
 from hub.rules.listings import ListingState
+from hub.rules.measures import Grade, MeasureEffect, Scenario
 from hub.store.checks import MAX_OWNERSHIP_PATHS
-from resolvers import checks as r
+from resolvers.checks import (
+    Checked,
+    Request,
+    check,
+    check_day,
+    load_receipt,
+    record_approval_outcome,
+)
 from schema.common import SubjectRef
 from schema.subjects import HubInfo
 
@@ -160,7 +166,7 @@ def _steps(steps: tuple[Step, ...], full: bool) -> list[PathStep]:
     ]
 
 
-def _hit(hit: RuleHit, text: str, full: bool) -> Hit:
+def _hit(hit: decision.Hit, full: bool) -> Hit:
     m = hit.measure
     listing = None
     if hit.entry is not None:
@@ -195,11 +201,11 @@ def _hit(hit: RuleHit, text: str, full: bool) -> Hit:
         evaluation=evaluation,
         reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
         via=_steps(hit.via, full),
-        reason=text,  # names enterprises by USCC and people by name, never by ID number
+        reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
     )
 
 
-def _people(checked: r.Checked) -> list[str]:
+def _people(checked: Checked) -> list[str]:
     """ID numbers an unmasked answer shows: the subject and every person on a path."""
     assert checked.outcome is not None  # noqa: S101 - only for valid items
     outcome = checked.outcome
@@ -217,7 +223,7 @@ def _people(checked: r.Checked) -> list[str]:
     return sorted(shown)
 
 
-def result(info: HubInfo, checked: r.Checked) -> CheckResult:
+def result(info: HubInfo, checked: Checked) -> CheckResult:
     full = info.context.actor.sees_personal_data
     if checked.error is not None:
         return CheckResult(
@@ -240,7 +246,7 @@ def result(info: HubInfo, checked: r.Checked) -> CheckResult:
     assert checked.outcome is not None  # noqa: S101 - set for every valid item
     if full:
         info.context.audited.extend(("Person", key) for key in _people(checked))
-    rendered = r.render(checked.outcome)
+    outcome = checked.outcome
     node = checked.subject or {}
     subject = CheckedSubject(
         kind=str(node.get("kind") or ("PERSON" if checked.label == "Person" else "")),
@@ -252,9 +258,9 @@ def result(info: HubInfo, checked: r.Checked) -> CheckResult:
         found=checked.found,
         decision=checked.outcome.decision,
         aggravated=checked.outcome.aggravated,
-        hits=[_hit(h, t, full) for h, t in rendered["hits"]],
-        suspended_hits=[_hit(h, t, full) for h, t in rendered["suspended"]],
-        incentives=[_hit(h, t, full) for h, t in rendered["incentives"]],
+        hits=[_hit(h, full) for h in outcome.hits],
+        suspended_hits=[_hit(h, full) for h in outcome.suspended],
+        incentives=[_hit(h, full) for h in outcome.incentives],
         receipt_id=checked.receipt_id,
         as_of=checked.as_of,
         scenario=checked.scenario,
@@ -286,15 +292,6 @@ class Receipt:
     outcome_note: str | None
 
 
-def _visible(raw: dict[str, Any], info: HubInfo) -> bool:
-    actor = info.context.actor
-    if actor.role == Role.ADMIN:
-        return True
-    if raw.get("keyId") == actor.key_id:
-        return True
-    return actor.department is not None and raw.get("department") == actor.department
-
-
 def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
     full = info.context.actor.sees_personal_data
     label = str(raw.get("subjectLabel"))
@@ -322,26 +319,6 @@ def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
     )
 
 
-async def _load_receipt(info: HubInfo, receipt_id: str) -> dict[str, Any]:
-    from hub.store import checks as q
-
-    if not receipt_id or len(receipt_id) > 100:
-        raise InvalidInput("receiptId: not a receipt id", field="receiptId")
-    raw = await info.context.store.read(q.receipt, receipt_id)
-    if raw is None:
-        raise NotFound(f"receipt {receipt_id} does not exist", field="receiptId")
-    if not _visible(raw, info):
-        raise Forbidden("a receipt is visible to the key and department that asked, and ADMIN")
-    return raw
-
-
-def _as_of(info: HubInfo, as_of: dt.date | None) -> dt.date:
-    day = as_of or info.context.today()
-    if day.year < 1949 or day.year > 2199:
-        raise InvalidInput("asOf is out of range", field="asOf")
-    return day
-
-
 @strawberry.type
 class CheckQueries:
     @strawberry.field(
@@ -352,9 +329,9 @@ class CheckQueries:
     async def check_before_approval(
         self, info: HubInfo, subject: SubjectRef, scenario: Scenario, as_of: dt.date | None = None
     ) -> CheckResult:
-        day = _as_of(info, as_of)
-        request = r.Request(subject.uscc, subject.id_number, scenario)
-        answers = await r.check(
+        day = check_day(info.context, as_of)
+        request = Request(subject.uscc, subject.id_number, scenario)
+        answers = await check(
             info.context.store,
             info.context.actor,
             info.context.request_id,
@@ -372,9 +349,9 @@ class CheckQueries:
     async def check_batch(
         self, info: HubInfo, requests: list[CheckRequest], as_of: dt.date | None = None
     ) -> list[CheckResult]:
-        day = _as_of(info, as_of)
-        batch = [r.Request(q.subject.uscc, q.subject.id_number, q.scenario) for q in requests]
-        answers = await r.check(
+        day = check_day(info.context, as_of)
+        batch = [Request(q.subject.uscc, q.subject.id_number, q.scenario) for q in requests]
+        answers = await check(
             info.context.store,
             info.context.actor,
             info.context.request_id,
@@ -387,7 +364,7 @@ class CheckQueries:
 
     @strawberry.field(description="A receipt, for the key and department that asked, and ADMIN.")
     async def receipt(self, info: HubInfo, id: str) -> Receipt:
-        return _receipt(await _load_receipt(info, id), info)
+        return _receipt(await load_receipt(info.context, id), info)
 
 
 @strawberry.type
@@ -399,22 +376,5 @@ class CheckMutations:
     async def record_approval_outcome(
         self, info: HubInfo, receipt_id: str, outcome: ApprovalOutcome, note: str | None = None
     ) -> Receipt:
-        import uuid
-
-        from hub.store import checks as q
-
-        if note is not None and len(note) > 2000:
-            raise InvalidInput("note is longer than 2,000 characters", field="note")
-        await _load_receipt(info, receipt_id)
-        actor = info.context.actor
-        updated = await info.context.store.write(
-            q.record_outcome,
-            id=receipt_id,
-            outcome=outcome.value,
-            at=dt.datetime.now(dt.UTC),
-            keyId=actor.key_id or "anonymous",
-            note=note,
-            outcomeId="outcome-" + uuid.uuid4().hex,
-            department=actor.department,
-        )
+        updated = await record_approval_outcome(info.context, receipt_id, outcome.value, note)
         return _receipt(updated, info)

@@ -1,18 +1,18 @@
-"""Shared GraphQL types: enums, inputs, pagination, provenance, cursors."""
+"""Shared GraphQL types: enums, inputs, pagination, provenance (cursors: resolvers/paging.py)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from enum import Enum
 from typing import Any
 
-import orjson
 import strawberry
 
-from hub.errors import InvalidInput
+from graph_seed.model import RoleName
 from hub.importer.records import ActionType as ActionType
 from hub.importer.records import Severity as Severity
+from hub.rules.listings import EndReason, ListingSource, ListingState, ListKind, ObjectionStatus
+from hub.rules.measures import Grade, MeasureCategory, MeasureEffect, PartyToken, Scenario
 
 
 @strawberry.enum(description="What kind of market subject a USCC designates.")
@@ -27,16 +27,42 @@ class SubjectKind(Enum):
     PERSON = "PERSON"
 
 
-@strawberry.enum(description="A role a person (or controlling enterprise) holds at an enterprise.")
-class RoleType(Enum):
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
-    PRINCIPAL = "PRINCIPAL"
-    DIRECTOR = "DIRECTOR"
-    SUPERVISOR = "SUPERVISOR"
-    SENIOR_MANAGER = "SENIOR_MANAGER"
-    PRACTITIONER = "PRACTITIONER"
-    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
+# The model's roles (graph_seed/model.toml) are the schema's enum RoleType.
+strawberry.enum(
+    RoleName,
+    name="RoleType",
+    description="A role a person (or controlling enterprise) holds at an enterprise.",
+)
 
+
+# The measure catalogue's words (hub/rules/measures.py), registered before any type uses them.
+strawberry.enum(
+    Scenario,
+    description="The approval scenarios a check-before-approval names (a fixed contract).",
+)
+strawberry.enum(
+    MeasureCategory,
+    description="行政性 ADMINISTRATIVE, 市场性 MARKET, 行业性 INDUSTRY, 社会性 SOCIAL.",
+)
+strawberry.enum(MeasureEffect, description="RESTRICT, CAUTION, or INCENTIVE (never hides a hit).")
+strawberry.enum(Grade, description="公共信用综合评价: A 优, B 良, C 中, D 差.")
+
+# The listings' words (hub/rules/listings.py), registered before any type uses them.
+strawberry.enum(ListKind, description="BLACK 失信联合惩戒对象, WATCH 重点关注, RED 守信激励.")
+strawberry.enum(
+    ListingSource,
+    description="ADMINISTRATIVE (a department's decision), COURT (失信被执行人), "
+    "LOAN (a bank loan default confirmed by the financial regulator).",
+)
+strawberry.enum(
+    ListingState,
+    description="State on a date: NOT_YET (before effectiveFrom), ACTIVE, SUSPENDED (an "
+    "objection is being verified: measures are not applied), ENDED (expired, removed, revoked, "
+    "repaired or ended).",
+)
+strawberry.enum(EndReason, description="Why a listing ended (expiry is computed, not stored).")
+strawberry.enum(ObjectionStatus, description="OPEN (suspends the listing), UPHELD, REJECTED.")
+strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
 
 # The importer's enums are the schema's: one definition each.
 strawberry.enum(ActionType, description="行政行为: the ten kinds of administrative action.")
@@ -78,26 +104,3 @@ class Provenance:
 class Department:
     code: str
     name: str | None
-
-
-def encode_cursor(value: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> Any:
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
-
-
-MAX_PAGE_SIZE = 100
-
-
-def page_size(first: int, maximum: int = MAX_PAGE_SIZE) -> int:
-    if first < 1 or first > maximum:
-        raise InvalidInput(f"first must be between 1 and {maximum}", field="first")
-    return first

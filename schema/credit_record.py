@@ -7,12 +7,10 @@ from typing import Any
 
 import strawberry
 
-from hub.auth import Role
-from hub.errors import Forbidden
 from hub.identifiers import mask_id_number
-from hub.rules.catalogue import PartyToken
-from hub.rules.listings import IN_FORCE, ListingState, aggravated
-from schema.listings import HubInfo, Listing, Period, state_of
+from hub.rules.listings import ListingState, aggravated_on, state_of
+from hub.rules.measures import PartyToken
+from schema.listings import HubInfo, Listing, Period
 from schema.subjects import Enterprise, Person
 
 
@@ -104,66 +102,11 @@ class CreditRecord:
     )
     entries: list[CreditRecordEntry]
 
-
-def _day(info: HubInfo, as_of: dt.date | None) -> dt.date:
-    return as_of or info.context.today()
-
-
-# States in which a listing is in force. SUSPENDED stays published: an objection suspends the
-# measures while it is verified (联合惩戒措施在信息核实期间暂不执行), not the listing, which ends
-# only when the objection is upheld (REVOKED); `status` tells the site it is being verified.
-
-
-def published(raw: dict[str, Any], today: dt.date) -> bool:
-    """What the public credit site shows: BLACK and RED lists (a WATCH list is for supervisors)
-    in force today. An ended listing — repaired (repair ends publication), revoked, removed by
-    the court, ended by its department, or expired (publication stops at the maximum) — and
-    one not yet in force are not published, whatever date the caller asks about."""
-    return (
-        raw.get("list") in ("BLACK", "RED")
-        and not raw.get("derived")
-        and state_of(raw, today) in IN_FORCE
-    )
-
-
-def refuse_public(info: HubInfo, what: str) -> None:
-    if info.context.actor.role == Role.PUBLIC:
-        raise Forbidden(f"{what} is not published; it needs an API key")
-
-
-async def _own_rows(info: HubInfo, label: str, key: str) -> list[dict[str, Any]]:
-    """A subject's own listings as the caller may see them (PUBLIC: the published ones)."""
-    rows: list[dict[str, Any]] = await info.context.loaders.own_listings[label].load(key)
-    if info.context.actor.role == Role.PUBLIC:
-        today = info.context.today()
-        rows = [r for r in rows if published(r, today)]
-    return rows
-
-
-async def own_listings(info: HubInfo, label: str, key: str, as_of: dt.date | None) -> list[Listing]:
-    day = _day(info, as_of)
-    rows = await _own_rows(info, label, key)
-    ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
-    return [Listing(raw=r, as_of=day) for r in ordered]
-
-
-async def is_aggravated(info: HubInfo, label: str, key: str, as_of: dt.date | None) -> bool:
-    """PUBLIC: over the published listings only (an ended listing is not published)."""
-    day = _day(info, as_of)
-    rows = await _own_rows(info, label, key)
-    return aggravated((r["list"], r["domain"], state_of(r, day)) for r in rows)
-
-
-async def credit_record(info: HubInfo, id_number: str, as_of: dt.date | None) -> CreditRecord:
-    refuse_public(info, "a personal credit record (个人信用记录)")
-    day = _day(info, as_of)
-    own = await info.context.loaders.own_listings["Person"].load(id_number)
-    derived = await info.context.loaders.derived_of_person.load(id_number)
-    entries = [CreditRecordEntry.of_own(r, day) for r in own]
-    entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
-    entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
-    return CreditRecord(
-        as_of=day,
-        aggravated=aggravated((r["list"], r["domain"], state_of(r, day)) for r in own),
-        entries=entries,
-    )
+    @classmethod
+    def of(
+        cls, own: list[dict[str, Any]], derived: list[dict[str, Any]], day: dt.date
+    ) -> CreditRecord:
+        entries = [CreditRecordEntry.of_own(r, day) for r in own]
+        entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
+        entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
+        return cls(as_of=day, aggravated=aggravated_on(own, day), entries=entries)

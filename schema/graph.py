@@ -16,9 +16,10 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from graph_seed.model import RoleName
+from hub.identifiers import mask_id_number
 from hub.rules.validity import active_on
 from resolvers.context import HubContext
-from schema.common import RoleType
 from schema.subjects import Subject, subject_of
 
 
@@ -49,14 +50,14 @@ class GraphFormat(Enum):
     G6 = "G6"  # {"nodes": [{"id", "label", "data"}], "edges": [{"id", "source", "target", …}]}
 
 
-_ROLES = {r.value: r for r in RoleType}
+_ROLES = {r.value: r for r in RoleName}
 _KINDS = {"Enterprise": NodeKind.ENTERPRISE, "Person": NodeKind.PERSON}
 _KINDS.update({"Address": NodeKind.ADDRESS, "Phone": NodeKind.PHONE})
 _PREFIX = {"Enterprise": "E:", "Address": "A:", "Phone": "T:"}
 
 
-def role_type(value: str | None) -> RoleType | None:
-    """The role a relationship records, if it is one of RoleType (shareholdings have none)."""
+def role_type(value: str | None) -> RoleName | None:
+    """The role a relationship records, if it is a role of the model (shareholdings have none)."""
     return _ROLES.get(value) if value else None
 
 
@@ -81,7 +82,7 @@ class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
     type: EdgeType
-    role: RoleType | None
+    role: RoleName | None
     share: float | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
@@ -206,8 +207,6 @@ class GraphBuilder:
                 node_id, export_key = f"P:{value}", value
                 self.ctx.audited.append(("Person", value))
             else:
-                from hub.identifiers import mask_id_number
-
                 node_id, export_key = f"P#{len(self.nodes) + 1}", mask_id_number(value)
         else:
             node_id, export_key = _PREFIX[label] + value, value

@@ -12,7 +12,7 @@ from typing import Annotated
 import strawberry
 
 from hub.rules.ownership import Direction
-from resolvers import investigate as r
+from resolvers import investigate
 from resolvers import neighbourhood as nb
 from schema.common import SubjectRef
 from schema.graph import EdgeType, GraphBuilder, Subgraph, TypeDegree
@@ -49,7 +49,7 @@ class InvestigationQueries:
     ) -> OwnershipAnalysis:
         threshold = 0.25 if threshold is None else threshold
         max_depth = 10 if max_depth is None else max_depth
-        found = await r.beneficial_owners(info.context, uscc, threshold, max_depth, as_of)
+        found = await investigate.beneficial_owners(info.context, uscc, threshold, max_depth, as_of)
         if found.subject is None or found.analysis is None:
             return OwnershipAnalysis(
                 found=False, subject=None, as_of=found.as_of, threshold=threshold,
@@ -72,7 +72,7 @@ class InvestigationQueries:
         min_share: float = 0.0,
         as_of: dt.date | None = None,
     ) -> OwnershipTree:
-        found = await r.ownership_tree(
+        found = await investigate.ownership_tree(
             info.context, uscc, Direction(direction.value), max_depth, min_share, as_of
         )
         if found.subject is None or found.tree is None:
@@ -106,7 +106,7 @@ class InvestigationQueries:
         limit: int | None = 10,
         as_of: dt.date | None = None,
     ) -> list[GraphPath]:
-        rows = await r.find_paths(
+        rows = await investigate.find_paths(
             info.context,
             (from_.uscc, from_.id_number),
             (to.uscc, to.id_number),
@@ -176,5 +176,5 @@ class InvestigationQueries:
         as_of: dt.date | None = None,
         limit: int = 100,
     ) -> RelatedParties:
-        day, row = await r.related_parties(info.context, uscc, as_of, limit)
+        day, row = await investigate.related_parties(info.context, uscc, as_of, limit)
         return related_of(info, day, row, limit)

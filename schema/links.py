@@ -9,8 +9,8 @@ from typing import Any
 
 import strawberry
 
+from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules.validity import active_on
-from schema.common import RoleType
 from schema.graph import EdgeType, GraphBuilder, Subgraph, role_type
 from schema.subjects import Enterprise, HubInfo, Subject, subject_of
 
@@ -29,7 +29,7 @@ class GraphPathStep:
     start: Subject
     end: Subject
     type: EdgeType
-    role: RoleType | None
+    role: RoleName | None
     share: float | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
@@ -274,9 +274,6 @@ def _rel_type(kind: str, role: str | None) -> str:
         return "LOCATED_AT"
     if kind == "PHONE":
         return "REACHABLE_AT"
-    return {
-        "LEGAL_REPRESENTATIVE": "LEGAL_REPRESENTATIVE_OF",
-        "PRINCIPAL": "PRINCIPAL_OF",
-        "ACTUAL_CONTROLLER": "CONTROLS",
-        "SHAREHOLDER": "HOLDS_SHARES",
-    }.get(role or "", "OFFICER_OF")
+    if role == "SHAREHOLDER":
+        return "HOLDS_SHARES"
+    return ROLE_REL_TYPE.get(role or "", "OFFICER_OF")

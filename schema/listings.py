@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from hub.auth import Role
-from hub.rules.catalogue import PartyToken
+from hub.policy import sees_unpublished
 from hub.rules.listings import (
     EndReason,
     ListingFacts,
@@ -17,9 +16,10 @@ from hub.rules.listings import (
     ListingState,
     ListKind,
     ObjectionStatus,
-    listing_state,
+    state_of,
 )
 from resolvers.context import HubContext
+from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
 from schema.subjects import Person, Subject, subject_of
 
@@ -27,23 +27,6 @@ if TYPE_CHECKING:
     from schema.credit_record import CreditRecordEntry
 
 HubInfo = Info[HubContext, None]
-
-strawberry.enum(ListKind, description="BLACK 失信联合惩戒对象, WATCH 重点关注, RED 守信激励.")
-strawberry.enum(
-    ListingSource,
-    description="ADMINISTRATIVE (a department's decision), COURT (失信被执行人), "
-    "LOAN (a bank loan default confirmed by the financial regulator).",
-)
-strawberry.enum(
-    ListingState,
-    description="State on a date: NOT_YET (before effectiveFrom), ACTIVE, SUSPENDED (an "
-    "objection is being verified: measures are not applied), ENDED (expired, removed, revoked, "
-    "repaired or ended).",
-)
-strawberry.enum(EndReason, description="Why a listing ended (expiry is computed, not stored).")
-strawberry.enum(ObjectionStatus, description="OPEN (suspends the listing), UPHELD, REJECTED.")
-strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
-
 
 # Events recorded together (one upload or mutation) are shown cause before effect.
 EVENT_ORDER = {
@@ -67,11 +50,7 @@ EVENT_ORDER = {
 
 
 def _sees_reasons(info: HubInfo) -> bool:
-    return info.context.actor.role != Role.PUBLIC
-
-
-def state_of(raw: dict[str, Any], day: dt.date) -> ListingState:
-    return listing_state(ListingFacts.of(raw, raw.get("objections") or []), day)
+    return sees_unpublished(info.context.actor)
 
 
 @strawberry.type(description="A period, both days inclusive; `to` null means open-ended.")
@@ -302,12 +281,10 @@ class Listing:
     async def derived_entries(
         self, info: HubInfo
     ) -> list[Annotated[CreditRecordEntry, strawberry.lazy("schema.credit_record")]] | None:
-        from schema.credit_record import CreditRecordEntry, refuse_public
+        # A type cycle (a listing's entries, an entry's listing): imported when first asked.
+        from schema.credit_record import CreditRecordEntry
 
-        refuse_public(info, "who a listing reached (personal credit records)")
-        rows = await info.context.loaders.derived_of_source.load(str(self.raw["id"]))
-        if info.context.actor.sees_personal_data:  # whose records these are: audited
-            info.context.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
+        rows = await derived_entry_rows(info.context, str(self.raw["id"]))
         return [
             CreditRecordEntry.of_derived(
                 entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]
@@ -318,3 +295,9 @@ class Listing:
     @strawberry.field
     def provenance(self) -> Provenance:
         return Provenance.of(self.raw)
+
+
+def listings_of(rows: list[dict[str, Any]], day: dt.date) -> list[Listing]:
+    """Own listings, newest first, with their state on ``day``."""
+    ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
+    return [Listing(raw=r, as_of=day) for r in ordered]

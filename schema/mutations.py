@@ -9,7 +9,7 @@ import strawberry
 
 from hub.errors import NotFound
 from hub.rules.listings import EndReason, ListKind
-from resolvers import listings as r
+from resolvers import listings
 from schema.common import SubjectRef
 from schema.listings import HubInfo, Listing, Objection
 
@@ -75,7 +75,7 @@ class ListingMutations:
         "entries of the people behind a listed enterprise are written in the same transaction."
     )
     async def list_subject(self, info: HubInfo, input: ListingInput) -> Listing:
-        stored = await r.list_subject(info.context, input.record())
+        stored = await listings.list_subject(info.context, input.record())
         info.context.loaders.listing.prime(stored["id"], {"key": stored["id"], "l": stored})
         return Listing(raw=stored, as_of=info.context.today())
 
@@ -91,7 +91,7 @@ class ListingMutations:
         on: dt.date | None = None,
         kind: EndReason = EndReason.ENDED,
     ) -> Listing:
-        await r.end_listing(info.context, id.strip(), kind, reason, on)
+        await listings.end_listing(info.context, id.strip(), kind, reason, on)
         return await _listing(info, id.strip())
 
     @strawberry.mutation(
@@ -101,7 +101,7 @@ class ListingMutations:
     async def file_objection(
         self, info: HubInfo, listing_id: str, reason: str, on: dt.date | None = None
     ) -> Objection:
-        objection_id = await r.file_objection(info.context, listing_id.strip(), reason, on)
+        objection_id = await listings.file_objection(info.context, listing_id.strip(), reason, on)
         return await _objection(info, objection_id)
 
     @strawberry.mutation(
@@ -111,5 +111,5 @@ class ListingMutations:
     async def resolve_objection(
         self, info: HubInfo, id: str, upheld: bool, reason: str, on: dt.date | None = None
     ) -> Objection:
-        await r.resolve_objection(info.context, id.strip(), upheld, reason, on)
+        await listings.resolve_objection(info.context, id.strip(), upheld, reason, on)
         return await _objection(info, id.strip())

@@ -8,18 +8,13 @@ from typing import Any
 
 import strawberry
 
-from hub.rules import ownership as rules
-from hub.rules import penetration
-from schema.common import RoleType, page_size
+from graph_seed.model import ROLE_REL_TYPE, RoleName
+from hub.rules import ownership, penetration
+from resolvers.paging import page_size
 from schema.graph import GraphBuilder, Subgraph
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
-Nodes = dict[rules.NodeKey, dict[str, Any]]
-TIE_TYPES = {
-    "ACTUAL_CONTROLLER": "CONTROLS",
-    "LEGAL_REPRESENTATIVE": "LEGAL_REPRESENTATIVE_OF",
-    "PRINCIPAL": "PRINCIPAL_OF",
-}
+Nodes = dict[ownership.NodeKey, dict[str, Any]]
 
 
 @strawberry.enum(
@@ -77,7 +72,7 @@ class EffectiveOwner:
     )
     ultimate: bool = strawberry.field(description="Has no holders of its own on asOf.")
     path_count: int
-    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
+    paths_: strawberry.Private[tuple[list[ownership.Path], Nodes]]
 
     @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
@@ -93,10 +88,10 @@ class BeneficialOwner:
     person: Person
     basis: OwnerBasis
     fallback: bool
-    role: RoleType | None
+    role: RoleName | None
     effective_share: float
     path_count: int
-    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
+    paths_: strawberry.Private[tuple[list[ownership.Path], Nodes]]
 
     @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
@@ -113,7 +108,7 @@ class ActualController:
     inferred: bool
     effective_share: float | None
     path_count: int
-    paths_: strawberry.Private[tuple[list[rules.Path], Nodes]]
+    paths_: strawberry.Private[tuple[list[ownership.Path], Nodes]]
 
     @strawberry.field(description="The contributing paths, biggest first (first: 1-100).")
     def paths(self, first: int = 100) -> list[OwnershipPath]:
@@ -170,13 +165,13 @@ class OwnershipTree:
     subgraph: Subgraph
 
 
-def _subject(key: rules.NodeKey, nodes: Nodes) -> Subject:
+def _subject(key: ownership.NodeKey, nodes: Nodes) -> Subject:
     raw = dict(nodes.get(key) or {})
-    raw.setdefault("uscc" if key[0] == rules.ENTERPRISE else "idNumber", key[1])
+    raw.setdefault("uscc" if key[0] == ownership.ENTERPRISE else "idNumber", key[1])
     return subject_of(key[0], raw)
 
 
-def _path(path: rules.Path, nodes: Nodes) -> OwnershipPath:
+def _path(path: ownership.Path, nodes: Nodes) -> OwnershipPath:
     return OwnershipPath(
         share=path.share,
         length=path.depth,
@@ -193,7 +188,7 @@ def _path(path: rules.Path, nodes: Nodes) -> OwnershipPath:
     )
 
 
-def _paths(paths: list[rules.Path], nodes: Nodes, first: int) -> list[OwnershipPath]:
+def _paths(paths: list[ownership.Path], nodes: Nodes, first: int) -> list[OwnershipPath]:
     """The ``first`` (1-100, like every page size) biggest paths; pathCount tells how many."""
     ranked = sorted(paths, key=lambda p: -p.share)[: page_size(first)]
     return [_path(p, nodes) for p in ranked]
@@ -202,11 +197,11 @@ def _paths(paths: list[rules.Path], nodes: Nodes, first: int) -> list[OwnershipP
 def _graph(
     info: HubInfo,
     day: dt.date,
-    root: rules.NodeKey,
-    holdings: list[rules.Holding],
+    root: ownership.NodeKey,
+    holdings: list[ownership.Holding],
     nodes: Nodes,
     truncated: bool,
-    ties: list[rules.Tie] | None = None,
+    ties: list[ownership.Tie] | None = None,
 ) -> Subgraph:
     builder = GraphBuilder(info.context, day)
     builder.centre = builder.node(root, nodes.get(root), hop=0)
@@ -224,7 +219,7 @@ def _graph(
         builder.node(tie.holder, nodes.get(tie.holder))
         builder.edge(
             f"{tie.role}:{tie.holder[1]}:{tie.valid_from}",
-            TIE_TYPES[tie.role],
+            ROLE_REL_TYPE[tie.role],
             tie.holder,
             root,
             {"role": tie.role, "from": tie.valid_from, "to": tie.valid_to},
@@ -232,19 +227,19 @@ def _graph(
     return builder.build(truncated)
 
 
-def _audit_persons(info: HubInfo, keys: list[rules.NodeKey]) -> None:
+def _audit_persons(info: HubInfo, keys: list[ownership.NodeKey]) -> None:
     """Investigators' reads of persons are audited, whatever fields they select."""
     if info.context.actor.sees_personal_data:
-        info.context.audited.extend(("Person", k) for label, k in keys if label == rules.PERSON)
+        info.context.audited.extend(("Person", k) for label, k in keys if label == ownership.PERSON)
 
 
 def analysis_of(
     info: HubInfo,
-    result: rules.Analysis,
+    result: ownership.Analysis,
     subject: dict[str, Any],
     nodes: Nodes,
 ) -> OwnershipAnalysis:
-    def owner(entry: rules.Effective) -> EffectiveOwner:
+    def owner(entry: ownership.Effective) -> EffectiveOwner:
         return EffectiveOwner(
             holder=_subject(entry.node, nodes),
             effective_share=entry.share,
@@ -257,8 +252,8 @@ def analysis_of(
         BeneficialOwner(
             person=Person(raw=dict(nodes.get(b.node) or {"idNumber": b.node[1], "name": ""})),
             basis=OwnerBasis(b.basis.value),
-            fallback=b.basis is rules.OwnerBasis.MANAGEMENT,
-            role=RoleType(b.role) if b.role else None,
+            fallback=b.basis is ownership.OwnerBasis.MANAGEMENT,
+            role=RoleName(b.role) if b.role else None,
             effective_share=b.share,
             path_count=len(b.paths),
             paths_=(list(b.paths), nodes),
@@ -276,7 +271,7 @@ def analysis_of(
         )
         for c in result.controllers
     ]
-    root = (rules.ENTERPRISE, result.subject)
+    root = (ownership.ENTERPRISE, result.subject)
     shown = {c.node for c in result.controllers} | {b.node for b in result.beneficial_owners}
     ties = [t for t in result.ties if t.holder in shown]
     _audit_persons(info, [e.node for e in result.owners])

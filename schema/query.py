@@ -6,8 +6,9 @@ from enum import Enum
 
 import strawberry
 
-from resolvers import subjects as r
-from schema.common import PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers import subjects
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+from schema.common import PageInfo
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 
@@ -36,14 +37,14 @@ class SubjectQueries:
         description="An enterprise by USCC; null when unknown, an error when invalid."
     )
     async def enterprise(self, info: HubInfo, uscc: str) -> Enterprise | None:
-        raw = await r.enterprise(info.context, uscc)
+        raw = await subjects.enterprise(info.context, uscc)
         return Enterprise(raw=raw) if raw else None
 
     @strawberry.field(
         description="A person by ID number; null when unknown, an error when invalid."
     )
     async def person(self, info: HubInfo, id_number: str) -> Person | None:
-        raw = await r.person(info.context, id_number)
+        raw = await subjects.person(info.context, id_number)
         if raw and info.context.actor.sees_personal_data:  # found: audited, whatever is selected
             info.context.audited.append(("Person", str(raw["idNumber"])))
         return Person(raw=raw) if raw else None
@@ -58,7 +59,7 @@ class SubjectQueries:
         offset = decode_cursor(after) or 0
         if not isinstance(offset, int) or offset < 0:
             offset = 0
-        hits = await r.search(info.context, text, offset, size + 1)
+        hits = await subjects.search(info.context, text, offset, size + 1)
         more = len(hits) > size
         hits = hits[:size]
         if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected

@@ -8,22 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
+from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
 from resolvers.context import HubContext
+from resolvers.records import credit_record_rows, own_listing_rows
+from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
     Department,
     PageInfo,
     Provenance,
-    RoleType,
     Severity,
     SubjectKind,
-    decode_cursor,
-    encode_cursor,
-    page_size,
 )
 
 if TYPE_CHECKING:
@@ -113,17 +113,18 @@ class Enterprise:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.credit_record import own_listings
+        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
+        from schema.listings import listings_of
 
-        return await own_listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
+        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.credit_record import is_aggravated
-
-        return await is_aggravated(info, "Enterprise", str(self.raw["uscc"]), as_of)
+        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -229,19 +230,20 @@ class Person:
     async def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        from schema.credit_record import own_listings
+        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
+        from schema.listings import listings_of
 
         self._full_access(info)
-        return await own_listings(info, "Person", str(self.raw["idNumber"]), as_of)
+        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        from schema.credit_record import is_aggravated
-
         self._full_access(info)
-        return await is_aggravated(info, "Person", str(self.raw["idNumber"]), as_of)
+        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
@@ -252,10 +254,12 @@ class Person:
     async def credit_record(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> Annotated[CreditRecord, strawberry.lazy("schema.credit_record")] | None:
-        from schema.credit_record import credit_record
+        # A type cycle (a person's record, an entry's person): imported when first asked.
+        from schema.credit_record import CreditRecord
 
         self._full_access(info)
-        return await credit_record(info, str(self.raw["idNumber"]), as_of)
+        own, derived = await credit_record_rows(info.context, str(self.raw["idNumber"]))
+        return CreditRecord.of(own, derived, as_of or info.context.today())
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -285,7 +289,7 @@ def subject_of(label: str, raw: dict[str, Any]) -> Enterprise | Person:
 
 @strawberry.type(description="A role held at an enterprise, valid from..to (inclusive).")
 class RoleHolding:
-    role: RoleType
+    role: RoleName
     title: str | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
@@ -317,7 +321,7 @@ def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) ->
             continue
         out.append(
             RoleHolding(
-                role=RoleType(rel["role"]),
+                role=RoleName(rel["role"]),
                 title=rel.get("title"),
                 valid_from=rel.get("from"),
                 valid_to=rel.get("to"),
@@ -438,27 +442,7 @@ class ActionConnection:
 async def actions_page(
     info: HubInfo, label: str, key: str, first: int, after: str | None
 ) -> ActionConnection:
-    from hub.store import subjects as q
-
-    size = page_size(first)
-    cursor = decode_cursor(after)
-    position = None
-    if cursor is not None:
-        try:
-            position = (dt.date.fromisoformat(cursor[0]), str(cursor[1]))
-        except (TypeError, ValueError, IndexError, KeyError):
-            from hub.errors import InvalidInput
-
-            raise InvalidInput("after: not a cursor this API returned", field="after") from None
-    from hub.auth import Role
-
-    public_on = info.context.today() if info.context.actor.role == Role.PUBLIC else None
-    rows = await info.context.store.read_statements(
-        q.actions_page, label, key, size + 1, position, public_on
-    )
-    more = len(rows) > size
-    rows = rows[:size]
-    end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
+    rows, more, end = await action_rows(info.context, label, key, first, after)
     return ActionConnection(
         nodes=[Action.of(r, info.context.calendar) for r in rows],
         page_info=PageInfo(has_next_page=more, end_cursor=end),

@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 import pytest
 from pydantic import SecretStr
 
+from graphql_engine.build import build_schema
 from hub.auth import SYSTEM, Actor, Role
 from hub.importer.runner import ImportReport, run_import
 from hub.migrate import migrate, reload_reference_data
@@ -21,7 +22,6 @@ from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import Settings, load_settings
 from hub.store import Store, open_driver
 from resolvers.context import make_context
-from schema.build import build_schema
 
 SENTINEL_CHECK: LiteralString = """
 OPTIONAL MATCH (s:TestSentinel) WITH count(s) AS sentinels

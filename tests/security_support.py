@@ -16,7 +16,7 @@ from graphql import (
     build_schema,
 )
 
-from schema.export import current_sdl
+from graphql_engine.export import current_sdl
 
 # Argument values of every root operation, by operation name; "$PERSON", "$FIRM", "$OTHER"
 # are replaced by the story graph's identifiers. Every query and mutation of the schema must

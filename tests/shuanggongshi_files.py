@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from hub.bench.tables import xlsx_shared
+from bench.tables import xlsx_shared
 from tests import factories as f
 
 # 2.0 penalty headers as seen in real files: full-width and ASCII brackets, a space before the

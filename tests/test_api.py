@@ -141,6 +141,26 @@ async def test_import_body_limit(graph: Store, settings: Settings) -> None:
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
+async def test_a_body_without_length_is_refused_once_it_grows_past_the_limit(
+    graph: Store, settings: Settings
+) -> None:
+    """No Content-Length to refuse up front: the body limit counts what is read (413)."""
+    app = create_app(settings.model_copy(update={"max_request_bytes": 1024}), "test")
+
+    async def chunks() -> Any:
+        for _ in range(8):
+            yield b" " * 512
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            response = await http.post(
+                "/graphql", content=chunks(), headers={"content-type": "application/json"}
+            )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
 async def gql(
     client: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
 ) -> Any:

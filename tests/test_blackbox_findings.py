@@ -15,13 +15,13 @@ import orjson
 import pytest
 from graphql import parse
 
+from graphql_engine.document_limits import DocumentLimits, document_errors
 from hub.app import create_app
 from hub.auth import Actor, Role
 from hub.identifiers import mask_id_number
 from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
-from schema.document_limits import DocumentLimits, document_errors
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -142,7 +142,7 @@ async def test_empty_selection_sets_are_refused_with_a_code(gql: GQL, query: str
 async def test_an_unexpected_error_before_execution_is_masked_and_logged(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from schema import extensions
+    from graphql_engine import extensions
 
     def broken(context: object) -> list[object]:
         raise RuntimeError("max() arg is an empty sequence")

@@ -713,7 +713,7 @@ async def test_a_check_is_a_fixed_number_of_queries(
 async def test_concurrent_single_checks_share_transactions_and_keep_their_own_receipts(
     gql: GQL, graph: Store
 ) -> None:
-    """Single checks asked together are grouped (hub/store/coalesce.py): fewer transactions
+    """Single checks asked together are grouped (resolvers/grouping.py): fewer transactions
     than checks, yet each answer and receipt is the asker's own — key, department, request
     id, asOf, subject and decision — and each receipt is committed before its answer."""
     from resolvers.checks import _coalescer
@@ -776,9 +776,9 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
     receipts say what the retry answered: a receipt never differs from its answer."""
     import datetime as dt
 
-    from neo4j import exceptions as nx
+    from neo4j import exceptions
 
-    from hub.rules.catalogue import Scenario
+    from hub.rules.measures import Scenario
     from resolvers.checks import Request, _check_statements, _validate, catalogue
 
     firms = [f.uscc() for _ in range(3)]
@@ -800,7 +800,7 @@ async def test_a_check_unit_run_again_keeps_its_receipts_and_their_ids(graph: St
             assert items[1].outcome is not None
             assert items[1].outcome.decision == "CLEAR"
             await story(graph, f.listing("ECO-R2", {"uscc": firms[1]}))  # listed meanwhile
-            raise nx.ServiceUnavailable("connection lost after the receipts committed")
+            raise exceptions.ServiceUnavailable("connection lost after the receipts committed")
 
     await graph.statements(lost_after_commit)
     assert runs == 2

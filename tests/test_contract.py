@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from graphql import build_schema as parse_sdl
+import re
 
-from graph_seed.model import load_model
+from graphql import build_schema
+
+from graph_seed.model import ROLE_REL_TYPE, RoleName, load_model
+from graphql_engine.export import SDL_FILE, current_sdl
 from hub.importer.records import KINDS
-from schema.export import SDL_FILE, current_sdl
+from hub.settings import PROJECT_ROOT
+from hub.store.imports import NODE_KEYS
 
 
 def test_committed_sdl_matches_the_code() -> None:
@@ -16,7 +20,7 @@ def test_committed_sdl_matches_the_code() -> None:
 
 
 def test_design_names_are_present() -> None:
-    sdl = parse_sdl(current_sdl())
+    sdl = build_schema(current_sdl())
     query = sdl.query_type
     assert query is not None
     for name in ("enterprise", "person"):
@@ -26,21 +30,35 @@ def test_design_names_are_present() -> None:
     assert "idNumber" in person.fields  # type: ignore[attr-defined]
 
 
-def test_model_declares_every_label_the_importer_writes() -> None:
+PRODUCT = ("hub", "schema", "resolvers")
+# Cypher patterns in the code's text: a node `(x:Label|Other`, a relationship `-[r:TYPE|OTHER`.
+NODE_PATTERN = re.compile(r"\(\w*:([A-Z]\w*(?:\|[A-Z]\w*)*)")
+REL_PATTERN = re.compile(r"-\[\w*:([A-Z][A-Z_]*(?:\|[A-Z][A-Z_]*)*)")
+
+
+def _named_in_cypher(pattern: re.Pattern[str]) -> set[str]:
+    names: set[str] = set()
+    for package in PRODUCT:
+        for path in (PROJECT_ROOT / package).rglob("*.py"):
+            for found in pattern.finditer(path.read_text(encoding="utf-8")):
+                names.update(found.group(1).split("|"))
+    return names
+
+
+def test_every_label_and_relationship_the_code_names_is_declared_in_the_model() -> None:
     model = load_model()
-    for label in (
-        "Enterprise",
-        "Person",
-        "Department",
-        "Action",
-        "Address",
-        "Phone",
-        "ImportBatch",
-        "Revision",
-        "ApiKey",
-        "AuditEntry",
-    ):
-        assert label in model.nodes
+    labels, relationships = _named_in_cypher(NODE_PATTERN), _named_in_cypher(REL_PATTERN)
+    assert {"Enterprise", "Person", "Listing", "HOLDS_SHARES"} <= labels | relationships
+    assert labels - set(model.nodes) == set(), "declare these labels in graph_seed/model.toml"
+    assert relationships - set(model.relationships) == set(), "declare these in model.toml"
+    for spec in model.relationships.values():
+        assert set(spec.from_labels) | set(spec.to_labels) <= set(model.nodes), spec.type
+    assert set(NODE_KEYS) <= set(model.nodes)
+    assert all(model.nodes[label].key == key for label, key in NODE_KEYS.items())
+
+
+def test_roles_come_from_the_model() -> None:
+    model = load_model()
     assert model.role_types() == {
         "LEGAL_REPRESENTATIVE": "LEGAL_REPRESENTATIVE_OF",
         "PRINCIPAL": "PRINCIPAL_OF",
@@ -50,14 +68,13 @@ def test_model_declares_every_label_the_importer_writes() -> None:
         "PRACTITIONER": "PRACTITIONER_AT",
         "ACTUAL_CONTROLLER": "CONTROLS",
     }
-    from hub.importer.records import ROLE_REL_TYPE
-
-    assert {r.value: t for r, t in ROLE_REL_TYPE.items()} == model.role_types()
+    assert [r.value for r in RoleName] == list(model.role_types())
+    assert dict(ROLE_REL_TYPE) == model.role_types()
     assert {"enterprise", "person", "role", "shareholding", "action"} <= set(KINDS)
 
 
 def test_graphql_role_enum_matches_the_model() -> None:
-    sdl = parse_sdl(current_sdl())
+    sdl = build_schema(current_sdl())
     role_type = sdl.get_type("RoleType")
     assert role_type is not None
     assert set(role_type.values) == set(load_model().role_types())  # type: ignore[attr-defined]

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from graph_seed.catalogue import load_measure_entries
-from hub.rules.catalogue import Scenario
+from graph_seed.reference_data import load_measure_entries
 from hub.rules.decision import Decision, Evaluation, Outcome, ReachKind, Subject, decide
 from hub.rules.explain import reason
-from resolvers.checks import entries_of
+from hub.rules.measures import Scenario
+from hub.store.checks import entries_of
 
 AS_OF = dt.date(2025, 6, 1)
 MEASURES = load_measure_entries()

@@ -1,6 +1,6 @@
-"""Validation and cost caches keyed by the parsed document (schema/document_cache.py,
-schema/limits.py): the cached answer is always the one a fresh computation gives. And the
-request runner's fast path (schema/extensions.py): the answers of strawberry's own."""
+"""Validation and cost caches keyed by the parsed document (graphql_engine/document_cache.py,
+graphql_engine/limits.py): the cached answer is always the one a fresh computation gives. And the
+request runner's fast path (graphql_engine/extensions.py): the answers of strawberry's own."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from graphql_engine import limits
+from graphql_engine.build import build_schema
+from graphql_engine.document_cache import IdentityLru
+from graphql_engine.document_limits import DocumentLimits
 from hub.settings import load_settings
 from hub.store import Store
-from schema import limits
-from schema.build import build_schema
-from schema.document_cache import IdentityLru
-from schema.document_limits import DocumentLimits
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -113,12 +113,12 @@ def test_root_fields_are_read_once_per_document_and_operation() -> None:
 
 
 def test_the_hub_runner_short_cuts_only_its_own_single_extension() -> None:
-    """schema/extensions.py HubRunner: the fast path for exactly one HubRequest; strawberry's
+    """graphql_engine/extensions.py HubRunner: the fast path for exactly one HubRequest; strawberry's
     own path for any other list of extensions."""
     from strawberry.extensions import SchemaExtension
     from strawberry.extensions.context import OperationContextManager
 
-    from schema.extensions import HubRequest, HubRunner, RequestConfig, _Phase
+    from graphql_engine.extensions import HubRequest, HubRunner, RequestConfig, _Phase
 
     hub = HubRequest(RequestConfig(100, 100, DocumentLimits(12, 30, 10_000), ()))
     fast = HubRunner(None, [hub])  # type: ignore[arg-type]
@@ -141,7 +141,7 @@ async def test_the_hub_runner_answers_as_strawberrys_own_runner(
 ) -> None:
     """The same requests through the fast path and through strawberry's own runner (the hub's
     extension no longer recognised): the same data and the same errors, codes and paths."""
-    from schema import extensions
+    from graphql_engine import extensions
 
     firm = f.uscc()
     await load(

@@ -1,4 +1,4 @@
-"""The plain-data loop (schema/execution.py) answers exactly what graphql-core answers.
+"""The plain-data loop (graphql_engine/execution.py) answers exactly what graphql-core answers.
 
 Every query runs twice, through strawberry's own execution context and through ours, and the
 results (data and errors, with their paths) must be equal; the loop must also really be taken
@@ -22,8 +22,8 @@ from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.field import StrawberryField
 
-import schema.execution as execution
-from schema.execution import FlatListExecutionContext
+from graphql_engine import execution
+from graphql_engine.execution import FlatListExecutionContext
 
 
 @strawberry.enum

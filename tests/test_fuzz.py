@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
+from graphql_engine.export import current_sdl
 from hub.auth import Actor, Role
 from hub.store import Store
-from schema.export import current_sdl
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -263,8 +263,8 @@ def test_a_default_value_costs_what_the_same_value_given_costs(
     is estimated as if the caller had sent it."""
     from graphql import parse as parse_document
 
-    from schema import limits
-    from schema.build import SDL_SCHEMA
+    from graphql_engine import limits
+    from graphql_engine.build import SDL_SCHEMA
 
     schema = SDL_SCHEMA._schema
     body = selection.replace("$FIRM", "91451031MA5KY12B30")

@@ -4,13 +4,16 @@ against real Neo4j, through uploads and the GraphQL workflows."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
+import orjson
 import pytest
 
-from hub.auth import Actor, Role
-from hub.store import Store
-from hub.store import listing_changes as changes
+from hub.auth import SYSTEM, Actor, Role
+from hub.importer.runner import run_import
+from hub.settings import Settings
+from hub.store import Store, listing_changes
 from hub.store import listings as lq
 from tests import factories as f
 from tests.conftest import GQL, TEST_ADMIN, load
@@ -174,6 +177,25 @@ async def test_one_upload_adding_two_ties_of_a_named_liable_person(gql: GQL) -> 
     assert revisions == 1
 
 
+async def test_an_update_is_dated_by_the_hubs_clock_not_a_zone_of_its_own(graph: Store) -> None:
+    # 20:00 UTC on 1 March 2026 is already 2 March in Shanghai: a hub set to UTC dates the
+    # correction 1 March (the Cypher had the zone written in; now it gets $today).
+    firm, _, _, people = a_firm_with_people()
+    await load(graph, [*people, f.listing("ECO-T", {"uscc": firm})])
+    moment = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)
+    clock = Settings(timezone="UTC").clock
+    line = orjson.dumps(f.listing("ECO-T", {"uscc": firm}, basis="更正"))
+    report = await run_import(
+        graph, [line], actor=SYSTEM, department="ECOENV", now=moment, today=clock.day_of(moment)
+    )
+    assert report.committed and report.accepted == 1, report.failure
+    found = await rows(
+        graph,
+        "MATCH (:Listing {id: 'ECO-T'})-[:HAS_EVENT]->(e {type: 'UPDATED'}) RETURN e.on AS on",
+    )
+    assert [r["on"].to_native() for r in found] == [dt.date(2026, 3, 1)]
+
+
 async def test_the_same_listing_twice_in_one_upload_keeps_both_changes(graph: Store) -> None:
     firm, _, _, people = a_firm_with_people()
     await load(graph, [*people, f.listing("ECO-1", {"uscc": firm})])
@@ -282,16 +304,16 @@ async def test_an_upheld_objection_while_the_listing_is_being_ended_writes_one_e
     await gql.ok(LIST, {"input": listing_input(firm, ident="ECO-1")}, actor=ECO)
     objection = (await gql.ok(FILE, {"id": "ECO-1"}, actor=ECO))["fileObjection"]["id"]
     resolving: list[asyncio.Task[Any]] = []
-    locked = changes._locked
+    locked = listing_changes._locked
 
     async def lock_then_resolve(tx: Any, query: Any, key: str, what: str) -> dict[str, Any]:
         found = await locked(tx, query, key, what)
-        if query is changes.LOCK_LISTING and not resolving:
+        if query is listing_changes.LOCK_LISTING and not resolving:
             resolving.append(asyncio.create_task(gql(UPHOLD, {"id": objection}, actor=ECO)))
             await asyncio.wait(resolving, timeout=1.0)  # done at once unless it must wait
         return found
 
-    monkeypatch.setattr(changes, "_locked", lock_then_resolve)
+    monkeypatch.setattr(listing_changes, "_locked", lock_then_resolve)
     await gql.ok(END, {"id": "ECO-1"}, actor=ECO)
     resolved = await resolving[0]
     assert resolved.errors is None

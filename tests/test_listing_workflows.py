@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from graphql_engine.build import SDL_SCHEMA
 from hub.auth import PUBLIC, Actor, Role
 from hub.policy import MUTATIONS, QUERIES
-from schema.build import SDL_SCHEMA
 from tests import factories as f
 from tests.conftest import GQL, load
 from tests.test_import import count
@@ -244,7 +244,7 @@ async def test_every_root_operation_is_in_the_role_matrix() -> None:
 
 
 def test_exported_sdl_is_current() -> None:
-    from schema.export import SDL_FILE, current_sdl
+    from graphql_engine.export import SDL_FILE, current_sdl
 
     assert SDL_FILE.read_text(encoding="utf-8") == current_sdl(), "run credit-hub export-schema"
 

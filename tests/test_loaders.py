@@ -6,9 +6,7 @@ import gc
 import weakref
 
 from hub.settings import load_settings
-from hub.store import Store
-from hub.store import listing_reads as lq
-from hub.store import subjects as q
+from hub.store import Store, listing_reads, subjects
 from resolvers.loaders import Loaders
 
 
@@ -16,9 +14,9 @@ def test_loaders_are_made_on_first_use_and_hold_no_cycle_to_their_owner() -> Non
     store = Store(None, load_settings())  # type: ignore[arg-type]  # nothing is loaded here
     loaders = Loaders(store)
     assert set(vars(loaders)) == {"store"}  # a check uses no loader: none is built
-    for name in q.RELATION_QUERIES:
+    for name in subjects.RELATION_QUERIES:
         assert loaders.relations[name] is loaders.relations[name]
-    for label in lq.OWN_LISTINGS:
+    for label in listing_reads.OWN_LISTINGS:
         assert loaders.own_listings[label] is loaders.own_listings[label]
     made = [
         loaders.enterprise,

@@ -104,8 +104,8 @@ async def test_a_request_asking_more_lookups_than_the_budget_is_refused(
 def test_lookup_budget_counts_ids_not_other_texts() -> None:
     from graphql import parse
 
-    from schema.build import SDL_SCHEMA
-    from schema.limits import id_number_lookups
+    from graphql_engine.build import SDL_SCHEMA
+    from graphql_engine.limits import id_number_lookups
 
     number = f.id_number()
     schema = SDL_SCHEMA._schema
@@ -275,7 +275,7 @@ async def test_investigator_reads_without_personal_fields_are_audited(
     values = await story(graph)
     boss, firm = values["$PERSON"], values["$FIRM"]
     await load(graph, [f.listing("AUD-1", {"uscc": firm}, start="2024-01-01")])
-    from schema.build import SDL_SCHEMA
+    from graphql_engine.build import SDL_SCHEMA
 
     person_type = SDL_SCHEMA._schema.type_map["Person"]
     reads = {

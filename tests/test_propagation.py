@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hub.rules.catalogue import Reach, Scenario, applies
+from hub.rules.measures import Reach, Scenario, applies
 from tests import factories as f
 from tests.conftest import GQL, load
 from tests.test_import import count, graph_size

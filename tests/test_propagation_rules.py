@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.rules.catalogue import PartyToken, Reach, Scenario, applies
+from hub.rules.measures import PartyToken, Reach, Scenario, applies
 from hub.rules.propagation import DerivedEntry, SourceListing, Tie, derived_id, propagate
 
 D = dt.date.fromisoformat

@@ -1,10 +1,10 @@
-"""The benchmark's load-generating client (hub/bench/rawhttp.py) reads what servers send."""
+"""The benchmark's load-generating client (bench/rawhttp.py) reads what servers send."""
 
 from __future__ import annotations
 
 import asyncio
 
-from hub.bench.rawhttp import RawClient
+from bench.rawhttp import RawClient
 
 RESPONSES = [
     b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"a": [1]} ',

@@ -7,8 +7,8 @@ import tracemalloc
 
 import pytest
 
+from bench.tables import PENALTY_HEADERS, penalty_rows, xlsx_shared
 from hub.auth import SYSTEM
-from hub.bench.tables import PENALTY_HEADERS, penalty_rows, xlsx_shared
 from hub.importer.shuanggongshi.sources import Format, xlsx_rows
 from hub.importer.shuanggongshi.upload import import_table
 from hub.store import Store

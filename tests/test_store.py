@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from neo4j import exceptions as nx
+from neo4j import exceptions
 
 from hub.errors import HubError, StoreTimeout, StoreUnavailable
 from hub.settings import Settings
@@ -45,7 +45,7 @@ async def test_a_retryable_failure_runs_the_work_again(graph: Store) -> None:
         nonlocal calls
         calls += 1
         if calls == 1:
-            raise nx.ServiceUnavailable("connection lost")
+            raise exceptions.ServiceUnavailable("connection lost")
         record = await (await tx.run("RETURN 41 + 1 AS n")).single()
         assert record is not None
         return int(record["n"])
@@ -93,7 +93,7 @@ async def test_retries_end_after_the_retry_time(
     async def work(tx: AutoCommit) -> None:
         calls.append(now)
         assert len(calls) < 10, "the retries do not end"
-        raise nx.ServiceUnavailable("down")
+        raise exceptions.ServiceUnavailable("down")
 
     with pytest.raises(StoreUnavailable):
         await graph.statements(work)

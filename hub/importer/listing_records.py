@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, Strict, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from graph_seed.catalogue import load_domains
+from graph_seed.reference_data import load_domains
 from hub.identifiers import parse_id_number
 from hub.importer.fields import (
     Code,

@@ -17,7 +17,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import Conflict
-from hub.importer.catalogue_records import EvaluationRecord, MeasureRecord
+from hub.importer.evaluation_measure_records import EvaluationRecord, MeasureRecord
 from hub.importer.listing_records import (
     CourtDefaultRecord,
     ListingRecord,
@@ -29,10 +29,10 @@ from hub.importer.records import Record, RoleRecord, ShareholdingRecord, registe
 from hub.importer.writers import WRITERS, Writer, register_writer
 from hub.rules import listings as rules
 from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
-from hub.store import catalogue as cq
-from hub.store import imports as q
+from hub.store import imports
 from hub.store import listings as lq
 from hub.store import propagation as pq
+from hub.store.measures import UPSERT_EVALUATIONS, UPSERT_MEASURES
 
 Items = list[tuple[int, Record]]
 
@@ -42,8 +42,8 @@ def _rows(items: Items) -> list[dict[str, Any]]:
 
 
 async def _write_listings(
-    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
-) -> q.Counts:
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> imports.Counts:
     rows = _rows(items)
     counts = await lq.upsert(tx, lq.UPSERT_LISTINGS, rows, prov)
     taken = await lq.taken_ids(tx, rows)
@@ -56,7 +56,9 @@ async def _write_listings(
     return counts
 
 
-async def _write_loans(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> q.Counts:
+async def _write_loans(
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> imports.Counts:
     return await lq.upsert(tx, lq.UPSERT_LOAN_REPORTS, _rows(items), prov)
 
 
@@ -96,7 +98,7 @@ def ended_problem(record: _ListingRecord, existing: dict[str, Any]) -> str | Non
 
 
 def admin_court_problem(
-    record: _ListingRecord, existing: dict[str, Any], prov: q.Provenance
+    record: _ListingRecord, existing: dict[str, Any], prov: imports.Provenance
 ) -> str | None:
     """A court listing is changed only by the court's own uploads: an ADMIN may send it again
     unchanged (a re-import), not with other facts (its ground or dates decide when it ends)."""
@@ -151,7 +153,7 @@ def confirmed_loan_problems(
 
 
 async def _check_owners(
-    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> list[LineError]:
     found = await lq.existing_owners(tx, [r.key() for _, r in items])
     errors: list[LineError] = []
@@ -213,7 +215,7 @@ def _departments_to_check(record: Record) -> list[tuple[str, str]]:
     return []
 
 
-def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
+def ending_problem(record: _ListingRecord, prov: imports.Provenance) -> str | None:
     """An ending in an upload obeys the rules of the endListing mutation.
 
     Dated between the decision and today (the record's validators check the first), and a court
@@ -240,7 +242,7 @@ def ending_problem(record: _ListingRecord, prov: q.Provenance) -> str | None:
 
 
 async def _check_listing(
-    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> list[LineError]:
     errors = await _check_owners(tx, items, prov)
     codes = sorted({code for _, r in items for _, code in _departments_to_check(r)})
@@ -313,7 +315,7 @@ def derived_rows(source: dict[str, Any]) -> dict[str, Any]:
 
 
 async def propagate_listings(
-    tx: AsyncManagedTransaction, ids: list[str], prov: q.Provenance
+    tx: AsyncManagedTransaction, ids: list[str], prov: imports.Provenance
 ) -> tuple[int, int]:
     """Derive entries for the given source listings; (written, retracted)."""
     if not ids:
@@ -322,11 +324,13 @@ async def propagate_listings(
     return await pq.write_derived(tx, rows, prov)
 
 
-async def _propagate(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> None:
+async def _propagate(tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance) -> None:
     await propagate_listings(tx, sorted({r.key() for _, r in items}), prov)
 
 
-async def _refresh_listed(tx: AsyncManagedTransaction, items: Items, prov: q.Provenance) -> None:
+async def _refresh_listed(
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> None:
     """Roles or shareholdings changed at listed enterprises: re-derive their listings' entries.
 
     Registration data often arrives after the listing (or is corrected later); who is reached is
@@ -337,15 +341,15 @@ async def _refresh_listed(tx: AsyncManagedTransaction, items: Items, prov: q.Pro
 
 
 async def _write_evaluations(
-    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
-) -> q.Counts:
-    return await q.upsert(tx, cq.UPSERT_EVALUATIONS, _rows(items), prov)
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> imports.Counts:
+    return await imports.upsert(tx, UPSERT_EVALUATIONS, _rows(items), prov)
 
 
 async def _write_measures(
-    tx: AsyncManagedTransaction, items: Items, prov: q.Provenance
-) -> q.Counts:
-    return await q.upsert(tx, cq.UPSERT_MEASURES, _rows(items), prov)
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> imports.Counts:
+    return await imports.upsert(tx, UPSERT_MEASURES, _rows(items), prov)
 
 
 def register() -> None:

@@ -17,6 +17,7 @@ import orjson
 from pydantic import Field, TypeAdapter, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.identifiers import parse_id_number, parse_uscc
 from hub.importer.fields import (
     Code,
@@ -297,27 +298,6 @@ class DepartmentRecord(Record):
             "key": self.code,
             "props": {"name": self.name, "kind": self.department_kind.value},
         }
-
-
-class RoleName(StrEnum):
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
-    PRINCIPAL = "PRINCIPAL"
-    DIRECTOR = "DIRECTOR"
-    SUPERVISOR = "SUPERVISOR"
-    SENIOR_MANAGER = "SENIOR_MANAGER"
-    PRACTITIONER = "PRACTITIONER"
-    ACTUAL_CONTROLLER = "ACTUAL_CONTROLLER"
-
-
-ROLE_REL_TYPE: dict[RoleName, str] = {
-    RoleName.LEGAL_REPRESENTATIVE: "LEGAL_REPRESENTATIVE_OF",
-    RoleName.PRINCIPAL: "PRINCIPAL_OF",
-    RoleName.DIRECTOR: "OFFICER_OF",
-    RoleName.SUPERVISOR: "OFFICER_OF",
-    RoleName.SENIOR_MANAGER: "OFFICER_OF",
-    RoleName.PRACTITIONER: "PRACTITIONER_AT",
-    RoleName.ACTUAL_CONTROLLER: "CONTROLS",
-}
 
 
 class RoleRecord(_Dated):

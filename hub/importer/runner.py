@@ -24,7 +24,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
 from hub.importer.report import ErrorSink, ImportReport
 from hub.importer.writers import WRITERS, AfterFn, Writer
+from hub.policy import upload_line_refusal
 from hub.store import Store
 from hub.store.branches import branch_links
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
@@ -55,15 +56,8 @@ LineParser = Callable[[int, Any], Outcome]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
-    """Why this actor may not upload this record, or None when it may."""
-    if actor.role == Role.ADMIN:
-        return None
-    if record.phase == 0:
-        return "reference data (kind department) is uploaded by ADMIN only"
-    decided_by = record.department_field()
-    if decided_by is not None and decided_by != actor.department:
-        return f"a {actor.department} key may only upload records decided by {actor.department}"
-    return None
+    """Why this actor may not upload this record, or None when it may (hub/policy.py)."""
+    return upload_line_refusal(actor, record.department_field(), reference_data=record.phase == 0)
 
 
 # A line's stamp in ``_Upload.defined``: (hash of its content << 32) | line number, one int.
@@ -305,7 +299,29 @@ class _Importer:
         return False
 
     async def run(self, lines: Iterable[bytes]) -> ImportReport:
+        """Entity units are written while the file is still parsed (in a worker thread), then
+        the held lines are settled, then the facts in their order (``_fact_groups``)."""
         started = time.perf_counter()
+        units = _Units(self.commit, self.parallel, self.prov.batch)
+        await self._entities(lines, units)
+        if not units.failures:
+            try:
+                await self.settle_held()
+            except HubError as error:
+                units.failures.append(error)
+        log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
+        if not units.failures:
+            for group in self._fact_groups():
+                await asyncio.gather(*(units.commit(unit) for unit in group))
+                await units.run_again_alone()
+                if units.failures:
+                    break
+        failure = units.failures[0] if units.failures else None
+        return await self.finish(failure, time.perf_counter() - started)
+
+    async def _entities(self, lines: Iterable[bytes], units: _Units) -> None:
+        """Parse in a worker thread; commit its entity units as they come, ``parallel`` at a
+        time (back-pressure: the parser waits on a queue of two)."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(maxsize=2)
 
@@ -322,80 +338,30 @@ class _Importer:
                 put(None)
 
         parser = loop.run_in_executor(None, produce)
-        failures: list[HubError] = []
-        gate = asyncio.Semaphore(self.parallel)
-        # Units that failed with a transient error while another ran beside them (two units
-        # creating ties at the same nodes can deadlock; Neo4j aborts one and the driver's
-        # retries can run out on a long unit): each is run again alone once its group is done.
-        again: list[list[Item]] = []
-
-        async def attempt(unit: list[Item]) -> HubError | None:
-            try:
-                await self.commit(unit)
-            except HubError as error:
-                return error
-            return None
-
-        async def commit(unit: list[Item]) -> None:
-            async with gate:
-                if failures:
-                    return
-                error = await attempt(unit)
-                if isinstance(error, StoreUnavailable) and self.parallel > 1:
-                    log.warning(
-                        "batch %s: a unit of %d lines failed beside another (%s); "
-                        "it runs again alone",
-                        self.prov.batch,
-                        len(unit),
-                        error.message,
-                    )
-                    again.append(unit)
-                elif error is not None:
-                    failures.append(error)
-
-        async def run_again_alone() -> None:
-            while again and not failures:
-                error = await attempt(again.pop(0))
-                if error is not None:
-                    failures.append(error)
-
         running: list[asyncio.Task[None]] = []
         while (unit := await queue.get()) is not None:
-            running.append(asyncio.create_task(commit(unit)))
+            running.append(asyncio.create_task(units.commit(unit)))
             running = [t for t in running if not t.done()]
-            if len(running) >= self.parallel:  # back-pressure: the parser waits on the queue
+            if len(running) >= self.parallel:
                 await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
         await asyncio.gather(*running)
         await parser
-        await run_again_alone()
-        if not failures:
-            try:
-                await self.settle_held()
-            except HubError as error:
-                failures.append(error)
-        failure: HubError | None = failures[0] if failures else None
-        log.info("batch %s: entities done at %.1fs", self.prov.batch, time.perf_counter() - started)
-        if failure is None:
-            facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
-            groups: list[list[list[Item]]]
-            small = _lines(self.leftover) + _lines(facts) <= self.commit_records
-            if small and not self.upload.streamed:
-                groups = [[self.leftover + facts]]  # a small upload is one transaction
-            else:
-                # The last entities land before any fact that may refer to them. Then units of
-                # links between entities (roles, shareholdings, actions) are independent and
-                # run side by side; a unit holding a later kind (listings, which propagate
-                # from the ties) waits for everything before it.
-                entities = _units(self.leftover, self.commit_records)
-                groups = [entities] if entities else []
-                groups += _independent_runs(_units(facts, self.commit_records))
-            for group in groups:
-                await asyncio.gather(*(commit(unit) for unit in group))
-                await run_again_alone()
-                if failures:
-                    break
-            failure = failures[0] if failures else None
-        return await self.finish(failure, time.perf_counter() - started)
+        await units.run_again_alone()
+
+    def _fact_groups(self) -> list[list[list[Item]]]:
+        """The last entities and the facts, as groups of units run side by side, one group
+        after the other."""
+        facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
+        small = _lines(self.leftover) + _lines(facts) <= self.commit_records
+        if small and not self.upload.streamed:
+            return [[self.leftover + facts]]  # a small upload is one transaction
+        # The last entities land before any fact that may refer to them. Then units of links
+        # between entities (roles, shareholdings, actions) are independent and run side by
+        # side; a unit holding a later kind (listings, which propagate from the ties) waits
+        # for everything before it.
+        entities = _units(self.leftover, self.commit_records)
+        groups = [entities] if entities else []
+        return groups + _independent_runs(_units(facts, self.commit_records))
 
     async def finish(self, failure: HubError | None, seconds: float) -> ImportReport:
         report = self.report
@@ -438,6 +404,53 @@ class _Importer:
 
 
 PARALLEL_BEFORE = 40  # writer order from which units wait for the ones before (listings)
+
+
+class _Units:
+    """Commit units of an upload, ``parallel`` at a time, stopping at the first failure.
+
+    A unit that failed with a transient error while another ran beside it (two units creating
+    ties at the same nodes can deadlock; Neo4j aborts one and the driver's retries can run out
+    on a long unit) is run again alone once its group is done."""
+
+    def __init__(
+        self, write: Callable[[list[Item]], Awaitable[bool]], parallel: int, batch: str
+    ) -> None:
+        self.write = write
+        self.parallel = parallel
+        self.batch = batch
+        self.gate = asyncio.Semaphore(parallel)
+        self.failures: list[HubError] = []
+        self.again: list[list[Item]] = []
+
+    async def attempt(self, unit: list[Item]) -> HubError | None:
+        try:
+            await self.write(unit)
+        except HubError as error:
+            return error
+        return None
+
+    async def commit(self, unit: list[Item]) -> None:
+        async with self.gate:
+            if self.failures:
+                return
+            error = await self.attempt(unit)
+            if isinstance(error, StoreUnavailable) and self.parallel > 1:
+                log.warning(
+                    "batch %s: a unit of %d lines failed beside another (%s); it runs again alone",
+                    self.batch,
+                    len(unit),
+                    error.message,
+                )
+                self.again.append(unit)
+            elif error is not None:
+                self.failures.append(error)
+
+    async def run_again_alone(self) -> None:
+        while self.again and not self.failures:
+            error = await self.attempt(self.again.pop(0))
+            if error is not None:
+                self.failures.append(error)
 
 
 def _lines(items: list[Item]) -> int:

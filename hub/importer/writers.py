@@ -21,7 +21,7 @@ from hub.importer.records import (
     ShareholdingRecord,
     fingerprint,
 )
-from hub.store import import_writes as w
+from hub.store import import_writes
 from hub.store.imports import Counts, Provenance
 
 WriteFn = Callable[
@@ -65,7 +65,7 @@ def node_writer(label: str) -> WriteFn:
     async def write(
         tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
     ) -> Counts:
-        return await w.upsert_nodes(tx, label, rows_of(items), prov)
+        return await import_writes.upsert_nodes(tx, label, rows_of(items), prov)
 
     return write
 
@@ -78,7 +78,7 @@ async def _write_rels(
         groups[(row["type"], row["holderLabel"])].append(row)
     total = Counts()
     for (rel_type, holder_label), rows in groups.items():
-        total.add(await w.upsert_rels(tx, rel_type, holder_label, rows, prov))
+        total.add(await import_writes.upsert_rels(tx, rel_type, holder_label, rows, prov))
     return total
 
 
@@ -86,7 +86,7 @@ async def _link_branches(
     tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
 ) -> Counts:
     rows = [record.row() for _, record in items]
-    await w.link_branches(tx, rows, prov)
+    await import_writes.link_branches(tx, rows, prov)
     return Counts()
 
 
@@ -95,7 +95,7 @@ async def _check_action_owners(
 ) -> list[LineError]:
     """An action id belongs to the department that decided it, for ever: another department's
     record with the same id is refused instead of overwriting that department's decision."""
-    found = await w.action_departments(tx, [r.key() for _, r in items])
+    found = await import_writes.action_departments(tx, [r.key() for _, r in items])
     errors = []
     for line, record in items:
         assert isinstance(record, ActionRecord)  # noqa: S101 - registered for actions

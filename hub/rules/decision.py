@@ -11,17 +11,29 @@ incentives never hide a hit. Nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from hub.rules.catalogue import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
-from hub.rules.listings import IN_FORCE, ListingFacts, ListingState, aggravated, listing_state
+from graph_seed.model import RoleName
+from hub.rules.listings import IN_FORCE, ListingState, aggravated
+from hub.rules.measures import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
 
 # Reach tokens of the two check-time rules (not produced by propagation):
 RELATED_COURT_LISTED = "RELATED_COURT_LISTED"  # 中办发〔2016〕64号: an officer is court-listed
 SUSPECTED_CONTROLLER = "SUSPECTED_CONTROLLER"  # inferred controller (effective share > 50 %)
+# The roles through which a court listing of the person reaches the enterprise (RELATED): its
+# legal representative, principal, declared actual controller, directors, supervisors and senior
+# managers (DESIGN.md, Decision).
+RELATED_ROLES = (
+    RoleName.LEGAL_REPRESENTATIVE,
+    RoleName.PRINCIPAL,
+    RoleName.ACTUAL_CONTROLLER,
+    RoleName.DIRECTOR,
+    RoleName.SUPERVISOR,
+    RoleName.SENIOR_MANAGER,
+)
 
 
 class Decision(StrEnum):
@@ -74,34 +86,6 @@ class ListingView:
     expires_on: dt.date | None = None
     basis: str | None = None
     case_number: str | None = None
-
-    @classmethod
-    def of(
-        cls,
-        listing: Mapping[str, Any],
-        objections: Iterable[Mapping[str, Any]],
-        subject: Mapping[str, Any],
-        as_of: dt.date,
-    ) -> ListingView:
-        state = listing_state(ListingFacts.of(listing, objections), as_of)
-        label = "Enterprise" if subject.get("uscc") else "Person"
-        return cls(
-            id=str(listing["id"]),
-            list=str(listing["list"]),
-            domain=str(listing.get("domain") or ""),
-            source=str(listing.get("source") or "ADMINISTRATIVE"),
-            state=state,
-            department=listing.get("department"),
-            department_name=listing.get("departmentName"),
-            subject_label=label,
-            subject_key=str(subject.get("uscc") or subject.get("idNumber") or ""),
-            subject_name=str(subject.get("name") or ""),
-            subject_kind=str(subject.get("kind") or ("PERSON" if label == "Person" else "")),
-            effective_from=listing["effectiveFrom"],
-            expires_on=listing.get("expiresOn"),
-            basis=listing.get("basis"),
-            case_number=listing.get("caseNumber"),
-        )
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph_seed.catalogue import load_domains
-from hub.rules.catalogue import reaching
+from graph_seed.reference_data import load_domains
 from hub.rules.decision import Hit, ReachKind
+from hub.rules.measures import reaching
 from hub.rules.ownership import controls
 
 ROLE_NAMES = {

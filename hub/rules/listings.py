@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph_seed.catalogue import load_domains
+from graph_seed.reference_data import load_domains
 from hub.rules.publicity import add_months
 
 
@@ -439,3 +439,27 @@ def aggravated(states: Iterable[tuple[str, str, ListingState]]) -> bool:
         if kind == ListKind.BLACK and state == ListingState.ACTIVE
     }
     return len(domains) >= 2
+
+
+def state_of(raw: Mapping[str, Any], day: dt.date) -> ListingState:
+    """The state on ``day`` of a listing as the store reads it (with its objections)."""
+    return listing_state(ListingFacts.of(raw, raw.get("objections") or []), day)
+
+
+def published(raw: Mapping[str, Any], today: dt.date) -> bool:
+    """What the public credit site shows: BLACK and RED lists (a WATCH list is for supervisors)
+    in force today. An ended listing — repaired (repair ends publication), revoked, removed by
+    the court, ended by its department, or expired (publication stops at the maximum) — and
+    one not yet in force are not published, whatever date the caller asks about. SUSPENDED
+    stays published: an objection suspends the measures while it is verified
+    (联合惩戒措施在信息核实期间暂不执行), not the listing."""
+    return (
+        raw.get("list") in ("BLACK", "RED")
+        and not raw.get("derived")
+        and state_of(raw, today) in IN_FORCE
+    )
+
+
+def aggravated_on(rows: Iterable[Mapping[str, Any]], day: dt.date) -> bool:
+    """``aggravated`` over stored listings, on ``day``."""
+    return aggravated((r["list"], r["domain"], state_of(r, day)) for r in rows)

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.rules.catalogue import PartyToken
 from hub.rules.listings import ListKind
+from hub.rules.measures import PartyToken
 from hub.rules.validity import active_on
 
 SHAREHOLDER = "SHAREHOLDER"

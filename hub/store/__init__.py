@@ -1,7 +1,8 @@
-"""The store adapter: the only code that opens Neo4j sessions.
-
-Unit-of-work functions (in the modules of this package) hold every Cypher statement and take
-values only as parameters. Driver errors are translated here, by Neo4j status code.
+"""The store: the only code that opens Neo4j sessions (adapter.py) and the only place with
+Cypher. Unit-of-work functions in the modules of this package hold every statement of the
+product and take values only as parameters; the constraints and indexes come from
+graph_seed/model.toml. Benchmark-only Cypher is in bench/cypher/, outside the product. Driver
+errors are translated in adapter.py, by Neo4j status code.
 """
 
 from __future__ import annotations

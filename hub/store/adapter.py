@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j import exceptions as nx
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, exceptions
 
 from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
 from hub.neo4j_local import connection
@@ -43,8 +42,8 @@ def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
 def translate(error: Exception) -> HubError:
     """Driver error -> HubError, by class and Neo4j status code (never by message text)."""
     code = getattr(error, "code", None) or ""
-    if isinstance(error, nx.ServiceUnavailable | nx.SessionExpired) or (
-        isinstance(error, nx.DriverError) and not isinstance(error, nx.Neo4jError)
+    if isinstance(error, exceptions.ServiceUnavailable | exceptions.SessionExpired) or (
+        isinstance(error, exceptions.DriverError) and not isinstance(error, exceptions.Neo4jError)
     ):
         return StoreUnavailable("the graph database is not reachable; try again")
     if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") or code in {
@@ -113,7 +112,7 @@ class Store:
             raise StoreTimeout("the operation took too long and was cancelled") from error
         except HubError:
             raise
-        except (nx.Neo4jError, nx.DriverError) as error:
+        except (exceptions.Neo4jError, exceptions.DriverError) as error:
             raise translate(error) from error
 
     async def statements(self, work: Statements[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -149,7 +148,7 @@ class Store:
                 raise StoreTimeout("the operation took too long and was cancelled") from error
             except HubError:
                 raise
-            except (nx.Neo4jError, nx.DriverError) as error:
+            except (exceptions.Neo4jError, exceptions.DriverError) as error:
                 now = time.monotonic()
                 deadline = deadline if deadline is not None else now + RETRY_TIME
                 if not error.is_retryable() or now + delay > deadline:
@@ -162,7 +161,7 @@ class Store:
     async def ping(self) -> bool:
         try:
             await self.driver.verify_connectivity()
-        except (nx.Neo4jError, nx.DriverError, OSError):
+        except (exceptions.Neo4jError, exceptions.DriverError, OSError):
             return False
         return True
 

@@ -16,11 +16,27 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph_seed.model import relationship_types
+from hub.rules.decision import (
+    RELATED_COURT_LISTED,
+    RELATED_ROLES,
+    SUSPECTED_CONTROLLER,
+    Entry,
+    Evaluation,
+    ListingView,
+    ReachKind,
+    Step,
+    Subject,
+)
+from hub.rules.explain import ROLE_ORDER
+from hub.rules.listings import ListingFacts, listing_state
+from hub.rules.measures import PartyToken
 from hub.rules.ownership import CONTROL_SHARE
 from hub.store.adapter import Runner
 from hub.store.values import native
 
 MAX_OWNERSHIP_HOPS = 10
+_RELATED_TYPES = "|".join(relationship_types(RELATED_ROLES))
 # Shareholding paths read per subject towards listed enterprises (ten times the 500 read before
 # the review). Beyond it the share is a lower bound: the answer says so (``truncated``) and
 # every listed enterprise reached is a suspected-controller hit, so that a cut never turns into a
@@ -66,7 +82,7 @@ CALL (n) {{
   }} END) AS listed
 }}
 CALL (n) {{
-  OPTIONAL MATCH (n:Enterprise)<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|CONTROLS|OFFICER_OF]-(pp)
+  OPTIONAL MATCH (n:Enterprise)<-[r:{_RELATED_TYPES}]-(pp)
   WHERE (r.from IS NULL OR r.from <= $asOf) AND (r.to IS NULL OR r.to >= $asOf)
     AND (type(r) <> 'CONTROLS' OR r.declared)
   OPTIONAL MATCH (pp)<-[:ON]-(cl:Listing {{source: 'COURT'}})
@@ -180,3 +196,123 @@ async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> dict[
         raise LookupError(f"receipt {params['id']} disappeared while recording its outcome")
     updated: dict[str, Any] = native(record["receipt"])
     return updated
+
+
+# --- the gathered rows as the rules' types -----------------------------------------------------
+
+
+def evaluation_of(row: dict[str, Any]) -> Evaluation | None:
+    """The subject's latest evaluation on asOf, if any."""
+    ev = row.get("evaluation")
+    return Evaluation(ev["id"], ev["grade"], ev["evaluatedOn"], ev.get("source")) if ev else None
+
+
+def _view(item: dict[str, Any], as_of: dt.date) -> ListingView:
+    """A gathered listing (with its objections and subject) as the decision sees it on as_of."""
+    listing, subject = item["listing"], item["subject"] or {}
+    label = "Enterprise" if subject.get("uscc") else "Person"
+    return ListingView(
+        id=str(listing["id"]),
+        list=str(listing["list"]),
+        domain=str(listing.get("domain") or ""),
+        source=str(listing.get("source") or "ADMINISTRATIVE"),
+        state=listing_state(ListingFacts.of(listing, item.get("objections") or []), as_of),
+        department=listing.get("department"),
+        department_name=listing.get("departmentName"),
+        subject_label=label,
+        subject_key=str(subject.get("uscc") or subject.get("idNumber") or ""),
+        subject_name=str(subject.get("name") or ""),
+        subject_kind=str(subject.get("kind") or ("PERSON" if label == "Person" else "")),
+        effective_from=listing["effectiveFrom"],
+        expires_on=listing.get("expiresOn"),
+        basis=listing.get("basis"),
+        case_number=listing.get("caseNumber"),
+    )
+
+
+def _name(node: dict[str, Any] | None) -> str:
+    return str((node or {}).get("name") or "")
+
+
+def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[Entry]:
+    """The gathered reaches of one subject (a row of ``gather``) as decision entries with their
+    paths: the rules see typed entries, never the statement's rows."""
+    out: list[Entry] = []
+    for item in row.get("listed") or []:
+        if item is None or item.get("subject") is None:
+            continue
+        entry = item["entry"]
+        view = _view(item, as_of)
+        if not entry.get("derived"):
+            out.append(Entry(ReachKind.OWN, view, (PartyToken.SUBJECT.value,)))
+            continue
+        links = sorted(item.get("links") or [], key=lambda link: str(link.get("role")))
+        steps = tuple(
+            Step(
+                "Person",
+                subject.key,
+                subject.name,
+                "Enterprise",
+                view.subject_key,
+                view.subject_name,
+                "LIABLE" if str(link.get("role")).startswith("LIABLE") else "ROLE",
+                str(link.get("role")),
+                None,
+                link.get("from"),
+                link.get("to"),
+            )
+            for link in links
+        )
+        out.append(Entry(ReachKind.DERIVED, view, tuple(entry.get("parties") or ()), steps))
+    # One entry per court listing and person (or controlling enterprise), with a step for each
+    # role they hold at the subject on as_of: a legal representative who is also a director is
+    # one reason, not two identical hits.
+    related: dict[tuple[str, str], tuple[ListingView, list[Step]]] = {}
+    for item in row.get("related") or []:
+        holder = item["person"]
+        label = "Enterprise" if holder.get("uscc") else "Person"
+        key = str(holder.get("uscc") or holder.get("idNumber"))
+        step = Step(
+            label,
+            key,
+            _name(holder),
+            "Enterprise",
+            subject.key,
+            subject.name,
+            item["relationship"],
+            item.get("role"),
+            None,
+            item.get("from"),
+            item.get("to"),
+        )
+        slot = (str(item["listing"]["id"]), key)
+        if slot not in related:
+            related[slot] = (_view(item, as_of), [])
+        related[slot][1].append(step)
+    for view, held in related.values():
+        held.sort(key=lambda s: (ROLE_ORDER.get(s.role or "", len(ROLE_ORDER)), s.role or ""))
+        out.append(Entry(ReachKind.RELATED, view, (RELATED_COURT_LISTED,), tuple(held)))
+    truncated = bool(row.get("truncated"))
+    for item in row.get("suspected") or []:
+        view = _view(item, as_of)
+        steps = tuple(
+            Step(
+                "Enterprise" if s["holder"].get("uscc") else "Person",
+                str(s["holder"].get("uscc") or s["holder"].get("idNumber")),
+                _name(s["holder"]),
+                "Enterprise",
+                str(s["target"]["uscc"]),
+                _name(s["target"]),
+                "HOLDS_SHARES",
+                "SHAREHOLDER",
+                s.get("share"),
+                s.get("from"),
+                s.get("to"),
+            )
+            for s in item.get("steps") or []
+        )
+        share = float(item["share"])
+        out.append(
+            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, truncated)
+        )
+    return out

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph_seed.model import ROLE_RELATIONSHIPS
+
 # The relationships an investigator walks: roles, shareholdings, control, branches, contacts.
-ROLE_TYPES = (
-    "LEGAL_REPRESENTATIVE_OF",
-    "PRINCIPAL_OF",
-    "OFFICER_OF",
-    "PRACTITIONER_AT",
-    "CONTROLS",
-)
+ROLE_TYPES = ROLE_RELATIONSHIPS
 PATH_TYPES = ("HOLDS_SHARES", *ROLE_TYPES, "BRANCH_OF")
 CONTACT_TYPES = ("LOCATED_AT", "REACHABLE_AT")
 NEIGHBOUR_TYPES = (*PATH_TYPES, *CONTACT_TYPES)

@@ -11,7 +11,7 @@ Every lookup by key says ``USING INDEX SEEK``. The planner replans a statement w
 statistics move (they move all the time during a bulk load), and with a plain ``USING INDEX``
 hint it once chose a scan of the whole relationship index with ``key IN $keys`` as a filter —
 a list compared entry by entry: one fetch of 4,593 shareholding keys took 24 s instead of
-0.03 s (found with Java Flight Recorder; docs/benchmarks.md#import).
+0.03 s (found with Java Flight Recorder; docs/benchmarks-history.md#import).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hub.store.imports import (
     _REVISION,
     HOLDER_LABELS,
     NODE_KEYS,
-    ROLE_TYPES,
+    TIE_TYPES,
     Counts,
     Provenance,
     collected_pairs,
@@ -172,9 +172,9 @@ RETURN count(*) AS written
     )
 
 
-FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in ROLE_TYPES}
-CREATE_RELS = {(t, h): _create_rels(t, h) for t in ROLE_TYPES for h in HOLDER_LABELS}
-UPDATE_RELS = {t: _update_rels(t) for t in ROLE_TYPES}
+FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in TIE_TYPES}
+CREATE_RELS = {(t, h): _create_rels(t, h) for t in TIE_TYPES for h in HOLDER_LABELS}
+UPDATE_RELS = {t: _update_rels(t) for t in TIE_TYPES}
 
 LINK_BRANCHES = trusted(
     f"""

@@ -10,38 +10,24 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from typing import Any, LiteralString
-from zoneinfo import ZoneInfo
 
 from neo4j import AsyncManagedTransaction
 
-# label -> key property
-NODE_KEYS: dict[str, str] = {
-    "Enterprise": "uscc",
-    "Person": "idNumber",
-    "Department": "code",
-    "Action": "id",
-    "Listing": "id",
-    "Evaluation": "id",
-    "Measure": "code",
-}
-HOLDER_LABELS = ("Person", "Enterprise")
-ROLE_TYPES = (
-    "LEGAL_REPRESENTATIVE_OF",
-    "PRINCIPAL_OF",
-    "OFFICER_OF",
-    "PRACTITIONER_AT",
-    "CONTROLS",
-    "HOLDS_SHARES",
+from graph_seed.model import ROLE_RELATIONSHIPS, node_keys
+from hub.clock import COUNTY_CLOCK
+
+# label -> key property (the labels an upload writes and looks up)
+NODE_KEYS = node_keys(
+    "Enterprise", "Person", "Department", "Action", "Listing", "Evaluation", "Measure"
 )
+HOLDER_LABELS = ("Person", "Enterprise")
+# The relationships of role and shareholding lines (one statement set per type).
+TIE_TYPES = (*ROLE_RELATIONSHIPS, "HOLDS_SHARES")
 
 
 def trusted(text: str) -> LiteralString:
     """Mark Cypher assembled only from the allowlists in this module as safe to run."""
     return text  # mypy treats LiteralString as str; pyright checks callers of the driver
-
-
-# "Today" is Asia/Shanghai (DESIGN.md), as in the Cypher of hub/store/listings.py (_TODAY).
-COUNTY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -52,16 +38,16 @@ class Provenance:
     # An ADMIN's upload: it may name any department, so it is never "the court's own"
     # (court listings are ended or changed only by the court that decided them).
     admin: bool = False
-    # The hub's "today" (Settings.today(), its time zone); None: ``now`` in the county's zone.
+    # The hub's "today" (Settings.today(), its time zone); None: the county clock's day of ``now``.
     day: dt.date | None = None
 
     @property
     def today(self) -> dt.date:
         """The upload's date: no decision, ending or birth date may be after it."""
-        return self.day or self.now.astimezone(COUNTY_ZONE).date()
+        return self.day or COUNTY_CLOCK.day_of(self.now)
 
     def params(self) -> dict[str, Any]:
-        return {"batch": self.batch, "dept": self.department, "now": self.now}
+        return {"batch": self.batch, "dept": self.department, "now": self.now, "today": self.today}
 
 
 @dataclass

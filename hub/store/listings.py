@@ -29,9 +29,6 @@ from hub.store.listing_reads import projection
 from hub.store.propagation import DERIVED_BODY, TIES
 from hub.store.values import native
 
-# Today in the county's time zone, from the upload's timestamp.
-_TODAY = "date(datetime({datetime: $now, timezone: 'Asia/Shanghai'}))"
-
 _EVENT = (
     "CREATE (n)-[:HAS_EVENT " + _NEW_LINK.replace("{", "{{").replace("}", "}}") + "]->"
     "(:ListingEvent {{id: {id}, type: {type}, "
@@ -101,7 +98,7 @@ def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> Litera
     created = _EVENT.format(
         id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
     )
-    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on=_TODAY, reason="null")
+    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
     return trusted(
         f"""
 {batch}
@@ -135,7 +132,7 @@ def _loan_upsert() -> LiteralString:
     reported = _EVENT.format(
         id="n.id + ':REPORTED'", type="'REPORTED'", on="row.props.reportedOn", reason="null"
     )
-    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on=_TODAY, reason="null")
+    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
     confirmed = _EVENT.format(
         id="n.id + ':CONFIRMED'",
         type="'CONFIRMED'",

@@ -23,6 +23,7 @@ from typing import Any, LiteralString
 import neo4j
 from neo4j import AsyncManagedTransaction
 
+from hub.clock import COUNTY_CLOCK
 from hub.store import checks as q
 from hub.store.adapter import Store
 
@@ -53,7 +54,7 @@ async def _gather(store: Store, subjects: list[dict[str, Any]]) -> None:
     """Unshielded (not Store.read): cancelling the warm-up at shutdown must stop it before the
     driver closes."""
     async with store.session(neo4j.READ_ACCESS) as session:
-        await session.execute_read(q.gather, subjects, dt.date.today())
+        await session.execute_read(q.gather, subjects, COUNTY_CLOCK.today())
 
 
 async def _receipts_rolled_back(store: Store, size: int) -> None:

@@ -15,7 +15,7 @@ between the two servers (the machine drifts); the table gives requests/s, p50, p
 server's CPU per request. The last line is the ratio the issue's goal reads: the hub's
 requests/s over the peer's, the lowest of the six (goal ≥ 2).
 
-    .venv/bin/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --reuse
+    PYTHONPATH=. .venv/bin/python bench/peers/neo4j-graphql/compare.py --enterprises 100000 --reuse
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.check_bench import _prepare
+from bench.rawhttp import RawClient
+from bench.support import bench_instance, cpu_seconds, hub_server
 from hub.auth import Role
-from hub.bench.check_bench import _prepare
-from hub.bench.rawhttp import RawClient
-from hub.bench.support import bench_instance, cpu_seconds, hub_server
 from hub.keys import create_key
 from hub.neo4j_local import connection
 from hub.settings import load_settings

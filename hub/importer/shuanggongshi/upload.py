@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from hub.auth import Actor
+from hub.clock import COUNTY_CLOCK
 from hub.importer.parse import LineError
 from hub.importer.report import ImportReport
 from hub.importer.runner import run_import
@@ -22,7 +23,6 @@ from hub.importer.shuanggongshi.headers import HeaderProblem, Layout, read_heade
 from hub.importer.shuanggongshi.rows import RowReader
 from hub.importer.shuanggongshi.sources import Format, table_rows
 from hub.store import Store
-from hub.store.imports import COUNTY_ZONE
 
 HEADER_LINE = 1
 
@@ -68,7 +68,7 @@ async def import_table(
         report.seconds = time.perf_counter() - started
         return report
     table.update(template=layout.template.value, generation=layout.generation.value)
-    day = today or dt.datetime.now(COUNTY_ZONE).date()
+    day = today or COUNTY_CLOCK.today()
     reader = RowReader(layout, department, source, day)
     report = await run_import(
         store,

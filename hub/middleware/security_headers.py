@@ -1,0 +1,64 @@
+"""Response headers every answer of the hub carries (issue 22, finding 10).
+
+* ``X-Content-Type-Options: nosniff`` — a JSON answer quoting a caller's text is never sniffed
+  as HTML;
+* ``X-Frame-Options: DENY`` and CSP ``frame-ancestors 'none'`` — no page is framed (clickjacking
+  of the workbench);
+* ``Content-Security-Policy`` — scripts, styles, fonts, images and connections from the hub
+  itself only (pages and GraphiQL are served from pinned local assets; no page names another
+  host); inline styles and scripts allowed for GraphiQL's bootstrap;
+* ``Referrer-Policy: no-referrer`` — a search URL holding a name or an ID number never leaves
+  in a Referer header;
+* ``Cache-Control: no-store`` on the API's answers (``/graphql``, ``/api/…``) unless the
+  handler chose its own caching: they may carry personal data, and a shared cache must not
+  keep them. Public pages set their own ``Cache-Control`` and ``ETag``.
+
+Headers a handler already set are kept.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import Message, Receive, Scope, Send
+
+from hub.middleware.http_only import HttpMiddleware
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+ALWAYS = (
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+)
+API_PREFIXES = ("/graphql", "/api/")
+
+
+class SecurityHeaders(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        api = scope["path"].startswith(API_PREFIXES)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in ALWAYS:
+                    headers.setdefault(name, value)
+                if api:
+                    headers.setdefault("cache-control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,49 @@
+"""Cypher of the audit trail: an entry per request that read personal data unmasked, and pages
+of entries for ADMIN (newest first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.values import native
+
+WRITE_ENTRY: LiteralString = """
+CREATE (a:AuditEntry {id: $id, at: $at, keyId: $keyId, role: $role, department: $department,
+                      requestId: $requestId, operation: $operation, fields: $fields, what: $what,
+                      subjects: $subjects, count: $count})
+"""
+
+# Newest first; the cursor is (at, id) of the last entry seen.
+PAGE: LiteralString = """
+MATCH (a:AuditEntry)
+WHERE ($keyId IS NULL OR a.keyId = $keyId)
+  AND ($subject IS NULL OR $subject IN a.subjects)
+  AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId))
+RETURN a {.*} AS a ORDER BY a.at DESC, a.id DESC LIMIT $limit
+"""
+
+
+async def write_entry(tx: AsyncManagedTransaction, entry: dict[str, Any]) -> None:
+    await tx.run(WRITE_ENTRY, entry)
+
+
+async def page(
+    tx: AsyncManagedTransaction,
+    limit: int,
+    after: tuple[dt.datetime, str] | None,
+    key_id: str | None,
+    subject: str | None,
+) -> list[dict[str, Any]]:
+    after_at, after_id = after if after else (None, None)
+    params = {
+        "limit": limit,
+        "afterAt": after_at,
+        "afterId": after_id,
+        "keyId": key_id,
+        "subject": subject,
+    }
+    result = await tx.run(PAGE, params)
+    return [native(r["a"]) for r in await result.fetch(limit)]

@@ -1,0 +1,67 @@
+"""Cypher of the measure catalogue and of evaluations: upserts and reads."""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.imports import (
+    _FIRST_SET,
+    _NEW_LINK,
+    _PROVENANCE_SET,
+    _REVISION,
+    _node_upsert,
+    revision_link,
+    trusted,
+)
+from hub.store.values import native
+
+UPSERT_MEASURES = _node_upsert("Measure")
+
+UPSERT_EVALUATIONS = trusted(
+    f"""
+UNWIND $rows AS row
+MERGE (n:Evaluation {{id: row.key}})
+ON CREATE SET {_FIRST_SET.format(v="n")}
+WITH n, row, n.fp AS oldFp
+WHERE oldFp IS NULL OR oldFp <> row.fp
+{_REVISION.format(v="n", entity="Evaluation", link=revision_link("n"))}
+SET n += row.props, {_PROVENANCE_SET.format(v="n")}
+WITH n, row, oldFp
+CALL (n) {{
+  OPTIONAL MATCH (n)-[old:EVALUATES|ABOUT|ISSUED_BY]->()
+  DELETE old
+}}
+CALL (n, row) {{
+  MATCH (d:Department {{code: row.department}})
+  CREATE (n)-[:ISSUED_BY {_NEW_LINK}]->(d)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Enterprise'
+  MATCH (s:Enterprise {{uscc: row.subject}})
+  CREATE (n)-[:EVALUATES {_NEW_LINK}]->(s)
+}}
+CALL (n, row) {{
+  WITH n, row WHERE row.subjectLabel = 'Person'
+  MATCH (s:Person {{idNumber: row.subject}})
+  CREATE (n)-[:EVALUATES {_NEW_LINK}]->(s)
+}}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+"""
+)
+
+MEASURES: LiteralString = """
+MATCH (m:Measure)
+WHERE ($scenario IS NULL OR '*' IN m.scenarios OR $scenario IN m.scenarios)
+  AND ($kind IS NULL OR size(m.subjectKinds) = 0 OR $kind IN m.subjectKinds)
+RETURN m {.*} AS m
+ORDER BY m.code
+"""
+
+
+async def catalogue_rows(
+    tx: AsyncManagedTransaction, scenario: str | None, kind: str | None
+) -> list[dict[str, Any]]:
+    result = await tx.run(MEASURES, {"scenario": scenario, "kind": kind})
+    return [native(r["m"]) for r in await result.fetch(10_000)]

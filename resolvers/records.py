@@ -1,0 +1,39 @@
+"""A subject's own listings and a person's credit record, as the caller may see them (PUBLIC:
+the published listings only, no personal record), read through the request's DataLoaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.policy import refuse_unpublished, sees_unpublished
+from hub.rules.listings import published
+from resolvers.context import HubContext
+
+Row = dict[str, Any]
+
+
+async def own_listing_rows(ctx: HubContext, label: str, key: str) -> list[Row]:
+    """A subject's own listings (PUBLIC: the published ones)."""
+    rows: list[Row] = await ctx.loaders.own_listings[label].load(key)
+    if not sees_unpublished(ctx.actor):
+        today = ctx.today()
+        rows = [r for r in rows if published(r, today)]
+    return rows
+
+
+async def credit_record_rows(ctx: HubContext, id_number: str) -> tuple[list[Row], list[Row]]:
+    """A person's own listings and derived entries (with their sources); refused to PUBLIC."""
+    refuse_unpublished(ctx.actor, "a personal credit record (个人信用记录)")
+    own: list[Row] = await ctx.loaders.own_listings["Person"].load(id_number)
+    derived: list[Row] = await ctx.loaders.derived_of_person.load(id_number)
+    return own, derived
+
+
+async def derived_entry_rows(ctx: HubContext, listing_id: str) -> list[Row]:
+    """The credit record entries a listing derived, with whose they are (reads of personal
+    data: audited); refused to PUBLIC."""
+    refuse_unpublished(ctx.actor, "who a listing reached (personal credit records)")
+    rows: list[Row] = await ctx.loaders.derived_of_source.load(listing_id)
+    if ctx.actor.sees_personal_data:
+        ctx.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
+    return rows
