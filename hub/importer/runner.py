@@ -24,7 +24,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,8 @@ from hub.auth import SYSTEM, Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.identifiers import TODAY
 from hub.importer.branches import branch_targets, reject_cycles
-from hub.importer.parse import LineError, parse_line
+from hub.importer.parse import LineError, Outcome, parse_line
+from hub.importer.progress import ProgressSink
 from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
 from hub.importer.report import ErrorSink, ImportReport
@@ -44,15 +45,15 @@ from hub.store import Store
 from hub.store.branches import branch_links
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
-__all__ = ["ImportReport", "LineParser", "Outcome", "authorize_line", "run_import"]
+__all__ = ["ImportReport", "LineParser", "RowOutcome", "authorize_line", "run_import"]
 CONFLICT_RETRIES = 3
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
 # What a front end makes of one line: a record; a record and the entities it brings along
 # (a tuple: a 双公示 row's action, then the subject it names, created only when unknown);
 # the line's errors; or None for a blank line.
-Outcome = Record | LineError | list[LineError] | tuple[Record, ...] | None
-LineParser = Callable[[int, Any], Outcome]
+RowOutcome = Outcome | tuple[Record, ...]
+LineParser = Callable[[int, Any], RowOutcome]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -175,6 +176,8 @@ class _Importer:
         self.leftover: list[Item] = []
         self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
+        self.timings = self.report.timings
+        self.progress: ProgressSink | None = None
 
     def parse(self, lines: Iterable[bytes], put: Any) -> None:
         """Runs in a worker thread: validates lines, hands full entity units to the writer.
@@ -184,9 +187,8 @@ class _Importer:
         """
         upload = self.upload
         unit: list[Item] = []
-        for number, raw in enumerate(lines, start=self.first_line):
+        for number, parsed in self.outcomes(lines):
             upload.lines += 1
-            parsed = self.parse_one(number, raw)
             companions: tuple[Record, ...] = ()
             outcome: Record | LineError | list[LineError] | None
             if isinstance(parsed, tuple):
@@ -235,6 +237,20 @@ class _Importer:
                 upload.streamed = True
         self.leftover = unit
 
+    def outcomes(self, lines: Iterable[Any]) -> Iterator[tuple[int, RowOutcome]]:
+        """Each line's number and validation outcome, in line order (the bulk loader validates
+        in processes: hub/bulk_load/validate.py; a table's front end reads rows:
+        ``parse_one``)."""
+        watch = self.progress
+        for number, raw in enumerate(lines, start=self.first_line):
+            began = time.perf_counter()
+            outcome = self.parse_one(number, raw)
+            self.timings.validation += time.perf_counter() - began
+            if watch is not None:
+                good = outcome is None or isinstance(outcome, Record | tuple)
+                watch.read(1, 0 if good else 1)
+            yield number, outcome
+
     async def settle_held(self) -> None:
         """Once the file is parsed: the held entity lines whose references exist join the last
         entity unit (with their follow-up links among the facts); the others are rejected."""
@@ -275,6 +291,13 @@ class _Importer:
         )
 
     async def commit(self, items: list[Item]) -> bool:
+        began = time.perf_counter()
+        try:
+            return await self._commit(items)
+        finally:
+            self.timings.writes += time.perf_counter() - began
+
+    async def _commit(self, items: list[Item]) -> bool:
         for attempt in range(CONFLICT_RETRIES):
             try:
                 result = await self.store.write_long(
@@ -295,6 +318,11 @@ class _Importer:
             self.errors.add(result.errors)
             for kind, (accepted, counts) in result.counts.items():
                 self.report.absorb(kind, accepted, counts)
+            if self.progress is not None:
+                self.progress.written(
+                    sum(accepted for accepted, _ in result.counts.values()),
+                    len({e.line for e in result.errors}),
+                )
             return True
         return False
 
@@ -530,6 +558,7 @@ async def run_import(
     today: dt.date | None = None,
     parse_one: LineParser | None = None,
     first_line: int = 1,
+    progress: ProgressSink | None = None,
 ) -> ImportReport:
     """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
     birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's.
@@ -557,4 +586,5 @@ async def run_import(
         parse_one,
         first_line,
     )
+    importer.progress = progress
     return await importer.run(lines)
