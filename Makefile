@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare bench-shuanggongshi stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,9 @@ bench-search: neo4j
 # The public site's profile and search pages beside their GraphQL queries, c=16; reports/s.
 bench-site: neo4j
 	$(HUB) bench site --enterprises 100000 --seed 7 --reuse --requests 800
+
+bench-shuanggongshi: neo4j
+	$(HUB) bench shuanggongshi --rows 100000 --rounds 2
 
 # Hub CPU per check of this checkout against another (BASE=/path/to/worktree), side by side on
 # the bench instance that bench-check loaded.

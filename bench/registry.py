@@ -38,6 +38,7 @@ BENCH_MODULES = (
     "bench.search_bench",
     "bench.documents_bench",
     "bench.site_bench",
+    "bench.shuanggongshi_bench",
 )
 
 

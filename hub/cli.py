@@ -86,6 +86,8 @@ def _print_report(report: dict[str, object]) -> None:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from hub.importer.parse import split_lines
     from hub.importer.runner import run_import
+    from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect
+    from hub.importer.shuanggongshi.upload import import_table
     from hub.progress_display import terminal_progress
 
     if args.initial:
@@ -99,8 +101,25 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     for name in args.file:
         path = Path(name)
         data = path.read_bytes()
+        fmt = detect(data[:SNIFF_BYTES], path.name, args.format)
 
-        async def work(store: Store, data: bytes = data, path: Path = path) -> dict[str, object]:
+        async def work(
+            store: Store, data: bytes = data, path: Path = path, fmt: Format = fmt
+        ) -> dict[str, object]:
+            if fmt != Format.JSONL:  # a 双公示 table (docs/shuanggongshi.md)
+                table = await import_table(
+                    store,
+                    data,
+                    fmt,
+                    actor=SYSTEM,
+                    department=args.department,
+                    source=path.name,
+                    chunk=settings.import_chunk_size,
+                    commit_records=settings.import_commit_records,
+                    parallel=settings.import_parallel_units,
+                    today=settings.today(),
+                )
+                return table.as_dict()
             with terminal_progress(data.count(b"\n")) as progress:
                 report = await run_import(
                     store,
@@ -255,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_migrate
     )
 
-    imp = sub.add_parser("import", help="import a JSON Lines file (exchange format)")
+    imp = sub.add_parser(
+        "import", help="import JSON Lines files (exchange format) or 双公示 CSV / XLSX tables"
+    )
     imp.add_argument("file", nargs="+", help="one or more files, imported in order")
     imp.add_argument(
         "--initial",
@@ -264,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
         "starts the instance; docs/operations.md)",
     )
     imp.add_argument("--csv-dir", default=None, help="--initial: keep the import tool's CSV here")
+    imp.add_argument(
+        "--format", choices=["jsonl", "csv", "xlsx"], help="default: from the content and name"
+    )
     imp.add_argument("--department", required=True, help="uploading department code")
     imp.set_defaults(func=cmd_import)
 
@@ -312,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
             "search",
             "documents",
             "site",
+            "shuanggongshi",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
@@ -322,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--wide", type=int, default=5, help="propagation: synthetic 2000-member cooperatives"
     )
+    bench.add_argument("--rows", type=int, default=100_000, help="shuanggongshi: table rows")
+    bench.add_argument("--rounds", type=int, default=2, help="shuanggongshi: interleaved rounds")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -19,7 +19,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
-from hub.text import UnsafeText, clean_text
+from hub.text import UnsafeText, clean_text, normal_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_DATE = dt.date(1949, 10, 1)
@@ -74,9 +74,10 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 
 
 def _visible(value: str) -> str:
-    """Bidi controls rejected, zero-width characters stripped (hub/text.py)."""
+    """Bidi controls rejected, zero-width characters stripped, NFC with full-width letters and
+    digits half-width (hub/text.py)."""
     try:
-        cleaned = clean_text(value).strip()
+        cleaned = normal_text(clean_text(value).strip())
     except UnsafeText as error:
         raise PydanticCustomError("bidi_control", str(error)) from None
     if not cleaned:

@@ -452,6 +452,14 @@ class PenaltyKind(StrEnum):
     OTHER = "OTHER"
 
 
+class Disclosure(StrEnum):
+    """Who may read an action (双公示 信息使用范围): PUBLIC readers see PUBLIC records only."""
+
+    PUBLIC = "PUBLIC"  # 公示
+    GOVERNMENT = "GOVERNMENT"  # 仅政府部门内部共享
+    AUTHORIZED = "AUTHORIZED"  # 仅可授权查询
+
+
 class ActionRecord(Record):
     kind: Literal["action"]
     id: RecordId
@@ -469,6 +477,7 @@ class ActionRecord(Record):
     penalties: tuple[PenaltyKind, ...] = ()
     amount: Number | None = Field(default=None, ge=0)
     published_on: IsoDate | None = None
+    disclosure: Disclosure = Disclosure.PUBLIC
 
     @field_validator("severity")
     @classmethod
@@ -519,6 +528,7 @@ class ActionRecord(Record):
                 "penalties": [p.value for p in self.penalties] or None,
                 "amount": self.amount,
                 "publishedOn": self.published_on,
+                "disclosure": self.disclosure.value,
                 "subjectKey": self.subject.key,
                 "department": self.department,
             },

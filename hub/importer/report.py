@@ -55,6 +55,12 @@ class ImportReport:
     failure_code: str | None = None
     landed: int = 0  # accepted lines committed before a failure (0 when committed)
     seconds: float = 0.0
+    # Accepted lines with something to check (a 双公示 amount that looks like 元 in a 万元
+    # column): the first MAX_REPORTED_ERRORS, and their count.
+    warnings: list[LineError] = field(default_factory=list)
+    warnings_total: int = 0
+    # What a table upload was read as: format, encoding, template, generation (None: JSON Lines).
+    table: dict[str, str] | None = None
     timings: Timings = field(default_factory=Timings)
 
     def as_dict(self, mask_ids: bool = False) -> dict[str, Any]:
@@ -80,6 +86,9 @@ class ImportReport:
             "failureCode": self.failure_code,
             "landedBeforeFailure": self.landed,
             "seconds": round(self.seconds, 3),
+            "warnings": [w.as_dict(mask_ids) for w in self.warnings],
+            "warningsTotal": self.warnings_total,
+            **({"table": self.table} if self.table is not None else {}),
             "timings": self.timings.as_dict(),
         }
 

@@ -33,6 +33,7 @@ from neo4j import AsyncManagedTransaction
 from hub.auth import SYSTEM, Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.identifiers import TODAY
+from hub.importer.branches import branch_targets, reject_cycles
 from hub.importer.parse import LineError, Outcome, parse_line
 from hub.importer.progress import ProgressSink
 from hub.importer.records import Record
@@ -41,12 +42,18 @@ from hub.importer.report import ErrorSink, ImportReport
 from hub.importer.writers import WRITERS, AfterFn, Writer
 from hub.policy import upload_line_refusal
 from hub.store import Store
+from hub.store.branches import branch_links
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
-__all__ = ["ImportReport", "authorize_line", "run_import"]
+__all__ = ["ImportReport", "LineParser", "RowOutcome", "authorize_line", "run_import"]
 CONFLICT_RETRIES = 3
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
+# What a front end makes of one line: a record; a record and the entities it brings along
+# (a tuple: a 双公示 row's action, then the subject it names, created only when unknown);
+# the line's errors; or None for a blank line.
+RowOutcome = Outcome | tuple[Record, ...]
+LineParser = Callable[[int, Any], RowOutcome]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -150,8 +157,14 @@ class _Importer:
         commit_records: int,
         max_line_bytes: int,
         parallel: int = 2,
+        parse_one: LineParser | None = None,
+        first_line: int = 1,
     ) -> None:
         self.store = store
+        self.parse_one: LineParser = parse_one or (
+            lambda number, raw: parse_line(number, raw, max_line_bytes)
+        )
+        self.first_line = first_line
         self.actor = actor
         self.prov = prov
         self.source = source
@@ -174,8 +187,14 @@ class _Importer:
         """
         upload = self.upload
         unit: list[Item] = []
-        for number, outcome in self.outcomes(lines):
-            upload.lines = number
+        for number, parsed in self.outcomes(lines):
+            upload.lines += 1
+            companions: tuple[Record, ...] = ()
+            outcome: Record | LineError | list[LineError] | None
+            if isinstance(parsed, tuple):
+                outcome, companions = parsed[0], parsed[1:]
+            else:
+                outcome = parsed
             if outcome is None:
                 upload.blank += 1
                 continue
@@ -206,22 +225,30 @@ class _Importer:
                 upload.held.append((number, outcome))  # its follow-ups once it is settled
             else:
                 unit.append((number, outcome))
-                if len(unit) >= self.commit_records:
-                    put(unit)
-                    unit = []
-                    upload.streamed = True
+            for extra in companions:  # the first line naming an entity brings it, once
+                namespace, key = extra.identity()
+                if key in upload.defined[namespace]:
+                    continue
+                upload.defined[namespace][key] = number
+                unit.append((number, extra))
+            if len(unit) >= self.commit_records:
+                put(unit)
+                unit = []
+                upload.streamed = True
         self.leftover = unit
 
-    def outcomes(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
+    def outcomes(self, lines: Iterable[Any]) -> Iterator[tuple[int, RowOutcome]]:
         """Each line's number and validation outcome, in line order (the bulk loader validates
-        in processes: hub/bulk_load/validate.py)."""
+        in processes: hub/bulk_load/validate.py; a table's front end reads rows:
+        ``parse_one``)."""
         watch = self.progress
-        for number, raw in enumerate(lines, start=1):
+        for number, raw in enumerate(lines, start=self.first_line):
             began = time.perf_counter()
-            outcome = parse_line(number, raw, self.max_line_bytes)
+            outcome = self.parse_one(number, raw)
             self.timings.validation += time.perf_counter() - began
             if watch is not None:
-                watch.read(1, 0 if outcome is None or isinstance(outcome, Record) else 1)
+                good = outcome is None or isinstance(outcome, Record | tuple)
+                watch.read(1, 0 if good else 1)
             yield number, outcome
 
     async def settle_held(self) -> None:
@@ -230,10 +257,15 @@ class _Importer:
         upload = self.upload
         if not upload.held:
             return
-        needed = held_lookups(upload.held, upload.defined)
+        # A line closing a branch loop is rejected first, so that the lines needing its
+        # enterprise are rejected with it (settle_held).
+        targets = branch_targets(upload.held)
+        links = await self.store.read(branch_links, targets) if targets else {}
+        held, loops = reject_cycles(upload.held, links, upload.defined, upload.rejections)
+        needed = held_lookups(held, upload.defined)
         existing = await self.store.read(lookup, needed) if needed else {}
-        accepted, rejected = settle_held(upload.held, upload.defined, existing, upload.rejections)
-        for errors in rejected:
+        accepted, rejected = settle_held(held, upload.defined, existing, upload.rejections)
+        for errors in loops + rejected:
             self.errors.add(errors)
         self.leftover += accepted
         upload.facts.extend(
@@ -524,10 +556,16 @@ async def run_import(
     now: dt.datetime | None = None,
     parallel: int = 2,
     today: dt.date | None = None,
+    parse_one: LineParser | None = None,
+    first_line: int = 1,
     progress: ProgressSink | None = None,
 ) -> ImportReport:
     """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
-    birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's."""
+    birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's.
+
+    ``lines`` are JSON Lines (bytes) unless ``parse_one`` says what a line is: a front end
+    (the 双公示 tables, hub/importer/shuanggongshi/) then hands over its rows, numbered from
+    ``first_line`` (a table's first data row is its row 2), and turns each into records."""
     batch = "b-" + uuid.uuid4().hex[:16]
     # An ADMIN key's upload may name any department (POST /api/import?department=…), so it is
     # never a court's own. The command line (SYSTEM) loads a department's file for it: whoever
@@ -537,7 +575,16 @@ async def run_import(
         batch, department, now or dt.datetime.now(dt.UTC), admin=by_admin_key, day=today
     )
     importer = _Importer(
-        store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
+        store,
+        actor,
+        prov,
+        source,
+        chunk,
+        commit_records,
+        max_line_bytes,
+        parallel,
+        parse_one,
+        first_line,
     )
     importer.progress = progress
     return await importer.run(lines)

@@ -15,6 +15,7 @@ from typing import Any
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
 from hub.store.listing_reads import projection
+from hub.store.subjects import public_action
 from hub.store.values import record_times, timed
 
 PUBLISHED_LISTINGS = trusted(
@@ -40,11 +41,7 @@ RETURN {projection("l")} AS l
 RECENT_ACTIONS = trusted(
     f"""
 MATCH (a:Action)
-WHERE a.type IN $types AND a.decisionDate <= $today AND a.decisionDate >= $since
-  AND NOT (a.type = 'PENALTY' AND (
-        a.severity = 'MINOR'
-        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({{months: 12}}) <= $today)
-        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({{months: 36}}) <= $today)))
+WHERE a.type IN $types AND a.decisionDate >= $since AND {public_action("a", "$today")}
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 MATCH (a)-[:ABOUT]->(s)
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)

@@ -66,19 +66,29 @@ RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sou
 """)
 
 
+def public_action(action: LiteralString, day: LiteralString) -> LiteralString:
+    """Cypher: the action ``action`` is public on ``day`` (a parameter): decided by then, its
+    disclosure PUBLIC (公示; a 双公示 信息使用范围 of 政府内部共享 or 授权查询 is never shown to
+    PUBLIC readers), and inside its publicity period (hub/rules/publicity.py: MINOR penalties
+    never, GENERAL ones for 12 months, SERIOUS ones for 36). One definition for every public
+    read of actions (a subject's page, the site's newest records)."""
+    return trusted(f"""({action}.decisionDate <= {day}
+  AND coalesce({action}.disclosure, 'PUBLIC') = 'PUBLIC'
+  AND NOT ({action}.type = 'PENALTY' AND (
+        {action}.severity = 'MINOR'
+        OR ({action}.severity = 'GENERAL' AND {action}.decisionDate + duration({{months: 12}}) <= {day})
+        OR ({action}.severity = 'SERIOUS' AND {action}.decisionDate + duration({{months: 36}}) <= {day}))))""")
+
+
 def _actions_of(label: str, key: str) -> LiteralString:
     """Newest first; the cursor is (decisionDate, id) of the last action seen. With $publicOn,
-    only what is public that day (hub/rules/publicity.py: MINOR penalties never, GENERAL ones
-    for 12 months, SERIOUS ones for 36)."""
+    only what is public that day (``public_action``)."""
     return trusted(
         f"""
 MATCH (s:{label} {{{key}: $key}})<-[:ABOUT]-(a:Action)
 WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
        OR (a.decisionDate = $afterDate AND a.id < $afterId))
-  AND ($publicOn IS NULL OR (a.decisionDate <= $publicOn AND NOT (a.type = 'PENALTY' AND (
-        a.severity = 'MINOR'
-        OR (a.severity = 'GENERAL' AND a.decisionDate + duration({{months: 12}}) <= $publicOn)
-        OR (a.severity = 'SERIOUS' AND a.decisionDate + duration({{months: 36}}) <= $publicOn)))))
+  AND ($publicOn IS NULL OR {public_action("a", "$publicOn")})
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
 OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
 RETURN {timed("a", ".*, departmentName: d.name")} AS a

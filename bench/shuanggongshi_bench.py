@@ -1,0 +1,131 @@
+"""`credit-hub bench shuanggongshi`: a 双公示 penalty file as CSV and XLSX against JSON Lines.
+
+The same penalties (one per row, each about an enterprise the hub does not know yet) are
+written three ways: a 2.0-template CSV, the same as XLSX (shared strings, as a spreadsheet
+saves it: bench/tables.py), and the exchange format's JSON Lines (an ``enterprise`` line
+and an ``action`` line per row). Each file is imported by `credit-hub --instance bench import`
+as a child process on a freshly wiped bench database, JSON Lines first, then CSV, then XLSX,
+``--rounds`` times interleaved. Printed: rows/s and the child's peak RSS for each, and last the
+ratio of table rows/s to JSON Lines rows/s (goal ≥ 0.8), the worse of CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from bench.registry import register
+from bench.support import bench_instance, wipe_bench
+from bench.tables import PENALTY_HEADERS, csv_bytes, penalty_rows, xlsx_shared
+from hub.settings import PROJECT_ROOT, Settings
+
+DATA = PROJECT_ROOT / "bench-data"
+# Runs the import command in the child and prints its peak RSS (KiB) on stderr's last line.
+CHILD = (
+    "import resource, sys\n"
+    "from hub.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+
+
+def _jsonl(rows: int) -> bytes:
+    lines = []
+    for n, row in enumerate(penalty_rows(rows)):
+        uscc, document, decided = row[2], row[13], row[22]
+        lines.append(orjson.dumps({"kind": "enterprise", "uscc": uscc, "name": row[0]}))
+        action = {
+            "kind": "action",
+            "id": f"AMR-2024-{n}",
+            "subject": {"uscc": uscc},
+            "type": "PENALTY",
+            "department": "AMR",
+            "decisionDate": decided,
+            "severity": "GENERAL",
+            "title": row[14],
+            "documentNumber": document,
+            "basis": row[16],
+            "content": row[18],
+            "penalties": ["WARNING", "FINE"],
+            "amount": float(row[19]) * 10_000,
+        }
+        lines.append(orjson.dumps(action))
+    return b"\n".join(lines) + b"\n"
+
+
+def datasets(rows: int) -> dict[str, Path]:
+    DATA.mkdir(exist_ok=True)
+    paths = {
+        "jsonl": DATA / f"sgs-penalty-{rows}.jsonl",
+        "csv": DATA / f"sgs-penalty-{rows}.csv",
+        "xlsx": DATA / f"sgs-penalty-{rows}.xlsx",
+    }
+    if not paths["jsonl"].exists():
+        paths["jsonl"].write_bytes(_jsonl(rows))
+    if not paths["csv"].exists():
+        paths["csv"].write_bytes(csv_bytes([PENALTY_HEADERS, *penalty_rows(rows)], "gb18030"))
+    if not paths["xlsx"].exists():
+        table = xlsx_shared([PENALTY_HEADERS, *penalty_rows(rows)], len(PENALTY_HEADERS), rows + 1)
+        paths["xlsx"].write_bytes(table)
+    return paths
+
+
+def _run(path: Path) -> tuple[float, int, dict[str, object]]:
+    """(seconds, peak RSS in KiB, the report) of one import in a child process."""
+    command = [sys.executable, "-c", CHILD, "--instance", "bench", "import", str(path)]
+    command += ["--department", "AMR"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+    seconds = time.perf_counter() - started
+    tail = done.stderr.decode().strip().splitlines()
+    peak = int(tail[-1]) if tail and tail[-1].isdigit() else 0
+    report = orjson.loads(done.stdout) if done.stdout.strip().startswith(b"{") else {}
+    if done.returncode != 0:
+        print(done.stderr.decode()[-2000:], file=sys.stderr)
+    return seconds, peak, report
+
+
+@register("shuanggongshi")
+def bench_shuanggongshi(args: argparse.Namespace, settings: Settings) -> int:
+    rows = args.rows
+    paths = datasets(rows)
+    bench_instance(settings)
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"dataset: {rows} penalty rows (one new enterprise each); commit units of "
+        f"{settings.import_commit_records} lines (CREDITHUB_IMPORT_COMMIT_RECORDS); files:"
+    )
+    for fmt, path in paths.items():
+        print(f"  {fmt}: {path.stat().st_size:,} bytes")
+    best: dict[str, float] = {}
+    failed = False
+    for round_ in range(args.rounds):
+        for fmt in ("jsonl", "csv", "xlsx"):
+            wipe_bench(settings)
+            seconds, peak, report = _run(paths[fmt])
+            accepted = int(str(report.get("accepted", 0)))
+            expected = 2 * rows if fmt == "jsonl" else rows
+            failed = failed or accepted != expected
+            rate = rows / seconds
+            best[fmt] = max(best.get(fmt, 0.0), rate)
+            print(
+                f"round {round_ + 1} {fmt:5}: {seconds:6.1f} s, {rate:7,.0f} rows/s, "
+                f"peak RSS {peak / 1024:5.0f} MiB, accepted {accepted}"
+            )
+    csv_ratio = best["csv"] / best["jsonl"]
+    xlsx_ratio = best["xlsx"] / best["jsonl"]
+    rates = ", ".join(f"{fmt} {rate:,.0f}" for fmt, rate in best.items())
+    print(f"best rows/s: {rates}")
+    print(f"csv/jsonl {csv_ratio:.2f}, xlsx/jsonl {xlsx_ratio:.2f}")
+    print(f"ratio (worse of csv, xlsx to jsonl; goal >= 0.8): {min(csv_ratio, xlsx_ratio):.2f}")
+    return 1 if failed else 0

@@ -1,0 +1,176 @@
+"""The records a 双公示 row becomes: the exchange format's own kinds, with the template's columns.
+
+``TemplateActionRecord`` is an ``action`` (same validation, same writer, same natural key rules)
+that also keeps the template columns the exchange format has no field for, so that the export
+gives the row back as it came. ``RowEnterpriseRecord`` / ``RowPersonRecord`` are the
+``enterprise`` / ``person`` a row names, written only when the hub does not know the subject
+(hub/store/shuanggongshi.py), marked with the file they came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from hub.importer.fields import IsoDate, LongText, Text
+from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, Record
+from hub.importer.writers import WRITERS, Writer, register_writer, rows_of
+from hub.store.imports import Counts, Provenance
+from hub.store.shuanggongshi import create_missing
+
+# template column (camelCase property) -> stored on the Action node as is
+TEMPLATE_PROPS = (
+    "generation",
+    "subjectName",
+    "subjectClass",
+    "registrationNumber",
+    "organizationCode",
+    "taxNumber",
+    "institutionNumber",
+    "socialOrgNumber",
+    "legalRepresentative",
+    "legalRepresentativeIdType",
+    "legalRepresentativeId",
+    "idType",
+    "violationType",
+    "facts",
+    "penaltyCategories",
+    "confiscatedAmount",
+    "licenceSuspended",
+    "validFrom",
+    "validTo",
+    "longTerm",
+    "publicityEnd",
+    "authority",
+    "authorityUscc",
+    "sourceUnit",
+    "sourceUnitUscc",
+    "documentName",
+    "licenceCategory",
+    "certificateName",
+    "licenceNumber",
+    "templateStatus",
+    "creditSeverity",
+    "penaltyCode",
+    "divisionCode",
+    "remark",
+)
+
+
+_REPEATS = (
+    ("violationType", "title"),
+    ("sourceUnit", "authority"),
+    ("sourceUnitUscc", "authorityUscc"),
+)
+
+
+class TemplateActionRecord(ActionRecord):
+    """An action read from a 双公示 row (kind ``action``)."""
+
+    template: Text
+    generation: Text
+    subject_name: Text
+    subject_class: Text
+    registration_number: Text | None = None
+    organization_code: Text | None = None
+    tax_number: Text | None = None
+    institution_number: Text | None = None
+    social_org_number: Text | None = None
+    legal_representative: Text | None = None
+    legal_representative_id_type: Text | None = None
+    legal_representative_id: Text | None = None
+    id_type: Text | None = None
+    violation_type: Text | None = None
+    facts: LongText | None = None
+    penalty_categories: tuple[Text, ...] = ()
+    confiscated_amount: float | None = None
+    licence_suspended: Text | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
+    long_term: bool = False
+    publicity_end: IsoDate | None = None
+    authority: Text | None = None
+    authority_uscc: Text | None = None
+    source_unit: Text | None = None
+    source_unit_uscc: Text | None = None
+    document_name: Text | None = None
+    licence_category: Text | None = None
+    certificate_name: Text | None = None
+    licence_number: Text | None = None
+    template_status: Text | None = None
+    credit_severity: Text | None = None
+    penalty_code: Text | None = None
+    division_code: Text | None = None
+    remark: LongText | None = None
+
+    def row(self) -> dict[str, Any]:
+        row = super().row()
+        props = row["props"]
+        data = self.model_dump(by_alias=True, include=set(_FIELDS))
+        for name in TEMPLATE_PROPS:
+            value = data.get(name)
+            if isinstance(value, tuple):
+                value = list(value) or None
+            props[name] = value
+        # What another property already says is not stored twice (the export reads it there):
+        # a large upload's commit unit is one Neo4j transaction, held in its memory.
+        for name, same_as in _REPEATS:
+            if props[name] == props[same_as]:
+                props[name] = None
+        props["longTerm"] = props["longTerm"] or None
+        return row
+
+
+_FIELDS = [
+    name for name in TemplateActionRecord.model_fields if name not in ActionRecord.model_fields
+]
+
+
+class RowEnterpriseRecord(EnterpriseRecord):
+    """The enterprise a row names (created when unknown; never updates a known one)."""
+
+    phase: ClassVar[int] = 1
+    registration_number: Text | None = None
+    legal_representative: Text | None = None
+    source_file: Text
+
+    def row(self) -> dict[str, Any]:
+        row = super().row()
+        row["props"]["registrationNumber"] = self.registration_number
+        row["props"]["legalRepresentativeName"] = self.legal_representative
+        row["createdFrom"] = self.source_file
+        return row
+
+
+class RowPersonRecord(PersonRecord):
+    """The natural person a row names (created when unknown)."""
+
+    phase: ClassVar[int] = 1
+    source_file: Text
+
+    def row(self) -> dict[str, Any]:
+        row = super().row()
+        row["createdFrom"] = self.source_file
+        return row
+
+
+def _create_missing(label: str) -> Any:
+    async def write(tx: Any, items: list[tuple[int, Record]], prov: Provenance) -> Counts:
+        return await create_missing(tx, label, rows_of(items), prov)
+
+    return write
+
+
+def register() -> None:
+    """The writers: a template action is an action; a row's subject is created when missing
+    (not counted as a line of its own: the row is counted once, by its action)."""
+    register_writer(TemplateActionRecord, WRITERS[ActionRecord])
+    register_writer(
+        RowEnterpriseRecord,
+        Writer("rowEnterprise", 12, _create_missing("Enterprise"), counted=False),
+    )
+    register_writer(
+        RowPersonRecord, Writer("rowPerson", 13, _create_missing("Person"), counted=False)
+    )
+
+
+register()
