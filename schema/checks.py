@@ -14,7 +14,7 @@ from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.explain import reason
 from hub.rules.listings import ListingState
 from hub.rules.measures import Grade, MeasureEffect, Scenario
-from hub.store.checks import MAX_OWNERSHIP_PATHS
+from hub.store.checks import MAX_OWNERSHIP_PATHS, MAX_PATHS_SHOWN
 from resolvers.checks import (
     Checked,
     Request,
@@ -88,6 +88,27 @@ class PathStep:
     share: float | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
+    path: int | None = strawberry.field(
+        default=None,
+        description="SUSPECTED hits: the shareholding path (1, 2, … as in `ownership.paths`) "
+        "this step belongs to; null for other reaches.",
+    )
+
+
+@strawberry.type(description="One shareholding path of a suspected-controller hit.")
+class HitOwnershipPath:
+    product: float = strawberry.field(description="The share this path adds (its shares' product).")
+    steps: list[PathStep]
+
+
+@strawberry.type(description="How a suspected controller's effective share adds up.")
+class HitOwnership:
+    share: float = strawberry.field(description="The effective share: the sum of every path.")
+    path_count: int = strawberry.field(description="The paths that add to it (all were summed).")
+    paths: list[HitOwnershipPath] = strawberry.field(
+        description=f"The largest {MAX_PATHS_SHOWN} paths, largest first; `pathCount` beyond "
+        "them are summed in the reason."
+    )
 
 
 @strawberry.type(description="A measure that reaches the subject, why, and through what.")
@@ -96,8 +117,14 @@ class Hit:
     listing: HitListing | None
     evaluation: HitEvaluation | None
     reach: ReachKind
-    via: list[PathStep] = strawberry.field(description="Empty when the subject itself is listed.")
+    via: list[PathStep] = strawberry.field(
+        description="Empty when the subject itself is listed; for a SUSPECTED hit the steps of "
+        "every path shown, in order (each step's `path` says which)."
+    )
     reason: str = strawberry.field(description="One line in Chinese for the approval file.")
+    ownership: HitOwnership | None = strawberry.field(
+        default=None, description="SUSPECTED hits: every path that adds to the share, and the sum."
+    )
 
 
 @strawberry.type(description="The subject as checked (ID number masked unless allowed).")
@@ -161,9 +188,22 @@ def _steps(steps: tuple[Step, ...], full: bool) -> list[PathStep]:
             share=s.share,
             valid_from=s.valid_from,
             valid_to=s.valid_to,
+            path=s.path,
         )
         for s in steps
     ]
+
+
+def _ownership(entry: decision.Entry | None, full: bool) -> HitOwnership | None:
+    if entry is None or entry.kind != ReachKind.SUSPECTED:
+        return None
+    return HitOwnership(
+        share=entry.share or 0.0,
+        path_count=entry.path_count,
+        paths=[
+            HitOwnershipPath(product=p.product, steps=_steps(p.steps, full)) for p in entry.paths
+        ],
+    )
 
 
 def _hit(hit: decision.Hit, full: bool) -> Hit:
@@ -202,6 +242,7 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
         reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
         via=_steps(hit.via, full),
         reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
+        ownership=_ownership(hit.entry, full),
     )
 
 
