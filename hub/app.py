@@ -26,10 +26,10 @@ from hub.middleware.authentication import Authentication
 from hub.middleware.body_limit import BodyLimit, BodyTooLarge
 from hub.middleware.rate_limit import RateLimit
 from hub.middleware.request_id import RequestId
+from hub.middleware.security_headers import SecurityHeaders
 from hub.policy import may_upload, upload_department
 from hub.ratelimit import RateLimiter
 from hub.runtime import tune_gc
-from hub.security_headers import SecurityHeaders
 from hub.settings import Settings
 from hub.slow_clients import BodyDeadline
 from hub.store import Store, open_driver

@@ -19,7 +19,9 @@ Headers a handler already set are kept.
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from hub.middleware.http_only import HttpMiddleware
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -46,14 +48,8 @@ ALWAYS = (
 API_PREFIXES = ("/graphql", "/api/")
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeaders(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         api = scope["path"].startswith(API_PREFIXES)
 
         async def with_headers(message: Message) -> None:
