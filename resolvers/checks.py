@@ -25,6 +25,7 @@ from hub.rules.decision import (
     Subject,
     decide,
 )
+from hub.rules.employment import public_servant_on
 from hub.rules.measures import Scenario
 from hub.store import Store
 from hub.store.adapter import Runner
@@ -132,7 +133,9 @@ async def _check_statements(
             key=str(checked.key),
             name=str((node or {}).get("name") or ""),
             kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
-            public_servant=bool((node or {}).get("publicServant")),
+            public_servant=public_servant_on(
+                row.get("employment") or (), bool((node or {}).get("publicServant")), checked.as_of
+            ),
         )
         if node is None:
             checked.outcome = Outcome(Decision.CLEAR, False)

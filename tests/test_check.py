@@ -117,6 +117,51 @@ async def test_public_servant_measure(gql: GQL, graph: Store) -> None:
     assert codes(officer) == {"IND-COMPANY-OFFICER-BAN", "IND-MARKET-ENTRY-BAN"}  # 公司法 178
 
 
+async def test_public_servant_measures_read_the_employment_held_on_as_of(
+    gql: GQL, graph: Store
+) -> None:
+    """Issue 18: WORKS_FOR {from, to, publicServant} decides 公职人员 measures on asOf; the
+    person's current flag decides only when no employment is recorded."""
+    former, serving, flagged = (f.id_number(f"198{i}-04-04") for i in range(3))
+    await story(
+        graph,
+        f.person(former, "已离职公务员", publicServant=True),
+        f.person(serving, "在职公务员"),
+        f.person(flagged, "仅有标记的公务员", publicServant=True),
+        f.enterprise(firm := f.uscc(), "隆林私营公司"),
+        {
+            "kind": "employment",
+            "idNumber": former,
+            "department": "ECOENV",
+            "publicServant": True,
+            "from": "2010-01-01",
+            "to": "2024-12-31",
+        },
+        {"kind": "employment", "idNumber": former, "uscc": firm, "from": "2025-01-01"},
+        {
+            "kind": "employment",
+            "idNumber": serving,
+            "department": "AMR",
+            "publicServant": True,
+            "from": "2024-06-01",
+        },
+        *(
+            f.court_default(f"COURT-E{i}", {"idNumber": who}, ground=1, start="2024-01-01")
+            for i, who in enumerate((former, serving, flagged))
+        ),
+    )
+    # a public servant whose employment ended before asOf is not restricted (flag or not)
+    assert (await check(gql, {"idNumber": former}, "PROMOTION"))["decision"] == "CLEAR"
+    earlier = await check(gql, {"idNumber": former}, "PROMOTION", "2024-12-31")
+    assert codes(earlier) == {"ADM-PUBLIC-SERVANT"}
+    # a public servant employed on asOf is, without the flag; before the employment he is not
+    assert codes(await check(gql, {"idNumber": serving}, "PROMOTION")) == {"ADM-PUBLIC-SERVANT"}
+    before = await check(gql, {"idNumber": serving}, "PROMOTION", "2024-05-31")
+    assert before["decision"] == "CLEAR"
+    # no employment recorded: the flag keeps its meaning (data from before employments)
+    assert codes(await check(gql, {"idNumber": flagged}, "PROMOTION")) == {"ADM-PUBLIC-SERVANT"}
+
+
 # --- reached through roles (derived entries) ------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Cypher of check-before-approval: one query gathers every reach of a batch of subjects.
 
-For each subject, on ``$asOf``: the listings ON it (own ones, and the derived entries of its
+For each subject, on ``$asOf``: its employments (a person's WORKS_FOR, for the public-servant
+measures), the listings ON it (own ones, and the derived entries of its
 personal credit record read through their source listing), the court listings of the persons
 holding a reaching role at it that day (upward reach), the listed enterprises it holds more
 than half of through valid shareholdings (bounded, simple paths), and its latest evaluation.
@@ -135,6 +136,10 @@ CALL (n) {{
   RETURN suspected, truncated
 }}
 CALL (n) {{
+  OPTIONAL MATCH (n:Person)-[w:WORKS_FOR]->()
+  RETURN collect(w {{.publicServant, .from, .to}}) AS employment
+}}
+CALL (n) {{
   OPTIONAL MATCH (n)<-[:EVALUATES]-(ev:Evaluation)
   WHERE ev.evaluatedOn <= $asOf
   WITH ev ORDER BY ev.evaluatedOn DESC, ev.id DESC LIMIT 1
@@ -144,7 +149,7 @@ RETURN collect({{
   i: s.i,
   subject: n {{.uscc, .idNumber, .name, .kind, .publicServant}},
   listed: listed, related: related, suspected: suspected, truncated: truncated,
-  evaluation: evaluation
+  evaluation: evaluation, employment: employment
 }}) AS results
 """
 
