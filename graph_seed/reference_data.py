@@ -44,17 +44,30 @@ def load_domains(path: Path = DOMAINS_FILE) -> dict[str, DomainSpec]:
 def load_measure_entries(path: Path = MEASURES_FILE) -> list[dict[str, Any]]:
     """The catalogue's entries as exchange-format records of kind ``measure``.
 
-    The file's top-level ``edition`` is the default of every entry.
+    The file's top-level ``edition`` and ``editionDate`` are the defaults of every entry.
     """
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    edition = data.get("edition")
+    edition, edition_date = catalogue_edition(path)
     entries = []
     for raw in data.get("measure", []):
         record: dict[str, Any] = {"kind": "measure", **raw}
         if edition is not None:
             record.setdefault("edition", edition)
+        if edition_date is not None:
+            record.setdefault("editionDate", edition_date)
+        if isinstance(record.get("editionDate"), dt.date):
+            record["editionDate"] = record["editionDate"].isoformat()
         entries.append(record)
     return entries
+
+
+def catalogue_edition(path: Path = MEASURES_FILE) -> tuple[str | None, dt.date | None]:
+    """The catalogue file's edition and the date it applies from (``editionDate``, optional)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    day = data.get("editionDate")
+    if day is not None and not isinstance(day, dt.date):
+        raise ValueError(f"{path.name}: editionDate {day!r} is not a date (write 2027-01-01)")
+    return data.get("edition"), day
 
 
 @dataclass(frozen=True)

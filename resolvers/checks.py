@@ -25,6 +25,7 @@ from hub.rules.decision import (
     Subject,
     decide,
 )
+from hub.rules.editions import in_force_on
 from hub.rules.employment import public_servant_on
 from hub.rules.measures import Scenario
 from hub.store import Store
@@ -91,10 +92,13 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
         kind = hit.entry.kind.value if hit.entry else "EVALUATION"
         return f"{hit.measure['code']}|{hit.effect}|{listing}|{kind}"
 
+    every = (*outcome.hits, *outcome.suspended, *outcome.incentives)
     return {
         "hits": [line(h) for h in outcome.hits],
         "suspendedHits": [line(h) for h in outcome.suspended],
         "incentives": [line(h) for h in outcome.incentives],
+        # the catalogue editions the answer was decided under (an old receipt stays explainable)
+        "editions": sorted({str(h.measure.get("edition") or "") for h in every} - {""}),
     }
 
 
@@ -179,7 +183,8 @@ def _decide(
     row: dict[str, Any], subject: Subject, checked: Checked, measure_rows: list[dict[str, Any]]
 ) -> Outcome:
     entries = entries_of(row, subject, checked.as_of)
-    return decide(subject, checked.scenario, entries, evaluation_of(row), measure_rows)
+    measures = in_force_on(measure_rows, checked.as_of)
+    return decide(subject, checked.scenario, entries, evaluation_of(row), measures)
 
 
 def _validate(

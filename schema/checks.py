@@ -53,6 +53,11 @@ class HitMeasure:
     effect: MeasureEffect
     legal_basis: str
     category: str
+    edition: str | None = strawberry.field(
+        default=None,
+        description="The catalogue edition this hit was decided under (the version of the "
+        "measure in force on asOf).",
+    )
 
 
 @strawberry.type(description="The listing behind a hit, with its state on asOf.")
@@ -236,6 +241,7 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
             effect=MeasureEffect(m["effect"]),
             legal_basis=m["legalBasis"],
             category=m["category"],
+            edition=m.get("edition"),
         ),
         listing=listing,
         evaluation=evaluation,
@@ -328,6 +334,10 @@ class Receipt:
     suspended_hits: list[str]
     incentives: list[str]
     truncated: bool = strawberry.field(description="As CheckResult.truncated.")
+    editions: list[str] = strawberry.field(
+        description="The catalogue editions the hits were decided under (empty for receipts "
+        "written before editions were recorded, and for an answer without hits)."
+    )
     outcome: ApprovalOutcome | None
     outcome_at: dt.datetime | None
     outcome_note: str | None
@@ -354,6 +364,7 @@ def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
         suspended_hits=list(raw.get("suspendedHits") or []),
         incentives=list(raw.get("incentives") or []),
         truncated=bool(raw.get("truncated")),
+        editions=list(raw.get("editions") or []),
         outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
         outcome_at=raw.get("outcomeAt"),
         outcome_note=raw.get("outcomeNote"),
