@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql_engine.build import SDL_SCHEMA
+
 SDL_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
 
 def current_sdl() -> str:
-    from graphql_engine.build import SDL_SCHEMA
-
     return SDL_SCHEMA.as_str().strip() + "\n"
 
 

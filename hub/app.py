@@ -19,6 +19,9 @@ from strawberry.asgi import GraphQL
 from graphql_engine.build import build_schema
 from hub.app_state import HubState, hub_of
 from hub.auth import Actor, Role
+from hub.errors import HubError
+from hub.importer.parse import split_lines
+from hub.importer.runner import run_import
 from hub.keys import KeyCache
 from hub.middleware.access_log import AccessLog
 from hub.middleware.answers import json_error
@@ -27,12 +30,14 @@ from hub.middleware.body_limit import BodyLimit, BodyTooLarge
 from hub.middleware.rate_limit import RateLimit
 from hub.middleware.request_id import RequestId
 from hub.middleware.security_headers import SecurityHeaders
+from hub.migrate import is_migrated
 from hub.policy import may_upload, upload_department
 from hub.ratelimit import RateLimiter
 from hub.runtime import tune_gc
 from hub.settings import Settings
 from hub.slow_clients import BodyDeadline
 from hub.store import Store, open_driver
+from hub.store.warmup import warm_checks
 from hub.worker_readiness import mark_warm, warm_workers
 from resolvers.context import HubContext, make_context
 
@@ -93,8 +98,6 @@ async def healthz(request: Request) -> Response:
 
 async def _warm(hub: HubState) -> None:
     """Warms Neo4j on the check's statements, then lets /readyz answer (hub/store/warmup.py)."""
-    from hub.store.warmup import warm_checks
-
     try:
         await warm_checks(hub.store, hub.settings.warmup_seconds)
     finally:
@@ -104,9 +107,6 @@ async def _warm(hub: HubState) -> None:
 
 
 async def readyz(request: Request) -> Response:
-    from hub.errors import HubError
-    from hub.migrate import is_migrated
-
     hub = _state(request)
     ready_dir = hub.settings.ready_dir
     if hub.warming or (
@@ -127,9 +127,6 @@ async def readyz(request: Request) -> Response:
 
 
 async def api_import(request: Request) -> Response:
-    from hub.importer.parse import split_lines
-    from hub.importer.runner import run_import
-
     hub = _state(request)
     actor: Actor = request.scope["state"]["actor"]
     if not may_upload(actor):

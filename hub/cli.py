@@ -1,4 +1,8 @@
-"""The `credit-hub` command."""
+"""The `credit-hub` command.
+
+The subcommands import what they need when they run (not for a cycle): `credit-hub db start`
+and `keys` stay quick without loading the GraphQL schema, the importer or uvicorn.
+"""
 
 from __future__ import annotations
 

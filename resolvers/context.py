@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub.auth import Actor
 from hub.ratelimit import RateLimiter
 from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
-
-if TYPE_CHECKING:
-    from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders
 
 
 @dataclass
@@ -51,8 +49,6 @@ def make_context(
     caller: str = "-",
     id_lookups: RateLimiter | None = None,
 ) -> HubContext:
-    from resolvers.loaders import Loaders
-
     return HubContext(
         store=store,
         settings=settings,

@@ -17,6 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph_seed.model import RoleName
+from hub.identifiers import mask_id_number
 from hub.rules.validity import active_on
 from resolvers.context import HubContext
 from schema.subjects import Subject, subject_of
@@ -206,8 +207,6 @@ class GraphBuilder:
                 node_id, export_key = f"P:{value}", value
                 self.ctx.audited.append(("Person", value))
             else:
-                from hub.identifiers import mask_id_number
-
                 node_id, export_key = f"P#{len(self.nodes) + 1}", mask_id_number(value)
         else:
             node_id, export_key = _PREFIX[label] + value, value
