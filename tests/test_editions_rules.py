@@ -28,3 +28,12 @@ def test_versions_of_one_date_the_newest_wins() -> None:
     corrected = {"code": "M", "effect": "CAUTION", "edition": "2020.1"}  # no date: since ever
     row = {**corrected, "versions": [OLD, {**OLD, "effect": "X", "supersededAt": "2025-01-01"}]}
     assert version_on(row, D(2019, 1, 1)) is row
+
+
+def test_a_measure_retired_then_brought_back_does_not_apply_in_between() -> None:
+    while_retired = {**OLD, "retiredOn": D(2026, 1, 1)}  # the node as a later edition found it
+    back = {"code": "M", "edition": "2027.1", "editionDate": D(2027, 1, 1)}
+    row = {**back, "versions": [while_retired]}
+    assert version_on(row, D(2025, 6, 1)) == while_retired
+    assert version_on(row, D(2026, 6, 1)) is None
+    assert version_on(row, D(2027, 1, 1)) is row

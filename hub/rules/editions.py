@@ -31,6 +31,11 @@ def version_on(row: Mapping[str, Any], day: dt.date) -> Mapping[str, Any] | None
         start = version.get("editionDate") or _EARLIEST
         if start <= day and (best is None or start > best_from):
             best, best_from = version, start
+    # A version kept from while the measure was retired (it came back in a later edition)
+    # carries that retirement: between the two editions the measure did not apply.
+    ended = best.get("retiredOn") if best is not None else None
+    if ended is not None and ended <= day:
+        return None
     return best
 
 
