@@ -183,8 +183,9 @@ class Person:
         return SubjectKind.PERSON
 
     @strawberry.field(
-        description="公职人员 (党政机关、事业单位、国有企业): the flag of the person record. Checks "
-        "read the person's dated employments instead when any is recorded (docs/check.md)."
+        description="公职人员 (党政机关、事业单位、国有企业): the person record's flag. "
+        "Checks read the person's dated employments instead when any is recorded "
+        "(docs/check.md)."
     )
     async def public_servant(self, info: HubInfo) -> bool:
         self._full_access(info)
