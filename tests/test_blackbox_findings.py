@@ -198,12 +198,12 @@ async def test_a_mutation_over_get_is_refused_as_json(client: httpx.AsyncClient)
 async def test_an_unexpected_error_in_an_upload_is_json_with_the_request_id(
     client: httpx.AsyncClient, graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hub.importer import runner
+    from hub import app
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(runner, "run_import", broken)
+    monkeypatch.setattr(app, "run_import", broken)  # the upload route's importer
     headers = await bearer(graph, Role.DEPARTMENT, "AMR")
     answer = await client.post("/api/import", content=b"{}", headers=headers)
     assert answer.status_code == 500
