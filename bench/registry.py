@@ -29,6 +29,8 @@ def register(
 # Modules that register benchmarks (imported when a benchmark runs).
 BENCH_MODULES = (
     "bench.import_bench",
+    "bench.initial_bench",
+    "bench.floor_bench",
     "bench.propagation_bench",
     "bench.check_bench",
     "bench.soak_bench",

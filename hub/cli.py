@@ -84,37 +84,60 @@ def _print_report(report: dict[str, object]) -> None:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.importer.runner import run_import
-
-    path = Path(args.file)
-    data = path.read_bytes()
     from hub.importer.parse import split_lines
+    from hub.importer.runner import run_import
+    from hub.progress_display import terminal_progress
 
-    async def work(store: Store) -> dict[str, object]:
-        report = await run_import(
-            store,
-            split_lines(data),
-            actor=SYSTEM,
-            department=args.department,
-            source=path.name,
-            chunk=settings.import_chunk_size,
-            commit_records=settings.import_commit_records,
-            parallel=settings.import_parallel_units,
-            max_line_bytes=settings.max_line_bytes,
-            today=settings.today(),
-        )
-        return report.as_dict()
+    if args.initial:
+        from hub.bulk_load.command import import_initial
 
-    report = _run(settings, work, args.instance)
-    _print_report(report)
-    return 0 if report["committed"] else 1
+        code, reports = import_initial(args, settings)
+        for done in reports:
+            _print_report(done.as_dict())
+        return code
+    code = 0
+    for name in args.file:
+        path = Path(name)
+        data = path.read_bytes()
+
+        async def work(store: Store, data: bytes = data, path: Path = path) -> dict[str, object]:
+            with terminal_progress(data.count(b"\n")) as progress:
+                report = await run_import(
+                    store,
+                    split_lines(data),
+                    actor=SYSTEM,
+                    department=args.department,
+                    source=path.name,
+                    chunk=settings.import_chunk_size,
+                    commit_records=settings.import_commit_records,
+                    parallel=settings.import_parallel_units,
+                    max_line_bytes=settings.max_line_bytes,
+                    today=settings.today(),
+                    progress=progress,
+                )
+            return report.as_dict()
+
+        report = _run(settings, work, args.instance)
+        _print_report(report)
+        code = code or (0 if report["committed"] else 1)
+    return code
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from hub.bulk_load.command import seed_initial
     from hub.demo import seed_demo
+    from hub.progress_display import terminal_progress
+
+    initial = seed_initial(args, settings)
+    if initial is not None:
+        _print_report(initial)
+        return 0
 
     async def work(store: Store) -> dict[str, object]:
-        return await seed_demo(store, settings, enterprises=args.enterprises, seed=args.seed)
+        with terminal_progress() as progress:
+            return await seed_demo(
+                store, settings, enterprises=args.enterprises, seed=args.seed, progress=progress
+            )
 
     summary = _run(settings, work, args.instance)
     _print_report(summary)
@@ -233,7 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     imp = sub.add_parser("import", help="import a JSON Lines file (exchange format)")
-    imp.add_argument("file")
+    imp.add_argument("file", nargs="+", help="one or more files, imported in order")
+    imp.add_argument(
+        "--initial",
+        action="store_true",
+        help="first load of an EMPTY embedded store with Neo4j's import tool (stops and "
+        "starts the instance; docs/operations.md)",
+    )
+    imp.add_argument("--csv-dir", default=None, help="--initial: keep the import tool's CSV here")
     imp.add_argument("--department", required=True, help="uploading department code")
     imp.set_defaults(func=cmd_import)
 
@@ -271,7 +301,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
     bench.add_argument(
         "what",
-        choices=["import", "propagation", "check", "investigate", "soak", "search", "documents"],
+        choices=[
+            "import",
+            "import-initial",
+            "import-floor",
+            "propagation",
+            "check",
+            "investigate",
+            "soak",
+            "search",
+            "documents",
+        ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)

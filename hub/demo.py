@@ -18,6 +18,8 @@ import orjson
 
 from hub.auth import SYSTEM
 from hub.identifiers import USCC_ALPHABET, make_id_number, make_uscc, parse_id_number
+from hub.importer.progress import ProgressSink
+from hub.importer.report import ImportReport
 from hub.importer.runner import run_import
 from hub.rules.listings import add_years
 from hub.settings import Settings
@@ -651,29 +653,48 @@ def _credit_uploads(records: list[dict[str, Any]]) -> list[tuple[str, list[bytes
     return sorted(by_department.items())
 
 
+def demo_uploads(enterprises: int, seed: int) -> Iterator[tuple[str, list[bytes]]]:
+    """(department, lines) of every upload of the demo county, in the order they are sent."""
+    for index, seg in enumerate(generate(enterprises, seed)):
+        yield from segment_uploads(seg) + _credit_uploads(credit_records(seg, seed, index))
+
+
+def demo_totals(reports: list[ImportReport], started: float) -> dict[str, Any]:
+    """The summary `credit-hub seed` prints; a failed or partly rejected upload is an error."""
+    totals: dict[str, Any] = {"lines": 0, "accepted": 0, "rejected": 0, "created": 0}
+    for report in reports:
+        if not report.committed or report.rejected:
+            first = report.errors[:3]
+            raise RuntimeError(f"demo upload failed: {report.failure} {first}")
+        totals["lines"] += report.lines
+        totals["accepted"] += report.accepted
+        totals["created"] += report.created
+    totals["seconds"] = round(time.perf_counter() - started, 1)
+    return totals
+
+
 async def seed_demo(
-    store: Store, settings: Settings, *, enterprises: int, seed: int
+    store: Store,
+    settings: Settings,
+    *,
+    enterprises: int,
+    seed: int,
+    progress: ProgressSink | None = None,
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    totals: dict[str, int] = {"lines": 0, "accepted": 0, "rejected": 0, "created": 0}
-    for index, seg in enumerate(generate(enterprises, seed)):
-        uploads = segment_uploads(seg) + _credit_uploads(credit_records(seg, seed, index))
-        for department, lines in uploads:
-            report = await run_import(
-                store,
-                lines,
-                actor=SYSTEM,
-                department=department,
-                source=f"seed-{seed}",
-                chunk=settings.import_chunk_size,
-                commit_records=settings.import_commit_records,
-                parallel=settings.import_parallel_units,
-            )
-            if not report.committed or report.rejected:
-                first = report.errors[:3]
-                raise RuntimeError(f"demo upload failed: {report.failure} {first}")
-            totals["lines"] += report.lines
-            totals["accepted"] += report.accepted
-            totals["created"] += report.created
-    totals["seconds"] = round(time.perf_counter() - started, 1)  # type: ignore[assignment]
-    return {"enterprises": enterprises, "seed": seed, **totals}
+    reports = []
+    for department, lines in demo_uploads(enterprises, seed):
+        report = await run_import(
+            store,
+            lines,
+            actor=SYSTEM,
+            department=department,
+            source=f"seed-{seed}",
+            chunk=settings.import_chunk_size,
+            commit_records=settings.import_commit_records,
+            parallel=settings.import_parallel_units,
+            progress=progress,
+        )
+        demo_totals([report], started)  # stops at the first failed upload
+        reports.append(report)
+    return {"enterprises": enterprises, "seed": seed, **demo_totals(reports, started)}

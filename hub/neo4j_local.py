@@ -53,6 +53,17 @@ def _reap(pid: int) -> tuple[bool, int]:
     return done == pid, status
 
 
+def _zombie(pid: int) -> bool:
+    """Whether the process has exited but its parent has not reaped it yet (Linux /proc): an
+    instance started by a long-lived process (a benchmark) and stopped by another one (the
+    command it runs) is such a zombie until the first one waits for it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state == "Z"
+
+
 class EmbeddedError(RuntimeError):
     """The embedded Neo4j could not be installed, started or reached."""
 
@@ -175,7 +186,7 @@ class EmbeddedNeo4j:
             return None
         except PermissionError:
             return pid
-        return pid
+        return None if _zombie(pid) else pid
 
     def _bolt_open(self) -> bool:
         with (

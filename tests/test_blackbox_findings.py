@@ -203,7 +203,7 @@ async def test_an_unexpected_error_in_an_upload_is_json_with_the_request_id(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app, "run_import", broken)  # the upload route's importer
+    monkeypatch.setattr(app, "run_import", broken)
     headers = await bearer(graph, Role.DEPARTMENT, "AMR")
     answer = await client.post("/api/import", content=b"{}", headers=headers)
     assert answer.status_code == 500

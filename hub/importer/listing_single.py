@@ -18,7 +18,7 @@ from hub.importer.listing_records import ListingRecord
 from hub.importer.listing_writers import derived_rows, kind_problem, owner_problem
 from hub.importer.parse import LineError
 from hub.rules.propagation import SourceListing, propagates
-from hub.store import listings as lq
+from hub.store import listings
 from hub.store.imports import Provenance
 
 
@@ -43,7 +43,7 @@ async def write_listing(
     spread = propagates(
         SourceListing(record.id, record.list_kind.value, subject.label, record.effective_from)
     )
-    plan = await lq.plan_one(
+    plan = await listings.plan_one(
         tx, subject.label, subject.key, record.department, record.id, liable, spread
     )
     errors = _problems(record, plan)
@@ -63,7 +63,7 @@ async def write_listing(
             "liable": liable,
         }
     )
-    written = await lq.write_one(tx, row, derived, prov, key_id, source)
+    written = await listings.write_one(tx, row, derived, prov, key_id, source)
     listing: dict[str, Any] = written["l"]
     if (listing.get("department"), listing.get("source")) != (
         row["props"]["department"],

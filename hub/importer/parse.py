@@ -153,11 +153,11 @@ def split_lines(body: bytes) -> Iterator[bytes]:
 
 
 MAX_ERRORS_PER_LINE = 10
+# What validating one line gives: a record, its error(s), or None for a blank line.
+Outcome = Record | LineError | list[LineError] | None
 
 
-def parse_line(
-    number: int, raw: bytes, max_line_bytes: int
-) -> Record | LineError | list[LineError] | None:
+def parse_line(number: int, raw: bytes, max_line_bytes: int) -> Outcome:
     if len(raw) > max_line_bytes:
         return LineError(number, "(line)", f"line is {len(raw)} bytes, more than {max_line_bytes}")
     try:

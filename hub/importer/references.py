@@ -73,7 +73,14 @@ async def missing_refs(
         for _, label, key in record.refs():
             if key not in defined.get(label, ()):
                 needed[label].add(key)
-    existing = await lookup(tx, needed)
+    return unresolved(items, defined, await lookup(tx, needed), rejections)
+
+
+def unresolved(
+    items: list[Item], defined: Defined, existing: Mapping[str, set[str]], rejections: Rejections
+) -> list[LineError]:
+    """The errors of the references of ``items`` found neither in the upload (``defined``) nor
+    among the ``existing`` keys of the graph (the bulk loader knows them without reading)."""
     errors = []
     for line, record in items:
         for fld, label, key in record.refs():

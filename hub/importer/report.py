@@ -23,6 +23,21 @@ class KindReport:
 
 
 @dataclass
+class Timings:
+    """Where an upload's time went, in seconds. The transactional importer validates in a
+    thread while it writes, so its parts overlap and may add up to more than the wall time;
+    the bulk load (hub/bulk_load/) runs them one after the other."""
+
+    validation: float = 0.0  # parse_line over every line (summed over processes: CPU seconds)
+    writes: float = 0.0  # transactions (and, in a bulk load, the CSV and the import tool)
+    indexes: float = 0.0  # constraints and indexes created and populated (bulk load)
+    restart: float = 0.0  # the instance stopped and started around the import tool (bulk load)
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: round(value, 3) for name, value in vars(self).items() if value}
+
+
+@dataclass
 class ImportReport:
     batch: str
     committed: bool
@@ -40,6 +55,7 @@ class ImportReport:
     failure_code: str | None = None
     landed: int = 0  # accepted lines committed before a failure (0 when committed)
     seconds: float = 0.0
+    timings: Timings = field(default_factory=Timings)
 
     def as_dict(self, mask_ids: bool = False) -> dict[str, Any]:
         """The report as sent; ``mask_ids`` for callers who may not see full ID numbers (a
@@ -64,6 +80,7 @@ class ImportReport:
             "failureCode": self.failure_code,
             "landedBeforeFailure": self.landed,
             "seconds": round(self.seconds, 3),
+            "timings": self.timings.as_dict(),
         }
 
     def absorb(self, kind: str, accepted: int, counts: Counts) -> None:

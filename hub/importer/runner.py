@@ -24,7 +24,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,8 @@ from neo4j import AsyncManagedTransaction
 from hub.auth import SYSTEM, Actor, Role
 from hub.errors import Conflict, HubError, StoreUnavailable
 from hub.identifiers import TODAY
-from hub.importer.parse import LineError, parse_line
+from hub.importer.parse import LineError, Outcome, parse_line
+from hub.importer.progress import ProgressSink
 from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
 from hub.importer.report import ErrorSink, ImportReport
@@ -162,6 +163,8 @@ class _Importer:
         self.leftover: list[Item] = []
         self.errors = ErrorSink()  # of the writes (the parser thread has its own)
         self.report = ImportReport(batch=prov.batch, committed=False)
+        self.timings = self.report.timings
+        self.progress: ProgressSink | None = None
 
     def parse(self, lines: Iterable[bytes], put: Any) -> None:
         """Runs in a worker thread: validates lines, hands full entity units to the writer.
@@ -171,9 +174,8 @@ class _Importer:
         """
         upload = self.upload
         unit: list[Item] = []
-        for number, raw in enumerate(lines, start=1):
+        for number, outcome in self.outcomes(lines):
             upload.lines = number
-            outcome = parse_line(number, raw, self.max_line_bytes)
             if outcome is None:
                 upload.blank += 1
                 continue
@@ -210,6 +212,18 @@ class _Importer:
                     upload.streamed = True
         self.leftover = unit
 
+    def outcomes(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
+        """Each line's number and validation outcome, in line order (the bulk loader validates
+        in processes: hub/bulk_load/validate.py)."""
+        watch = self.progress
+        for number, raw in enumerate(lines, start=1):
+            began = time.perf_counter()
+            outcome = parse_line(number, raw, self.max_line_bytes)
+            self.timings.validation += time.perf_counter() - began
+            if watch is not None:
+                watch.read(1, 0 if outcome is None or isinstance(outcome, Record) else 1)
+            yield number, outcome
+
     async def settle_held(self) -> None:
         """Once the file is parsed: the held entity lines whose references exist join the last
         entity unit (with their follow-up links among the facts); the others are rejected."""
@@ -245,6 +259,13 @@ class _Importer:
         )
 
     async def commit(self, items: list[Item]) -> bool:
+        began = time.perf_counter()
+        try:
+            return await self._commit(items)
+        finally:
+            self.timings.writes += time.perf_counter() - began
+
+    async def _commit(self, items: list[Item]) -> bool:
         for attempt in range(CONFLICT_RETRIES):
             try:
                 result = await self.store.write_long(
@@ -265,6 +286,11 @@ class _Importer:
             self.errors.add(result.errors)
             for kind, (accepted, counts) in result.counts.items():
                 self.report.absorb(kind, accepted, counts)
+            if self.progress is not None:
+                self.progress.written(
+                    sum(accepted for accepted, _ in result.counts.values()),
+                    len({e.line for e in result.errors}),
+                )
             return True
         return False
 
@@ -498,6 +524,7 @@ async def run_import(
     now: dt.datetime | None = None,
     parallel: int = 2,
     today: dt.date | None = None,
+    progress: ProgressSink | None = None,
 ) -> ImportReport:
     """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
     birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's."""
@@ -512,4 +539,5 @@ async def run_import(
     importer = _Importer(
         store, actor, prov, source, chunk, commit_records, max_line_bytes, parallel
     )
+    importer.progress = progress
     return await importer.run(lines)

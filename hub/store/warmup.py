@@ -24,7 +24,7 @@ import neo4j
 from neo4j import AsyncManagedTransaction
 
 from hub.clock import COUNTY_CLOCK
-from hub.store import checks as q
+from hub.store import checks
 from hub.store.adapter import Store
 
 log = logging.getLogger("credithub.warmup")
@@ -54,7 +54,7 @@ async def _gather(store: Store, subjects: list[dict[str, Any]]) -> None:
     """Unshielded (not Store.read): cancelling the warm-up at shutdown must stop it before the
     driver closes."""
     async with store.session(neo4j.READ_ACCESS) as session:
-        await session.execute_read(q.gather, subjects, COUNTY_CLOCK.today())
+        await session.execute_read(checks.gather, subjects, COUNTY_CLOCK.today())
 
 
 async def _receipts_rolled_back(store: Store, size: int) -> None:
@@ -66,7 +66,7 @@ async def _receipts_rolled_back(store: Store, size: int) -> None:
                 {"id": "warmup-" + uuid.uuid4().hex, "keyId": "warmup", "decision": "CLEAR"}
                 for _ in range(size)
             ]
-            await q.write_receipts(tx, receipts, dt.datetime.now(dt.UTC))
+            await checks.write_receipts(tx, receipts, dt.datetime.now(dt.UTC))
         finally:
             await tx.rollback()
 
