@@ -13,11 +13,12 @@ from pathlib import Path
 
 import orjson
 
-from graph_seed.reference_data import MEASURES_FILE, load_measure_entries
+from graph_seed.reference_data import MEASURES_FILE, catalogue_edition, load_measure_entries
 from hub.auth import SYSTEM
 from hub.importer.parse import parse_lines
 from hub.importer.runner import ImportReport, run_import
 from hub.store import Store
+from hub.store.measures import catalogue_codes, retire_measures
 
 CATALOGUE_DEPARTMENT = "SYSTEM"
 
@@ -45,11 +46,33 @@ def catalogue_lines(path: Path = MEASURES_FILE) -> list[bytes]:
 
 
 async def load_catalogue(store: Store, path: Path = MEASURES_FILE) -> ImportReport:
-    """Load (or refresh) the catalogue; a migration step, idempotent."""
+    """Load (or refresh) the catalogue; a migration step, idempotent.
+
+    A measure of the catalogue that the file no longer holds is retired from the file's
+    ``editionDate`` (it stays in the graph, named by old receipts; checks from that day on no
+    longer apply it). A file that drops measures without an ``editionDate`` is refused before
+    anything is written."""
     lines = catalogue_lines(path)
+    edition, edition_date = catalogue_edition(path)
+    held = {str(entry["code"]) for entry in load_measure_entries(path)}
+    dropped = sorted(await store.read(catalogue_codes, CATALOGUE_DEPARTMENT) - held)
+    if dropped and edition_date is None:
+        raise CatalogueError(
+            f"{path.name}: measure(s) {', '.join(dropped)} are no longer in the file: give the "
+            "new edition's editionDate (the day they stop applying)"
+        )
     report = await run_import(
         store, lines, actor=SYSTEM, department=CATALOGUE_DEPARTMENT, source=f"migrate:{path.name}"
     )
     if not report.committed or report.errors:
         raise CatalogueError(f"{path.name}: not loaded: {report.failure or report.errors}")
+    if dropped:
+        await store.write(
+            retire_measures,
+            dropped,
+            CATALOGUE_DEPARTMENT,
+            on=edition_date,
+            edition=edition,
+            batch=report.batch,
+        )
     return report

@@ -25,6 +25,8 @@ from hub.rules.decision import (
     Subject,
     decide,
 )
+from hub.rules.editions import in_force_on
+from hub.rules.employment import public_servant_on
 from hub.rules.measures import Scenario
 from hub.store import Store
 from hub.store.adapter import Runner
@@ -90,10 +92,13 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
         kind = hit.entry.kind.value if hit.entry else "EVALUATION"
         return f"{hit.measure['code']}|{hit.effect}|{listing}|{kind}"
 
+    every = (*outcome.hits, *outcome.suspended, *outcome.incentives)
     return {
         "hits": [line(h) for h in outcome.hits],
         "suspendedHits": [line(h) for h in outcome.suspended],
         "incentives": [line(h) for h in outcome.incentives],
+        # the catalogue editions the answer was decided under (an old receipt stays explainable)
+        "editions": sorted({str(h.measure.get("edition") or "") for h in every} - {""}),
     }
 
 
@@ -132,7 +137,9 @@ async def _check_statements(
             key=str(checked.key),
             name=str((node or {}).get("name") or ""),
             kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
-            public_servant=bool((node or {}).get("publicServant")),
+            public_servant=public_servant_on(
+                row.get("employment") or (), bool((node or {}).get("publicServant")), checked.as_of
+            ),
         )
         if node is None:
             checked.outcome = Outcome(Decision.CLEAR, False)
@@ -176,7 +183,8 @@ def _decide(
     row: dict[str, Any], subject: Subject, checked: Checked, measure_rows: list[dict[str, Any]]
 ) -> Outcome:
     entries = entries_of(row, subject, checked.as_of)
-    return decide(subject, checked.scenario, entries, evaluation_of(row), measure_rows)
+    measures = in_force_on(measure_rows, checked.as_of)
+    return decide(subject, checked.scenario, entries, evaluation_of(row), measures)
 
 
 def _validate(

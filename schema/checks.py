@@ -14,7 +14,7 @@ from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.explain import reason
 from hub.rules.listings import ListingState
 from hub.rules.measures import Grade, MeasureEffect, Scenario
-from hub.store.checks import MAX_OWNERSHIP_PATHS
+from hub.store.checks import MAX_OWNERSHIP_PATHS, MAX_PATHS_SHOWN
 from resolvers.checks import (
     Checked,
     Request,
@@ -53,6 +53,11 @@ class HitMeasure:
     effect: MeasureEffect
     legal_basis: str
     category: str
+    edition: str | None = strawberry.field(
+        default=None,
+        description="The catalogue edition this hit was decided under (the version of the "
+        "measure in force on asOf).",
+    )
 
 
 @strawberry.type(description="The listing behind a hit, with its state on asOf.")
@@ -88,6 +93,27 @@ class PathStep:
     share: float | None
     valid_from: dt.date | None = strawberry.field(name="from")
     valid_to: dt.date | None = strawberry.field(name="to")
+    path: int | None = strawberry.field(
+        default=None,
+        description="SUSPECTED hits: the shareholding path (1, 2, … as in `ownership.paths`) "
+        "this step belongs to; null for other reaches.",
+    )
+
+
+@strawberry.type(description="One shareholding path of a suspected-controller hit.")
+class HitOwnershipPath:
+    product: float = strawberry.field(description="The share this path adds (its shares' product).")
+    steps: list[PathStep]
+
+
+@strawberry.type(description="How a suspected controller's effective share adds up.")
+class HitOwnership:
+    share: float = strawberry.field(description="The effective share: the sum of every path.")
+    path_count: int = strawberry.field(description="The paths that add to it (all were summed).")
+    paths: list[HitOwnershipPath] = strawberry.field(
+        description=f"The largest {MAX_PATHS_SHOWN} paths, largest first; `pathCount` beyond "
+        "them are summed in the reason."
+    )
 
 
 @strawberry.type(description="A measure that reaches the subject, why, and through what.")
@@ -96,8 +122,14 @@ class Hit:
     listing: HitListing | None
     evaluation: HitEvaluation | None
     reach: ReachKind
-    via: list[PathStep] = strawberry.field(description="Empty when the subject itself is listed.")
+    via: list[PathStep] = strawberry.field(
+        description="Empty when the subject itself is listed; for a SUSPECTED hit the steps of "
+        "every path shown, in order (each step's `path` says which)."
+    )
     reason: str = strawberry.field(description="One line in Chinese for the approval file.")
+    ownership: HitOwnership | None = strawberry.field(
+        default=None, description="SUSPECTED hits: every path that adds to the share, and the sum."
+    )
 
 
 @strawberry.type(description="The subject as checked (ID number masked unless allowed).")
@@ -161,9 +193,22 @@ def _steps(steps: tuple[Step, ...], full: bool) -> list[PathStep]:
             share=s.share,
             valid_from=s.valid_from,
             valid_to=s.valid_to,
+            path=s.path,
         )
         for s in steps
     ]
+
+
+def _ownership(entry: decision.Entry | None, full: bool) -> HitOwnership | None:
+    if entry is None or entry.kind != ReachKind.SUSPECTED:
+        return None
+    return HitOwnership(
+        share=entry.share or 0.0,
+        path_count=entry.path_count,
+        paths=[
+            HitOwnershipPath(product=p.product, steps=_steps(p.steps, full)) for p in entry.paths
+        ],
+    )
 
 
 def _hit(hit: decision.Hit, full: bool) -> Hit:
@@ -196,12 +241,14 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
             effect=MeasureEffect(m["effect"]),
             legal_basis=m["legalBasis"],
             category=m["category"],
+            edition=m.get("edition"),
         ),
         listing=listing,
         evaluation=evaluation,
         reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
         via=_steps(hit.via, full),
         reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
+        ownership=_ownership(hit.entry, full),
     )
 
 
@@ -287,6 +334,10 @@ class Receipt:
     suspended_hits: list[str]
     incentives: list[str]
     truncated: bool = strawberry.field(description="As CheckResult.truncated.")
+    editions: list[str] = strawberry.field(
+        description="The catalogue editions the hits were decided under (empty for receipts "
+        "written before editions were recorded, and for an answer without hits)."
+    )
     outcome: ApprovalOutcome | None
     outcome_at: dt.datetime | None
     outcome_note: str | None
@@ -313,6 +364,7 @@ def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
         suspended_hits=list(raw.get("suspendedHits") or []),
         incentives=list(raw.get("incentives") or []),
         truncated=bool(raw.get("truncated")),
+        editions=list(raw.get("editions") or []),
         outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
         outcome_at=raw.get("outcomeAt"),
         outcome_note=raw.get("outcomeNote"),

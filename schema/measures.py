@@ -50,6 +50,26 @@ class Measure:
     def edition(self) -> str:
         return str(self.raw["edition"])
 
+    @strawberry.field(
+        description="The day this version applies from (its edition's date); null: since ever."
+    )
+    def edition_date(self) -> dt.date | None:
+        value: dt.date | None = self.raw.get("editionDate")
+        return value
+
+    @strawberry.field(
+        description="The day it stopped applying: a later edition of the catalogue dropped it "
+        "(null while in force). Checks on or after it no longer apply it."
+    )
+    def retired_on(self) -> dt.date | None:
+        value: dt.date | None = self.raw.get("retiredOn")
+        return value
+
+    @strawberry.field(description="The edition that dropped it.")
+    def retired_in(self) -> str | None:
+        value = self.raw.get("retiredIn")
+        return None if value is None else str(value)
+
     @strawberry.field(description="Scenarios it governs (every one when allScenarios).")
     def scenarios(self) -> list[Scenario]:
         values = self.raw.get("scenarios") or []

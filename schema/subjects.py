@@ -182,7 +182,11 @@ class Person:
         self._full_access(info)
         return SubjectKind.PERSON
 
-    @strawberry.field(description="公职人员 (党政机关、事业单位、国有企业).")
+    @strawberry.field(
+        description="公职人员 (党政机关、事业单位、国有企业): the person record's flag. "
+        "Checks read the person's dated employments instead when any is recorded "
+        "(docs/check.md)."
+    )
     async def public_servant(self, info: HubInfo) -> bool:
         self._full_access(info)
         return bool(await self._get(info, "publicServant"))

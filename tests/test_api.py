@@ -680,3 +680,35 @@ def test_serve_runs_one_worker_per_core_by_default() -> None:
 
     assert server_options(load_settings(workers=0))["workers"] == (os.cpu_count() or 1)
     assert server_options(load_settings(workers=3))["workers"] == 3
+
+
+async def test_a_deadline_beyond_the_official_calendar_says_it_is_approximate(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """Issue 18: an action decided 2026-12-30 goes public by 2027-01-11 (元旦 2027-01-01 from
+    graph_seed/holidays.toml), and the answer says the deadline used the fallback; one decided
+    in a year the calendar knows does not."""
+    firm = f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林期限测试有限公司"),
+            f.action("D-2026-12", {"uscc": firm}, "LICENSE", decided="2026-12-30"),
+            f.action("D-2026-09", {"uscc": firm}, "LICENSE", decided="2026-09-30"),
+        ],
+    )
+    query = """query($u: String!) { enterprise(uscc: $u) { actions(first: 5) { nodes {
+        id publicationDeadline deadlineApproximate } } } }"""
+    officer = await token(graph, Role.DEPARTMENT, "AMR")
+    answer = await gql(client, query, bearer(officer), u=firm)
+    nodes = {a["id"]: a for a in answer["data"]["enterprise"]["actions"]["nodes"]}
+    assert nodes["D-2026-12"] == {
+        "id": "D-2026-12",
+        "publicationDeadline": "2027-01-11",
+        "deadlineApproximate": True,
+    }
+    assert nodes["D-2026-09"] == {
+        "id": "D-2026-09",
+        "publicationDeadline": "2026-10-15",
+        "deadlineApproximate": False,
+    }

@@ -117,6 +117,51 @@ async def test_public_servant_measure(gql: GQL, graph: Store) -> None:
     assert codes(officer) == {"IND-COMPANY-OFFICER-BAN", "IND-MARKET-ENTRY-BAN"}  # 公司法 178
 
 
+async def test_public_servant_measures_read_the_employment_held_on_as_of(
+    gql: GQL, graph: Store
+) -> None:
+    """Issue 18: WORKS_FOR {from, to, publicServant} decides 公职人员 measures on asOf; the
+    person's current flag decides only when no employment is recorded."""
+    former, serving, flagged = (f.id_number(f"198{i}-04-04") for i in range(3))
+    await story(
+        graph,
+        f.person(former, "已离职公务员", publicServant=True),
+        f.person(serving, "在职公务员"),
+        f.person(flagged, "仅有标记的公务员", publicServant=True),
+        f.enterprise(firm := f.uscc(), "隆林私营公司"),
+        {
+            "kind": "employment",
+            "idNumber": former,
+            "department": "ECOENV",
+            "publicServant": True,
+            "from": "2010-01-01",
+            "to": "2024-12-31",
+        },
+        {"kind": "employment", "idNumber": former, "uscc": firm, "from": "2025-01-01"},
+        {
+            "kind": "employment",
+            "idNumber": serving,
+            "department": "AMR",
+            "publicServant": True,
+            "from": "2024-06-01",
+        },
+        *(
+            f.court_default(f"COURT-E{i}", {"idNumber": who}, ground=1, start="2024-01-01")
+            for i, who in enumerate((former, serving, flagged))
+        ),
+    )
+    # a public servant whose employment ended before asOf is not restricted (flag or not)
+    assert (await check(gql, {"idNumber": former}, "PROMOTION"))["decision"] == "CLEAR"
+    earlier = await check(gql, {"idNumber": former}, "PROMOTION", "2024-12-31")
+    assert codes(earlier) == {"ADM-PUBLIC-SERVANT"}
+    # a public servant employed on asOf is, without the flag; before the employment he is not
+    assert codes(await check(gql, {"idNumber": serving}, "PROMOTION")) == {"ADM-PUBLIC-SERVANT"}
+    before = await check(gql, {"idNumber": serving}, "PROMOTION", "2024-05-31")
+    assert before["decision"] == "CLEAR"
+    # no employment recorded: the flag keeps its meaning (data from before employments)
+    assert codes(await check(gql, {"idNumber": flagged}, "PROMOTION")) == {"ADM-PUBLIC-SERVANT"}
+
+
 # --- reached through roles (derived entries) ------------------------------------------------
 
 
@@ -262,6 +307,47 @@ async def test_suspected_controller_through_shareholdings(gql: GQL, graph: Store
     assert parent["hits"][0]["reach"] == "SUSPECTED"  # 67.5 % held through mid
 
 
+async def test_suspected_controller_hit_explains_every_path(gql: GQL, graph: Store) -> None:
+    """Issue 18: 30 % held directly and 50 % × 50 % through another company is 55 %; the hit
+    shows both paths, each path's product and the sum, in the reason and in via."""
+    owner, middle, listed = f.id_number("1964-04-04"), f.uscc(), f.uscc()
+    await story(
+        graph,
+        f.person(owner, "两路股东"),
+        f.enterprise(middle, "隆林中转公司"),
+        f.enterprise(listed, "隆林上市失信公司"),
+        f.share({"idNumber": owner}, listed, 0.3),
+        f.share({"idNumber": owner}, middle, 0.5),
+        f.share({"uscc": middle}, listed, 0.5),
+        f.listing("ECO-2P", {"uscc": listed}, start="2024-01-01"),
+    )
+    query = CHECK.replace(
+        "via { holderKind",
+        "ownership { share pathCount paths { product steps { targetKey share } } } "
+        "via { path holderKind",
+    )
+    data = await gql.ok(
+        query, {"s": {"idNumber": owner}, "sc": "CONCESSION", "asOf": "2025-06-01"}, actor=APPROVAL
+    )
+    [hit] = data["checkBeforeApproval"]["hits"]
+    assert hit["reach"] == "SUSPECTED"
+    text = hit["reason"]
+    assert f"经2条持股路径合计持有隆林上市失信公司（{listed}）55.00%的股权" in text
+    assert "直接持有30.00%" in text
+    assert f"经隆林中转公司（{middle}）间接持有50.00%×50.00%=25.00%" in text
+    assert "合计55.00%" in text
+    assert [(s["path"], s["share"], s["targetKey"]) for s in hit["via"]] == [
+        (1, 0.3, listed),
+        (2, 0.5, middle),
+        (2, 0.5, listed),
+    ]
+    ownership = hit["ownership"]
+    assert ownership["pathCount"] == 2
+    assert round(ownership["share"], 6) == 0.55
+    assert [round(p["product"], 6) for p in ownership["paths"]] == [0.3, 0.25]
+    assert [len(p["steps"]) for p in ownership["paths"]] == [1, 2]
+
+
 async def test_suspected_controller_share_over_more_paths_than_the_cap(
     gql: GQL, graph: Store
 ) -> None:
@@ -297,7 +383,11 @@ async def test_suspected_controller_share_over_more_paths_than_the_cap(
     [hit] = result["hits"]
     assert hit["reach"] == "SUSPECTED"
     assert hit["listing"]["id"] == "ECO-DEEP"
-    assert len(hit["via"]) == 9
+    # the largest paths are shown (nine steps each), the rest summed in the reason
+    from hub.store.checks import MAX_PATHS_SHOWN
+
+    assert len(hit["via"]) == 9 * MAX_PATHS_SHOWN
+    assert f"其余{MAX_OWNERSHIP_PATHS - MAX_PATHS_SHOWN}条路径合计" in hit["reason"]
     assert "不能排除" in hit["reason"]
     assert "仅计算了部分持股路径" in hit["reason"]
     receipt = await gql.ok(

@@ -167,16 +167,53 @@ def _suspected(steps: int, share: float, cut: bool) -> dict[str, Any]:
     target = {"uscc": "91451031MA5L000003", "name": "失信子公司", "kind": "ENTERPRISE"}
     item = listed_item("B-6", target)
     item["share"] = share
-    item["steps"] = [
-        {
-            "holder": {"idNumber": PERSON.key, "name": PERSON.name},
-            "target": target,
-            "share": share,
-            "from": None,
-            "to": None,
-        }
-    ] * steps
+    item["pathCount"] = 1
+    step = {
+        "holder": {"idNumber": PERSON.key, "name": PERSON.name},
+        "target": target,
+        "share": share ** (1 / steps),
+        "from": None,
+        "to": None,
+    }
+    item["paths"] = [{"product": share, "steps": [step] * steps}]
     return {"suspected": [item], "truncated": cut}
+
+
+def test_suspected_controller_reason_shows_every_path_its_product_and_the_sum() -> None:
+    """30 % held directly and 50 % × 50 % through another company: 55 %, and the reason says
+    so path by path (it used to say 直接持有…55.00% and show the 30 % step only)."""
+    target = {"uscc": "91451031MA5L000003", "name": "失信子公司", "kind": "ENTERPRISE"}
+    middle = {"uscc": "91451031MA5L000004", "name": "中间公司"}
+    me = {"idNumber": PERSON.key, "name": PERSON.name}
+    item = listed_item("B-8", target)
+    item.update(
+        share=0.55,
+        pathCount=2,
+        paths=[
+            {"product": 0.3, "steps": [{"holder": me, "target": target, "share": 0.3}]},
+            {
+                "product": 0.25,
+                "steps": [
+                    {"holder": me, "target": middle, "share": 0.5},
+                    {
+                        "holder": {"uscc": middle["uscc"], "name": "中间公司"},
+                        "target": target,
+                        "share": 0.5,
+                    },
+                ],
+            },
+        ],
+    )
+    [hit] = run(PERSON, Scenario.CONCESSION, {"suspected": [item], "truncated": False}).hits
+    text = reason(hit)
+    assert "直接持有失信子公司" not in text
+    assert "经2条持股路径合计持有失信子公司（91451031MA5L000003）55.00%的股权" in text
+    assert "直接持有30.00%" in text
+    assert "经中间公司（91451031MA5L000004）间接持有50.00%×50.00%=25.00%" in text
+    assert "合计55.00%" in text
+    assert [(s.share, s.path) for s in hit.via] == [(0.3, 1), (0.5, 2), (0.5, 2)]
+    assert hit.entry is not None
+    assert [p.product for p in hit.entry.paths] == [0.3, 0.25]
 
 
 def test_suspected_controller_reasons_direct_indirect_and_cut() -> None:

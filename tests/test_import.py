@@ -816,3 +816,49 @@ async def test_future_birth_dates_are_judged_against_the_hubs_today(graph: Store
     assert "future" in report.errors[0].reason
     accepted = await run_import(graph, [line], actor=SYSTEM, department="AMR")
     assert accepted.rejected == 0
+
+
+async def test_employment_is_written_dated_and_validated_like_every_kind(graph: Store) -> None:
+    """Issue 18: the ``employment`` kind (WORKS_FOR {from, to, publicServant}); a bad line is
+    rejected naming its field and reason, the good ones land, a re-import changes nothing."""
+    clerk, ghost, firm = f.id_number("1982-02-02"), f.id_number("1983-03-03"), f.uscc()
+    serving = {
+        "kind": "employment",
+        "idNumber": clerk,
+        "department": "ECOENV",
+        "publicServant": True,
+        "from": "2015-01-01",
+        "to": "2024-12-31",
+    }
+    lines: list[Any] = [
+        f.person(clerk, "韦公务"),
+        f.enterprise(firm, "隆林雇主公司"),
+        serving,
+        {"kind": "employment", "idNumber": clerk, "uscc": firm, "from": "2025-01-01"},
+        {"kind": "employment", "idNumber": clerk, "from": "2025-01-01"},
+        {"kind": "employment", "idNumber": clerk, "department": "ECOENV", "uscc": firm},
+        {"kind": "employment", "idNumber": clerk, "department": "NOSUCHDEPT"},
+        {"kind": "employment", "idNumber": ghost, "uscc": firm},
+        {**serving, "from": "2025-01-01", "to": "2024-01-01"},
+        {**serving, "publicServant": "yes"},
+    ]
+    report = await load(graph, lines)
+    assert report.committed and report.accepted == 4
+    reasons = {(e.line, e.field): e.reason for e in report.errors}
+    assert "exactly one of department or uscc" in reasons[(5, "uscc")]
+    assert "exactly one of department or uscc" in reasons[(6, "uscc")]
+    assert reasons[(7, "department")] == "department NOSUCHDEPT does not exist"
+    assert reasons[(8, "idNumber")] == f"person {ghost} does not exist"
+    assert (9, "to") in reasons
+    assert (10, "publicServant") in reasons
+    stored = await count(
+        graph,
+        "MATCH (:Person {idNumber: $p})-[w:WORKS_FOR]->(e) "
+        "WHERE (e:Department AND w.publicServant AND w.to = date('2024-12-31') "
+        "AND w.sourceDepartment IS NOT NULL) OR (e:Enterprise AND NOT w.publicServant "
+        "AND w.to IS NULL) RETURN count(w)",
+        p=clerk,
+    )
+    assert stored == 2
+    again = await load(graph, lines[:4])
+    assert again.accepted == 4 and again.unchanged == 4 and again.created == 0

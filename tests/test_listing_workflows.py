@@ -183,6 +183,49 @@ async def test_objection_filed_then_rejected_then_another_upheld(gql: GQL) -> No
     assert late.errors and late.errors[0].extensions["code"] == "CONFLICT"
 
 
+async def test_an_upheld_objection_dated_before_an_existing_ending_revokes_from_its_date(
+    gql: GQL,
+) -> None:
+    """Issue 18: objection filed 2024-05-01, the listing ended 2024-08-01 meanwhile, the
+    objection upheld as of 2024-06-01. The listing was wrong from the upholding on: it must not
+    be ACTIVE between 2024-06-01 and the later ending (it was: the revocation was skipped)."""
+    firm, _ = await a_firm(gql)
+    await gql.ok(LIST, {"input": listing_input(firm)}, actor=ECO)
+    filed = await gql.ok(
+        'mutation { fileObjection(listingId: "ECO-2024-1", reason: "数据有误", on: "2024-05-01")'
+        " { id } }",
+        actor=ECO,
+    )
+    await gql.ok(
+        'mutation { endListing(id: "ECO-2024-1", reason: "整改到位", on: "2024-08-01") { status } }',
+        actor=ECO,
+    )
+    await gql.ok(
+        """mutation ($id: String!) {
+          resolveObjection(id: $id, upheld: true, reason: "核查属实", on: "2024-06-01") { status }
+        }""",
+        {"id": filed["fileObjection"]["id"]},
+        actor=ECO,
+    )
+    between = await state(gql, "ECO-2024-1", "2024-07-01")
+    assert between["status"] == "ENDED"
+    assert between["endedOn"] == "2024-06-01" and between["endReason"] == "REVOKED"
+    assert (await state(gql, "ECO-2024-1", "2024-05-31"))["status"] == "SUSPENDED"
+    assert [e["type"] for e in between["events"]] == [
+        "LISTED",
+        "OBJECTION_FILED",
+        "ENDED",
+        "OBJECTION_UPHELD",
+        "REVOKED",
+    ]
+    kept = await count(
+        gql.store,
+        "MATCH (l:Listing {id: 'ECO-2024-1'}) WHERE l.supersededEnding = 'ENDED 2024-08-01' "
+        "RETURN count(l)",
+    )
+    assert kept == 1  # the later ending is kept, not lost (可查可核可溯)
+
+
 async def test_two_domains_aggravate_and_a_suspended_one_does_not(gql: GQL) -> None:
     firm, _ = await a_firm(gql)
     person = f.id_number("1975-05-05")

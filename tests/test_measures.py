@@ -256,3 +256,101 @@ edition = "2026.1"
     found = {m["code"]: m for m in await catalogue(gql, scenario="PUBLIC_RESOURCE_TRADING")}
     assert found["ADM-BIDDING-REVIEW"]["edition"] == "2026.1"
     assert found["ADM-BIDDING-REVIEW"]["reaches"] == ["SUBJECT", "LEGAL_REPRESENTATIVE"]
+
+
+EDITION_CHECK = """query ($s: SubjectRef!, $sc: Scenario!, $asOf: Date) {
+  checkBeforeApproval(subject: $s, scenario: $sc, asOf: $asOf) {
+    decision receiptId hits { measure { code effect edition } } } }"""
+
+
+@pytest.mark.neo4j
+async def test_a_new_edition_changes_and_retires_measures_from_its_date(
+    graph: Store, gql: GQL, tmp_path: Path
+) -> None:
+    """Issue 18: edition 2026.1 (from 2026-01-01) turns ADM-CONCESSION into a CAUTION and drops
+    ADM-FISCAL-FUNDS. Checks before that date apply the 2020 edition, from it the new one; the
+    dropped measure stays in the graph, retired; each hit and receipt names its edition."""
+    from hub.auth import Actor, Role
+    from tests import factories as f
+    from tests.conftest import load
+
+    text = MEASURES_FILE.read_text(encoding="utf-8")
+    old_edition = 'edition = "2020.1 隆政办发〔2020〕6号"'
+    assert old_edition in text
+    text = text.replace(old_edition, 'edition = "2026.1 测试版"\neditionDate = 2026-01-01')
+    fiscal = text.index('code = "ADM-FISCAL-FUNDS"')
+    start, end = text.rindex("[[measure]]", 0, fiscal), text.index("[[measure]]", fiscal)
+    text = text[:start] + text[end:]
+    concession = text.index('code = "ADM-CONCESSION"')
+    text = text[:concession] + text[concession:].replace(
+        'effect = "RESTRICT"', 'effect = "CAUTION"', 1
+    )
+    path = tmp_path / "measures.toml"
+    path.write_text(text, encoding="utf-8")
+    await load_catalogue(graph, path)
+    graph.reference_cache.clear()
+
+    firm = f.uscc()
+    report = await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林版次测试公司"),
+            f.listing("ECO-ED", {"uscc": firm}, start="2024-03-01"),
+        ],
+    )
+    assert report.rejected == 0, report.errors
+    approval = Actor(Role.APPROVAL, "key-approval-ed", "AMR")
+
+    async def check(scenario: str, as_of: str) -> Any:
+        variables = {"s": {"uscc": firm}, "sc": scenario, "asOf": as_of}
+        data = await gql.ok(EDITION_CHECK, variables, actor=approval)
+        return data["checkBeforeApproval"]
+
+    before = await check("CONCESSION", "2025-12-31")
+    assert before["decision"] == "RESTRICTED"
+    assert before["hits"] == [
+        {
+            "measure": {
+                "code": "ADM-CONCESSION",
+                "effect": "RESTRICT",
+                "edition": "2020.1 隆政办发〔2020〕6号",
+            }
+        }
+    ]
+    after = await check("CONCESSION", "2026-01-01")
+    assert after["decision"] == "CAUTION"
+    assert after["hits"] == [
+        {"measure": {"code": "ADM-CONCESSION", "effect": "CAUTION", "edition": "2026.1 测试版"}}
+    ]
+    assert (await check("FISCAL_FUNDS", "2025-12-31"))["decision"] == "RESTRICTED"
+    assert (await check("FISCAL_FUNDS", "2026-01-01"))["decision"] == "CLEAR"
+    receipt = await gql.ok(
+        "query($id: String!) { receipt(id: $id) { editions hits } }",
+        {"id": after["receiptId"]},
+        actor=approval,
+    )
+    assert receipt["receipt"]["editions"] == ["2026.1 测试版"]
+    listed = await gql.ok(
+        "{ measures(scenario: FISCAL_FUNDS) { code retiredOn retiredIn editionDate } }"
+    )
+    [fiscal_measure] = [m for m in listed["measures"] if m["code"] == "ADM-FISCAL-FUNDS"]
+    assert fiscal_measure == {
+        "code": "ADM-FISCAL-FUNDS",
+        "retiredOn": "2026-01-01",
+        "retiredIn": "2026.1 测试版",
+        "editionDate": None,
+    }
+    # loading the same edition again changes nothing and retires nothing more
+    again = await load_catalogue(graph, path)
+    assert again.unchanged == again.accepted
+
+
+@pytest.mark.neo4j
+async def test_dropping_measures_needs_the_editions_date(graph: Store, tmp_path: Path) -> None:
+    text = MEASURES_FILE.read_text(encoding="utf-8")
+    fiscal = text.index('code = "ADM-FISCAL-FUNDS"')
+    start, end = text.rindex("[[measure]]", 0, fiscal), text.index("[[measure]]", fiscal)
+    path = tmp_path / "measures.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(CatalogueError, match="ADM-FISCAL-FUNDS are no longer in the file"):
+        await load_catalogue(graph, path)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
+
+from graph_seed.reference_data import HolidayYears, load_holidays
 from hub.rules.publicity import add_months, publicity
 from hub.rules.workdays import Calendar, publication_deadline
 
@@ -33,6 +37,55 @@ def test_beyond_the_calendar_falls_back_to_weekends_and_configured_days() -> Non
     assert approximate
     # 12-31 (Thu), 01-01 holiday, 01-04..01-08 Mon-Fri, 01-11 -> 7th working day.
     assert deadline == D(2027, 1, 11)
+
+
+def test_across_the_end_of_the_calendars_known_years_the_seed_holidays_count() -> None:
+    """2026 is the package's last year; 2027-01-01 (元旦) comes from graph_seed/holidays.toml,
+    so the hub's calendar skips it with no setting, and says the deadline is approximate."""
+    deadline, approximate = publication_deadline(D(2026, 12, 30), Calendar.of())
+    assert approximate
+    assert deadline == D(2027, 1, 11)  # 12-31, then 01-04..01-08, 01-11 (01-01 off)
+    assert publication_deadline(D(2026, 12, 1), Calendar.of()) == (D(2026, 12, 10), False)
+
+
+def test_national_day_in_a_known_year_and_beyond_the_calendar() -> None:
+    # 2026 (official calendar): 10-01..10-07 off, 10-10 (Sat) a 调休 working day.
+    assert publication_deadline(D(2026, 9, 30), Calendar.of()) == (D(2026, 10, 15), False)
+    # 2027 (fallback): the statutory 10-01..10-03 off (a Friday and a weekend), approximate:
+    # 09-30, 10-04..10-08, 10-11.
+    assert publication_deadline(D(2027, 9, 29), Calendar.of()) == (D(2027, 10, 11), True)
+    # configured days decide before the seed: 10-01 declared a working day
+    told = Calendar.of(workdays=[D(2027, 10, 1)])
+    assert publication_deadline(D(2027, 9, 29), told) == (D(2027, 10, 8), True)
+
+
+def test_a_year_entered_in_full_is_not_approximate() -> None:
+    entered = HolidayYears(
+        holidays=frozenset({D(2027, 10, 1), D(2027, 10, 4)}),
+        workdays=frozenset({D(2027, 10, 9)}),  # a Saturday 调休
+        official_years=frozenset({2027}),
+    )
+    calendar = Calendar.of(seed=entered)
+    assert calendar.is_workday(D(2027, 10, 9)) == (True, False)
+    assert calendar.is_workday(D(2027, 10, 4)) == (False, False)
+    # 09-30, 10-05, 10-06, 10-07, 10-08, 10-09 (Sat, 调休), 10-11
+    assert publication_deadline(D(2027, 9, 29), calendar) == (D(2027, 10, 11), False)
+
+
+def test_the_holidays_file_is_checked(tmp_path: Any) -> None:
+    assert D(2027, 1, 1) in load_holidays().holidays
+    assert 2027 not in load_holidays().official_years
+    wrong = tmp_path / "holidays.toml"
+    wrong.write_text("[[year]]\nyear = 2027\nholidays = [2028-01-01]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a date of 2027"):
+        load_holidays(wrong)
+    both = tmp_path / "both.toml"
+    both.write_text(
+        "[[year]]\nyear = 2027\nholidays = [2027-10-09]\nworkdays = [2027-10-09]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="both a holiday and a working day"):
+        load_holidays(both)
 
 
 def test_penalty_publicity_periods() -> None:

@@ -88,6 +88,9 @@ class MeasureRecord(Record):
     scenarios: tuple[str, ...]
     legal_basis: LongText
     edition: Text
+    # The day this version of the measure applies from (its edition's date); none: since ever.
+    # Checks before it use the version it replaced, or none (hub/rules/editions.py).
+    edition_date: IsoDate | None = None
 
     @field_validator("subject_kinds")
     @classmethod
@@ -158,5 +161,9 @@ class MeasureRecord(Record):
                 "scenarios": list(self.scenarios),
                 "legalBasis": self.legal_basis,
                 "edition": self.edition,
+                "editionDate": self.edition_date,
+                # loaded again: no longer retired (a retirement is set by the catalogue loader)
+                "retiredOn": None,
+                "retiredIn": None,
             },
         }

@@ -65,6 +65,16 @@ class Step:
     share: float | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    path: int | None = None  # SUSPECTED: the ownership path (1, 2, …) this step belongs to
+
+
+@dataclass(frozen=True)
+class OwnershipPath:
+    """One shareholding path from the checked subject to a listed enterprise, and its product
+    (the share it adds to the effective share)."""
+
+    steps: tuple[Step, ...]
+    product: float
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,10 @@ class Entry:
     # SUSPECTED: the ownership paths were more than the cap, so ``share`` counts only those
     # read (a lower bound) and control cannot be ruled out
     truncated: bool = False
+    # SUSPECTED: the paths that add to ``share``, largest first (at most the check's cap of
+    # paths shown; ``path_count`` says how many there were in all)
+    paths: tuple[OwnershipPath, ...] = ()
+    path_count: int = 0
 
 
 @dataclass(frozen=True)

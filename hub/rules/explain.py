@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph_seed.reference_data import load_domains
-from hub.rules.decision import Hit, ReachKind
+from hub.rules.decision import Entry, Hit, OwnershipPath, ReachKind
 from hub.rules.measures import reaching
 from hub.rules.ownership import controls
 
@@ -84,13 +84,39 @@ def reason(hit: Hit) -> str:
     return _suspected(hit, measure, note)
 
 
+def _pct(share: float) -> str:
+    return f"{share * 100:.2f}%"
+
+
+def _path_phrase(path: OwnershipPath) -> str:
+    """One shareholding path and its product: 直接持有30.00%, or
+    经乙公司（USCC）间接持有50.00%×50.00%=25.00%."""
+    if len(path.steps) == 1:
+        return f"直接持有{_pct(path.product)}"
+    through = "、".join(f"{s.target_name}（{s.target_key}）" for s in path.steps[:-1])
+    factors = "×".join(_pct(s.share or 0) for s in path.steps)
+    return f"经{through}间接持有{factors}={_pct(path.product)}"
+
+
+def _paths_phrase(entry: Entry) -> str:
+    """Every path that adds to the share, its product, and the sum."""
+    parts = [_path_phrase(p) for p in entry.paths]
+    rest = entry.path_count - len(entry.paths)
+    if rest > 0:
+        remainder = (entry.share or 0) - sum(p.product for p in entry.paths)
+        parts.append(f"其余{rest}条路径合计{_pct(max(remainder, 0.0))}")
+    if len(parts) > 1:
+        parts.append(f"合计{_pct(entry.share or 0)}")
+    return "；".join(parts)
+
+
 def _suspected(hit: Hit, measure: str, note: str) -> str:
     assert hit.entry is not None  # noqa: S101
     entry = hit.entry
     listing = entry.listing
     target = f"{listing.subject_name}（{listing.subject_key}）"
-    share = f"{(entry.share or 0) * 100:.2f}%"
-    held = "直接持有" if len(entry.via) == 1 else "经股权穿透间接持有"
+    share = _pct(entry.share or 0)
+    paths = _paths_phrase(entry)
     if entry.truncated:
         # The ownership paths were more than the cap: the share is a lower bound.
         control = (
@@ -99,10 +125,13 @@ def _suspected(hit: Hit, measure: str, note: str) -> str:
             else "持股路径过多未能完整计算，不能排除其为实际控制人，请人工核查"
         )
         return (
-            f"该主体经股权穿透持有{target}至少{share}的股权（仅计算了部分持股路径），"
+            f"该主体经股权穿透持有{target}至少{share}的股权（仅计算了部分持股路径：{paths}），"
             f"{control}，该企业{_listing_phrase(hit)}；{measure}。{note}"
         )
-    return (
-        f"该主体{held}{target}{share}的股权，疑似其实际控制人，"
-        f"该企业{_listing_phrase(hit)}；{measure}。{note}"
-    )
+    if entry.path_count <= 1 and len(entry.paths) == 1 and len(entry.paths[0].steps) == 1:
+        held = f"直接持有{target}{share}的股权"
+    elif entry.path_count <= 1:
+        held = f"经股权穿透间接持有{target}{share}的股权（{paths}）"
+    else:
+        held = f"经{entry.path_count}条持股路径合计持有{target}{share}的股权（{paths}）"
+    return f"该主体{held}，疑似其实际控制人，该企业{_listing_phrase(hit)}；{measure}。{note}"

@@ -1,6 +1,7 @@
 """Cypher of check-before-approval: one query gathers every reach of a batch of subjects.
 
-For each subject, on ``$asOf``: the listings ON it (own ones, and the derived entries of its
+For each subject, on ``$asOf``: its employments (a person's WORKS_FOR, for the public-servant
+measures), the listings ON it (own ones, and the derived entries of its
 personal credit record read through their source listing), the court listings of the persons
 holding a reaching role at it that day (upward reach), the listed enterprises it holds more
 than half of through valid shareholdings (bounded, simple paths), and its latest evaluation.
@@ -24,6 +25,7 @@ from hub.rules.decision import (
     Entry,
     Evaluation,
     ListingView,
+    OwnershipPath,
     ReachKind,
     Step,
     Subject,
@@ -43,6 +45,10 @@ _RELATED_TYPES = "|".join(relationship_types(RELATED_ROLES))
 # CLEAR. A subject at the cap cost the gather 0.11 s once (nine-hop paths, docs/check.md); the
 # investigators' beneficialOwners, which is not on an approval's path, reads up to 20,000.
 MAX_OWNERSHIP_PATHS = 5_000
+# Paths a suspected-controller hit shows (largest first), each with its product; the share is
+# the sum over every path read, and the hit says how many paths that was (``pathCount``), so
+# the rest are summed in the reason rather than listed one by one.
+MAX_PATHS_SHOWN = 20
 
 # A BLACK listing that may be in force on $asOf (listing_state decides: it can still be under
 # objection). The ownership search looks for these only, so listings that ended or have not yet
@@ -110,23 +116,28 @@ CALL (n) {{
     WITH f[0] AS c, f[1] AS path
     WITH c, path, reduce(x = 1.0, r IN relationships(path) | x * r.share) AS product
     ORDER BY product DESC
-    WITH c, sum(product) AS share, collect(path)[0] AS best
+    WITH c, sum(product) AS share, count(path) AS pathCount,
+         collect([path, product])[..{MAX_PATHS_SHOWN}] AS top
     WHERE share > {CONTROL_SHARE} OR truncated
     OPTIONAL MATCH (c)<-[:ON]-(bl:Listing {{list: 'BLACK'}})
     WHERE {_IN_FORCE.format(v="bl")}
-    WITH c, share, best, bl WHERE bl IS NOT NULL
+    WITH c, share, pathCount, top, bl WHERE bl IS NOT NULL
     RETURN collect({{
-      share: share,
-      steps: [i IN range(0, length(best) - 1) | {{
-        holder: {{uscc: nodes(best)[i].uscc, idNumber: nodes(best)[i].idNumber,
-                  name: nodes(best)[i].name}},
-        target: {{uscc: nodes(best)[i + 1].uscc, name: nodes(best)[i + 1].name}},
-        share: relationships(best)[i].share, from: relationships(best)[i].from,
-        to: relationships(best)[i].to}}],
+      share: share, pathCount: pathCount,
+      paths: [t IN top | {{product: t[1], steps: [i IN range(0, length(t[0]) - 1) | {{
+        holder: {{uscc: nodes(t[0])[i].uscc, idNumber: nodes(t[0])[i].idNumber,
+                  name: nodes(t[0])[i].name}},
+        target: {{uscc: nodes(t[0])[i + 1].uscc, name: nodes(t[0])[i + 1].name}},
+        share: relationships(t[0])[i].share, from: relationships(t[0])[i].from,
+        to: relationships(t[0])[i].to}}]}}],
       {_listing("bl")}
     }}) AS suspected
   }}
   RETURN suspected, truncated
+}}
+CALL (n) {{
+  OPTIONAL MATCH (n:Person)-[w:WORKS_FOR]->()
+  RETURN collect(w {{.publicServant, .from, .to}}) AS employment
 }}
 CALL (n) {{
   OPTIONAL MATCH (n)<-[:EVALUATES]-(ev:Evaluation)
@@ -138,7 +149,7 @@ RETURN collect({{
   i: s.i,
   subject: n {{.uscc, .idNumber, .name, .kind, .publicServant}},
   listed: listed, related: related, suspected: suspected, truncated: truncated,
-  evaluation: evaluation
+  evaluation: evaluation, employment: employment
 }}) AS results
 """
 
@@ -295,24 +306,41 @@ def entries_of(row: dict[str, Any], subject: Subject, as_of: dt.date) -> list[En
     truncated = bool(row.get("truncated"))
     for item in row.get("suspected") or []:
         view = _view(item, as_of)
-        steps = tuple(
-            Step(
-                "Enterprise" if s["holder"].get("uscc") else "Person",
-                str(s["holder"].get("uscc") or s["holder"].get("idNumber")),
-                _name(s["holder"]),
-                "Enterprise",
-                str(s["target"]["uscc"]),
-                _name(s["target"]),
-                "HOLDS_SHARES",
-                "SHAREHOLDER",
-                s.get("share"),
-                s.get("from"),
-                s.get("to"),
-            )
-            for s in item.get("steps") or []
+        paths = tuple(
+            OwnershipPath(_share_steps(p.get("steps") or [], n), float(p["product"]))
+            for n, p in enumerate(item.get("paths") or [], start=1)
         )
         share = float(item["share"])
         out.append(
-            Entry(ReachKind.SUSPECTED, view, (SUSPECTED_CONTROLLER,), steps, share, truncated)
+            Entry(
+                ReachKind.SUSPECTED,
+                view,
+                (SUSPECTED_CONTROLLER,),
+                tuple(step for path in paths for step in path.steps),
+                share,
+                truncated,
+                paths,
+                int(item.get("pathCount") or len(paths)),
+            )
         )
     return out
+
+
+def _share_steps(steps: list[dict[str, Any]], path: int) -> tuple[Step, ...]:
+    return tuple(
+        Step(
+            "Enterprise" if s["holder"].get("uscc") else "Person",
+            str(s["holder"].get("uscc") or s["holder"].get("idNumber")),
+            _name(s["holder"]),
+            "Enterprise",
+            str(s["target"]["uscc"]),
+            _name(s["target"]),
+            "HOLDS_SHARES",
+            "SHAREHOLDER",
+            s.get("share"),
+            s.get("from"),
+            s.get("to"),
+            path,
+        )
+        for s in steps
+    )

@@ -172,9 +172,29 @@ RETURN count(*) AS written
     )
 
 
-FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in TIE_TYPES}
+# Employment (WORKS_FOR) from a person to a department or an enterprise: the employer's label
+# comes from the allowlist below, its key from the row.
+EMPLOYER_LABELS = ("Department", "Enterprise")
+
+
+def _create_employment(employer: str) -> LiteralString:
+    key = NODE_KEYS[employer]
+    return trusted(
+        f"""
+UNWIND $rows AS row
+MATCH (h:Person {{idNumber: row.holder}}) USING INDEX SEEK h:Person(idNumber)
+MATCH (e:{employer} {{{key}: row.employer}}) USING INDEX SEEK e:{employer}({key})
+CREATE (h)-[r:WORKS_FOR {{key: row.key}}]->(e)
+SET r += row.props, {_STAMP.format(v="r")}, {_FIRST.format(v="r")}
+RETURN count(*) AS written
+"""
+    )
+
+
+CREATE_EMPLOYMENT = {label: _create_employment(label) for label in EMPLOYER_LABELS}
+FETCH_REL_FPS = {t: _fetch_rel_fps(t) for t in (*TIE_TYPES, "WORKS_FOR")}
 CREATE_RELS = {(t, h): _create_rels(t, h) for t in TIE_TYPES for h in HOLDER_LABELS}
-UPDATE_RELS = {t: _update_rels(t) for t in TIE_TYPES}
+UPDATE_RELS = {t: _update_rels(t) for t in (*TIE_TYPES, "WORKS_FOR")}
 
 LINK_BRANCHES = trusted(
     f"""
@@ -249,6 +269,19 @@ async def upsert_rels(
         await _run(tx, CREATE_RELS[(rel_type, holder)], new, prov)
     if changed:
         await _run(tx, UPDATE_RELS[rel_type], changed, prov)
+    return counts
+
+
+async def upsert_employment(
+    tx: AsyncManagedTransaction, employer: str, rows: list[dict[str, Any]], prov: Provenance
+) -> Counts:
+    """WORKS_FOR rows whose employer has the label ``employer`` (Department or Enterprise)."""
+    stored = await collected_pairs(tx, FETCH_REL_FPS["WORKS_FOR"], [r["key"] for r in rows])
+    new, changed, counts = split_by_fingerprint(rows, stored)
+    if new:
+        await _run(tx, CREATE_EMPLOYMENT[employer], new, prov)
+    if changed:
+        await _run(tx, UPDATE_RELS["WORKS_FOR"], changed, prov)
     return counts
 
 

@@ -95,8 +95,12 @@ WITH o, l
     + """
 WITH o, l
 CALL (l) {
-  WITH l WHERE $upheld AND l.endedOn IS NULL
-  SET l.endedOn = $on, l.endReason = 'REVOKED', l.status = 'ENDED'
+  // Upheld: revoked from $on, also when an ending recorded meanwhile falls later (the listing
+  // must not come back to life between the two); that ending is kept as supersededEnding.
+  WITH l WHERE $upheld AND (l.endedOn IS NULL OR l.endedOn > $on)
+  SET l.supersededEnding = CASE WHEN l.endedOn IS NULL THEN null
+                           ELSE l.endReason + ' ' + toString(l.endedOn) END,
+      l.endedOn = $on, l.endReason = 'REVOKED', l.status = 'ENDED'
 """
     + _EVENT % ("'REVOKED'", "'REVOKED'", "$note")
     + """

@@ -51,12 +51,30 @@ RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
 """
 )
 
+# Each measure with its earlier versions (the Revisions an edition's change left): a check on a
+# date before the current version's editionDate applies the version then in force
+# (hub/rules/editions.py).
 MEASURES: LiteralString = """
 MATCH (m:Measure)
 WHERE ($scenario IS NULL OR '*' IN m.scenarios OR $scenario IN m.scenarios)
   AND ($kind IS NULL OR size(m.subjectKinds) = 0 OR $kind IN m.subjectKinds)
-RETURN m {.*} AS m
+RETURN m {.*, versions: [(m)-[:HAS_REVISION]->(r:Revision) | r {.*}]} AS m
 ORDER BY m.code
+"""
+
+# The measures the catalogue file loaded (last written by migrate), not yet retired.
+CATALOGUE_CODES: LiteralString = """
+MATCH (m:Measure) WHERE m.sourceDepartment = $department AND m.retiredOn IS NULL
+RETURN collect(m.code) AS codes
+"""
+
+# Measures a new edition of the catalogue no longer holds: retired from the edition's date.
+RETIRE_MEASURES: LiteralString = """
+UNWIND $codes AS code
+MATCH (m:Measure {code: code})
+WHERE m.sourceDepartment = $department AND m.retiredOn IS NULL
+SET m.retiredOn = $on, m.retiredIn = $edition, m.retiredBy = $batch
+RETURN count(m) AS retired
 """
 
 
@@ -65,3 +83,17 @@ async def catalogue_rows(
 ) -> list[dict[str, Any]]:
     result = await tx.run(MEASURES, {"scenario": scenario, "kind": kind})
     return [native(r["m"]) for r in await result.fetch(10_000)]
+
+
+async def catalogue_codes(tx: AsyncManagedTransaction, department: str) -> set[str]:
+    record = await (await tx.run(CATALOGUE_CODES, {"department": department})).single()
+    return set(record["codes"]) if record else set()
+
+
+async def retire_measures(
+    tx: AsyncManagedTransaction, /, codes: list[str], department: str, **edition: Any
+) -> int:
+    """Retire ``codes`` (of ``department``'s catalogue) from ``on``, naming the edition."""
+    params = {"codes": codes, "department": department, **edition}
+    record = await (await tx.run(RETIRE_MEASURES, params)).single()
+    return int(record["retired"]) if record else 0
