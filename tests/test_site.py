@@ -293,3 +293,39 @@ async def test_pages_count_against_the_request_rate_limit(graph: Store, settings
             refused = await http.get("/lists/red")
             assert refused.status_code == 429 and "retry-after" in refused.headers
             assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_a_profile_pages_through_every_public_record(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """105 licences: the profile shows the newest 100 and links to the older ones, which show
+    the rest; nothing is cut off silently."""
+    import html
+
+    from tests import factories as f
+
+    firm = f.uscc()
+    await load(graph, [f.enterprise(firm, "隆林许可很多测试有限公司")])
+    await load(
+        graph,
+        [
+            f.action(
+                f"AMR-MANY-{i:03d}",
+                {"uscc": firm},
+                decided=f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}",
+                documentNumber=f"隆许〔2025〕{i:03d}号",
+            )
+            for i in range(105)
+        ],
+    )
+    first = await client.get(f"/subjects/{firm}")
+    assert first.status_code == 200
+    shown = set(re.findall(r"隆许〔2025〕(\d{3})号", first.text))
+    assert len(shown) == 100
+    older = re.search(r'href="(/subjects/[^"#]+\?after=[^"#]+)#xzxk"', first.text)
+    assert older is not None
+    second = await client.get(html.unescape(older.group(1)))
+    assert second.status_code == 200
+    rest = set(re.findall(r"隆许〔2025〕(\d{3})号", second.text))
+    assert len(rest) == 5 and not rest & shown
+    assert "更早的记录" not in second.text and "最新记录" in second.text

@@ -105,12 +105,13 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
 
     async def subject(request: Request) -> Response:
         uscc = request.path_params["uscc"]
-        answer = await run(schema, request, SUBJECT, {"uscc": uscc})
+        after = _arg(request, "after", 200)
+        answer = await run(schema, request, SUBJECT, {"uscc": uscc, "after": after})
         if answer.data is None or answer.errors:
             return refused(request, answer, q=uscc)
         if answer.data["enterprise"] is None:
             return page(request, "error.html", 404, code="NOT_FOUND", q=uscc)
-        return page(request, "subject.html", **answer.data)
+        return page(request, "subject.html", after=after, **answer.data)
 
     async def lists(request: Request) -> Response:
         which = request.path_params["which"]
