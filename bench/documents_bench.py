@@ -100,42 +100,56 @@ FAMILIES: dict[str, Callable[[int], str]] = {
 }
 
 
-def _one(schema: object, text: str, settings: Settings, limits: DocumentLimits) -> float:
+def _one(schema: object, text: str, tokens: int, limits: DocumentLimits) -> float:
     graphql_schema = schema._schema  # type: ignore[attr-defined]
     began = time.perf_counter()
-    document = parse(text, max_tokens=settings.max_tokens)
+    document = parse(text, max_tokens=tokens)
     errors = document_errors(document, limits) or validate_document(graphql_schema, document, ())
     if not errors:
         estimate_cost(graphql_schema, document, None, with_defaults(document, None, {}))
     return time.perf_counter() - began
 
 
-def _parse_only(text: str, settings: Settings) -> float:
+def _parse_only(text: str, tokens: int) -> float:
     began = time.perf_counter()
-    parse(text, max_tokens=settings.max_tokens)
+    parse(text, max_tokens=tokens)
     return time.perf_counter() - began
 
 
-@register("documents")
-def bench_documents(args: argparse.Namespace, settings: Settings) -> int:
-    schema = build_schema(settings)
-    limits = DocumentLimits(settings.max_query_depth, settings.max_aliases, settings.max_selections)
-    repeats = max(5, min(int(args.requests), 500))
-    worst: tuple[float, float, str] = (0.0, 1.0, "")
+Worst = tuple[float, float, str]
+
+
+def _caller(schema: object, limits: DocumentLimits, tokens: int, repeats: int, who: str) -> Worst:
+    """Every family grown to 8 KB or ``tokens``, timed; the worst family's (p50, parse, name)."""
+    worst: Worst = (0.0, 1.0, "")
+    print(f"{who} callers (token limit {tokens})")
     print(f"{'family':<55} {'bytes':>6} {'p50 ms':>8} {'max ms':>8} {'parse ms':>9}")
     for name, make in FAMILIES.items():
-        n = _fit(make, settings.max_tokens)
+        n = _fit(make, tokens)
         size = len(make(n).encode())
         times, floors = [], []
         for _ in range(repeats):  # interleaved: the machine drifts
-            times.append(_one(schema, make(n), settings, limits))  # fresh aliases: no cache
-            floors.append(_parse_only(make(n), settings))
+            times.append(_one(schema, make(n), tokens, limits))  # fresh aliases: no cache
+            floors.append(_parse_only(make(n), tokens))
         p50, floor = statistics.median(times), statistics.median(floors)
         worst_ms = max(times) * 1000
         print(f"{name:<55} {size:>6} {p50 * 1000:>8.2f} {worst_ms:>8.2f} {floor * 1000:>9.2f}")
         if p50 > worst[0]:
             worst = (p50, floor, name)
     p50, floor, name = worst
-    print(f"worst family: {name}: {p50 * 1000:.2f} ms (goal < {GOAL_MS:g} ms)")
-    print(f"ratio worst pre-execution time / its parse alone: {p50 / floor:.2f}")
+    print(f"worst family for {who} callers: {name}: {p50 * 1000:.2f} ms (goal < {GOAL_MS:g} ms)")
+    return worst
+
+
+@register("documents")
+def bench_documents(args: argparse.Namespace, settings: Settings) -> int:
+    """Anonymous callers (CREDITHUB_MAX_PUBLIC_TOKENS) are the goal's: anyone can send those;
+    keyed callers (CREDITHUB_MAX_TOKENS) are shown beside them, for context."""
+    schema = build_schema(settings)
+    limits = DocumentLimits(settings.max_query_depth, settings.max_aliases, settings.max_selections)
+    repeats = max(5, min(int(args.requests), 500))
+    public = min(settings.max_public_tokens, settings.max_tokens)
+    _caller(schema, limits, settings.max_tokens, repeats, "keyed")
+    p50, floor, _ = _caller(schema, limits, public, repeats, "anonymous")
+    print(f"ratio worst anonymous pre-execution time / its parse alone: {p50 / floor:.2f}")
     return 0

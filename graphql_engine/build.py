@@ -111,7 +111,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # again at every spread, exponential in nested spreads.
     limits = DocumentLimits(settings.max_query_depth, settings.max_aliases, settings.max_selections)
     rules = [NoSchemaIntrospectionCustomRule] if settings.production else []
-    config = RequestConfig(settings.max_tokens, settings.max_query_cost, limits, tuple(rules))
+    config = RequestConfig(
+        settings.max_tokens,
+        settings.max_query_cost,
+        limits,
+        tuple(rules),
+        public_tokens=min(settings.max_public_tokens, settings.max_tokens),
+    )
     extensions = [lambda: HubRequest(config)]
     return HubSchema(
         query=Query,

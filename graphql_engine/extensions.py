@@ -48,7 +48,11 @@ class HubRequest(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = self.config.max_tokens
+        actor = getattr(context.context, "actor", None)
+        anonymous = actor is None or actor.role == Role.PUBLIC
+        context.parse_options["max_tokens"] = (
+            self.config.public_tokens if anonymous else self.config.max_tokens
+        )
         context.validation_rules = context.validation_rules + self.config.rules
         yield
         _clean_errors(context)
@@ -166,6 +170,9 @@ class RequestConfig:
     max_cost: int
     limits: DocumentLimits
     rules: tuple[type[ASTValidationRule], ...]
+    # Anonymous callers' token limit (CREDITHUB_MAX_PUBLIC_TOKENS): parsing is most of what a
+    # document costs before it runs (bench/documents_bench.py).
+    public_tokens: int = 600
 
 
 # One parser cache for the process (the same text gives the same document object, which the

@@ -337,3 +337,18 @@ async def test_answers_carry_the_security_headers(client: httpx.AsyncClient, gra
     )
     assert refused.headers["cache-control"] == "no-store"
     assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.neo4j
+async def test_anonymous_documents_have_a_smaller_token_limit(gql: GQL) -> None:
+    """Parsing is most of what a document costs before it runs (`credit-hub bench documents`):
+    anonymous callers may send CREDITHUB_MAX_PUBLIC_TOKENS (600), keyed ones _MAX_TOKENS."""
+    fields = " ".join(["code name"] * 15)  # 30 tokens a selection
+    padded = "{ " + " ".join(f"m{i}: measures {{ {fields} }}" for i in range(1, 26)) + " }"
+    assert 600 < sum(len(part.split()) for part in padded.split("{")) < 2000  # ~850 tokens
+    public = await gql(padded, actor=PUBLIC_ACTOR)
+    assert public.errors is not None
+    assert public.errors[0].extensions == {"code": "GRAPHQL_PARSE_FAILED"}
+    assert "tokens" in public.errors[0].message
+    keyed = await gql(padded, actor=Actor(Role.APPROVAL, "key-a"))
+    assert keyed.errors is None

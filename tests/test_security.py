@@ -92,7 +92,12 @@ def secrets_of(values: dict[str, str]) -> list[str]:
 async def test_no_personal_data_reaches_masked_roles(graph: Store, settings: Settings) -> None:
     # The walk sends maximal documents: lift the size limits so every one of them runs.
     roomy = settings.model_copy(
-        update={"max_tokens": 1_000_000, "max_query_cost": 10**15, "max_query_depth": 30}
+        update={
+            "max_tokens": 1_000_000,
+            "max_public_tokens": 1_000_000,
+            "max_query_cost": 10**15,
+            "max_query_depth": 30,
+        }
     )
     gql = GQL(graph, roomy)
     values = await story(graph)
