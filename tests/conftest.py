@@ -11,12 +11,15 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any, LiteralString
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
 from graphql_engine.build import build_schema
+from hub.app import create_app
 from hub.auth import SYSTEM, Actor, Role
 from hub.importer.runner import ImportReport, run_import
+from hub.keys import create_key
 from hub.migrate import migrate, reload_reference_data
 from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import Settings, load_settings
@@ -145,3 +148,20 @@ class GQL:
 @pytest.fixture
 def gql(graph: Store, settings: Settings) -> GQL:
     return GQL(graph, settings)
+
+
+@pytest.fixture
+async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app with its lifespan over ASGI (tests of the HTTP layer); a test module that
+    needs another client address or settings defines its own."""
+    app = create_app(settings, "test")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            yield http
+
+
+async def key_headers(store: Store, role: Role, department: str | None = None) -> dict[str, str]:
+    """The Authorization header of a new API key of ``role``."""
+    _, value = await create_key(store, role, department, "test")
+    return {"Authorization": f"Bearer {value}"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -20,15 +19,6 @@ from tests import factories as f
 from tests.conftest import load
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.routed]  # also via neo4j:// (conftest.py)
-
-
-@pytest.fixture
-async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, "test")
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-            yield http
 
 
 async def token(store: Store, role: Role, department: str | None = None) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import orjson
@@ -16,14 +15,11 @@ import pytest
 from graphql import parse
 
 from graphql_engine.document_limits import DocumentLimits, document_errors
-from hub.app import create_app
 from hub.auth import Actor, Role
 from hub.identifiers import mask_id_number
-from hub.keys import create_key
-from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
-from tests.conftest import GQL, load
+from tests.conftest import GQL, key_headers, load
 
 PUBLIC_ACTOR = Actor(Role.PUBLIC)
 LIMITS = DocumentLimits(max_depth=12, max_aliases=30, max_selections=10_000)
@@ -37,20 +33,6 @@ def fragment_bomb(levels: int, alias: str = "x7q") -> str:
     ]
     uscc = f.uscc()
     return f'{{ {alias}: enterprise(uscc: "{uscc}") {{ ...F{levels} }} }} ' + " ".join(fragments)
-
-
-@pytest.fixture
-async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, "test")
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-            yield http
-
-
-async def bearer(store: Store, role: Role, department: str | None = None) -> dict[str, str]:
-    _, value = await create_key(store, role, department, "test")
-    return {"Authorization": f"Bearer {value}"}
 
 
 # 1. A fragment-spread bomb blocked the event loop ------------------------------------------
@@ -204,7 +186,7 @@ async def test_an_unexpected_error_in_an_upload_is_json_with_the_request_id(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(app, "run_import", broken)
-    headers = await bearer(graph, Role.DEPARTMENT, "AMR")
+    headers = await key_headers(graph, Role.DEPARTMENT, "AMR")
     answer = await client.post("/api/import", content=b"{}", headers=headers)
     assert answer.status_code == 500
     error = answer.json()["errors"][0]
@@ -231,7 +213,7 @@ async def test_a_present_but_empty_authorization_header_is_401(
 async def test_two_authorization_headers_are_refused(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
-    good = (await bearer(graph, Role.APPROVAL))["Authorization"]
+    good = (await key_headers(graph, Role.APPROVAL))["Authorization"]
     for pair in ([good, "Bearer nonsense"], ["Bearer nonsense", good], [good, good]):
         answer = await client.post(
             "/graphql",
@@ -283,12 +265,12 @@ async def test_the_import_report_masks_id_numbers_for_a_department(
             orjson.dumps(f.role(nobody, firm, "LEGAL_REPRESENTATIVE")),
         ]
     )
-    officer = await bearer(graph, Role.DEPARTMENT, "AMR")
+    officer = await key_headers(graph, Role.DEPARTMENT, "AMR")
     masked = await client.post("/api/import", content=body, headers=officer)
     assert masked.status_code == 200
     assert nobody not in masked.text
     assert mask_id_number(nobody) in masked.text
-    admin = await bearer(graph, Role.ADMIN)
+    admin = await key_headers(graph, Role.ADMIN)
     full = await client.post("/api/import?department=AMR", content=body, headers=admin)
     assert nobody in full.text
 
@@ -321,7 +303,7 @@ async def test_equal_search_scores_are_not_ordered_by_the_hidden_digits(
 
 @pytest.mark.neo4j
 async def test_answers_carry_the_security_headers(client: httpx.AsyncClient, graph: Store) -> None:
-    headers = await bearer(graph, Role.INVESTIGATOR)
+    headers = await key_headers(graph, Role.INVESTIGATOR)
     api = await client.post("/graphql", json={"query": "{ measures { code } }"}, headers=headers)
     health = await client.get("/healthz")
     for answer in (api, health):

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from hub.app import create_app
 from hub.auth import Role
-from hub.keys import create_key
 from hub.rules.workdays import Calendar, publication_deadline
-from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
 from tests import shuanggongshi_files as t
+from tests.conftest import key_headers
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture
-async def client(graph: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, "test")
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-            yield http
-
-
-async def bearer(store: Store, role: Role, department: str | None = None) -> dict[str, str]:
-    _, value = await create_key(store, role, department, "test")
-    return {"Authorization": f"Bearer {value}"}
 
 
 async def snapshot(store: Store) -> tuple[list[Any], int]:
@@ -91,7 +74,7 @@ def a_department_file() -> list[dict[str, str]]:
 async def test_upload_export_upload_changes_nothing(
     client: httpx.AsyncClient, graph: Store, fmt: str
 ) -> None:
-    amr = await bearer(graph, Role.DEPARTMENT, "AMR")
+    amr = await key_headers(graph, Role.DEPARTMENT, "AMR")
     body = t.csv_file(t.table(t.NEW_PENALTY, a_department_file()), "gb18030")
     first = await client.post("/api/import?source=处罚.csv", content=body, headers=amr)
     assert first.status_code == 200 and first.json()["accepted"] == 3, first.json()
@@ -110,7 +93,7 @@ async def test_upload_export_upload_changes_nothing(
 async def test_export_rows_carry_the_template_and_the_due_date(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
-    amr = await bearer(graph, Role.DEPARTMENT, "AMR")
+    amr = await key_headers(graph, Role.DEPARTMENT, "AMR")
     body = t.csv_file(t.table(t.NEW_PENALTY, a_department_file()))
     assert (await client.post("/api/import", content=body, headers=amr)).status_code == 200
     exported = await client.get(
@@ -131,18 +114,18 @@ async def test_export_rows_carry_the_template_and_the_due_date(
 
 
 async def test_who_may_export_what(client: httpx.AsyncClient, graph: Store) -> None:
-    amr = await bearer(graph, Role.DEPARTMENT, "AMR")
+    amr = await key_headers(graph, Role.DEPARTMENT, "AMR")
     body = t.csv_file(t.table(t.NEW_PENALTY, a_department_file()))
     assert (await client.post("/api/import", content=body, headers=amr)).status_code == 200
     url = "/api/export/shuanggongshi?kind=PENALTY"
     assert (await client.get(url)).status_code == 401
-    approval = await bearer(graph, Role.APPROVAL)
+    approval = await key_headers(graph, Role.APPROVAL)
     assert (await client.get(url, headers=approval)).status_code == 403
-    other = await bearer(graph, Role.DEPARTMENT, "TAX")
+    other = await key_headers(graph, Role.DEPARTMENT, "TAX")
     assert (await client.get(url + "&department=AMR", headers=other)).status_code == 403
     own = await client.get(url, headers=other)  # TAX's own: none
     assert own.status_code == 200 and len(own.content.decode("utf-8-sig").splitlines()) == 1
-    admin = await bearer(graph, Role.ADMIN)
+    admin = await key_headers(graph, Role.ADMIN)
     every = await client.get(url, headers=admin)
     assert len(every.content.decode("utf-8-sig").splitlines()) == 4
     assert (await client.get(url + "&department=TAX", headers=admin)).content.decode(
