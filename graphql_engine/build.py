@@ -23,6 +23,7 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.investigate import InvestigationQueries
+from schema.lifecycle import LifecycleMutations, LifecycleQueries
 from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
 from schema.public import PublicQueries
@@ -39,12 +40,13 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    LifecycleQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations):
+class Mutation(ListingMutations, CheckMutations, ReportMutations, LifecycleMutations):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

@@ -48,6 +48,9 @@ QUERIES: dict[str, frozenset[Role]] = {
     "creditReport": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "verifyReport": EVERYONE,
     "verifyReportDocument": EVERYONE,
+    # Lifecycle (docs/lifecycle.md): a department's own work list; ADMIN names the department.
+    "overdueObjections": WORKFLOW,
+    "repairApplication": WORKFLOW,
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -55,6 +58,9 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "endListing": WORKFLOW,
     "fileObjection": WORKFLOW,
     "resolveObjection": WORKFLOW,
+    "startVerification": WORKFLOW,
+    "applyForRepair": WORKFLOW,
+    "decideRepair": WORKFLOW,
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,

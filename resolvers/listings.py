@@ -29,7 +29,7 @@ from resolvers.context import HubContext
 MAX_REASON = 2000
 
 
-def _raise(refusal: Refusal | None) -> None:
+def raise_refusal(refusal: Refusal | None) -> None:
     if refusal is None:
         return
     if refusal.kind == RefusalKind.NOT_ALLOWED:
@@ -39,7 +39,7 @@ def _raise(refusal: Refusal | None) -> None:
     raise InvalidInput(refusal.message)
 
 
-def _decider(ctx: HubContext) -> Decider:
+def decider(ctx: HubContext) -> Decider:
     return Decider(department=ctx.actor.department, admin=acts_for_every_department(ctx.actor))
 
 
@@ -50,7 +50,7 @@ def _reason(text: str) -> str:
     return cleaned
 
 
-def _change(ctx: HubContext, on: dt.date | None, note: str) -> listing_changes.Change:
+def change_of(ctx: HubContext, on: dt.date | None, note: str) -> listing_changes.Change:
     return listing_changes.Change(
         on=on or ctx.today(),
         note=_reason(note),
@@ -98,36 +98,24 @@ def _invalid(errors: list[LineError]) -> InvalidInput:
 async def end_listing(
     ctx: HubContext, listing_id: str, reason: EndReason, note: str, on: dt.date | None
 ) -> None:
-    change = _change(ctx, on, note)
-    today, who = ctx.today(), _decider(ctx)
+    """End a listing as ENDED, REVOKED or REMOVED (REPAIRED is the approval of a repair
+    application: resolvers/lifecycle.py)."""
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
 
     def check(listing: dict[str, Any]) -> None:
-        _raise(listings.end_refusal(listing, reason, change.on, who, today))
+        raise_refusal(listings.end_refusal(listing, reason, change.on, who, today))
 
     await ctx.store.write(listing_changes.end_listing, listing_id, reason.value, change, check)
 
 
 async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.date | None) -> str:
-    change = _change(ctx, on, note)
-    today, who = ctx.today(), _decider(ctx)
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
     objection_id = "obj-" + uuid.uuid4().hex[:16]
 
     def check(listing: dict[str, Any]) -> None:
-        _raise(listings.objection_refusal(listing, change.on, who, today))
+        raise_refusal(listings.objection_refusal(listing, change.on, who, today))
 
     await ctx.store.write(listing_changes.file_objection, listing_id, objection_id, change, check)
     return objection_id
-
-
-async def resolve_objection(
-    ctx: HubContext, objection_id: str, upheld: bool, note: str, on: dt.date | None
-) -> str:
-    change = _change(ctx, on, note)
-    today, who = ctx.today(), _decider(ctx)
-
-    def check(objection: dict[str, Any], listing: dict[str, Any]) -> None:
-        _raise(listings.resolve_refusal(objection, listing, change.on, who, today))
-
-    return await ctx.store.write(
-        listing_changes.resolve_objection, objection_id, upheld, change, check
-    )

@@ -61,7 +61,10 @@ strawberry.enum(
     "repaired or ended).",
 )
 strawberry.enum(EndReason, description="Why a listing ended (expiry is computed, not stored).")
-strawberry.enum(ObjectionStatus, description="OPEN (suspends the listing), UPHELD, REJECTED.")
+strawberry.enum(
+    ObjectionStatus,
+    description="FILED and VERIFYING (a listing's measures suspended), UPHELD, REJECTED.",
+)
 strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
 
 # The importer's enums are the schema's: one definition each.

@@ -16,8 +16,10 @@ from hub.rules.listings import (
     ListingState,
     ListKind,
     ObjectionStatus,
+    objection_status,
     state_of,
 )
+from hub.rules.objections import objection_deadline
 from resolvers.context import HubContext
 from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
@@ -38,8 +40,12 @@ EVENT_ORDER = {
             "CONFIRMED",
             "UPDATED",
             "OBJECTION_FILED",
+            "OBJECTION_VERIFYING",
             "OBJECTION_REJECTED",
             "OBJECTION_UPHELD",
+            "REPAIR_APPLIED",
+            "REPAIR_REFUSED",
+            "REPAIR_APPROVED",
             "ENDED",
             "REMOVED",
             "REVOKED",
@@ -74,7 +80,8 @@ class ListingEvent:
 
     @strawberry.field(
         description="LISTED REPORTED CONFIRMED UPDATED ENDED REMOVED REVOKED REPAIRED "
-        "OBJECTION_FILED OBJECTION_REJECTED OBJECTION_UPHELD"
+        "OBJECTION_FILED OBJECTION_VERIFYING OBJECTION_REJECTED OBJECTION_UPHELD "
+        "REPAIR_APPLIED REPAIR_REFUSED REPAIR_APPROVED"
     )
     def type(self) -> str:
         return str(self.raw["type"])
@@ -97,7 +104,10 @@ class ListingEvent:
         return self.raw.get("at")
 
 
-@strawberry.type(description="An objection (异议): the listing is suspended while it is OPEN.")
+@strawberry.type(
+    description="An objection (异议) to a listing or an administrative action: FILED → "
+    "VERIFYING → UPHELD | REJECTED; a listing's measures are suspended from filing to decision."
+)
 class Objection:
     raw: strawberry.Private[dict[str, Any]]
 
@@ -105,22 +115,52 @@ class Objection:
     def id(self) -> str:
         return str(self.raw["id"])
 
-    @strawberry.field
-    def listing_id(self) -> str:
-        return str(self.raw["listingId"])
+    @strawberry.field(description="The listing objected to (null for an action).")
+    def listing_id(self) -> str | None:
+        return self.raw.get("listingId")
+
+    @strawberry.field(description="The administrative action objected to (null for a listing).")
+    def action_id(self) -> str | None:
+        return self.raw.get("actionId")
 
     @strawberry.field
     def status(self) -> ObjectionStatus:
-        return ObjectionStatus(self.raw["status"])
+        return objection_status(self.raw)
 
     @strawberry.field
     def filed_on(self) -> dt.date:
         day: dt.date = self.raw["filedOn"]
         return day
 
+    @strawberry.field(description="The day verification began (VERIFYING).")
+    def verifying_on(self) -> dt.date | None:
+        return self.raw.get("verifyingOn")
+
     @strawberry.field
     def resolved_on(self) -> dt.date | None:
         return self.raw.get("resolvedOn")
+
+    @strawberry.field(
+        description="The last day it is decided on time: 10 working days after filing."
+    )
+    def deadline(self, info: HubInfo) -> dt.date:
+        return objection_deadline(self.raw["filedOn"], info.context.calendar)[0]
+
+    @strawberry.field(
+        description="True when the deadline counted days beyond the official calendar's years "
+        "(weekends plus graph_seed/holidays.toml)."
+    )
+    def deadline_approximate(self, info: HubInfo) -> bool:
+        return objection_deadline(self.raw["filedOn"], info.context.calendar)[1]
+
+    @strawberry.field(description="Not decided and past its deadline today.")
+    def overdue(self, info: HubInfo) -> bool:
+        deadline = objection_deadline(self.raw["filedOn"], info.context.calendar)[0]
+        unresolved = objection_status(self.raw) in (
+            ObjectionStatus.FILED,
+            ObjectionStatus.VERIFYING,
+        )
+        return unresolved and deadline < info.context.today()
 
     @strawberry.field(description="The objection's grounds (not shown to PUBLIC).")
     def reason(self, info: HubInfo) -> str | None:
@@ -130,8 +170,10 @@ class Objection:
     def resolution(self, info: HubInfo) -> str | None:
         return self.raw.get("resolution") if _sees_reasons(info) else None
 
-    @strawberry.field(description="The listing, with its state today.")
+    @strawberry.field(description="The listing, with its state today (null for an action).")
     async def listing(self, info: HubInfo) -> Listing | None:
+        if not self.raw.get("listingId"):
+            return None
         row = await info.context.loaders.listing.load(str(self.raw["listingId"]))
         return Listing(raw=row["l"], as_of=info.context.today()) if row else None
 

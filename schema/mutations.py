@@ -9,7 +9,7 @@ import strawberry
 
 from hub.errors import NotFound
 from hub.rules.listings import EndReason, ListKind
-from resolvers import listings
+from resolvers import lifecycle, listings
 from schema.common import SubjectRef
 from schema.listings import HubInfo, Listing, Objection
 
@@ -81,7 +81,8 @@ class ListingMutations:
 
     @strawberry.mutation(
         description="End a listing from `on` (today by default) with a reason: ENDED, "
-        "REPAIRED, REVOKED, or REMOVED (the court). Derived entries end with it."
+        "REVOKED, REMOVED (the court), or REPAIRED: the approval of its pending repair "
+        "application (refused without one). Derived entries end with it."
     )
     async def end_listing(
         self,
@@ -91,25 +92,43 @@ class ListingMutations:
         on: dt.date | None = None,
         kind: EndReason = EndReason.ENDED,
     ) -> Listing:
-        await listings.end_listing(info.context, id.strip(), kind, reason, on)
+        if kind == EndReason.REPAIRED:  # the approval of the listing's pending application
+            await lifecycle.decide_repair(
+                info.context, None, True, reason, on, listing_id=id.strip()
+            )
+        else:
+            await listings.end_listing(info.context, id.strip(), kind, reason, on)
         return await _listing(info, id.strip())
 
     @strawberry.mutation(
-        description="Record an objection (异议) filed on `on` (today by default): the listing "
-        "and everything derived from it are suspended from that day until it is resolved."
+        description="Record an objection (异议) filed on `on` (today by default) against a "
+        "listing or an administrative action (exactly one): a listing and everything derived "
+        "from it are suspended from that day until it is resolved."
     )
     async def file_objection(
-        self, info: HubInfo, listing_id: str, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        reason: str,
+        listing_id: str | None = None,
+        action_id: str | None = None,
+        on: dt.date | None = None,
     ) -> Objection:
-        objection_id = await listings.file_objection(info.context, listing_id.strip(), reason, on)
+        objection_id = await lifecycle.file_any_objection(
+            info.context,
+            listing_id.strip() if listing_id else None,
+            action_id.strip() if action_id else None,
+            reason,
+            on,
+        )
         return await _objection(info, objection_id)
 
     @strawberry.mutation(
-        description="Resolve an objection on `on` (today by default): upheld revokes the "
-        "listing (derived entries end with it); rejected lifts the suspension."
+        description="Resolve a FILED or VERIFYING objection on `on` (today by default): upheld "
+        "revokes the listing or action (derived entries end with it); rejected lifts the "
+        "suspension."
     )
     async def resolve_objection(
         self, info: HubInfo, id: str, upheld: bool, reason: str, on: dt.date | None = None
     ) -> Objection:
-        await listings.resolve_objection(info.context, id.strip(), upheld, reason, on)
+        await lifecycle.resolve_objection(info.context, id.strip(), upheld, reason, on)
         return await _objection(info, id.strip())

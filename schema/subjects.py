@@ -405,6 +405,10 @@ class Action:
         description="True when published after the deadline; null while not yet published."
     )
     publicity: PublicityPeriod
+    ended_on: dt.date | None = strawberry.field(
+        description="First day it no longer applies: revoked (an objection upheld) or repaired."
+    )
+    end_reason: str | None = strawberry.field(description="REVOKED or REPAIRED.")
 
     @classmethod
     def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
@@ -434,6 +438,8 @@ class Action:
                 earliest_end=period.earliest_end,
                 ends=period.ends,
             ),
+            ended_on=raw.get("endedOn"),
+            end_reason=raw.get("endReason"),
         )
 
 

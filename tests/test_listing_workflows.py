@@ -154,7 +154,7 @@ async def test_objection_filed_then_rejected_then_another_upheld(gql: GQL) -> No
     refused = await gql(file, {"on": "2024-05-01"}, actor=AMR)
     assert refused.errors and refused.errors[0].extensions["code"] == "FORBIDDEN"
     first = (await gql.ok(file, {"on": "2024-05-01"}, actor=ECO))["fileObjection"]
-    assert first["status"] == "OPEN"
+    assert first["status"] == "FILED"
     assert (await state(gql, "ECO-2024-1", "2024-05-01"))["status"] == "SUSPENDED"
     rejected = await gql.ok(
         resolve, {"id": first["id"], "upheld": False, "on": "2024-06-01"}, actor=ECO

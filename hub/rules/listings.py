@@ -50,9 +50,20 @@ class EndReason(StrEnum):
 
 
 class ObjectionStatus(StrEnum):
-    OPEN = "OPEN"
-    UPHELD = "UPHELD"  # the listing was wrong: revoked
-    REJECTED = "REJECTED"  # the listing stands: suspension lifted
+    FILED = "FILED"  # recorded; the measures are suspended from the filing date
+    VERIFYING = "VERIFYING"  # the deciding department verifies it (still suspended)
+    UPHELD = "UPHELD"  # the record was wrong: revoked
+    REJECTED = "REJECTED"  # the record stands: suspension lifted
+
+
+# Objections stored before the VERIFYING step (status OPEN) are FILED ones (`credit-hub
+# migrate` rewrites them; readers map them too, for a store not yet migrated).
+UNRESOLVED_OBJECTION = frozenset({"FILED", "VERIFYING", "OPEN"})
+
+
+def objection_status(raw: Mapping[str, Any]) -> ObjectionStatus:
+    status = str(raw.get("status"))
+    return ObjectionStatus.FILED if status == "OPEN" else ObjectionStatus(status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,13 +430,20 @@ def resolve_refusal(
             f"objection {objection['id']} is verified by {listing.get('department')}, the "
             "department that decided the listing"
         )
-    if objection.get("status") != ObjectionStatus.OPEN:
+    status = objection_status(objection)
+    if status not in (ObjectionStatus.FILED, ObjectionStatus.VERIFYING):
         return _conflict(
-            f"objection {objection['id']} is already {str(objection.get('status')).lower()}"
+            f"objection {objection['id']} is already {status.value}: only a FILED or VERIFYING "
+            "objection is resolved"
         )
     filed: dt.date = objection["filedOn"]
     if on < filed:
         return _invalid(f"on {on.isoformat()} is before the filing date {filed.isoformat()}")
+    verifying: dt.date | None = objection.get("verifyingOn")
+    if verifying is not None and on < verifying:
+        return _invalid(
+            f"on {on.isoformat()} is before the verification began ({verifying.isoformat()})"
+        )
     if on > today:
         return _invalid(f"on {on.isoformat()} is in the future (today is {today.isoformat()})")
     return None

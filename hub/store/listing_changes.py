@@ -1,4 +1,5 @@
-"""Cypher of the listing workflows: end a listing, file and resolve an objection.
+"""Cypher of the listing workflows: end a listing, file an objection (its resolution and the
+VERIFYING step are in hub/store/objection_changes.py).
 
 Each unit of work locks the nodes it changes (for an objection's resolution: the objection and
 its listing), hands the current facts to a ``check`` callback (the pure rule, raising a HubError
@@ -66,24 +67,16 @@ SET l.endedOn = $on, l.endReason = $reason, l.status = 'ENDED'
 FILE_OBJECTION: LiteralString = (
     """
 MATCH (l:Listing {id: $id})
-CREATE (o:Objection {id: $objection, filedOn: $on, status: 'OPEN', reason: $note,
-                     filedBy: $by, department: $dept, listingId: l.id, batch: $batch,
-                     recordedAt: $now, sourceDepartment: $dept})
+CREATE (o:Objection {id: $objection, filedOn: $on, status: 'FILED', reason: $note,
+                     filedBy: $by, department: $dept, listingId: l.id, decider: l.department,
+                     batch: $batch, recordedAt: $now, sourceDepartment: $dept})
 CREATE (o)-[:OBJECTS_TO {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->(l)
 WITH l
 """
     + _EVENT % ("'OBJECTION_FILED'", "'OBJECTION_FILED'", "$note")
 )
 
-# The objection and its listing: an upheld resolution revokes the listing, so a concurrent
-# endListing (which locks the listing) and this resolution must see each other's write.
-LOCK_OBJECTION: LiteralString = """
-MATCH (o:Objection {id: $id})-[:OBJECTS_TO]->(l:Listing)
-SET o._lock = true, l._lock = true
-REMOVE o._lock, l._lock
-RETURN o {.*} AS o, l {.*} AS l
-"""
-
+# The resolution of an objection to a listing (run by hub/store/objection_changes.py).
 RESOLVE_OBJECTION: LiteralString = (
     """
 MATCH (o:Objection {id: $id})-[:OBJECTS_TO]->(l:Listing)
@@ -142,27 +135,3 @@ async def file_objection(
     found = await _locked(tx, LOCK_LISTING, listing_id, "listing")
     check(found["l"])
     await tx.run(FILE_OBJECTION, {"id": listing_id, "objection": objection_id, **change.params()})
-
-
-async def resolve_objection(
-    tx: AsyncManagedTransaction,
-    objection_id: str,
-    upheld: bool,
-    change: Change,
-    check: Callable[[dict[str, Any], dict[str, Any]], None],
-) -> str:
-    """Uphold (the listing is revoked on ``change.on``) or reject (the suspension is lifted)."""
-    found = await _locked(tx, LOCK_OBJECTION, objection_id, "objection")
-    check(found["o"], found["l"])
-    status = "UPHELD" if upheld else "REJECTED"
-    await tx.run(
-        RESOLVE_OBJECTION,
-        {
-            "id": objection_id,
-            "upheld": upheld,
-            "status": status,
-            "event": f"OBJECTION_{status}",
-            **change.params(),
-        },
-    )
-    return str(found["l"]["id"])

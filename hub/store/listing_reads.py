@@ -72,8 +72,10 @@ RETURN k AS key, {projection("l")} AS l,
 
 OBJECTIONS_BY_ID: LiteralString = """
 UNWIND $keys AS k
-MATCH (o:Objection {id: k})-[:OBJECTS_TO]->(l:Listing)
-RETURN k AS key, o {.*, listingId: l.id} AS o
+MATCH (o:Objection {id: k})-[:OBJECTS_TO]->(t)
+WHERE t:Listing OR t:Action
+RETURN k AS key, o {.*, listingId: CASE WHEN t:Listing THEN t.id END,
+                    actionId: CASE WHEN t:Action THEN t.id END} AS o
 """
 
 

@@ -45,6 +45,14 @@ CALL (ev, old, s) {
   DELETE old
 } IN TRANSACTIONS OF 10000 ROWS
 """,
+    # 2026-12-07: objections got the VERIFYING step; an OPEN one is FILED (docs/lifecycle.md).
+    """
+MATCH (o:Objection)
+WHERE o.status = 'OPEN'
+CALL (o) {
+  SET o.status = 'FILED'
+} IN TRANSACTIONS OF 10000 ROWS
+""",
 ]
 
 

@@ -69,10 +69,12 @@ RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sou
 def public_action(action: LiteralString, day: LiteralString) -> LiteralString:
     """Cypher: the action ``action`` is public on ``day`` (a parameter): decided by then, its
     disclosure PUBLIC (公示; a 双公示 信息使用范围 of 政府内部共享 or 授权查询 is never shown to
-    PUBLIC readers), and inside its publicity period (hub/rules/publicity.py: MINOR penalties
+    PUBLIC readers), not revoked (an objection upheld) or repaired by then (docs/lifecycle.md),
+    and inside its publicity period (hub/rules/publicity.py: MINOR penalties
     never, GENERAL ones for 12 months, SERIOUS ones for 36). One definition for every public
     read of actions (a subject's page, the site's newest records)."""
     return trusted(f"""({action}.decisionDate <= {day}
+  AND ({action}.endedOn IS NULL OR {action}.endedOn > {day})
   AND coalesce({action}.disclosure, 'PUBLIC') = 'PUBLIC'
   AND NOT ({action}.type = 'PENALTY' AND (
         {action}.severity = 'MINOR'

@@ -1,0 +1,172 @@
+"""Lifecycle workflows beyond listing and ending: the whole objection (to a listing or an
+administrative action, with its VERIFYING step and deadline) and repair applications
+(docs/lifecycle.md). Each step locks, applies the pure rule and writes one dated event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from hub.errors import Forbidden, InvalidInput
+from hub.policy import acts_for_every_department
+from hub.rules import objections, repair
+from hub.rules.listings import resolve_refusal
+from hub.rules.repair import Evidence, RepairStatus
+from hub.store import objection_changes, repair_changes
+from resolvers.context import HubContext
+from resolvers.listings import change_of, decider, file_objection, raise_refusal
+
+MAX_EVIDENCE = 2000
+
+
+async def file_any_objection(
+    ctx: HubContext,
+    listing_id: str | None,
+    action_id: str | None,
+    note: str,
+    on: dt.date | None,
+) -> str:
+    """An objection against exactly one of a listing or an administrative action."""
+    if (listing_id is None) == (action_id is None):
+        raise InvalidInput("give exactly one of listingId and actionId", field="listingId")
+    if listing_id is not None:
+        return await file_objection(ctx, listing_id, note, on)
+    assert action_id is not None  # noqa: S101 - exactly one was given
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
+    objection_id = "obj-" + uuid.uuid4().hex[:16]
+
+    def check(action: dict[str, Any]) -> None:
+        raise_refusal(objections.action_objection_refusal(action, change.on, who, today))
+
+    await ctx.store.write(
+        objection_changes.file_action_objection, action_id, objection_id, change, check
+    )
+    return objection_id
+
+
+async def start_verification(
+    ctx: HubContext, objection_id: str, note: str, on: dt.date | None
+) -> None:
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
+
+    def check(objection: dict[str, Any], record: dict[str, Any]) -> None:
+        raise_refusal(objections.verification_refusal(objection, record, change.on, who, today))
+
+    await ctx.store.write(objection_changes.start_verification, objection_id, change, check)
+
+
+async def resolve_objection(
+    ctx: HubContext, objection_id: str, upheld: bool, note: str, on: dt.date | None
+) -> None:
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
+
+    def check(objection: dict[str, Any], record: dict[str, Any]) -> None:
+        raise_refusal(resolve_refusal(objection, record, change.on, who, today))
+
+    await ctx.store.write(objection_changes.resolve_objection, objection_id, upheld, change, check)
+
+
+def _department(ctx: HubContext, asked: str | None) -> str:
+    """A DEPARTMENT key asks about its own department; ADMIN about any (it must name one)."""
+    if acts_for_every_department(ctx.actor):
+        if asked is None:
+            raise InvalidInput("name the department", field="department")
+        return asked
+    if asked not in (None, ctx.actor.department):
+        raise Forbidden(f"a {ctx.actor.department} key sees its own department's work only")
+    assert ctx.actor.department is not None  # noqa: S101 - a DEPARTMENT key has one
+    return ctx.actor.department
+
+
+async def open_objections(
+    ctx: HubContext, department: str | None
+) -> list[objections.OpenObjection]:
+    code = _department(ctx, department)
+    found = await ctx.store.read(objection_changes.open_objections, code)
+    return objections.open_objections(found, ctx.today(), ctx.calendar)
+
+
+@dataclass(frozen=True)
+class RepairRequest:
+    listing_id: str | None
+    action_id: str | None
+    conduct_corrected: bool
+    public_commitment: str | None
+    repair_training: str | None
+    credit_report: str | None
+    reason: str
+    on: dt.date | None
+
+
+def _evidence(request: RepairRequest) -> Evidence:
+    texts = {
+        "publicCommitment": request.public_commitment,
+        "repairTraining": request.repair_training,
+        "creditReport": request.credit_report,
+    }
+    for field, text in texts.items():
+        if text is not None and len(text) > MAX_EVIDENCE:
+            raise InvalidInput(f"{field} is longer than {MAX_EVIDENCE} characters", field=field)
+    return Evidence(
+        conduct_corrected=request.conduct_corrected,
+        public_commitment=(request.public_commitment or "").strip() or None,
+        repair_training=(request.repair_training or "").strip() or None,
+        credit_report=(request.credit_report or "").strip() or None,
+    )
+
+
+async def apply_for_repair(ctx: HubContext, request: RepairRequest) -> str:
+    """Record an application; it is REFUSED at once (with the reason and the earliest day one
+    can succeed) when too early, not repairable or incomplete, else PENDING."""
+    if (request.listing_id is None) == (request.action_id is None):
+        raise InvalidInput("give exactly one of listingId and actionId", field="listingId")
+    label = "Listing" if request.listing_id is not None else "Action"
+    target_id = str(request.listing_id or request.action_id)
+    evidence = _evidence(request)
+    change = change_of(ctx, request.on, request.reason)
+    today, who = ctx.today(), decider(ctx)
+    repair_id = "rep-" + uuid.uuid4().hex[:16]
+
+    def check(target: dict[str, Any], pending: list[str]) -> repair_changes.Outcome:
+        raise_refusal(repair.application_refusal(target, pending, change.on, who, today))
+        path = repair.listing_path(target) if label == "Listing" else repair.action_path(target)
+        what = f"{label.lower()} {target_id}"
+        refusal = repair.refusal_at_once(path, evidence, change.on, what)
+        status = RepairStatus.PENDING if refusal is None else RepairStatus.REFUSED
+        return status.value, refusal, path.earliest
+
+    stored = {
+        "conductCorrected": evidence.conduct_corrected,
+        "publicCommitment": evidence.public_commitment,
+        "repairTraining": evidence.repair_training,
+        "creditReport": evidence.credit_report,
+    }
+    await ctx.store.write(
+        repair_changes.apply_repair, label, target_id, repair_id, stored, change, check
+    )
+    return repair_id
+
+
+async def decide_repair(
+    ctx: HubContext,
+    repair_id: str | None,
+    approved: bool,
+    note: str,
+    on: dt.date | None,
+    listing_id: str | None = None,
+) -> str:
+    """Approve or refuse an application (given, or the pending one of ``listing_id``)."""
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
+
+    def check(application: dict[str, Any] | None, target: dict[str, Any]) -> None:
+        raise_refusal(repair.decision_refusal(application, target, approved, change.on, who, today))
+
+    return await ctx.store.write(
+        repair_changes.decide_repair, repair_id, listing_id, approved, change, check
+    )
