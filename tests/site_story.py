@@ -157,6 +157,11 @@ async def build(store: Store, gql: GQL, today: dt.date) -> Story:
             },
         )
     await gql.ok(
+        """mutation { applyForRepair(input: {listingId: "LST-QUIET-REPAIRED",
+            conductCorrected: true, publicCommitment: "信用修复承诺书", repairTraining: "培训证明",
+            creditReport: "信用报告", reason: "已整改并作出信用承诺"}) { status } }"""
+    )
+    await gql.ok(
         'mutation { endListing(id: "LST-QUIET-REPAIRED", reason: "已整改并作出信用承诺", kind: REPAIRED) { id } }'
     )
     filed = await gql.ok(

@@ -440,14 +440,24 @@ async def test_a_repair_before_its_period_is_refused_by_mutation_and_upload(gql:
         [*people, f.listing("ECO-R", {"uscc": firm}, start="2025-01-01")],
         department="ECOENV",
     )
-    early = await gql(
+    # A repair is an application (docs/lifecycle.md): refused at once, naming the first day.
+    early = await gql.ok(
+        """mutation { applyForRepair(input: {listingId: "ECO-R", conductCorrected: true,
+             publicCommitment: "承诺书", repairTraining: "培训", creditReport: "报告",
+             reason: "已整改", on: "2026-06-01"}) { status refusal earliestSuccess } }""",
+        actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"),
+    )
+    assert early["applyForRepair"]["status"] == "REFUSED"
+    assert early["applyForRepair"]["earliestSuccess"] == "2028-01-01"
+    assert "from 2028-01-01" in early["applyForRepair"]["refusal"]
+    shortcut = await gql(
         'mutation { endListing(id: "ECO-R", reason: "已整改", kind: REPAIRED, on: "2026-06-01")'
         " { endReason } }",
         actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"),
     )
-    assert early.errors is not None
-    assert early.errors[0].extensions["code"] == "CONFLICT"
-    assert "from 2028-01-01" in early.errors[0].message
+    assert shortcut.errors is not None
+    assert shortcut.errors[0].extensions["code"] == "CONFLICT"
+    assert "no pending repair application" in shortcut.errors[0].message
     upload = await load(
         gql.store,
         [

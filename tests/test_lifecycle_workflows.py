@@ -1,0 +1,314 @@
+"""Objections (to listings and actions) and repair applications through GraphQL against real
+Neo4j: each state machine, its illegal transitions (CONFLICT, nothing changed), deadlines, the
+overdue list, and what a repair ends (docs/lifecycle.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hub.auth import PUBLIC, Actor, Role
+from tests import factories as f
+from tests.conftest import GQL, load
+from tests.test_check import check
+from tests.test_import import count, graph_size
+
+pytestmark = [pytest.mark.neo4j]
+
+ECO = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+AMR = Actor(Role.DEPARTMENT, "key-amr", "AMR")
+
+FILE = """
+mutation ($listing: String, $action: String, $on: Date) {
+  fileObjection(listingId: $listing, actionId: $action, reason: "认定有误", on: $on) {
+    id status listingId actionId filedOn deadline deadlineApproximate overdue
+  }
+}"""
+VERIFY = """
+mutation ($id: String!, $on: Date) {
+  startVerification(id: $id, reason: "调取监测记录", on: $on) { status verifyingOn }
+}"""
+RESOLVE = """
+mutation ($id: String!, $upheld: Boolean!, $on: Date) {
+  resolveObjection(id: $id, upheld: $upheld, reason: "核查结论", on: $on) { status resolvedOn }
+}"""
+APPLY = """
+mutation ($input: RepairInput!) {
+  applyForRepair(input: $input) {
+    id status refusal earliestSuccess appliedOn deadline evidence listingId actionId
+  }
+}"""
+DECIDE = """
+mutation ($id: String!, $approved: Boolean!, $on: Date) {
+  decideRepair(id: $id, approved: $approved, reason: "核实整改到位", on: $on) {
+    status decidedOn decision
+  }
+}"""
+LISTING = """
+query ($id: String!, $asOf: Date) {
+  listing(id: $id, asOf: $asOf) { status endedOn endReason events { type on } }
+}"""
+
+
+async def a_listed_firm(
+    gql: GQL, domain: str = "TAX", start: str = "2024-03-01"
+) -> tuple[str, str]:
+    firm, rep = f.uscc(), f.id_number("1970-01-01")
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林绿源农业开发有限公司"),
+            f.person(rep, "韦法人"),
+            f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2010-01-01"),
+            f.listing("ECO-1", {"uscc": firm}, domain=domain, start=start),
+        ],
+        department="ECOENV",
+    )
+    return firm, rep
+
+
+def code(result: Any) -> str:
+    assert result.errors, "expected an error"
+    return str(result.errors[0].extensions["code"])
+
+
+async def listing(gql: GQL, as_of: str | None = None) -> dict[str, Any]:
+    data = await gql.ok(LISTING, {"id": "ECO-1", "asOf": as_of})
+    found: dict[str, Any] = data["listing"]
+    return found
+
+
+async def test_objection_filed_verifying_rejected_and_every_illegal_step_changes_nothing(
+    gql: GQL,
+) -> None:
+    await a_listed_firm(gql)
+    filed = (await gql.ok(FILE, {"listing": "ECO-1", "on": "2026-09-28"}, actor=ECO))[
+        "fileObjection"
+    ]
+    assert filed["status"] == "FILED" and filed["listingId"] == "ECO-1"
+    # 10 working days, across the National Day holiday and the 调休 Saturday 10 October
+    assert (filed["deadline"], filed["deadlineApproximate"]) == ("2026-10-16", False)
+    assert filed["overdue"] is True  # undecided today (after 2026-10-16)
+    oid = filed["id"]
+    assert code(await gql(VERIFY, {"id": oid, "on": "2026-09-29"}, actor=AMR)) == "FORBIDDEN"
+    verifying = await gql.ok(VERIFY, {"id": oid, "on": "2026-09-29"}, actor=ECO)
+    assert verifying["startVerification"] == {"status": "VERIFYING", "verifyingOn": "2026-09-29"}
+    # measures stay suspended while it is verified
+    assert (await listing(gql, "2026-10-01"))["status"] == "SUSPENDED"
+    before = await graph_size(gql.store)
+    again = await gql(VERIFY, {"id": oid, "on": "2026-09-30"}, actor=ECO)
+    assert code(again) == "CONFLICT"
+    assert "only a FILED objection starts verification" in again.errors[0].message  # type: ignore[index]
+    early = await gql(RESOLVE, {"id": oid, "upheld": False, "on": "2026-09-28"}, actor=ECO)
+    assert code(early) == "BAD_USER_INPUT"  # before verification began
+    assert await graph_size(gql.store) == before
+    rejected = await gql.ok(RESOLVE, {"id": oid, "upheld": False, "on": "2026-10-09"}, actor=ECO)
+    assert rejected["resolveObjection"] == {"status": "REJECTED", "resolvedOn": "2026-10-09"}
+    assert (await listing(gql, "2026-10-09"))["status"] == "ACTIVE"  # suspension lifted
+    before = await graph_size(gql.store)
+    for step, variables in (
+        (VERIFY, {"id": oid, "on": "2026-10-10"}),
+        (RESOLVE, {"id": oid, "upheld": True, "on": "2026-10-10"}),
+    ):
+        refused = await gql(step, variables, actor=ECO)
+        assert code(refused) == "CONFLICT"
+        assert "REJECTED" in refused.errors[0].message  # type: ignore[index]
+    assert await graph_size(gql.store) == before
+    types = [e["type"] for e in (await listing(gql))["events"]]
+    assert types == ["LISTED", "OBJECTION_FILED", "OBJECTION_VERIFYING", "OBJECTION_REJECTED"]
+
+
+async def test_an_upheld_objection_to_a_penalty_revokes_it_from_the_public_record(
+    gql: GQL,
+) -> None:
+    firm = f.uscc()
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林处罚有限公司"),
+            f.action(
+                "P-1",
+                {"uscc": firm},
+                kind="PENALTY",
+                department="ECOENV",
+                decided="2026-06-01",
+                severity="SERIOUS",
+            ),
+        ],
+        department="ECOENV",
+    )
+    actions = "query ($u: String!) { enterprise(uscc: $u) { actions { nodes { id endedOn endReason } } } }"
+    assert (await gql.ok(actions, {"u": firm}, actor=PUBLIC))["enterprise"]["actions"]["nodes"]
+    other = await gql(FILE, {"action": "P-1", "on": "2026-07-01"}, actor=AMR)
+    assert code(other) == "FORBIDDEN"
+    both = await gql(FILE, {"action": "P-1", "listing": "ECO-1", "on": "2026-07-01"}, actor=ECO)
+    assert code(both) == "BAD_USER_INPUT"
+    filed = (await gql.ok(FILE, {"action": "P-1", "on": "2026-07-01"}, actor=ECO))["fileObjection"]
+    assert (filed["actionId"], filed["listingId"], filed["status"]) == ("P-1", None, "FILED")
+    await gql.ok(VERIFY, {"id": filed["id"], "on": "2026-07-02"}, actor=ECO)
+    upheld = await gql.ok(
+        RESOLVE, {"id": filed["id"], "upheld": True, "on": "2026-07-10"}, actor=ECO
+    )
+    assert upheld["resolveObjection"]["status"] == "UPHELD"
+    seen = await gql.ok(actions, {"u": firm}, actor=ECO)
+    assert seen["enterprise"]["actions"]["nodes"] == [
+        {"id": "P-1", "endedOn": "2026-07-10", "endReason": "REVOKED"}
+    ]
+    assert (await gql.ok(actions, {"u": firm}, actor=PUBLIC))["enterprise"]["actions"][
+        "nodes"
+    ] == []
+    again = await gql(FILE, {"action": "P-1", "on": "2026-07-11"}, actor=ECO)
+    assert code(again) == "CONFLICT"
+
+
+async def test_overdue_objections_of_a_department_come_first(gql: GQL) -> None:
+    firm, _ = await a_listed_firm(gql)
+    await load(gql.store, [f.listing("ECO-2", {"uscc": firm}, domain="TAX")], department="ECOENV")
+    recent = await gql.ok(FILE, {"listing": "ECO-2"}, actor=ECO)  # filed today
+    old = await gql.ok(FILE, {"listing": "ECO-1", "on": "2026-09-01"}, actor=ECO)
+    query = "query ($d: String) { overdueObjections(department: $d) { id overdue deadline } }"
+    mine = (await gql.ok(query, {}, actor=ECO))["overdueObjections"]
+    assert [(o["id"], o["overdue"]) for o in mine] == [
+        (old["fileObjection"]["id"], True),
+        (recent["fileObjection"]["id"], False),
+    ]
+    assert code(await gql(query, {"d": "ECOENV"}, actor=AMR)) == "FORBIDDEN"
+    assert (await gql.ok(query, {"d": "AMR"}, actor=AMR))["overdueObjections"] == []
+    assert len((await gql.ok(query, {"d": "ECOENV"}))["overdueObjections"]) == 2  # ADMIN
+    await gql.ok(RESOLVE, {"id": old["fileObjection"]["id"], "upheld": False}, actor=ECO)
+    left = (await gql.ok(query, {}, actor=ECO))["overdueObjections"]
+    assert [o["id"] for o in left] == [recent["fileObjection"]["id"]]
+
+
+def repair_input(**kw: Any) -> dict[str, Any]:
+    return {
+        "listingId": "ECO-1",
+        "conductCorrected": True,
+        "publicCommitment": "信用修复承诺书",
+        "repairTraining": "培训证明 2025-88",
+        "creditReport": "信用报告 GX-1",
+        "reason": "已补缴税款",
+        **kw,
+    }
+
+
+async def test_a_repair_application_refused_at_once_then_approved_frees_the_legal_rep(
+    gql: GQL,
+) -> None:
+    _, rep = await a_listed_firm(gql)  # BLACK in TAX from 2024-03-01: repairable 2025-03-01
+    assert (await check(gql, {"idNumber": rep}, "MARKET_ENTRY", "2025-06-01"))[
+        "decision"
+    ] == "RESTRICTED"
+    early = (await gql.ok(APPLY, {"input": repair_input(on="2025-02-28")}, actor=ECO))[
+        "applyForRepair"
+    ]
+    assert early["status"] == "REFUSED" and early["earliestSuccess"] == "2025-03-01"
+    assert "from 2025-03-01" in early["refusal"]
+    missing = (
+        await gql.ok(APPLY, {"input": repair_input(on="2025-03-01", creditReport=None)}, actor=ECO)
+    )["applyForRepair"]
+    assert missing["status"] == "REFUSED"
+    assert missing["refusal"] == "a condition is missing: CREDIT_REPORT"
+    assert (await listing(gql, "2025-06-01"))["status"] == "ACTIVE"  # refusals end nothing
+    pending = (await gql.ok(APPLY, {"input": repair_input(on="2025-03-01")}, actor=ECO))[
+        "applyForRepair"
+    ]
+    assert pending["status"] == "PENDING" and pending["refusal"] is None
+    assert pending["deadline"] == "2025-03-14"  # 10 working days
+    before = await graph_size(gql.store)
+    twice = await gql(APPLY, {"input": repair_input(on="2025-03-02")}, actor=ECO)
+    assert code(twice) == "CONFLICT"
+    assert (
+        code(
+            await gql(
+                DECIDE, {"id": pending["id"], "approved": True, "on": "2025-03-05"}, actor=AMR
+            )
+        )
+        == "FORBIDDEN"
+    )
+    assert await graph_size(gql.store) == before
+    approved = await gql.ok(
+        DECIDE, {"id": pending["id"], "approved": True, "on": "2025-03-10"}, actor=ECO
+    )
+    assert approved["decideRepair"]["status"] == "APPROVED"
+    ended = await listing(gql, "2025-03-10")
+    assert (ended["status"], ended["endedOn"], ended["endReason"]) == (
+        "ENDED",
+        "2025-03-10",
+        "REPAIRED",
+    )
+    assert (await listing(gql, "2025-03-09"))["status"] == "ACTIVE"
+    # the repaired listing no longer restricts its legal representative (derived entry ended)
+    assert (await check(gql, {"idNumber": rep}, "MARKET_ENTRY", "2025-06-01"))[
+        "decision"
+    ] == "CLEAR"
+    before = await graph_size(gql.store)
+    decided = await gql(DECIDE, {"id": pending["id"], "approved": False}, actor=ECO)
+    assert code(decided) == "CONFLICT"
+    assert await graph_size(gql.store) == before
+
+
+async def test_end_listing_repaired_is_the_decision_of_a_pending_application(gql: GQL) -> None:
+    await a_listed_firm(gql)
+    end = 'mutation { endListing(id: "ECO-1", reason: "已整改", kind: REPAIRED, on: "2025-04-01") { status endReason } }'
+    before = await graph_size(gql.store)
+    without = await gql(end, actor=ECO)
+    assert code(without) == "CONFLICT"
+    assert "no pending repair application" in without.errors[0].message  # type: ignore[index]
+    assert await graph_size(gql.store) == before
+    applied = await gql.ok(APPLY, {"input": repair_input(on="2025-03-20")}, actor=ECO)
+    ended = await gql.ok(end, actor=ECO)
+    assert ended["endListing"] == {"status": "ENDED", "endReason": "REPAIRED"}
+    application = await gql.ok(
+        "query ($id: String!) { repairApplication(id: $id) { status decidedOn } }",
+        {"id": applied["applyForRepair"]["id"]},
+        actor=ECO,
+    )
+    assert application["repairApplication"] == {"status": "APPROVED", "decidedOn": "2025-04-01"}
+
+
+async def test_a_penalty_repair_and_a_record_that_cannot_be_repaired(gql: GQL) -> None:
+    firm = f.uscc()
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林罚款有限公司"),
+            f.action(
+                "P-G",
+                {"uscc": firm},
+                kind="PENALTY",
+                department="ECOENV",
+                decided="2025-01-31",
+                severity="GENERAL",
+            ),
+            f.action("L-1", {"uscc": firm}, kind="LICENSE", department="ECOENV"),
+        ],
+        department="ECOENV",
+    )
+    basic = {"conductCorrected": True, "publicCommitment": "承诺书", "reason": "已缴纳罚款"}
+    early = await gql.ok(
+        APPLY, {"input": {"actionId": "P-G", "on": "2025-04-29", **basic}}, actor=ECO
+    )
+    assert early["applyForRepair"]["status"] == "REFUSED"
+    assert early["applyForRepair"]["earliestSuccess"] == "2025-04-30"
+    on_time = await gql.ok(
+        APPLY, {"input": {"actionId": "P-G", "on": "2025-04-30", **basic}}, actor=ECO
+    )
+    assert on_time["applyForRepair"]["status"] == "PENDING"
+    await gql.ok(
+        DECIDE,
+        {"id": on_time["applyForRepair"]["id"], "approved": True, "on": "2025-05-06"},
+        actor=ECO,
+    )
+    actions = "query ($u: String!) { enterprise(uscc: $u) { actions { nodes { id endedOn endReason } } } }"
+    nodes = (await gql.ok(actions, {"u": firm}, actor=ECO))["enterprise"]["actions"]["nodes"]
+    assert {"id": "P-G", "endedOn": "2025-05-06", "endReason": "REPAIRED"} in nodes
+    public = (await gql.ok(actions, {"u": firm}, actor=PUBLIC))["enterprise"]["actions"]["nodes"]
+    assert [n["id"] for n in public] == ["L-1"]
+    licence = await gql.ok(APPLY, {"input": {"actionId": "L-1", **basic}}, actor=ECO)
+    assert licence["applyForRepair"]["status"] == "REFUSED"
+    assert "only a penalty" in licence["applyForRepair"]["refusal"]
+    assert licence["applyForRepair"]["earliestSuccess"] is None
+    stored = await count(gql.store, "MATCH (r:Repair) RETURN count(r)")
+    assert stored == 3
