@@ -99,7 +99,7 @@ async def test_objection_filed_verifying_rejected_and_every_illegal_step_changes
     before = await graph_size(gql.store)
     again = await gql(VERIFY, {"id": oid, "on": "2026-09-30"}, actor=ECO)
     assert code(again) == "CONFLICT"
-    assert "only a FILED objection starts verification" in again.errors[0].message  # type: ignore[index]
+    assert "only a FILED objection starts verification" in again.errors[0].message
     early = await gql(RESOLVE, {"id": oid, "upheld": False, "on": "2026-09-28"}, actor=ECO)
     assert code(early) == "BAD_USER_INPUT"  # before verification began
     assert await graph_size(gql.store) == before
@@ -113,7 +113,7 @@ async def test_objection_filed_verifying_rejected_and_every_illegal_step_changes
     ):
         refused = await gql(step, variables, actor=ECO)
         assert code(refused) == "CONFLICT"
-        assert "REJECTED" in refused.errors[0].message  # type: ignore[index]
+        assert "REJECTED" in refused.errors[0].message
     assert await graph_size(gql.store) == before
     types = [e["type"] for e in (await listing(gql))["events"]]
     assert types == ["LISTED", "OBJECTION_FILED", "OBJECTION_VERIFYING", "OBJECTION_REJECTED"]
@@ -255,7 +255,7 @@ async def test_end_listing_repaired_is_the_decision_of_a_pending_application(gql
     before = await graph_size(gql.store)
     without = await gql(end, actor=ECO)
     assert code(without) == "CONFLICT"
-    assert "no pending repair application" in without.errors[0].message  # type: ignore[index]
+    assert "no pending repair application" in without.errors[0].message
     assert await graph_size(gql.store) == before
     applied = await gql.ok(APPLY, {"input": repair_input(on="2025-03-20")}, actor=ECO)
     ended = await gql.ok(end, actor=ECO)
