@@ -25,6 +25,7 @@ from resolvers.checks import (
 )
 from schema.common import SubjectRef
 from schema.subjects import HubInfo
+from schema.way_back import WayBack, listing_way_back
 
 strawberry.enum(Decision, description="CLEAR, CAUTION (审慎) or RESTRICTED (限制).")
 
@@ -129,6 +130,12 @@ class Hit:
     reason: str = strawberry.field(description="One line in Chinese for the approval file.")
     ownership: HitOwnership | None = strawberry.field(
         default=None, description="SUSPECTED hits: every path that adds to the share, and the sum."
+    )
+    way_back: WayBack | None = strawberry.field(
+        default=None,
+        description="A listing's hit: when the listing ends on its own and, where it can be "
+        "repaired (by its listed subject), the earliest day an application can succeed and "
+        "what it needs. Null for a grade hit (it ends with the next evaluation).",
     )
 
 
@@ -249,6 +256,19 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
         via=_steps(hit.via, full),
         reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
         ownership=_ownership(hit.entry, full),
+        way_back=None if hit.entry is None else _way_back(hit.entry.listing),
+    )
+
+
+def _way_back(view: decision.ListingView) -> WayBack:
+    return listing_way_back(
+        {
+            "list": view.list,
+            "domain": view.domain,
+            "source": view.source,
+            "effectiveFrom": view.effective_from,
+            "expiresOn": view.expires_on,
+        }
     )
 
 

@@ -14,13 +14,9 @@ from hub.rules.repair import Condition, RepairStatus, decision_deadline
 from hub.store import repair_changes
 from resolvers import lifecycle
 from schema.listings import HubInfo, Objection
+from schema.way_back import WayBack  # noqa: F401 - registers the Condition enum
 
 strawberry.enum(RepairStatus, description="PENDING, APPROVED (the record ended), REFUSED.")
-strawberry.enum(
-    Condition,
-    description="What a repair needs: CONDUCT_CORRECTED, PUBLIC_COMMITMENT, and for a BLACK "
-    "listing or a serious penalty REPAIR_TRAINING and CREDIT_REPORT.",
-)
 
 
 @strawberry.type(

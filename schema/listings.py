@@ -24,6 +24,7 @@ from resolvers.context import HubContext
 from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
 from schema.subjects import Person, Subject, subject_of
+from schema.way_back import WayBack, listing_way_back
 
 if TYPE_CHECKING:
     from schema.credit_record import CreditRecordEntry
@@ -333,6 +334,13 @@ class Listing:
             )
             for r in rows
         ]
+
+    @strawberry.field(
+        description="When it ends on its own and how it can be repaired (the way back); for a "
+        "derived entry, the way back of its source listing."
+    )
+    def way_back(self) -> WayBack:
+        return listing_way_back(self.raw)
 
     @strawberry.field
     def provenance(self) -> Provenance:

@@ -25,6 +25,7 @@ from schema.common import (
     Severity,
     SubjectKind,
 )
+from schema.way_back import WayBack, action_way_back
 
 if TYPE_CHECKING:
     from schema.credit_record import CreditRecord
@@ -409,6 +410,10 @@ class Action:
         description="First day it no longer applies: revoked (an objection upheld) or repaired."
     )
     end_reason: str | None = strawberry.field(description="REVOKED or REPAIRED.")
+    way_back: WayBack = strawberry.field(
+        description="When it leaves the record on its own (a penalty's publicity ends) and how "
+        "it can be repaired: penalties only."
+    )
 
     @classmethod
     def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
@@ -440,6 +445,7 @@ class Action:
             ),
             ended_on=raw.get("endedOn"),
             end_reason=raw.get("endReason"),
+            way_back=action_way_back(raw),
         )
 
 

@@ -312,3 +312,43 @@ async def test_a_penalty_repair_and_a_record_that_cannot_be_repaired(gql: GQL) -
     assert licence["applyForRepair"]["earliestSuccess"] is None
     stored = await count(gql.store, "MATCH (r:Repair) RETURN count(r)")
     assert stored == 3
+
+
+WAY_BACK = """
+query ($s: SubjectRef!, $asOf: Date) {
+  checkBeforeApproval(subject: $s, scenario: MARKET_ENTRY, asOf: $asOf) {
+    hits { listing { id } wayBack { endsOn repairable repairFrom repairNeeds why } }
+  }
+}"""
+
+
+async def test_every_hit_tells_the_way_back(gql: GQL) -> None:
+    """A clerk who refuses can tell the applicant when the hit ends on its own and from when a
+    repair application of the listed enterprise can succeed, with what."""
+    _, rep = await a_listed_firm(gql, domain="ENVIRONMENT")
+    debtor = f.id_number("1971-01-01")
+    await load(
+        gql.store,
+        [
+            f.person(debtor, "覃被执行"),
+            f.court_default("C-1", {"idNumber": debtor}, ground=2, start="2025-01-01"),
+        ],
+    )
+    data = await gql.ok(WAY_BACK, {"s": {"idNumber": rep}, "asOf": "2025-06-01"}, actor=ECO)
+    [hit] = data["checkBeforeApproval"]["hits"]
+    assert hit["listing"]["id"] == "ECO-1"
+    assert hit["wayBack"] == {
+        "endsOn": None,
+        "repairable": True,
+        "repairFrom": "2027-03-01",
+        "repairNeeds": [
+            "CONDUCT_CORRECTED",
+            "PUBLIC_COMMITMENT",
+            "REPAIR_TRAINING",
+            "CREDIT_REPORT",
+        ],
+        "why": "the ENVIRONMENT domain is not repairable early (three years)",
+    }
+    court = await gql.ok(WAY_BACK, {"s": {"idNumber": debtor}, "asOf": "2025-06-01"}, actor=ECO)
+    assert {h["wayBack"]["endsOn"] for h in court["checkBeforeApproval"]["hits"]} == {"2027-01-01"}
+    assert not any(h["wayBack"]["repairable"] for h in court["checkBeforeApproval"]["hits"])

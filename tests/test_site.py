@@ -102,6 +102,12 @@ async def test_profile_shows_penalties_inside_their_publicity_window_only(
         assert tab in text
     assert "失信惩戒对象" in text and "韦建国" in text and "2012-06-30" in text
     assert "隆林县联合奖惩决定" in text  # the BLACK listing in force
+    # the way back (issue 18): ENVIRONMENT is not repairable early, three years from 2025-01-01
+    assert (
+        "2028-01-01起可申请信用修复，需纠正失信行为、履行法定义务、作出信用修复承诺、参加信用修复培训、"
+        "提交信用报告" in text
+    )
+    assert text.count("起可申请信用修复") == 3  # the listing and the two published penalties
 
 
 async def test_profile_hides_watch_repaired_and_revoked_listings(
