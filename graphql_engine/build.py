@@ -28,6 +28,7 @@ from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
 from schema.public import PublicQueries
 from schema.query import SubjectQueries
+from schema.rectification import RectificationMutations, RectificationQueries
 from schema.reports import ReportMutations, ReportQueries
 
 
@@ -41,12 +42,19 @@ class Query(
     PublicQueries,
     ReportQueries,
     LifecycleQueries,
+    RectificationQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations, LifecycleMutations):
+class Mutation(
+    ListingMutations,
+    CheckMutations,
+    ReportMutations,
+    LifecycleMutations,
+    RectificationMutations,
+):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

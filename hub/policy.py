@@ -51,6 +51,9 @@ QUERIES: dict[str, frozenset[Role]] = {
     # Lifecycle (docs/lifecycle.md): a department's own work list; ADMIN names the department.
     "overdueObjections": WORKFLOW,
     "repairApplication": WORKFLOW,
+    "overdueRectifications": WORKFLOW,
+    # a subject's orders and interviews: part of its credit record, for keyed callers
+    "rectifications": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -61,6 +64,9 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "startVerification": WORKFLOW,
     "applyForRepair": WORKFLOW,
     "decideRepair": WORKFLOW,
+    "orderRectification": WORKFLOW,
+    "recordRectified": WORKFLOW,
+    "recordInterview": WORKFLOW,
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,

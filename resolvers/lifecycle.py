@@ -71,7 +71,7 @@ async def resolve_objection(
     await ctx.store.write(objection_changes.resolve_objection, objection_id, upheld, change, check)
 
 
-def _department(ctx: HubContext, asked: str | None) -> str:
+def department_asked(ctx: HubContext, asked: str | None) -> str:
     """A DEPARTMENT key asks about its own department; ADMIN about any (it must name one)."""
     if acts_for_every_department(ctx.actor):
         if asked is None:
@@ -86,7 +86,7 @@ def _department(ctx: HubContext, asked: str | None) -> str:
 async def open_objections(
     ctx: HubContext, department: str | None
 ) -> list[objections.OpenObjection]:
-    code = _department(ctx, department)
+    code = department_asked(ctx, department)
     found = await ctx.store.read(objection_changes.open_objections, code)
     return objections.open_objections(found, ctx.today(), ctx.calendar)
 

@@ -10,7 +10,9 @@ import strawberry
 from hub.identifiers import mask_id_number
 from hub.rules.listings import ListingState, aggravated_on, state_of
 from hub.rules.measures import PartyToken
+from resolvers.rectification import orders_of
 from schema.listings import HubInfo, Listing, Period
+from schema.rectification import Rectification
 from schema.subjects import Enterprise, Person
 
 
@@ -101,12 +103,31 @@ class CreditRecord:
         description="Active BLACK listings of the person in two or more domains (own only)."
     )
     entries: list[CreditRecordEntry]
+    id_number: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Warning interviews (约谈) held on or before asOf because a rectification "
+        "order's deadline was missed (隆政办发〔2020〕6号 二(九)), newest first."
+    )
+    async def interviews(self, info: HubInfo) -> list[Rectification]:
+        orders = await orders_of(info.context, None, self.id_number)
+        return [
+            Rectification(raw=o)
+            for o in orders
+            if o.get("interviewedOn") is not None and o["interviewedOn"] <= self.as_of
+        ]
 
     @classmethod
     def of(
-        cls, own: list[dict[str, Any]], derived: list[dict[str, Any]], day: dt.date
+        cls,
+        own: list[dict[str, Any]],
+        derived: list[dict[str, Any]],
+        day: dt.date,
+        id_number: str,
     ) -> CreditRecord:
         entries = [CreditRecordEntry.of_own(r, day) for r in own]
         entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
         entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
-        return cls(as_of=day, aggravated=aggravated_on(own, day), entries=entries)
+        return cls(
+            as_of=day, aggravated=aggravated_on(own, day), entries=entries, id_number=id_number
+        )

@@ -263,8 +263,9 @@ class Person:
         from schema.credit_record import CreditRecord
 
         self._full_access(info)
-        own, derived = await credit_record_rows(info.context, str(self.raw["idNumber"]))
-        return CreditRecord.of(own, derived, as_of or info.context.today())
+        number = str(self.raw["idNumber"])
+        own, derived = await credit_record_rows(info.context, number)
+        return CreditRecord.of(own, derived, as_of or info.context.today(), number)
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:

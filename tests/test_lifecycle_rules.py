@@ -15,6 +15,12 @@ from hub.rules.objections import (
     open_objections,
     verification_refusal,
 )
+from hub.rules.rectification import (
+    interview_refusal,
+    order_problem,
+    overdue_orders,
+    rectified_refusal,
+)
 from hub.rules.repair import (
     Evidence,
     action_path,
@@ -212,3 +218,70 @@ def test_an_application_is_recorded_only_once_and_decided_only_while_pending() -
     assert "no pending repair application" in none.message
     early = decision_refusal(application, target, False, D("2026-11-30"), ECO, TODAY)
     assert early is not None and early.kind == RefusalKind.INVALID
+
+
+# --- rectification and interviews ---
+
+
+def order(**kw: Any) -> dict[str, Any]:
+    return {
+        "id": "rect-1",
+        "status": "ORDERED",
+        "department": "ECOENV",
+        "orderedOn": D("2026-11-02"),
+        "deadline": D("2026-11-30"),
+        **kw,
+    }
+
+
+def test_an_order_needs_a_deadline_after_it() -> None:
+    assert order_problem(D("2026-11-02"), D("2026-11-30"), TODAY) is None
+    same = order_problem(D("2026-11-02"), D("2026-11-02"), TODAY)
+    assert same is not None and same.kind == RefusalKind.INVALID
+    future = order_problem(D("2026-12-08"), D("2026-12-30"), TODAY)
+    assert future is not None and future.kind == RefusalKind.INVALID
+
+
+@pytest.mark.parametrize(
+    ("row", "on", "kind"),
+    [
+        (order(), "2026-11-30", RefusalKind.CONFLICT),  # on the deadline: not missed yet
+        (order(), "2026-12-01", None),  # the day after: missed
+        (
+            order(status="RECTIFIED", rectifiedOn=D("2026-11-20")),
+            "2026-12-01",
+            RefusalKind.CONFLICT,
+        ),
+        (order(status="INTERVIEWED"), "2026-12-02", RefusalKind.CONFLICT),
+        (order(), "2026-12-08", RefusalKind.INVALID),  # the future
+    ],
+)
+def test_an_interview_is_recorded_only_when_the_deadline_was_missed(
+    row: dict[str, Any], on: str, kind: RefusalKind | None
+) -> None:
+    refusal = interview_refusal(row, D(on), ECO, TODAY)
+    assert (refusal.kind if refusal else None) == kind
+
+
+def test_rectified_once_after_the_order_and_any_interview() -> None:
+    assert rectified_refusal(order(), D("2026-11-20"), ECO, TODAY) is None
+    interviewed = order(status="INTERVIEWED", interviewedOn=D("2026-12-03"))
+    assert rectified_refusal(interviewed, D("2026-12-04"), ECO, TODAY) is None
+    before = rectified_refusal(interviewed, D("2026-12-02"), ECO, TODAY)
+    assert before is not None and before.kind == RefusalKind.INVALID
+    done = rectified_refusal(
+        order(status="RECTIFIED", rectifiedOn=D("2026-11-20")), TODAY, ECO, TODAY
+    )
+    assert done is not None and done.kind == RefusalKind.CONFLICT
+    other = rectified_refusal(order(), D("2026-11-20"), Decider("AMR"), TODAY)
+    assert other is not None and other.kind == RefusalKind.NOT_ALLOWED
+
+
+def test_overdue_orders_longest_first() -> None:
+    rows = [
+        order(id="a", deadline=D("2026-12-01")),
+        order(id="b", deadline=D("2026-11-01")),
+        order(id="c", deadline=D("2026-12-07")),  # due today: not overdue
+        order(id="d", deadline=D("2026-10-01"), status="INTERVIEWED"),
+    ]
+    assert [r["id"] for r in overdue_orders(rows, TODAY)] == ["b", "a"]

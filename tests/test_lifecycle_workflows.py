@@ -352,3 +352,79 @@ async def test_every_hit_tells_the_way_back(gql: GQL) -> None:
     court = await gql.ok(WAY_BACK, {"s": {"idNumber": debtor}, "asOf": "2025-06-01"}, actor=ECO)
     assert {h["wayBack"]["endsOn"] for h in court["checkBeforeApproval"]["hits"]} == {"2027-01-01"}
     assert not any(h["wayBack"]["repairable"] for h in court["checkBeforeApproval"]["hits"])
+
+
+ORDER = """
+mutation ($input: RectificationInput!) {
+  orderRectification(input: $input) { id status orderedOn deadline overdue department }
+}"""
+INTERVIEW = """
+mutation ($id: String!, $on: Date) {
+  recordInterview(id: $id, reason: "约谈法定代表人", on: $on) { status interviewedOn overdue }
+}"""
+RECTIFIED = """
+mutation ($id: String!, $on: Date) {
+  recordRectified(id: $id, reason: "已完成整改", on: $on) { status rectifiedOn late }
+}"""
+
+
+async def test_a_missed_rectification_deadline_brings_an_interview_into_the_credit_record(
+    gql: GQL,
+) -> None:
+    person = f.id_number("1980-02-02")
+    await load(gql.store, [f.person(person, "黄个体")])
+    order = {
+        "subject": {"idNumber": person},
+        "content": "限期清理违规堆放的固体废物",
+        "deadline": "2026-11-30",
+        "reason": "现场检查发现",
+        "on": "2026-11-02",
+    }
+    bad = await gql(ORDER, {"input": {**order, "deadline": "2026-11-02"}}, actor=ECO)
+    assert code(bad) == "BAD_USER_INPUT"
+    other = await gql(ORDER, {"input": {**order, "department": "AMR"}}, actor=ECO)
+    assert code(other) == "FORBIDDEN"
+    made = (await gql.ok(ORDER, {"input": order}, actor=ECO))["orderRectification"]
+    assert (made["status"], made["department"], made["overdue"]) == ("ORDERED", "ECOENV", True)
+    listed = "query ($d: String) { overdueRectifications(department: $d) { id deadline } }"
+    assert (await gql.ok(listed, {}, actor=ECO))["overdueRectifications"] == [
+        {"id": made["id"], "deadline": "2026-11-30"}
+    ]
+    assert code(await gql(listed, {"d": "ECOENV"}, actor=AMR)) == "FORBIDDEN"
+    before = await graph_size(gql.store)
+    early = await gql(INTERVIEW, {"id": made["id"], "on": "2026-11-30"}, actor=ECO)
+    assert code(early) == "CONFLICT"
+    assert "missed only from 2026-12-01" in early.errors[0].message
+    assert await graph_size(gql.store) == before
+    interviewed = await gql.ok(INTERVIEW, {"id": made["id"], "on": "2026-12-01"}, actor=ECO)
+    assert interviewed["recordInterview"] == {
+        "status": "INTERVIEWED",
+        "interviewedOn": "2026-12-01",
+        "overdue": False,
+    }
+    assert (await gql.ok(listed, {}, actor=ECO))["overdueRectifications"] == []
+    assert (
+        code(await gql(INTERVIEW, {"id": made["id"], "on": "2026-12-02"}, actor=ECO)) == "CONFLICT"
+    )
+    record = """query ($p: String!, $asOf: Date) {
+      person(idNumber: $p) { creditRecord(asOf: $asOf) { interviews { id interviewedOn } } } }"""
+    on_day = await gql.ok(record, {"p": person, "asOf": "2026-12-01"}, actor=ECO)
+    assert on_day["person"]["creditRecord"]["interviews"] == [
+        {"id": made["id"], "interviewedOn": "2026-12-01"}
+    ]
+    day_before = await gql.ok(record, {"p": person, "asOf": "2026-11-30"}, actor=ECO)
+    assert day_before["person"]["creditRecord"]["interviews"] == []
+    done = await gql.ok(RECTIFIED, {"id": made["id"], "on": "2026-12-03"}, actor=ECO)
+    assert done["recordRectified"] == {
+        "status": "RECTIFIED",
+        "rectifiedOn": "2026-12-03",
+        "late": True,
+    }
+    assert (
+        code(await gql(RECTIFIED, {"id": made["id"], "on": "2026-12-04"}, actor=ECO)) == "CONFLICT"
+    )
+    mine = "query ($s: SubjectRef!) { rectifications(subject: $s) { id status interviewedOn } }"
+    assert (await gql.ok(mine, {"s": {"idNumber": person}}, actor=ECO))["rectifications"] == [
+        {"id": made["id"], "status": "RECTIFIED", "interviewedOn": "2026-12-01"}
+    ]
+    assert code(await gql(mine, {"s": {"idNumber": person}}, actor=PUBLIC)) == "FORBIDDEN"

@@ -1,0 +1,154 @@
+"""Cypher of rectification orders and warning interviews (限期整改, 约谈): order, record the
+rectification or the interview, read a subject's orders and a department's (docs/lifecycle.md).
+
+Each change locks the order, hands it to a ``check`` callback (the pure rule, raising a
+HubError to refuse) and writes one dated ``ListingEvent`` on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.errors import NotFound
+from hub.store.adapter import Runner, rows
+from hub.store.imports import trusted
+from hub.store.listing_changes import Change
+from hub.store.values import native
+
+_EVENT = """
+CREATE (r)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->
+       (:ListingEvent {id: $batch + ':' + $event, type: $event, on: $on, by: $by,
+                       department: $dept, reason: $note, at: $now, batch: $batch,
+                       recordedAt: $now, sourceDepartment: $dept})
+"""
+
+SUBJECT_KEYS = {"Enterprise": "uscc", "Person": "idNumber"}
+
+
+def _order(label: str) -> LiteralString:
+    return trusted(
+        f"""
+MATCH (s:{label} {{{SUBJECT_KEYS[label]}: $subject}})
+MATCH (d:Department {{code: $department}})
+CREATE (r:Rectification {{id: $id, orderedOn: $on, deadline: $deadline, status: 'ORDERED',
+                         content: $content, basis: $basis, department: $department,
+                         subjectLabel: '{label}', subjectKey: $subject, reason: $note,
+                         orderedBy: $by, batch: $batch, recordedAt: $now,
+                         sourceDepartment: $dept}})
+CREATE (r)-[:ABOUT {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(s)
+CREATE (r)-[:ISSUED_BY {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(d)
+WITH r
+"""
+        + _EVENT
+        + """
+RETURN r.id AS id
+"""
+    )
+
+
+ORDER = {label: _order(label) for label in SUBJECT_KEYS}
+
+LOCK: LiteralString = """
+MATCH (r:Rectification {id: $id})
+SET r._lock = true
+REMOVE r._lock
+RETURN r {.*} AS r
+"""
+
+RECTIFIED: LiteralString = (
+    """
+MATCH (r:Rectification {id: $id})
+SET r.status = 'RECTIFIED', r.rectifiedOn = $on, r.rectification = $note
+"""
+    + _EVENT
+)
+
+INTERVIEWED: LiteralString = (
+    """
+MATCH (r:Rectification {id: $id})
+SET r.status = 'INTERVIEWED', r.interviewedOn = $on, r.interview = $note
+"""
+    + _EVENT
+)
+
+BY_ID: LiteralString = """
+UNWIND $keys AS k
+MATCH (r:Rectification {id: k})
+RETURN k AS key, r {.*} AS r
+"""
+
+OF_SUBJECT: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+MATCH (:{label} {{{key}: $subject}})<-[:ABOUT]-(r:Rectification)
+RETURN r {{.*}} AS r
+ORDER BY r.orderedOn DESC, r.id DESC
+"""
+    )
+    for label, key in SUBJECT_KEYS.items()
+}
+
+OF_DEPARTMENT: LiteralString = """
+MATCH (r:Rectification)
+WHERE r.status = 'ORDERED' AND r.department = $department AND r.deadline < $today
+RETURN r {.*} AS r
+"""
+
+
+async def order(
+    tx: AsyncManagedTransaction,
+    label: str,
+    subject: str,
+    params: dict[str, Any],
+    change: Change,
+) -> str:
+    """Record an order about ``subject``; NotFound when the subject or department is unknown."""
+    result = await tx.run(
+        ORDER[label],
+        {"subject": subject, "event": "RECTIFICATION_ORDERED", **params, **change.params()},
+    )
+    record = await result.single()
+    if record is None:
+        raise NotFound(
+            f"{label.lower()} {subject} or department {params['department']} does not exist",
+            field="subject",
+        )
+    return str(record["id"])
+
+
+async def record_step(
+    tx: AsyncManagedTransaction,
+    order_id: str,
+    interview: bool,
+    change: Change,
+    check: Callable[[dict[str, Any]], None],
+) -> None:
+    """Record the rectification (``interview`` False) or a warning interview."""
+    result = await tx.run(LOCK, {"id": order_id})
+    record = await result.single()
+    if record is None:
+        raise NotFound(f"rectification order {order_id} does not exist", field="id")
+    check(native(record["r"]))
+    event = "INTERVIEW_RECORDED" if interview else "RECTIFIED"
+    await tx.run(
+        INTERVIEWED if interview else RECTIFIED,
+        {"id": order_id, "event": event, **change.params()},
+    )
+
+
+async def by_id(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
+    return await rows(tx, BY_ID, {"keys": keys})
+
+
+async def of_subject(tx: Runner, label: str, subject: str) -> list[dict[str, Any]]:
+    return [r["r"] for r in await rows(tx, OF_SUBJECT[label], {"subject": subject})]
+
+
+async def overdue_of(tx: Runner, department: str, today: dt.date) -> list[dict[str, Any]]:
+    return [
+        r["r"] for r in await rows(tx, OF_DEPARTMENT, {"department": department, "today": today})
+    ]

@@ -1,0 +1,96 @@
+"""Rectification orders and warning interviews (限期整改, 约谈): order, record the rectification
+or the interview, list a subject's orders and a department's overdue ones (docs/lifecycle.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from hub.errors import InvalidInput
+from hub.policy import acts_for_every_department
+from hub.rules import rectification
+from hub.rules.listings import Refusal, RefusalKind
+from hub.store import rectifications
+from resolvers.context import HubContext
+from resolvers.lifecycle import department_asked
+from resolvers.listings import change_of, decider, raise_refusal
+from resolvers.subjects import subject_key
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    uscc: str | None
+    id_number: str | None
+    content: str
+    basis: str | None
+    deadline: dt.date
+    reason: str
+    department: str | None
+    on: dt.date | None
+
+
+def _text(value: str | None, field: str, required: bool) -> str | None:
+    cleaned = (value or "").strip()
+    if (required and not cleaned) or len(cleaned) > MAX_TEXT:
+        raise InvalidInput(f"{field} must be 1 to {MAX_TEXT} characters", field=field)
+    return cleaned or None
+
+
+async def order_rectification(ctx: HubContext, request: OrderRequest) -> str:
+    label, key = subject_key(request.uscc, request.id_number, today=ctx.today())
+    department = request.department or ctx.actor.department
+    if department is None:
+        raise InvalidInput("department is required (the ordering department)", field="department")
+    if not acts_for_every_department(ctx.actor) and department != ctx.actor.department:
+        raise_refusal(
+            Refusal(
+                RefusalKind.NOT_ALLOWED,
+                f"a {ctx.actor.department} key orders for {ctx.actor.department} only",
+            )
+        )
+    change = change_of(ctx, request.on, request.reason)
+    raise_refusal(rectification.order_problem(change.on, request.deadline, ctx.today()))
+    params = {
+        "id": "rect-" + uuid.uuid4().hex[:16],
+        "deadline": request.deadline,
+        "content": _text(request.content, "content", True),
+        "basis": _text(request.basis, "basis", False),
+        "department": department,
+    }
+    return await ctx.store.write(rectifications.order, label, key, params, change)
+
+
+async def record_step(
+    ctx: HubContext, order_id: str, interview: bool, note: str, on: dt.date | None
+) -> None:
+    change = change_of(ctx, on, note)
+    today, who = ctx.today(), decider(ctx)
+    rule = rectification.interview_refusal if interview else rectification.rectified_refusal
+
+    def check(order: dict[str, Any]) -> None:
+        raise_refusal(rule(order, change.on, who, today))
+
+    await ctx.store.write(rectifications.record_step, order_id, interview, change, check)
+
+
+async def overdue_orders(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+    code = department_asked(ctx, department)
+    today = ctx.today()
+    found = await ctx.store.read(rectifications.overdue_of, code, today)
+    return [dict(r) for r in rectification.overdue_orders(found, today)]
+
+
+async def orders_of(
+    ctx: HubContext, uscc: str | None, id_number: str | None
+) -> list[dict[str, Any]]:
+    label, key = subject_key(uscc, id_number, today=ctx.today())
+    return await ctx.store.read(rectifications.of_subject, label, key)
+
+
+async def order_by_id(ctx: HubContext, order_id: str) -> dict[str, Any] | None:
+    found = await ctx.store.read(rectifications.by_id, [order_id])
+    return dict(found[0]["r"]) if found else None
