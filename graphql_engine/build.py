@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.history import HistoryQueries
 from schema.investigate import InvestigationQueries
 from schema.lifecycle import LifecycleMutations, LifecycleQueries
 from schema.measures import ListingQueries
@@ -43,6 +44,7 @@ class Query(
     ReportQueries,
     LifecycleQueries,
     RectificationQueries,
+    HistoryQueries,
 ):
     """Root of all reads."""
 

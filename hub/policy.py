@@ -52,6 +52,7 @@ QUERIES: dict[str, frozenset[Role]] = {
     "overdueObjections": WORKFLOW,
     "repairApplication": WORKFLOW,
     "overdueRectifications": WORKFLOW,
+    "history": EVERYONE,  # PUBLIC: the events of what the site publishes, without who and why
     # a subject's orders and interviews: part of its credit record, for keyed callers
     "rectifications": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
 }

@@ -428,3 +428,95 @@ async def test_a_missed_rectification_deadline_brings_an_interview_into_the_cred
         {"id": made["id"], "status": "RECTIFIED", "interviewedOn": "2026-12-01"}
     ]
     assert code(await gql(mine, {"s": {"idNumber": person}}, actor=PUBLIC)) == "FORBIDDEN"
+
+
+HISTORY = """
+query ($s: SubjectRef!, $first: Int!, $after: String) {
+  history(subject: $s, first: $first, after: $after) {
+    nodes { type on recordKind recordId department by reason }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_history_lists_every_step_newest_first_and_public_sees_only_the_published(
+    gql: GQL,
+) -> None:
+    firm, _ = await a_listed_firm(gql)
+    await load(
+        gql.store,
+        [
+            f.action(
+                "P-1",
+                {"uscc": firm},
+                kind="PENALTY",
+                department="ECOENV",
+                decided="2026-06-01",
+                severity="SERIOUS",
+            ),
+        ],
+        department="ECOENV",
+    )
+    filed = await gql.ok(FILE, {"listing": "ECO-1", "on": "2026-09-28"}, actor=ECO)
+    await gql.ok(VERIFY, {"id": filed["fileObjection"]["id"], "on": "2026-09-29"}, actor=ECO)
+    await gql.ok(
+        RESOLVE,
+        {"id": filed["fileObjection"]["id"], "upheld": False, "on": "2026-10-09"},
+        actor=ECO,
+    )
+    penalty = await gql.ok(FILE, {"action": "P-1", "on": "2026-07-01"}, actor=ECO)
+    await gql.ok(
+        RESOLVE,
+        {"id": penalty["fileObjection"]["id"], "upheld": True, "on": "2026-07-10"},
+        actor=ECO,
+    )
+    await gql.ok(
+        ORDER,
+        {
+            "input": {
+                "subject": {"uscc": firm},
+                "content": "限期整改",
+                "deadline": "2026-11-30",
+                "reason": "检查发现",
+                "on": "2026-11-02",
+            }
+        },
+        actor=ECO,
+    )
+    seen: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (
+            await gql.ok(HISTORY, {"s": {"uscc": firm}, "first": 3, "after": after}, actor=ECO)
+        )["history"]
+        seen += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [(e["type"], e["on"], e["recordKind"]) for e in seen] == [
+        ("RECTIFICATION_ORDERED", "2026-11-02", "RECTIFICATION"),
+        ("OBJECTION_REJECTED", "2026-10-09", "LISTING"),
+        ("OBJECTION_VERIFYING", "2026-09-29", "LISTING"),
+        ("OBJECTION_FILED", "2026-09-28", "LISTING"),
+        ("REVOKED", "2026-07-10", "ACTION"),
+        ("OBJECTION_UPHELD", "2026-07-10", "ACTION"),
+        ("OBJECTION_FILED", "2026-07-01", "ACTION"),
+        ("LISTED", "2024-03-01", "LISTING"),
+    ]
+    assert seen[2] == {
+        "type": "OBJECTION_VERIFYING",
+        "on": "2026-09-29",
+        "recordKind": "LISTING",
+        "recordId": "ECO-1",
+        "department": "ECOENV",
+        "by": "key-eco",
+        "reason": "调取监测记录",
+    }
+    public = (await gql.ok(HISTORY, {"s": {"uscc": firm}, "first": 20}, actor=PUBLIC))["history"]
+    # the published BLACK listing's steps; not the revoked penalty, not the order; no who or why
+    assert [(e["type"], e["recordId"], e["by"], e["reason"]) for e in public["nodes"]] == [
+        ("OBJECTION_REJECTED", "ECO-1", None, None),
+        ("OBJECTION_VERIFYING", "ECO-1", None, None),
+        ("OBJECTION_FILED", "ECO-1", None, None),
+        ("LISTED", "ECO-1", None, None),
+    ]
