@@ -17,6 +17,7 @@ from hub.rules.repair import Evidence, RepairStatus
 from hub.store import objection_changes, repair_changes
 from resolvers.context import HubContext
 from resolvers.listings import change_of, decider, file_objection, raise_refusal
+from resolvers.requests import client_request, write_once
 
 MAX_EVIDENCE = 2000
 
@@ -27,12 +28,13 @@ async def file_any_objection(
     action_id: str | None,
     note: str,
     on: dt.date | None,
+    request_id: str | None = None,
 ) -> str:
     """An objection against exactly one of a listing or an administrative action."""
     if (listing_id is None) == (action_id is None):
         raise InvalidInput("give exactly one of listingId and actionId", field="listingId")
     if listing_id is not None:
-        return await file_objection(ctx, listing_id, note, on)
+        return await file_objection(ctx, listing_id, note, on, request_id)
     assert action_id is not None  # noqa: S101 - exactly one was given
     change = change_of(ctx, on, note)
     today, who = ctx.today(), decider(ctx)
@@ -41,14 +43,26 @@ async def file_any_objection(
     def check(action: dict[str, Any]) -> None:
         raise_refusal(objections.action_objection_refusal(action, change.on, who, today))
 
-    await ctx.store.write(
-        objection_changes.file_action_objection, action_id, objection_id, change, check
+    request = client_request(ctx, request_id, "fileObjection", None, action_id, note, on)
+    done = await write_once(
+        ctx,
+        request,
+        objection_id,
+        objection_changes.file_action_objection,
+        action_id,
+        objection_id,
+        change,
+        check,
     )
-    return objection_id
+    return str(done)
 
 
 async def start_verification(
-    ctx: HubContext, objection_id: str, note: str, on: dt.date | None
+    ctx: HubContext,
+    objection_id: str,
+    note: str,
+    on: dt.date | None,
+    request_id: str | None = None,
 ) -> None:
     change = change_of(ctx, on, note)
     today, who = ctx.today(), decider(ctx)
@@ -56,11 +70,19 @@ async def start_verification(
     def check(objection: dict[str, Any], record: dict[str, Any]) -> None:
         raise_refusal(objections.verification_refusal(objection, record, change.on, who, today))
 
-    await ctx.store.write(objection_changes.start_verification, objection_id, change, check)
+    request = client_request(ctx, request_id, "startVerification", objection_id, note, on)
+    await write_once(
+        ctx, request, None, objection_changes.start_verification, objection_id, change, check
+    )
 
 
 async def resolve_objection(
-    ctx: HubContext, objection_id: str, upheld: bool, note: str, on: dt.date | None
+    ctx: HubContext,
+    objection_id: str,
+    upheld: bool,
+    note: str,
+    on: dt.date | None,
+    request_id: str | None = None,
 ) -> None:
     change = change_of(ctx, on, note)
     today, who = ctx.today(), decider(ctx)
@@ -68,7 +90,10 @@ async def resolve_objection(
     def check(objection: dict[str, Any], record: dict[str, Any]) -> None:
         raise_refusal(resolve_refusal(objection, record, change.on, who, today))
 
-    await ctx.store.write(objection_changes.resolve_objection, objection_id, upheld, change, check)
+    request = client_request(ctx, request_id, "resolveObjection", objection_id, upheld, note, on)
+    await write_once(
+        ctx, request, None, objection_changes.resolve_objection, objection_id, upheld, change, check
+    )
 
 
 def department_asked(ctx: HubContext, asked: str | None) -> str:
@@ -120,7 +145,9 @@ def _evidence(request: RepairRequest) -> Evidence:
     )
 
 
-async def apply_for_repair(ctx: HubContext, request: RepairRequest) -> str:
+async def apply_for_repair(
+    ctx: HubContext, request: RepairRequest, request_id: str | None = None
+) -> str:
     """Record an application; it is REFUSED at once (with the reason and the earliest day one
     can succeed) when too early, not repairable or incomplete, else PENDING."""
     if (request.listing_id is None) == (request.action_id is None):
@@ -146,10 +173,20 @@ async def apply_for_repair(ctx: HubContext, request: RepairRequest) -> str:
         "repairTraining": evidence.repair_training,
         "creditReport": evidence.credit_report,
     }
-    await ctx.store.write(
-        repair_changes.apply_repair, label, target_id, repair_id, stored, change, check
+    once = client_request(ctx, request_id, "applyForRepair", request)
+    done = await write_once(
+        ctx,
+        once,
+        repair_id,
+        repair_changes.apply_repair,
+        label,
+        target_id,
+        repair_id,
+        stored,
+        change,
+        check,
     )
-    return repair_id
+    return str(done)
 
 
 async def decide_repair(
@@ -159,6 +196,7 @@ async def decide_repair(
     note: str,
     on: dt.date | None,
     listing_id: str | None = None,
+    request_id: str | None = None,
 ) -> str:
     """Approve or refuse an application (given, or the pending one of ``listing_id``)."""
     change = change_of(ctx, on, note)
@@ -167,6 +205,17 @@ async def decide_repair(
     def check(application: dict[str, Any] | None, target: dict[str, Any]) -> None:
         raise_refusal(repair.decision_refusal(application, target, approved, change.on, who, today))
 
-    return await ctx.store.write(
-        repair_changes.decide_repair, repair_id, listing_id, approved, change, check
+    operation = "decideRepair" if repair_id is not None else "endListing"
+    request = client_request(ctx, request_id, operation, repair_id, listing_id, approved, note, on)
+    done = await write_once(
+        ctx,
+        request,
+        None,
+        repair_changes.decide_repair,
+        repair_id,
+        listing_id,
+        approved,
+        change,
+        check,
     )
+    return str(done)

@@ -25,6 +25,7 @@ from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
 from hub.store import listing_changes
 from hub.store.imports import Provenance
 from resolvers.context import HubContext
+from resolvers.requests import client_request, write_once
 
 MAX_REASON = 2000
 
@@ -96,7 +97,12 @@ def _invalid(errors: list[LineError]) -> InvalidInput:
 
 
 async def end_listing(
-    ctx: HubContext, listing_id: str, reason: EndReason, note: str, on: dt.date | None
+    ctx: HubContext,
+    listing_id: str,
+    reason: EndReason,
+    note: str,
+    on: dt.date | None,
+    request_id: str | None = None,
 ) -> None:
     """End a listing as ENDED, REVOKED or REMOVED (REPAIRED is the approval of a repair
     application: resolvers/lifecycle.py)."""
@@ -106,10 +112,19 @@ async def end_listing(
     def check(listing: dict[str, Any]) -> None:
         raise_refusal(listings.end_refusal(listing, reason, change.on, who, today))
 
-    await ctx.store.write(listing_changes.end_listing, listing_id, reason.value, change, check)
+    request = client_request(ctx, request_id, "endListing", listing_id, reason, note, on)
+    await write_once(
+        ctx, request, None, listing_changes.end_listing, listing_id, reason.value, change, check
+    )
 
 
-async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.date | None) -> str:
+async def file_objection(
+    ctx: HubContext,
+    listing_id: str,
+    note: str,
+    on: dt.date | None,
+    request_id: str | None = None,
+) -> str:
     change = change_of(ctx, on, note)
     today, who = ctx.today(), decider(ctx)
     objection_id = "obj-" + uuid.uuid4().hex[:16]
@@ -117,5 +132,15 @@ async def file_objection(ctx: HubContext, listing_id: str, note: str, on: dt.dat
     def check(listing: dict[str, Any]) -> None:
         raise_refusal(listings.objection_refusal(listing, change.on, who, today))
 
-    await ctx.store.write(listing_changes.file_objection, listing_id, objection_id, change, check)
-    return objection_id
+    request = client_request(ctx, request_id, "fileObjection", listing_id, None, note, on)
+    done = await write_once(
+        ctx,
+        request,
+        objection_id,
+        listing_changes.file_objection,
+        listing_id,
+        objection_id,
+        change,
+        check,
+    )
+    return str(done)

@@ -16,6 +16,7 @@ from hub.store import rectifications
 from resolvers.context import HubContext
 from resolvers.lifecycle import department_asked
 from resolvers.listings import change_of, decider, raise_refusal
+from resolvers.requests import client_request, write_once
 from resolvers.subjects import subject_key
 
 MAX_TEXT = 2000
@@ -40,7 +41,9 @@ def _text(value: str | None, field: str, required: bool) -> str | None:
     return cleaned or None
 
 
-async def order_rectification(ctx: HubContext, request: OrderRequest) -> str:
+async def order_rectification(
+    ctx: HubContext, request: OrderRequest, request_id: str | None = None
+) -> str:
     label, key = subject_key(request.uscc, request.id_number, today=ctx.today())
     department = request.department or ctx.actor.department
     if department is None:
@@ -54,18 +57,26 @@ async def order_rectification(ctx: HubContext, request: OrderRequest) -> str:
         )
     change = change_of(ctx, request.on, request.reason)
     raise_refusal(rectification.order_problem(change.on, request.deadline, ctx.today()))
+    order_id = "rect-" + uuid.uuid4().hex[:16]
     params = {
-        "id": "rect-" + uuid.uuid4().hex[:16],
+        "id": order_id,
         "deadline": request.deadline,
         "content": _text(request.content, "content", True),
         "basis": _text(request.basis, "basis", False),
         "department": department,
     }
-    return await ctx.store.write(rectifications.order, label, key, params, change)
+    once = client_request(ctx, request_id, "orderRectification", request)
+    done = await write_once(ctx, once, order_id, rectifications.order, label, key, params, change)
+    return str(done)
 
 
 async def record_step(
-    ctx: HubContext, order_id: str, interview: bool, note: str, on: dt.date | None
+    ctx: HubContext,
+    order_id: str,
+    interview: bool,
+    note: str,
+    on: dt.date | None,
+    request_id: str | None = None,
 ) -> None:
     change = change_of(ctx, on, note)
     today, who = ctx.today(), decider(ctx)
@@ -74,7 +85,11 @@ async def record_step(
     def check(order: dict[str, Any]) -> None:
         raise_refusal(rule(order, change.on, who, today))
 
-    await ctx.store.write(rectifications.record_step, order_id, interview, change, check)
+    operation = "recordInterview" if interview else "recordRectified"
+    once = client_request(ctx, request_id, operation, order_id, note, on)
+    await write_once(
+        ctx, once, None, rectifications.record_step, order_id, interview, change, check
+    )
 
 
 async def overdue_orders(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:

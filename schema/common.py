@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -78,6 +78,16 @@ strawberry.enum(
 class SubjectRef:
     uscc: str | None = None
     id_number: str | None = None
+
+
+# The optional client request id of the lifecycle mutations (docs/lifecycle.md#idempotency).
+REQUEST_ID = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A client id of this request (1-100 of A-Z a-z 0-9 . _ : -): a retry "
+        "with the same id returns the first answer and changes nothing."
+    ),
+]
 
 
 @strawberry.type

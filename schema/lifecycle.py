@@ -13,6 +13,7 @@ from hub.policy import sees_unpublished
 from hub.rules.repair import Condition, RepairStatus, decision_deadline
 from hub.store import repair_changes
 from resolvers import lifecycle
+from schema.common import REQUEST_ID
 from schema.listings import HubInfo, Objection
 from schema.way_back import WayBack  # noqa: F401 - registers the Condition enum
 
@@ -154,17 +155,24 @@ class LifecycleMutations:
         description="The deciding department starts verifying a FILED objection (VERIFYING)."
     )
     async def start_verification(
-        self, info: HubInfo, id: str, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> Objection:
-        await lifecycle.start_verification(info.context, id.strip(), reason, on)
+        await lifecycle.start_verification(info.context, id.strip(), reason, on, request_id)
         return await _objection(info, id.strip())
 
     @strawberry.mutation(
         description="Record a repair application: REFUSED at once with the reason when too "
         "early, not repairable or a condition is missing; else PENDING for decideRepair."
     )
-    async def apply_for_repair(self, info: HubInfo, input: RepairInput) -> RepairApplication:
-        repair_id = await lifecycle.apply_for_repair(info.context, input.request())
+    async def apply_for_repair(
+        self, info: HubInfo, input: RepairInput, request_id: REQUEST_ID = None
+    ) -> RepairApplication:
+        repair_id = await lifecycle.apply_for_repair(info.context, input.request(), request_id)
         return await repair_application(info, repair_id)
 
     @strawberry.mutation(
@@ -172,7 +180,15 @@ class LifecycleMutations:
         "record (REPAIRED) and everything derived from it that day."
     )
     async def decide_repair(
-        self, info: HubInfo, id: str, approved: bool, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        approved: bool,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> RepairApplication:
-        repair_id = await lifecycle.decide_repair(info.context, id.strip(), approved, reason, on)
+        repair_id = await lifecycle.decide_repair(
+            info.context, id.strip(), approved, reason, on, request_id=request_id
+        )
         return await repair_application(info, repair_id)

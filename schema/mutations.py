@@ -10,7 +10,7 @@ import strawberry
 from hub.errors import NotFound
 from hub.rules.listings import EndReason, ListKind
 from resolvers import lifecycle, listings
-from schema.common import SubjectRef
+from schema.common import REQUEST_ID, SubjectRef
 from schema.listings import HubInfo, Listing, Objection
 
 
@@ -91,13 +91,14 @@ class ListingMutations:
         reason: str,
         on: dt.date | None = None,
         kind: EndReason = EndReason.ENDED,
+        request_id: REQUEST_ID = None,
     ) -> Listing:
         if kind == EndReason.REPAIRED:  # the approval of the listing's pending application
             await lifecycle.decide_repair(
-                info.context, None, True, reason, on, listing_id=id.strip()
+                info.context, None, True, reason, on, listing_id=id.strip(), request_id=request_id
             )
         else:
-            await listings.end_listing(info.context, id.strip(), kind, reason, on)
+            await listings.end_listing(info.context, id.strip(), kind, reason, on, request_id)
         return await _listing(info, id.strip())
 
     @strawberry.mutation(
@@ -112,6 +113,7 @@ class ListingMutations:
         listing_id: str | None = None,
         action_id: str | None = None,
         on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> Objection:
         objection_id = await lifecycle.file_any_objection(
             info.context,
@@ -119,6 +121,7 @@ class ListingMutations:
             action_id.strip() if action_id else None,
             reason,
             on,
+            request_id,
         )
         return await _objection(info, objection_id)
 
@@ -128,7 +131,13 @@ class ListingMutations:
         "suspension."
     )
     async def resolve_objection(
-        self, info: HubInfo, id: str, upheld: bool, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        upheld: bool,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> Objection:
-        await lifecycle.resolve_objection(info.context, id.strip(), upheld, reason, on)
+        await lifecycle.resolve_objection(info.context, id.strip(), upheld, reason, on, request_id)
         return await _objection(info, id.strip())

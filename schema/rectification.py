@@ -11,7 +11,7 @@ from hub.errors import NotFound
 from hub.policy import refuse_unpublished
 from hub.rules.rectification import RectificationStatus, overdue
 from resolvers import rectification
-from schema.common import SubjectRef
+from schema.common import REQUEST_ID, SubjectRef
 from schema.listings import HubInfo
 
 strawberry.enum(
@@ -140,15 +140,24 @@ class RectificationQueries:
 @strawberry.type
 class RectificationMutations:
     @strawberry.mutation(description="Order a subject to rectify by a deadline (限期整改).")
-    async def order_rectification(self, info: HubInfo, input: RectificationInput) -> Rectification:
-        order_id = await rectification.order_rectification(info.context, input.request())
+    async def order_rectification(
+        self, info: HubInfo, input: RectificationInput, request_id: REQUEST_ID = None
+    ) -> Rectification:
+        order_id = await rectification.order_rectification(
+            info.context, input.request(), request_id
+        )
         return await _order(info, order_id)
 
     @strawberry.mutation(description="Record that an ORDERED or INTERVIEWED order was rectified.")
     async def record_rectified(
-        self, info: HubInfo, id: str, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> Rectification:
-        await rectification.record_step(info.context, id.strip(), False, reason, on)
+        await rectification.record_step(info.context, id.strip(), False, reason, on, request_id)
         return await _order(info, id.strip())
 
     @strawberry.mutation(
@@ -156,7 +165,12 @@ class RectificationMutations:
         "missed; it enters the subject's credit record."
     )
     async def record_interview(
-        self, info: HubInfo, id: str, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> Rectification:
-        await rectification.record_step(info.context, id.strip(), True, reason, on)
+        await rectification.record_step(info.context, id.strip(), True, reason, on, request_id)
         return await _order(info, id.strip())

@@ -4,6 +4,7 @@ overdue list, and what a repair ends (docs/lifecycle.md)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -520,3 +521,60 @@ async def test_history_lists_every_step_newest_first_and_public_sees_only_the_pu
         ("OBJECTION_FILED", "ECO-1", None, None),
         ("LISTED", "ECO-1", None, None),
     ]
+
+
+async def test_a_retried_request_returns_the_first_answer_and_changes_nothing(gql: GQL) -> None:
+    await a_listed_firm(gql)
+    file = """mutation ($r: String, $reason: String!) {
+      fileObjection(listingId: "ECO-1", reason: $reason, on: "2026-09-28", requestId: $r) { id }
+    }"""
+    first = await gql.ok(file, {"r": "eco-2026-0042", "reason": "认定有误"}, actor=ECO)
+    size = await graph_size(gql.store)
+    again = await gql.ok(file, {"r": "eco-2026-0042", "reason": "认定有误"}, actor=ECO)
+    assert again == first
+    assert await graph_size(gql.store) == size
+    other = await gql(file, {"r": "eco-2026-0042", "reason": "另一理由"}, actor=ECO)
+    assert code(other) == "CONFLICT" and "use a new requestId" in other.errors[0].message
+    bad = await gql(file, {"r": "bad id", "reason": "认定有误"}, actor=ECO)
+    assert code(bad) == "BAD_USER_INPUT"
+    # another key's request id is its own
+    theirs = await gql.ok(
+        file,
+        {"r": "eco-2026-0042", "reason": "认定有误"},
+        actor=Actor(Role.DEPARTMENT, "key-eco-2", "ECOENV"),
+    )
+    assert theirs != first
+    oid = first["fileObjection"]["id"]
+    resolve = """mutation ($id: String!) {
+      resolveObjection(id: $id, upheld: false, reason: "核查", on: "2026-10-09", requestId: "r-1") {
+        status resolvedOn
+      }
+    }"""
+    resolved = await gql.ok(resolve, {"id": oid}, actor=ECO)
+    size = await graph_size(gql.store)
+    # the retry is answered, not refused as a second resolution (CONFLICT without the id)
+    assert await gql.ok(resolve, {"id": oid}, actor=ECO) == resolved
+    assert await graph_size(gql.store) == size
+    # a refused request leaves nothing behind: its retry is refused again
+    verify = """mutation ($id: String!) {
+      startVerification(id: $id, reason: "核查", requestId: "r-2") { status }
+    }"""
+    assert code(await gql(verify, {"id": oid}, actor=ECO)) == "CONFLICT"
+    assert code(await gql(verify, {"id": oid}, actor=ECO)) == "CONFLICT"
+    assert await graph_size(gql.store) == size
+    apply = """mutation ($input: RepairInput!) {
+      applyForRepair(input: $input, requestId: "r-3") { id status }
+    }"""
+    applied = await gql.ok(apply, {"input": repair_input(on="2025-03-01")}, actor=ECO)
+    assert await gql.ok(apply, {"input": repair_input(on="2025-03-01")}, actor=ECO) == applied
+    assert await count(gql.store, "MATCH (r:Repair) RETURN count(r)") == 1
+
+
+async def test_two_concurrent_requests_with_one_id_make_one_objection(gql: GQL) -> None:
+    await a_listed_firm(gql)
+    file = """mutation {
+      fileObjection(listingId: "ECO-1", reason: "认定有误", on: "2026-09-28", requestId: "same") { id }
+    }"""
+    first, second = await asyncio.gather(gql.ok(file, actor=ECO), gql.ok(file, actor=ECO))
+    assert first == second
+    assert await count(gql.store, "MATCH (o:Objection) RETURN count(o)") == 1

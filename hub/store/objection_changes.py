@@ -151,9 +151,9 @@ async def resolve_objection(
     upheld: bool,
     change: Change,
     check: Callable[[dict[str, Any], dict[str, Any]], None],
-) -> dict[str, Any]:
+) -> None:
     """Uphold (the listing or action is revoked on ``change.on``) or reject (the suspension is
-    lifted) an objection to a listing or an action; returns what it objected to."""
+    lifted) an objection to a listing or an action."""
     found = await locked_objection(tx, objection_id)
     check(found["o"], found["t"])
     status = "UPHELD" if upheld else "REJECTED"
@@ -168,8 +168,6 @@ async def resolve_objection(
             **change.params(),
         },
     )
-    target: dict[str, Any] = found["t"]
-    return target
 
 
 async def open_objections(tx: Runner, department: str) -> list[dict[str, Any]]:
