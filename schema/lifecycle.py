@@ -144,9 +144,13 @@ class LifecycleQueries:
         found = await lifecycle.open_objections(info.context, department)
         return [Objection(raw=dict(o.row)) for o in found]
 
-    @strawberry.field(description="A repair application by id.")
+    @strawberry.field(
+        description="A repair application by id: the deciding department's (or ADMIN's)."
+    )
     async def repair_application(self, info: HubInfo, id: str) -> RepairApplication:
-        return await repair_application(info, id.strip())
+        found = await repair_application(info, id.strip())
+        lifecycle.department_asked(info.context, found.raw.get("decider"))
+        return found
 
 
 @strawberry.type

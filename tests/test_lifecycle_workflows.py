@@ -267,6 +267,12 @@ async def test_end_listing_repaired_is_the_decision_of_a_pending_application(gql
         actor=ECO,
     )
     assert application["repairApplication"] == {"status": "APPROVED", "decidedOn": "2025-04-01"}
+    others = await gql(
+        "query ($id: String!) { repairApplication(id: $id) { status } }",
+        {"id": applied["applyForRepair"]["id"]},
+        actor=AMR,
+    )
+    assert code(others) == "FORBIDDEN"
 
 
 async def test_a_penalty_repair_and_a_record_that_cannot_be_repaired(gql: GQL) -> None:
