@@ -19,8 +19,8 @@ from resolvers.records import credit_record_rows, own_listing_rows
 from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
-    Disclosure,
     Department,
+    Disclosure,
     PageInfo,
     Provenance,
     Severity,
