@@ -20,6 +20,7 @@ from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
     Department,
+    Disclosure,
     PageInfo,
     Provenance,
     Severity,
@@ -407,6 +408,9 @@ class Action:
         description="True when published after the deadline; null while not yet published."
     )
     publicity: PublicityPeriod
+    disclosure: Disclosure = strawberry.field(
+        description="Who may read it: a PUBLIC caller only ever sees PUBLIC actions."
+    )
     ended_on: dt.date | None = strawberry.field(
         description="First day it no longer applies: revoked (an objection upheld) or repaired."
     )
@@ -444,6 +448,7 @@ class Action:
                 earliest_end=period.earliest_end,
                 ends=period.ends,
             ),
+            disclosure=Disclosure(raw.get("disclosure") or "PUBLIC"),
             ended_on=raw.get("endedOn"),
             end_reason=raw.get("endReason"),
             way_back=action_way_back(raw),
