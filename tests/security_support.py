@@ -52,6 +52,19 @@ EXAMPLES: dict[str, str] = {
     "verifyReport": 'number: "20260101000000AAAAAAAA", code: "ABCDEFGH"',
     "verifyReportDocument": 'sha256: "' + "0" * 64 + '", number: "20260101000000AAAAAAAA"',
     "issueCreditReport": 'subject: {uscc: "$FIRM"}, purpose: SELF_CHECK',
+    # lifecycle (docs/lifecycle.md)
+    "startVerification": 'id: "no-such-objection", reason: "测试"',
+    "applyForRepair": 'input: {listingId: "AMR-SEC-L0", conductCorrected: true, reason: "测试"}',
+    "decideRepair": 'id: "no-such-repair", approved: false, reason: "测试"',
+    "overdueObjections": 'department: "AMR"',
+    "repairApplication": 'id: "no-such-repair"',
+    "orderRectification": 'input: {subject: {idNumber: "$PERSON"}, content: "测试", '
+    'deadline: "2099-01-01", reason: "测试", department: "AMR"}',
+    "recordRectified": 'id: "no-such-order", reason: "测试"',
+    "recordInterview": 'id: "no-such-order", reason: "测试"',
+    "overdueRectifications": 'department: "AMR"',
+    "rectifications": 'subject: {idNumber: "$PERSON"}',
+    "history": 'subject: {idNumber: "$PERSON"}, first: 5',
 }
 
 
