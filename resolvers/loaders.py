@@ -17,7 +17,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.store import Store, listing_reads, subjects
+from hub.store import Store, listing_reads, objection_changes, subjects
 
 Load = Callable[[list[str]], Any]
 
@@ -84,6 +84,12 @@ class Loaders:
     def objection(self) -> DataLoader[str, dict[str, Any] | None]:
         return DataLoader(load_fn=_single(self.store, listing_reads.objections_by_id))
 
+    @cached_property
+    def objections_of_action(self) -> DataLoader[str, list[dict[str, Any]]]:
+        return DataLoader(
+            load_fn=_grouped(self.store, objection_changes.objections_of_actions, value=_objection)
+        )
+
 
 def _by_key(
     keys: list[str], rows: list[dict[str, Any]], value: Callable[[dict[str, Any]], Any]
@@ -108,6 +114,10 @@ def _grouped(
 
 def _listing(row: dict[str, Any]) -> Any:
     return row["l"]
+
+
+def _objection(row: dict[str, Any]) -> Any:
+    return row["o"]
 
 
 def _single(store: Store, fetch: Any, key: str = "key") -> Load:

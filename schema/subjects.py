@@ -30,7 +30,7 @@ from schema.way_back import WayBack, action_way_back
 
 if TYPE_CHECKING:
     from schema.credit_record import CreditRecord
-    from schema.listings import Listing
+    from schema.listings import Listing, Objection
 
 HubInfo = Info[HubContext, None]
 
@@ -419,6 +419,20 @@ class Action:
         description="When it leaves the record on its own (a penalty's publicity ends) and how "
         "it can be repaired: penalties only."
     )
+
+    @strawberry.field(
+        description="Objections (异议) to this action, oldest first: FILED → VERIFYING → "
+        "UPHELD (revoked) | REJECTED (docs/lifecycle.md)."
+    )
+    async def objections(
+        self, info: HubInfo
+    ) -> list[Annotated[Objection, strawberry.lazy("schema.listings")]]:
+        # A type cycle (an objection's listing, a listing's subject): imported when first asked.
+        from schema.listings import Objection
+
+        rows = await info.context.loaders.objections_of_action.load(self.id)
+        ordered = sorted(rows, key=lambda o: (o["filedOn"], o["id"]))
+        return [Objection(raw=o) for o in ordered]
 
     @classmethod
     def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:

@@ -161,6 +161,20 @@ async def test_an_upheld_objection_to_a_penalty_revokes_it_from_the_public_recor
     ] == []
     again = await gql(FILE, {"action": "P-1", "on": "2026-07-11"}, actor=ECO)
     assert code(again) == "CONFLICT"
+    trail = await gql.ok(
+        "query ($u: String!) { enterprise(uscc: $u) { actions { nodes { objections {"
+        " actionId status verifyingOn resolvedOn } } } } }",
+        {"u": firm},
+        actor=ECO,
+    )
+    assert trail["enterprise"]["actions"]["nodes"][0]["objections"] == [
+        {
+            "actionId": "P-1",
+            "status": "UPHELD",
+            "verifyingOn": "2026-07-02",
+            "resolvedOn": "2026-07-10",
+        }
+    ]
 
 
 async def test_overdue_objections_of_a_department_come_first(gql: GQL) -> None:
