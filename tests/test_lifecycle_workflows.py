@@ -598,3 +598,21 @@ async def test_two_concurrent_requests_with_one_id_make_one_objection(gql: GQL) 
     first, second = await asyncio.gather(gql.ok(file, actor=ECO), gql.ok(file, actor=ECO))
     assert first == second
     assert await count(gql.store, "MATCH (o:Objection) RETURN count(o)") == 1
+
+
+async def test_migrate_makes_an_open_objection_of_an_older_store_filed(gql: GQL) -> None:
+    """Objections stored before the VERIFYING step have status OPEN: `migrate` rewrites them as
+    FILED, after which they are verified and resolved like any other."""
+    from hub.migrate import migrate
+
+    await a_listed_firm(gql)
+    async with gql.store.driver.session(database=gql.store.database) as session:
+        await session.run(
+            """MATCH (l:Listing {id: 'ECO-1'})
+            CREATE (:Objection {id: 'obj-old', filedOn: date('2026-09-28'), status: 'OPEN',
+                                reason: '旧异议', listingId: 'ECO-1'})-[:OBJECTS_TO]->(l)"""
+        )
+    await migrate(gql.store)
+    assert await count(gql.store, "MATCH (o:Objection {status: 'FILED'}) RETURN count(o)") == 1
+    verifying = await gql.ok(VERIFY, {"id": "obj-old", "on": "2026-09-29"}, actor=ECO)
+    assert verifying["startVerification"]["status"] == "VERIFYING"

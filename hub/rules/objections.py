@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.rules.listings import (
+    UNRESOLVED_OBJECTION,
     Decider,
     ObjectionStatus,
     Refusal,
@@ -117,7 +118,7 @@ def open_objections(
     first), then by deadline, then by id."""
     found = []
     for row in rows:
-        if str(row.get("status")) not in ("FILED", "VERIFYING", "OPEN"):
+        if str(row.get("status")) not in UNRESOLVED_OBJECTION:
             continue
         deadline, approximate = objection_deadline(row["filedOn"], calendar)
         found.append(OpenObjection(row, deadline, approximate, deadline < today))
