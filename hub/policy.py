@@ -51,6 +51,7 @@ QUERIES: dict[str, frozenset[Role]] = {
     # Lifecycle (docs/lifecycle.md): a department's own work list; ADMIN names the department.
     "overdueObjections": WORKFLOW,
     "repairApplication": WORKFLOW,
+    "pendingRepairs": WORKFLOW,
     "overdueRectifications": WORKFLOW,
     "history": EVERYONE,  # PUBLIC: the events of what the site publishes, without who and why
     # a subject's orders and interviews: part of its credit record, for keyed callers

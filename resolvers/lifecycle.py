@@ -219,3 +219,10 @@ async def decide_repair(
         check,
     )
     return str(done)
+
+
+async def pending_repairs(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+    """A department's PENDING applications, overdue ones first."""
+    code = department_asked(ctx, department)
+    found = await ctx.store.read(repair_changes.open_repairs, code)
+    return [dict(row) for row, _ in repair.pending_applications(found, ctx.today(), ctx.calendar)]

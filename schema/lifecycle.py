@@ -66,6 +66,11 @@ class RepairApplication:
     def deadline_approximate(self, info: HubInfo) -> bool:
         return decision_deadline(self.raw["requestedOn"], info.context.calendar)[1]
 
+    @strawberry.field(description="PENDING and past its deadline today.")
+    def overdue(self, info: HubInfo) -> bool:
+        deadline = decision_deadline(self.raw["requestedOn"], info.context.calendar)[0]
+        return self.raw["status"] == RepairStatus.PENDING and deadline < info.context.today()
+
     @strawberry.field
     def decided_on(self) -> dt.date | None:
         return self.raw.get("decidedOn")
@@ -143,6 +148,16 @@ class LifecycleQueries:
     ) -> list[Objection]:
         found = await lifecycle.open_objections(info.context, department)
         return [Objection(raw=dict(o.row)) for o in found]
+
+    @strawberry.field(
+        description="The PENDING repair applications a department decides (a DEPARTMENT key: "
+        "its own; ADMIN names one), overdue ones first, then by deadline."
+    )
+    async def pending_repairs(
+        self, info: HubInfo, department: str | None = None
+    ) -> list[RepairApplication]:
+        found = await lifecycle.pending_repairs(info.context, department)
+        return [RepairApplication(raw=r) for r in found]
 
     @strawberry.field(
         description="A repair application by id: the deciding department's (or ADMIN's)."

@@ -58,6 +58,7 @@ EXAMPLES: dict[str, str] = {
     "decideRepair": 'id: "no-such-repair", approved: false, reason: "测试"',
     "overdueObjections": 'department: "AMR"',
     "repairApplication": 'id: "no-such-repair"',
+    "pendingRepairs": 'department: "AMR"',
     "orderRectification": 'input: {subject: {idNumber: "$PERSON"}, content: "测试", '
     'deadline: "2099-01-01", reason: "测试", department: "AMR"}',
     "recordRectified": 'id: "no-such-order", reason: "测试"',

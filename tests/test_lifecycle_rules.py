@@ -27,6 +27,7 @@ from hub.rules.repair import (
     application_refusal,
     decision_refusal,
     listing_path,
+    pending_applications,
     refusal_at_once,
 )
 from hub.rules.workdays import Calendar
@@ -285,3 +286,13 @@ def test_overdue_orders_longest_first() -> None:
         order(id="d", deadline=D("2026-10-01"), status="INTERVIEWED"),
     ]
     assert [r["id"] for r in overdue_orders(rows, TODAY)] == ["b", "a"]
+
+
+def test_pending_repair_applications_overdue_first() -> None:
+    rows = [
+        {"id": "new", "status": "PENDING", "requestedOn": D("2026-12-01")},
+        {"id": "old", "status": "PENDING", "requestedOn": D("2026-09-28")},  # due 2026-10-16
+        {"id": "done", "status": "APPROVED", "requestedOn": D("2026-09-01")},
+    ]
+    found = pending_applications(rows, TODAY, CAL)
+    assert [(row["id"], late) for row, late in found] == [("old", True), ("new", False)]

@@ -230,6 +230,10 @@ async def test_a_repair_application_refused_at_once_then_approved_frees_the_lega
         "applyForRepair"
     ]
     assert pending["status"] == "PENDING" and pending["refusal"] is None
+    waiting = "query { pendingRepairs { id overdue } }"
+    assert (await gql.ok(waiting, actor=ECO))["pendingRepairs"] == [
+        {"id": pending["id"], "overdue": True}
+    ]
     assert pending["deadline"] == "2025-03-14"  # 10 working days
     before = await graph_size(gql.store)
     twice = await gql(APPLY, {"input": repair_input(on="2025-03-02")}, actor=ECO)
@@ -254,6 +258,7 @@ async def test_a_repair_application_refused_at_once_then_approved_frees_the_lega
         "REPAIRED",
     )
     assert (await listing(gql, "2025-03-09"))["status"] == "ACTIVE"
+    assert (await gql.ok(waiting, actor=ECO))["pendingRepairs"] == []
     # the repaired listing no longer restricts its legal representative (derived entry ended)
     assert (await check(gql, {"idNumber": rep}, "MARKET_ENTRY", "2025-06-01"))[
         "decision"

@@ -14,7 +14,7 @@ credit report. Court listings end only by the court, RED lists are incentives: n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -240,3 +240,18 @@ def decision_refusal(
             "the application instead",
         )
     return None
+
+
+def pending_applications(
+    rows: Iterable[Mapping[str, Any]], today: dt.date, calendar: Calendar
+) -> list[tuple[Mapping[str, Any], bool]]:
+    """PENDING applications with whether each is past its decision deadline: overdue ones
+    first (the oldest deadline first), then by deadline, then by id."""
+    found = []
+    for row in rows:
+        if row.get("status") != RepairStatus.PENDING:
+            continue
+        deadline, _ = decision_deadline(row["requestedOn"], calendar)
+        found.append((row, deadline))
+    found.sort(key=lambda p: (not p[1] < today, p[1], str(p[0]["id"])))
+    return [(row, deadline < today) for row, deadline in found]
