@@ -621,3 +621,14 @@ async def test_migrate_makes_an_open_objection_of_an_older_store_filed(gql: GQL)
     assert await count(gql.store, "MATCH (o:Objection {status: 'FILED'}) RETURN count(o)") == 1
     verifying = await gql.ok(VERIFY, {"id": "obj-old", "on": "2026-09-29"}, actor=ECO)
     assert verifying["startVerification"]["status"] == "VERIFYING"
+
+
+async def test_two_applications_at_once_make_one_pending_and_one_conflict(gql: GQL) -> None:
+    """The application locks the record it repairs: the second sees the first's PENDING one."""
+    await a_listed_firm(gql)
+    results = await asyncio.gather(
+        gql(APPLY, {"input": repair_input(on="2025-03-01")}, actor=ECO),
+        gql(APPLY, {"input": repair_input(on="2025-03-01")}, actor=ECO),
+    )
+    assert sorted("ok" if r.errors is None else code(r) for r in results) == ["CONFLICT", "ok"]
+    assert await count(gql.store, "MATCH (r:Repair {status: 'PENDING'}) RETURN count(r)") == 1
