@@ -14,6 +14,7 @@ from hub.importer.records import Disclosure as Disclosure
 from hub.importer.records import Severity as Severity
 from hub.rules.listings import EndReason, ListingSource, ListingState, ListKind, ObjectionStatus
 from hub.rules.measures import Grade, MeasureCategory, MeasureEffect, PartyToken, Scenario
+from hub.rules.repair import Condition
 
 
 @strawberry.enum(description="What kind of market subject a USCC designates.")
@@ -67,6 +68,11 @@ strawberry.enum(
     description="FILED and VERIFYING (a listing's measures suspended), UPHELD, REJECTED.",
 )
 strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/measures.toml).")
+strawberry.enum(
+    Condition,
+    description="What a repair needs: CONDUCT_CORRECTED, PUBLIC_COMMITMENT, and for a BLACK "
+    "listing or a serious penalty REPAIR_TRAINING and CREDIT_REPORT.",
+)
 
 # The importer's enums are the schema's: one definition each.
 strawberry.enum(ActionType, description="行政行为: the ten kinds of administrative action.")

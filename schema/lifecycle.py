@@ -15,7 +15,6 @@ from hub.store import repair_changes
 from resolvers import lifecycle
 from schema.common import REQUEST_ID
 from schema.listings import HubInfo, Objection
-from schema.way_back import WayBack  # noqa: F401 - registers the Condition enum
 
 strawberry.enum(RepairStatus, description="PENDING, APPROVED (the record ended), REFUSED.")
 

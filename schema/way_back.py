@@ -12,12 +12,6 @@ import strawberry
 
 from hub.rules.repair import Condition, RepairPath, action_path, listing_path
 
-strawberry.enum(
-    Condition,
-    description="What a repair needs: CONDUCT_CORRECTED, PUBLIC_COMMITMENT, and for a BLACK "
-    "listing or a serious penalty REPAIR_TRAINING and CREDIT_REPORT.",
-)
-
 
 @strawberry.type(
     description="When a record ends on its own and how it can be repaired (信用修复), so a "
