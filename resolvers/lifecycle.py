@@ -226,3 +226,8 @@ async def pending_repairs(ctx: HubContext, department: str | None) -> list[dict[
     code = department_asked(ctx, department)
     found = await ctx.store.read(repair_changes.open_repairs, code)
     return [dict(row) for row, _ in repair.pending_applications(found, ctx.today(), ctx.calendar)]
+
+
+async def repair_by_id(ctx: HubContext, repair_id: str) -> dict[str, Any] | None:
+    found = await ctx.store.read(repair_changes.repairs_by_id, [repair_id])
+    return dict(found[0]["r"]) if found else None

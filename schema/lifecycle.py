@@ -11,7 +11,6 @@ import strawberry
 from hub.errors import NotFound
 from hub.policy import sees_unpublished
 from hub.rules.repair import Condition, RepairStatus, decision_deadline
-from hub.store import repair_changes
 from resolvers import lifecycle
 from schema.common import REQUEST_ID
 from schema.listings import HubInfo, Objection
@@ -122,10 +121,10 @@ class RepairInput:
 
 
 async def repair_application(info: HubInfo, repair_id: str) -> RepairApplication:
-    found = await info.context.store.read(repair_changes.repairs_by_id, [repair_id])
-    if not found:
+    found = await lifecycle.repair_by_id(info.context, repair_id)
+    if found is None:
         raise NotFound(f"repair application {repair_id} does not exist", field="id")
-    return RepairApplication(raw=found[0]["r"])
+    return RepairApplication(raw=found)
 
 
 async def _objection(info: HubInfo, objection_id: str) -> Objection:
