@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from typing import Any, ClassVar, Literal
 
 from neo4j import AsyncManagedTransaction
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from hub.importer.fields import Code, IsoDate, LongText, RecordId, SubjectRef, Text
@@ -107,9 +107,10 @@ class CommitmentFulfilmentRecord(Record):
     phase: ClassVar[int] = 3
     kind: Literal["commitmentFulfilment"]
     code: str | None = Field(default=None, pattern=CODE_PATTERN.pattern)
-    commitment_id: RecordId | None = None
+    # Validated when absent too: exactly one of code and commitmentId; undone by status.
+    commitment_id: RecordId | None = Field(default=None, validate_default=True)
     status: Fulfilment
-    undone: LongText | None = None
+    undone: LongText | None = Field(default=None, validate_default=True)
     confirmed_by: Text
     confirmed_on: IsoDate
 
@@ -120,14 +121,23 @@ class CommitmentFulfilmentRecord(Record):
             raise PydanticCustomError("code", "{code} holds no real date", {"code": value})
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CommitmentFulfilmentRecord:
-        if (self.code is None) == (self.commitment_id is None):
+    @field_validator("commitment_id")
+    @classmethod
+    def _one_commitment(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "code" not in info.data:
+            return value  # the code itself failed and is reported there, alone
+        if (info.data["code"] is None) == (value is None):
             raise PydanticCustomError("commitment", "give exactly one of code or commitmentId")
-        problem = undone_refusal(self.status, self.undone)
+        return value
+
+    @field_validator("undone")
+    @classmethod
+    def _undone_by_status(cls, value: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        problem = undone_refusal(status, value) if status is not None else None
         if problem is not None:
             raise PydanticCustomError("undone", problem)
-        return self
+        return value
 
     def key(self) -> str:
         return self.code or str(self.commitment_id)
