@@ -95,9 +95,7 @@ async def test_codes_are_division_date_and_a_gapless_sequence_under_concurrent_w
 ) -> None:
     firm = await a_firm(gql)
     inputs = [commitment_input(firm, content=f"承诺事项{i}") for i in range(12)]
-    results = await asyncio.gather(
-        *(gql(RECORD, {"input": one}, actor=ECO) for one in inputs)
-    )
+    results = await asyncio.gather(*(gql(RECORD, {"input": one}, actor=ECO) for one in inputs))
     assert all(r.errors is None for r in results), [r.errors for r in results]
     codes = sorted(r.data["recordCommitment"]["code"] for r in results)
     assert all(len(c) == 20 and c.startswith("45103120250110") for c in codes)
@@ -114,7 +112,9 @@ async def test_a_retried_request_id_returns_the_same_commitment(gql: GQL) -> Non
     first = await record(gql, firm, requestId="req-1")
     again = await record(gql, firm, requestId="req-1")
     assert again["code"] == first["code"]
-    other = await gql(RECORD, {"input": commitment_input(firm, requestId="req-1", content="另")}, ECO)
+    other = await gql(
+        RECORD, {"input": commitment_input(firm, requestId="req-1", content="另")}, ECO
+    )
     assert other.errors is not None and other.errors[0].extensions["code"] == "CONFLICT"
     assert (await record(gql, firm))["code"].endswith("000002")
 
