@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import uuid
 from typing import Any
 
@@ -67,6 +68,21 @@ def _parse(ctx: HubContext, kind: str, given: Row) -> Any:
     return parsed
 
 
+REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_./-]{0,127}$")
+
+
+def _request_id(given: str | None, prefix: str) -> str:
+    """The caller's request id (the record's id: a retry finds it), or a new one."""
+    if given is None:
+        return prefix + uuid.uuid4().hex
+    if not REQUEST_ID.match(given):
+        raise InvalidInput(
+            "requestId: 1 to 128 of A-Z a-z 0-9 : _ . / - (starting with a letter or digit)",
+            field="requestId",
+        )
+    return given
+
+
 def _department(ctx: HubContext, asked: str | None) -> str:
     department = asked or ctx.actor.department
     if department is None:
@@ -90,7 +106,7 @@ def _prov(ctx: HubContext, department: str) -> Row:
 async def record_commitment(ctx: HubContext, given: Row, request_id: str | None) -> Row:
     """Validate and store a commitment for the caller's department; the stored commitment."""
     department = _department(ctx, given.get("department"))
-    commitment_id = request_id or "cmt-" + uuid.uuid4().hex
+    commitment_id = _request_id(request_id, "cmt-")
     record = _parse(ctx, "commitment", {**given, "id": commitment_id, "department": department})
     assert isinstance(record, CommitmentRecord)  # noqa: S101 - kind "commitment" was given
     refusal = authorize_line(record, ctx.actor)
@@ -197,7 +213,7 @@ async def register_voluntary(
     )
     fp = hashlib.blake2b(canonical, digest_size=12).hexdigest()
     row = {
-        "id": request_id or "vol-" + uuid.uuid4().hex,
+        "id": _request_id(request_id, "vol-"),
         "subjectLabel": subject[0],
         "subject": subject[1],
         "department": department,

@@ -190,8 +190,8 @@ async def record_commitment(
     if existing is not None:
         if existing.get("fp") != row["fp"]:
             raise Conflict(
-                f"request id {row['id']} already recorded commitment {existing['code']} with "
-                "other content; use a new request id",
+                f"request id {row['id']} already recorded a commitment with other content; "
+                "use a new request id",
                 field="requestId",
             )
         return existing, False
