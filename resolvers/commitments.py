@@ -193,9 +193,15 @@ async def register_voluntary(
     truthfulness: str,
     registered_on: dt.date | None,
     request_id: str | None,
+    asked_department: str | None = None,
 ) -> Row:
-    """A department enters self-declared information for the subject: PENDING."""
-    department = _department(ctx, None)
+    """A department enters self-declared information for the subject: PENDING. A DEPARTMENT
+    key enters it for its own department; ADMIN names one."""
+    if asked_department not in (None, ctx.actor.department) and not acts_for_every_department(
+        ctx.actor
+    ):
+        raise Forbidden(f"a {ctx.actor.department} key enters information for its own department")
+    department = _department(ctx, asked_department)
     day = registered_on or ctx.today()
     if day > ctx.today():
         raise InvalidInput(f"registeredOn {day.isoformat()} is after today", field="registeredOn")

@@ -262,6 +262,9 @@ class VoluntaryInformationInput:
         description="The subject's written commitment that the information is true."
     )
     registered_on: dt.date | None = strawberry.field(default=None, description="Today by default.")
+    department: str | None = strawberry.field(
+        default=None, description="Entering department; a DEPARTMENT key's own (ADMIN names it)."
+    )
     request_id: str | None = strawberry.field(
         default=None, description="A retry with it returns the registration already made."
     )
@@ -315,6 +318,7 @@ class CommitmentMutations:
             input.truthfulness_commitment,
             input.registered_on,
             input.request_id,
+            input.department,
         )
         return VoluntaryInformation(
             raw=await commitments.voluntary_by_id(info.context, stored["id"])
