@@ -107,6 +107,28 @@ async def test_codes_are_division_date_and_a_gapless_sequence_under_concurrent_w
     assert (await record(gql, firm, madeOn="2025-01-11"))["code"] == "45103120250111000001"
 
 
+async def test_uploads_and_the_api_draw_from_one_gapless_sequence_at_once(gql: GQL) -> None:
+    firm = await a_firm(gql)
+    uploads = [
+        load(
+            gql.store,
+            [line(firm, f"ECO-U{u}-{i}", madeOn="2025-02-01") for i in range(3)],
+            "ECOENV",
+        )
+        for u in range(3)
+    ]
+    calls = [
+        gql(RECORD, {"input": commitment_input(firm, madeOn="2025-02-01", content=f"接口{i}")}, ECO)
+        for i in range(4)
+    ]
+    done = await asyncio.gather(*uploads, *calls)
+    assert all(r.errors == [] for r in done[:3])
+    assert all(r.errors is None for r in done[3:])
+    data = await gql.ok(COMMITMENTS, {"uscc": firm}, ECO)
+    codes = sorted(c["code"] for c in data["enterprise"]["commitments"])
+    assert codes == [f"45103120250201{n:06d}" for n in range(1, 14)]
+
+
 async def test_a_retried_request_id_returns_the_same_commitment(gql: GQL) -> None:
     firm = await a_firm(gql)
     first = await record(gql, firm, requestId="req-1")
