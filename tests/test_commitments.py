@@ -313,6 +313,20 @@ async def test_exchange_format_lines_are_validated_with_line_field_and_reason(gq
 
     again = await load(gql.store, [line(firm, "ECO-C-1")], department="ECOENV")
     assert again.accepted == 1 and again.unchanged == 1 and again.errors == []
+    hidden = await load(gql.store, [line(firm, "ECO-C-1", disclosure="NONE")], "ECOENV")
+    assert hidden.updated == 1
+    assert (await gql.ok(ONE, {"code": code}, AMR))["commitment"] is None
+    assert (await gql.ok(ONE, {"code": code}, ECO))["commitment"] == {
+        "code": code,  # the same code: an update never draws a new one
+        "disclosure": "NONE",
+    }
+    async with gql.store.driver.session(database=gql.store.database) as session:
+        kept = await session.run(
+            "MATCH (:Commitment {id: 'ECO-C-1'})-[:HAS_REVISION]->(r:Revision) "
+            "RETURN r.disclosure AS d"
+        )
+        assert [r["d"] async for r in kept] == ["PUBLIC"]
+    await load(gql.store, [line(firm, "ECO-C-1")], department="ECOENV")
     moved = await load(gql.store, [line(firm, "ECO-C-1", madeOn="2025-01-11")], "ECOENV")
     assert moved.errors[0].field == "madeOn" and "cannot change" in moved.errors[0].reason
     taken = await load(gql.store, [line(firm, "ECO-C-1", department="AMR")], "AMR")
