@@ -360,6 +360,10 @@ async def test_exchange_format_lines_are_validated_with_line_field_and_reason(gq
     assert "no real date" in errors[(5, "code")]
     other = await load(gql.store, [fulfil], department="AMR")
     assert other.errors[0].field == "department"
+    secret = await load(gql.store, [line(firm, "ECO-C-9", disclosure="NONE")], "ECOENV")
+    assert secret.created == 1
+    unseen = await load(gql.store, [{**fulfil, "commitmentId": "ECO-C-9"}], department="AMR")
+    assert unseen.errors[0].field == "commitmentId" and "does not exist" in unseen.errors[0].reason
     done = await load(gql.store, [fulfil], department="ECOENV")
     assert done.accepted == 1 and done.created == 1, done.errors
     repeat = await load(gql.store, [fulfil], department="ECOENV")
@@ -420,3 +424,31 @@ async def test_voluntary_information_is_public_only_once_verified(gql: GQL) -> N
     assert twice.errors is not None and twice.errors[0].extensions["code"] == "CONFLICT"
     assert await seen(PUBLIC) == {accepted: "ACCEPTED"}
     assert await seen(AMR) == {accepted: "ACCEPTED", rejected: "REJECTED"}
+
+
+async def test_admin_records_a_partly_kept_commitment_of_any_department(gql: GQL) -> None:
+    person = f.id_number("1982-07-08")
+    await load(gql.store, [f.person(person, "黄部分")])
+    given = commitment_input("x", subject={"idNumber": person}, department="AMR")
+    data = await gql.ok(RECORD, {"input": given}, TEST_ADMIN)
+    code, department = data["recordCommitment"]["code"], data["recordCommitment"]["department"]
+    assert department == "AMR"
+    partly = {"status": "PARTLY", "confirmedOn": "2025-02-01", "confirmedBy": "李复核",
+              "undone": "尚欠检测报告一份"}  # fmt: skip
+    done = await gql.ok(FULFIL, {"code": code, "input": partly}, TEST_ADMIN)
+    assert done["recordFulfilment"]["dishonest"] is False
+    assert done["recordFulfilment"]["cautionEndsOn"] is None
+    assert done["recordFulfilment"]["fulfilment"]["statusName"] == "部分履行"
+    query = """query ($id: String!) { person(idNumber: $id) {
+      commitments { code fulfilment { status undone } }
+      creditRecord { brokenCommitments { code } } } }"""
+    seen = await gql.ok(query, {"id": person}, ECO)
+    assert seen["person"]["commitments"] == [
+        {"code": code, "fulfilment": {"status": "PARTLY", "undone": "尚欠检测报告一份"}}
+    ]
+    assert seen["person"]["creditRecord"]["brokenCommitments"] == []
+    check_person = """query ($id: String!) { checkBeforeApproval(subject: {idNumber: $id},
+      scenario: ADMINISTRATIVE_LICENSE, asOf: "2025-03-01") { decision } }"""
+    assert (await gql.ok(check_person, {"id": person}, APPROVAL))["checkBeforeApproval"] == {
+        "decision": "CLEAR"
+    }

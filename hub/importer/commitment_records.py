@@ -27,8 +27,10 @@ from hub.rules.commitments import (
     CommitmentType,
     Fulfilment,
     commitment_code,
+    Reader,
     fulfilment_refusal,
     made_on_refusal,
+    may_read,
     parse_commitment_code,
     scenario_refusal,
     sequence_key,
@@ -263,11 +265,16 @@ async def _check_fulfilments(
     line repeating the stored fulfilment is accepted unchanged (a re-import)."""
     stored = await _stored_for(tx, items)
     who = Decider(department=None if prov.admin else prov.department, admin=prov.admin)
+    reader = Reader(keyed=True, department=prov.department, admin=prov.admin)
     errors = []
     for line, record in items:
         assert isinstance(record, CommitmentFulfilmentRecord)  # noqa: S101
         field, key = record.key_field(), record.key()
         commitment = stored.get((field, key))
+        if commitment is not None and not may_read(
+            str(commitment.get("disclosure")), commitment.get("department"), reader
+        ):
+            commitment = None  # a NONE commitment of another department is not disclosed
         if commitment is None:
             errors.append(
                 LineError(
