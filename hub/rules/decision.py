@@ -3,9 +3,9 @@
 Input: what the graph says about a subject on ``as_of`` (its own listings, the derived entries
 of its credit record, the court listings of the people who hold a role at it, the listed
 enterprises it controls through shareholdings, its latest evaluation, its broken commitments
-the caller may read) and the measure catalogue. Output: RESTRICTED if any active RESTRICT hit, else CAUTION if any active CAUTION
-hit, else CLEAR; hits under objection on ``as_of`` come back as suspended and do not count;
-incentives never hide a hit. Nothing here does I/O.
+the caller may read) and the measure catalogue. Output: RESTRICTED if any active RESTRICT
+hit, else CAUTION if any active CAUTION hit, else CLEAR; hits under objection on ``as_of`` come
+back as suspended and do not count; incentives never hide a hit. Nothing here does I/O.
 """
 
 from __future__ import annotations
