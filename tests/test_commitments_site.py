@@ -78,5 +78,7 @@ async def test_the_report_chapter_holds_the_public_commitments(gql: GQL) -> None
     chapter = html[html.index("六、信用承诺") : html.index("七、信用评价")]
     assert codes["PUBLIC"] in chapter and "未履行（违诺）（2025-03-10）" in chapter
     assert codes["GOVERNMENT"] not in html and codes["NONE"] not in html
+    advice = html[html.index("十、信用状况提升建议") : html.index("十一、报告说明")]
+    assert "存在未履行的信用承诺" in advice
     other = html[html.index("九、其他") : html.index("十、信用状况提升建议")]
     assert "捐建村道一条（已核实）" in other and "待核实" not in html
