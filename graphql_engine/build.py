@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.investigate import InvestigationQueries
 from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
@@ -39,12 +40,13 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    CommitmentQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations):
+class Mutation(ListingMutations, CheckMutations, ReportMutations, CommitmentMutations):
     """Root of all writes (uploads go through POST /api/import)."""
 
 
