@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.history import HistoryQueries
 from schema.investigate import InvestigationQueries
 from schema.lifecycle import LifecycleMutations, LifecycleQueries
@@ -42,6 +43,7 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    CommitmentQueries,
     LifecycleQueries,
     RectificationQueries,
     HistoryQueries,
@@ -54,6 +56,7 @@ class Mutation(
     ListingMutations,
     CheckMutations,
     ReportMutations,
+    CommitmentMutations,
     LifecycleMutations,
     RectificationMutations,
 ):

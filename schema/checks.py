@@ -81,6 +81,21 @@ class HitEvaluation:
     source: str | None
 
 
+@strawberry.type(description="The broken commitment behind a COMMITMENT hit (信用承诺).")
+class HitCommitment:
+    code: str
+    type: str
+    made_on: dt.date
+    broken_on: dt.date = strawberry.field(description="The day the breach was confirmed.")
+    ends_on: dt.date = strawberry.field(
+        description="The first day the caution no longer applies (the breach's anniversary)."
+    )
+    scenario: Scenario
+    case_number: str | None
+    department: str | None
+    department_name: str | None
+
+
 @strawberry.type(description="One hop from the checked subject towards the listed party.")
 class PathStep:
     holder_kind: str
@@ -135,7 +150,13 @@ class Hit:
         default=None,
         description="A listing's hit: when the listing ends on its own and, where it can be "
         "repaired (by its listed subject), the earliest day an application can succeed and "
-        "what it needs. Null for a grade hit (it ends with the next evaluation).",
+        "what it needs. Null for a grade hit (it ends with the next evaluation) and a "
+        "commitment hit (it ends one year after the breach).",
+    )
+    commitment: HitCommitment | None = strawberry.field(
+        default=None,
+        description="COMMITMENT hits: the broken commitment (its content and liability are the "
+        "measure's legal basis).",
     )
 
 
@@ -241,6 +262,21 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
             evaluated_on=hit.evaluation.evaluated_on,
             source=hit.evaluation.source,
         )
+    commitment = None
+    if hit.commitment is not None:
+        c = hit.commitment
+        commitment = HitCommitment(
+            code=c.code,
+            type=c.type,
+            made_on=c.made_on,
+            broken_on=c.broken_on,
+            ends_on=c.ends_on,
+            scenario=Scenario(str(c.scenario)),  # a hit only arises in its scenario
+            case_number=c.case_number,
+            department=c.department,
+            department_name=c.department_name,
+        )
+    reach = ReachKind.COMMITMENT if hit.commitment is not None else ReachKind.EVALUATION
     return Hit(
         measure=HitMeasure(
             code=m["code"],
@@ -252,11 +288,12 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
         ),
         listing=listing,
         evaluation=evaluation,
-        reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
+        reach=hit.entry.kind if hit.entry else reach,
         via=_steps(hit.via, full),
         reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
         ownership=_ownership(hit.entry, full),
         way_back=None if hit.entry is None else _way_back(hit.entry.listing),
+        commitment=commitment,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -14,6 +14,9 @@ from resolvers.rectification import orders_of
 from schema.listings import HubInfo, Listing, Period
 from schema.rectification import Rectification
 from schema.subjects import Enterprise, Person
+
+if TYPE_CHECKING:
+    from schema.commitments import Commitment
 
 
 @strawberry.type(
@@ -104,6 +107,7 @@ class CreditRecord:
     )
     entries: list[CreditRecordEntry]
     id_number: strawberry.Private[str]
+    broken_raw: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(
         description="Warning interviews (约谈) held on or before asOf because a rectification "
@@ -117,6 +121,17 @@ class CreditRecord:
             if o.get("interviewedOn") is not None and o["interviewedOn"] <= self.as_of
         ]
 
+    @strawberry.field(
+        description="Dishonesty records from commitments: the person's BROKEN commitments "
+        "confirmed by asOf, newest first, at the caller's disclosure level."
+    )
+    def broken_commitments(
+        self,
+    ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import Commitment
+
+        return [Commitment(raw=r) for r in self.broken_raw if r["confirmedOn"] <= self.as_of]
+
     @classmethod
     def of(
         cls,
@@ -124,10 +139,15 @@ class CreditRecord:
         derived: list[dict[str, Any]],
         day: dt.date,
         id_number: str,
+        broken: list[dict[str, Any]] | None = None,
     ) -> CreditRecord:
         entries = [CreditRecordEntry.of_own(r, day) for r in own]
         entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
         entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
         return cls(
-            as_of=day, aggravated=aggravated_on(own, day), entries=entries, id_number=id_number
+            as_of=day,
+            aggravated=aggravated_on(own, day),
+            entries=entries,
+            id_number=id_number,
+            broken_raw=list(broken or []),
         )
