@@ -48,6 +48,7 @@ from web.caching import PublicGetCache
 from web.graphiql import graphiql_page
 from web.public.pages import site
 from web.public.reports import report_pages
+from web.workbench.routes import workbench
 
 
 def _state(request: Request) -> HubState:
@@ -243,6 +244,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             Route("/api/export/shuanggongshi", api_export, methods=["GET"]),
             *site(schema),
             *report_pages(schema),
+            *workbench(schema),
             *mounts(),
         ],
         lifespan=lifespan,

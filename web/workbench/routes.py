@@ -1,0 +1,12 @@
+"""Every route of the workbench (docs/workbench.md), each area's from its own module."""
+
+from __future__ import annotations
+
+import strawberry
+from starlette.routing import BaseRoute
+
+from web.workbench.sign_in import sign_in_routes
+
+
+def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
+    return [*sign_in_routes(schema)]
