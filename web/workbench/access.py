@@ -74,7 +74,11 @@ class MenuItem:
 
 # The menu, in order; an entry shows only to its roles. A new area adds its entry here and
 # its label in web/templates/workbench/layout.html.
-MENU: tuple[MenuItem, ...] = (MenuItem("home", "/workbench/", SIGNED_IN),)
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("home", "/workbench/", SIGNED_IN),
+    MenuItem("check", "/workbench/check", APPROVERS),
+    MenuItem("batch", "/workbench/batch", APPROVERS),
+)
 
 
 def menu_for(role: Role) -> list[MenuItem]:
@@ -162,12 +166,14 @@ def workbench_route(
         csrf = csrf_token(session_id)
         if actor.role not in allowed:
             return workbench_page(request, "refused.html", 403, actor, csrf, code="FORBIDDEN")
-        form = None
-        if request.method == "POST":
-            form = await request.form(max_files=1, max_fields=50, max_part_size=MAX_FORM_PART)
+        if request.method != "POST":
+            return await handler(request, Desk(request, schema, actor, csrf))
+        async with request.form(
+            max_files=1, max_fields=50, max_part_size=MAX_FORM_PART
+        ) as form:  # uploaded files are closed when the handler is done
             given = form.get("csrf")
             if not csrf_matches(session_id, given if isinstance(given, str) else None):
                 return workbench_page(request, "refused.html", 403, actor, csrf, code="CSRF")
-        return await handler(request, Desk(request, schema, actor, csrf, form))
+            return await handler(request, Desk(request, schema, actor, csrf, form))
 
     return Route(path, endpoint, methods=list(methods))
