@@ -48,6 +48,8 @@ QUERIES: dict[str, frozenset[Role]] = {
     "creditReport": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "verifyReport": EVERYONE,
     "verifyReportDocument": EVERYONE,
+    # API keys (schema/keys.py): ADMIN only, as `credit-hub keys` on the server.
+    "apiKeys": frozenset({Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -58,6 +60,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,
+    "createApiKey": frozenset({Role.ADMIN}),
+    "revokeApiKey": frozenset({Role.ADMIN}),
 }
 
 

@@ -52,6 +52,9 @@ EXAMPLES: dict[str, str] = {
     "verifyReport": 'number: "20260101000000AAAAAAAA", code: "ABCDEFGH"',
     "verifyReportDocument": 'sha256: "' + "0" * 64 + '", number: "20260101000000AAAAAAAA"',
     "issueCreditReport": 'subject: {uscc: "$FIRM"}, purpose: SELF_CHECK',
+    "apiKeys": "",
+    "createApiKey": 'role: APPROVAL, name: "测试"',
+    "revokeApiKey": 'id: "key_none"',
 }
 
 

@@ -191,3 +191,31 @@ async def test_a_batch_file_with_a_bad_row(
     assert [row[0] for row in table] == ["行号", "2", "3", "4"]
     assert table[1][6].startswith("rcpt") and table[2][6] == ""
     assert v.foreign == []
+
+
+async def test_an_admin_creates_and_revokes_a_key_and_reads_the_audit_trail(
+    browser: Browser, base: str, graph: Store
+) -> None:
+    _, token = await create_key(graph, Role.ADMIN, None, "管理员")
+    v = await visit(browser, base, artifacts=SHOTS)
+    await v.page.goto(base + "/workbench/keys")
+    await v.page.fill("#token", token)
+    await v.page.press("#token", "Enter")
+    await v.page.wait_for_url("**/workbench/keys")
+    await v.page.fill("#name", "隆林县行政审批局")
+    await v.page.select_option("#role", "DEPARTMENT")
+    await v.page.select_option("#department", "AMR")
+    await v.page.click("#create-key button[type=submit]")
+    await v.page.wait_for_selector("#new-token")
+    assert (await v.page.inner_text("#new-token")).startswith("chk_")
+    await v.shot("keys-created")
+    assert "当前登录所用" in await v.page.locator("#keys tr", has_text="管理员").inner_text()
+    row = v.page.locator("#keys tr", has_text="隆林县行政审批局")
+    await row.locator("button").click()
+    await v.page.wait_for_selector("#revoked-notice")
+    assert "已停用" in await v.page.locator("#keys tr", has_text="隆林县行政审批局").inner_text()
+    await v.page.click("a[data-menu=audit]")
+    await v.page.wait_for_url("**/workbench/audit")
+    assert "审计日志" in await v.text()
+    await v.shot("audit")
+    assert v.foreign == []

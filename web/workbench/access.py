@@ -78,6 +78,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("home", "/workbench/", SIGNED_IN),
     MenuItem("check", "/workbench/check", APPROVERS),
     MenuItem("batch", "/workbench/batch", APPROVERS),
+    MenuItem("keys", "/workbench/keys", ADMINS),
+    MenuItem("audit", "/workbench/audit", ADMINS),
 )
 
 
