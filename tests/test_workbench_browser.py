@@ -1,12 +1,14 @@
 """The workbench in a real browser (tests/browser.py): sign-in and logout, a check whose hit
 comes through a legal representative drawn as a path, its printable receipt and outcome, a
-batch file with a bad row and its download, keyboard use, 1280 and 768 px; nothing is loaded
+batch file with a bad row and its download, an upload with rejected lines, keys and the audit
+trail, keyboard use, 1280 and 768 px; nothing is loaded
 from another host. Screenshots: test-artifacts/workbench/."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
+from tests import factories as f
 from tests import workbench_story
 from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
 
@@ -218,4 +221,34 @@ async def test_an_admin_creates_and_revokes_a_key_and_reads_the_audit_trail(
     await v.page.wait_for_url("**/workbench/audit")
     assert "审计日志" in await v.text()
     await v.shot("audit")
+    assert v.foreign == []
+
+
+async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
+    browser: Browser, base: str, graph: Store, tmp_path: Path
+) -> None:
+    v = await signed_in(browser, base, graph, role=Role.DEPARTMENT)
+    await v.page.click("a[data-menu=desk]")
+    await v.page.wait_for_url("**/workbench/desk")
+    good = f.uscc()
+    upload = tmp_path / "报送.jsonl"
+    upload.write_text(
+        "\n".join(
+            [
+                json.dumps(f.enterprise(good, "隆林浏览器报送有限公司"), ensure_ascii=False),
+                json.dumps({"kind": "enterprise", "uscc": good[:17] + "0", "name": "坏代码"}),
+                "not json",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    await v.page.set_input_files("#file", str(upload))
+    await v.page.click("#upload-form button[type=submit]")
+    await v.page.wait_for_selector("#report-errors")
+    rows = v.page.locator("#report-errors tbody tr")
+    assert await rows.count() == 2
+    second = await v.page.inner_text("#report-errors tr[data-line='2']")
+    assert "uscc" in second and "check character" in second
+    assert "1" in await v.page.inner_text("#accepted")
+    await v.shot("desk-upload-report")
     assert v.foreign == []
