@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.desk import DeskQueries
 from schema.investigate import InvestigationQueries
 from schema.keys import KeyMutations, KeyQueries
 from schema.measures import ListingQueries
@@ -41,6 +42,7 @@ class Query(
     PublicQueries,
     ReportQueries,
     KeyQueries,
+    DeskQueries,
 ):
     """Root of all reads."""
 

@@ -1,6 +1,7 @@
 """The department desk over HTTP: a JSON Lines upload and a 双公示 table with rejected lines,
 read back as a table of line, field and reason; the same service as POST /api/import; the
-desk refused to other roles."""
+department's own listings with their state and its objection queue, an objection resolved;
+the desk refused to other roles; the desk's API reads kept to the key's department."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import httpx
 import orjson
 import pytest
 
-from hub.auth import Role
+from hub.auth import Actor, Role
 from hub.keys import create_key
 from hub.store import Store
 from tests import factories as f
 from tests import shuanggongshi_files as t
+from tests.conftest import GQL, load
 from tests.workbench_support import page_csrf, sign_in
 
 pytestmark = pytest.mark.neo4j
@@ -108,9 +110,92 @@ async def test_the_desk_is_for_department_keys_only(
         client.cookies.clear()
         _, token = await create_key(graph, role, None)
         await sign_in(client, token)
-        assert (await client.get("/workbench/desk")).status_code == 403, role
+        for path in ("/workbench/desk", "/workbench/listings", "/workbench/objections"):
+            assert (await client.get(path)).status_code == 403, (role, path)
         csrf = await page_csrf(client)
         upload = await client.post(
             "/workbench/desk/upload", data={"csrf": csrf}, files={"file": ("a.jsonl", b"{}")}
         )
         assert upload.status_code == 403, role
+
+
+ECO = Actor(Role.DEPARTMENT, "key-eco-desk", "ECOENV")
+FILE = """mutation($id: String!) { fileObjection(listingId: $id, reason: "监测数据有误",
+  on: "2025-05-01") { id } }"""
+
+
+async def desk_story(graph: Store, gql: GQL) -> tuple[str, str, str]:
+    """Two ECOENV listings (one under objection) and a TAX one; the objection's id."""
+    firm, other, taxed = f.uscc(), f.uscc(), f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林异议测试有限公司"),
+            f.enterprise(other, "隆林名单测试有限公司"),
+            f.enterprise(taxed, "隆林税务测试有限公司"),
+            f.listing("ECO-DESK-1", {"uscc": firm}, start="2025-01-01"),
+            f.listing("ECO-DESK-2", {"uscc": other}, start="2025-02-01", kind="WATCH"),
+            f.listing("TAX-DESK-1", {"uscc": taxed}, domain="TAX", department="TAX"),
+        ],
+    )
+    filed = await gql.ok(FILE, {"id": "ECO-DESK-1"}, actor=ECO)
+    return firm, other, str(filed["fileObjection"]["id"])
+
+
+async def test_the_departments_listings_and_its_objection_queue(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    _, _, objection = await desk_story(graph, gql)
+    csrf = await desk_csrf(client, graph, "ECOENV")
+    listings = await client.get("/workbench/listings")
+    assert listings.status_code == 200
+    assert 'data-listing="ECO-DESK-1" data-status="SUSPENDED"' in listings.text
+    assert 'data-listing="ECO-DESK-2" data-status="ACTIVE"' in listings.text
+    assert "重点关注名单" in listings.text and "TAX-DESK-1" not in listings.text
+    assert listings.text.index("ECO-DESK-2") < listings.text.index("ECO-DESK-1")  # newest first
+    queue = await client.get("/workbench/objections")
+    assert f'data-objection="{objection}"' in queue.text
+    assert "2025-05-01" in queue.text and "监测数据有误" in queue.text
+    incomplete = await client.post(
+        f"/workbench/objections/{objection}/resolve", data={"csrf": csrf, "reason": "x"}
+    )
+    assert incomplete.status_code == 303 and "error=INCOMPLETE" in incomplete.headers["location"]
+    done = await client.post(
+        f"/workbench/objections/{objection}/resolve",
+        data={"csrf": csrf, "decision": "rejected", "reason": "经复核监测数据无误"},
+    )
+    assert done.status_code == 303
+    after = await client.get(done.headers["location"])
+    assert "已处理" in after.text and f'data-objection="{objection}"' not in after.text
+    again = await client.get("/workbench/listings")
+    assert 'data-listing="ECO-DESK-1" data-status="ACTIVE"' in again.text
+    assert "异议不成立" in again.text
+
+
+async def test_another_departments_objection_is_refused_by_the_api(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    _, _, objection = await desk_story(graph, gql)
+    csrf = await desk_csrf(client, graph, "TAX")
+    assert f'data-objection="{objection}"' not in (await client.get("/workbench/objections")).text
+    refused = await client.post(
+        f"/workbench/objections/{objection}/resolve",
+        data={"csrf": csrf, "decision": "upheld", "reason": "越权"},
+    )
+    assert refused.status_code == 403
+
+
+async def test_desk_reads_are_the_departments_own_in_the_api(gql: GQL, graph: Store) -> None:
+    await desk_story(graph, gql)
+    query = """query($d: String) { departmentListings(department: $d) { nodes { id } }
+      openObjections(department: $d) { listingId } }"""
+    own = await gql.ok(query, {"d": None}, actor=ECO)
+    assert [n["id"] for n in own["departmentListings"]["nodes"]] == ["ECO-DESK-2", "ECO-DESK-1"]
+    assert own["openObjections"] == [{"listingId": "ECO-DESK-1"}]
+    other = await gql(query, {"d": "TAX"}, actor=ECO)
+    assert other.errors is not None and other.errors[0].extensions["code"] == "FORBIDDEN"
+    admin = await gql.ok(query, {"d": "TAX"}, actor=Actor(Role.ADMIN, "key-admin-desk"))
+    assert [n["id"] for n in admin["departmentListings"]["nodes"]] == ["TAX-DESK-1"]
+    unnamed = await gql(query, {"d": None}, actor=Actor(Role.ADMIN, "key-admin-desk"))
+    assert unnamed.errors is not None
+    assert unnamed.errors[0].extensions["code"] == "BAD_USER_INPUT"

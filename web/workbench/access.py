@@ -79,6 +79,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("check", "/workbench/check", APPROVERS),
     MenuItem("batch", "/workbench/batch", APPROVERS),
     MenuItem("desk", "/workbench/desk", DEPARTMENTS),
+    MenuItem("listings", "/workbench/listings", DEPARTMENTS),
+    MenuItem("objections", "/workbench/objections", DEPARTMENTS),
     MenuItem("keys", "/workbench/keys", ADMINS),
     MenuItem("audit", "/workbench/audit", ADMINS),
 )

@@ -1,20 +1,30 @@
 """The department desk (DEPARTMENT): upload a JSON Lines or 双公示 file (CSV, XLSX) for the
-key's own department and read its report line by line (line, field, reason). The upload runs
-the same service as POST /api/import (hub/importer/uploads.py), with the same policy."""
+key's own department and read its report line by line (line, field, reason) — the same service
+as POST /api/import (hub/importer/uploads.py), with the same policy —; the department's own
+listings with their state (departmentListings); the open objections to them, oldest first
+(openObjections), each with the resolveObjection form."""
 
 from __future__ import annotations
+
+import urllib.parse
 
 import strawberry
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from hub.app_state import hub_of
 from hub.errors import HubError, InvalidInput
 from hub.importer.uploads import import_upload
 from hub.policy import upload_department
-from web.workbench.access import DEPARTMENTS, Desk, workbench_route
+from web.client import document
+from web.workbench.access import DEPARTMENTS, PRIVATE, Desk, workbench_route
+from web.workbench.approval import INPUT_CODES, refused
+
+LISTINGS = document("workbench", "department_listings")
+OBJECTIONS = document("workbench", "open_objections")
+RESOLVE = document("workbench", "resolve_objection")
 
 
 async def desk_page(request: Request, desk: Desk) -> Response:
@@ -55,8 +65,62 @@ async def upload(request: Request, desk: Desk) -> Response:
     )
 
 
+async def listings(request: Request, desk: Desk) -> Response:
+    after = request.query_params.get("after", "")[:200] or None
+    answer = await desk.run(LISTINGS, {"after": after})
+    if answer.data is None or answer.errors:
+        return refused(desk, answer)
+    return desk.page("listings.html", page=answer.data["departmentListings"], after=after)
+
+
+async def objections(request: Request, desk: Desk) -> Response:
+    answer = await desk.run(OBJECTIONS)
+    if answer.data is None or answer.errors:
+        return refused(desk, answer)
+    return desk.page(
+        "objections.html",
+        objections=answer.data["openObjections"],
+        resolved=request.query_params.get("resolved", "")[:80] or None,
+        error=request.query_params.get("error", "")[:40] or None,
+        failed=request.query_params.get("id", "")[:80] or None,
+    )
+
+
+async def resolve(request: Request, desk: Desk) -> Response:
+    objection_id = request.path_params["objection_id"][:80]
+    decision = desk.field("decision", 10)
+    reason = desk.field("reason", 2000)
+    back = "/workbench/objections?"
+    if decision not in ("upheld", "rejected") or not reason:
+        query = urllib.parse.urlencode({"error": "INCOMPLETE", "id": objection_id})
+        return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+    variables = {
+        "id": objection_id,
+        "upheld": decision == "upheld",
+        "reason": reason,
+        "on": desk.field("on", 10) or None,
+    }
+    answer = await desk.run(RESOLVE, variables)
+    if answer.data is None or answer.errors:
+        if answer.code() in INPUT_CODES or answer.code() == "CONFLICT":
+            query = urllib.parse.urlencode({"error": answer.code(), "id": objection_id})
+            return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+        return refused(desk, answer)
+    query = urllib.parse.urlencode({"resolved": objection_id})
+    return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+
+
 def desk_routes(schema: strawberry.Schema) -> list[BaseRoute]:
     return [
+        workbench_route("/workbench/listings", listings, DEPARTMENTS, schema),
+        workbench_route("/workbench/objections", objections, DEPARTMENTS, schema),
+        workbench_route(
+            "/workbench/objections/{objection_id}/resolve",
+            resolve,
+            DEPARTMENTS,
+            schema,
+            methods=["POST"],
+        ),
         workbench_route("/workbench/desk", desk_page, DEPARTMENTS, schema),
         workbench_route(
             "/workbench/desk/upload", upload, DEPARTMENTS, schema, methods=["POST"], upload=True
