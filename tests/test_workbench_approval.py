@@ -17,7 +17,7 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.store import Store
 from tests import workbench_story
-from tests.workbench_support import page_csrf, sign_in
+from tests.workbench_support import bad_check_character, page_csrf, sign_in
 from web.workbench.batch_file import BatchFileError, read_batch, subject_ref
 
 PAGES = ("/workbench/check", "/workbench/batch")
@@ -122,7 +122,7 @@ async def test_a_check_shows_incentives_apart_and_refuses_bad_input_in_chinese(
     assert 'id="incentives"' in red.text and "守信激励" in red.text
     bad = await client.post(
         "/workbench/check",
-        data={"csrf": csrf, "identifier": story.coop[:17] + "0", "scenario": "HONORS"},
+        data={"csrf": csrf, "identifier": bad_check_character(story.coop), "scenario": "HONORS"},
     )
     assert bad.status_code == 400 and "统一社会信用代码无效" in bad.text
     no_csrf = await client.post(
@@ -167,7 +167,7 @@ async def test_a_batch_file_with_bad_rows_is_checked_and_downloadable(
         [story.rep, "市场准入"],
         [story.coop, "评优评先"],
         [story.coop, "买房"],  # unknown scenario
-        [story.polluter[:17] + "0", "HONORS"],  # the API: INVALID_USCC
+        [bad_check_character(story.polluter), "HONORS"],  # the API: INVALID_USCC
         ["", "HONORS"],
     ]
     for name, data in (("checks.csv", csv_file(rows)), ("checks.xlsx", xlsx_file(rows))):

@@ -22,6 +22,7 @@ from hub.store import Store
 from tests import factories as f
 from tests import workbench_story
 from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.workbench_support import bad_check_character
 
 pytestmark = pytest.mark.neo4j
 
@@ -236,7 +237,9 @@ async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
         "\n".join(
             [
                 json.dumps(f.enterprise(good, "隆林浏览器报送有限公司"), ensure_ascii=False),
-                json.dumps({"kind": "enterprise", "uscc": good[:17] + "0", "name": "坏代码"}),
+                json.dumps(
+                    {"kind": "enterprise", "uscc": bad_check_character(good), "name": "坏代码"}
+                ),
                 "not json",
             ]
         ),

@@ -17,7 +17,7 @@ from hub.store import Store
 from tests import factories as f
 from tests import shuanggongshi_files as t
 from tests.conftest import GQL, load
-from tests.workbench_support import page_csrf, sign_in
+from tests.workbench_support import bad_check_character, page_csrf, sign_in
 
 pytestmark = pytest.mark.neo4j
 
@@ -49,7 +49,7 @@ async def test_a_json_lines_upload_shows_each_rejected_line_with_field_and_reaso
     good, person = f.uscc(), f.id_number("1979-09-09")
     lines = [
         f.enterprise(good, "隆林报送测试有限公司"),
-        {"kind": "enterprise", "uscc": good[:17] + "0", "name": "坏代码"},
+        {"kind": "enterprise", "uscc": bad_check_character(good), "name": "坏代码"},
         f.person(person, "韦报送", birthDate="1979-13-01"),
         {"kind": "enterprise", "uscc": f.uscc()},
     ]
