@@ -17,6 +17,7 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.store import Store
 from tests import workbench_story
+from tests.conftest import GQL
 from tests.workbench_support import bad_check_character, page_csrf, sign_in
 from web.workbench.batch_file import BatchFileError, read_batch, subject_ref
 
@@ -266,3 +267,28 @@ def test_an_identifier_is_an_id_number_only_when_shaped_like_one() -> None:
     assert subject_ref("45103119750308001x") == {"idNumber": "45103119750308001X"}
     assert subject_ref("91451031MA5HD00012") == {"uscc": "91451031MA5HD00012"}
     assert subject_ref("123") == {"uscc": "123"}
+
+
+@pytest.mark.neo4j
+async def test_a_hit_under_objection_is_shown_apart_as_suspended(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    story = await workbench_story.build(graph)
+    await gql.ok(
+        """mutation { fileObjection(listingId: "ECO-WB-1", reason: "数据有误",
+        on: "2025-05-01") { id } }"""
+    )
+    csrf = await signed_in_as(client, graph)
+    answer = await client.post(
+        "/workbench/check",
+        data={
+            "csrf": csrf,
+            "identifier": story.polluter,
+            "scenario": "FISCAL_FUNDS",
+            "asOf": story.as_of,
+        },
+    )
+    assert answer.status_code == 200
+    assert 'data-decision="CLEAR"' in answer.text
+    assert "命中措施（0）" in answer.text
+    assert 'id="suspended-hits"' in answer.text and "异议核实期间暂不执行（1）" in answer.text

@@ -51,11 +51,14 @@ async def signed_in(
 ) -> Visit:
     _, token = await create_key(store, role, "AMR" if role == Role.DEPARTMENT else None, "审批员")
     v = await visit(browser, base, width=width, artifacts=SHOTS, downloads=True)
-    await v.page.goto(base + "/workbench/check")
-    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fcheck")
+    await v.page.goto(base + "/workbench/")
+    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2F")
     await v.page.fill("#token", token)
     await v.page.press("#token", "Enter")
-    await v.page.wait_for_url("**/workbench/check")
+    await v.page.wait_for_url(base + "/workbench/")
+    if role in (Role.APPROVAL, Role.DEPARTMENT):
+        await v.page.click("a[data-menu=check]")
+        await v.page.wait_for_url("**/workbench/check")
     return v
 
 
@@ -255,3 +258,21 @@ async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
     assert "1" in await v.page.inner_text("#accepted")
     await v.shot("desk-upload-report")
     assert v.foreign == []
+
+
+async def test_every_page_is_usable_at_768_px(
+    browser: Browser, base: str, graph: Store, story: workbench_story.Story
+) -> None:
+    pages = {
+        Role.APPROVAL: ("/workbench/", "/workbench/check", "/workbench/batch"),
+        Role.DEPARTMENT: ("/workbench/desk", "/workbench/listings", "/workbench/objections"),
+        Role.ADMIN: ("/workbench/keys", "/workbench/audit"),
+    }
+    for role, paths in pages.items():
+        v = await signed_in(browser, base, graph, role=role, width=768)
+        for path in paths:
+            await v.open(path)
+            width = await v.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 768, (path, width)
+            await v.shot(f"{path.strip('/').replace('/', '-')}-768")
+        assert v.foreign == []
