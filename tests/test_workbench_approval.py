@@ -212,6 +212,12 @@ async def test_a_batch_file_over_1000_rows_or_unreadable_is_refused_whole(
         files={"file": ("x.xlsx", b"PK\x03\x04 not really a workbook")},
     )
     assert broken.status_code == 400 and "无法读取该文件" in broken.text
+    huge = await client.post(
+        "/workbench/batch",
+        data={"csrf": csrf},
+        files={"file": ("huge.csv", b"x,HONORS\n" * 400_000)},  # 3.6 MB
+    )
+    assert huge.status_code == 400 and "文件过大（上限 2 MB）" in huge.text
 
 
 @pytest.mark.neo4j
