@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
     # Import transactions of one upload that may run side by side (independent units only).
     import_parallel_units: int = Field(default=2, ge=1, le=16)
-    # Largest accepted body of an upload (POST /api/import, POST /workbench/desk/upload), bytes.
+    # Largest accepted body of an upload (POST /api/import; the workbench's desk and batch).
     max_import_bytes: int = Field(default=50_000_000, ge=1024)
     # Longest accepted line of an upload, bytes.
     max_line_bytes: int = Field(default=65_536, ge=256)

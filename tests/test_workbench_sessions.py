@@ -166,6 +166,19 @@ async def test_sessions_hold_across_hub_processes(graph: Store, settings: Settin
         assert (await first.get("/workbench/")).status_code == 303
 
 
+async def test_signing_in_again_ends_the_session_before(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    _, first = await create_key(graph, Role.APPROVAL, None, "甲")
+    _, second = await create_key(graph, Role.ADMIN, None, "乙")
+    await sign_in(client, first)
+    before = client.cookies["credithub_workbench"]
+    await sign_in(client, second)
+    assert client.cookies["credithub_workbench"] != before
+    assert len(await stored_sessions(graph)) == 1
+    assert "乙" in (await client.get("/workbench/")).text
+
+
 async def test_next_leads_back_to_a_workbench_page_only(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
