@@ -122,13 +122,13 @@ async def test_an_idle_session_ends_after_the_setting_and_use_keeps_it_alive(
     graph: Store, settings: Settings
 ) -> None:
     _, token = await create_key(graph, Role.APPROVAL, None, "审批员")
-    quick = settings.model_copy(update={"workbench_idle_seconds": 1.0})
+    quick = settings.model_copy(update={"workbench_idle_seconds": 2.0})
     async with hub_client(quick) as http:
         await sign_in(http, token)
-        for _ in range(3):  # used every 0.6 s: 1.8 s in all, never idle for 1 s
-            await asyncio.sleep(0.6)
+        for _ in range(3):  # used every 1.2 s: 3.6 s in all, never idle for 2 s
+            await asyncio.sleep(1.2)
             assert (await http.get("/workbench/")).status_code == 200
-        await asyncio.sleep(1.2)
+        await asyncio.sleep(2.3)
         expired = await http.get("/workbench/")
         assert expired.status_code == 303
         assert expired.headers["location"] == "/workbench/login?next=%2Fworkbench%2F&expired=1"
