@@ -1,9 +1,8 @@
 """The workbench in a real browser (tests/browser.py): sign-in and logout, a forged form
-refused, an idle session ended, a check whose hit
-comes through a legal representative drawn as a path, its printable receipt and outcome, a
-batch file with a bad row and its download, an upload with rejected lines, keys and the audit
-trail, keyboard use, 1280 and 768 px; nothing is loaded
-from another host. Screenshots: test-artifacts/workbench/."""
+refused, an idle session ended, a check whose hit comes through a legal representative drawn
+as a path, its printable receipt and outcome, a batch file with a bad row and its download, an
+upload with rejected lines, keys and the audit trail, keyboard use, 1280 and 768 px; nothing is
+loaded from another host. Screenshots: test-artifacts/workbench/."""
 
 from __future__ import annotations
 
