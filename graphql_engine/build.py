@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.events import EventMutations, EventQueries, Subscription
 from schema.investigate import InvestigationQueries
 from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
@@ -39,12 +40,13 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    EventQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations):
+class Mutation(ListingMutations, CheckMutations, ReportMutations, EventMutations):
     """Root of all writes (uploads go through POST /api/import)."""
 
 
@@ -122,6 +124,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, name_converter=CachedNames()),
         execution_context_class=FlatListExecutionContext,
@@ -129,4 +132,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)

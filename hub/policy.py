@@ -23,6 +23,9 @@ WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
 # Checks are for the systems and officers that approve; the public has the site's own views.
 CHECKERS = frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN})
 
+# Any caller with a key (a watchlist is the key's own).
+KEYED = frozenset(Role) - {Role.PUBLIC}
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
@@ -48,6 +51,10 @@ QUERIES: dict[str, frozenset[Role]] = {
     "creditReport": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "verifyReport": EVERYONE,
     "verifyReportDocument": EVERYONE,
+    # The event log (docs/feeds.md): PUBLIC sees public events only (resolvers/events.py); the
+    # same names serve the query and the subscription. A watchlist is a key's own.
+    "events": EVERYONE,
+    "watchlist": KEYED,
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -58,6 +65,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,
+    "watch": KEYED,
+    "unwatch": KEYED,
 }
 
 
