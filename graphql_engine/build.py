@@ -29,6 +29,7 @@ from schema.mutations import ListingMutations
 from schema.public import PublicQueries
 from schema.query import SubjectQueries
 from schema.reports import ReportMutations, ReportQueries
+from schema.supervision import SupervisionMutations, SupervisionQueries
 
 
 @strawberry.type
@@ -41,12 +42,15 @@ class Query(
     PublicQueries,
     ReportQueries,
     EventQueries,
+    SupervisionQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations, EventMutations):
+class Mutation(
+    ListingMutations, CheckMutations, ReportMutations, EventMutations, SupervisionMutations
+):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

@@ -55,6 +55,9 @@ QUERIES: dict[str, frozenset[Role]] = {
     # same names serve the query and the subscription. A watchlist is a key's own.
     "events": EVERYONE,
     "watchlist": KEYED,
+    # Supervision (docs/feeds.md): a department's own records, or ADMIN.
+    "publicationCompliance": WORKFLOW,
+    "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -67,6 +70,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "issueCreditReport": EVERYONE,
     "watch": KEYED,
     "unwatch": KEYED,
+    "recordExecution": WORKFLOW,
 }
 
 

@@ -32,6 +32,7 @@ class EventType(Enum):
     DERIVED_ADDED = "DERIVED_ADDED"
     DERIVED_ENDED = "DERIVED_ENDED"
     EVALUATION_CHANGED = "EVALUATION_CHANGED"
+    EXECUTION_RECORDED = "EXECUTION_RECORDED"
 
 
 assert {t.value for t in EventType} == set(EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
@@ -119,6 +120,14 @@ class Event:
     @strawberry.field(description="EVALUATION_CHANGED: the new grade.")
     def grade(self) -> str | None:
         return self.raw.get("grade")
+
+    @strawberry.field(description="EXECUTION_RECORDED: the measure's code.")
+    def measure(self) -> str | None:
+        return self.raw.get("measure")
+
+    @strawberry.field(description="EXECUTION_RECORDED: the result reported.")
+    def result(self) -> str | None:
+        return self.raw.get("result")
 
     @strawberry.field(description="Why (keyed callers only).")
     def reason(self) -> str | None:

@@ -38,6 +38,7 @@ EVENT_TYPES = (
     "DERIVED_ADDED",
     "DERIVED_ENDED",
     "EVALUATION_CHANGED",
+    "EXECUTION_RECORDED",
 )
 
 _PROVENANCE = "at: $now, madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"

@@ -1,0 +1,83 @@
+"""`credit-hub bench events`: what the event log costs a bulk import, and how fast it delivers.
+
+On the embedded "bench" instance (wiped), a small generated upload — ``--enterprises``
+enterprises (default here 2,000 when the command's 100,000 default is given), each with its
+legal representative, half of them listed BLACK (each listing propagates to the legal
+representative) and every one graded — is imported as one upload, in rounds that alternate:
+
+* ``plain``: the product's import with the event log taken out (in a child process the event
+  fragments of hub/store/events.py are emptied and the adapter's ``seal`` does nothing before
+  any statement is built), the floor;
+* ``events``: the product's import as it ships.
+
+Each round wipes the database first and runs in its own child process (bench/events_round.py),
+so both start alike.
+The events round then reads the whole log through the pull feed (``events`` in process) and
+through the subscription over a real WebSocket on loopback, and says how many per second each
+delivered. The ratio (events / plain import time, median over rounds) is printed last; the goal
+is at most 1.10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from typing import Any
+
+from bench.registry import register
+from bench.support import bench_instance, wipe_bench
+from hub.settings import Settings
+
+DEFAULT_ENTERPRISES = 2000
+
+
+@register("events")
+def bench_events(args: argparse.Namespace, settings: Settings) -> int:
+    enterprises = args.enterprises if args.enterprises != 100_000 else DEFAULT_ENTERPRISES
+    bench_instance(settings)
+    rounds: dict[str, list[dict[str, Any]]] = {"plain": [], "events": []}
+    # A first round warms Neo4j (page cache, query plans, JIT) and is not counted.
+    modes = ["warm-up"] + ["plain", "events", "events", "plain"] * max(args.rounds // 2, 1)
+    for index, mode in enumerate(modes):
+        wipe_bench(settings)
+        done = subprocess.run(  # noqa: S603 - this interpreter, the round's module
+            [
+                sys.executable,
+                "-m",
+                "bench.events_round",
+                mode.replace("warm-up", "events"),
+                str(enterprises),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        if mode in rounds:
+            rounds[mode].append(found)
+        print(
+            f"round {index} {mode:7}: {found['lines']} lines in {found['seconds']:.2f} s, "
+            f"{found['events']} events",
+            flush=True,
+        )
+    plain = statistics.median(r["seconds"] for r in rounds["plain"])
+    logged = statistics.median(r["seconds"] for r in rounds["events"])
+    events = rounds["events"][-1]["events"]
+    fastest = {mode: min(r["seconds"] for r in found) for mode, found in rounds.items()}
+    print(f"import without the event log: median {plain:.2f} s, fastest {fastest['plain']:.2f} s")
+    print(
+        f"import with the event log:    median {logged:.2f} s, fastest {fastest['events']:.2f} s;"
+        f" {events} events written, {events / logged:.0f} events/s of import"
+    )
+    print(f"ratio of the fastest rounds: {fastest['events'] / fastest['plain']:.3f}")
+    last = rounds["events"][-1]
+    print(f"pull feed (events, 1000 a page): {last['pulled']} events, {last['pull_per_s']:.0f}/s")
+    print(
+        f"subscription (APPROVAL key, loopback WebSocket): {last['pushed']} events, "
+        f"{last['push_per_s']:.0f}/s"
+    )
+    print(f"ratio with/without the event log (medians): {logged / plain:.3f} (goal <= 1.10)")
+    return 0
