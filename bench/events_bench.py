@@ -28,10 +28,11 @@ import sys
 from typing import Any
 
 from bench.registry import register
-from bench.support import bench_instance, wipe_bench
+from bench.support import bench_instance, neo4j_pid, wipe_bench
 from hub.settings import Settings
 
 DEFAULT_ENTERPRISES = 2000
+WRITERS, EACH = 8, 20  # as bench/events_round.py
 
 
 @register("events")
@@ -40,6 +41,7 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
     bench_instance(settings)
     rounds: dict[str, list[dict[str, Any]]] = {"plain": [], "events": []}
     # A first round warms Neo4j (page cache, query plans, JIT) and is not counted.
+    pid = neo4j_pid(settings)
     modes = ["warm-up"] + ["plain", "events", "events", "plain"] * max(args.rounds // 2, 1)
     for index, mode in enumerate(modes):
         wipe_bench(settings)
@@ -50,6 +52,7 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
                 "bench.events_round",
                 mode.replace("warm-up", "events"),
                 str(enterprises),
+                str(pid) if pid else "-",
             ],
             check=True,
             capture_output=True,
@@ -60,7 +63,8 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
             rounds[mode].append(found)
         print(
             f"round {index} {mode:7}: {found['lines']} lines in {found['seconds']:.2f} s, "
-            f"{found['events']} events",
+            f"{found['events']} events, Neo4j CPU {found['neo4j_cpu']:.2f} s; "
+            f"{WRITERS} x {EACH} concurrent listSubject in {found['concurrent']:.2f} s",
             flush=True,
         )
     plain = statistics.median(r["seconds"] for r in rounds["plain"])
@@ -73,6 +77,18 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
         f" {events} events written, {events / logged:.0f} events/s of import"
     )
     print(f"ratio of the fastest rounds: {fastest['events'] / fastest['plain']:.3f}")
+    both = {m: statistics.median(r["concurrent"] for r in found) for m, found in rounds.items()}
+    print(
+        f"{WRITERS} callers x {EACH} listSubject at once, median: {both['plain']:.2f} s without, "
+        f"{both['events']:.2f} s with the event log (its counter lock); "
+        f"ratio {both['events'] / both['plain']:.3f}"
+    )
+    cpu = {m: statistics.median(r["neo4j_cpu"] for r in found) for m, found in rounds.items()}
+    if cpu["plain"] > 0:
+        print(
+            f"Neo4j CPU per import, median: {cpu['plain']:.2f} s without, {cpu['events']:.2f} s "
+            f"with the event log; ratio {cpu['events'] / cpu['plain']:.3f}"
+        )
     last = rounds["events"][-1]
     print(f"pull feed (events, 1000 a page): {last['pulled']} events, {last['pull_per_s']:.0f}/s")
     print(

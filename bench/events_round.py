@@ -1,6 +1,6 @@
 """One round of `credit-hub bench events` (bench/events_bench.py), in a child process.
 
-``python -m bench.events_round MODE ENTERPRISES``: MODE ``plain`` takes the event log out
+``python -m bench.events_round MODE ENTERPRISES NEO4J_PID``: MODE ``plain`` takes the event log out
 before any module that builds Cypher is imported (so only the standard library is imported at
 the top of this module), ``events`` runs the product as it ships and then measures delivery.
 Prints one JSON line.
@@ -152,7 +152,53 @@ async def _deliveries(settings: Any, total: int) -> dict[str, float]:
     }
 
 
-def child(mode: str, enterprises: int) -> dict[str, Any]:
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of the Neo4j process so far (Linux /proc); 0 without its pid."""
+    if pid is None:
+        return 0.0
+    from bench.support import cpu_seconds
+
+    return cpu_seconds(pid)
+
+
+WRITERS = 8  # concurrent listSubject callers
+EACH = 20  # mutations each
+
+
+async def _concurrent_listings(store: Any, settings: Any, enterprises: int) -> float:
+    """Seconds for WRITERS callers making EACH listSubject mutations at once (each one a
+    transaction that writes events and so takes the counter's lock): the contention."""
+    from graphql_engine.build import build_schema
+    from hub.auth import Actor, Role
+    from hub.identifiers import make_uscc
+    from resolvers.context import make_context
+
+    schema = build_schema(settings)
+    actor = Actor(Role.DEPARTMENT, "bench-eco", "ECOENV")
+    mutation = "mutation ($input: ListingInput!) { listSubject(input: $input) { id } }"
+
+    async def writer(w: int) -> None:
+        for i in range(EACH):
+            n = (2 * (w * EACH + i) + 1) % enterprises  # an odd one: not listed by the upload
+            listing = {
+                "id": f"ECO-CC-{w}-{i}",
+                "subject": {"uscc": make_uscc("9", "1", "451031", f"EB{n:07d}")},
+                "list": "BLACK",
+                "domain": "ENVIRONMENT",
+                "basis": "《环境保护法》第六十三条",
+                "effectiveFrom": "2024-03-01",
+            }
+            context = make_context(store, settings, actor, "bench")
+            result = await schema.execute(mutation, {"input": listing}, context_value=context)
+            if result.errors:
+                raise SystemExit(f"listSubject failed: {result.errors}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(writer(w) for w in range(WRITERS)))
+    return time.perf_counter() - began
+
+
+def child(mode: str, enterprises: int, neo4j: int | None) -> dict[str, Any]:
     """One round in this (child) process: the import, timed; for ``events`` the deliveries."""
     if mode == "plain":
         _without_event_log()
@@ -169,9 +215,11 @@ def child(mode: str, enterprises: int) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
         driver = open_driver(settings, "bench")
         store = Store(driver, settings)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds(neo4j)
         report = await run_import(store, lines, actor=SYSTEM, department="SYSTEM")
         seconds = time.perf_counter() - began
+        neo4j_cpu = _cpu_seconds(neo4j) - cpu
+        concurrent = await _concurrent_listings(store, settings, enterprises)
         written = await store.read(last_number)  # the database was empty: the count
         await driver.close()
         if not report.committed or report.rejected:
@@ -180,6 +228,8 @@ def child(mode: str, enterprises: int) -> dict[str, Any]:
             "mode": mode,
             "lines": len(lines),
             "seconds": seconds,
+            "neo4j_cpu": neo4j_cpu,
+            "concurrent": concurrent,
             "events": written,
         }
         if mode == "events":
@@ -190,4 +240,5 @@ def child(mode: str, enterprises: int) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(child(sys.argv[1], int(sys.argv[2]))))
+    pid = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-" else None
+    print(json.dumps(child(sys.argv[1], int(sys.argv[2]), pid)))

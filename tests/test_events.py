@@ -333,3 +333,22 @@ async def test_a_subscription_with_a_bad_key_is_refused(gql: GQL, settings: Sett
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(socket.recv(), 10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def _first(gql: GQL, document: str) -> Any:
+    """The first result of a subscription run in process as PUBLIC."""
+    from resolvers.context import make_context
+
+    context = make_context(gql.store, gql.settings, PUBLIC, "test-ws")
+    stream: Any = await gql.schema.subscribe(document, context_value=context)
+    return await stream.__anext__()
+
+
+async def test_the_document_limits_and_the_role_matrix_apply_to_subscriptions(gql: GQL) -> None:
+    """A subscription goes through the same extension as a query (graphql_engine/extensions.py):
+    the token limit before parsing, the role matrix and the resolver's rules when it runs."""
+    fields = " ".join(["seq type"] * 400)  # over the anonymous token limit
+    refused = await _first(gql, f"subscription {{ events {{ {fields} }} }}")
+    assert refused.errors[0].extensions["code"] == "GRAPHQL_PARSE_FAILED"
+    nobody = await _first(gql, "subscription { events(filter: {watchlist: true}) { seq } }")
+    assert nobody.errors[0].extensions["code"] == "UNAUTHENTICATED"
