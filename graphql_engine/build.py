@@ -29,6 +29,7 @@ from schema.mutations import ListingMutations
 from schema.public import PublicQueries
 from schema.query import SubjectQueries
 from schema.reports import ReportMutations, ReportQueries
+from schema.sampling import SamplingMutations, SamplingQueries
 from schema.supervision import SupervisionMutations, SupervisionQueries
 
 
@@ -43,13 +44,19 @@ class Query(
     ReportQueries,
     EventQueries,
     SupervisionQueries,
+    SamplingQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
 class Mutation(
-    ListingMutations, CheckMutations, ReportMutations, EventMutations, SupervisionMutations
+    ListingMutations,
+    CheckMutations,
+    ReportMutations,
+    EventMutations,
+    SupervisionMutations,
+    SamplingMutations,
 ):
     """Root of all writes (uploads go through POST /api/import)."""
 

@@ -58,6 +58,7 @@ QUERIES: dict[str, frozenset[Role]] = {
     # Supervision (docs/feeds.md): a department's own records, or ADMIN.
     "publicationCompliance": WORKFLOW,
     "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
+    "samplingPlan": WORKFLOW,  # the plan's department's own, or ADMIN
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -71,6 +72,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "watch": KEYED,
     "unwatch": KEYED,
     "recordExecution": WORKFLOW,
+    "createSamplingPlan": WORKFLOW,
+    "recordInspectionResult": WORKFLOW,
 }
 
 

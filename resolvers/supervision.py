@@ -21,11 +21,13 @@ MAX_RANGE_DAYS = 366
 
 
 def own_department(ctx: HubContext, asked: str | None) -> str:
-    """The department a DEPARTMENT key acts for (its own only); ADMIN names any."""
+    """The department a DEPARTMENT key acts for (its own only); ADMIN names any (by default
+    its key's own)."""
     if acts_for_every_department(ctx.actor):
-        if not asked:
+        code = asked or ctx.actor.department
+        if not code:
             raise InvalidInput("department is required", field="department")
-        return asked
+        return code
     if ctx.actor.department is None or asked not in (None, ctx.actor.department):
         raise Forbidden(f"this key acts for {ctx.actor.department} only")
     return ctx.actor.department
