@@ -79,7 +79,7 @@ class Event:
 
     @strawberry.field(description="When the change was recorded.")
     def at(self) -> dt.datetime:
-        return self.raw["at"]  # type: ignore[no-any-return]
+        return self.raw["recordedAt"]  # type: ignore[no-any-return]
 
     @strawberry.field(description="The date the change takes effect.")
     def on(self) -> dt.date | None:

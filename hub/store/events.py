@@ -41,7 +41,9 @@ EVENT_TYPES = (
     "EXECUTION_RECORDED",
 )
 
-_PROVENANCE = "at: $now, madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"
+_PROVENANCE = (
+    "madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"
+)
 
 
 def _about_listing(v: str, department: str) -> str:
@@ -106,8 +108,8 @@ CREATE (:EventPending {{id: randomUUID(), type: 'EVALUATION_CHANGED', on: {v}.ev
 
 EMIT: LiteralString = """
 UNWIND $events AS ev
-CREATE (e:EventPending {id: randomUUID(), madeAt: datetime.realtime(), at: $now,
-                        recordedAt: $now, derived: false})
+CREATE (e:EventPending {id: randomUUID(), madeAt: datetime.realtime(), recordedAt: $now,
+                        derived: false})
 SET e += ev
 """
 
