@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from graph_seed.reference_data import load_domains
 from hub.errors import InvalidInput, Unauthenticated
 from hub.identifiers import mask_id_number, mask_id_numbers_in
 from hub.policy import sees_unpublished
@@ -136,6 +137,12 @@ async def change_watchlist(
     for values, field in ((add[0], "subjects"), (add[1], "domains")):
         if len(values) > MAX_FILTER_VALUES:
             raise InvalidInput(f"at most {MAX_FILTER_VALUES} values", field=field)
+    known = load_domains()
+    for domain in add[1]:
+        if domain.strip() not in known:
+            raise InvalidInput(
+                f"domains: no domain {domain!r} (graph_seed/domains.toml)", field="domains"
+            )
     adding = (_keys(add[0]), [d.strip() for d in add[1] if d.strip()])
     dropping = (_keys(drop[0]), [d.strip() for d in drop[1] if d.strip()])
     stored = await ctx.store.write(

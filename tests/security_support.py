@@ -52,6 +52,20 @@ EXAMPLES: dict[str, str] = {
     "verifyReport": 'number: "20260101000000AAAAAAAA", code: "ABCDEFGH"',
     "verifyReportDocument": 'sha256: "' + "0" * 64 + '", number: "20260101000000AAAAAAAA"',
     "issueCreditReport": 'subject: {uscc: "$FIRM"}, purpose: SELF_CHECK',
+    # The event log and supervision (docs/feeds.md).
+    "events": "first: 5",
+    "watchlist": "",
+    "watch": 'subjects: [{idNumber: "$PERSON"}], domains: ["TAX"]',
+    "unwatch": 'domains: ["TAX"]',
+    "publicationCompliance": 'department: "AMR", from: "2026-01-01", to: "2026-06-30"',
+    "punishmentStatistics": 'from: "2026-01-01", to: "2026-12-31", '
+    "groupBy: [DEPARTMENT, MEASURE, DOMAIN, MONTH]",
+    "recordExecution": 'input: {measure: "ADM-PROJECT-APPROVAL", subject: {idNumber: "$PERSON"}, '
+    'reference: "案-1", executedOn: "2026-05-02", result: "不予核准", department: "AMR"}',
+    "samplingPlan": 'id: "no-such-plan"',
+    "createSamplingPlan": 'input: {seed: 1, inspectors: ["$OTHER"], department: "AMR"}',
+    "recordInspectionResult": 'planId: "no-such-plan", uscc: "$FIRM", result: "无", '
+    'inspectedOn: "2026-05-01"',
 }
 
 

@@ -241,6 +241,8 @@ async def test_filters_roles_and_masking(gql: GQL) -> None:
     assert [e["type"] for e in await all_events(gql, actor=APPROVAL, watchlist=True)] == [
         "DERIVED_ADDED"
     ]
+    unknown = await gql(watch, {"s": [], "d": ["NO_SUCH_DOMAIN"]}, actor=APPROVAL)
+    assert unknown.errors and unknown.errors[0].extensions["field"] == "domains"
     refused = await gql(watch, {"s": [], "d": ["TAX"]}, actor=PUBLIC)
     assert refused.errors and refused.errors[0].extensions["code"] == "FORBIDDEN"
 

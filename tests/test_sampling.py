@@ -39,16 +39,22 @@ def grade(code: str, value: str) -> dict[str, Any]:
 
 
 async def story(gql: GQL) -> dict[str, Any]:
-    """FIRM (grade D, always drawn) and the people around it: its legal representative REP;
-    inspector ROLE-AT (a principal of FIRM), HOLDER (holds shares in FIRM), COLLEAGUE (a
-    director of THIRD, where REP is a director too), FREE (no tie). Twenty A firms, ten B, ten
-    ungraded."""
+    """FIRM and THIRD (grade D, always drawn) and the people around them: FIRM's legal
+    representative REP, also a director of THIRD; inspector ROLE-AT (a principal of FIRM),
+    HOLDER (holds shares in FIRM), COLLEAGUE (a director of THIRD, like REP), FREE (no tie).
+    Each of the three is related to both FIRM and THIRD: to one through its own tie, to the
+    other through REP's roles at both. Twenty A firms, ten B, ten ungraded."""
     firm, third = f.uscc(), f.uscc()
     rep, role_at, holder, colleague, free = (f.id_number(f"196{n}-03-03") for n in range(5))
     a_firms = [f.uscc() for _ in range(20)]
     b_firms = [f.uscc() for _ in range(10)]
     ungraded = [f.uscc() for _ in range(10)]
-    lines: list[dict[str, Any]] = [f.enterprise(firm), grade(firm, "D"), f.enterprise(third)]
+    lines: list[dict[str, Any]] = [
+        f.enterprise(firm),
+        grade(firm, "D"),
+        f.enterprise(third),
+        grade(third, "D"),
+    ]
     lines += [f.person(p) for p in (rep, role_at, holder, colleague, free)]
     lines += [
         f.role(rep, firm, "LEGAL_REPRESENTATIVE"),
@@ -88,8 +94,8 @@ async def test_tiers_are_drawn_at_their_ratios_and_the_same_seed_draws_the_same_
     assert [(t["tier"], t["population"], t["drawn"]) for t in first["tiers"]] == [
         ("A", 20, 1),  # 5 %
         ("B", 10, 2),  # 20 %
-        ("C", 11, 7),  # 60 % of the ten ungraded and THIRD (ungraded too), rounded up
-        ("D", 1, 1),
+        ("C", 10, 6),  # 60 % of the ten ungraded
+        ("D", 2, 2),
     ]
     again = await plan(gql, inspectors=list(reversed(pool)), inspectorsPerTarget=1)
     assert again["id"] != first["id"]
@@ -97,23 +103,22 @@ async def test_tiers_are_drawn_at_their_ratios_and_the_same_seed_draws_the_same_
     other = await plan(gql, inspectors=pool, inspectorsPerTarget=1, seed=7)
     assert other["targets"] != first["targets"]
     ratios = await plan(gql, inspectors=pool, ratios={"A": 0.5, "C": 0})
-    assert [t["drawn"] for t in ratios["tiers"]] == [10, 2, 0, 1]
+    assert [t["drawn"] for t in ratios["tiers"]] == [10, 2, 0, 2]
 
 
 async def test_no_related_inspector_is_ever_assigned_and_the_shortfall_is_said(gql: GQL) -> None:
     s = await story(gql)
     only_related = await plan(gql, inspectors=s["related"], inspectorsPerTarget=1)
-    firm = next(t for t in only_related["targets"] if t["uscc"] == s["firm"])
-    assert firm["inspectors"] == [] and firm["shortfall"] is True
-    assert only_related["shortfalls"] == 1
+    for code in (s["firm"], s["third"]):
+        target = next(t for t in only_related["targets"] if t["uscc"] == code)
+        assert target["inspectors"] == [] and target["shortfall"] is True
+    assert only_related["shortfalls"] == 2
     with_free = await plan(gql, inspectors=[*s["related"], s["free"]], inspectorsPerTarget=2)
-    firm = next(t for t in with_free["targets"] if t["uscc"] == s["firm"])
-    assert firm["inspectors"] == [s["free"]] and firm["shortfall"] is True
     for target in with_free["targets"]:
-        if target["uscc"] != s["firm"]:
+        if target["uscc"] in (s["firm"], s["third"]):
+            assert target["inspectors"] == [s["free"]] and target["shortfall"] is True
+        else:
             assert len(target["inspectors"]) == 2 and not target["shortfall"]
-            if target["uscc"] == s["third"]:  # COLLEAGUE is a director of THIRD
-                assert s["related"][2] not in target["inspectors"]
 
 
 async def test_a_department_plans_masks_inspectors_and_records_results(gql: GQL) -> None:
