@@ -19,6 +19,7 @@ from hub.identifiers import mask_id_number, mask_id_numbers_in
 from hub.policy import sees_unpublished
 from hub.store import events as store_events
 from resolvers import subjects
+from resolvers.audit import record_reads
 from resolvers.context import HubContext
 from resolvers.paging import page_size
 
@@ -115,9 +116,14 @@ async def stream(ctx: HubContext, after: int, query: EventQuery) -> AsyncIterato
     last = after
     while True:
         found = await ctx.store.read(store_events.page, last, 500, filters)
-        for raw in found:
-            last = int(raw["seq"])
-            yield view(ctx, raw)
+        shown = [view(ctx, raw) for raw in found]
+        if ctx.audited:
+            # A subscription can last for days: its unmasked reads of persons are audited as
+            # they are sent, batch by batch, not when it ends.
+            await record_reads(ctx, "subscription events", fields=["events"])
+        for event in shown:
+            last = int(event["seq"])
+            yield event
         if len(found) < 500:
             await asyncio.sleep(POLL_SECONDS)
 

@@ -354,3 +354,26 @@ async def test_the_document_limits_and_the_role_matrix_apply_to_subscriptions(gq
     assert refused.errors[0].extensions["code"] == "GRAPHQL_PARSE_FAILED"
     nobody = await _first(gql, "subscription { events(filter: {watchlist: true}) { seq } }")
     assert nobody.errors[0].extensions["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_subscription_audits_an_investigators_reads_of_persons_as_it_sends_them(
+    gql: GQL,
+) -> None:
+    from resolvers.context import make_context
+
+    _, rep = await story(gql)
+    context = make_context(gql.store, gql.settings, INVESTIGATOR, "test-ws-audit")
+    stream: Any = await gql.schema.subscribe(
+        "subscription { events(filter: {types: [DERIVED_ADDED]}) { seq subjectKey } }",
+        context_value=context,
+    )
+    first = await stream.__anext__()
+    assert first.data["events"]["subjectKey"] == rep
+    async with gql.store.driver.session(database=gql.store.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (a:AuditEntry {requestId: 'test-ws-audit'}) RETURN a.subjects AS s"
+            )
+        ).single()
+    await stream.aclose()
+    assert record is not None and record["s"] == [rep]
