@@ -377,3 +377,30 @@ async def test_a_subscription_audits_an_investigators_reads_of_persons_as_it_sen
         ).single()
     await stream.aclose()
     assert record is not None and record["s"] == [rep]
+
+
+async def test_a_subscription_takes_the_key_from_the_handshake_header_too(
+    gql: GQL, settings: Settings
+) -> None:
+    firm = f.uscc()
+    await load(
+        gql.store, [f.enterprise(firm), f.listing("ECO-WATCH", {"uscc": firm}, kind="WATCH")]
+    )
+    _, token = await create_key(gql.store, Role.APPROVAL, None, "feed")
+    async with serving(settings) as port:
+        socket = await websockets.connect(
+            f"ws://127.0.0.1:{port}/graphql",
+            subprotocols=[websockets.Subprotocol("graphql-transport-ws")],
+            additional_headers={"Authorization": f"Bearer {token}"},
+        )
+        await socket.send(orjson.dumps({"type": "connection_init", "payload": {}}).decode())
+        assert orjson.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
+        message = {
+            "id": "1",
+            "type": "subscribe",
+            "payload": {"query": SUBSCRIBE, "variables": {"after": 0}},
+        }
+        await socket.send(orjson.dumps(message).decode())
+        (event,) = await receive(socket, 1)  # a WATCH listing: not public, the key sees it
+        assert event["listingId"] == "ECO-WATCH"
+        await socket.close()
