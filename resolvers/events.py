@@ -23,6 +23,7 @@ from resolvers.audit import record_reads
 from resolvers.context import HubContext
 from resolvers.paging import page_size
 
+EVENT_TYPES = store_events.EVENT_TYPES  # for the GraphQL enum (schema/events.py)
 POLL_SECONDS = 0.2  # how often a live subscription looks for new events once it has caught up
 MAX_FILTER_VALUES = 1000  # subjects or domains in one filter, or in one watchlist change
 

@@ -10,7 +10,6 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from hub.store.events import EVENT_TYPES
 from resolvers import events
 from resolvers.context import HubContext
 from schema.common import SubjectRef
@@ -35,7 +34,7 @@ class EventType(Enum):
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
 
 
-assert {t.value for t in EventType} == set(EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
+assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
 
 
 @strawberry.input(description="Events of these subjects, domains and types (each optional, ANDed).")
