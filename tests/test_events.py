@@ -95,6 +95,7 @@ async def test_each_change_writes_its_event_numbered_without_gaps(gql: GQL) -> N
         ("EVALUATION_CHANGED", firm),
     ]
     assert first[0]["domain"] == "ENVIRONMENT" and first[0]["department"] == "ECOENV"
+    assert first[0]["on"] == "2024-03-01"  # no decision date: its effectiveFrom
     assert first[1]["sourceId"] == "ECO-1" and first[1]["derived"] is True
     assert first[2]["grade"] == "B"
     # The same upload again changes nothing: no event either.

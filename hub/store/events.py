@@ -66,7 +66,8 @@ def listing_event(v: str, change: str, on: str, reason: str = "null") -> str:
     )
     return f"""
 FOREACH (_ IN CASE WHEN {v}:Listing AND {change} <> 'REPORTED' THEN [1] ELSE [] END |
-  CREATE (:EventPending {{id: randomUUID(), type: {kind}, on: {on}, reason: {reason},
+  CREATE (:EventPending {{id: randomUUID(), type: {kind}, reason: {reason},
+                         on: coalesce({on}, {v}.effectiveFrom),
                          {_about_listing(v, f"{v}.department")}, {_PROVENANCE}}}))
 """
 
