@@ -405,3 +405,37 @@ async def test_a_subscription_takes_the_key_from_the_handshake_header_too(
         (event,) = await receive(socket, 1)  # a WATCH listing: not public, the key sees it
         assert event["listingId"] == "ECO-WATCH"
         await socket.close()
+
+
+async def test_a_workflow_emits_with_one_call_and_an_unknown_type_fails_its_change(
+    gql: GQL,
+) -> None:
+    from hub.store.events import emit
+
+    firm = f.uscc()
+    await load(gql.store, [f.enterprise(firm)])
+    before = await counter(gql.store)
+    now = dt.datetime.now(dt.UTC)
+
+    async def workflow(tx: AsyncManagedTransaction, kind: str) -> None:
+        await emit(
+            tx,
+            [
+                {
+                    "type": kind,
+                    "subjectKey": firm,
+                    "subjectLabel": "Enterprise",
+                    "public": True,
+                    "on": dt.date(2026, 1, 5),
+                }
+            ],
+            now,
+        )
+
+    await gql.store.write(workflow, "UPDATED")
+    with pytest.raises(ValueError, match="EVENT_TYPES"):
+        await gql.store.write(workflow, "COMMITMENT_BROKEN")
+    found = await all_events(gql, actor=PUBLIC)
+    assert [(e["seq"], e["type"], e["on"]) for e in found] == [
+        (before + 1, "UPDATED", "2026-01-05")
+    ]

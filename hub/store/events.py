@@ -121,7 +121,13 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
     Each is a map with at least ``type``, ``subjectKey``, ``subjectLabel`` (Enterprise or
     Person) and ``public`` (shown to anonymous callers); optionally ``on``, ``domain``,
     ``department``, ``listingId``, ``reason``, ``batch``, ``sourceDepartment`` and the fields
-    of the workflow (plain values only)."""
+    of the workflow (plain values only). A type not in EVENT_TYPES is a programming error: it
+    fails the transaction (the change with it) rather than an event no reader could show."""
+    for event in events:
+        if event.get("type") not in EVENT_TYPES or not event.get("subjectKey"):
+            raise ValueError(
+                f"an event needs a type of EVENT_TYPES and a subjectKey: {event.get('type')!r}"
+            )
     await tx.run(EMIT, {"events": events, "now": now})
 
 
