@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.events import EventMutations, EventQueries, Subscription
 from schema.investigate import InvestigationQueries
 from schema.measures import ListingQueries
@@ -45,6 +46,7 @@ class Query(
     EventQueries,
     SupervisionQueries,
     SamplingQueries,
+    CommitmentQueries,
 ):
     """Root of all reads."""
 
@@ -57,6 +59,7 @@ class Mutation(
     EventMutations,
     SupervisionMutations,
     SamplingMutations,
+    CommitmentMutations,
 ):
     """Root of all writes (uploads go through POST /api/import)."""
 

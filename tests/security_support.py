@@ -66,6 +66,14 @@ EXAMPLES: dict[str, str] = {
     "createSamplingPlan": 'input: {seed: 1, inspectors: ["$OTHER"], department: "AMR"}',
     "recordInspectionResult": 'planId: "no-such-plan", uscc: "$FIRM", result: "无", '
     'inspectedOn: "2026-05-01"',
+    "commitment": 'code: "45103120260101000001"',
+    "recordCommitment": 'input: {subject: {idNumber: "$PERSON"}, type: VOLUNTARY, content: "测试", '
+    'liability: "测试", madeOn: "2026-01-01", department: "AMR"}',
+    "recordFulfilment": 'code: "45103120260101000099", input: {status: FULFILLED, '
+    'confirmedOn: "2026-01-02", confirmedBy: "测试"}',
+    "registerVoluntaryInformation": 'input: {subject: {uscc: "$FIRM"}, category: OTHER, '
+    'content: "测试", truthfulnessCommitment: "测试", department: "AMR"}',
+    "verifyVoluntaryInformation": 'id: "no-such-information", accepted: true, reason: "测试"',
 }
 
 
