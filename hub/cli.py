@@ -355,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
             "documents",
             "site",
             "shuanggongshi",
+            "events",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
