@@ -23,8 +23,11 @@ from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.commitments import CommitmentMutations, CommitmentQueries
+from schema.desk import DeskQueries
+from schema.events import EventMutations, EventQueries, Subscription
 from schema.history import HistoryQueries
 from schema.investigate import InvestigationQueries
+from schema.keys import KeyMutations, KeyQueries
 from schema.lifecycle import LifecycleMutations, LifecycleQueries
 from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
@@ -32,6 +35,8 @@ from schema.public import PublicQueries
 from schema.query import SubjectQueries
 from schema.rectification import RectificationMutations, RectificationQueries
 from schema.reports import ReportMutations, ReportQueries
+from schema.sampling import SamplingMutations, SamplingQueries
+from schema.supervision import SupervisionMutations, SupervisionQueries
 
 
 @strawberry.type
@@ -43,6 +48,11 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    KeyQueries,
+    DeskQueries,
+    EventQueries,
+    SupervisionQueries,
+    SamplingQueries,
     CommitmentQueries,
     LifecycleQueries,
     RectificationQueries,
@@ -56,6 +66,10 @@ class Mutation(
     ListingMutations,
     CheckMutations,
     ReportMutations,
+    KeyMutations,
+    EventMutations,
+    SupervisionMutations,
+    SamplingMutations,
     CommitmentMutations,
     LifecycleMutations,
     RectificationMutations,
@@ -137,6 +151,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, name_converter=CachedNames()),
         execution_context_class=FlatListExecutionContext,
@@ -144,4 +159,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from graphql_engine.build import build_schema
 from hub.app_state import HubState, hub_of
-from hub.auth import Actor, Role
+from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.errors import HubError, InvalidInput
 from hub.export_routes import api_export
-from hub.importer.parse import split_lines
-from hub.importer.runner import run_import
-from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect, format_of_type
-from hub.importer.shuanggongshi.upload import import_table
+from hub.importer.shuanggongshi.sources import format_of_type
+from hub.importer.uploads import import_upload
 from hub.keys import KeyCache
 from hub.middleware.access_log import AccessLog
 from hub.middleware.answers import json_error
@@ -48,6 +49,7 @@ from web.caching import PublicGetCache
 from web.graphiql import graphiql_page
 from web.public.pages import site
 from web.public.reports import report_pages
+from web.workbench.routes import workbench
 
 
 def _state(request: Request) -> HubState:
@@ -92,6 +94,21 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
     async def get_context(self, request: Any, response: Any) -> HubContext:
         hub = _state(request)
+        if request.scope["type"] == "websocket":
+            # No HTTP middleware runs on a WebSocket: PUBLIC until connection_init names a key
+            # (on_ws_connect); its own request id for the logs and the audit trail.
+            client = request.scope.get("client")
+            return make_context(
+                hub.store,
+                hub.settings,
+                PUBLIC,
+                "ws-" + uuid.uuid4().hex[:16],
+                request=request,
+                response=response,
+                caller=f"ip:{client[0] if client else '-'}",
+                id_lookups=hub.id_lookups,
+                reports=hub.reports,
+            )
         return make_context(
             hub.store,
             hub.settings,
@@ -103,6 +120,30 @@ class HubGraphQL(GraphQL[HubContext, None]):
             id_lookups=hub.id_lookups,
             reports=hub.reports,
         )
+
+    async def on_ws_connect(self, context: HubContext) -> UnsetType | dict[str, object] | None:
+        """The key of a subscription: ``{"authorization": "Bearer <token>"}`` in the
+        connection_init payload, else the handshake's Authorization header; none: PUBLIC. An
+        unknown, revoked or malformed key closes the connection (4403), never PUBLIC."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        given = params.get("authorization", params.get("Authorization"))
+        if given is None and context.request is not None:
+            given = context.request.headers.get("authorization")
+        if given is None:
+            return cast(UnsetType, UNSET)
+        token = bearer_token(given) if isinstance(given, str) else None
+        if token is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        hub = _state(context.request)
+        try:
+            actor = await hub.keys.actor(hub.store, token)
+        except HubError as error:
+            raise ConnectionRejectionError({"code": error.code}) from error
+        if actor is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.actor = actor
+        context.caller = actor.key_id or context.caller
+        return cast(UnsetType, UNSET)
 
 
 async def healthz(request: Request) -> Response:
@@ -156,38 +197,16 @@ async def api_import(request: Request) -> Response:
 
     source = request.query_params.get("source", "api")[:100]
     try:
-        fmt = detect(
-            body[:SNIFF_BYTES],
-            source,
-            request.query_params.get("format")
+        report = await import_upload(
+            hub.store,
+            hub.settings,
+            body,
+            actor=actor,
+            department=str(department),
+            source=source,
+            declared=request.query_params.get("format")
             or format_of_type(request.headers.get("content-type")),
         )
-        if fmt != Format.JSONL:
-            report = await import_table(
-                hub.store,
-                body,
-                fmt,
-                actor=actor,
-                department=str(department),
-                source=source,
-                chunk=hub.settings.import_chunk_size,
-                commit_records=hub.settings.import_commit_records,
-                parallel=hub.settings.import_parallel_units,
-                today=hub.settings.today(),
-            )
-        else:
-            report = await run_import(
-                hub.store,
-                split_lines(body),
-                actor=actor,
-                department=str(department),
-                source=source,
-                chunk=hub.settings.import_chunk_size,
-                commit_records=hub.settings.import_commit_records,
-                parallel=hub.settings.import_parallel_units,
-                max_line_bytes=hub.settings.max_line_bytes,
-                today=hub.settings.today(),
-            )
     except InvalidInput as error:
         return json_error(400, error.code, error.message)
     status = 200 if report.committed else 400 if report.failure_code == "INVALID_HEADER" else 503
@@ -237,12 +256,14 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", PublicGetCache(graphql), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (docs/feeds.md)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/api/import", api_import, methods=["POST"]),
             Route("/api/export/shuanggongshi", api_export, methods=["GET"]),
             *site(schema),
             *report_pages(schema),
+            *workbench(schema),
             *mounts(),
         ],
         lifespan=lifespan,

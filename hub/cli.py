@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 import orjson
 
 from hub.auth import SYSTEM, Role
-from hub.errors import InvalidInput
-from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
+from hub.errors import HubError, StoreUnavailable
+from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j, connection
 from hub.settings import PROJECT_ROOT, Settings, load_settings
 from hub.slow_clients import header_deadline_protocol
 from hub.store import Store, open_driver
+from hub.store.adapter import verify
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ T = TypeVar("T")
 async def opened_store(settings: Settings, instance: str = "main") -> AsyncIterator[Store]:
     driver = open_driver(settings, instance)
     try:
-        await driver.verify_connectivity()
+        await verify(driver)
         yield Store(driver, settings)
     finally:
         await driver.close()
@@ -209,8 +210,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def unreachable(settings: Settings, instance: str) -> int:
+    """Neo4j not running: one line on stderr naming where it was looked for, exit status 2."""
+    where = connection(settings, instance).uri
+    start = "" if settings.neo4j_uri else f" (start it: credit-hub --instance {instance} db start)"
+    print(f"error: Neo4j is not reachable at {where}{start}", file=sys.stderr)
+    return 2
+
+
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or revoke a key; a refusal (an unknown department or key) or Neo4j not running
+    is one line on stderr and exit status 2, never a traceback."""
     from hub.keys import KeyCache, create_key, revoke_key
+
+    def refused(error: HubError) -> int:
+        if isinstance(error, StoreUnavailable):
+            return unreachable(settings, args.instance)
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
 
     if args.keys_action == "revoke":
 
@@ -219,9 +236,8 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
 
         try:
             revoked_at = _run(settings, revoke, args.instance)
-        except InvalidInput as error:
-            print(error.message, file=sys.stderr)
-            return 2
+        except HubError as error:
+            return refused(error)
         ttl = KeyCache.ttl
         print(f"key {args.id} revoked at {revoked_at} (refused within {ttl:.0f} s by running hubs)")
         return 0
@@ -230,7 +246,10 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: Store) -> tuple[str, str]:
         return await create_key(store, role, args.department, args.name)
 
-    key_id, token = _run(settings, work, args.instance)
+    try:
+        key_id, token = _run(settings, work, args.instance)
+    except HubError as error:
+        return refused(error)
     print(f"key id: {key_id}\nrole: {role.value}\ndepartment: {args.department or '-'}")
     print(f"token (shown once, store it now): {token}")
     return 0
@@ -337,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
             "documents",
             "site",
             "shuanggongshi",
+            "events",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
@@ -359,7 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     configure_logging(settings.log_level)
-    code: int = args.func(args, settings)
+    try:
+        code: int = args.func(args, settings)
+    except StoreUnavailable:  # any command that needs the database, when it is not running
+        return unreachable(settings, getattr(args, "instance", "main"))
     return code
 
 

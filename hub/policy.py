@@ -24,6 +24,9 @@ WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
 # Checks are for the systems and officers that approve; the public has the site's own views.
 CHECKERS = frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN})
 
+# Any caller with a key (a watchlist is the key's own).
+KEYED = frozenset(Role) - {Role.PUBLIC}
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
@@ -57,6 +60,20 @@ QUERIES: dict[str, frozenset[Role]] = {
     "history": EVERYONE,  # PUBLIC: the events of what the site publishes, without who and why
     # a subject's orders and interviews: part of its credit record, for keyed callers
     "rectifications": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
+    # The department desk (schema/desk.py): a department's own listings and open objections
+    # (a DEPARTMENT key its own department's only: department_scope below).
+    "departmentListings": WORKFLOW,
+    "openObjections": WORKFLOW,
+    # API keys (schema/keys.py): ADMIN only, as `credit-hub keys` on the server.
+    "apiKeys": frozenset({Role.ADMIN}),
+    # The event log (docs/feeds.md): PUBLIC sees public events only (resolvers/events.py); the
+    # same names serve the query and the subscription. A watchlist is a key's own.
+    "events": EVERYONE,
+    "watchlist": KEYED,
+    # Supervision (docs/feeds.md): a department's own records, or ADMIN.
+    "publicationCompliance": WORKFLOW,
+    "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
+    "samplingPlan": WORKFLOW,  # the plan's department's own, or ADMIN
     # A commitment by its code, at its disclosure level (hub/rules/commitments.py).
     "commitment": EVERYONE,
 }
@@ -80,6 +97,13 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,
+    "createApiKey": frozenset({Role.ADMIN}),
+    "revokeApiKey": frozenset({Role.ADMIN}),
+    "watch": KEYED,
+    "unwatch": KEYED,
+    "recordExecution": WORKFLOW,
+    "createSamplingPlan": WORKFLOW,
+    "recordInspectionResult": WORKFLOW,
 }
 
 
@@ -136,6 +160,14 @@ def upload_department(actor: Actor, asked: str | None) -> str | None:
     DEPARTMENT key uploads for its own only (None: it asked for another)."""
     if acts_for_every_department(actor):
         return asked or actor.department or "SYSTEM"
+    return actor.department if asked in (None, actor.department) else None
+
+
+def department_scope(actor: Actor, asked: str | None) -> str | None:
+    """The department whose listings and objections a desk read is about: a DEPARTMENT key its
+    own (None: it asked for another); an ADMIN the one asked, else its own (None: neither)."""
+    if acts_for_every_department(actor):
+        return asked or actor.department
     return actor.department if asked in (None, actor.department) else None
 
 

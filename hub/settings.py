@@ -120,12 +120,12 @@ class Settings(BaseSettings):
     import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
     # Import transactions of one upload that may run side by side (independent units only).
     import_parallel_units: int = Field(default=2, ge=1, le=16)
-    # Largest accepted body of POST /api/import, bytes.
+    # Largest accepted body of an upload (POST /api/import; the workbench's desk and batch).
     max_import_bytes: int = Field(default=50_000_000, ge=1024)
     # Longest accepted line of an upload, bytes.
     max_line_bytes: int = Field(default=65_536, ge=256)
 
-    # Largest accepted GraphQL request body, bytes.
+    # Largest accepted body of any other request (GraphQL, the site's and workbench's forms).
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
     # Deepest accepted GraphQL query.
     max_query_depth: int = Field(default=12, ge=2)
@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     # Credit reports (issueCreditReport) an anonymous client address may request per minute
     # and process; each is stored and costs a PDF (~0.3 s of CPU). 0 = no limit.
     public_reports_per_minute: int = Field(default=2, ge=0, le=10_000)
+
+    # Seconds a workbench session (/workbench/) may stay unused before it ends; the next
+    # request after that is sent to the login page (the session is stored in Neo4j, so every
+    # worker process agrees).
+    workbench_idle_seconds: float = Field(default=1800.0, gt=0, le=86_400)
 
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod
