@@ -221,6 +221,12 @@ async def test_a_listing_ended_and_an_objection_filed_from_the_listings_page(
         "/workbench/listings/ECO-DESK-2/end", data={"csrf": csrf, "kind": "REMOVED", "reason": "x"}
     )
     assert "error=INCOMPLETE" in incomplete.headers["location"]  # REMOVED is the court's
+    # REPAIRED decides the listing's pending repair application (docs/lifecycle.md)
+    await gql.ok(
+        """mutation { applyForRepair(input: {listingId: "ECO-DESK-2", conductCorrected: true,
+             publicCommitment: "信用修复承诺书", reason: "已整改"}) { status } }""",
+        actor=ECO,
+    )
     ended = await client.post(
         "/workbench/listings/ECO-DESK-2/end",
         data={"csrf": csrf, "kind": "REPAIRED", "reason": "已完成信用修复"},

@@ -23,7 +23,7 @@ RETURN {projection("l")} AS l
 
 OPEN_OBJECTIONS: LiteralString = """
 MATCH (:Department {code: $department})<-[:ISSUED_BY]-(l:Listing)<-[:OBJECTS_TO]-(o:Objection)
-WHERE o.status = 'OPEN'
+WHERE o.status IN ['FILED', 'VERIFYING', 'OPEN']
 WITH o, l ORDER BY o.filedOn, o.id LIMIT $limit
 RETURN o {.*, listingId: l.id} AS o
 """
