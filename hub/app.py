@@ -49,6 +49,7 @@ from web.explorer.pages import explorer_routes
 from web.graphiql import graphiql_page
 from web.public.pages import site
 from web.public.reports import report_pages
+from web.workbench.routes import workbench
 
 
 def _state(request: Request) -> HubState:
@@ -244,6 +245,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             Route("/api/export/shuanggongshi", api_export, methods=["GET"]),
             *site(schema),
             *report_pages(schema),
+            *workbench(schema),
             *explorer_routes(schema),
             *mounts(),
         ],

@@ -155,6 +155,11 @@ class Settings(BaseSettings):
     # and process; each is stored and costs a PDF (~0.3 s of CPU). 0 = no limit.
     public_reports_per_minute: int = Field(default=2, ge=0, le=10_000)
 
+    # Seconds a workbench session (/workbench/) may stay unused before it ends; the next
+    # request after that is sent to the login page (the session is stored in Neo4j, so every
+    # worker process agrees).
+    workbench_idle_seconds: float = Field(default=1800.0, gt=0, le=86_400)
+
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod
     def _split_dates(cls, value: object) -> object:

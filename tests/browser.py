@@ -64,6 +64,7 @@ class Visit:
     page: Page
     base: str
     foreign: list[str] = field(default_factory=list)
+    artifacts: Path = ARTIFACTS
 
     async def open(self, path: str) -> None:
         answer = await self.page.goto(self.base + path)
@@ -74,19 +75,29 @@ class Visit:
         return await self.page.inner_text("body")
 
     async def shot(self, name: str) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        path = self.artifacts / f"{name}.png"
         await self.page.screenshot(path=str(path), full_page=True)
         return path
 
 
-async def visit(browser: Browser, base: str, width: int = 1280, js: bool = True) -> Visit:
+async def visit(
+    browser: Browser,
+    base: str,
+    width: int = 1280,
+    js: bool = True,
+    artifacts: Path = ARTIFACTS,
+    downloads: bool = False,
+) -> Visit:
     context = await browser.new_context(
-        viewport={"width": width, "height": 800}, java_script_enabled=js, locale="zh-CN"
+        viewport={"width": width, "height": 800},
+        java_script_enabled=js,
+        locale="zh-CN",
+        accept_downloads=downloads,
     )
     page = await context.new_page()
     own = urllib.parse.urlsplit(base).netloc
-    result = Visit(page, base)
+    result = Visit(page, base, artifacts=artifacts)
 
     async def guard(route: Route) -> None:
         url = route.request.url

@@ -1,6 +1,7 @@
 """Requests per caller (CREDITHUB_RATE_LIMIT_PER_SECOND, _BURST) on the API routes and the
-public site's pages (each runs GraphQL in-process): over the limit a request is answered 429
-with Retry-After before anything runs. Assets, health and readiness are not counted."""
+pages of the public site and the workbench (each runs GraphQL in-process): over the limit a
+request is answered 429 with Retry-After before anything runs. Assets, health and readiness are
+not counted."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hub.middleware.http_only import HttpMiddleware
 from hub.ratelimit import retry_after
 
 LIMITED_PATHS = ("/graphql", "/api/import", "/", "/search", "/verify", "/reports")
-LIMITED_PREFIXES = ("/subjects/", "/lists/", "/reports/")
+LIMITED_PREFIXES = ("/subjects/", "/lists/", "/reports/", "/workbench/")
 
 
 class RateLimit(HttpMiddleware):

@@ -56,7 +56,8 @@ _FIELD_COLUMNS: dict[str, tuple[Col, ...]] = {
 }
 
 
-def _cell_text(value: Cell) -> str:
+def cell_text(value: Cell) -> str:
+    """A cell as text: strings stripped, whole floats without ".0", dates as yyyy-mm-dd."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -95,7 +96,7 @@ class RowReader:
         return cells[position]
 
     def text(self, cells: Sequence[Cell], col: Col) -> str:
-        return _cell_text(self.raw(cells, col))
+        return cell_text(self.raw(cells, col))
 
     def warn(self, line: int, col: Col, reason: str) -> None:
         self.warnings_total += 1
@@ -112,11 +113,11 @@ class RowReader:
                 if position >= size
                 else cell.strip()
                 if type(cell := cells[position]) is str
-                else _cell_text(cell)
+                else cell_text(cell)
             )
             for col, position in self._index.items()
         }
-        if not any(texts.values()) and not any(_cell_text(c) for c in cells):
+        if not any(texts.values()) and not any(cell_text(c) for c in cells):
             return None
         row = _Row(self, number, cells, texts)
         try:
@@ -173,7 +174,7 @@ class _Row:
             if required:
                 self.fail(col, "required column is empty")
             return None
-        value = raw if isinstance(raw, dt.date) else _cell_text(raw)
+        value = raw if isinstance(raw, dt.date) else cell_text(raw)
         try:
             return v.end_date(value) if end else v.date(value)
         except v.CellError as error:

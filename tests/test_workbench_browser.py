@@ -1,0 +1,193 @@
+"""The workbench in a real browser (tests/browser.py): sign-in and logout, a check whose hit
+comes through a legal representative drawn as a path, its printable receipt and outcome, a
+batch file with a bad row and its download, keyboard use, 1280 and 768 px; nothing is loaded
+from another host. Screenshots: test-artifacts/workbench/."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+
+from hub.auth import Role
+from hub.keys import create_key
+from hub.settings import Settings
+from hub.store import Store
+from tests import workbench_story
+from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+
+pytestmark = pytest.mark.neo4j
+
+SHOTS = ARTIFACTS.parent / "workbench"
+
+
+@pytest.fixture
+async def story(graph: Store) -> workbench_story.Story:
+    return await workbench_story.build(graph)
+
+
+@pytest.fixture
+async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
+    async with serve(settings) as url:
+        yield url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as found:
+        yield found
+
+
+async def signed_in(
+    browser: Browser, base: str, store: Store, role: Role = Role.APPROVAL, width: int = 1280
+) -> Visit:
+    _, token = await create_key(store, role, "AMR" if role == Role.DEPARTMENT else None, "审批员")
+    v = await visit(browser, base, width=width, artifacts=SHOTS, downloads=True)
+    await v.page.goto(base + "/workbench/check")
+    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fcheck")
+    await v.page.fill("#token", token)
+    await v.page.press("#token", "Enter")
+    await v.page.wait_for_url("**/workbench/check")
+    return v
+
+
+async def test_sign_in_menu_and_logout(browser: Browser, base: str, graph: Store) -> None:
+    _, token = await create_key(graph, Role.DEPARTMENT, "AMR", "市监局数据员")
+    v = await visit(browser, base, artifacts=SHOTS)
+    await v.page.goto(base + "/workbench/")
+    await v.page.wait_for_url("**/workbench/login**")
+    await v.shot("login")
+    await v.page.fill("#token", "chk_wrong")
+    await v.page.click("#login-form button[type=submit]")
+    assert "密钥无效或已停用" in await v.page.inner_text("#login-error")
+    await v.page.fill("#token", token)
+    await v.page.click("#login-form button[type=submit]")
+    await v.page.wait_for_url(base + "/workbench/")
+    menu = await v.page.inner_text("#menu")
+    assert "核查" in menu and "批量核查" in menu
+    assert "市监局数据员" in await v.page.inner_text("#who")
+    cookies = await v.page.context.cookies()
+    [session] = [c for c in cookies if c["name"] == "credithub_workbench"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    assert await v.page.evaluate("document.cookie") == ""  # not readable by scripts
+    await v.shot("home")
+    await v.page.click("#logout")
+    await v.page.wait_for_url("**/workbench/login?ended=1")
+    assert "已退出登录" in await v.text()
+    await v.page.goto(base + "/workbench/")
+    await v.page.wait_for_url("**/workbench/login**")
+    assert v.foreign == []
+
+
+async def test_a_role_without_the_console_is_refused(
+    browser: Browser, base: str, graph: Store
+) -> None:
+    v = await signed_in_elsewhere(browser, base, graph)
+    answer = await v.page.goto(base + "/workbench/check")
+    assert answer is not None and answer.status == 403
+    assert "无权访问" in await v.text()
+    assert "核查" not in await v.page.inner_text("#menu")
+    assert v.foreign == []
+
+
+async def signed_in_elsewhere(browser: Browser, base: str, store: Store) -> Visit:
+    """An INVESTIGATOR, signed in from the login page."""
+    _, token = await create_key(store, Role.INVESTIGATOR, None, "调查员")
+    v = await visit(browser, base, artifacts=SHOTS)
+    await v.page.goto(base + "/workbench/login")
+    await v.page.fill("#token", token)
+    await v.page.click("#login-form button[type=submit]")
+    await v.page.wait_for_url(base + "/workbench/")
+    return v
+
+
+async def test_a_check_through_a_legal_representative_draws_the_path(
+    browser: Browser, base: str, graph: Store, story: workbench_story.Story
+) -> None:
+    v = await signed_in(browser, base, graph)
+    await v.page.fill("#identifier", story.rep)
+    await v.page.select_option("#scenario", "MARKET_ENTRY")
+    await v.page.fill("#asOf", story.as_of)
+    await v.page.click("#check-form button[type=submit]")
+    await v.page.wait_for_selector("#decision")
+    assert await v.page.get_attribute("#decision", "data-decision") == "RESTRICTED"
+    path = await v.page.inner_text("#hits .path")
+    assert "法定代表人" in path and story.polluter_name in path and story.rep_name in path
+    assert story.rep not in await v.page.content()  # masked for APPROVAL
+    assert "依据" in await v.page.inner_text("#hits")
+    receipt_id = (await v.page.inner_text("#receipt-id")).strip()
+    await v.shot("check-restricted-1280")
+    width = await v.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280
+    await v.page.click("#receipt-link")
+    await v.page.wait_for_url(f"**/workbench/receipts/{receipt_id}")
+    assert "打印核查回执" in await v.text()
+    await v.page.emulate_media(media="print")
+    assert not await v.page.is_visible("#outcome-form")  # the print CSS hides the forms
+    await v.shot("receipt-print")
+    await v.page.emulate_media(media="screen")
+    await v.page.check("input[name=outcome][value=REJECTED]")
+    await v.page.fill("#note", "法定代表人任职企业为失信主体")
+    await v.page.click("#outcome-form button[type=submit]")
+    await v.page.wait_for_selector("#outcome-recorded")
+    assert "不予办理" in await v.page.inner_text("#outcome")
+    await v.shot("receipt-recorded")
+    assert v.foreign == []
+
+
+async def test_a_check_by_keyboard_at_768_px(
+    browser: Browser, base: str, graph: Store, story: workbench_story.Story
+) -> None:
+    v = await signed_in(browser, base, graph, width=768)
+    await v.page.focus("#identifier")
+    await v.page.keyboard.type(story.polluter)
+    for _ in range(6):  # on through the scenario and the date's parts to the button
+        await v.page.keyboard.press("Tab")
+        if await v.page.evaluate("document.activeElement.type") == "submit":
+            break
+    assert await v.page.evaluate("document.activeElement.type") == "submit"
+    await v.page.keyboard.press("Enter")
+    await v.page.wait_for_selector("#decision")
+    width = await v.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 768, width
+    await v.shot("check-768")
+    assert v.foreign == []
+
+
+async def test_a_batch_file_with_a_bad_row(
+    browser: Browser, base: str, graph: Store, story: workbench_story.Story, tmp_path: Path
+) -> None:
+    v = await signed_in(browser, base, graph)
+    await v.page.click("a[data-menu=batch]")
+    await v.page.wait_for_url("**/workbench/batch")
+    rows = [
+        ["统一社会信用代码或身份证号码", "核查场景"],
+        [story.polluter, "财政性资金申报"],
+        [story.coop, "买房"],
+        [story.rep, "MARKET_ENTRY"],
+    ]
+    upload = tmp_path / "批量核查.csv"
+    with upload.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerows(rows)
+    await v.page.set_input_files("#file", str(upload))
+    await v.page.fill("#asOf", story.as_of)
+    await v.page.click("#batch-form button[type=submit]")
+    await v.page.wait_for_selector("#batch-table")
+    bad = v.page.locator("#batch-table tr.bad")
+    assert await bad.count() == 1
+    assert "核查场景不认识" in await bad.inner_text()
+    assert await v.page.locator("#batch-table tr[data-decision=RESTRICTED]").count() == 2
+    await v.shot("batch-with-bad-row")
+    async with v.page.expect_download() as downloading:
+        await v.page.click("#batch-download")
+    download = await downloading.value
+    saved = tmp_path / "results.csv"
+    await download.save_as(saved)
+    table = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert [row[0] for row in table] == ["行号", "2", "3", "4"]
+    assert table[1][6].startswith("rcpt") and table[2][6] == ""
+    assert v.foreign == []

@@ -1,0 +1,1 @@
+"""The workbench at /workbench/: signed-in pages for keyed roles (docs/workbench.md)."""

@@ -1,0 +1,14 @@
+"""Every route of the workbench (docs/workbench.md), each area's from its own module."""
+
+from __future__ import annotations
+
+import strawberry
+from starlette.routing import BaseRoute
+
+from web.workbench.approval import approval_routes
+from web.workbench.batch import batch_routes
+from web.workbench.sign_in import sign_in_routes
+
+
+def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
+    return [*sign_in_routes(schema), *approval_routes(schema), *batch_routes(schema)]
