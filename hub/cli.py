@@ -337,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
             "documents",
             "site",
             "shuanggongshi",
+            "explorer",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)
@@ -349,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--rows", type=int, default=100_000, help="shuanggongshi: table rows")
     bench.add_argument("--rounds", type=int, default=2, help="shuanggongshi: interleaved rounds")
+    bench.add_argument(
+        "--rounds-explorer", type=int, default=15, help="explorer: page and API runs per size"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

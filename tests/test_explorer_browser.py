@@ -19,11 +19,12 @@ from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
-from tests.browser import Visit, chromium, serve, visit
+from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
 from tests.conftest import load
 
 pytestmark = pytest.mark.neo4j
 
+SHOTS = ARTIFACTS.parent / "workbench"
 AUDIT = "MATCH (a:AuditEntry {keyId: $key}) RETURN a {.*} AS a ORDER BY a.at"
 
 
@@ -81,10 +82,14 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def signed_in(browser: Browser, base: str, store: Store, role: Role) -> tuple[Visit, str]:
-    """A browser page of a new key of ``role``; the key id."""
-    key_id, token = await create_key(store, role, "AMR" if role == Role.DEPARTMENT else None)
-    v = await visit(browser, base)
-    await v.page.context.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+    """A browser page signed in to the workbench with a new key of ``role``; the key id."""
+    department = "AMR" if role == Role.DEPARTMENT else None
+    key_id, token = await create_key(store, role, department, "调查员")
+    v = await visit(browser, base, artifacts=SHOTS, downloads=True)
+    await v.page.goto(base + "/workbench/login")
+    await v.page.fill("#token", token)
+    await v.page.press("#token", "Enter")
+    await v.page.wait_for_url(base + "/workbench/")
     return v, key_id
 
 
@@ -115,8 +120,13 @@ async def test_the_explorer_draws_expands_filters_and_finds_a_path(
     browser: Browser, base: str, graph: Store, story: Story
 ) -> None:
     v, key_id = await signed_in(browser, base, graph, Role.INVESTIGATOR)
-    await v.open("/workbench/explorer?q=金鑫建材")
+    assert "关系图谱" in await v.page.inner_text("#menu")
+    await v.page.click("#menu a[data-menu='explorer']")
+    await v.page.wait_for_url("**/workbench/explorer")
     assert "每一次查询" in await v.page.inner_text("#audit-notice")
+    await v.page.fill("#q", "金鑫建材")
+    await v.page.press("#q", "Enter")
+    await v.page.wait_for_url("**/workbench/explorer?q=**")
     await v.page.click(f"a.pick[data-subject='E:{story.target}']")
     await v.page.wait_for_url(f"**subject=E:{story.target}")
     await v.page.evaluate("explorer.ready")
@@ -221,26 +231,50 @@ async def test_exports_of_what_is_on_screen_and_their_audit(
         async with v.page.expect_download() as file:
             await v.page.click(f"[data-export='{fmt}']")
         assert needle in (await (await file.value).path()).read_text(encoding="utf-8-sig")
+    forged = await v.page.request.post(  # the same form without the session's CSRF token
+        f"{base}/workbench/explorer/export",
+        form={"graph": json.dumps({"nodes": [], "edges": []}), "format": "json"},
+    )
+    assert forged.status == 403
     exports = [e for e in await audit_entries(graph, key_id) if e["operation"] == "explorerExport"]
     assert [e["fields"] for e in exports] == [["bods"], ["ftm"], ["csv"], ["graphml"], ["json"]]
     assert all(e["subjects"] == [story.huang] and e["what"] == "Export" for e in exports)
     assert v.foreign == []
 
 
-@pytest.mark.parametrize("role", [Role.PUBLIC, Role.APPROVAL, Role.DEPARTMENT])
-async def test_roles_other_than_investigator_and_admin_are_refused(
+async def test_a_public_visitor_is_refused(browser: Browser, base: str, story: Story) -> None:
+    """Without a session the page is the sign-in form (as every workbench page) and the data
+    routes answer 403; nothing of the story is shown."""
+    v = await visit(browser, base, artifacts=SHOTS)
+    await v.page.goto(f"{base}/workbench/explorer?subject=E:{story.target}")
+    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fexplorer")
+    assert "关系图谱" not in await v.page.title() and "金鑫" not in await v.page.content()
+    for route in ("neighbourhood", "owners", "related"):
+        data = await v.page.request.get(f"{base}/workbench/explorer/{route}?subject=E:{story.target}")
+        assert data.status == 403 and "金鑫" not in await data.text(), route
+    paths = f"{base}/workbench/explorer/paths?from=E:{story.target}&to=P:{story.huang}"
+    assert (await v.page.request.get(paths)).status == 403
+    assert v.foreign == []
+
+
+@pytest.mark.parametrize("role", [Role.APPROVAL, Role.DEPARTMENT])
+async def test_approval_and_department_keys_are_refused(
     browser: Browser, base: str, graph: Store, story: Story, role: Role
 ) -> None:
-    if role == Role.PUBLIC:
-        v = await visit(browser, base)
-    else:
-        v, _ = await signed_in(browser, base, graph, role)
+    v, key_id = await signed_in(browser, base, graph, role)
+    assert "关系图谱" not in await v.page.inner_text("#menu")
     answer = await v.page.goto(f"{base}/workbench/explorer?subject=E:{story.target}")
     assert answer is not None and answer.status == 403
-    assert "无权访问" in await v.text()
+    assert "无权访问" in await v.text() and "金鑫" not in await v.page.content()
     await v.shot(f"explorer-refused-{role.value.lower()}")
     data = await v.page.request.get(f"{base}/workbench/explorer/neighbourhood?subject=E:{story.target}")
     assert data.status == 403 and story.huang not in await data.text()
+    graph_json = json.dumps({"nodes": [], "edges": []})
+    export = await v.page.request.post(
+        f"{base}/workbench/explorer/export", form={"graph": graph_json, "format": "json"}
+    )
+    assert export.status == 403
+    assert await audit_entries(graph, key_id) == []
     assert v.foreign == []
 
 

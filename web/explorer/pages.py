@@ -1,6 +1,8 @@
 """The workbench's graph explorer (INVESTIGATOR, ADMIN): the page and the JSON its script reads.
 
-Every read runs a GraphQL document in-process with the signed-in caller's role (web/client.py),
+The page and the export are workbench pages (web/workbench/access.py: the session, its role,
+the CSRF token of the export form); the JSON routes read the same session and answer 403 as
+JSON to anyone else. Every read runs a GraphQL document in-process with the session's role,
 so the API's policy refuses what the role may not see and its audit extension writes every
 person read to the audit trail. Exports convert what the page shows (web/explorer/formats.py,
 web/explorer/standards.py); an export that carries ID numbers is written to the audit trail too.
@@ -12,24 +14,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 import strawberry
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.auth import Actor, Role
-from hub.errors import InvalidInput
+from hub.app_state import hub_of
+from hub.auth import Actor
+from hub.errors import HubError, InvalidInput
 from hub.middleware.answers import json_error
+from hub.sessions import session_actor
 from resolvers.audit import record_reads
 from resolvers.context import make_context
 from web.client import Answer, document, run
 from web.explorer import formats, standards
 from web.explorer.graph_model import Graph, parse
-from web.render import render
+from web.workbench.access import COOKIE, INVESTIGATORS, Desk, workbench_route
 
 SEARCH = document("explorer", "search")
 NEIGHBOURHOOD = document("explorer", "neighbourhood")
@@ -37,7 +41,6 @@ PATHS = document("explorer", "paths")
 OWNERS = document("explorer", "owners")
 RELATED = document("explorer", "related")
 
-ROLES = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 EDGE_TYPES = (
     "HOLDS_SHARES",
     "LEGAL_REPRESENTATIVE_OF",
@@ -50,7 +53,7 @@ EDGE_TYPES = (
     "REACHABLE_AT",
 )
 LIMITS = (200, 1000)
-MAX_EXPORT_BYTES = 8_000_000
+MAX_EXPORT_CHARS = 4_000_000  # the graph field of the export form (the workbench reads 5 MB)
 # format -> (media type, file suffix)
 EXPORTS = {
     "json": ("application/json", "json"),
@@ -61,14 +64,6 @@ EXPORTS = {
 }
 PRIVATE = {"Cache-Control": "private, no-store"}
 INPUT_CODES = {"BAD_USER_INPUT", "INVALID_USCC", "INVALID_ID_NUMBER", "GRAPHQL_VALIDATION_FAILED"}
-
-ActorOf = Callable[[Request], Actor]
-
-
-def bearer_actor(request: Request) -> Actor:
-    """The caller the authentication middleware bound (an API key's bearer token)."""
-    actor: Actor = request.scope["state"]["actor"]
-    return actor
 
 
 def subject_ref(node_id: str | None) -> dict[str, str] | None:
@@ -94,7 +89,7 @@ def _day(text: str | None) -> str | None:
         raise InvalidInput("asOf: not a date yyyy-mm-dd", field="asOf") from None
 
 
-def _answer(answer: Answer, elapsed: float, **extra: Any) -> Response:
+def _answer(answer: Answer, elapsed: float) -> Response:
     status = 200
     if answer.data is None:
         code = answer.code() or "INTERNAL"
@@ -107,7 +102,6 @@ def _answer(answer: Answer, elapsed: float, **extra: Any) -> Response:
         "data": answer.data,
         "errors": [{"code": c, "message": m} for c, m in answer.errors],
         "apiMs": round(elapsed * 1000, 2),
-        **extra,
     }
     return Response(
         orjson.dumps(body),
@@ -117,42 +111,52 @@ def _answer(answer: Answer, elapsed: float, **extra: Any) -> Response:
     )
 
 
-def explorer_routes(schema: strawberry.Schema, actor_of: ActorOf = bearer_actor) -> list[BaseRoute]:
-    """The explorer's routes under /workbench/explorer, reading through ``schema`` as the
-    caller that ``actor_of`` finds (the workbench session)."""
+JsonHandler = Callable[[Request, Actor], Awaitable[Response]]
 
-    def refused(request: Request) -> Response | None:
-        actor = actor_of(request)
-        if actor.role in ROLES:
-            return None
-        html = render("workbench", "explorer_refused.html", role=actor.role.value)
-        return HTMLResponse(html, status_code=403, headers=PRIVATE)
 
-    def refused_json(request: Request) -> Response | None:
-        if actor_of(request).role in ROLES:
-            return None
-        return json_error(403, "FORBIDDEN", "the graph explorer is for INVESTIGATOR and ADMIN")
+def data_route(path: str, handler: JsonHandler) -> Route:
+    """A JSON route the explorer's script reads: the workbench session's actor, INVESTIGATOR or
+    ADMIN; anyone else (no session, another role, an ended session) is refused 403 as JSON, not
+    sent to the login page (a script reads the answer)."""
 
-    async def timed(request: Request, query: str, variables: dict[str, Any]) -> Response:
+    async def endpoint(request: Request) -> Response:
+        hub = hub_of(request.scope)
+        session_id = request.cookies.get(COOKIE)
+        actor = None
+        if session_id:
+            try:
+                actor = await session_actor(hub.store, hub.settings, session_id)
+            except HubError:
+                return json_error(503, "SERVICE_UNAVAILABLE", "sessions cannot be read now")
+        if actor is None or actor.role not in INVESTIGATORS:
+            return json_error(403, "FORBIDDEN", "the graph explorer is for INVESTIGATOR and ADMIN")
+        return await handler(request, actor)
+
+    return Route(path, endpoint, methods=["GET"])
+
+
+def explorer_routes(schema: strawberry.Schema) -> list[BaseRoute]:
+    """The explorer's routes under /workbench/explorer (docs/workbench.md#graph-explorer)."""
+
+    async def timed(
+        request: Request, actor: Actor, query: str, variables: dict[str, Any]
+    ) -> Response:
         started = time.perf_counter()
-        answer = await run(schema, request, query, variables, actor=actor_of(request))
+        answer = await run(schema, request, query, variables, actor=actor)
         return _answer(answer, time.perf_counter() - started)
 
-    async def page(request: Request) -> Response:
-        if (no := refused(request)) is not None:
-            return no
+    async def page(request: Request, desk: Desk) -> Response:
         q = request.query_params.get("q", "").strip()[:100]
         results = None
         error = None
         if q:
-            answer = await run(schema, request, SEARCH, {"text": q}, actor=actor_of(request))
+            answer = await desk.run(SEARCH, {"text": q})
             if answer.data is None:
                 error = answer.errors[0][1] if answer.errors else "查询失败"
             else:
                 results = answer.data["search"]["nodes"]
         subject = request.query_params.get("subject", "")[:60]
-        html = render(
-            "workbench",
+        return desk.page(
             "explorer.html",
             q=q,
             results=results,
@@ -160,13 +164,10 @@ def explorer_routes(schema: strawberry.Schema, actor_of: ActorOf = bearer_actor)
             subject=subject if subject_ref(subject) else "",
             edge_types=EDGE_TYPES,
             limits=LIMITS,
-            actor=actor_of(request),
+            formats=tuple(EXPORTS),
         )
-        return HTMLResponse(html, headers=PRIVATE)
 
-    async def neighbourhood(request: Request) -> Response:
-        if (no := refused_json(request)) is not None:
-            return no
+    async def neighbourhood(request: Request, actor: Actor) -> Response:
         params = request.query_params
         ref = subject_ref(params.get("subject"))
         if ref is None:
@@ -184,11 +185,9 @@ def explorer_routes(schema: strawberry.Schema, actor_of: ActorOf = bearer_actor)
             "types": types,
             "after": params.get("after") or None,
         }
-        return await timed(request, NEIGHBOURHOOD, variables)
+        return await timed(request, actor, NEIGHBOURHOOD, variables)
 
-    async def paths(request: Request) -> Response:
-        if (no := refused_json(request)) is not None:
-            return no
+    async def paths(request: Request, actor: Actor) -> Response:
         params = request.query_params
         start, end = subject_ref(params.get("from")), subject_ref(params.get("to"))
         if start is None or end is None:
@@ -196,49 +195,40 @@ def explorer_routes(schema: strawberry.Schema, actor_of: ActorOf = bearer_actor)
         try:
             as_of = _day(params.get("asOf"))
             hops = int(params.get("maxHops", "4"))
-        except (InvalidInput, ValueError) as error:
-            return json_error(400, "BAD_USER_INPUT", str(error))
-        variables = {"from": start, "to": end, "maxHops": hops, "asOf": as_of}
-        return await timed(request, PATHS, variables)
-
-    async def enterprise_query(request: Request, query: str) -> Response:
-        if (no := refused_json(request)) is not None:
-            return no
-        ref = subject_ref(request.query_params.get("subject"))
-        if ref is None or "uscc" not in ref:
-            return json_error(400, "BAD_USER_INPUT", "subject: an enterprise node id E:<uscc>")
-        try:
-            as_of = _day(request.query_params.get("asOf"))
         except InvalidInput as error:
             return json_error(400, "BAD_USER_INPUT", error.message)
-        return await timed(request, query, {"uscc": ref["uscc"], "asOf": as_of})
+        except ValueError:
+            return json_error(400, "BAD_USER_INPUT", "maxHops: a whole number")
+        variables = {"from": start, "to": end, "maxHops": hops, "asOf": as_of}
+        return await timed(request, actor, PATHS, variables)
 
-    async def owners(request: Request) -> Response:
-        return await enterprise_query(request, OWNERS)
+    def enterprise_query(query: str) -> JsonHandler:
+        async def handler(request: Request, actor: Actor) -> Response:
+            ref = subject_ref(request.query_params.get("subject"))
+            if ref is None or "uscc" not in ref:
+                return json_error(400, "BAD_USER_INPUT", "subject: an enterprise node id E:<uscc>")
+            try:
+                as_of = _day(request.query_params.get("asOf"))
+            except InvalidInput as error:
+                return json_error(400, "BAD_USER_INPUT", error.message)
+            return await timed(request, actor, query, {"uscc": ref["uscc"], "asOf": as_of})
 
-    async def related(request: Request) -> Response:
-        return await enterprise_query(request, RELATED)
+        return handler
 
-    async def export(request: Request) -> Response:
-        if (no := refused_json(request)) is not None:
-            return no
-        fmt = request.path_params["format"]
+    async def export(request: Request, desk: Desk) -> Response:
+        fmt = desk.field("format", 20)
         if fmt not in EXPORTS:
-            return json_error(404, "NOT_FOUND", f"export formats: {', '.join(EXPORTS)}")
-        body = await request.body()
-        if len(body) > MAX_EXPORT_BYTES:
-            return json_error(413, "PAYLOAD_TOO_LARGE", f"graph over {MAX_EXPORT_BYTES} bytes")
+            return json_error(400, "BAD_USER_INPUT", f"format: one of {', '.join(EXPORTS)}")
         try:
-            graph = parse(orjson.loads(body))
+            graph = parse(orjson.loads(desk.field("graph", MAX_EXPORT_CHARS)))
         except orjson.JSONDecodeError:
-            return json_error(400, "BAD_USER_INPUT", "the graph is not JSON")
+            return json_error(400, "BAD_USER_INPUT", "graph: not JSON")
         except InvalidInput as error:
             return json_error(400, error.code, error.message, {"field": error.details["field"]})
-        hub = request.app.state.hub
-        day = hub.settings.today()
+        day = desk.settings.today()
         content = convert(graph, fmt, day)
         if graph.persons:
-            await audit_export(request, actor_of(request), fmt, graph)
+            await audit_export(request, desk.actor, fmt, graph)
         media, suffix = EXPORTS[fmt]
         name = f"credithub-graph-{day.isoformat()}.{suffix}"
         return Response(
@@ -248,12 +238,14 @@ def explorer_routes(schema: strawberry.Schema, actor_of: ActorOf = bearer_actor)
         )
 
     return [
-        Route("/workbench/explorer", page, methods=["GET"]),
-        Route("/workbench/explorer/neighbourhood", neighbourhood, methods=["GET"]),
-        Route("/workbench/explorer/paths", paths, methods=["GET"]),
-        Route("/workbench/explorer/owners", owners, methods=["GET"]),
-        Route("/workbench/explorer/related", related, methods=["GET"]),
-        Route("/workbench/explorer/export/{format}", export, methods=["POST"]),
+        workbench_route("/workbench/explorer", page, INVESTIGATORS, schema),
+        data_route("/workbench/explorer/neighbourhood", neighbourhood),
+        data_route("/workbench/explorer/paths", paths),
+        data_route("/workbench/explorer/owners", enterprise_query(OWNERS)),
+        data_route("/workbench/explorer/related", enterprise_query(RELATED)),
+        workbench_route(
+            "/workbench/explorer/export", export, INVESTIGATORS, schema, methods=["POST"]
+        ),
     ]
 
 

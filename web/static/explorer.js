@@ -24,7 +24,7 @@
     CONTROLS: "控制", CONTROLLED_BY: "被其控制",
   };
   const BASIS_TEXT = { OWNERSHIP: "持股", CONTROL: "实际控制", MANAGEMENT: "高级管理(兜底)" };
-  const LABELS_UP_TO = 300; // edge labels are drawn only for graphs this small
+  const LABELS_UP_TO = 300; // every name is drawn only while the graph has at most this many edges
 
   const root = document.getElementById("explorer");
   const $ = (id) => document.getElementById(id);
@@ -48,9 +48,10 @@
     hideEdgesOnViewport: true,
     style: [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "min-zoomed-font-size": 7,
+        "font-size": 11, "min-zoomed-font-size": 7,
         "text-valign": "bottom", "text-margin-y": 3, "width": 22, "height": 22,
         "background-color": "#0b4f9c", "color": "#1f2328", "text-max-width": 120, "text-wrap": "ellipsis" } },
+      { selector: "node.named, node.centre, node:selected, node.path", style: { "label": "data(label)" } },
       { selector: "node[kind = 'PERSON']", style: { "background-color": "#d9822b", "shape": "ellipse" } },
       { selector: "node[kind = 'ENTERPRISE']", style: { "shape": "round-rectangle" } },
       { selector: "node[kind = 'ADDRESS']", style: { "background-color": "#7a8590", "shape": "diamond", "width": 16, "height": 16 } },
@@ -60,7 +61,7 @@
       { selector: "edge", style: {
         "width": 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
         "target-arrow-shape": "triangle", "curve-style": "haystack", "arrow-scale": 0.8 } },
-      { selector: "edge.labelled", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
+      { selector: "edge.named", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
       { selector: "edge[?ended]", style: { "line-style": "dashed", "line-color": "#c8ced6" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.path", style: { "border-width": 4, "border-color": "#b0191e" } },
@@ -104,16 +105,24 @@
     return { nodes: shownNodes, edges: shownEdges };
   }
 
+  const hidden = new Set(); // ids drawn with the class "hidden"
+
   function applyFilters() {
     const shown = visible();
-    const nodeIds = new Set(shown.nodes.map((n) => n.id));
-    const edgeIds = new Set(shown.edges.map((e) => e.id));
-    cy.batch(() => {
-      cy.elements().forEach((el) => {
-        const on = el.isNode() ? nodeIds.has(el.id()) : edgeIds.has(el.id());
-        if (on) el.removeClass("hidden"); else el.addClass("hidden");
+    const on = new Set();
+    for (const n of shown.nodes) on.add(n.id);
+    for (const e of shown.edges) on.add(e.id);
+    const toHide = [];
+    const toShow = [];
+    for (const id of nodes.keys()) if (!on.has(id) && !hidden.has(id)) toHide.push(id);
+    for (const id of edges.keys()) if (!on.has(id) && !hidden.has(id)) toHide.push(id);
+    for (const id of hidden) if (on.has(id)) toShow.push(id);
+    if (toHide.length || toShow.length) {
+      cy.batch(() => {
+        for (const id of toHide) { cy.getElementById(id).addClass("hidden"); hidden.add(id); }
+        for (const id of toShow) { cy.getElementById(id).removeClass("hidden"); hidden.delete(id); }
       });
-    });
+    }
     status(shown);
     nodeList(shown.nodes);
     return shown;
@@ -184,14 +193,55 @@
     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   }
 
-  // Loads elements into the model and the drawing; new nodes are placed by hop around the centre.
-  function merge(elements, hopBase) {
-    const added = [];
+  // Where new nodes go: rings around the node they were reached from (the centre at 0,0),
+  // 34 px apart on a ring, rings 70 px apart; computed here in one pass, so no layout
+  // algorithm measures a thousand labels.
+  const positions = new Map();
+
+  function place(ids, anchorId) {
+    const anchor = positions.get(anchorId) || { x: 0, y: 0 };
+    const fresh = ids.filter((id) => !positions.has(id));
+    if (!positions.has(anchorId) && fresh.includes(anchorId)) {
+      positions.set(anchorId, anchor);
+      fresh.splice(fresh.indexOf(anchorId), 1);
+    }
+    fresh.sort((a, b) => (nodes.get(a).kind < nodes.get(b).kind ? -1 : 1));
+    let ring = 1;
+    let slot = 0;
+    let capacity = Math.floor((2 * Math.PI * 70) / 34);
+    const turn = positions.size === 0 ? 0 : 0.5; // expansions start off the axis
+    for (const id of fresh) {
+      if (slot >= capacity) { ring += 1; slot = 0; capacity = Math.floor((2 * Math.PI * 70 * ring) / 34); }
+      const angle = (2 * Math.PI * slot) / capacity + turn;
+      positions.set(id, { x: anchor.x + 70 * ring * Math.cos(angle), y: anchor.y + 70 * ring * Math.sin(angle) });
+      slot += 1;
+    }
+  }
+
+  // The viewport that shows every node, from the positions above (no bounding-box pass).
+  function fit() {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of positions.values()) {
+      x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
+    }
+    if (x0 === Infinity) return;
+    const box = $("cy");
+    const w = box.clientWidth, h = box.clientHeight, pad = 50;
+    const zoom = Math.min((w - 2 * pad) / Math.max(x1 - x0, 1), (h - 2 * pad) / Math.max(y1 - y0, 1), 1.2);
+    cy.viewport({ zoom, pan: { x: w / 2 - zoom * (x0 + x1) / 2, y: h / 2 - zoom * (y0 + y1) / 2 } });
+  }
+
+  // Loads elements into the model and the drawing, placed around ``anchorId``. Names are drawn
+  // on every node and edge while the graph is small; above LABELS_UP_TO only on the centre,
+  // the selected node and path nodes (the rest on hover in the node list and the side panel).
+  function merge(elements, hopBase, anchorId) {
+    const newNodes = [];
+    const newEdges = [];
     for (const { data } of elements.nodes) {
       if (!nodes.has(data.id)) {
         const n = { ...data, hop: (data.hop || 0) + hopBase };
         nodes.set(n.id, n);
-        added.push({ group: "nodes", data: n });
+        newNodes.push(n);
       }
     }
     const today = new Date().toISOString().slice(0, 10);
@@ -199,26 +249,27 @@
       if (!edges.has(data.id)) {
         const e = { ...data, ended: !!(data.to && data.to < today), text: edgeText(data) };
         edges.set(e.id, e);
-        added.push({ group: "edges", data: e });
+        newEdges.push(e);
       }
     }
-    if (added.length) cy.add(added);
+    if (!newNodes.length && !newEdges.length) return 0;
+    place(newNodes.map((n) => n.id), anchorId);
+    const small = edges.size <= LABELS_UP_TO;
+    if (!small && labelled) {
+      cy.batch(() => { cy.elements(".named").removeClass("named"); });
+      labelled = false;
+    }
+    const named = small ? "named" : "";
+    const added = [];
+    for (const n of newNodes) {
+      const classes = n.id === state.centre ? `${named} centre` : named;
+      added.push({ group: "nodes", data: n, position: { ...positions.get(n.id) }, classes });
+    }
+    for (const e of newEdges) added.push({ group: "edges", data: e, classes: named });
+    cy.add(added);
     return added.length;
   }
-
-  function layout() {
-    const labelled = edges.size <= LABELS_UP_TO;
-    cy.batch(() => {
-      cy.edges().forEach((e) => { if (labelled) e.addClass("labelled"); else e.removeClass("labelled"); });
-      cy.nodes().forEach((n) => { if (n.id() === state.centre) n.addClass("centre"); else n.removeClass("centre"); });
-    });
-    cy.layout({
-      name: "concentric", animate: false, fit: true, padding: 20, avoidOverlap: edges.size <= LABELS_UP_TO,
-      minNodeSpacing: cy.nodes().length <= 50 ? 60 : 8,
-      concentric: (n) => 10 - Math.min(n.data("hop") || 0, 9), levelWidth: () => 1,
-    }).run();
-    if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
-  }
+  let labelled = true;
 
   const timing = { runs: [] };
 
@@ -243,8 +294,8 @@
     }
     if (!state.centre) state.centre = n.centre.id;
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
-    merge(n.export.elements, base);
-    layout();
+    merge(n.export.elements, base, n.centre.id);
+    fit();
     const shown = applyFilters();
     showCaps(body.data, limit, n.centre.label);
     await nextFrame();
@@ -307,11 +358,11 @@
       return { paths: 0, ids: [] };
     }
     for (const p of found) {
-      merge(p.subgraph.export.elements, 1);
+      merge(p.subgraph.export.elements, 1, from);
       for (const { data } of p.subgraph.export.elements.nodes) state.pathIds.add(data.id);
       for (const { data } of p.subgraph.export.elements.edges) state.pathIds.add(data.id);
     }
-    layout();
+    fit();
     applyFilters();
     cy.batch(() => { for (const id of state.pathIds) cy.getElementById(id).addClass("path"); });
     out.textContent = `找到 ${found.length} 条最短路径,每条 ${found[0].length} 步(图中红色标出)。`;
@@ -470,30 +521,13 @@
     return { asOf: asOf(), nodes: shown.nodes, edges: shown.edges.map(strip) };
   }
 
-  async function download(format) {
-    const res = await fetch(`/workbench/explorer/export/${format}`, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", ...csrfHeader() },
-      body: JSON.stringify(exportBody()),
-    });
-    if (!res.ok) {
-      $("status").textContent = `导出失败:${res.status}`;
-      return null;
-    }
-    const blob = await res.blob();
-    const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name ? name[1] : `graph.${format}`;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-    return blob.size;
-  }
-
-  function csrfHeader() {
-    const meta = document.querySelector("meta[name='csrf-token']");
-    return meta ? { "X-CSRF-Token": meta.content } : {};
+  // The export is a workbench form (its CSRF token): what is on screen as its graph field; the
+  // answer is a file the browser saves.
+  function download(format) {
+    const form = $("export-form");
+    form.elements.graph.value = JSON.stringify(exportBody());
+    form.elements.format.value = format;
+    form.submit();
   }
 
   function setPathEnd(which, id) {
@@ -532,7 +566,10 @@
     setPathEnd, applyFilters,
     get graph() { return visible(); },
     get all() { return { nodes: [...nodes.values()], edges: [...edges.values()] }; },
-    reset() { nodes.clear(); edges.clear(); cy.elements().remove(); state.centre = null; timing.runs = []; },
+    reset() {
+      nodes.clear(); edges.clear(); positions.clear(); hidden.clear(); cy.elements().remove();
+      state.centre = null; labelled = true; timing.runs = [];
+    },
     ready: null,
   };
   const first = root.dataset.subject;

@@ -78,6 +78,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("home", "/workbench/", SIGNED_IN),
     MenuItem("check", "/workbench/check", APPROVERS),
     MenuItem("batch", "/workbench/batch", APPROVERS),
+    MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
 )
 
 
