@@ -156,6 +156,7 @@ async def _measure(base: str, build: dict[str, Any], rounds: int) -> dict[str, A
                 page_ms: list[float] = []
                 api_ms: list[float] = []
                 draw_ms: list[float] = []
+                phases: dict[str, list[float]] = {"addMs": [], "panelsMs": [], "renderMs": []}
                 longest: list[float] = []
                 await _api_ms(http, uscc, size)  # warm-up: plans, page cache, the page's code
                 await page.evaluate(PAGE_RUN, [subject, size])
@@ -165,6 +166,8 @@ async def _measure(base: str, build: dict[str, Any], rounds: int) -> dict[str, A
                         raise SystemExit(f"the page drew {run['shown']} edges, not {size}")
                     page_ms.append(run["totalMs"])
                     draw_ms.append(run["drawMs"])
+                    for name, samples in phases.items():
+                        samples.append(run[name])
                     longest.append(run["longest"])
                     api_ms.append(await _api_ms(http, uscc, size))
                 results[str(size)] = {
@@ -172,6 +175,9 @@ async def _measure(base: str, build: dict[str, Any], rounds: int) -> dict[str, A
                     "page p50": round(statistics.median(page_ms), 1),
                     "page p90": round(percentile(page_ms, 0.9), 1),
                     "of which drawing p50": round(statistics.median(draw_ms), 1),
+                    "drawing phases p50 (add + fit, filters + panels, frames)": [
+                        round(statistics.median(v), 1) for v in phases.values()
+                    ],
                     "API p50": round(statistics.median(api_ms), 1),
                     "API p90": round(percentile(api_ms, 0.9), 1),
                     "longest task ms": round(max(longest), 1),

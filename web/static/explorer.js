@@ -24,7 +24,8 @@
     CONTROLS: "控制", CONTROLLED_BY: "被其控制",
   };
   const BASIS_TEXT = { OWNERSHIP: "持股", CONTROL: "实际控制", MANAGEMENT: "高级管理(兜底)" };
-  const LABELS_UP_TO = 300; // every name is drawn only while the graph has at most this many edges
+  const LABELS_UP_TO = 300; // node names are drawn only while the graph has at most this many edges
+  const EDGE_LABELS_UP_TO = 60; // edge names (role, share) only up to this many
 
   const root = document.getElementById("explorer");
   const $ = (id) => document.getElementById(id);
@@ -61,7 +62,7 @@
       { selector: "edge", style: {
         "width": 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
         "target-arrow-shape": "triangle", "curve-style": "haystack", "arrow-scale": 0.8 } },
-      { selector: "edge.named", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
+      { selector: "edge.named.few", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
       { selector: "edge[?ended]", style: { "line-style": "dashed", "line-color": "#c8ced6" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.path", style: { "border-width": 4, "border-color": "#b0191e" } },
@@ -265,11 +266,17 @@
       const classes = n.id === state.centre ? `${named} centre` : named;
       added.push({ group: "nodes", data: n, position: { ...positions.get(n.id) }, classes });
     }
-    for (const e of newEdges) added.push({ group: "edges", data: e, classes: named });
+    if (edges.size > EDGE_LABELS_UP_TO && edgeLabels) {
+      cy.batch(() => { cy.edges(".few").removeClass("few"); });
+      edgeLabels = false;
+    }
+    const few = edgeLabels ? " few" : "";
+    for (const e of newEdges) added.push({ group: "edges", data: e, classes: named + few });
     cy.add(added);
     return added.length;
   }
   let labelled = true;
+  let edgeLabels = true;
 
   const timing = { runs: [] };
 
@@ -296,11 +303,14 @@
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
     merge(n.export.elements, base, n.centre.id);
     fit();
+    const added = performance.now();
     const shown = applyFilters();
     showCaps(body.data, limit, n.centre.label);
+    const listed = performance.now();
     await nextFrame();
     const drawn = performance.now();
     const run = { subject: subjectId, limit, fetchMs: fetched - started, drawMs: drawn - fetched,
+      addMs: added - fetched, panelsMs: listed - added, renderMs: drawn - listed,
       totalMs: drawn - started, apiMs: body.apiMs, edges: n.export.elements.edges.length,
       truncated: n.truncated };
     timing.runs.push(run);
@@ -568,7 +578,7 @@
     get all() { return { nodes: [...nodes.values()], edges: [...edges.values()] }; },
     reset() {
       nodes.clear(); edges.clear(); positions.clear(); hidden.clear(); cy.elements().remove();
-      state.centre = null; labelled = true; timing.runs = [];
+      state.centre = null; labelled = true; edgeLabels = true; timing.runs = [];
     },
     ready: null,
   };
