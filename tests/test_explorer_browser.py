@@ -81,11 +81,13 @@ async def browser() -> AsyncIterator[Browser]:
         yield found
 
 
-async def signed_in(browser: Browser, base: str, store: Store, role: Role) -> tuple[Visit, str]:
+async def signed_in(
+    browser: Browser, base: str, store: Store, role: Role, width: int = 1280
+) -> tuple[Visit, str]:
     """A browser page signed in to the workbench with a new key of ``role``; the key id."""
     department = "AMR" if role == Role.DEPARTMENT else None
     key_id, token = await create_key(store, role, department, "调查员")
-    v = await visit(browser, base, artifacts=SHOTS, downloads=True)
+    v = await visit(browser, base, width=width, artifacts=SHOTS, downloads=True)
     await v.page.goto(base + "/workbench/login")
     await v.page.fill("#token", token)
     await v.page.press("#token", "Enter")
@@ -203,7 +205,9 @@ async def test_the_explorer_draws_expands_filters_and_finds_a_path(
     entries = await audit_entries(graph, key_id)
     operations = [e["operation"] for e in entries]
     assert operations.count("ExplorerNeighbourhood") == 2
-    assert {"ExplorerSearch", "ExplorerPaths", "ExplorerOwners", "ExplorerRelated"} <= set(operations)
+    assert {"ExplorerSearch", "ExplorerPaths", "ExplorerOwners", "ExplorerRelated"} <= set(
+        operations
+    )
     read = {s for e in entries for s in e["subjects"]}
     assert {story.huang, story.wei} <= read
     assert v.foreign == []
@@ -227,7 +231,11 @@ async def test_exports_of_what_is_on_screen_and_their_audit(
     lines = (await (await ftm.value).path()).read_text(encoding="utf-8").splitlines()
     schemata = sorted(json.loads(line)["schema"] for line in lines)
     assert schemata == ["Company", "Company", "Directorship", "Ownership", "Ownership", "Person"]
-    for fmt, needle in (("csv", "隆林金鑫建材有限公司"), ("graphml", "<graphml"), ("json", '"asOf"')):
+    for fmt, needle in (
+        ("csv", "隆林金鑫建材有限公司"),
+        ("graphml", "<graphml"),
+        ("json", '"asOf"'),
+    ):
         async with v.page.expect_download() as file:
             await v.page.click(f"[data-export='{fmt}']")
         assert needle in (await (await file.value).path()).read_text(encoding="utf-8-sig")
@@ -250,7 +258,9 @@ async def test_a_public_visitor_is_refused(browser: Browser, base: str, story: S
     await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fexplorer")
     assert "关系图谱" not in await v.page.title() and "金鑫" not in await v.page.content()
     for route in ("neighbourhood", "owners", "related"):
-        data = await v.page.request.get(f"{base}/workbench/explorer/{route}?subject=E:{story.target}")
+        data = await v.page.request.get(
+            f"{base}/workbench/explorer/{route}?subject=E:{story.target}"
+        )
         assert data.status == 403 and "金鑫" not in await data.text(), route
     paths = f"{base}/workbench/explorer/paths?from=E:{story.target}&to=P:{story.huang}"
     assert (await v.page.request.get(paths)).status == 403
@@ -267,7 +277,9 @@ async def test_approval_and_department_keys_are_refused(
     assert answer is not None and answer.status == 403
     assert "无权访问" in await v.text() and "金鑫" not in await v.page.content()
     await v.shot(f"explorer-refused-{role.value.lower()}")
-    data = await v.page.request.get(f"{base}/workbench/explorer/neighbourhood?subject=E:{story.target}")
+    data = await v.page.request.get(
+        f"{base}/workbench/explorer/neighbourhood?subject=E:{story.target}"
+    )
     assert data.status == 403 and story.huang not in await data.text()
     graph_json = json.dumps({"nodes": [], "edges": []})
     export = await v.page.request.post(
@@ -298,3 +310,30 @@ async def test_a_capped_neighbourhood_says_truncated(
     await v.page.click("#caps button[data-more='HOLDS_SHARES']")
     await until(v, "explorer.graph.edges.length === 230")
     await v.shot("explorer-truncated")
+
+
+async def test_at_768_px_by_keyboard(
+    browser: Browser, base: str, graph: Store, story: Story
+) -> None:
+    """Usable at 768 px (nothing wider than the window) and by keyboard: Tab to a node of the
+    node list, Enter selects it, Shift+Tab back to 展开 and Enter expands it."""
+    v, _ = await signed_in(browser, base, graph, Role.INVESTIGATOR, width=768)
+    await v.open(f"/workbench/explorer?subject=E:{story.target}")
+    await v.page.evaluate("explorer.ready")
+    assert await v.page.evaluate("document.documentElement.scrollWidth") <= 768
+    await v.page.focus("#limit")
+    for _ in range(40):
+        await v.page.keyboard.press("Tab")
+        if await v.page.evaluate("document.activeElement.dataset.node || ''") == f"P:{story.huang}":
+            break
+    await v.page.keyboard.press("Enter")
+    assert "黄金鑫" in await v.page.inner_text("#selected-info")
+    for _ in range(30):  # back (Shift+Tab) to 展开 above the node list
+        await v.page.keyboard.press("Shift+Tab")
+        if await v.page.evaluate("document.activeElement.id") == "expand":
+            break
+    await v.page.keyboard.press("Enter")
+    await until(v, "explorer.timing.runs.length === 2")
+    assert f"E:{story.logistics}" in (await model(v))["nodes"]
+    await v.shot("explorer-768")
+    assert v.foreign == []

@@ -195,7 +195,7 @@
   }
 
   // Where new nodes go: rings around the node they were reached from (the centre at 0,0),
-  // 34 px apart on a ring, rings 70 px apart; computed here in one pass, so no layout
+  // 34 px apart on a ring, rings 70 (90) px apart; computed here in one pass, so no layout
   // algorithm measures a thousand labels.
   const positions = new Map();
 
@@ -207,14 +207,21 @@
       fresh.splice(fresh.indexOf(anchorId), 1);
     }
     fresh.sort((a, b) => (nodes.get(a).kind < nodes.get(b).kind ? -1 : 1));
+    // around the centre: whole rings; around an expanded node: half rings facing away from
+    // the centre, so the new nodes do not fall on the ones already drawn
+    const whole = anchor.x === 0 && anchor.y === 0;
+    const outward = Math.atan2(anchor.y, anchor.x);
+    const span = whole ? 2 * Math.PI : Math.PI;
+    const start = whole ? 0 : outward - Math.PI / 2;
+    const few = fresh.length <= (whole ? 12 : 6); // a few nodes: one wide ring, evenly spread
+    const gap = few ? 160 : whole ? 70 : 90;
     let ring = 1;
     let slot = 0;
-    let capacity = Math.floor((2 * Math.PI * 70) / 34);
-    const turn = positions.size === 0 ? 0 : 0.5; // expansions start off the axis
+    let capacity = few ? Math.max(1, fresh.length) : Math.max(1, Math.floor((span * gap) / 34));
     for (const id of fresh) {
-      if (slot >= capacity) { ring += 1; slot = 0; capacity = Math.floor((2 * Math.PI * 70 * ring) / 34); }
-      const angle = (2 * Math.PI * slot) / capacity + turn;
-      positions.set(id, { x: anchor.x + 70 * ring * Math.cos(angle), y: anchor.y + 70 * ring * Math.sin(angle) });
+      if (slot >= capacity) { ring += 1; slot = 0; capacity = Math.floor((span * gap * ring) / 34); }
+      const angle = start + (span * (slot + (whole ? 0 : 0.5))) / capacity;
+      positions.set(id, { x: anchor.x + gap * ring * Math.cos(angle), y: anchor.y + gap * ring * Math.sin(angle) });
       slot += 1;
     }
   }
