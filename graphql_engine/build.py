@@ -22,7 +22,9 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.desk import DeskQueries
 from schema.investigate import InvestigationQueries
+from schema.keys import KeyMutations, KeyQueries
 from schema.measures import ListingQueries
 from schema.mutations import ListingMutations
 from schema.public import PublicQueries
@@ -39,12 +41,14 @@ class Query(
     AuditQueries,
     PublicQueries,
     ReportQueries,
+    KeyQueries,
+    DeskQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations):
+class Mutation(ListingMutations, CheckMutations, ReportMutations, KeyMutations):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

@@ -21,10 +21,8 @@ from hub.app_state import HubState, hub_of
 from hub.auth import Actor, Role
 from hub.errors import HubError, InvalidInput
 from hub.export_routes import api_export
-from hub.importer.parse import split_lines
-from hub.importer.runner import run_import
-from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect, format_of_type
-from hub.importer.shuanggongshi.upload import import_table
+from hub.importer.shuanggongshi.sources import format_of_type
+from hub.importer.uploads import import_upload
 from hub.keys import KeyCache
 from hub.middleware.access_log import AccessLog
 from hub.middleware.answers import json_error
@@ -158,38 +156,16 @@ async def api_import(request: Request) -> Response:
 
     source = request.query_params.get("source", "api")[:100]
     try:
-        fmt = detect(
-            body[:SNIFF_BYTES],
-            source,
-            request.query_params.get("format")
+        report = await import_upload(
+            hub.store,
+            hub.settings,
+            body,
+            actor=actor,
+            department=str(department),
+            source=source,
+            declared=request.query_params.get("format")
             or format_of_type(request.headers.get("content-type")),
         )
-        if fmt != Format.JSONL:
-            report = await import_table(
-                hub.store,
-                body,
-                fmt,
-                actor=actor,
-                department=str(department),
-                source=source,
-                chunk=hub.settings.import_chunk_size,
-                commit_records=hub.settings.import_commit_records,
-                parallel=hub.settings.import_parallel_units,
-                today=hub.settings.today(),
-            )
-        else:
-            report = await run_import(
-                hub.store,
-                split_lines(body),
-                actor=actor,
-                department=str(department),
-                source=source,
-                chunk=hub.settings.import_chunk_size,
-                commit_records=hub.settings.import_commit_records,
-                parallel=hub.settings.import_parallel_units,
-                max_line_bytes=hub.settings.max_line_bytes,
-                today=hub.settings.today(),
-            )
     except InvalidInput as error:
         return json_error(400, error.code, error.message)
     status = 200 if report.committed else 400 if report.failure_code == "INVALID_HEADER" else 503

@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 import orjson
 
 from hub.auth import SYSTEM, Role
-from hub.errors import InvalidInput
-from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
+from hub.errors import HubError, StoreUnavailable
+from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j, connection
 from hub.settings import PROJECT_ROOT, Settings, load_settings
 from hub.slow_clients import header_deadline_protocol
 from hub.store import Store, open_driver
+from hub.store.adapter import verify
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ T = TypeVar("T")
 async def opened_store(settings: Settings, instance: str = "main") -> AsyncIterator[Store]:
     driver = open_driver(settings, instance)
     try:
-        await driver.verify_connectivity()
+        await verify(driver)
         yield Store(driver, settings)
     finally:
         await driver.close()
@@ -210,7 +211,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or revoke a key; a refusal (an unknown department or key) or Neo4j not running
+    is one line on stderr and exit status 2, never a traceback."""
     from hub.keys import KeyCache, create_key, revoke_key
+
+    def refused(error: HubError) -> int:
+        if isinstance(error, StoreUnavailable):
+            where = connection(settings, args.instance).uri
+            start = (
+                ""
+                if settings.neo4j_uri
+                else f" (start it: credit-hub --instance {args.instance} db start)"
+            )
+            print(f"error: Neo4j is not reachable at {where}{start}", file=sys.stderr)
+        else:
+            print(f"error: {error.message}", file=sys.stderr)
+        return 2
 
     if args.keys_action == "revoke":
 
@@ -219,9 +235,8 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
 
         try:
             revoked_at = _run(settings, revoke, args.instance)
-        except InvalidInput as error:
-            print(error.message, file=sys.stderr)
-            return 2
+        except HubError as error:
+            return refused(error)
         ttl = KeyCache.ttl
         print(f"key {args.id} revoked at {revoked_at} (refused within {ttl:.0f} s by running hubs)")
         return 0
@@ -230,7 +245,10 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: Store) -> tuple[str, str]:
         return await create_key(store, role, args.department, args.name)
 
-    key_id, token = _run(settings, work, args.instance)
+    try:
+        key_id, token = _run(settings, work, args.instance)
+    except HubError as error:
+        return refused(error)
     print(f"key id: {key_id}\nrole: {role.value}\ndepartment: {args.department or '-'}")
     print(f"token (shown once, store it now): {token}")
     return 0

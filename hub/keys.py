@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from hub.auth import Actor, Role, hash_token, new_key
-from hub.errors import InvalidInput
+from hub.errors import InvalidInput, NotFound
 from hub.store import Store
-from hub.store.api_keys import find_actor, insert_key, revoke
+from hub.store.api_keys import find_actor, insert_key, key_by_id, list_keys, revoke
+
+MAX_KEYS_LISTED = 1000
 
 
 async def create_key(
     store: Store, role: Role, department: str | None, name: str | None = None
 ) -> tuple[str, str]:
+    if role == Role.PUBLIC:
+        raise InvalidInput("PUBLIC needs no key", field="role")
     if role == Role.DEPARTMENT and not department:
-        raise InvalidInput("a DEPARTMENT key needs --department", field="department")
+        raise InvalidInput("a DEPARTMENT key needs a department", field="department")
     key = new_key()
     await store.write(insert_key, key.key_id, key.token_hash, role.value, department, name)
     return key.key_id, key.token
@@ -27,6 +32,20 @@ async def revoke_key(store: Store, key_id: str) -> str:
     stop accepting it within their key cache's ttl (30 s)."""
     revoked: str = await store.write(revoke, key_id)
     return revoked
+
+
+async def keys(store: Store, revoked: bool = True) -> list[dict[str, Any]]:
+    """The keys (id, role, department, name, createdAt, revokedAt), newest first, at most
+    MAX_KEYS_LISTED; never a token or its hash."""
+    found: list[dict[str, Any]] = await store.read(list_keys, revoked, MAX_KEYS_LISTED)
+    return found
+
+
+async def key(store: Store, key_id: str) -> dict[str, Any]:
+    found: dict[str, Any] | None = await store.read(key_by_id, key_id)
+    if found is None:
+        raise NotFound(f"key {key_id} does not exist")
+    return found
 
 
 @dataclass

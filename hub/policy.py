@@ -48,6 +48,12 @@ QUERIES: dict[str, frozenset[Role]] = {
     "creditReport": frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "verifyReport": EVERYONE,
     "verifyReportDocument": EVERYONE,
+    # The department desk (schema/desk.py): a department's own listings and open objections
+    # (a DEPARTMENT key its own department's only: department_scope below).
+    "departmentListings": WORKFLOW,
+    "openObjections": WORKFLOW,
+    # API keys (schema/keys.py): ADMIN only, as `credit-hub keys` on the server.
+    "apiKeys": frozenset({Role.ADMIN}),
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -58,6 +64,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,
+    "createApiKey": frozenset({Role.ADMIN}),
+    "revokeApiKey": frozenset({Role.ADMIN}),
 }
 
 
@@ -104,6 +112,14 @@ def upload_department(actor: Actor, asked: str | None) -> str | None:
     DEPARTMENT key uploads for its own only (None: it asked for another)."""
     if acts_for_every_department(actor):
         return asked or actor.department or "SYSTEM"
+    return actor.department if asked in (None, actor.department) else None
+
+
+def department_scope(actor: Actor, asked: str | None) -> str | None:
+    """The department whose listings and objections a desk read is about: a DEPARTMENT key its
+    own (None: it asked for another); an ADMIN the one asked, else its own (None: neither)."""
+    if acts_for_every_department(actor):
+        return asked or actor.department
     return actor.department if asked in (None, actor.department) else None
 
 

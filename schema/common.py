@@ -10,6 +10,7 @@ import strawberry
 
 from graph_seed.model import RoleName
 from hub.importer.records import ActionType as ActionType
+from hub.importer.records import Disclosure as Disclosure
 from hub.importer.records import Severity as Severity
 from hub.rules.listings import EndReason, ListingSource, ListingState, ListKind, ObjectionStatus
 from hub.rules.measures import Grade, MeasureCategory, MeasureEffect, PartyToken, Scenario
@@ -68,6 +69,12 @@ strawberry.enum(PartyToken, description="Whom a measure reaches (graph_seed/meas
 strawberry.enum(ActionType, description="行政行为: the ten kinds of administrative action.")
 strawberry.enum(
     Severity, description="Severity of a penalty: 轻微 MINOR, 一般 GENERAL, 严重 SERIOUS."
+)
+strawberry.enum(
+    Disclosure,
+    name="ActionDisclosure",
+    description="Who may read an action (双公示 信息使用范围): PUBLIC 公示 (everyone), "
+    "GOVERNMENT 政府内部共享 and AUTHORIZED 授权查询 (keyed roles only; never the public).",
 )
 
 

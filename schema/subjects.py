@@ -20,6 +20,7 @@ from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
     Department,
+    Disclosure,
     PageInfo,
     Provenance,
     Severity,
@@ -405,6 +406,9 @@ class Action:
         description="True when published after the deadline; null while not yet published."
     )
     publicity: PublicityPeriod
+    disclosure: Disclosure = strawberry.field(
+        description="Who may read it: a PUBLIC caller only ever sees PUBLIC actions."
+    )
 
     @classmethod
     def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
@@ -434,6 +438,7 @@ class Action:
                 earliest_end=period.earliest_end,
                 ends=period.ends,
             ),
+            disclosure=Disclosure(raw.get("disclosure") or "PUBLIC"),
         )
 
 

@@ -52,6 +52,11 @@ EXAMPLES: dict[str, str] = {
     "verifyReport": 'number: "20260101000000AAAAAAAA", code: "ABCDEFGH"',
     "verifyReportDocument": 'sha256: "' + "0" * 64 + '", number: "20260101000000AAAAAAAA"',
     "issueCreditReport": 'subject: {uscc: "$FIRM"}, purpose: SELF_CHECK',
+    "apiKeys": "",
+    "departmentListings": 'department: "AMR", first: 5',
+    "openObjections": 'department: "AMR"',
+    "createApiKey": 'role: APPROVAL, name: "测试"',
+    "revokeApiKey": 'id: "key_none"',
 }
 
 

@@ -185,7 +185,7 @@ async def test_an_unexpected_error_in_an_upload_is_json_with_the_request_id(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app, "run_import", broken)
+    monkeypatch.setattr(app, "import_upload", broken)  # the upload service it calls
     headers = await key_headers(graph, Role.DEPARTMENT, "AMR")
     answer = await client.post("/api/import", content=b"{}", headers=headers)
     assert answer.status_code == 500

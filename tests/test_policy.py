@@ -12,6 +12,7 @@ from hub.policy import (
     QUERIES,
     acts_for_every_department,
     allowed,
+    department_scope,
     may_upload,
     sees_receipt,
     sees_unpublished,
@@ -81,3 +82,15 @@ def test_only_admin_acts_for_every_department() -> None:
     assert {role for role, actor in KEYS.items() if acts_for_every_department(actor)} == {
         Role.ADMIN
     }
+
+
+def test_a_desk_read_is_about_the_keys_own_department_unless_admin() -> None:
+    for role, actor in KEYS.items():
+        own = department_scope(actor, None)
+        other = department_scope(actor, "TAX")
+        if role == Role.ADMIN:
+            assert (own, other) == (None, "TAX")  # this ADMIN key has no department
+        elif role == Role.PUBLIC:
+            assert (own, other) == (None, None)
+        else:
+            assert (own, other) == ("AMR", None), role

@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
-from hub.auth import SYSTEM
+from hub.auth import SYSTEM, Actor, Role
+from hub.importer.records import digest
 from hub.importer.report import ImportReport
 from hub.importer.shuanggongshi.sources import Format
 from hub.importer.shuanggongshi.upload import import_table
 from hub.store import Store
 from tests import factories as f
 from tests import shuanggongshi_files as t
+from tests.conftest import load
 from tests.test_import import count
 
 pytestmark = pytest.mark.neo4j
@@ -409,8 +411,6 @@ async def test_placeholder_uscc_records_the_individual_business_on_its_operator(
 
 
 async def test_a_known_subject_is_not_overwritten_by_a_row(graph: Store) -> None:
-    from tests.conftest import load
-
     firm = f.uscc()
     await load(graph, [f.enterprise(firm, "隆林金鑫建材有限责任公司", registeredOn="2010-01-01")])
     row = t.new_penalty(firm, "隆市监罚〔2024〕50号", 行政相对人名称="金鑫建材")
@@ -462,8 +462,14 @@ async def test_public_readers_see_only_records_disclosed_to_the_public(
     assert [n["documentNumber"] for n in public["enterprise"]["actions"]["nodes"]] == [
         "隆工商处字〔2017〕1号"
     ]
-    admin = await gql.ok(query, {"u": shop})
-    assert len(admin["enterprise"]["actions"]["nodes"]) == 3
+    admin = await gql.ok(query.replace("documentNumber", "documentNumber disclosure"), {"u": shop})
+    assert {
+        n["documentNumber"]: n["disclosure"] for n in admin["enterprise"]["actions"]["nodes"]
+    } == {
+        "隆工商处字〔2017〕1号": "PUBLIC",
+        "隆工商处字〔2017〕2号": "GOVERNMENT",
+        "隆工商处字〔2017〕3号": "AUTHORIZED",
+    }
     # The site's newest records (首页) follow the same rule.
     recent = await gql.ok(
         "{ recentActions(first: 50) { action { documentNumber } } }", actor=PUBLIC
@@ -471,3 +477,37 @@ async def test_public_readers_see_only_records_disclosed_to_the_public(
     shown = {item["action"]["documentNumber"] for item in recent["recentActions"]}
     assert "隆工商处字〔2017〕1号" in shown
     assert not shown & {"隆工商处字〔2017〕2号", "隆工商处字〔2017〕3号"}
+
+
+async def test_a_row_refused_when_written_leaves_no_subject_behind(graph: Store) -> None:
+    """The action id of a row already belongs to another department: the row is refused with
+    that reason once, and the unknown subject it names is not created (nothing half-written)."""
+    known, stranger, other = f.uscc(), f.uscc(), f.uscc()
+    document = "隆市监罚〔2024〕77号"
+    taken = "SGS-P-" + digest("AMR", document, "Enterprise", stranger)
+    officer = Actor(Role.DEPARTMENT, "key-eco", "ECOENV")
+    seeded = await load(
+        graph,
+        [f.enterprise(known), f.action(taken, {"uscc": known}, "PENALTY", department="ECOENV")],
+        department="ECOENV",
+        actor=officer,
+    )
+    assert seeded.accepted == 2, seeded.as_dict()
+    cells = t.table(
+        t.NEW_PENALTY,
+        [
+            t.new_penalty(stranger, document),
+            t.new_penalty(other, "隆市监罚〔2024〕78号"),
+            t.new_penalty(stranger, "隆市监罚〔2024〕79号"),  # the same subject again
+        ],
+    )
+    report = await upload(graph, t.csv_file(cells))
+    assert report.committed and report.accepted == 1 and report.rejected == 2, report.as_dict()
+    [(line, fld, reason), (again, _, why)] = errors(report)
+    assert (line, fld) == (2, "id") and "already exists from ECOENV" in reason
+    assert again == 4 and "line 2, which was rejected" in why
+    created = "MATCH (e:Enterprise {uscc: $u}) RETURN count(e)"
+    assert await count(graph, created, u=stranger) == 0
+    assert await count(graph, created, u=other) == 1
+    kept = "MATCH (a:Action {id: $id, department: 'ECOENV'})-[:ABOUT]->(:Enterprise {uscc: $u}) RETURN count(a)"
+    assert await count(graph, kept, id=taken, u=known) == 1

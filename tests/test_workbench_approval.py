@@ -17,7 +17,8 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.store import Store
 from tests import workbench_story
-from tests.workbench_support import page_csrf, sign_in
+from tests.conftest import GQL
+from tests.workbench_support import bad_check_character, page_csrf, sign_in
 from web.workbench.batch_file import BatchFileError, read_batch, subject_ref
 
 PAGES = ("/workbench/check", "/workbench/batch")
@@ -122,7 +123,7 @@ async def test_a_check_shows_incentives_apart_and_refuses_bad_input_in_chinese(
     assert 'id="incentives"' in red.text and "守信激励" in red.text
     bad = await client.post(
         "/workbench/check",
-        data={"csrf": csrf, "identifier": story.coop[:17] + "0", "scenario": "HONORS"},
+        data={"csrf": csrf, "identifier": bad_check_character(story.coop), "scenario": "HONORS"},
     )
     assert bad.status_code == 400 and "统一社会信用代码无效" in bad.text
     no_csrf = await client.post(
@@ -167,7 +168,7 @@ async def test_a_batch_file_with_bad_rows_is_checked_and_downloadable(
         [story.rep, "市场准入"],
         [story.coop, "评优评先"],
         [story.coop, "买房"],  # unknown scenario
-        [story.polluter[:17] + "0", "HONORS"],  # the API: INVALID_USCC
+        [bad_check_character(story.polluter), "HONORS"],  # the API: INVALID_USCC
         ["", "HONORS"],
     ]
     for name, data in (("checks.csv", csv_file(rows)), ("checks.xlsx", xlsx_file(rows))):
@@ -266,3 +267,28 @@ def test_an_identifier_is_an_id_number_only_when_shaped_like_one() -> None:
     assert subject_ref("45103119750308001x") == {"idNumber": "45103119750308001X"}
     assert subject_ref("91451031MA5HD00012") == {"uscc": "91451031MA5HD00012"}
     assert subject_ref("123") == {"uscc": "123"}
+
+
+@pytest.mark.neo4j
+async def test_a_hit_under_objection_is_shown_apart_as_suspended(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    story = await workbench_story.build(graph)
+    await gql.ok(
+        """mutation { fileObjection(listingId: "ECO-WB-1", reason: "数据有误",
+        on: "2025-05-01") { id } }"""
+    )
+    csrf = await signed_in_as(client, graph)
+    answer = await client.post(
+        "/workbench/check",
+        data={
+            "csrf": csrf,
+            "identifier": story.polluter,
+            "scenario": "FISCAL_FUNDS",
+            "asOf": story.as_of,
+        },
+    )
+    assert answer.status_code == 200
+    assert 'data-decision="CLEAR"' in answer.text
+    assert "命中措施（0）" in answer.text
+    assert 'id="suspended-hits"' in answer.text and "异议核实期间暂不执行（1）" in answer.text

@@ -1,12 +1,14 @@
 """The workbench in a real browser (tests/browser.py): sign-in and logout, a check whose hit
 comes through a legal representative drawn as a path, its printable receipt and outcome, a
-batch file with a bad row and its download, keyboard use, 1280 and 768 px; nothing is loaded
+batch file with a bad row and its download, an upload with rejected lines, keys and the audit
+trail, keyboard use, 1280 and 768 px; nothing is loaded
 from another host. Screenshots: test-artifacts/workbench/."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
+from tests import factories as f
 from tests import workbench_story
 from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.workbench_support import bad_check_character
 
 pytestmark = pytest.mark.neo4j
 
@@ -47,11 +51,14 @@ async def signed_in(
 ) -> Visit:
     _, token = await create_key(store, role, "AMR" if role == Role.DEPARTMENT else None, "审批员")
     v = await visit(browser, base, width=width, artifacts=SHOTS, downloads=True)
-    await v.page.goto(base + "/workbench/check")
-    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fcheck")
+    await v.page.goto(base + "/workbench/")
+    await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2F")
     await v.page.fill("#token", token)
     await v.page.press("#token", "Enter")
-    await v.page.wait_for_url("**/workbench/check")
+    await v.page.wait_for_url(base + "/workbench/")
+    if role in (Role.APPROVAL, Role.DEPARTMENT):
+        await v.page.click("a[data-menu=check]")
+        await v.page.wait_for_url("**/workbench/check")
     return v
 
 
@@ -191,3 +198,81 @@ async def test_a_batch_file_with_a_bad_row(
     assert [row[0] for row in table] == ["行号", "2", "3", "4"]
     assert table[1][6].startswith("rcpt") and table[2][6] == ""
     assert v.foreign == []
+
+
+async def test_an_admin_creates_and_revokes_a_key_and_reads_the_audit_trail(
+    browser: Browser, base: str, graph: Store
+) -> None:
+    _, token = await create_key(graph, Role.ADMIN, None, "管理员")
+    v = await visit(browser, base, artifacts=SHOTS)
+    await v.page.goto(base + "/workbench/keys")
+    await v.page.fill("#token", token)
+    await v.page.press("#token", "Enter")
+    await v.page.wait_for_url("**/workbench/keys")
+    await v.page.fill("#name", "隆林县行政审批局")
+    await v.page.select_option("#role", "DEPARTMENT")
+    await v.page.select_option("#department", "AMR")
+    await v.page.click("#create-key button[type=submit]")
+    await v.page.wait_for_selector("#new-token")
+    assert (await v.page.inner_text("#new-token")).startswith("chk_")
+    await v.shot("keys-created")
+    assert "当前登录所用" in await v.page.locator("#keys tr", has_text="管理员").inner_text()
+    row = v.page.locator("#keys tr", has_text="隆林县行政审批局")
+    await row.locator("button").click()
+    await v.page.wait_for_selector("#revoked-notice")
+    assert "已停用" in await v.page.locator("#keys tr", has_text="隆林县行政审批局").inner_text()
+    await v.page.click("a[data-menu=audit]")
+    await v.page.wait_for_url("**/workbench/audit")
+    assert "审计日志" in await v.text()
+    await v.shot("audit")
+    assert v.foreign == []
+
+
+async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
+    browser: Browser, base: str, graph: Store, tmp_path: Path
+) -> None:
+    v = await signed_in(browser, base, graph, role=Role.DEPARTMENT)
+    await v.page.click("a[data-menu=desk]")
+    await v.page.wait_for_url("**/workbench/desk")
+    good = f.uscc()
+    upload = tmp_path / "报送.jsonl"
+    upload.write_text(
+        "\n".join(
+            [
+                json.dumps(f.enterprise(good, "隆林浏览器报送有限公司"), ensure_ascii=False),
+                json.dumps(
+                    {"kind": "enterprise", "uscc": bad_check_character(good), "name": "坏代码"}
+                ),
+                "not json",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    await v.page.set_input_files("#file", str(upload))
+    await v.page.click("#upload-form button[type=submit]")
+    await v.page.wait_for_selector("#report-errors")
+    rows = v.page.locator("#report-errors tbody tr")
+    assert await rows.count() == 2
+    second = await v.page.inner_text("#report-errors tr[data-line='2']")
+    assert "uscc" in second and "check character" in second
+    assert "1" in await v.page.inner_text("#accepted")
+    await v.shot("desk-upload-report")
+    assert v.foreign == []
+
+
+async def test_every_page_is_usable_at_768_px(
+    browser: Browser, base: str, graph: Store, story: workbench_story.Story
+) -> None:
+    pages = {
+        Role.APPROVAL: ("/workbench/", "/workbench/check", "/workbench/batch"),
+        Role.DEPARTMENT: ("/workbench/desk", "/workbench/listings", "/workbench/objections"),
+        Role.ADMIN: ("/workbench/keys", "/workbench/audit"),
+    }
+    for role, paths in pages.items():
+        v = await signed_in(browser, base, graph, role=role, width=768)
+        for path in paths:
+            await v.open(path)
+            width = await v.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 768, (path, width)
+            await v.shot(f"{path.strip('/').replace('/', '-')}-768")
+        assert v.foreign == []

@@ -30,3 +30,8 @@ async def page_csrf(http: httpx.AsyncClient, path: str = "/workbench/") -> str:
     answer = await http.get(path)
     assert answer.status_code == 200, answer.status_code
     return csrf_of(answer.text)
+
+
+def bad_check_character(code: str) -> str:
+    """``code`` with another last (check) character: an invalid USCC whatever ``code`` is."""
+    return code[:17] + ("1" if code[17] == "0" else "0")

@@ -31,6 +31,9 @@ class Rejections:
     """(label, key) -> first line that would have defined that entity but was rejected."""
 
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Lines refused when written (a writer's check): a later commit unit skips their other
+    # records, so a line is rejected at one stage only and nothing of it is half-written.
+    refused: set[int] = field(default_factory=set)
 
     def note(self, label: str, key: str, line: int) -> None:
         self.lines.setdefault((label, key), line)

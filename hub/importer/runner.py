@@ -89,6 +89,53 @@ class _UnitResult:
     counts: dict[str, tuple[int, Counts]]
 
 
+async def _checked(
+    tx: AsyncManagedTransaction,
+    groups: dict[Writer, list[Item]],
+    bad: set[int],
+    defined: dict[str, dict[Hashable, int]],
+    rejections: Rejections,
+    prov: Provenance,
+) -> list[LineError]:
+    """The writers' checks, in writer order; ``groups`` keeps only the lines they accept.
+
+    A line rejected by one check is not checked again by a later one (a row's action, after
+    its subject). An entity rejected here is no longer defined by the upload: the other lines
+    of the unit naming it are rejected too unless the graph already holds it.
+    """
+    errors: list[LineError] = []
+    dropped: set[tuple[str, Hashable]] = set()
+    for writer in sorted(groups, key=lambda w: w.order):
+        if bad:
+            groups[writer] = [(line, r) for line, r in groups[writer] if line not in bad]
+        if writer.check is None or not groups[writer]:
+            continue
+        problems = await writer.check(tx, groups[writer], prov)
+        rejected = {e.line for e in problems}
+        for line, record in groups[writer]:
+            entity = record.defines()
+            if line in rejected and entity is not None:
+                defined[entity[0]].pop(entity[1], None)
+                rejections.note(entity[0], entity[1], line)
+                dropped.add(entity)
+        errors += problems
+        bad |= rejected
+    if dropped:
+        late = [
+            (line, r)
+            for items in groups.values()
+            for line, r in items
+            if line not in bad and any((label, key) in dropped for _, label, key in r.refs())
+        ]
+        problems = await missing_refs(tx, late, defined, rejections)
+        errors += problems
+        bad |= {e.line for e in problems}
+    if errors:
+        for writer in groups:
+            groups[writer] = [(line, r) for line, r in groups[writer] if line not in bad]
+    return errors
+
+
 async def _write_unit(
     tx: AsyncManagedTransaction,
     items: list[Item],
@@ -104,19 +151,12 @@ async def _write_unit(
     began = time.perf_counter()
     errors = await missing_refs(tx, items, defined, rejections)
     log.debug("references of %d items checked in %.3fs", len(items), time.perf_counter() - began)
-    bad = {e.line for e in errors}
+    bad = {e.line for e in errors} | rejections.refused
     groups: dict[Writer, list[Item]] = defaultdict(list)
     for line, record in items:
         if line not in bad:
             groups[WRITERS[type(record)]].append((line, record))
-    for writer, todo in list(groups.items()):
-        if writer.check is None:
-            continue
-        problems = await writer.check(tx, todo, prov)
-        if problems:
-            errors.extend(problems)
-            rejected = {e.line for e in problems}
-            groups[writer] = [(line, record) for line, record in todo if line not in rejected]
+    errors += await _checked(tx, groups, bad, defined, rejections, prov)
     counts: dict[str, tuple[int, Counts]] = {}
     # Consecutive writers with the same ``after`` (roles and shareholdings both re-derive the
     # listings at their enterprises) run it once, after the last of them, on all their items.
@@ -316,6 +356,7 @@ class _Importer:
                 await asyncio.sleep(0.05 * (attempt + 1))
                 continue
             self.errors.add(result.errors)
+            self.upload.rejections.refused.update(e.line for e in result.errors)
             for kind, (accepted, counts) in result.counts.items():
                 self.report.absorb(kind, accepted, counts)
             if self.progress is not None:

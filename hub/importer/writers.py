@@ -111,17 +111,18 @@ async def _check_action_owners(
         assert isinstance(record, ActionRecord)  # noqa: S101 - registered for actions
         owner = found.get(record.id, record.department)
         if owner != record.department:
-            errors.append(
-                LineError(
-                    line,
-                    "id",
-                    f"action {record.id} already exists from {owner}; action ids are unique "
-                    "across departments",
-                    record.kind,
-                    record.id,
-                )
-            )
+            errors.append(owner_refusal(line, record.id, owner, record.kind))
     return errors
+
+
+def owner_refusal(line: int, action: str, owner: str, kind: str) -> LineError:
+    return LineError(
+        line,
+        "id",
+        f"action {action} already exists from {owner}; action ids are unique across departments",
+        kind,
+        action,
+    )
 
 
 WRITERS: dict[type[Record], Writer] = {

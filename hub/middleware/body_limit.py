@@ -1,6 +1,7 @@
 """Request bodies are bounded (CREDITHUB_MAX_REQUEST_BYTES, CREDITHUB_MAX_IMPORT_BYTES for
-/api/import): a declared Content-Length over the limit is refused before anything else runs, and
-a body that grows past it while read is refused as soon as it does (413)."""
+uploads: /api/import and the workbench's department desk): a declared Content-Length over the
+limit is refused before anything else runs, and a body that grows past it while read is refused
+as soon as it does (413)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from starlette.types import Message, Receive, Scope, Send
 from hub.app_state import hub_of
 from hub.middleware.answers import json_error
 from hub.middleware.http_only import HttpMiddleware
+
+# Paths whose bodies are uploads (CREDITHUB_MAX_IMPORT_BYTES).
+UPLOAD_PATHS = ("/api/import", "/workbench/desk/upload")
 
 
 class BodyTooLarge(Exception):
@@ -21,7 +25,7 @@ class BodyLimit(HttpMiddleware):
         settings = hub_of(scope).settings
         limit = (
             settings.max_import_bytes
-            if scope["path"].startswith("/api/import")
+            if scope["path"].startswith(UPLOAD_PATHS)
             else settings.max_request_bytes
         )
         too_large = f"request body larger than {limit} bytes"

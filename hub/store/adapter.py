@@ -39,6 +39,15 @@ def open_driver(settings: Settings, instance: str = "main") -> AsyncDriver:
     )
 
 
+async def verify(driver: AsyncDriver) -> None:
+    """The driver's connectivity check, its errors translated (StoreUnavailable when Neo4j is
+    not running or not reachable)."""
+    try:
+        await driver.verify_connectivity()
+    except (exceptions.Neo4jError, exceptions.DriverError) as error:
+        raise translate(error) from error
+
+
 def translate(error: Exception) -> HubError:
     """Driver error -> HubError, by class and Neo4j status code (never by message text)."""
     code = getattr(error, "code", None) or ""

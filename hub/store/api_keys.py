@@ -3,12 +3,13 @@ deleted."""
 
 from __future__ import annotations
 
-from typing import LiteralString
+from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from hub.auth import Actor, Role
 from hub.errors import InvalidInput
+from hub.store.values import native
 
 CREATE_KEY: LiteralString = """
 CREATE (k:ApiKey {id: $id, hash: $hash, role: $role, department: $department, name: $name,
@@ -28,7 +29,22 @@ SET k.revokedAt = coalesce(k.revokedAt, datetime())
 RETURN k.revokedAt AS revokedAt
 """
 
+# The keys for ADMIN (never their hash), newest first; a county has tens of keys, not thousands.
+LIST_KEYS: LiteralString = """
+MATCH (k:ApiKey)
+WHERE $revoked OR k.revokedAt IS NULL
+RETURN k {.id, .role, .department, .name, .createdAt, .revokedAt} AS key
+ORDER BY k.createdAt DESC, k.id
+LIMIT $limit
+"""
+
+KEY_BY_ID: LiteralString = """
+MATCH (k:ApiKey {id: $id})
+RETURN k {.id, .role, .department, .name, .createdAt, .revokedAt} AS key
+"""
+
 DEPARTMENT_EXISTS: LiteralString = "MATCH (d:Department {code: $code}) RETURN d.code AS code"
+KNOWN_DEPARTMENTS: LiteralString = "MATCH (d:Department) RETURN d.code AS code ORDER BY code"
 
 
 async def insert_key(
@@ -42,7 +58,11 @@ async def insert_key(
     if department is not None:
         found = await (await tx.run(DEPARTMENT_EXISTS, {"code": department})).single()
         if found is None:
-            raise InvalidInput(f"department {department} does not exist", field="department")
+            known = [r["code"] async for r in await tx.run(KNOWN_DEPARTMENTS)]
+            raise InvalidInput(
+                f"unknown department {department!r}; known departments: {', '.join(known)}",
+                field="department",
+            )
     await tx.run(
         CREATE_KEY,
         {"id": key_id, "hash": token_hash, "role": role, "department": department, "name": name},
@@ -61,3 +81,13 @@ async def find_actor(tx: AsyncManagedTransaction, token_hash: str) -> Actor | No
     if record is None:
         return None
     return Actor(Role(record["role"]), record["id"], record["department"], record["name"])
+
+
+async def list_keys(tx: AsyncManagedTransaction, revoked: bool, limit: int) -> list[dict[str, Any]]:
+    result = await tx.run(LIST_KEYS, {"revoked": revoked, "limit": limit})
+    return [native(r["key"]) for r in await result.fetch(limit)]
+
+
+async def key_by_id(tx: AsyncManagedTransaction, key_id: str) -> dict[str, Any] | None:
+    record = await (await tx.run(KEY_BY_ID, {"id": key_id})).single()
+    return native(record["key"]) if record else None

@@ -78,7 +78,12 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("home", "/workbench/", SIGNED_IN),
     MenuItem("check", "/workbench/check", APPROVERS),
     MenuItem("batch", "/workbench/batch", APPROVERS),
+    MenuItem("desk", "/workbench/desk", DEPARTMENTS),
+    MenuItem("listings", "/workbench/listings", DEPARTMENTS),
+    MenuItem("objections", "/workbench/objections", DEPARTMENTS),
     MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
+    MenuItem("keys", "/workbench/keys", ADMINS),
+    MenuItem("audit", "/workbench/audit", ADMINS),
 )
 
 
@@ -149,8 +154,11 @@ def workbench_route(
     roles: Iterable[Role],
     schema: strawberry.Schema,
     methods: Iterable[str] = ("GET",),
+    upload: bool = False,
 ) -> Route:
-    """The route of a workbench page that ``roles`` may use (see the module's docstring)."""
+    """The route of a workbench page that ``roles`` may use (see the module's docstring).
+    ``upload``: its form may hold a file as large as an upload (CREDITHUB_MAX_IMPORT_BYTES;
+    the path must also be in hub/middleware/body_limit.py's UPLOAD_PATHS)."""
     allowed = frozenset(roles)
 
     async def endpoint(request: Request) -> Response:
@@ -169,8 +177,9 @@ def workbench_route(
             return workbench_page(request, "refused.html", 403, actor, csrf, code="FORBIDDEN")
         if request.method != "POST":
             return await handler(request, Desk(request, schema, actor, csrf))
+        largest = hub.settings.max_import_bytes if upload else MAX_FORM_PART
         async with request.form(
-            max_files=1, max_fields=50, max_part_size=MAX_FORM_PART
+            max_files=1, max_fields=50, max_part_size=largest
         ) as form:  # uploaded files are closed when the handler is done
             given = form.get("csrf")
             if not csrf_matches(session_id, given if isinstance(given, str) else None):

@@ -5,10 +5,18 @@ from __future__ import annotations
 import strawberry
 from starlette.routing import BaseRoute
 
+from web.workbench.admin import admin_routes
 from web.workbench.approval import approval_routes
 from web.workbench.batch import batch_routes
+from web.workbench.desk import desk_routes
 from web.workbench.sign_in import sign_in_routes
 
 
 def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
-    return [*sign_in_routes(schema), *approval_routes(schema), *batch_routes(schema)]
+    return [
+        *sign_in_routes(schema),
+        *approval_routes(schema),
+        *batch_routes(schema),
+        *desk_routes(schema),
+        *admin_routes(schema),
+    ]

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from hub.importer.fields import IsoDate, LongText, Text
+from hub.importer.parse import LineError
 from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, Record
-from hub.importer.writers import WRITERS, Writer, register_writer, rows_of
+from hub.importer.writers import WRITERS, Writer, owner_refusal, register_writer, rows_of
+from hub.store.import_writes import action_departments
 from hub.store.imports import Counts, Provenance
 from hub.store.shuanggongshi import create_missing
 
@@ -125,7 +127,25 @@ _FIELDS = [
 ]
 
 
-class RowEnterpriseRecord(EnterpriseRecord):
+class RowSubject(Record):
+    """What a row's subject knows of the row's action: the subject is created only with it.
+
+    The action is written after every subject of the upload (a fact); when the write of the
+    action would be refused (``_check_action_owners``), the subject the row would have created
+    is refused with it, in the subject's own commit unit (``check_row_actions``), and the
+    action line is not tried again (``Rejections.refused``).
+    """
+
+    row_action: Text | None = None
+    row_department: Text | None = None
+
+    def for_action(self, action: ActionRecord) -> RowSubject:
+        return self.model_copy(
+            update={"row_action": action.id, "row_department": action.department}
+        )
+
+
+class RowEnterpriseRecord(RowSubject, EnterpriseRecord):
     """The enterprise a row names (created when unknown; never updates a known one)."""
 
     phase: ClassVar[int] = 1
@@ -141,7 +161,7 @@ class RowEnterpriseRecord(EnterpriseRecord):
         return row
 
 
-class RowPersonRecord(PersonRecord):
+class RowPersonRecord(RowSubject, PersonRecord):
     """The natural person a row names (created when unknown)."""
 
     phase: ClassVar[int] = 1
@@ -151,6 +171,23 @@ class RowPersonRecord(PersonRecord):
         row = super().row()
         row["createdFrom"] = self.source_file
         return row
+
+
+async def check_row_actions(
+    tx: Any, items: list[tuple[int, Record]], prov: Provenance
+) -> list[LineError]:
+    """The subjects of rows whose action another department owns are not created: their
+    lines are refused here, with the action's own error (the subject's key is then rejected,
+    so another row naming it is told which line it came from)."""
+    actions = [r.row_action for _, r in items if isinstance(r, RowSubject) and r.row_action]
+    owners = await action_departments(tx, actions) if actions else {}
+    errors = []
+    for line, record in items:
+        assert isinstance(record, RowSubject)  # noqa: S101 - registered for row subjects
+        owner = owners.get(record.row_action or "", record.row_department)
+        if record.row_action and owner is not None and owner != record.row_department:
+            errors.append(owner_refusal(line, record.row_action, owner, "action"))
+    return errors
 
 
 def _create_missing(label: str) -> Any:
@@ -166,10 +203,17 @@ def register() -> None:
     register_writer(TemplateActionRecord, WRITERS[ActionRecord])
     register_writer(
         RowEnterpriseRecord,
-        Writer("rowEnterprise", 12, _create_missing("Enterprise"), counted=False),
+        Writer(
+            "rowEnterprise",
+            12,
+            _create_missing("Enterprise"),
+            counted=False,
+            check=check_row_actions,
+        ),
     )
     register_writer(
-        RowPersonRecord, Writer("rowPerson", 13, _create_missing("Person"), counted=False)
+        RowPersonRecord,
+        Writer("rowPerson", 13, _create_missing("Person"), counted=False, check=check_row_actions),
     )
 
 

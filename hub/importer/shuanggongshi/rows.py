@@ -23,6 +23,7 @@ from hub.importer.shuanggongshi.headers import REQUIRED, Col, Generation, Layout
 from hub.importer.shuanggongshi.records import (
     RowEnterpriseRecord,
     RowPersonRecord,
+    RowSubject,
     TemplateActionRecord,
 )
 from hub.text import normal_text
@@ -351,7 +352,9 @@ class _Row:
         action = self.action(label, key, klass, normal_text(name))
         if self.errors or action is None:
             raise _Rejected
-        return (action, subject) if subject is not None else (action,)
+        if isinstance(subject, RowSubject):
+            return (action, subject.for_action(action))
+        return (action,)
 
     def action(
         self, label: str, key: str, klass: v.SubjectClass, name: str
