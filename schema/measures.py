@@ -7,8 +7,7 @@ from typing import Any
 
 import strawberry
 
-from hub.policy import sees_unpublished
-from hub.rules.listings import ListingSource, ListKind, published
+from hub.rules.listings import ListingSource, ListKind
 from hub.rules.measures import (
     ALL_SCENARIOS,
     Grade,
@@ -17,7 +16,7 @@ from hub.rules.measures import (
     PartyToken,
     Scenario,
 )
-from hub.store.measures import catalogue_rows
+from resolvers import catalogue
 from schema.common import SubjectKind
 from schema.listings import HubInfo, Listing
 
@@ -118,8 +117,8 @@ class ListingQueries:
         scenario: Scenario | None = None,
         subject_kind: SubjectKind | None = None,
     ) -> list[Measure]:
-        rows = await info.context.store.read(
-            catalogue_rows,
+        rows = await catalogue.measures(
+            info.context,
             scenario.value if scenario else None,
             subject_kind.value if subject_kind else None,
         )
@@ -132,11 +131,7 @@ class ListingQueries:
         "through person.creditRecord or derivedEntries."
     )
     async def listing(self, info: HubInfo, id: str, as_of: dt.date | None = None) -> Listing | None:
-        row = await info.context.loaders.listing.load(id.strip())
-        if row is None or row["l"].get("derived"):
+        raw = await catalogue.visible_listing(info.context, id)
+        if raw is None:
             return None
-        if not sees_unpublished(info.context.actor) and not published(
-            row["l"], info.context.today()
-        ):
-            return None
-        return Listing(raw=row["l"], as_of=as_of or info.context.today())
+        return Listing(raw=raw, as_of=as_of or info.context.today())

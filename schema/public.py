@@ -13,16 +13,10 @@ from typing import Annotated
 import strawberry
 
 from graph_seed.reference_data import load_domains
-from hub.errors import InvalidInput
-from hub.rules.listings import published
-from hub.store import public_reads as q
-from resolvers.paging import decode_cursor, encode_cursor, page_size
+from resolvers import public
 from schema.common import Department, PageInfo
 from schema.listings import HubInfo, Listing
 from schema.subjects import Action, Subject, subject_of
-
-# How far back the home page's newest 双公示 records are looked for.
-RECENT_DAYS = 366
 
 
 @strawberry.enum(description="The lists the public site publishes (WATCH is never published).")
@@ -55,16 +49,6 @@ class PublicAction:
     subject: Subject
 
 
-def _position(after: str | None) -> tuple[dt.date, str] | None:
-    cursor = decode_cursor(after)
-    if cursor is None:
-        return None
-    try:
-        return dt.date.fromisoformat(cursor[0]), str(cursor[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
-
-
 @strawberry.type
 class PublicQueries:
     @strawberry.field(
@@ -84,29 +68,19 @@ class PublicQueries:
         first: int = 20,
         after: str | None = None,
     ) -> ListingConnection:
-        size = page_size(first)
-        today = info.context.today()
-        rows = await info.context.store.read(
-            q.published_listings,
+        page = await public.published_listings(
+            info.context,
             list_kind.value,
-            today,
-            size + 1,
-            _position(after),
-            domain or None,
-            department or None,
+            domain,
+            department,
             effective_from,
             effective_to,
-        )
-        more = len(rows) > size
-        rows = rows[:size]
-        cursor = (
-            encode_cursor([rows[-1]["effectiveFrom"].isoformat(), rows[-1]["id"]])
-            if rows and more
-            else None
+            first,
+            after,
         )
         return ListingConnection(
-            nodes=[Listing(raw=r, as_of=today) for r in rows if published(r, today)],
-            page_info=PageInfo(has_next_page=more, end_cursor=cursor),
+            nodes=[Listing(raw=r, as_of=page.today) for r in page.rows],
+            page_info=PageInfo(has_next_page=page.more, end_cursor=page.cursor),
         )
 
     @strawberry.field(
@@ -119,11 +93,8 @@ class PublicQueries:
         types: list[PublicActionType] | None = None,
         first: int = 10,
     ) -> list[PublicAction]:
-        size = page_size(first, 50)
-        today = info.context.today()
         kinds = [t.value for t in types] if types else [t.value for t in PublicActionType]
-        since = today - dt.timedelta(days=RECENT_DAYS)
-        rows = await info.context.store.read(q.recent_actions, kinds, today, since, size)
+        rows = await public.recent_actions(info.context, kinds, first)
         calendar = info.context.calendar
         return [
             PublicAction(
@@ -138,5 +109,5 @@ class PublicQueries:
 
     @strawberry.field(description="The departments, courts, banks and regulators known to the hub.")
     async def departments(self, info: HubInfo) -> list[Department]:
-        rows = await info.context.store.read(q.departments)
+        rows = await public.departments(info.context)
         return [Department(code=r["code"], name=r["name"]) for r in rows]

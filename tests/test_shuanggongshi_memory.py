@@ -33,9 +33,9 @@ def _reading_peak(rows: int) -> int:
 
 def test_the_reader_holds_a_row_not_the_sheet() -> None:
     """Ten times the rows (of the same texts: the shared-strings table every XLSX reader loads
-    stays one row's) cost almost nothing more: the reader keeps a row, not the sheet. What does
-    grow is openpyxl's emptied XML element per row (~60 bytes, measured 2026-12-07); a row
-    held as a tuple of its 30 cells alone would be ≥ 280 bytes, with the cells far more."""
+    stays one row's) cost almost nothing more: the reader keeps a row, not the sheet (it frees
+    each parsed ``<row>`` element and the ones before it: hub/importer/shuanggongshi/xlsx.py).
+    A row held as a tuple of its 30 cells alone would be ≥ 280 bytes, with the cells far more."""
     small, large = _reading_peak(2_000), _reading_peak(20_000)
     per_row = (large - small) / 18_000
     assert per_row < 100, f"2,000 rows {small / MIB:.1f} MiB, 20,000 {large / MIB:.1f} MiB"

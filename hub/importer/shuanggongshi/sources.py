@@ -1,7 +1,8 @@
 """Rows of an uploaded table, read as a stream: CSV (UTF-8, BOM, GB18030) or XLSX.
 
-Neither reader holds the whole sheet: CSV is decoded and split as it is read; XLSX is read with
-openpyxl in read-only mode, which parses the sheet's XML row by row.
+Neither reader holds the whole sheet: CSV is decoded and split as it is read; XLSX is read by
+``xlsx.py`` (lxml's streaming parser, openpyxl's date rules), which parses the sheet's XML row by
+row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from enum import StrEnum
 from typing import IO, Any
 
 from hub.errors import InvalidInput
+from hub.importer.shuanggongshi import xlsx
 
 Cell = str | int | float | dt.datetime | dt.date | None
 
@@ -113,22 +115,12 @@ def csv_rows(data: bytes, encoding: str) -> Iterator[list[str]]:
 
 
 def xlsx_rows(source: bytes | IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """The first sheet's rows, values only (dates as datetimes), streamed."""
-    from openpyxl import load_workbook
-
+    """The first sheet's rows, values only (dates as datetimes), streamed (xlsx.py)."""
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl's own errors: not a workbook
-        raise InvalidInput(f"not a readable XLSX workbook ({type(error).__name__})") from None
-    try:
-        sheet = book.worksheets[0]
-        # The sheet's own <dimension> may be missing or wrong (files written by other tools):
-        # without it openpyxl would read the whole sheet once just to size it.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        book.close()
+        yield from xlsx.rows(stream)
+    except xlsx.XlsxError as error:  # zipfile's and the XML parser's errors: not a workbook
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
 
 
 def table_rows(data: bytes, fmt: Format) -> tuple[Iterator[list[Cell]], str]:

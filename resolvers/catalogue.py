@@ -1,0 +1,31 @@
+"""Reads behind the catalogue and listing queries: the measure catalogue (its Cypher:
+hub/store/measures.py) and one listing as the caller may see it (the publication rule:
+hub/rules/listings.py; who sees unpublished listings: hub/policy.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.policy import sees_unpublished
+from hub.rules.listings import published
+from hub.store.measures import catalogue_rows
+from resolvers.context import HubContext
+
+
+async def measures(
+    ctx: HubContext, scenario: str | None, subject_kind: str | None
+) -> list[dict[str, Any]]:
+    """The catalogue's measures governing ``scenario`` and applying to ``subject_kind``."""
+    return await ctx.store.read(catalogue_rows, scenario, subject_kind)
+
+
+async def visible_listing(ctx: HubContext, listing_id: str) -> dict[str, Any] | None:
+    """The listing ``listing_id`` (not a derived entry), or None when it is unknown or, for a
+    caller who sees published listings only, not published today."""
+    row = await ctx.loaders.listing.load(listing_id.strip())
+    if row is None or row["l"].get("derived"):
+        return None
+    if not sees_unpublished(ctx.actor) and not published(row["l"], ctx.today()):
+        return None
+    listing: dict[str, Any] = row["l"]
+    return listing
