@@ -140,6 +140,7 @@ async def test_the_explorer_draws_expands_filters_and_finds_a_path(
     assert len(drawn["edges"]) == 4
     assert await v.page.evaluate("explorer.cy.nodes(':visible').length") == 4
     assert await v.page.get_attribute("#caps p", "data-truncated") == "false"
+    assert not await v.page.is_visible("#selected-actions")  # nothing selected yet
     await v.shot("explorer-drawn")
 
     # click 黄 on the canvas: expanded (its holding in the group, its role at the logistics firm)
