@@ -241,7 +241,7 @@
         newEdges.push(e);
       }
     }
-    if (!newNodes.length && !newEdges.length) return 0;
+    if (!newNodes.length && !newEdges.length) return cy.collection();
     place(newNodes.map((n) => n.id), anchorId);
     const small = edges.size <= LABELS_UP_TO;
     if (!small && labelled) {
@@ -260,8 +260,23 @@
     }
     const few = edgeLabels ? " few" : "";
     for (const e of newEdges) added.push({ group: "edges", data: e, classes: named + few });
-    cy.add(added);
-    return added.length;
+    return cy.add(added);
+  }
+
+  // Cytoscape computes each element's rendered geometry when it first paints: for a large
+  // addition that is one long frame. Computing it here a slice at a time, between tasks,
+  // leaves the frame only the painting.
+  const SLICE = 100;
+  const channel = new MessageChannel(); // a yield to the event loop without setTimeout's clamp
+  const waiting = [];
+  channel.port1.onmessage = () => { const next = waiting.shift(); if (next) next(); };
+  function yieldTask() { return new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); }); }
+
+  async function prepare(collection) {
+    for (let i = 0; i < collection.length; i += SLICE) {
+      collection.slice(i, i + SLICE).boundingBox();
+      if (i + SLICE < collection.length) await yieldTask();
+    }
   }
   let labelled = true;
   let edgeLabels = true;
@@ -289,8 +304,9 @@
     }
     if (!state.centre) state.centre = n.centre.id;
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
-    merge(n.export.elements, base, n.centre.id);
+    const drawnNow = merge(n.export.elements, base, n.centre.id);
     fit();
+    if (drawnNow.length > 2 * SLICE) await prepare(drawnNow);
     const added = performance.now();
     const shown = applyFilters();
     showCaps(body.data, limit, n.centre.label);
