@@ -120,12 +120,12 @@ class Settings(BaseSettings):
     import_commit_records: int = Field(default=50_000, ge=100, le=1_000_000)
     # Import transactions of one upload that may run side by side (independent units only).
     import_parallel_units: int = Field(default=2, ge=1, le=16)
-    # Largest accepted body of POST /api/import, bytes.
+    # Largest accepted body of an upload (POST /api/import; the workbench's desk and batch).
     max_import_bytes: int = Field(default=50_000_000, ge=1024)
     # Longest accepted line of an upload, bytes.
     max_line_bytes: int = Field(default=65_536, ge=256)
 
-    # Largest accepted GraphQL request body, bytes.
+    # Largest accepted body of any other request (GraphQL, the site's and workbench's forms).
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
     # Deepest accepted GraphQL query.
     max_query_depth: int = Field(default=12, ge=2)

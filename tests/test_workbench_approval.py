@@ -121,6 +121,11 @@ async def test_a_check_shows_incentives_apart_and_refuses_bad_input_in_chinese(
     )
     assert red.status_code == 200 and 'data-decision="CLEAR"' in red.text
     assert 'id="incentives"' in red.text and "守信激励" in red.text
+    receipt_id = re.search(r'<span id="receipt-id">([^<]+)</span>', red.text)
+    assert receipt_id is not None
+    receipt = await client.get(f"/workbench/receipts/{receipt_id.group(1)}")
+    assert f"{story.coop_name}（{story.coop}）" in receipt.text  # an enterprise's name
+    assert "守信激励（1）" in receipt.text
     bad = await client.post(
         "/workbench/check",
         data={"csrf": csrf, "identifier": bad_check_character(story.coop), "scenario": "HONORS"},
@@ -212,6 +217,12 @@ async def test_a_batch_file_over_1000_rows_or_unreadable_is_refused_whole(
         files={"file": ("x.xlsx", b"PK\x03\x04 not really a workbook")},
     )
     assert broken.status_code == 400 and "无法读取该文件" in broken.text
+    huge = await client.post(
+        "/workbench/batch",
+        data={"csrf": csrf},
+        files={"file": ("huge.csv", b"x,HONORS\n" * 400_000)},  # 3.6 MB
+    )
+    assert huge.status_code == 400 and "文件过大（上限 2 MB）" in huge.text
 
 
 @pytest.mark.neo4j

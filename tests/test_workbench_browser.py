@@ -1,11 +1,12 @@
-"""The workbench in a real browser (tests/browser.py): sign-in and logout, a check whose hit
-comes through a legal representative drawn as a path, its printable receipt and outcome, a
-batch file with a bad row and its download, an upload with rejected lines, keys and the audit
-trail, keyboard use, 1280 and 768 px; nothing is loaded
-from another host. Screenshots: test-artifacts/workbench/."""
+"""The workbench in a real browser (tests/browser.py): sign-in and logout, a forged form
+refused, an idle session ended, a check whose hit comes through a legal representative drawn
+as a path, its printable receipt and outcome, a batch file with a bad row and its download, an
+upload with rejected lines, keys and the audit trail, keyboard use, 1280 and 768 px; nothing is
+loaded from another host. Screenshots: test-artifacts/workbench/."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -275,4 +276,27 @@ async def test_every_page_is_usable_at_768_px(
             width = await v.page.evaluate("document.documentElement.scrollWidth")
             assert width <= 768, (path, width)
             await v.shot(f"{path.strip('/').replace('/', '-')}-768")
+        assert v.foreign == []
+
+
+async def test_a_forged_form_is_refused_and_an_idle_session_ends(
+    browser: Browser, graph: Store, settings: Settings, story: workbench_story.Story
+) -> None:
+    quick = settings.model_copy(update={"workbench_idle_seconds": 2.0})
+    async with serve(quick) as base:
+        v = await signed_in(browser, base, graph)
+        # A form whose CSRF token is not the session's (as another site's would be): 403.
+        await v.page.evaluate("document.querySelector('#check-form [name=csrf]').value = 'x'")
+        await v.page.fill("#identifier", story.polluter)
+        async with v.page.expect_response("**/workbench/check") as refused:
+            await v.page.click("#check-form button[type=submit]")
+        assert (await refused.value).status == 403
+        assert "表单缺少有效的安全令牌" in await v.text()
+        await v.shot("csrf-refused")
+        # Left alone longer than CREDITHUB_WORKBENCH_IDLE_SECONDS: the next page is the login.
+        await asyncio.sleep(2.5)
+        await v.page.goto(base + "/workbench/check")
+        await v.page.wait_for_url("**/workbench/login?next=%2Fworkbench%2Fcheck&expired=1")
+        assert "登录已过期或已失效" in await v.text()
+        await v.shot("session-expired")
         assert v.foreign == []

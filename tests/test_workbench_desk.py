@@ -199,3 +199,38 @@ async def test_desk_reads_are_the_departments_own_in_the_api(gql: GQL, graph: St
     unnamed = await gql(query, {"d": None}, actor=Actor(Role.ADMIN, "key-admin-desk"))
     assert unnamed.errors is not None
     assert unnamed.errors[0].extensions["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_listing_ended_and_an_objection_filed_from_the_listings_page(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    await desk_story(graph, gql)
+    third = f.uscc()
+    await load(graph, [f.enterprise(third), f.listing("ECO-DESK-3", {"uscc": third})])
+    csrf = await desk_csrf(client, graph, "ECOENV")
+    filed = await client.post(
+        "/workbench/listings/ECO-DESK-3/objection",
+        data={"csrf": csrf, "reason": "当事人称已整改", "on": ""},
+    )
+    assert filed.status_code == 303 and "done=objection" in filed.headers["location"]
+    page = await client.get(filed.headers["location"])
+    assert "已登记异议" in page.text
+    assert 'data-listing="ECO-DESK-3" data-status="SUSPENDED"' in page.text
+    assert "当事人称已整改" in (await client.get("/workbench/objections")).text
+    incomplete = await client.post(
+        "/workbench/listings/ECO-DESK-2/end", data={"csrf": csrf, "kind": "REMOVED", "reason": "x"}
+    )
+    assert "error=INCOMPLETE" in incomplete.headers["location"]  # REMOVED is the court's
+    ended = await client.post(
+        "/workbench/listings/ECO-DESK-2/end",
+        data={"csrf": csrf, "kind": "REPAIRED", "reason": "已完成信用修复"},
+    )
+    assert ended.status_code == 303 and "done=end" in ended.headers["location"]
+    page = await client.get(ended.headers["location"])
+    assert 'data-listing="ECO-DESK-2" data-status="ENDED"' in page.text
+    assert "信用修复" in page.text
+    again = await client.post(
+        "/workbench/listings/ECO-DESK-2/objection", data={"csrf": csrf, "reason": "晚了"}
+    )
+    assert "error=CONFLICT" in again.headers["location"]  # the API: the listing has ended
+    assert "与已记录的情况冲突" in (await client.get(again.headers["location"])).text

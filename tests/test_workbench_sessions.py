@@ -122,13 +122,13 @@ async def test_an_idle_session_ends_after_the_setting_and_use_keeps_it_alive(
     graph: Store, settings: Settings
 ) -> None:
     _, token = await create_key(graph, Role.APPROVAL, None, "审批员")
-    quick = settings.model_copy(update={"workbench_idle_seconds": 1.0})
+    quick = settings.model_copy(update={"workbench_idle_seconds": 2.0})
     async with hub_client(quick) as http:
         await sign_in(http, token)
-        for _ in range(3):  # used every 0.6 s: 1.8 s in all, never idle for 1 s
-            await asyncio.sleep(0.6)
+        for _ in range(3):  # used every 1.2 s: 3.6 s in all, never idle for 2 s
+            await asyncio.sleep(1.2)
             assert (await http.get("/workbench/")).status_code == 200
-        await asyncio.sleep(1.2)
+        await asyncio.sleep(2.3)
         expired = await http.get("/workbench/")
         assert expired.status_code == 303
         assert expired.headers["location"] == "/workbench/login?next=%2Fworkbench%2F&expired=1"
@@ -164,6 +164,19 @@ async def test_sessions_hold_across_hub_processes(graph: Store, settings: Settin
         out = await second.post("/workbench/logout", data={"csrf": await page_csrf(second)})
         assert out.status_code == 303
         assert (await first.get("/workbench/")).status_code == 303
+
+
+async def test_signing_in_again_ends_the_session_before(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    _, first = await create_key(graph, Role.APPROVAL, None, "甲")
+    _, second = await create_key(graph, Role.ADMIN, None, "乙")
+    await sign_in(client, first)
+    before = client.cookies["credithub_workbench"]
+    await sign_in(client, second)
+    assert client.cookies["credithub_workbench"] != before
+    assert len(await stored_sessions(graph)) == 1
+    assert "乙" in (await client.get("/workbench/")).text
 
 
 async def test_next_leads_back_to_a_workbench_page_only(

@@ -1,7 +1,7 @@
 """Request bodies are bounded (CREDITHUB_MAX_REQUEST_BYTES, CREDITHUB_MAX_IMPORT_BYTES for
-uploads: /api/import and the workbench's department desk): a declared Content-Length over the
-limit is refused before anything else runs, and a body that grows past it while read is refused
-as soon as it does (413)."""
+uploads: /api/import, the workbench's department desk and batch check files): a declared
+Content-Length over the limit is refused before anything else runs, and a body that grows past
+it while read is refused as soon as it does (413)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hub.middleware.answers import json_error
 from hub.middleware.http_only import HttpMiddleware
 
 # Paths whose bodies are uploads (CREDITHUB_MAX_IMPORT_BYTES).
-UPLOAD_PATHS = ("/api/import", "/workbench/desk/upload")
+UPLOAD_PATHS = ("/api/import", "/workbench/desk/upload", "/workbench/batch")
 
 
 class BodyTooLarge(Exception):

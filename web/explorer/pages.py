@@ -225,7 +225,7 @@ def explorer_routes(schema: strawberry.Schema) -> list[BaseRoute]:
             return json_error(400, "BAD_USER_INPUT", "graph: not JSON")
         except InvalidInput as error:
             return json_error(400, error.code, error.message, {"field": error.details["field"]})
-        day = desk.settings.today()
+        day = hub_of(request.scope).settings.today()
         content = convert(graph, fmt, day)
         if graph.persons:
             await audit_export(request, desk.actor, fmt, graph)

@@ -102,10 +102,6 @@ class Desk:
     csrf: str
     form: FormData | None = None
 
-    @property
-    def settings(self) -> Settings:
-        return hub_of(self.request.scope).settings
-
     def field(self, name: str, limit: int = 200) -> str:
         """A text field of the submitted form, stripped and cut at ``limit``."""
         value = self.form.get(name) if self.form is not None else None

@@ -24,7 +24,6 @@ RECORD_OUTCOME = document("workbench", "record_outcome")
 OUTCOMES = ("APPROVED", "APPROVED_WITH_CONDITIONS", "REJECTED", "WITHDRAWN")
 # The API's codes for input it refuses: the form again, with the reason (400).
 INPUT_CODES = {"BAD_USER_INPUT", "INVALID_USCC", "INVALID_ID_NUMBER", "GRAPHQL_VALIDATION_FAILED"}
-ENTERPRISE_KINDS = {"ENTERPRISE", "Enterprise", "uscc"}
 
 
 def status_of(answer: Answer) -> int:
@@ -115,7 +114,7 @@ async def receipt(request: Request, desk: Desk) -> Response:
         return refused(desk, answer)
     found = answer.data["receipt"]
     name = None
-    if found["subjectKind"] in ENTERPRISE_KINDS:
+    if found["subjectKind"] == "Enterprise":  # Receipt.subjectKind: Enterprise or Person
         named = await desk.run(RECEIPT_SUBJECT, {"uscc": found["subjectKey"]})
         name = ((named.data or {}).get("enterprise") or {}).get("name")
     measures = measures_by_code(answer.data["measures"], found["editions"])

@@ -154,5 +154,9 @@ async def batch(request: Request, desk: Desk) -> Response:
 def batch_routes(schema: strawberry.Schema) -> list[BaseRoute]:
     return [
         workbench_route("/workbench/batch", batch_form, APPROVERS, schema),
-        workbench_route("/workbench/batch", batch, APPROVERS, schema, methods=["POST"]),
+        # upload: a file too large is answered by this page (its own limit, MAX_FILE), not by
+        # the hub's body limit for forms
+        workbench_route(
+            "/workbench/batch", batch, APPROVERS, schema, methods=["POST"], upload=True
+        ),
     ]

@@ -1,8 +1,9 @@
 """The department desk (DEPARTMENT): upload a JSON Lines or 双公示 file (CSV, XLSX) for the
 key's own department and read its report line by line (line, field, reason) — the same service
 as POST /api/import (hub/importer/uploads.py), with the same policy —; the department's own
-listings with their state (departmentListings); the open objections to them, oldest first
-(openObjections), each with the resolveObjection form."""
+listings with their state (departmentListings), each with the endListing and fileObjection
+forms; the open objections to them, oldest first (openObjections), each with the
+resolveObjection form."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from web.workbench.approval import INPUT_CODES, refused
 LISTINGS = document("workbench", "department_listings")
 OBJECTIONS = document("workbench", "open_objections")
 RESOLVE = document("workbench", "resolve_objection")
+END_LISTING = document("workbench", "end_listing")
+FILE_OBJECTION = document("workbench", "file_objection")
+# The endings a department records on the desk (REMOVED is the court's).
+END_KINDS = ("ENDED", "REPAIRED", "REVOKED")
 
 
 async def desk_page(request: Request, desk: Desk) -> Response:
@@ -70,7 +75,46 @@ async def listings(request: Request, desk: Desk) -> Response:
     answer = await desk.run(LISTINGS, {"after": after})
     if answer.data is None or answer.errors:
         return refused(desk, answer)
-    return desk.page("listings.html", page=answer.data["departmentListings"], after=after)
+    return desk.page(
+        "listings.html",
+        page=answer.data["departmentListings"],
+        after=after,
+        end_kinds=END_KINDS,
+        done=request.query_params.get("done", "")[:20] or None,
+        error=request.query_params.get("error", "")[:40] or None,
+        target=request.query_params.get("id", "")[:80] or None,
+    )
+
+
+async def _listing_action(desk: Desk, listing_id: str, action: str) -> Response:
+    """endListing or fileObjection from the listings page, then back to it with the result."""
+    reason = desk.field("reason", 2000)
+    kind = desk.field("kind", 20) or "ENDED"
+    back = "/workbench/listings?"
+    if not reason or (action == "end" and kind not in END_KINDS):
+        query = urllib.parse.urlencode({"error": "INCOMPLETE", "id": listing_id})
+        return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+    on = desk.field("on", 10) or None
+    if action == "end":
+        variables = {"id": listing_id, "reason": reason, "on": on, "kind": kind}
+        answer = await desk.run(END_LISTING, variables)
+    else:
+        answer = await desk.run(FILE_OBJECTION, {"id": listing_id, "reason": reason, "on": on})
+    if answer.data is None or answer.errors:
+        if answer.code() in INPUT_CODES or answer.code() in ("CONFLICT", "NOT_FOUND"):
+            query = urllib.parse.urlencode({"error": answer.code(), "id": listing_id})
+            return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+        return refused(desk, answer)
+    query = urllib.parse.urlencode({"done": action, "id": listing_id})
+    return RedirectResponse(back + query, status_code=303, headers=PRIVATE)
+
+
+async def end_listing(request: Request, desk: Desk) -> Response:
+    return await _listing_action(desk, request.path_params["listing_id"][:80], "end")
+
+
+async def file_objection(request: Request, desk: Desk) -> Response:
+    return await _listing_action(desk, request.path_params["listing_id"][:80], "objection")
 
 
 async def objections(request: Request, desk: Desk) -> Response:
@@ -113,6 +157,20 @@ async def resolve(request: Request, desk: Desk) -> Response:
 def desk_routes(schema: strawberry.Schema) -> list[BaseRoute]:
     return [
         workbench_route("/workbench/listings", listings, DEPARTMENTS, schema),
+        workbench_route(
+            "/workbench/listings/{listing_id}/end",
+            end_listing,
+            DEPARTMENTS,
+            schema,
+            methods=["POST"],
+        ),
+        workbench_route(
+            "/workbench/listings/{listing_id}/objection",
+            file_objection,
+            DEPARTMENTS,
+            schema,
+            methods=["POST"],
+        ),
         workbench_route("/workbench/objections", objections, DEPARTMENTS, schema),
         workbench_route(
             "/workbench/objections/{objection_id}/resolve",

@@ -85,6 +85,9 @@ async def login(request: Request) -> Response:
     try:
         actor = await hub.keys.actor(hub.store, token)
         session_id = await start_session(hub.store, hub.settings, actor) if actor else None
+        previous = request.cookies.get(COOKIE)
+        if session_id is not None and previous:
+            await end_session(hub.store, previous)  # signing in again ends the session before
     except HubError:
         return workbench_page(request, "refused.html", 503, code="SERVICE_UNAVAILABLE")
     if session_id is None:

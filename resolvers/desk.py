@@ -1,0 +1,68 @@
+"""The department desk's reads (their Cypher: hub/store/desk_reads.py): a department's own
+listings in every state, newest effectiveFrom first (keyset pages), and the open objections to
+them, oldest filing first. Which department: hub/policy.py department_scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from hub.errors import Forbidden, InvalidInput
+from hub.policy import department_scope
+from hub.store import desk_reads
+from resolvers.context import HubContext
+from resolvers.paging import decode_cursor, encode_cursor, page_size
+
+MAX_OBJECTIONS = 500
+
+
+@dataclass(frozen=True)
+class DeskPage:
+    rows: list[dict[str, Any]]
+    more: bool
+    cursor: str | None
+
+
+def department_of(ctx: HubContext, asked: str | None) -> str:
+    """The department a desk read is about, or FORBIDDEN / BAD_USER_INPUT."""
+    found = department_scope(ctx.actor, asked or None)
+    if found is None:
+        if asked:
+            raise Forbidden(f"this key reads {ctx.actor.department}'s listings only")
+        raise InvalidInput("name a department", field="department")
+    return found
+
+
+def _position(after: str | None) -> tuple[dt.date, str] | None:
+    cursor = decode_cursor(after)
+    if cursor is None:
+        return None
+    try:
+        return dt.date.fromisoformat(cursor[0]), str(cursor[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise InvalidInput("after: not a cursor this API returned", field="after") from None
+
+
+async def department_listings(
+    ctx: HubContext, department: str | None, first: int, after: str | None
+) -> DeskPage:
+    code = department_of(ctx, department)
+    size = page_size(first)
+    found = await ctx.store.read(desk_reads.department_listings, code, size + 1, _position(after))
+    more = len(found) > size
+    found = found[:size]
+    cursor = (
+        encode_cursor([found[-1]["effectiveFrom"].isoformat(), found[-1]["id"]])
+        if found and more
+        else None
+    )
+    return DeskPage(found, more, cursor)
+
+
+async def open_objections(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+    code = department_of(ctx, department)
+    found: list[dict[str, Any]] = await ctx.store.read(
+        desk_reads.open_objections, code, MAX_OBJECTIONS
+    )
+    return found
