@@ -22,6 +22,7 @@ from graphql_engine.extensions import (
 from hub.settings import Settings
 from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
+from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.desk import DeskQueries
 from schema.investigate import InvestigationQueries
 from schema.keys import KeyMutations, KeyQueries
@@ -43,12 +44,15 @@ class Query(
     ReportQueries,
     KeyQueries,
     DeskQueries,
+    CommitmentQueries,
 ):
     """Root of all reads."""
 
 
 @strawberry.type
-class Mutation(ListingMutations, CheckMutations, ReportMutations, KeyMutations):
+class Mutation(
+    ListingMutations, CheckMutations, ReportMutations, KeyMutations, CommitmentMutations
+):
     """Root of all writes (uploads go through POST /api/import)."""
 
 

@@ -645,6 +645,61 @@ def credit_records(
     return out
 
 
+# Demo commitments (信用承诺): (department, type, scenario, content, liability).
+COMMITMENT_KINDS = [
+    ("ECOENV", "DEFICIENCY_TOLERANT", "ADMINISTRATIVE_LICENSE", "三个月内补交建设项目环境影响评价批复文件",
+     "逾期未补交的，自愿接受撤销许可决定"),
+    ("AMR", "APPROVAL_REPLACING", "ADMINISTRATIVE_LICENSE", "已具备食品经营许可条件，承诺后即取得许可并接受核查",
+     "经核查不符合条件的，自愿接受撤销许可并记入信用记录"),
+    ("NDRC", "VOLUNTARY", None, "守法诚信经营，按时履行合同义务", "违反承诺的，自愿记入信用记录"),
+]  # fmt: skip
+
+
+def commitment_records(
+    seg: dict[str, list[dict[str, Any]]], seed: int, index: int
+) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+    """(commitments, fulfilments) for one segment: about 2 % of enterprises made a commitment;
+    a third of those were confirmed later (one in three BROKEN, a caution in its scenario for a
+    year). A separate random stream: the other demo data stays as it was."""
+    rng = random.Random(f"commitment-{seed}-{index}")
+    made: list[dict[str, Any]] = []
+    kept: list[tuple[str, dict[str, Any]]] = []  # (department, fulfilment)
+    for n, firm in enumerate(seg["enterprise"]):
+        if rng.random() >= 0.02:
+            continue
+        department, kind, scenario, content, liability = rng.choice(COMMITMENT_KINDS)
+        on = _date_between(rng, dt.date(2025, 7, 1), ANCHOR - dt.timedelta(days=60))
+        ident = f"{department}-C-{seed}-{index}-{n}"
+        record: dict[str, Any] = {
+            "kind": "commitment",
+            "id": ident,
+            "subject": {"uscc": firm["uscc"]},
+            "department": department,
+            "type": kind,
+            "content": content,
+            "liability": liability,
+            "madeOn": on.isoformat(),
+            "disclosure": "GOVERNMENT" if rng.random() < 0.2 else "PUBLIC",
+        }
+        if scenario is not None:
+            record["scenario"] = scenario
+            record["caseNumber"] = f"隆{department}审〔{on.year}〕{n}号"
+        made.append(record)
+        if rng.random() < 0.33:
+            broken = rng.random() < 0.33
+            fulfilment: dict[str, Any] = {
+                "kind": "commitmentFulfilment",
+                "commitmentId": ident,
+                "status": "BROKEN" if broken else "FULFILLED",
+                "confirmedBy": "核查人员",
+                "confirmedOn": (on + dt.timedelta(days=rng.randint(30, 59))).isoformat(),
+            }
+            if broken:
+                fulfilment["undone"] = "逾期未履行承诺事项"
+            kept.append((department, fulfilment))
+    return made, kept
+
+
 def _credit_uploads(records: list[dict[str, Any]]) -> list[tuple[str, list[bytes]]]:
     by_department: dict[str, list[bytes]] = {}
     for record in records:
@@ -656,7 +711,13 @@ def _credit_uploads(records: list[dict[str, Any]]) -> list[tuple[str, list[bytes
 def demo_uploads(enterprises: int, seed: int) -> Iterator[tuple[str, list[bytes]]]:
     """(department, lines) of every upload of the demo county, in the order they are sent."""
     for index, seg in enumerate(generate(enterprises, seed)):
-        yield from segment_uploads(seg) + _credit_uploads(credit_records(seg, seed, index))
+        made, kept = commitment_records(seg, seed, index)
+        yield from segment_uploads(seg) + _credit_uploads(credit_records(seg, seed, index) + made)
+        # A fulfilment names a commitment stored by an earlier upload: one more per department.
+        by_department: dict[str, list[bytes]] = {}
+        for department, fulfilment in kept:
+            by_department.setdefault(department, []).append(orjson.dumps(fulfilment))
+        yield from sorted(by_department.items())
 
 
 def demo_totals(reports: list[ImportReport], started: float) -> dict[str, Any]:

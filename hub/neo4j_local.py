@@ -282,6 +282,13 @@ class EmbeddedNeo4j:
             time.sleep(0.5)
         raise EmbeddedError(f"Neo4j did not answer on Bolt in time:\n{self._log_tail()}")
 
+    def erase(self) -> None:
+        """Delete the instance's databases (stopped first); the next start creates them empty.
+        Much faster than deleting a large graph node by node (the benches' wipe)."""
+        self.stop()
+        for part in ("databases", "transactions"):
+            shutil.rmtree(self.instance_home / "data" / part, ignore_errors=True)
+
     def stop(self, timeout: float = 120.0) -> str:
         pid = self._pid()
         if pid is None:

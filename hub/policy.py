@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from hub.auth import Actor, Role
 from hub.errors import Forbidden
+from hub.rules.commitments import Reader
 
 EVERYONE = frozenset(Role)
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
@@ -54,6 +55,8 @@ QUERIES: dict[str, frozenset[Role]] = {
     "openObjections": WORKFLOW,
     # API keys (schema/keys.py): ADMIN only, as `credit-hub keys` on the server.
     "apiKeys": frozenset({Role.ADMIN}),
+    # A commitment by its code, at its disclosure level (hub/rules/commitments.py).
+    "commitment": EVERYONE,
 }
 
 MUTATIONS: dict[str, frozenset[Role]] = {
@@ -61,6 +64,11 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "endListing": WORKFLOW,
     "fileObjection": WORKFLOW,
     "resolveObjection": WORKFLOW,
+    # Commitments and voluntary registration (docs/lifecycle.md): the department's own.
+    "recordCommitment": WORKFLOW,
+    "recordFulfilment": WORKFLOW,
+    "registerVoluntaryInformation": WORKFLOW,
+    "verifyVoluntaryInformation": WORKFLOW,
     "recordApprovalOutcome": CHECKERS,  # the asking key, its department, or ADMIN
     # PUBLIC: a 自查 (SELF_CHECK) report only, rate-limited per address (resolvers/reports.py)
     "issueCreditReport": EVERYONE,
@@ -96,6 +104,16 @@ def sees_receipt(actor: Actor, key_id: str | None, department: str | None) -> bo
     if actor.role == Role.ADMIN or (key_id is not None and key_id == actor.key_id):
         return True
     return actor.department is not None and department == actor.department
+
+
+def commitment_reader(actor: Actor) -> Reader:
+    """How a caller reads commitments and voluntary information (hub/rules/commitments.py):
+    PUBLIC unkeyed; every key keyed; ADMIN reads every department's."""
+    return Reader(
+        keyed=actor.role != Role.PUBLIC,
+        department=actor.department,
+        admin=actor.role == Role.ADMIN,
+    )
 
 
 def acts_for_every_department(actor: Actor) -> bool:

@@ -18,7 +18,8 @@ from typing import Any
 
 from hub.auth import PUBLIC, Actor
 from hub.errors import Forbidden, HubError, InvalidInput, NotFound, StoreTimeout, StoreUnavailable
-from hub.policy import sees_receipt
+from hub.policy import commitment_reader, sees_receipt
+from hub.rules.commitments import CommitmentView, may_read
 from hub.rules.decision import (
     Decision,
     Outcome,
@@ -31,6 +32,7 @@ from hub.rules.measures import Scenario
 from hub.store import Store
 from hub.store.adapter import Runner
 from hub.store.checks import (
+    broken_commitments_of,
     entries_of,
     evaluation_of,
     gather,
@@ -88,6 +90,8 @@ async def catalogue(store: Store) -> list[dict[str, Any]]:
 
 def _summary(outcome: Outcome) -> dict[str, list[str]]:
     def line(hit: Any) -> str:
+        if hit.commitment is not None:
+            return f"{hit.measure['code']}|{hit.effect}|commitment:{hit.commitment.code}|COMMITMENT"
         listing = hit.entry.listing.id if hit.entry else f"grade:{hit.evaluation.grade}"
         kind = hit.entry.kind.value if hit.entry else "EVALUATION"
         return f"{hit.measure['code']}|{hit.effect}|{listing}|{kind}"
@@ -184,7 +188,15 @@ def _decide(
 ) -> Outcome:
     entries = entries_of(row, subject, checked.as_of)
     measures = in_force_on(measure_rows, checked.as_of)
-    return decide(subject, checked.scenario, entries, evaluation_of(row), measures)
+    reader = commitment_reader(checked.asked_by or PUBLIC)
+    broken = [
+        CommitmentView.of(c)
+        for c in broken_commitments_of(row)
+        if may_read(str(c.get("disclosure")), c.get("department"), reader)
+    ]
+    return decide(
+        subject, checked.scenario, entries, evaluation_of(row), measures, broken, checked.as_of
+    )
 
 
 def _validate(

@@ -17,7 +17,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.store import Store, listing_reads, subjects
+from hub.store import Store, commitments, listing_reads, subjects
 
 Load = Callable[[list[str]], Any]
 
@@ -58,6 +58,24 @@ class Loaders:
         return _ByName(
             lambda label: _grouped(store, listing_reads.own_listings, label, value=_listing),
             listing_reads.OWN_LISTINGS,
+        )
+
+    @cached_property
+    def commitments(self) -> _ByName:
+        """Commitments made by a subject, per subject label (every one: filtered by reader)."""
+        store = self.store
+        return _ByName(
+            lambda label: _grouped(store, commitments.commitments_of, label, value=_commitment),
+            commitments.COMMITMENTS_OF,
+        )
+
+    @cached_property
+    def voluntary(self) -> _ByName:
+        """Voluntary information about a subject, per subject label (filtered by reader)."""
+        store = self.store
+        return _ByName(
+            lambda label: _grouped(store, commitments.voluntary_of, label, value=_voluntary),
+            commitments.VOLUNTARY_OF,
         )
 
     @cached_property
@@ -108,6 +126,14 @@ def _grouped(
 
 def _listing(row: dict[str, Any]) -> Any:
     return row["l"]
+
+
+def _commitment(row: dict[str, Any]) -> Any:
+    return row["c"]
+
+
+def _voluntary(row: dict[str, Any]) -> Any:
+    return row["v"]
 
 
 def _single(store: Store, fetch: Any, key: str = "key") -> Load:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from hub.policy import refuse_unpublished, sees_unpublished
+from hub.rules.commitments import Fulfilment
 from hub.rules.listings import published
+from resolvers.commitments import commitments_of
 from resolvers.context import HubContext
 
 Row = dict[str, Any]
@@ -37,3 +39,11 @@ async def derived_entry_rows(ctx: HubContext, listing_id: str) -> list[Row]:
     if ctx.actor.sees_personal_data:
         ctx.audited.extend(("Person", str(r["person"]["idNumber"])) for r in rows)
     return rows
+
+
+async def broken_commitment_rows(ctx: HubContext, id_number: str) -> list[Row]:
+    """A person's broken commitments (dishonesty records) the caller may read; refused to
+    PUBLIC like the rest of the personal credit record."""
+    refuse_unpublished(ctx.actor, "a personal credit record (个人信用记录)")
+    rows = await commitments_of(ctx, "Person", id_number)
+    return [r for r in rows if r.get("fulfilment") == Fulfilment.BROKEN]

@@ -80,6 +80,21 @@ class HitEvaluation:
     source: str | None
 
 
+@strawberry.type(description="The broken commitment behind a COMMITMENT hit (信用承诺).")
+class HitCommitment:
+    code: str
+    type: str
+    made_on: dt.date
+    broken_on: dt.date = strawberry.field(description="The day the breach was confirmed.")
+    ends_on: dt.date = strawberry.field(
+        description="The first day the caution no longer applies (the breach's anniversary)."
+    )
+    scenario: Scenario
+    case_number: str | None
+    department: str | None
+    department_name: str | None
+
+
 @strawberry.type(description="One hop from the checked subject towards the listed party.")
 class PathStep:
     holder_kind: str
@@ -129,6 +144,11 @@ class Hit:
     reason: str = strawberry.field(description="One line in Chinese for the approval file.")
     ownership: HitOwnership | None = strawberry.field(
         default=None, description="SUSPECTED hits: every path that adds to the share, and the sum."
+    )
+    commitment: HitCommitment | None = strawberry.field(
+        default=None,
+        description="COMMITMENT hits: the broken commitment (its content and liability are the "
+        "measure's legal basis).",
     )
 
 
@@ -234,6 +254,21 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
             evaluated_on=hit.evaluation.evaluated_on,
             source=hit.evaluation.source,
         )
+    commitment = None
+    if hit.commitment is not None:
+        c = hit.commitment
+        commitment = HitCommitment(
+            code=c.code,
+            type=c.type,
+            made_on=c.made_on,
+            broken_on=c.broken_on,
+            ends_on=c.ends_on,
+            scenario=Scenario(str(c.scenario)),  # a hit only arises in its scenario
+            case_number=c.case_number,
+            department=c.department,
+            department_name=c.department_name,
+        )
+    reach = ReachKind.COMMITMENT if hit.commitment is not None else ReachKind.EVALUATION
     return Hit(
         measure=HitMeasure(
             code=m["code"],
@@ -245,10 +280,11 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
         ),
         listing=listing,
         evaluation=evaluation,
-        reach=hit.entry.kind if hit.entry else ReachKind.EVALUATION,
+        reach=hit.entry.kind if hit.entry else reach,
         via=_steps(hit.via, full),
         reason=reason(hit),  # names enterprises by USCC and people by name, never by ID number
         ownership=_ownership(hit.entry, full),
+        commitment=commitment,
     )
 
 

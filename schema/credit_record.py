@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -12,6 +12,9 @@ from hub.rules.listings import ListingState, aggravated_on, state_of
 from hub.rules.measures import PartyToken
 from schema.listings import HubInfo, Listing, Period
 from schema.subjects import Enterprise, Person
+
+if TYPE_CHECKING:
+    from schema.commitments import Commitment
 
 
 @strawberry.type(
@@ -101,12 +104,33 @@ class CreditRecord:
         description="Active BLACK listings of the person in two or more domains (own only)."
     )
     entries: list[CreditRecordEntry]
+    broken_raw: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(
+        description="Dishonesty records from commitments: the person's BROKEN commitments "
+        "confirmed by asOf, newest first, at the caller's disclosure level."
+    )
+    def broken_commitments(
+        self,
+    ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import Commitment
+
+        return [Commitment(raw=r) for r in self.broken_raw if r["confirmedOn"] <= self.as_of]
 
     @classmethod
     def of(
-        cls, own: list[dict[str, Any]], derived: list[dict[str, Any]], day: dt.date
+        cls,
+        own: list[dict[str, Any]],
+        derived: list[dict[str, Any]],
+        day: dt.date,
+        broken: list[dict[str, Any]] | None = None,
     ) -> CreditRecord:
         entries = [CreditRecordEntry.of_own(r, day) for r in own]
         entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
         entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
-        return cls(as_of=day, aggravated=aggravated_on(own, day), entries=entries)
+        return cls(
+            as_of=day,
+            aggravated=aggravated_on(own, day),
+            entries=entries,
+            broken_raw=list(broken or []),
+        )

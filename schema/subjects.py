@@ -14,8 +14,9 @@ from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
+from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
-from resolvers.records import credit_record_rows, own_listing_rows
+from resolvers.records import broken_commitment_rows, credit_record_rows, own_listing_rows
 from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
@@ -28,6 +29,7 @@ from schema.common import (
 )
 
 if TYPE_CHECKING:
+    from schema.commitments import Commitment, VoluntaryInformation
     from schema.credit_record import CreditRecord
     from schema.listings import Listing
 
@@ -126,6 +128,30 @@ class Enterprise:
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
         rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
         return aggravated_on(rows, as_of or info.context.today())
+
+    @strawberry.field(
+        description="信用承诺 made by this enterprise, newest first, at the caller's level "
+        "(PUBLIC: PUBLIC ones; keys: GOVERNMENT too; NONE: its department and ADMIN)."
+    )
+    async def commitments(
+        self, info: HubInfo
+    ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import Commitment
+
+        rows = await commitments_of(info.context, "Enterprise", str(self.raw["uscc"]))
+        return [Commitment(raw=r) for r in rows]
+
+    @strawberry.field(
+        description="自愿注册 information, newest first: PUBLIC sees the verified (ACCEPTED) "
+        "only; keyed callers pending and rejected too."
+    )
+    async def voluntary_information(
+        self, info: HubInfo
+    ) -> list[Annotated[VoluntaryInformation, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import VoluntaryInformation
+
+        rows = await voluntary_of(info.context, "Enterprise", str(self.raw["uscc"]))
+        return [VoluntaryInformation(raw=r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -251,6 +277,32 @@ class Person:
         return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field(
+        description="信用承诺 made by this person, newest first, at the caller's level "
+        "(PUBLIC: PUBLIC ones; keys: GOVERNMENT too; NONE: its department and ADMIN)."
+    )
+    async def commitments(
+        self, info: HubInfo
+    ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import Commitment
+
+        self._full_access(info)
+        rows = await commitments_of(info.context, "Person", str(self.raw["idNumber"]))
+        return [Commitment(raw=r) for r in rows]
+
+    @strawberry.field(
+        description="自愿注册 information, newest first: PUBLIC sees the verified (ACCEPTED) "
+        "only; keyed callers pending and rejected too."
+    )
+    async def voluntary_information(
+        self, info: HubInfo
+    ) -> list[Annotated[VoluntaryInformation, strawberry.lazy("schema.commitments")]]:
+        from schema.commitments import VoluntaryInformation
+
+        self._full_access(info)
+        rows = await voluntary_of(info.context, "Person", str(self.raw["idNumber"]))
+        return [VoluntaryInformation(raw=r) for r in rows]
+
+    @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
         "enterprises the person was responsible for, each with the source listing, the "
         "enterprise, the roles, the period and the state on asOf. Null with a FORBIDDEN error "
@@ -263,8 +315,10 @@ class Person:
         from schema.credit_record import CreditRecord
 
         self._full_access(info)
-        own, derived = await credit_record_rows(info.context, str(self.raw["idNumber"]))
-        return CreditRecord.of(own, derived, as_of or info.context.today())
+        number = str(self.raw["idNumber"])
+        own, derived = await credit_record_rows(info.context, number)
+        broken = await broken_commitment_rows(info.context, number)
+        return CreditRecord.of(own, derived, as_of or info.context.today(), broken)
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:

@@ -57,6 +57,14 @@ EXAMPLES: dict[str, str] = {
     "openObjections": 'department: "AMR"',
     "createApiKey": 'role: APPROVAL, name: "测试"',
     "revokeApiKey": 'id: "key_none"',
+    "commitment": 'code: "45103120260101000001"',
+    "recordCommitment": 'input: {subject: {idNumber: "$PERSON"}, type: VOLUNTARY, content: "测试", '
+    'liability: "测试", madeOn: "2026-01-01", department: "AMR"}',
+    "recordFulfilment": 'code: "45103120260101000099", input: {status: FULFILLED, '
+    'confirmedOn: "2026-01-02", confirmedBy: "测试"}',
+    "registerVoluntaryInformation": 'input: {subject: {uscc: "$FIRM"}, category: OTHER, '
+    'content: "测试", truthfulnessCommitment: "测试", department: "AMR"}',
+    "verifyVoluntaryInformation": 'id: "no-such-information", accepted: true, reason: "测试"',
 }
 
 

@@ -2,10 +2,10 @@
 
 Input: what the graph says about a subject on ``as_of`` (its own listings, the derived entries
 of its credit record, the court listings of the people who hold a role at it, the listed
-enterprises it controls through shareholdings, its latest evaluation) and the measure
-catalogue. Output: RESTRICTED if any active RESTRICT hit, else CAUTION if any active CAUTION
-hit, else CLEAR; hits under objection on ``as_of`` come back as suspended and do not count;
-incentives never hide a hit. Nothing here does I/O.
+enterprises it controls through shareholdings, its latest evaluation, its broken commitments
+the caller may read) and the measure catalogue. Output: RESTRICTED if any active RESTRICT
+hit, else CAUTION if any active CAUTION hit, else CLEAR; hits under objection on ``as_of`` come
+back as suspended and do not count; incentives never hide a hit. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph_seed.model import RoleName
+from hub.rules.commitments import CommitmentView, broken_measure, cautions
 from hub.rules.listings import IN_FORCE, ListingState, aggravated
 from hub.rules.measures import MeasureEffect, PartyToken, Reach, Scenario, applies, governs
 
@@ -48,6 +49,7 @@ class ReachKind(StrEnum):
     RELATED = "RELATED"  # a person in a role at it is court-listed (upward, CAUTION)
     SUSPECTED = "SUSPECTED"  # it controls a listed enterprise through shareholdings (CAUTION)
     EVALUATION = "EVALUATION"  # its public credit evaluation grade
+    COMMITMENT = "COMMITMENT"  # it broke a credit commitment made for this scenario
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Hit:
     measure: Mapping[str, Any]
     entry: Entry | None
     evaluation: Evaluation | None = None
+    commitment: CommitmentView | None = None
 
     @property
     def effect(self) -> str:
@@ -182,7 +185,12 @@ def decide(
     entries: Sequence[Entry],
     evaluation: Evaluation | None,
     measures: Sequence[Mapping[str, Any]],
+    commitments: Sequence[CommitmentView] = (),
+    as_of: dt.date | None = None,
 ) -> Outcome:
+    """``commitments``: the subject's broken commitments the caller may read; each cautions
+    the checks of its scenario for a year from the breach (hub/rules/commitments.py), on
+    ``as_of``."""
     hits: list[Hit] = []
     suspended: list[Hit] = []
     incentives: list[Hit] = []
@@ -207,6 +215,10 @@ def decide(
             if _grade_applies(measure, scenario, evaluation.grade):
                 hit = Hit(measure, None, evaluation)
                 (incentives if measure["effect"] == MeasureEffect.INCENTIVE else hits).append(hit)
+    if as_of is not None:
+        for commitment in commitments:
+            if cautions(commitment, scenario.value, as_of):
+                hits.append(Hit(broken_measure(commitment), None, commitment=commitment))
     effects = {h.effect for h in hits}
     if MeasureEffect.RESTRICT in effects:
         decision = Decision.RESTRICTED
@@ -225,7 +237,7 @@ def decide(
             key=lambda h: (
                 order.get(MeasureEffect(h.effect), 3),
                 h.measure["code"],
-                h.entry.listing.id if h.entry else "",
+                h.entry.listing.id if h.entry else (h.commitment.code if h.commitment else ""),
             )
         )
     return Outcome(decision, aggravated(own), hits, suspended, incentives)

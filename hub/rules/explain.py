@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from graph_seed.reference_data import load_domains
+from hub.rules.commitments import TYPE_NAMES, CommitmentType
 from hub.rules.decision import Entry, Hit, OwnershipPath, ReachKind
 from hub.rules.measures import reaching
 from hub.rules.ownership import controls
@@ -55,6 +57,8 @@ def _roles(tokens: Iterable[str], fallback: str = "相关人员") -> str:
 
 def reason(hit: Hit) -> str:
     measure = f"依据{hit.measure['legalBasis']}，{hit.measure['name']}"
+    if hit.commitment is not None:
+        return _commitment(hit, measure)
     if hit.entry is None and hit.evaluation is not None:
         grade = hit.evaluation.grade
         return (
@@ -135,3 +139,20 @@ def _suspected(hit: Hit, measure: str, note: str) -> str:
     else:
         held = f"经{entry.path_count}条持股路径合计持有{target}{share}的股权（{paths}）"
     return f"该主体{held}，疑似其实际控制人，该企业{_listing_phrase(hit)}；{measure}。{note}"
+
+
+def _commitment(hit: Hit, measure: str) -> str:
+    """A broken commitment: what was promised for which approval, when the breach was
+    confirmed, and the last day of its one-year caution."""
+    assert hit.commitment is not None  # noqa: S101 - commitment hits only
+    c = hit.commitment
+    who = c.department_name or c.department or "承诺受理部门"
+    kind = TYPE_NAMES.get(CommitmentType(c.type), c.type)
+    case = f"，案号{c.case_number}" if c.case_number else ""
+    undone = f"（未履行事项：{c.undone}）" if c.undone else ""
+    last = c.ends_on - dt.timedelta(days=1)
+    return (
+        f"该主体{c.made_on.isoformat()}向{who}作出{kind}信用承诺（编号{c.code}{case}），"
+        f"{c.broken_on.isoformat()}经确认未履行承诺{undone}，记入失信记录；"
+        f"自确认之日起一年内（至{last.isoformat()}）办理同类审批时审慎核查；{measure}。"
+    )

@@ -1,6 +1,6 @@
 """Cypher of check-before-approval: one query gathers every reach of a batch of subjects.
 
-For each subject, on ``$asOf``: its employments (a person's WORKS_FOR, for the public-servant
+For each subject, on ``$asOf``: its broken commitments (confirmed by then), its employments (a person's WORKS_FOR, for the public-servant
 measures), the listings ON it (own ones, and the derived entries of its
 personal credit record read through their source listing), the court listings of the persons
 holding a reaching role at it that day (upward reach), the listed enterprises it holds more
@@ -140,6 +140,13 @@ CALL (n) {{
   RETURN collect(w {{.publicServant, .from, .to}}) AS employment
 }}
 CALL (n) {{
+  OPTIONAL MATCH (n)<-[:MADE_BY]-(c:Commitment)
+  WHERE c.fulfilment = 'BROKEN' AND c.confirmedOn <= $asOf
+  RETURN collect(c {{.code, .type, .content, .liability, .madeOn, .confirmedOn, .department,
+    .scenario, .caseNumber, .undone, .disclosure,
+    departmentName: [(c)-[:ISSUED_BY]->(cd:Department) | cd.name][0]}}) AS broken
+}}
+CALL (n) {{
   OPTIONAL MATCH (n)<-[:EVALUATES]-(ev:Evaluation)
   WHERE ev.evaluatedOn <= $asOf
   WITH ev ORDER BY ev.evaluatedOn DESC, ev.id DESC LIMIT 1
@@ -149,7 +156,7 @@ RETURN collect({{
   i: s.i,
   subject: n {{.uscc, .idNumber, .name, .kind, .publicServant}},
   listed: listed, related: related, suspected: suspected, truncated: truncated,
-  evaluation: evaluation, employment: employment
+  evaluation: evaluation, employment: employment, broken: broken
 }}) AS results
 """
 
@@ -210,6 +217,12 @@ async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> dict[
 
 
 # --- the gathered rows as the rules' types -----------------------------------------------------
+
+
+def broken_commitments_of(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subject's broken commitments confirmed by asOf, with their disclosure (the caller's
+    right to read each is decided per answer: resolvers/checks.py)."""
+    return [c for c in row.get("broken") or [] if c]
 
 
 def evaluation_of(row: dict[str, Any]) -> Evaluation | None:

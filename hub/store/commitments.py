@@ -1,0 +1,335 @@
+"""Cypher of commitments (信用承诺) and voluntary information (自愿注册).
+
+A commitment's code takes the next number of its division and day from a
+``CommitmentSequence`` node, read under that node's write lock, in the transaction that
+creates the commitment: concurrent writers queue on the lock, and a transaction that fails
+rolls its number back with it, so the numbers of a day are gapless. A fulfilment and a
+verification lock their node, hand its facts to a ``check`` callback (the pure rule, raising a
+HubError to refuse) and only then write, so the check and the write see the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.errors import Conflict, NotFound
+from hub.store.adapter import Runner
+from hub.store.imports import _FIRST_SET, _NEW_LINK, _REVISION, revision_link, trusted
+from hub.store.values import native
+
+_STAMP = "{v}.fp = $fp, {v}.batch = $batch, {v}.recordedAt = $now, {v}.sourceDepartment = $dept"
+
+COMMITMENT_BY_ID: LiteralString = """
+MATCH (c:Commitment {id: $id})
+RETURN c {.*, subjectLabel: [(c)-[:MADE_BY]->(s) | labels(s)[0]][0]} AS c
+"""
+
+COMMITMENTS_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (c:Commitment {id: id})
+RETURN collect(c {.*}) AS found
+"""
+
+COMMITMENTS_BY_CODES: LiteralString = """
+UNWIND $codes AS code
+MATCH (c:Commitment {code: code})
+RETURN collect(c {.*}) AS found
+"""
+
+SUBJECT_EXISTS: LiteralString = """
+OPTIONAL MATCH (e:Enterprise {uscc: $subject})
+OPTIONAL MATCH (p:Person {idNumber: $subject})
+OPTIONAL MATCH (d:Department {code: $department})
+RETURN (CASE $subjectLabel WHEN 'Enterprise' THEN e ELSE p END) IS NOT NULL AS subject,
+       d IS NOT NULL AS department
+"""
+
+# The lock is taken by a write (``_lock``) before ``last`` is read: the read then sees the
+# value the previous holder committed.
+NEXT_SEQUENCE: LiteralString = """
+MERGE (s:CommitmentSequence {key: $key})
+ON CREATE SET s.last = 0, s.division = $division, s.day = $day, s.batch = $batch,
+              s.recordedAt = $now, s.sourceDepartment = $dept
+SET s._lock = true
+REMOVE s._lock
+WITH s
+SET s.last = s.last + 1
+RETURN s.last AS sequence
+"""
+
+CREATE_COMMITMENT: LiteralString = trusted(
+    f"""
+MATCH (d:Department {{code: $department}})
+OPTIONAL MATCH (e:Enterprise {{uscc: $subject}})
+OPTIONAL MATCH (p:Person {{idNumber: $subject}})
+WITH d, CASE $subjectLabel WHEN 'Enterprise' THEN e ELSE p END AS s
+WHERE s IS NOT NULL
+CREATE (c:Commitment {{id: $id}})
+SET c += $props, c.code = $code, c.sequence = $sequence, {_STAMP.format(v="c")},
+    {_FIRST_SET.format(v="c")}
+CREATE (c)-[:MADE_BY {_NEW_LINK}]->(s)
+CREATE (c)-[:ISSUED_BY {_NEW_LINK}]->(d)
+RETURN c {{.*}} AS c
+"""
+)
+
+# An upload changing a commitment's content (never its code, date, subject or department: the
+# importer's check refuses that): the old content is kept as a Revision.
+UPDATE_COMMITMENT: LiteralString = trusted(
+    f"""
+MATCH (c:Commitment {{id: $id}})
+SET c.fp = c.fp
+WITH c, {{key: $id, line: $line}} AS row, c.fp AS oldFp
+WHERE oldFp <> $fp
+{_REVISION.format(v="c", entity="Commitment", link=revision_link("c"))}
+SET c += $props, {_STAMP.format(v="c")}
+RETURN c {{.*}} AS c
+"""
+)
+
+LOCK_COMMITMENT: LiteralString = """
+MATCH (c:Commitment {code: $code})
+SET c._lock = true
+REMOVE c._lock
+RETURN c {.*} AS c
+"""
+
+RECORD_FULFILMENT: LiteralString = """
+MATCH (c:Commitment {code: $code})
+SET c.fulfilment = $status, c.undone = $undone, c.confirmedBy = $confirmedBy,
+    c.confirmedOn = $confirmedOn, c.fulfilmentDepartment = $dept, c.fulfilmentBy = $by,
+    c.fulfilmentAt = $now, c.fulfilmentBatch = $batch
+RETURN c {.*} AS c
+"""
+
+_COMMITMENT_ROW = """c {.*, departmentName: [(c)-[:ISSUED_BY]->(d:Department) | d.name][0],
+  subject: [(c)-[:MADE_BY]->(s) | s {.uscc, .idNumber, .name}][0]}"""
+
+COMMITMENT_BY_CODE: LiteralString = trusted(
+    f"""
+MATCH (c:Commitment {{code: $code}})
+RETURN {_COMMITMENT_ROW} AS c
+"""
+)
+
+# The commitments of subjects (DataLoader: one statement for every subject of a request).
+COMMITMENTS_OF: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+UNWIND $keys AS k
+MATCH (n:{label} {{{key}: k}})<-[:MADE_BY]-(c:Commitment)
+WITH k, c ORDER BY c.madeOn DESC, c.code DESC
+RETURN k AS key, {_COMMITMENT_ROW} AS c
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+
+async def commitment_by_id(
+    tx: AsyncManagedTransaction, commitment_id: str
+) -> dict[str, Any] | None:
+    record = await (await tx.run(COMMITMENT_BY_ID, {"id": commitment_id})).single()
+    return native(record["c"]) if record else None
+
+
+async def commitments_by_ids(tx: Runner, ids: list[str]) -> dict[str, dict[str, Any]]:
+    record = await (await tx.run(COMMITMENTS_BY_IDS, {"ids": ids})).single()
+    found = native(record["found"]) if record else []
+    return {str(c["id"]): c for c in found}
+
+
+async def commitments_by_codes(tx: Runner, codes: list[str]) -> dict[str, dict[str, Any]]:
+    record = await (await tx.run(COMMITMENTS_BY_CODES, {"codes": codes})).single()
+    found = native(record["found"]) if record else []
+    return {str(c["code"]): c for c in found}
+
+
+async def next_sequence(
+    tx: Runner, key: str, division: str, day: dt.date, prov: dict[str, Any]
+) -> int:
+    params = {"key": key, "division": division, "day": day, **prov}
+    record = await (await tx.run(NEXT_SEQUENCE, params)).single()
+    if record is None:
+        raise LookupError(f"sequence {key} was not drawn")
+    return int(record["sequence"])
+
+
+async def create_commitment(
+    tx: Runner, row: dict[str, Any], code: str, sequence: int, prov: dict[str, Any]
+) -> dict[str, Any]:
+    """Create the commitment with its code (its subject and department must exist)."""
+    params = {**row, "code": code, "sequence": sequence, **prov}
+    record = await (await tx.run(CREATE_COMMITMENT, params)).single()
+    if record is None:
+        raise NotFound(f"the subject {row['subject']} or department {row['department']} is unknown")
+    return dict(native(record["c"]))
+
+
+async def update_commitment(tx: Runner, row: dict[str, Any], prov: dict[str, Any]) -> bool:
+    """Write changed content (with a Revision of the old); False when it was unchanged."""
+    record = await (await tx.run(UPDATE_COMMITMENT, {**row, **prov})).single()
+    return record is not None
+
+
+async def record_commitment(
+    tx: AsyncManagedTransaction,
+    row: dict[str, Any],
+    division: str,
+    sequence_key: str,
+    code_of: Callable[[int], str],
+    prov: dict[str, Any],
+) -> tuple[dict[str, Any], bool]:
+    """(the commitment, created?). The id is the caller's request id: a retry with the same
+    content returns the commitment it created; other content under the id is a CONFLICT."""
+    existing = await commitment_by_id(tx, row["id"])
+    if existing is not None:
+        if existing.get("fp") != row["fp"]:
+            raise Conflict(
+                f"request id {row['id']} already recorded a commitment with other content; "
+                "use a new request id",
+                field="requestId",
+            )
+        return existing, False
+    found = await (await tx.run(SUBJECT_EXISTS, row)).single()
+    if found is None or not found["department"]:
+        raise NotFound(f"department {row['department']} is unknown", field="department")
+    if not found["subject"]:
+        raise NotFound(f"subject {row['subject']} is unknown", field="subject")
+    sequence = await next_sequence(tx, sequence_key, division, row["props"]["madeOn"], prov)
+    return await create_commitment(tx, row, code_of(sequence), sequence, prov), True
+
+
+async def record_fulfilment(
+    tx: AsyncManagedTransaction,
+    code: str,
+    params: dict[str, Any],
+    check: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    record = await (await tx.run(LOCK_COMMITMENT, {"code": code})).single()
+    if record is None:
+        raise NotFound(f"commitment {code} does not exist", field="code")
+    check(native(record["c"]))
+    written = await (await tx.run(RECORD_FULFILMENT, {"code": code, **params})).single()
+    if written is None:
+        raise LookupError(f"commitment {code} disappeared while recording its fulfilment")
+    return dict(native(written["c"]))
+
+
+async def commitment_by_code(tx: AsyncManagedTransaction, code: str) -> dict[str, Any] | None:
+    record = await (await tx.run(COMMITMENT_BY_CODE, {"code": code})).single()
+    return native(record["c"]) if record else None
+
+
+async def commitments_of(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Rows {key, c}: the commitments made by the subjects of ``label`` keyed ``keys``."""
+    result = await tx.run(COMMITMENTS_OF[label], {"keys": keys})
+    return [native(r.data()) async for r in result]
+
+
+# --- voluntary information -------------------------------------------------------------------
+
+_VOLUNTARY_ROW = """v {.*, departmentName: [(v)-[:ISSUED_BY]->(d:Department) | d.name][0],
+  subject: [(v)-[:DECLARED_BY]->(s) | s {.uscc, .idNumber, .name}][0]}"""
+
+REGISTER_VOLUNTARY: LiteralString = trusted(
+    f"""
+MATCH (d:Department {{code: $department}})
+OPTIONAL MATCH (e:Enterprise {{uscc: $subject}})
+OPTIONAL MATCH (p:Person {{idNumber: $subject}})
+WITH d, CASE $subjectLabel WHEN 'Enterprise' THEN e ELSE p END AS s
+WHERE s IS NOT NULL
+MERGE (v:VoluntaryInformation {{id: $id}})
+ON CREATE SET v += $props, v.status = 'PENDING', {_STAMP.format(v="v")},
+              {_FIRST_SET.format(v="v")}, v.created = true
+WITH v, s, d, coalesce(v.created, false) AS created
+REMOVE v.created
+FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+  CREATE (v)-[:DECLARED_BY {_NEW_LINK}]->(s)
+  CREATE (v)-[:ISSUED_BY {_NEW_LINK}]->(d))
+RETURN v {{.*}} AS v, created
+"""
+)
+
+LOCK_VOLUNTARY: LiteralString = """
+MATCH (v:VoluntaryInformation {id: $id})
+SET v._lock = true
+REMOVE v._lock
+RETURN v {.*} AS v
+"""
+
+VERIFY_VOLUNTARY: LiteralString = """
+MATCH (v:VoluntaryInformation {id: $id})
+SET v.status = $status, v.verifiedOn = $on, v.verificationReason = $reason, v.verifiedBy = $by,
+    v.verifiedByDepartment = $dept, v.verifiedAt = $now
+RETURN v {.*} AS v
+"""
+
+VOLUNTARY_BY_ID: LiteralString = trusted(
+    f"""
+MATCH (v:VoluntaryInformation {{id: $id}})
+RETURN {_VOLUNTARY_ROW} AS v
+"""
+)
+
+VOLUNTARY_OF: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+UNWIND $keys AS k
+MATCH (n:{label} {{{key}: k}})<-[:DECLARED_BY]-(v:VoluntaryInformation)
+WITH k, v ORDER BY v.registeredOn DESC, v.id DESC
+RETURN k AS key, {_VOLUNTARY_ROW} AS v
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+
+async def register_voluntary(
+    tx: AsyncManagedTransaction, row: dict[str, Any], prov: dict[str, Any]
+) -> dict[str, Any]:
+    """Create it (PENDING); a retry with the same request id and content returns it."""
+    record = await (await tx.run(REGISTER_VOLUNTARY, {**row, **prov})).single()
+    if record is None:
+        raise NotFound(
+            f"the subject {row['subject']} or department {row['department']} is unknown",
+            field="subject",
+        )
+    stored: dict[str, Any] = native(record["v"])
+    if not record["created"] and stored.get("fp") != row["fp"]:
+        raise Conflict(
+            f"request id {row['id']} already registered other information; use a new request id",
+            field="requestId",
+        )
+    return stored
+
+
+async def verify_voluntary(
+    tx: AsyncManagedTransaction,
+    info_id: str,
+    params: dict[str, Any],
+    check: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    record = await (await tx.run(LOCK_VOLUNTARY, {"id": info_id})).single()
+    if record is None:
+        raise NotFound(f"voluntary information {info_id} does not exist", field="id")
+    check(native(record["v"]))
+    written = await (await tx.run(VERIFY_VOLUNTARY, {"id": info_id, **params})).single()
+    if written is None:
+        raise LookupError(f"voluntary information {info_id} disappeared while verified")
+    return dict(native(written["v"]))
+
+
+async def voluntary_by_id(tx: AsyncManagedTransaction, info_id: str) -> dict[str, Any] | None:
+    record = await (await tx.run(VOLUNTARY_BY_ID, {"id": info_id})).single()
+    return native(record["v"]) if record else None
+
+
+async def voluntary_of(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Rows {key, v}: the voluntary information of the subjects of ``label`` keyed ``keys``."""
+    result = await tx.run(VOLUNTARY_OF[label], {"keys": keys})
+    return [native(r.data()) async for r in result]
