@@ -40,6 +40,7 @@ BENCH_MODULES = (
     "bench.site_bench",
     "bench.shuanggongshi_bench",
     "bench.explorer_bench",
+    "bench.events_bench",
 )
 
 

@@ -24,6 +24,7 @@ from schema.audit import AuditQueries
 from schema.checks import CheckMutations, CheckQueries
 from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.desk import DeskQueries
+from schema.events import EventMutations, EventQueries, Subscription
 from schema.investigate import InvestigationQueries
 from schema.keys import KeyMutations, KeyQueries
 from schema.measures import ListingQueries
@@ -31,6 +32,8 @@ from schema.mutations import ListingMutations
 from schema.public import PublicQueries
 from schema.query import SubjectQueries
 from schema.reports import ReportMutations, ReportQueries
+from schema.sampling import SamplingMutations, SamplingQueries
+from schema.supervision import SupervisionMutations, SupervisionQueries
 
 
 @strawberry.type
@@ -44,6 +47,9 @@ class Query(
     ReportQueries,
     KeyQueries,
     DeskQueries,
+    EventQueries,
+    SupervisionQueries,
+    SamplingQueries,
     CommitmentQueries,
 ):
     """Root of all reads."""
@@ -51,7 +57,14 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    ListingMutations, CheckMutations, ReportMutations, KeyMutations, CommitmentMutations
+    ListingMutations,
+    CheckMutations,
+    ReportMutations,
+    KeyMutations,
+    EventMutations,
+    SupervisionMutations,
+    SamplingMutations,
+    CommitmentMutations,
 ):
     """Root of all writes (uploads go through POST /api/import)."""
 
@@ -130,6 +143,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, name_converter=CachedNames()),
         execution_context_class=FlatListExecutionContext,
@@ -137,4 +151,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 # The schema as exported to schema/schema.graphql (extensions do not change the SDL).
-SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)
+SDL_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)

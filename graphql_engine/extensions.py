@@ -59,7 +59,11 @@ class HubRequest(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.graphql_document = _parse(context.query, **context.parse_options)
+        # A refused document (syntax, token limit) is left unparsed: strawberry then parses it
+        # again with the same options inside its own error handling, which answers the error.
+        # Raised from here, it escaped a subscription's stream (over WebSocket: no answer).
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = _parse(context.query, **context.parse_options)
         yield
 
     def on_validate(self) -> Iterator[None]:

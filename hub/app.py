@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from graphql_engine.build import build_schema
 from hub.app_state import HubState, hub_of
-from hub.auth import Actor, Role
+from hub.auth import PUBLIC, Actor, Role, bearer_token
 from hub.errors import HubError, InvalidInput
 from hub.export_routes import api_export
 from hub.importer.shuanggongshi.sources import format_of_type
@@ -92,6 +95,21 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
     async def get_context(self, request: Any, response: Any) -> HubContext:
         hub = _state(request)
+        if request.scope["type"] == "websocket":
+            # No HTTP middleware runs on a WebSocket: PUBLIC until connection_init names a key
+            # (on_ws_connect); its own request id for the logs and the audit trail.
+            client = request.scope.get("client")
+            return make_context(
+                hub.store,
+                hub.settings,
+                PUBLIC,
+                "ws-" + uuid.uuid4().hex[:16],
+                request=request,
+                response=response,
+                caller=f"ip:{client[0] if client else '-'}",
+                id_lookups=hub.id_lookups,
+                reports=hub.reports,
+            )
         return make_context(
             hub.store,
             hub.settings,
@@ -103,6 +121,30 @@ class HubGraphQL(GraphQL[HubContext, None]):
             id_lookups=hub.id_lookups,
             reports=hub.reports,
         )
+
+    async def on_ws_connect(self, context: HubContext) -> UnsetType | dict[str, object] | None:
+        """The key of a subscription: ``{"authorization": "Bearer <token>"}`` in the
+        connection_init payload, else the handshake's Authorization header; none: PUBLIC. An
+        unknown, revoked or malformed key closes the connection (4403), never PUBLIC."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        given = params.get("authorization", params.get("Authorization"))
+        if given is None and context.request is not None:
+            given = context.request.headers.get("authorization")
+        if given is None:
+            return cast(UnsetType, UNSET)
+        token = bearer_token(given) if isinstance(given, str) else None
+        if token is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        hub = _state(context.request)
+        try:
+            actor = await hub.keys.actor(hub.store, token)
+        except HubError as error:
+            raise ConnectionRejectionError({"code": error.code}) from error
+        if actor is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.actor = actor
+        context.caller = actor.key_id or context.caller
+        return cast(UnsetType, UNSET)
 
 
 async def healthz(request: Request) -> Response:
@@ -215,6 +257,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", PublicGetCache(graphql), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (docs/feeds.md)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/api/import", api_import, methods=["POST"]),

@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
             "site",
             "shuanggongshi",
             "explorer",
+            "events",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)

@@ -24,6 +24,9 @@ WORKFLOW = frozenset({Role.DEPARTMENT, Role.ADMIN})
 # Checks are for the systems and officers that approve; the public has the site's own views.
 CHECKERS = frozenset({Role.APPROVAL, Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN})
 
+# Any caller with a key (a watchlist is the key's own).
+KEYED = frozenset(Role) - {Role.PUBLIC}
+
 QUERIES: dict[str, frozenset[Role]] = {
     "enterprise": EVERYONE,
     "person": EVERYONE,
@@ -55,6 +58,14 @@ QUERIES: dict[str, frozenset[Role]] = {
     "openObjections": WORKFLOW,
     # API keys (schema/keys.py): ADMIN only, as `credit-hub keys` on the server.
     "apiKeys": frozenset({Role.ADMIN}),
+    # The event log (docs/feeds.md): PUBLIC sees public events only (resolvers/events.py); the
+    # same names serve the query and the subscription. A watchlist is a key's own.
+    "events": EVERYONE,
+    "watchlist": KEYED,
+    # Supervision (docs/feeds.md): a department's own records, or ADMIN.
+    "publicationCompliance": WORKFLOW,
+    "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
+    "samplingPlan": WORKFLOW,  # the plan's department's own, or ADMIN
     # A commitment by its code, at its disclosure level (hub/rules/commitments.py).
     "commitment": EVERYONE,
 }
@@ -74,6 +85,11 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "issueCreditReport": EVERYONE,
     "createApiKey": frozenset({Role.ADMIN}),
     "revokeApiKey": frozenset({Role.ADMIN}),
+    "watch": KEYED,
+    "unwatch": KEYED,
+    "recordExecution": WORKFLOW,
+    "createSamplingPlan": WORKFLOW,
+    "recordInspectionResult": WORKFLOW,
 }
 
 

@@ -32,6 +32,8 @@ class HubContext:
     id_lookups: RateLimiter | None = None
     # Anonymous credit report requests (CREDITHUB_PUBLIC_REPORTS_PER_MINUTE); None: not counted.
     reports: RateLimiter | None = None
+    # A WebSocket's connection_init payload (strawberry sets it; hub/app.py reads the key in it).
+    connection_params: Any = None
 
     def today(self) -> dt.date:
         return self.settings.today()

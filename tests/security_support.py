@@ -57,6 +57,20 @@ EXAMPLES: dict[str, str] = {
     "openObjections": 'department: "AMR"',
     "createApiKey": 'role: APPROVAL, name: "测试"',
     "revokeApiKey": 'id: "key_none"',
+    # The event log and supervision (docs/feeds.md).
+    "events": "first: 5",
+    "watchlist": "",
+    "watch": 'subjects: [{idNumber: "$PERSON"}], domains: ["TAX"]',
+    "unwatch": 'domains: ["TAX"]',
+    "publicationCompliance": 'department: "AMR", from: "2026-01-01", to: "2026-06-30"',
+    "punishmentStatistics": 'from: "2026-01-01", to: "2026-12-31", '
+    "groupBy: [DEPARTMENT, MEASURE, DOMAIN, MONTH]",
+    "recordExecution": 'input: {measure: "ADM-PROJECT-APPROVAL", subject: {idNumber: "$PERSON"}, '
+    'reference: "案-1", executedOn: "2026-05-02", result: "不予核准", department: "AMR"}',
+    "samplingPlan": 'id: "no-such-plan"',
+    "createSamplingPlan": 'input: {seed: 1, inspectors: ["$OTHER"], department: "AMR"}',
+    "recordInspectionResult": 'planId: "no-such-plan", uscc: "$FIRM", result: "无", '
+    'inspectedOn: "2026-05-01"',
     "commitment": 'code: "45103120260101000001"',
     "recordCommitment": 'input: {subject: {idNumber: "$PERSON"}, type: VOLUNTARY, content: "测试", '
     'liability: "测试", madeOn: "2026-01-01", department: "AMR"}',

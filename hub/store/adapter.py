@@ -15,6 +15,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, exce
 from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
 from hub.neo4j_local import connection
 from hub.settings import Settings
+from hub.store.events import seal
 from hub.store.values import plain
 
 log = logging.getLogger("credithub.store")
@@ -107,7 +108,8 @@ class Store:
     async def _session(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        timed = neo4j.unit_of_work(timeout=tx_timeout)(work)
+        unit = work if mode == neo4j.READ_ACCESS else _sealed(work)
+        timed = neo4j.unit_of_work(timeout=tx_timeout)(unit)
         try:
             # The server ends the transaction at tx_timeout; this ends the wait if the server
             # cannot answer at all (the embedded Neo4j sends no receive-timeout hint, so the
@@ -173,6 +175,19 @@ class Store:
         except (exceptions.Neo4jError, exceptions.DriverError, OSError):
             return False
         return True
+
+
+def _sealed(work: Work[P, T]) -> Work[P, T]:
+    """``work``, then the numbering of the events it wrote, in its transaction: the last
+    statement of every write transaction (hub/store/events.py), so the event counter's lock is
+    held only from there to the commit."""
+
+    async def unit(tx: AsyncManagedTransaction, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result = await work(tx, *args, **kwargs)
+        await seal(tx)
+        return result
+
+    return unit
 
 
 class AutoCommit:

@@ -16,6 +16,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
+from hub.store.events import derived_ended, listing_event
 from hub.store.values import native
 
 
@@ -48,6 +49,12 @@ CREATE (l)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept
                        sourceDepartment: $dept})
 """
 
+
+def _event(kind: str, reason: str) -> str:
+    """The listing's trail entry and its event in the event log (hub/store/events.py)."""
+    return _EVENT % (kind, kind, reason) + listing_event("l", kind, "$on", reason)
+
+
 LOCK_LISTING: LiteralString = """
 MATCH (l:Listing {id: $id})
 SET l._lock = true
@@ -60,20 +67,18 @@ END_LISTING: LiteralString = (
 MATCH (l:Listing {id: $id})
 SET l.endedOn = $on, l.endReason = $reason, l.status = 'ENDED'
 """
-    + _EVENT % ("$reason", "$reason", "$note")
+    + _event("$reason", "$note")
+    + derived_ended("l", "$on")
 )
 
-FILE_OBJECTION: LiteralString = (
-    """
+FILE_OBJECTION: LiteralString = """
 MATCH (l:Listing {id: $id})
 CREATE (o:Objection {id: $objection, filedOn: $on, status: 'OPEN', reason: $note,
                      filedBy: $by, department: $dept, listingId: l.id, batch: $batch,
                      recordedAt: $now, sourceDepartment: $dept})
 CREATE (o)-[:OBJECTS_TO {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->(l)
 WITH l
-"""
-    + _EVENT % ("'OBJECTION_FILED'", "'OBJECTION_FILED'", "$note")
-)
+""" + _event("'OBJECTION_FILED'", "$note")
 
 # The objection and its listing: an upheld resolution revokes the listing, so a concurrent
 # endListing (which locks the listing) and this resolution must see each other's write.
@@ -91,7 +96,7 @@ SET o.status = $status, o.resolvedOn = $on, o.resolution = $note, o.resolvedBy =
     o.upheld = $upheld
 WITH o, l
 """
-    + _EVENT % ("$event", "$event", "$note")
+    + _event("$event", "$note")
     + """
 WITH o, l
 CALL (l) {
@@ -102,7 +107,8 @@ CALL (l) {
                            ELSE l.endReason + ' ' + toString(l.endedOn) END,
       l.endedOn = $on, l.endReason = 'REVOKED', l.status = 'ENDED'
 """
-    + _EVENT % ("'REVOKED'", "'REVOKED'", "$note")
+    + _event("'REVOKED'", "$note")
+    + derived_ended("l", "$on")
     + """
 }
 RETURN o.id AS id

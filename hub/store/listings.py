@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.propagation import ROLE_TOKENS
+from hub.store.events import derived_ended, listing_event
 from hub.store.imports import (
     _FIRST_SET,
     _NEW_LINK,
@@ -35,6 +36,14 @@ _EVENT = (
     "on: {on}, by: b.keyId, department: $dept, reason: {reason}, at: $now, batch: $batch, "
     "recordedAt: $now, sourceDepartment: $dept}})"
 )
+
+
+def _event(id: str, type: str, on: str, reason: str) -> str:
+    """The listing's trail entry and its event in the event log (hub/store/events.py)."""
+    return _EVENT.format(id=id, type=type, on=on, reason=reason) + listing_event(
+        "n", type, on, reason
+    )
+
 
 _LINKS = f"""
 WITH n, row, oldFp, b
@@ -79,14 +88,16 @@ CALL (n, row, b) {{
   WITH n, row, b WHERE row.end IS NOT NULL AND n.endedOn IS NULL AND n:Listing
   SET n.endedOn = row.end.on, n.endReason = row.end.reason, n.status = 'ENDED'
   {event}
+  {derived}
 }}
 """.format(
-    event=_EVENT.format(
+    event=_event(
         id="n.id + ':' + row.end.reason + ':' + $batch",
         type="row.end.reason",
         on="row.end.on",
         reason="row.end.note",
-    )
+    ),
+    derived=derived_ended("n", "row.end.on"),
 )
 
 
@@ -95,10 +106,10 @@ _UPDATED_ID = "n.id + ':UPDATED:' + $batch + ':' + toString(row.line)"
 
 
 def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> LiteralString:
-    created = _EVENT.format(
+    created = _event(
         id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
     )
-    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
+    updated = _event(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
     return trusted(
         f"""
 {batch}
@@ -129,11 +140,11 @@ RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
 
 
 def _loan_upsert() -> LiteralString:
-    reported = _EVENT.format(
+    reported = _event(
         id="n.id + ':REPORTED'", type="'REPORTED'", on="row.props.reportedOn", reason="null"
     )
-    updated = _EVENT.format(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
-    confirmed = _EVENT.format(
+    updated = _event(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
+    confirmed = _event(
         id="n.id + ':CONFIRMED'",
         type="'CONFIRMED'",
         on="row.props.confirmedOn",

@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.propagation import ROLE_TOKENS
+from hub.store.events import derived_event
 from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, revision_link, trusted
 from hub.store.values import native
 
@@ -71,7 +72,7 @@ CALL (src, s) {{
   MATCH (p:Person {{idNumber: e.idNumber}})
   MERGE (d:Listing {{id: e.id}})
   ON CREATE SET {_FIRST_SET.format(v="d")}, d.derived = true
-  WITH src, s, e, p, d, d.fp AS oldFp
+  WITH src, s, e, p, d, d.fp AS oldFp, coalesce(d.retracted, false) AS wasRetracted
   WHERE oldFp IS NULL OR oldFp <> e.fp OR d.retracted
   CALL (d, e, oldFp) {{
     WITH d, e, oldFp WHERE oldFp IS NOT NULL
@@ -88,6 +89,7 @@ CALL (src, s) {{
       d.batch = $batch, d.recordedAt = $now, d.sourceDepartment = $dept
   MERGE (d)-[on:ON]->(p)
   ON CREATE SET on += {_NEW_LINK}
+  {derived_event("d", "src", "DERIVED_ADDED", "src.effectiveFrom", "oldFp IS NULL OR wasRetracted")}
   WITH src, e, d
   CALL (d, e) {{
     OPTIONAL MATCH (d)-[old:DERIVED_FROM]->()
@@ -107,6 +109,7 @@ CALL (src, s) {{
   WITH DISTINCT d, s
   WHERE NOT d.id IN s.keep AND NOT coalesce(d.retracted, false)
   SET d.retracted = true, d.retractedAt = $now, d.retractedBatch = $batch
+  {derived_event("d", "src", "DERIVED_ENDED", "$today", "true")}
   RETURN count(d) AS retracted
 }}
 RETURN sum(written) AS written, sum(retracted) AS retracted

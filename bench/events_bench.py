@@ -1,0 +1,116 @@
+"""`credit-hub bench events`: what the event log costs a bulk import, and how fast it delivers.
+
+On the embedded "bench" instance (wiped), a small generated upload — ``--enterprises``
+enterprises (default here 2,000 when the command's 100,000 default is given), each with its
+legal representative, half of them listed BLACK (each listing propagates to the legal
+representative) and every one graded — is imported as one upload, in rounds that alternate:
+
+* ``plain``: the product's import with the event log taken out (in a child process the event
+  fragments of hub/store/events.py are emptied and the adapter's ``seal`` does nothing before
+  any statement is built), the floor;
+* ``events``: the product's import as it ships.
+
+Each round empties the database first (one Neo4j for every round, so the statements of both
+modes are planned and cached by two uncounted first rounds) and runs in its own child process
+(bench/events_round.py). The events round then reads the whole log through the pull feed (``events`` in process) and
+through the subscription over a real WebSocket on loopback, and says how many per second each
+delivered. The ratio (events / plain import time, median over rounds) is printed last; the goal
+is at most 1.10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+from typing import Any
+
+from bench.cypher import bench_graph
+from bench.registry import register
+from bench.support import bench_instance, neo4j_pid, wipe_bench
+from hub.migrate import reload_reference_data
+from hub.settings import Settings
+from hub.store import Store, open_driver
+
+DEFAULT_ENTERPRISES = 2000
+WRITERS, EACH = 8, 20  # as bench/events_round.py
+
+
+async def _empty(settings: Settings) -> None:
+    """Delete every node of the bench instance and load the reference data again (departments,
+    measures), keeping its constraints and its plan cache."""
+    store = Store(open_driver(settings, "bench"), settings)
+    await bench_graph.wipe(store)
+    await reload_reference_data(store)
+    await store.driver.close()
+
+
+@register("events")
+def bench_events(args: argparse.Namespace, settings: Settings) -> int:
+    enterprises = args.enterprises if args.enterprises != 100_000 else DEFAULT_ENTERPRISES
+    bench_instance(settings)
+    rounds: dict[str, list[dict[str, Any]]] = {"plain": [], "events": []}
+    # One Neo4j for every round, emptied in place between them: the rounds measure imports
+    # with the statements planned and cached (a steady server), not a server's cold start. Two
+    # first rounds, one of each mode, are not counted: they plan each mode's statements.
+    wipe_bench(settings)  # stops, erases, starts and migrates the bench instance, once
+    pid = neo4j_pid(settings)
+    warm = ["warm-up plain", "warm-up events"]
+    modes = warm + ["plain", "events", "events", "plain"] * max(args.rounds // 2, 1)
+    for index, mode in enumerate(modes):
+        asyncio.run(_empty(settings))
+        done = subprocess.run(  # noqa: S603 - this interpreter, the round's module
+            [
+                sys.executable,
+                "-m",
+                "bench.events_round",
+                mode.removeprefix("warm-up "),
+                str(enterprises),
+                str(pid) if pid else "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        if mode in rounds:
+            rounds[mode].append(found)
+        print(
+            f"round {index} {mode:14}: {found['lines']} lines in {found['seconds']:.2f} s, "
+            f"{found['events']} events, Neo4j CPU {found['neo4j_cpu']:.2f} s; "
+            f"{WRITERS} x {EACH} concurrent listSubject in {found['concurrent']:.2f} s",
+            flush=True,
+        )
+    plain = statistics.median(r["seconds"] for r in rounds["plain"])
+    logged = statistics.median(r["seconds"] for r in rounds["events"])
+    events = rounds["events"][-1]["events"]
+    fastest = {mode: min(r["seconds"] for r in found) for mode, found in rounds.items()}
+    print(f"import without the event log: median {plain:.2f} s, fastest {fastest['plain']:.2f} s")
+    print(
+        f"import with the event log:    median {logged:.2f} s, fastest {fastest['events']:.2f} s;"
+        f" {events} events written, {events / logged:.0f} events/s of import"
+    )
+    print(f"ratio of the fastest rounds: {fastest['events'] / fastest['plain']:.3f}")
+    both = {m: statistics.median(r["concurrent"] for r in found) for m, found in rounds.items()}
+    print(
+        f"{WRITERS} callers x {EACH} listSubject at once, median: {both['plain']:.2f} s without, "
+        f"{both['events']:.2f} s with the event log (its counter lock); "
+        f"ratio {both['events'] / both['plain']:.3f}"
+    )
+    cpu = {m: statistics.median(r["neo4j_cpu"] for r in found) for m, found in rounds.items()}
+    if cpu["plain"] > 0:
+        print(
+            f"Neo4j CPU per import, median: {cpu['plain']:.2f} s without, {cpu['events']:.2f} s "
+            f"with the event log; ratio {cpu['events'] / cpu['plain']:.3f}"
+        )
+    last = rounds["events"][-1]
+    print(f"pull feed (events, 1000 a page): {last['pulled']} events, {last['pull_per_s']:.0f}/s")
+    print(
+        f"subscription (APPROVAL key, loopback WebSocket): {last['pushed']} events, "
+        f"{last['push_per_s']:.0f}/s"
+    )
+    print(f"ratio with/without the event log (medians): {logged / plain:.3f} (goal <= 1.10)")
+    return 0

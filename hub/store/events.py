@@ -1,0 +1,242 @@
+"""Cypher of the event log: events written with their change, numbered at commit, paged.
+
+A change writes its events as ``EventPending`` nodes in its own transaction (the fragments
+below, spliced into the change's statement, or ``emit`` for a workflow written in Python).
+Before the transaction commits, ``seal`` — run by the store adapter after every write unit of
+work (hub/store/adapter.py) — locks the one ``EventCounter`` node, numbers the transaction's
+pending events from the counter on, relabels them ``Event`` and moves the counter. The lock is
+held from that last statement to the commit, so transactions that write events commit in the
+order of their numbers: a reader that has seen event n has seen every event before n, and a
+transaction that fails or rolls back takes its events and its numbers with it (no gaps, no
+event without its change). ``EventPending`` nodes of other transactions are never visible: they
+are either uncommitted or already relabelled.
+
+Why one counter node rather than a clock or an id per writer: the number must be gapless and in
+commit order, which only a lock held to the commit gives. Its cost is that writers of events
+commit one at a time; measured in docs/feeds.md (``credit-hub bench events``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from hub.store.values import native
+
+# Event types (docs/feeds.md). A listing's own trail types map onto these.
+EVENT_TYPES = (
+    "LISTED",
+    "UPDATED",
+    "SUSPENDED",
+    "ENDED",
+    "REMOVED",
+    "REVOKED",
+    "REPAIRED",
+    "OBJECTION_UPHELD",
+    "OBJECTION_REJECTED",
+    "DERIVED_ADDED",
+    "DERIVED_ENDED",
+    "EVALUATION_CHANGED",
+    "EXECUTION_RECORDED",
+)
+
+_PROVENANCE = (
+    "madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"
+)
+
+
+def _about_listing(v: str, department: str) -> str:
+    """The event properties read from listing ``v`` (a source listing or a derived entry)."""
+    return (
+        f"subjectKey: {v}.subjectKey, subjectLabel: {v}.subjectLabel, listingId: {v}.id, "
+        f"list: {v}.list, domain: {v}.domain, department: {department}, "
+        f"derived: coalesce({v}.derived, false), sourceId: {v}.sourceId, "
+        f"public: {v}.list IN ['BLACK', 'RED'] AND NOT coalesce({v}.derived, false)"
+    )
+
+
+def listing_event(v: str, change: str, on: str, reason: str = "null") -> str:
+    """Cypher: the event of a listing trail entry of type ``change`` (a Cypher expression) on
+    listing ``v``. A loan report not yet confirmed (not a Listing) and a bank's REPORTED entry
+    have no effect, so no event; OBJECTION_FILED is SUSPENDED, CONFIRMED is LISTED."""
+    kind = (
+        f"CASE {change} WHEN 'OBJECTION_FILED' THEN 'SUSPENDED' "
+        f"WHEN 'CONFIRMED' THEN 'LISTED' ELSE {change} END"
+    )
+    return f"""
+FOREACH (_ IN CASE WHEN {v}:Listing AND {change} <> 'REPORTED' THEN [1] ELSE [] END |
+  CREATE (:EventPending {{id: randomUUID(), type: {kind}, reason: {reason},
+                         on: coalesce({on}, {v}.effectiveFrom),
+                         {_about_listing(v, f"{v}.department")}, {_PROVENANCE}}}))
+"""
+
+
+def derived_ended(source: str, on: str) -> str:
+    """Cypher: a DERIVED_ENDED event for each live derived entry of source listing ``source``
+    (a derived entry follows its source: docs/punishment.md)."""
+    return f"""
+WITH *
+CALL (*) {{
+  MATCH ({source})<-[:DERIVED_FROM]-(d:Listing)
+  WHERE NOT coalesce(d.retracted, false)
+  WITH DISTINCT d
+  CREATE (:EventPending {{id: randomUUID(), type: 'DERIVED_ENDED', on: {on}, reason: null,
+                         {_about_listing("d", f"{source}.department")}, {_PROVENANCE}}})
+}}
+"""
+
+
+def derived_event(entry: str, source: str, kind: str, on: str, when: str) -> str:
+    """Cypher: a ``kind`` event (DERIVED_ADDED, DERIVED_ENDED) of derived entry ``entry`` of
+    ``source`` when ``when`` holds."""
+    return f"""
+FOREACH (_ IN CASE WHEN {when} THEN [1] ELSE [] END |
+  CREATE (:EventPending {{id: randomUUID(), type: '{kind}', on: {on}, reason: null,
+                         {_about_listing(entry, f"{source}.department")}, {_PROVENANCE}}}))
+"""
+
+
+def evaluation_event(v: str, row: str) -> str:
+    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row``."""
+    return f"""
+CREATE (:EventPending {{id: randomUUID(), type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
+                       reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
+                       grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
+                       derived: false, public: false, {_PROVENANCE}}})
+"""
+
+
+EMIT: LiteralString = """
+UNWIND $events AS ev
+CREATE (e:EventPending {id: randomUUID(), madeAt: datetime.realtime(), recordedAt: $now,
+                        derived: false})
+SET e += ev
+"""
+
+
+async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: Any) -> None:
+    """Write ``events`` in the caller's transaction (numbered when it commits).
+
+    Each is a map with at least ``type``, ``subjectKey``, ``subjectLabel`` (Enterprise or
+    Person) and ``public`` (shown to anonymous callers); optionally ``on``, ``domain``,
+    ``department``, ``listingId``, ``reason``, ``batch``, ``sourceDepartment`` and the fields
+    of the workflow (plain values only). A type not in EVENT_TYPES is a programming error: it
+    fails the transaction (the change with it) rather than an event no reader could show."""
+    for event in events:
+        if event.get("type") not in EVENT_TYPES or not event.get("subjectKey"):
+            raise ValueError(
+                f"an event needs a type of EVENT_TYPES and a subjectKey: {event.get('type')!r}"
+            )
+    await tx.run(EMIT, {"events": events, "now": now})
+
+
+SEAL: LiteralString = """
+MATCH (e:EventPending)
+WITH e ORDER BY e.madeAt, e.id
+WITH collect(e) AS pending
+WHERE size(pending) > 0
+MERGE (c:EventCounter {name: 'events'})
+ON CREATE SET c.seq = 0
+SET c._lock = true
+REMOVE c._lock
+WITH pending, c, c.seq AS last
+UNWIND range(0, size(pending) - 1) AS i
+WITH pending[i] AS e, last + 1 + i AS seq, c, last
+SET e.seq = seq, e:Event
+REMOVE e:EventPending
+WITH c, last, count(*) AS written
+SET c.seq = last + written
+RETURN last + 1 AS first, last + written AS last
+"""
+
+
+async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
+    """Number this transaction's pending events; (first, last) number, or None if none."""
+    result = await tx.run(SEAL)
+    record = await result.single()
+    return (int(record["first"]), int(record["last"])) if record else None
+
+
+# Pages in number order. The filters are ANDed; ``watch`` (a watchlist's subjects and domains)
+# matches an event of a watched subject or of a watched domain.
+PAGE: LiteralString = """
+MATCH (e:Event)
+WHERE e.seq > $after
+  AND ($public = false OR e.public)
+  AND ($subjects IS NULL OR e.subjectKey IN $subjects)
+  AND ($domains IS NULL OR e.domain IN $domains)
+  AND ($types IS NULL OR e.type IN $types)
+  AND ($watchSubjects IS NULL OR e.subjectKey IN $watchSubjects OR e.domain IN $watchDomains)
+RETURN e {.*} AS e
+ORDER BY e.seq
+LIMIT $limit
+"""
+
+
+async def page(
+    tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
+    subjects, domains, types, watchSubjects, watchDomains; None where not filtered)."""
+    result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
+    return [native(r["e"]) for r in await result.fetch(limit)]
+
+
+LAST: LiteralString = """
+OPTIONAL MATCH (c:EventCounter {name: 'events'})
+RETURN coalesce(c.seq, 0) AS last
+"""
+
+
+async def last_number(tx: AsyncManagedTransaction) -> int:
+    record = await (await tx.run(LAST)).single()
+    return int(record["last"]) if record else 0
+
+
+# --- watchlists -----------------------------------------------------------------------------
+
+WATCH: LiteralString = """
+MERGE (w:Watchlist {keyId: $keyId})
+ON CREATE SET w.subjects = [], w.domains = [], w.createdAt = $now
+SET w._lock = true
+REMOVE w._lock
+WITH w, [s IN w.subjects WHERE NOT s IN $dropSubjects] + $addSubjects AS subjects,
+     [d IN w.domains WHERE NOT d IN $dropDomains] + $addDomains AS domains
+SET w.subjects = reduce(acc = [], s IN subjects | CASE WHEN s IN acc THEN acc ELSE acc + s END),
+    w.domains = reduce(acc = [], d IN domains | CASE WHEN d IN acc THEN acc ELSE acc + d END),
+    w.updatedAt = $now
+RETURN w {.keyId, .subjects, .domains} AS w
+"""
+
+
+async def change_watchlist(
+    tx: AsyncManagedTransaction,
+    key_id: str,
+    add: tuple[list[str], list[str]],
+    drop: tuple[list[str], list[str]],
+    now: Any,
+) -> dict[str, Any]:
+    """Add and drop (subjects, domains) of a key's watchlist; the watchlist after."""
+    params = {
+        "keyId": key_id,
+        "addSubjects": add[0],
+        "addDomains": add[1],
+        "dropSubjects": drop[0],
+        "dropDomains": drop[1],
+        "now": now,
+    }
+    record = await (await tx.run(WATCH, params)).single()
+    assert record is not None  # noqa: S101 - MERGE always yields the watchlist
+    return native(record["w"])  # type: ignore[no-any-return]
+
+
+WATCHLIST: LiteralString = """
+OPTIONAL MATCH (w:Watchlist {keyId: $keyId})
+RETURN coalesce(w.subjects, []) AS subjects, coalesce(w.domains, []) AS domains
+"""
+
+
+async def watchlist(tx: AsyncManagedTransaction, key_id: str) -> tuple[list[str], list[str]]:
+    record = await (await tx.run(WATCHLIST, {"keyId": key_id})).single()
+    return (list(record["subjects"]), list(record["domains"])) if record else ([], [])

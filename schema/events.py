@@ -1,0 +1,209 @@
+"""The event log: `events` (pull), `subscription events` (push), watchlists (docs/feeds.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncGenerator
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import events
+from resolvers.context import HubContext
+from schema.common import SubjectRef
+
+HubInfo = Info[HubContext, None]
+
+
+@strawberry.enum(description="What changed (docs/feeds.md).")
+class EventType(Enum):
+    LISTED = "LISTED"
+    UPDATED = "UPDATED"
+    SUSPENDED = "SUSPENDED"
+    ENDED = "ENDED"
+    REMOVED = "REMOVED"
+    REVOKED = "REVOKED"
+    REPAIRED = "REPAIRED"
+    OBJECTION_UPHELD = "OBJECTION_UPHELD"
+    OBJECTION_REJECTED = "OBJECTION_REJECTED"
+    DERIVED_ADDED = "DERIVED_ADDED"
+    DERIVED_ENDED = "DERIVED_ENDED"
+    EVALUATION_CHANGED = "EVALUATION_CHANGED"
+    EXECUTION_RECORDED = "EXECUTION_RECORDED"
+
+
+assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
+
+
+@strawberry.input(description="Events of these subjects, domains and types (each optional, ANDed).")
+class EventFilter:
+    subjects: list[SubjectRef] | None = None
+    domains: list[str] | None = None
+    types: list[EventType] | None = None
+    watchlist: bool = strawberry.field(
+        default=False,
+        description="Only events of the caller's watched subjects or domains (`watch`).",
+    )
+
+
+def _query(given: EventFilter | None) -> events.EventQuery:
+    if given is None:
+        return events.EventQuery()
+    subjects = (
+        [events.subject_key(s.uscc, s.id_number) for s in given.subjects]
+        if given.subjects is not None
+        else None
+    )
+    return events.EventQuery(
+        subjects=subjects,
+        domains=given.domains,
+        types=[t.value for t in given.types] if given.types is not None else None,
+        watchlist=given.watchlist,
+    )
+
+
+@strawberry.type(description="One change, numbered: `seq` increases by one per event, no gaps.")
+class Event:
+    raw: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def seq(self) -> int:
+        return int(self.raw["seq"])
+
+    @strawberry.field
+    def type(self) -> EventType:
+        return EventType(self.raw["type"])
+
+    @strawberry.field(description="When the change was recorded.")
+    def at(self) -> dt.datetime:
+        return self.raw["recordedAt"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The date the change takes effect.")
+    def on(self) -> dt.date | None:
+        return self.raw.get("on")
+
+    @strawberry.field(description="USCC or ID number (masked unless the role sees personal data).")
+    def subject_key(self) -> str:
+        return str(self.raw["subjectKey"])
+
+    @strawberry.field(description="Enterprise or Person.")
+    def subject_kind(self) -> str:
+        return str(self.raw.get("subjectLabel") or "")
+
+    @strawberry.field
+    def listing_id(self) -> str | None:
+        return self.raw.get("listingId")
+
+    @strawberry.field(description="The source listing of a derived entry.")
+    def source_id(self) -> str | None:
+        return self.raw.get("sourceId")
+
+    @strawberry.field(name="list")
+    def list_kind(self) -> str | None:
+        return self.raw.get("list")
+
+    @strawberry.field
+    def domain(self) -> str | None:
+        return self.raw.get("domain")
+
+    @strawberry.field(description="The deciding (or evaluating) department.")
+    def department(self) -> str | None:
+        return self.raw.get("department")
+
+    @strawberry.field
+    def derived(self) -> bool:
+        return bool(self.raw.get("derived"))
+
+    @strawberry.field(description="EVALUATION_CHANGED: the new grade.")
+    def grade(self) -> str | None:
+        return self.raw.get("grade")
+
+    @strawberry.field(description="EXECUTION_RECORDED: the measure's code.")
+    def measure(self) -> str | None:
+        return self.raw.get("measure")
+
+    @strawberry.field(description="EXECUTION_RECORDED: the result reported.")
+    def result(self) -> str | None:
+        return self.raw.get("result")
+
+    @strawberry.field(description="Why (keyed callers only).")
+    def reason(self) -> str | None:
+        return self.raw.get("reason")
+
+    @strawberry.field(description="Shown to anonymous callers too.")
+    def public(self) -> bool:
+        return bool(self.raw.get("public"))
+
+
+@strawberry.type
+class EventPage:
+    events: list[Event]
+    last: int = strawberry.field(description="Ask `after: last` for the next page.")
+    has_more: bool
+
+
+@strawberry.type(description="What an API key follows.")
+class Watchlist:
+    subjects: list[str]
+    domains: list[str]
+
+
+@strawberry.type
+class EventQueries:
+    @strawberry.field(
+        description="Events numbered after `after` (0: from the first), oldest first. Resume "
+        "with the `last` of the previous page: every event comes once, in order."
+    )
+    async def events(
+        self, info: HubInfo, after: int = 0, first: int = 100, filter: EventFilter | None = None
+    ) -> EventPage:
+        found = await events.page(info.context, after, first, _query(filter))
+        return EventPage(
+            events=[Event(raw=e) for e in found.events], last=found.last, has_more=found.has_more
+        )
+
+    @strawberry.field(description="The subjects and domains the caller's key follows.")
+    async def watchlist(self, info: HubInfo) -> Watchlist:
+        stored = await events.own_watchlist(info.context)
+        return Watchlist(subjects=stored["subjects"], domains=stored["domains"])
+
+
+@strawberry.type
+class EventMutations:
+    @strawberry.mutation(description="Follow subjects and domains (the caller's key).")
+    async def watch(
+        self,
+        info: HubInfo,
+        subjects: list[SubjectRef] | None = None,
+        domains: list[str] | None = None,
+    ) -> Watchlist:
+        refs = [(s.uscc, s.id_number) for s in subjects or []]
+        stored = await events.change_watchlist(info.context, (refs, domains or []), ([], []))
+        return Watchlist(subjects=stored["subjects"], domains=stored["domains"])
+
+    @strawberry.mutation(description="Stop following subjects and domains.")
+    async def unwatch(
+        self,
+        info: HubInfo,
+        subjects: list[SubjectRef] | None = None,
+        domains: list[str] | None = None,
+    ) -> Watchlist:
+        refs = [(s.uscc, s.id_number) for s in subjects or []]
+        stored = await events.change_watchlist(info.context, ([], []), (refs, domains or []))
+        return Watchlist(subjects=stored["subjects"], domains=stored["domains"])
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Every event after `after`, in order: the stored ones, then each new one as "
+        "it is committed. Over WebSocket (graphql-transport-ws) at /graphql; the key in the "
+        'connection_init payload ({"authorization": "Bearer <token>"}).'
+    )
+    async def events(
+        self, info: HubInfo, after: int = 0, filter: EventFilter | None = None
+    ) -> AsyncGenerator[Event, None]:
+        async for raw in events.stream(info.context, after, _query(filter)):
+            yield Event(raw=raw)
