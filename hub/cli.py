@@ -210,6 +210,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def unreachable(settings: Settings, instance: str) -> int:
+    """Neo4j not running: one line on stderr naming where it was looked for, exit status 2."""
+    where = connection(settings, instance).uri
+    start = "" if settings.neo4j_uri else f" (start it: credit-hub --instance {instance} db start)"
+    print(f"error: Neo4j is not reachable at {where}{start}", file=sys.stderr)
+    return 2
+
+
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     """Create or revoke a key; a refusal (an unknown department or key) or Neo4j not running
     is one line on stderr and exit status 2, never a traceback."""
@@ -217,15 +225,8 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
 
     def refused(error: HubError) -> int:
         if isinstance(error, StoreUnavailable):
-            where = connection(settings, args.instance).uri
-            start = (
-                ""
-                if settings.neo4j_uri
-                else f" (start it: credit-hub --instance {args.instance} db start)"
-            )
-            print(f"error: Neo4j is not reachable at {where}{start}", file=sys.stderr)
-        else:
-            print(f"error: {error.message}", file=sys.stderr)
+            return unreachable(settings, args.instance)
+        print(f"error: {error.message}", file=sys.stderr)
         return 2
 
     if args.keys_action == "revoke":
@@ -382,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     configure_logging(settings.log_level)
-    code: int = args.func(args, settings)
+    try:
+        code: int = args.func(args, settings)
+    except StoreUnavailable:  # any command that needs the database, when it is not running
+        return unreachable(settings, getattr(args, "instance", "main"))
     return code
 
 

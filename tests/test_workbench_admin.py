@@ -187,7 +187,13 @@ async def test_keys_create_with_an_unknown_department_is_one_clear_line(graph: S
 
 async def test_keys_without_a_running_neo4j_is_one_clear_line() -> None:
     env = {**os.environ, "CREDITHUB_NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
-    for argv in (("keys", "create", "--role", "APPROVAL"), ("keys", "revoke", "key_x")):
+    commands = (
+        ("keys", "create", "--role", "APPROVAL"),
+        ("keys", "revoke", "key_x"),
+        ("migrate",),  # every command that needs the database, not only keys
+        ("import", "--department", "AMR", "/dev/null"),
+    )
+    for argv in commands:
         code, out, err = await run_cli(*argv, env=env)
         assert code == 2 and out == "", argv
         assert err == "error: Neo4j is not reachable at bolt://127.0.0.1:9\n", argv
