@@ -39,6 +39,7 @@ BENCH_MODULES = (
     "bench.documents_bench",
     "bench.site_bench",
     "bench.shuanggongshi_bench",
+    "bench.explorer_bench",
     "bench.events_bench",
 )
 

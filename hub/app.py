@@ -46,6 +46,7 @@ from hub.worker_readiness import mark_warm, warm_workers
 from resolvers.context import HubContext, make_context
 from web.assets import mounts
 from web.caching import PublicGetCache
+from web.explorer.pages import explorer_routes
 from web.graphiql import graphiql_page
 from web.public.pages import site
 from web.public.reports import report_pages
@@ -264,6 +265,7 @@ def create_app(settings: Settings, instance: str = "main") -> Starlette:
             *site(schema),
             *report_pages(schema),
             *workbench(schema),
+            *explorer_routes(schema),
             *mounts(),
         ],
         lifespan=lifespan,

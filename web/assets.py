@@ -28,6 +28,7 @@ PACKAGES: dict[str, tuple[str, str]] = {
     "graphiql": ("graphiql", ""),
     "react": ("react", "umd"),
     "react-dom": ("react-dom", "umd"),
+    "cytoscape": ("cytoscape", "dist"),
 }
 
 
