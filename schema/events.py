@@ -32,6 +32,7 @@ class EventType(Enum):
     DERIVED_ENDED = "DERIVED_ENDED"
     EVALUATION_CHANGED = "EVALUATION_CHANGED"
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
+    COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
 
 
 assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
@@ -99,6 +100,14 @@ class Event:
     @strawberry.field(description="The source listing of a derived entry.")
     def source_id(self) -> str | None:
         return self.raw.get("sourceId")
+
+    @strawberry.field(description="The administrative action of an objection decided about it.")
+    def action_id(self) -> str | None:
+        return self.raw.get("actionId")
+
+    @strawberry.field(description="The commitment of COMMITMENT_BROKEN (its 20-character code).")
+    def commitment_code(self) -> str | None:
+        return self.raw.get("commitmentCode")
 
     @strawberry.field(name="list")
     def list_kind(self) -> str | None:

@@ -439,3 +439,47 @@ async def test_a_workflow_emits_with_one_call_and_an_unknown_type_fails_its_chan
     assert [(e["seq"], e["type"], e["on"]) for e in found] == [
         (before + 1, "UPDATED", "2026-01-05")
     ]
+
+
+async def test_a_broken_commitment_and_a_decided_objection_to_an_action_are_events(
+    gql: GQL,
+) -> None:
+    """DESIGN.md lists "commitment broken" and "objection decided" among the events: a
+    commitment broken (its code; public when the commitment is; none for one disclosed to no
+    one) and an objection to an administrative action decided (its action)."""
+    from tests.test_commitments import FULFIL, RECORD, broken_on, commitment_input
+    from tests.test_lifecycle_workflows import FILE, RESOLVE
+
+    firm = f.uscc()
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林承诺有限公司"),
+            f.action("P-EV", {"uscc": firm}, "PENALTY", department="ECOENV", decided="2026-06-01"),
+        ],
+        department="ECOENV",
+    )
+    before = await counter(gql.store)
+    codes = []
+    for disclosure in ("PUBLIC", "NONE"):
+        made = await gql.ok(
+            RECORD, {"input": commitment_input(firm, disclosure=disclosure)}, actor=ECO
+        )
+        codes.append(made["recordCommitment"]["code"])
+        await gql.ok(FULFIL, {"code": codes[-1], "input": broken_on("2025-03-10")}, actor=ECO)
+    filed = await gql.ok(FILE, {"action": "P-EV", "on": "2026-07-01"}, actor=ECO)
+    await gql.ok(
+        RESOLVE, {"id": filed["fileObjection"]["id"], "upheld": True, "on": "2026-07-10"}, ECO
+    )
+    query = """query ($after: Int!) { events(after: $after, first: 50) {
+      events { seq type on subjectKey commitmentCode actionId public } } }"""
+    found = (await gql.ok(query, {"after": before}, actor=INVESTIGATOR))["events"]["events"]
+    assert [e["seq"] for e in found] == list(range(before + 1, before + 1 + len(found)))
+    assert [(e["type"], e["commitmentCode"], e["actionId"], e["public"]) for e in found] == [
+        ("COMMITMENT_BROKEN", codes[0], None, True),
+        ("OBJECTION_UPHELD", None, "P-EV", False),
+    ]
+    assert {e["subjectKey"] for e in found} == {firm}
+    assert [e["on"] for e in found] == ["2025-03-10", "2026-07-10"]
+    anonymous = (await gql.ok(query, {"after": before}, actor=PUBLIC))["events"]["events"]
+    assert [e["type"] for e in anonymous] == ["COMMITMENT_BROKEN"]

@@ -18,6 +18,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import Conflict, NotFound
 from hub.store.adapter import Runner
+from hub.store.events import subject_event
 from hub.store.imports import _FIRST_SET, _NEW_LINK, _REVISION, revision_link, trusted
 from hub.store.values import native
 
@@ -98,13 +99,31 @@ REMOVE c._lock
 RETURN c {.*} AS c
 """
 
-RECORD_FULFILMENT: LiteralString = """
-MATCH (c:Commitment {code: $code})
+# A BROKEN fulfilment is an event (docs/feeds.md), public when the commitment is; a commitment
+# disclosed to no one (NONE) writes none: the log is read by every keyed caller.
+RECORD_FULFILMENT: LiteralString = trusted(
+    f"""
+MATCH (c:Commitment {{code: $code}})
 SET c.fulfilment = $status, c.undone = $undone, c.confirmedBy = $confirmedBy,
     c.confirmedOn = $confirmedOn, c.fulfilmentDepartment = $dept, c.fulfilmentBy = $by,
     c.fulfilmentAt = $now, c.fulfilmentBatch = $batch
-RETURN c {.*} AS c
+WITH c
+CALL (c) {{
+  MATCH (c)-[:MADE_BY]->(s)
+  WITH c, s WHERE $status = 'BROKEN' AND coalesce(c.disclosure, 'PUBLIC') <> 'NONE'
+  {
+        subject_event(
+            "'COMMITMENT_BROKEN'",
+            "s",
+            "on: c.confirmedOn, reason: null, commitmentCode: c.code, scenario: c.scenario, "
+            "department: c.department",
+            "coalesce(c.disclosure, 'PUBLIC') = 'PUBLIC'",
+        )
+    }
+}}
+RETURN c {{.*}} AS c
 """
+)
 
 _COMMITMENT_ROW = """c {.*, departmentName: [(c)-[:ISSUED_BY]->(d:Department) | d.name][0],
   subject: [(c)-[:MADE_BY]->(s) | s {.uscc, .idNumber, .name}][0]}"""

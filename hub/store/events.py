@@ -39,6 +39,7 @@ EVENT_TYPES = (
     "DERIVED_ENDED",
     "EVALUATION_CHANGED",
     "EXECUTION_RECORDED",
+    "COMMITMENT_BROKEN",
 )
 
 _PROVENANCE = (
@@ -94,6 +95,19 @@ def derived_event(entry: str, source: str, kind: str, on: str, when: str) -> str
 FOREACH (_ IN CASE WHEN {when} THEN [1] ELSE [] END |
   CREATE (:EventPending {{id: randomUUID(), type: '{kind}', on: {on}, reason: null,
                          {_about_listing(entry, f"{source}.department")}, {_PROVENANCE}}}))
+"""
+
+
+def subject_event(kind: str, subject: str, fields: str, public: str) -> str:
+    """Cypher: an event of type ``kind`` (an expression: a quoted type or a parameter) about
+    subject node ``subject`` (an Enterprise or a Person) with
+    the extra ``fields`` (``name: expression, …``), shown to anonymous callers when ``public``
+    holds; provenance from the statement's $batch, $now and $dept."""
+    return f"""
+CREATE (:EventPending {{id: randomUUID(), type: {kind}, derived: false, public: {public},
+  subjectKey: coalesce({subject}.uscc, {subject}.idNumber),
+  subjectLabel: CASE WHEN {subject}:Enterprise THEN 'Enterprise' ELSE 'Person' END,
+  {fields}, {_PROVENANCE}}})
 """
 
 

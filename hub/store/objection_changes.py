@@ -16,6 +16,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
+from hub.store.events import subject_event
 from hub.store.listing_changes import RESOLVE_OBJECTION, Change
 from hub.store.values import native
 
@@ -83,6 +84,18 @@ CALL (t) {
       t.endedOn = $on, t.endReason = 'REVOKED'
 """
     + _EVENT % ("'REVOKED'", "'REVOKED'")
+    + """
+}
+WITH o, t
+CALL (o, t) {
+  MATCH (t)-[:ABOUT]->(s)
+"""
+    + subject_event(
+        "$event",
+        "s",
+        "on: $on, reason: $note, actionId: t.id, department: t.department",
+        "false",
+    )
     + """
 }
 RETURN o.id AS id
