@@ -434,7 +434,7 @@ async def test_a_workflow_emits_with_one_call_and_an_unknown_type_fails_its_chan
 
     await gql.store.write(workflow, "UPDATED")
     with pytest.raises(ValueError, match="EVENT_TYPES"):
-        await gql.store.write(workflow, "COMMITMENT_BROKEN")
+        await gql.store.write(workflow, "NOT_A_TYPE")
     found = await all_events(gql, actor=PUBLIC)
     assert [(e["seq"], e["type"], e["on"]) for e in found] == [
         (before + 1, "UPDATED", "2026-01-05")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import zipfile
 from typing import Any
 
@@ -148,3 +149,29 @@ def test_a_file_that_is_not_a_workbook_is_refused_clearly() -> None:
     broken = _hand_written('<row r="1"><c r="A1"><v>1</v></c>')  # unclosed sheet XML
     with pytest.raises(InvalidInput, match="not a readable XLSX workbook"):
         _ours(broken)
+
+
+def test_an_entity_expansion_bomb_is_refused_quickly() -> None:
+    """A sheet whose DTD expands one entity into gigabytes (billion laughs): expat refuses it
+    (amplification limit) before it grows; the upload is told the file is not readable."""
+    entities = '<!ENTITY a0 "haha">' + "".join(
+        f'<!ENTITY a{n} "{("&a" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+    )
+    sheet = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [' + entities + "]>"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    data = _hand_written("")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/data.xml":
+                content = sheet.encode()
+            target.writestr(item, content)
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match="not a readable XLSX workbook"):
+        _ours(out.getvalue())
+    assert time.perf_counter() - started < 2

@@ -1,10 +1,20 @@
-"""The first sheet of an XLSX workbook, row by row, with lxml's streaming parser.
+"""The first sheet of an XLSX workbook, row by row, with the standard library's streaming XML
+parser (expat, in C). The file is uploaded by anyone with a department key: expat 2.4.1 and
+newer refuses entity-expansion bombs (billion laughs, quadratic blowup) and ElementTree never
+fetches external entities or DTDs (the Python documentation's "XML vulnerabilities" table);
+``EXPAT_SAFE`` refuses to read with an older expat, and tests/test_xlsx_reader.py sends a bomb.
+defusedxml would add the same refusals but parses through the pure-Python ElementTree classes,
+1.6 times slower here.
 
 openpyxl's read-only mode also streams, but decodes every cell in Python (coordinates, styles,
-types): about 4.5 times slower than this reader on a 100,000-row penalty table (docs/
-shuanggongshi.md). Here lxml's ``iterparse`` (libxml2) reads the sheet's XML and each finished
-``<row>`` is turned into values and freed, so memory holds one row and the shared-strings
-table, as with openpyxl. What a spreadsheet means is still openpyxl's: which number formats are
+types): about twice as slow as this reader on the bench's penalty table (docs/
+shuanggongshi.md). Here ``xml.etree.ElementTree.iterparse`` reads the sheet's XML and each
+finished ``<row>`` is turned into values and dropped, so memory holds one row and the
+shared-strings table, as with openpyxl. (lxml was tried first: its elements belong to the
+thread whose parser made them, and an upload reads its header row on the event loop's thread
+and the other rows on the parser thread; a crash of the test run in garbage collection
+followed. ElementTree's elements are plain Python objects.) What a spreadsheet means is still
+openpyxl's: which number formats are
 dates (``is_date_format``, ``BUILTIN_FORMATS``) and how an Excel serial becomes a datetime
 (``from_excel``). The values are the ones ``iter_rows(values_only=True)`` gives (tested side by
 side: tests/test_xlsx_reader.py): text, int or float, bool, datetime for date-formatted
@@ -17,11 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
+import pyexpat
 import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
-from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
@@ -29,6 +40,11 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW, _C, _V, _IS, _T, _R = (f"{_MAIN}{name}" for name in ("row", "c", "v", "is", "t", "r"))
+_SHEET_DATA, _SI = f"{_MAIN}sheetData", f"{_MAIN}si"
+
+
+# expat's own protection against entity-expansion bombs came with 2.4.1 (2021).
+EXPAT_SAFE = pyexpat.version_info >= (2, 4, 1)
 
 
 class XlsxError(Exception):
@@ -37,27 +53,36 @@ class XlsxError(Exception):
 
 def rows(source: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     """The first sheet's rows, values only, streamed."""
+    if not EXPAT_SAFE:
+        raise XlsxError(f"this Python's XML parser ({pyexpat.EXPAT_VERSION}) is too old to read")
     try:
         archive = zipfile.ZipFile(source)
         sheet, epoch = _first_sheet(archive)
         strings = _shared_strings(archive)
         dates = _date_styles(archive)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ParseError, ValueError) as error:
         raise XlsxError(type(error).__name__) from None
     with archive, archive.open(sheet) as stream:
         expected = 1
+        parent: Any = None
         try:
-            for _, row in etree.iterparse(stream, tag=_ROW, huge_tree=True):
-                number = int(row.get("r") or expected)
+            events = iterparse(stream, events=("start", "end"))  # noqa: S314 - EXPAT_SAFE
+            for event, node in events:
+                if event == "start":
+                    if node.tag == _SHEET_DATA:
+                        parent = node
+                    continue
+                if node.tag != _ROW:
+                    continue
+                number = int(node.get("r") or expected)
                 while expected < number:  # rows a spreadsheet leaves out when empty
                     yield ()
                     expected += 1
-                yield _values(row, strings, dates, epoch)
+                yield _values(node, strings, dates, epoch)
                 expected = number + 1
-                row.clear()
-                while row.getprevious() is not None:
-                    del row.getparent()[0]
-        except etree.XMLSyntaxError as error:
+                if parent is not None:
+                    parent.clear()  # the rows read so far: only this one
+        except ParseError as error:
             raise XlsxError(type(error).__name__) from None
 
 
@@ -108,7 +133,7 @@ def _text(node: Any) -> str:
     ``Text.content``), never the phonetic (``<rPh>``) reading that a Chinese or Japanese
     spreadsheet may add."""
     plain = node.findtext(_T) or ""
-    return plain + "".join(run.findtext(_T) or "" for run in node.iterchildren(_R))
+    return plain + "".join(run.findtext(_T) or "" for run in node if run.tag == _R)
 
 
 @functools.cache
@@ -126,7 +151,7 @@ def _column(ref: str) -> int:
 
 def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, dt.datetime]:
     """(the first sheet's part name, the workbook's date epoch)."""
-    book = etree.fromstring(archive.read("xl/workbook.xml"))
+    book = fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 - EXPAT_SAFE
     pr = book.find(f"{_MAIN}workbookPr")
     # a 1904-based workbook (workbookPr date1904) counts its serials from 1904-01-01
     epoch = MAC_EPOCH if pr is not None and pr.get("date1904") in ("1", "true") else WINDOWS_EPOCH
@@ -134,8 +159,8 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, dt.datetime]:
     if first is None:
         raise ValueError("no sheet")
     rel_id = first.get(f"{_REL}id")
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iterchildren(f"{_PKG_REL}Relationship"):
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314 - EXPAT_SAFE
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
         if rel.get("Id") == rel_id:
             target = str(rel.get("Target"))
             if target.startswith("/"):
@@ -152,16 +177,17 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         return []
     strings: list[str] = []
     with stream:
-        for _, item in etree.iterparse(stream, tag=f"{_MAIN}si", huge_tree=True):
-            strings.append(_text(item))
-            item.clear()
+        for _, item in iterparse(stream):  # noqa: S314 - EXPAT_SAFE
+            if item.tag == _SI:
+                strings.append(_text(item))
+                item.clear()
     return strings
 
 
 def _date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     """The cell styles (``s`` of a cell) whose number format is a date or a time."""
     try:
-        styles = etree.fromstring(archive.read("xl/styles.xml"))
+        styles = fromstring(archive.read("xl/styles.xml"))  # noqa: S314 - EXPAT_SAFE
     except KeyError:
         return frozenset()
     custom = {
