@@ -18,53 +18,26 @@ from typing import Any
 
 import orjson
 
-from hub.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hub.errors import Forbidden, InvalidInput, NotFound
 from hub.importer.commitment_records import CommitmentFulfilmentRecord, CommitmentRecord
 from hub.importer.parse import LineError, parse_line
 from hub.importer.runner import authorize_line
 from hub.policy import acts_for_every_department, commitment_reader
 from hub.rules import commitments as rules
-from hub.rules.listings import Decider, Refusal, RefusalKind
 from hub.store import commitments as store
 from resolvers.context import HubContext
+from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
 
 Row = dict[str, Any]
-MAX_REASON = 2000
-
-
-def _raise(refusal: Refusal | None) -> None:
-    if refusal is None:
-        return
-    if refusal.kind == RefusalKind.NOT_ALLOWED:
-        raise Forbidden(refusal.message)
-    if refusal.kind == RefusalKind.CONFLICT:
-        raise Conflict(refusal.message)
-    raise InvalidInput(refusal.message)
-
-
-def _reason(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned or len(cleaned) > MAX_REASON:
-        raise InvalidInput(f"reason must be 1 to {MAX_REASON} characters", field="reason")
-    return cleaned
-
-
-def _invalid(errors: list[LineError]) -> InvalidInput:
-    first = errors[0] if errors else LineError(1, "input", "invalid")
-    return InvalidInput(
-        "; ".join(f"{e.field}: {e.reason}" for e in errors) or "invalid input",
-        field=first.field,
-        problems=[{"field": e.field, "reason": e.reason} for e in errors],
-    )
 
 
 def _parse(ctx: HubContext, kind: str, given: Row) -> Any:
     line = orjson.dumps({"kind": kind, **{k: v for k, v in given.items() if v is not None}})
     parsed = parse_line(1, line, ctx.settings.max_line_bytes)
     if isinstance(parsed, LineError):
-        raise _invalid([parsed])
+        raise invalid_lines([parsed])
     if isinstance(parsed, list) or parsed is None:
-        raise _invalid(parsed or [])
+        raise invalid_lines(parsed or [])
     return parsed
 
 
@@ -88,10 +61,6 @@ def _department(ctx: HubContext, asked: str | None) -> str:
     if department is None:
         raise InvalidInput("department is required (ADMIN names it)", field="department")
     return department
-
-
-def _decider(ctx: HubContext) -> Decider:
-    return Decider(department=ctx.actor.department, admin=acts_for_every_department(ctx.actor))
 
 
 def _prov(ctx: HubContext, department: str) -> Row:
@@ -130,7 +99,7 @@ async def record_commitment(ctx: HubContext, given: Row, request_id: str | None)
 async def record_fulfilment(ctx: HubContext, code: str, given: Row) -> Row:
     record = _parse(ctx, "commitmentFulfilment", {**given, "code": code})
     assert isinstance(record, CommitmentFulfilmentRecord)  # noqa: S101
-    who, today = _decider(ctx), ctx.today()
+    who, today = decider(ctx), ctx.today()
     department = "ADMIN" if who.admin else _department(ctx, None)
 
     def check(commitment: Row) -> None:
@@ -140,7 +109,7 @@ async def record_fulfilment(ctx: HubContext, code: str, given: Row) -> Row:
             commitment_reader(ctx.actor),
         ):
             raise NotFound(f"commitment {code} does not exist", field="code")
-        _raise(rules.fulfilment_refusal(commitment, record.confirmed_on, who, today))
+        raise_refusal(rules.fulfilment_refusal(commitment, record.confirmed_on, who, today))
 
     return await ctx.store.write(
         store.record_fulfilment, code, {**_prov(ctx, department), **record.params()}, check
@@ -232,14 +201,14 @@ async def register_voluntary(
 async def verify_voluntary(
     ctx: HubContext, info_id: str, accepted: bool, reason: str, on: dt.date | None
 ) -> Row:
-    who, today = _decider(ctx), ctx.today()
+    who, today = decider(ctx), ctx.today()
     day = on or today
     if day > today:
         raise InvalidInput(f"on {day.isoformat()} is after today", field="on")
-    note = _reason(reason)
+    note = reason_text(reason)
 
     def check(info: Row) -> None:
-        _raise(rules.verification_refusal(info, who))
+        raise_refusal(rules.verification_refusal(info, who))
         if day < info["registeredOn"]:
             raise InvalidInput(
                 f"on {day.isoformat()} is before the registration "

@@ -4,7 +4,6 @@ them, oldest filing first. Which department: hub/policy.py department_scope."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from hub.errors import Forbidden, InvalidInput
 from hub.policy import department_scope
 from hub.store import desk_reads
 from resolvers.context import HubContext
-from resolvers.paging import decode_cursor, encode_cursor, page_size
+from resolvers.paging import day_position, encode_cursor, page_size
 
 MAX_OBJECTIONS = 500
 
@@ -34,22 +33,14 @@ def department_of(ctx: HubContext, asked: str | None) -> str:
     return found
 
 
-def _position(after: str | None) -> tuple[dt.date, str] | None:
-    cursor = decode_cursor(after)
-    if cursor is None:
-        return None
-    try:
-        return dt.date.fromisoformat(cursor[0]), str(cursor[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
-
-
 async def department_listings(
     ctx: HubContext, department: str | None, first: int, after: str | None
 ) -> DeskPage:
     code = department_of(ctx, department)
     size = page_size(first)
-    found = await ctx.store.read(desk_reads.department_listings, code, size + 1, _position(after))
+    found = await ctx.store.read(
+        desk_reads.department_listings, code, size + 1, day_position(after)
+    )
     more = len(found) > size
     found = found[:size]
     cursor = (

@@ -16,8 +16,9 @@ from hub.rules.listings import resolve_refusal
 from hub.rules.repair import Evidence, RepairStatus
 from hub.store import objection_changes, repair_changes
 from resolvers.context import HubContext
-from resolvers.listings import change_of, decider, file_objection, raise_refusal
+from resolvers.listings import change_of, file_objection
 from resolvers.requests import client_request, write_once
+from resolvers.workflow import decider, raise_refusal
 
 MAX_EVIDENCE = 2000
 

@@ -14,47 +14,25 @@ from typing import Any
 
 import orjson
 
-from hub.errors import Conflict, Forbidden, InvalidInput
+from hub.errors import Forbidden, InvalidInput
 from hub.importer.listing_records import ListingRecord
 from hub.importer.listing_single import ListingRejected, write_listing
 from hub.importer.parse import LineError, parse_line
 from hub.importer.runner import authorize_line
 from hub.policy import acts_for_every_department
 from hub.rules import listings
-from hub.rules.listings import Decider, EndReason, Refusal, RefusalKind
+from hub.rules.listings import EndReason
 from hub.store import listing_changes
 from hub.store.imports import Provenance
 from resolvers.context import HubContext
 from resolvers.requests import client_request, write_once
-
-MAX_REASON = 2000
-
-
-def raise_refusal(refusal: Refusal | None) -> None:
-    if refusal is None:
-        return
-    if refusal.kind == RefusalKind.NOT_ALLOWED:
-        raise Forbidden(refusal.message)
-    if refusal.kind == RefusalKind.CONFLICT:
-        raise Conflict(refusal.message)
-    raise InvalidInput(refusal.message)
-
-
-def decider(ctx: HubContext) -> Decider:
-    return Decider(department=ctx.actor.department, admin=acts_for_every_department(ctx.actor))
-
-
-def _reason(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned or len(cleaned) > MAX_REASON:
-        raise InvalidInput(f"reason must be 1 to {MAX_REASON} characters", field="reason")
-    return cleaned
+from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
 
 
 def change_of(ctx: HubContext, on: dt.date | None, note: str) -> listing_changes.Change:
     return listing_changes.Change(
         on=on or ctx.today(),
-        note=_reason(note),
+        note=reason_text(note),
         by=ctx.actor.key_id,
         department="ADMIN" if acts_for_every_department(ctx.actor) else ctx.actor.department,
         now=dt.datetime.now(dt.UTC),
@@ -73,7 +51,7 @@ async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any
     if isinstance(parsed, LineError):
         parsed = [parsed]
     if isinstance(parsed, list) or parsed is None:
-        raise _invalid(parsed or [])
+        raise invalid_lines(parsed or [])
     assert isinstance(parsed, ListingRecord)  # noqa: S101 - kind "listing" was given
     refusal = authorize_line(parsed, ctx.actor)
     if refusal is not None:
@@ -84,16 +62,7 @@ async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any
             write_listing, parsed, prov, ctx.actor.key_id, "graphql:listSubject"
         )
     except ListingRejected as rejected:
-        raise _invalid(rejected.errors) from None
-
-
-def _invalid(errors: list[LineError]) -> InvalidInput:
-    first = errors[0] if errors else LineError(1, "input", "invalid")
-    return InvalidInput(
-        "; ".join(f"{e.field}: {e.reason}" for e in errors) or "invalid input",
-        field=first.field,
-        problems=[{"field": e.field, "reason": e.reason} for e in errors],
-    )
+        raise invalid_lines(rejected.errors) from None
 
 
 async def end_listing(

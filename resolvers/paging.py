@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -21,6 +22,17 @@ def decode_cursor(cursor: str | None) -> Any:
         padded = cursor + "=" * (-len(cursor) % 4)
         return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
+        raise InvalidInput("after: not a cursor this API returned", field="after") from None
+
+
+def day_position(after: str | None) -> tuple[dt.date, str] | None:
+    """A keyset cursor of (a day, an id) as a previous page encoded it, or None at the start."""
+    cursor = decode_cursor(after)
+    if cursor is None:
+        return None
+    try:
+        return dt.date.fromisoformat(cursor[0]), str(cursor[1])
+    except (TypeError, ValueError, IndexError, KeyError):
         raise InvalidInput("after: not a cursor this API returned", field="after") from None
 
 

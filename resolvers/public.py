@@ -8,11 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from hub.errors import InvalidInput
 from hub.rules.listings import published
 from hub.store import public_reads
 from resolvers.context import HubContext
-from resolvers.paging import decode_cursor, encode_cursor, page_size
+from resolvers.paging import day_position, encode_cursor, page_size
 
 # How far back the home page's newest 双公示 records are looked for.
 RECENT_DAYS = 366
@@ -24,16 +23,6 @@ class ListingPage:
     today: dt.date
     more: bool
     cursor: str | None
-
-
-def _position(after: str | None) -> tuple[dt.date, str] | None:
-    cursor = decode_cursor(after)
-    if cursor is None:
-        return None
-    try:
-        return dt.date.fromisoformat(cursor[0]), str(cursor[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise InvalidInput("after: not a cursor this API returned", field="after") from None
 
 
 async def published_listings(
@@ -54,7 +43,7 @@ async def published_listings(
         list_kind,
         today,
         size + 1,
-        _position(after),
+        day_position(after),
         domain or None,
         department or None,
         effective_from,

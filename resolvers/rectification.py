@@ -15,9 +15,10 @@ from hub.rules.listings import Refusal, RefusalKind
 from hub.store import rectifications
 from resolvers.context import HubContext
 from resolvers.lifecycle import department_asked
-from resolvers.listings import change_of, decider, raise_refusal
+from resolvers.listings import change_of
 from resolvers.requests import client_request, write_once
 from resolvers.subjects import subject_key
+from resolvers.workflow import decider, raise_refusal
 
 MAX_TEXT = 2000
 
