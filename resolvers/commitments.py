@@ -14,9 +14,11 @@ import functools
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import orjson
+from neo4j import AsyncManagedTransaction
 
 from hub.errors import Forbidden, InvalidInput, NotFound
 from hub.importer.commitment_records import CommitmentFulfilmentRecord, CommitmentRecord
@@ -26,6 +28,7 @@ from hub.policy import acts_for_every_department, commitment_reader
 from hub.rules import commitments as rules
 from hub.store import commitments as store
 from resolvers.context import HubContext
+from resolvers.requests import client_request, write_once
 from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
 
 Row = dict[str, Any]
@@ -96,7 +99,11 @@ async def record_commitment(ctx: HubContext, given: Row, request_id: str | None)
     return stored
 
 
-async def record_fulfilment(ctx: HubContext, code: str, given: Row) -> Row:
+async def record_fulfilment(
+    ctx: HubContext, code: str, given: Row, request_id: str | None = None
+) -> None:
+    """Record how commitment ``code`` was kept; with ``request_id``, a retry (same key, same
+    id, same input) changes nothing and answers as the first time (docs/lifecycle.md)."""
     record = _parse(ctx, "commitmentFulfilment", {**given, "code": code})
     assert isinstance(record, CommitmentFulfilmentRecord)  # noqa: S101
     who, today = decider(ctx), ctx.today()
@@ -111,9 +118,16 @@ async def record_fulfilment(ctx: HubContext, code: str, given: Row) -> Row:
             raise NotFound(f"commitment {code} does not exist", field="code")
         raise_refusal(rules.fulfilment_refusal(commitment, record.confirmed_on, who, today))
 
-    return await ctx.store.write(
-        store.record_fulfilment, code, {**_prov(ctx, department), **record.params()}, check
-    )
+    request = client_request(ctx, request_id, "recordFulfilment", code, given)
+    params = {**_prov(ctx, department), **record.params()}
+    await write_once(ctx, request, code, _fulfil, code, params, check)
+
+
+async def _fulfil(
+    tx: AsyncManagedTransaction, code: str, params: Row, check: Callable[[Row], None]
+) -> str:
+    await store.record_fulfilment(tx, code, params, check)
+    return code
 
 
 def keyed(ctx: HubContext) -> bool:
@@ -199,8 +213,15 @@ async def register_voluntary(
 
 
 async def verify_voluntary(
-    ctx: HubContext, info_id: str, accepted: bool, reason: str, on: dt.date | None
-) -> Row:
+    ctx: HubContext,
+    info_id: str,
+    accepted: bool,
+    reason: str,
+    on: dt.date | None,
+    request_id: str | None = None,
+) -> None:
+    """Accept or reject PENDING information, once; with ``request_id`` a retry changes
+    nothing and answers as the first time."""
     who, today = decider(ctx), ctx.today()
     day = on or today
     if day > today:
@@ -219,7 +240,17 @@ async def verify_voluntary(
     status = rules.VerificationStatus.ACCEPTED if accepted else rules.VerificationStatus.REJECTED
     department = "ADMIN" if who.admin else _department(ctx, None)
     params = {**_prov(ctx, department), "status": status.value, "on": day, "reason": note}
-    return await ctx.store.write(store.verify_voluntary, info_id, params, check)
+    request = client_request(
+        ctx, request_id, "verifyVoluntaryInformation", info_id, accepted, note, on
+    )
+    await write_once(ctx, request, info_id, _verify, info_id, params, check)
+
+
+async def _verify(
+    tx: AsyncManagedTransaction, info_id: str, params: Row, check: Callable[[Row], None]
+) -> str:
+    await store.verify_voluntary(tx, info_id, params, check)
+    return info_id
 
 
 def readable_voluntary(ctx: HubContext, row: Row) -> bool:

@@ -24,7 +24,7 @@ from hub.rules.commitments import (
 from hub.rules.measures import Scenario
 from resolvers import commitments
 from resolvers.subjects import subject_key
-from schema.common import SubjectRef
+from schema.common import REQUEST_ID, SubjectRef
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 strawberry.enum(
@@ -297,9 +297,13 @@ class CommitmentMutations:
         "a year from confirmedOn). Its department or ADMIN."
     )
     async def record_fulfilment(
-        self, info: HubInfo, code: str, input: FulfilmentInput
+        self,
+        info: HubInfo,
+        code: str,
+        input: FulfilmentInput,
+        request_id: REQUEST_ID = None,
     ) -> Commitment:
-        await commitments.record_fulfilment(info.context, code.strip(), input.record())
+        await commitments.record_fulfilment(info.context, code.strip(), input.record(), request_id)
         row = await commitments.commitment(info.context, code.strip())
         if row is None:
             raise NotFound(f"commitment {code} does not exist", field="code")
@@ -328,7 +332,15 @@ class CommitmentMutations:
         description="Accept or reject PENDING information (once): its department or ADMIN."
     )
     async def verify_voluntary_information(
-        self, info: HubInfo, id: str, accepted: bool, reason: str, on: dt.date | None = None
+        self,
+        info: HubInfo,
+        id: str,
+        accepted: bool,
+        reason: str,
+        on: dt.date | None = None,
+        request_id: REQUEST_ID = None,
     ) -> VoluntaryInformation:
-        await commitments.verify_voluntary(info.context, id.strip(), accepted, reason, on)
+        await commitments.verify_voluntary(
+            info.context, id.strip(), accepted, reason, on, request_id
+        )
         return VoluntaryInformation(raw=await commitments.voluntary_by_id(info.context, id.strip()))

@@ -452,3 +452,44 @@ async def test_admin_records_a_partly_kept_commitment_of_any_department(gql: GQL
     assert (await gql.ok(check_person, {"id": person}, APPROVAL))["checkBeforeApproval"] == {
         "decision": "CLEAR"
     }
+
+
+async def test_a_retried_fulfilment_or_verification_answers_as_the_first_time(gql: GQL) -> None:
+    """A caller retrying after a lost answer (same key, same requestId, same input) gets the
+    first answer and nothing is written again; the same id with other input is CONFLICT; no
+    requestId keeps the rule that a commitment is fulfilled once."""
+    firm = await a_firm(gql)
+    code = (await record(gql, firm))["code"]
+    retry = """mutation ($code: String!, $input: FulfilmentInput!, $r: String) {
+      recordFulfilment(code: $code, input: $input, requestId: $r) {
+        code fulfilment { status confirmedOn } } }"""
+    given = {"code": code, "input": broken_on("2025-03-10"), "r": "fulfil-1"}
+    first = await gql.ok(retry, given, ECO)
+    again = await gql.ok(retry, given, ECO)
+    assert again == first and first["recordFulfilment"]["fulfilment"]["status"] == "BROKEN"
+    other = await gql(retry, {**given, "input": broken_on("2025-03-11")}, ECO)
+    assert other.errors is not None and other.errors[0].extensions["code"] == "CONFLICT"
+    plain = await gql(retry, {**given, "r": None}, ECO)
+    assert plain.errors is not None and plain.errors[0].extensions["code"] == "CONFLICT"
+    registered = await gql.ok(
+        REGISTER,
+        {
+            "input": {
+                "subject": {"uscc": firm},
+                "category": "PUBLIC_WELFARE",
+                "content": "2024年捐建村道",
+                "truthfulnessCommitment": "本单位承诺所填报信息真实、准确、完整",
+                "registeredOn": "2025-05-01",
+            }
+        },
+        ECO,
+    )
+    info = registered["registerVoluntaryInformation"]["id"]
+    verify = """mutation ($id: String!, $r: String) {
+      verifyVoluntaryInformation(id: $id, accepted: true, reason: "核对原件", requestId: $r) {
+        id status verifiedOn } }"""
+    once = await gql.ok(verify, {"id": info, "r": "verify-1"}, ECO)
+    assert await gql.ok(verify, {"id": info, "r": "verify-1"}, ECO) == once
+    assert once["verifyVoluntaryInformation"]["status"] == "ACCEPTED"
+    twice = await gql(verify, {"id": info, "r": None}, ECO)
+    assert twice.errors is not None and twice.errors[0].extensions["code"] == "CONFLICT"
