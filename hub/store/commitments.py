@@ -96,7 +96,7 @@ LOCK_COMMITMENT: LiteralString = """
 MATCH (c:Commitment {code: $code})
 SET c._lock = true
 REMOVE c._lock
-RETURN c {.*} AS c
+RETURN c {.*} AS n
 """
 
 # A BROKEN fulfilment is an event (docs/feeds.md), public when the commitment is; a commitment
@@ -121,7 +121,7 @@ CALL (c) {{
         )
     }
 }}
-RETURN c {{.*}} AS c
+RETURN c {{.*}} AS n
 """
 )
 
@@ -223,20 +223,43 @@ async def record_commitment(
     return await create_commitment(tx, row, code_of(sequence), sequence, prov), True
 
 
+async def _checked_change(
+    tx: AsyncManagedTransaction,
+    lock: LiteralString,
+    write: LiteralString,
+    params: dict[str, Any],
+    check: Callable[[dict[str, Any]], None],
+    what: str,
+    field: str,
+) -> dict[str, Any]:
+    """Lock the node (``lock`` returns it as ``n``), hand it to ``check`` (the pure rule, which
+    raises to refuse), then ``write`` (returning it as ``n``): one unit, nothing written when
+    refused."""
+    record = await (await tx.run(lock, params)).single()
+    if record is None:
+        raise NotFound(f"{what} does not exist", field=field)
+    check(native(record["n"]))
+    written = await (await tx.run(write, params)).single()
+    if written is None:
+        raise LookupError(f"{what} disappeared while it was changed")
+    return dict(native(written["n"]))
+
+
 async def record_fulfilment(
     tx: AsyncManagedTransaction,
     code: str,
     params: dict[str, Any],
     check: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
-    record = await (await tx.run(LOCK_COMMITMENT, {"code": code})).single()
-    if record is None:
-        raise NotFound(f"commitment {code} does not exist", field="code")
-    check(native(record["c"]))
-    written = await (await tx.run(RECORD_FULFILMENT, {"code": code, **params})).single()
-    if written is None:
-        raise LookupError(f"commitment {code} disappeared while recording its fulfilment")
-    return dict(native(written["c"]))
+    return await _checked_change(
+        tx,
+        LOCK_COMMITMENT,
+        RECORD_FULFILMENT,
+        {"code": code, **params},
+        check,
+        f"commitment {code}",
+        "code",
+    )
 
 
 async def commitment_by_code(tx: AsyncManagedTransaction, code: str) -> dict[str, Any] | None:
@@ -278,14 +301,14 @@ LOCK_VOLUNTARY: LiteralString = """
 MATCH (v:VoluntaryInformation {id: $id})
 SET v._lock = true
 REMOVE v._lock
-RETURN v {.*} AS v
+RETURN v {.*} AS n
 """
 
 VERIFY_VOLUNTARY: LiteralString = """
 MATCH (v:VoluntaryInformation {id: $id})
 SET v.status = $status, v.verifiedOn = $on, v.verificationReason = $reason, v.verifiedBy = $by,
     v.verifiedByDepartment = $dept, v.verifiedAt = $now
-RETURN v {.*} AS v
+RETURN v {.*} AS n
 """
 
 VOLUNTARY_BY_ID: LiteralString = trusted(
@@ -333,14 +356,15 @@ async def verify_voluntary(
     params: dict[str, Any],
     check: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
-    record = await (await tx.run(LOCK_VOLUNTARY, {"id": info_id})).single()
-    if record is None:
-        raise NotFound(f"voluntary information {info_id} does not exist", field="id")
-    check(native(record["v"]))
-    written = await (await tx.run(VERIFY_VOLUNTARY, {"id": info_id, **params})).single()
-    if written is None:
-        raise LookupError(f"voluntary information {info_id} disappeared while verified")
-    return dict(native(written["v"]))
+    return await _checked_change(
+        tx,
+        LOCK_VOLUNTARY,
+        VERIFY_VOLUNTARY,
+        {"id": info_id, **params},
+        check,
+        f"voluntary information {info_id}",
+        "id",
+    )
 
 
 async def voluntary_by_id(tx: AsyncManagedTransaction, info_id: str) -> dict[str, Any] | None:
