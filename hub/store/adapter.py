@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar, cast
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, exceptions
@@ -177,14 +177,34 @@ class Store:
         return True
 
 
+class _Watched:
+    """A write transaction that notes whether a statement wrote an event (every statement that
+    can holds the label ``EventPending``: the fragments and ``emit`` of hub/store/events.py)."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self.tx = tx
+        self.emitted = False
+
+    async def run(self, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        if not self.emitted and "EventPending" in str(getattr(query, "text", query)):
+            self.emitted = True
+        return await self.tx.run(query, parameters, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tx, name)
+
+
 def _sealed(work: Work[P, T]) -> Work[P, T]:
     """``work``, then the numbering of the events it wrote, in its transaction: the last
-    statement of every write transaction (hub/store/events.py), so the event counter's lock is
-    held only from there to the commit."""
+    statement of a write transaction that wrote events (hub/store/events.py), so the event
+    counter's lock is held only from there to the commit. A transaction that ran no statement
+    able to write an event (a session's last use, an audit entry) skips that round trip."""
 
     async def unit(tx: AsyncManagedTransaction, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        result = await work(tx, *args, **kwargs)
-        await seal(tx)
+        watched = _Watched(tx)
+        result = await work(cast(AsyncManagedTransaction, watched), *args, **kwargs)
+        if watched.emitted:
+            await seal(tx)
         return result
 
     return unit
