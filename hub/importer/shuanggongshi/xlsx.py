@@ -3,8 +3,8 @@ parser (expat, in C). The file is uploaded by anyone with a department key: expa
 newer refuses entity-expansion bombs (billion laughs, quadratic blowup) and ElementTree never
 fetches external entities or DTDs (the Python documentation's "XML vulnerabilities" table);
 ``EXPAT_SAFE`` refuses to read with an older expat, and tests/test_xlsx_reader.py sends a bomb.
-defusedxml would add the same refusals but parses through the pure-Python ElementTree classes,
-1.6 times slower here.
+defusedxml would add the same refusals but parses through the pure-Python ElementTree classes
+(slower; timed by hand once, not a bench).
 
 openpyxl's read-only mode also streams, but decodes every cell in Python (coordinates, styles,
 types): about twice as slow as this reader on the bench's penalty table (docs/
