@@ -31,9 +31,10 @@ CheckFn = Callable[
 AfterFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[None]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Writer:
-    """The store write of some record models, with its checks and follow-up step."""
+    """The store write of some record models, with its checks and follow-up step. Compared
+    and hashed by identity: a commit unit groups its lines by writer, line by line."""
 
     kind: str  # the writer's name: the report counts its lines under it
     write: WriteFn
