@@ -15,6 +15,7 @@ from hub.store import subjects as q
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
+MAX_SHARE_LEVELS = q.MAX_SHARE_LEVELS
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN = re.compile(r"[a-z]{2,40}")
@@ -65,7 +66,7 @@ class PageAsks:
     selected, or selected with a cursor)."""
 
     roles: bool = False
-    shareholders: bool = False
+    share_levels: int = 0
     first_actions: int = 0
 
 
@@ -79,7 +80,7 @@ async def enterprise(
     size = page_size(asks.first_actions) if asks and asks.first_actions > 0 else 0
     parts = q.ProfileParts(
         roles=bool(asks and asks.roles),
-        shareholders=bool(asks and asks.shareholders),
+        share_levels=asks.share_levels if asks else 0,
         actions=size + 1 if size else 0,
         public_on=_public_on(ctx),
     )
@@ -93,8 +94,11 @@ async def enterprise(
     ctx.loaders.enterprise.prime(key, profile.enterprise)
     if parts.roles:
         ctx.loaders.relations["rolesAt"].prime(key, profile.roles)
-    if parts.shareholders:
-        ctx.loaders.relations["shareholdersOf"].prime(key, profile.shareholders)
+    if parts.share_levels:
+        held: dict[str, list[dict[str, Any]]] = {k: [] for k in profile.share_keys}
+        for row in profile.shareholders:
+            held[row["key"]].append(row)
+        ctx.loaders.relations["shareholdersOf"].prime_many(held)
     if parts.actions:
         ctx.first_actions[("Enterprise", key, parts.actions, parts.public_on)] = profile.actions
     return profile.enterprise

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
-from graphql.utilities import value_from_ast_untyped
 
 from hub.errors import InvalidInput
 from hub.store.subjects import SearchFilter
 from resolvers import subjects
-from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
+from resolvers.paging import decode_cursor, encode_cursor, page_size
 from schema.common import PageInfo, SubjectKind
 from schema.public import PublishedList
+from schema.selection import page_asks
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 
@@ -35,47 +34,6 @@ class SearchHit:
 class SearchConnection:
     nodes: list[SearchHit]
     page_info: PageInfo
-
-
-def page_asks(info: HubInfo) -> subjects.PageAsks:
-    """Which of an enterprise's roles, shareholders and first page of actions the field's
-    selection asks for (through fragments too), so that the service reads them in the
-    enterprise's own statement. A field under ``@skip``/``@include`` counts as asked (reading
-    it ahead costs the statement little); a first page is read ahead only for a valid
-    ``first`` without ``after`` (anything else is left to the field, which reports it)."""
-    raw = info._raw_info
-    # A plain dict at run time, whatever graphql-core's annotation says (VariableValues).
-    values: Any = raw.variable_values
-    variables: dict[str, Any] = getattr(values, "coerced", values)
-    most = MAX_PAGE_SIZE
-    asked: dict[str, int] = {}
-
-    def visit(selection_set: SelectionSetNode | None) -> None:
-        for node in selection_set.selections if selection_set else ():
-            if isinstance(node, FieldNode):
-                name = node.name.value
-                if name in ("roles", "shareholders"):
-                    asked[name] = 1
-                elif name == "actions":
-                    given = {
-                        a.name.value: value_from_ast_untyped(a.value, variables)
-                        for a in node.arguments or ()
-                    }
-                    first = given.get("first", 20)
-                    if given.get("after") is None and type(first) is int and 0 < first <= most:
-                        asked["actions"] = max(asked.get("actions", 0), first)
-            elif isinstance(node, InlineFragmentNode):
-                visit(node.selection_set)
-            elif isinstance(node, FragmentSpreadNode) and node.name.value in raw.fragments:
-                visit(raw.fragments[node.name.value].selection_set)
-
-    for field_node in raw.field_nodes:
-        visit(field_node.selection_set)
-    return subjects.PageAsks(
-        roles="roles" in asked,
-        shareholders="shareholders" in asked,
-        first_actions=asked.get("actions", 0),
-    )
 
 
 @strawberry.type

@@ -137,3 +137,59 @@ async def test_only_what_is_selected_is_read_and_a_bad_first_stays_the_fields_er
     )
     assert data["enterprise"] is None
     assert counting.asked == ["enterprise_profile"]
+
+
+def _chain(levels: int) -> str:
+    inner = "uscc name"
+    for _ in range(levels):
+        inner = (
+            f"uscc name shareholders {{ share holder {{ ... on Person {{ idNumber name }} "
+            f"... on Enterprise {{ {inner} }} }} }}"
+        )
+    return inner
+
+
+async def test_a_shareholder_chain_is_one_statement_to_the_depth_asked(
+    graph: Store, settings: Settings
+) -> None:
+    grand = f.uscc(authority="5", category="1", division="451002")
+    top = f.uscc(authority="9", category="1", division="451002")
+    records = [
+        *_records(),
+        f.enterprise(grand, "右江投资有限公司"),
+        f.enterprise(top, "广西顶层有限公司"),
+        f.share({"uscc": grand}, OWNER, 1.0),
+        f.share({"uscc": top}, grand, 0.7),
+        f.share({"idNumber": CLERK}, grand, 0.3),
+        f.share({"uscc": FIRM}, top, 0.1),  # a cycle: the firm holds shares in the top
+    ]
+    report = await load(graph, records)
+    assert report.committed, report.errors
+    counting = CountingStore(graph, settings)
+    gql = GQL(counting, settings)
+    for levels in (1, 2, 4):  # search's own levels and four of shares make the depth limit
+        counting.asked.clear()
+        query = "query($u: String!) { enterprise(uscc: $u) { " + _chain(levels) + " } }"
+        chain = (await gql.ok(query, {"u": FIRM}))["enterprise"]
+        assert counting.asked == ["enterprise_profile"], (levels, counting.asked)
+        alone = (
+            await gql.ok(
+                "query($u: String!) { search(text: $u, first: 1) { nodes { subject {"
+                " ... on Enterprise { " + _chain(levels) + " } } } } }",
+                {"u": FIRM},
+            )
+        )["search"]["nodes"][0]["subject"]
+        assert chain == alone
+    counting.asked.clear()
+    five = "query($u: String!) { enterprise(uscc: $u) { " + _chain(5) + " } }"
+    assert (await gql.ok(five, {"u": FIRM}))["enterprise"]["shareholders"]
+    assert counting.asked == ["enterprise_profile"]
+    # Four levels up from the firm: owner, grand, top, the firm again (the cycle), its owners.
+    level = chain
+    for expected in (OWNER, grand, top, FIRM):
+        holders = sorted(
+            (s["holder"] for s in level["shareholders"] if "uscc" in s["holder"]),
+            key=lambda h: h["uscc"] != expected,
+        )
+        assert holders[0]["uscc"] == expected
+        level = holders[0]
