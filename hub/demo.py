@@ -443,24 +443,23 @@ def _board(state: _State, firm: _Firm, current: str, seg: Segment) -> None:
 
 
 def _chain_parent(state: _State, uscc: str) -> tuple[str | None, bool]:
-    """The company that holds ``uscc`` in a holding chain, if any: the last of an existing
-    chain (chained: True), or the top of a new one. Draws only when the county has companies."""
+    """The company that holds ``uscc`` in a holding chain, if any, and whether ``uscc`` joined
+    an existing chain (under its last company) rather than starting a new one under a company
+    no other company holds. Draws nothing before the county has a company."""
     rng = state.rng
     if not (state.enterprises and rng.random() < 0.2):
         return None, False
     group = rng.choice(state.groups) if state.groups and rng.random() < 0.7 else None
-    parent = None
     if group is not None and len(group) < 11:  # a chain of 11 companies = 10 levels
         group.append(uscc)
         return group[-2], True
     for _ in range(5):  # a new chain starts at a company no other company holds
         candidate = rng.choice(state.enterprises)
         if candidate not in state.in_group:
-            parent = candidate
-            state.groups.append([parent, uscc])
-            state.in_group.add(parent)
-            break
-    return parent, False
+            state.groups.append([candidate, uscc])
+            state.in_group.add(candidate)
+            return candidate, False
+    return None, False
 
 
 def _shareholders(state: _State, firm: _Firm, current: str, seg: Segment) -> None:
