@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -48,8 +49,13 @@ async def chromium() -> AsyncIterator[Browser]:
     if not HAVE_CHROMIUM:
         pytest.skip("no /usr/bin/chromium: run `make test` (it installs chromium with apt-get)")
     async with async_playwright() as playwright:
+        # In Chinese, as a county user's browser is: --lang sets the browser's own strings and
+        # the native date and file inputs (with chromium-l10n installed), the context's locale
+        # (visit) what pages see (navigator.language, Accept-Language).
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
+            env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"},
         )
         try:
             yield browser

@@ -255,7 +255,7 @@ async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
     rows = v.page.locator("#report-errors tbody tr")
     assert await rows.count() == 2
     second = await v.page.inner_text("#report-errors tr[data-line='2']")
-    assert "uscc" in second and "check character" in second
+    assert "uscc" in second and "统一社会信用代码无效：校验码为" in second
     assert "1" in await v.page.inner_text("#accepted")
     await v.shot("desk-upload-report")
     assert v.foreign == []
@@ -266,7 +266,12 @@ async def test_every_page_is_usable_at_768_px(
 ) -> None:
     pages = {
         Role.APPROVAL: ("/workbench/", "/workbench/check", "/workbench/batch"),
-        Role.DEPARTMENT: ("/workbench/desk", "/workbench/listings", "/workbench/objections"),
+        Role.DEPARTMENT: (
+            "/workbench/desk",
+            "/workbench/listings",
+            "/workbench/objections",
+            "/workbench/repairs",
+        ),
         Role.ADMIN: ("/workbench/keys", "/workbench/audit"),
     }
     for role, paths in pages.items():
