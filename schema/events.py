@@ -33,6 +33,17 @@ class EventType(Enum):
     EVALUATION_CHANGED = "EVALUATION_CHANGED"
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
     COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
+    # workflow steps
+    OBJECTION_FILED = "OBJECTION_FILED"
+    OBJECTION_VERIFYING = "OBJECTION_VERIFYING"
+    REPAIR_APPLIED = "REPAIR_APPLIED"
+    REPAIR_REFUSED = "REPAIR_REFUSED"
+    REPAIR_APPROVED = "REPAIR_APPROVED"
+    RECTIFICATION_ORDERED = "RECTIFICATION_ORDERED"
+    RECTIFIED = "RECTIFIED"
+    INTERVIEW_RECORDED = "INTERVIEW_RECORDED"
+    VOLUNTARY_REGISTERED = "VOLUNTARY_REGISTERED"
+    VOLUNTARY_VERIFIED = "VOLUNTARY_VERIFIED"
 
 
 assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
@@ -108,6 +119,13 @@ class Event:
     @strawberry.field(description="The commitment of COMMITMENT_BROKEN (its 20-character code).")
     def commitment_code(self) -> str | None:
         return self.raw.get("commitmentCode")
+
+    @strawberry.field(
+        description="The workflow record of the step: an objection, a repair application, a "
+        "rectification order or voluntary information (its id)."
+    )
+    def record_id(self) -> str | None:
+        return self.raw.get("recordId")
 
     @strawberry.field(name="list")
     def list_kind(self) -> str | None:

@@ -40,6 +40,18 @@ EVENT_TYPES = (
     "EVALUATION_CHANGED",
     "EXECUTION_RECORDED",
     "COMMITMENT_BROKEN",
+    # workflow steps (docs/feeds.md): objections, repair applications, rectification orders
+    # and interviews, voluntary information
+    "OBJECTION_FILED",
+    "OBJECTION_VERIFYING",
+    "REPAIR_APPLIED",
+    "REPAIR_REFUSED",
+    "REPAIR_APPROVED",
+    "RECTIFICATION_ORDERED",
+    "RECTIFIED",
+    "INTERVIEW_RECORDED",
+    "VOLUNTARY_REGISTERED",
+    "VOLUNTARY_VERIFIED",
 )
 
 _PROVENANCE = (
@@ -108,6 +120,32 @@ CREATE (:EventPending {{id: randomUUID(), type: {kind}, derived: false, public: 
   subjectKey: coalesce({subject}.uscc, {subject}.idNumber),
   subjectLabel: CASE WHEN {subject}:Enterprise THEN 'Enterprise' ELSE 'Person' END,
   {fields}, {_PROVENANCE}}})
+"""
+
+
+def record_event(kind: str, target: str, fields: str) -> str:
+    """Cypher: an event of type ``kind`` about the subject of ``target`` (a Listing or an
+    administrative Action) — a workflow step on that record (an objection, a repair
+    application) — with its listing or action, list, domain and deciding department and the
+    extra ``fields``. Public when the record is (a BLACK or RED listing that is not a derived
+    entry; an action's publicity depends on the day, so its steps are not)."""
+    public = (
+        f"{target}:Listing AND {target}.list IN ['BLACK', 'RED'] "
+        f"AND NOT coalesce({target}.derived, false)"
+    )
+    about = (
+        f"listingId: CASE WHEN {target}:Listing THEN {target}.id END, "
+        f"actionId: CASE WHEN {target}:Action THEN {target}.id END, list: {target}.list, "
+        f"domain: {target}.domain, department: {target}.department, {fields}"
+    )
+    return f"""
+WITH *
+CALL (*) {{
+  MATCH ({target})-[:ON|ABOUT]->(s)
+  WHERE s:Enterprise OR s:Person
+  WITH {target}, s LIMIT 1
+  {subject_event(kind, "s", about, public)}
+}}
 """
 
 

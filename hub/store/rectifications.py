@@ -15,16 +15,33 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
+from hub.store.events import subject_event
 from hub.store.imports import trusted
 from hub.store.listing_changes import Change
 from hub.store.values import native
 
-_EVENT = """
+# The step on the order's trail and in the event log (hub/store/events.py; $event is also
+# the event's type). Orders are part of a subject's credit record for keyed callers only, so
+# their events are not public.
+_EVENT = (
+    """
 CREATE (r)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->
        (:ListingEvent {id: $batch + ':' + $event, type: $event, on: $on, by: $by,
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
+WITH r
+CALL (r) {
+  MATCH (r)-[:ABOUT]->(s)
+  WHERE s:Enterprise OR s:Person
+  WITH r, s LIMIT 1
 """
+    + subject_event(
+        "$event", "s", "on: $on, reason: $note, department: r.department, recordId: r.id", "false"
+    )
+    + """
+}
+"""
+)
 
 SUBJECT_KEYS = {"Enterprise": "uscc", "Person": "idNumber"}
 
