@@ -150,11 +150,13 @@ CALL (*) {{
 
 
 def evaluation_event(v: str, row: str) -> str:
-    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row``."""
+    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row`` (with the
+    subject's current grade before and after: ``previousGrade``, ``currentGrade``)."""
     return f"""
 CREATE (:EventPending {{id: randomUUID(), type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
                        reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
                        grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
+                       previousGrade: {row}.previousGrade, currentGrade: {row}.currentGrade,
                        derived: false, public: false, {_PROVENANCE}}})
 """
 
@@ -212,10 +214,14 @@ async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
 
 # Pages in number order. The filters are ANDed; ``watch`` (a watchlist's subjects and domains)
 # matches an event of a watched subject or of a watched domain.
+# ``grades``: evaluation changes that moved a subject's current grade into or out of one of them.
 PAGE: LiteralString = """
 MATCH (e:Event)
 WHERE e.seq > $after
   AND ($public = false OR e.public)
+  AND ($grades IS NULL OR (e.type = 'EVALUATION_CHANGED'
+       AND coalesce(e.previousGrade, '-') <> coalesce(e.currentGrade, '-')
+       AND (e.previousGrade IN $grades OR e.currentGrade IN $grades)))
   AND ($subjects IS NULL OR e.subjectKey IN $subjects)
   AND ($domains IS NULL OR e.domain IN $domains)
   AND ($types IS NULL OR e.type IN $types)
@@ -230,7 +236,7 @@ async def page(
     tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
-    subjects, domains, types, watchSubjects, watchDomains; None where not filtered)."""
+    subjects, domains, types, grades, watchSubjects, watchDomains; None where not filtered)."""
     result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
     return [native(r["e"]) for r in await result.fetch(limit)]
 

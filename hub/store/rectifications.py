@@ -26,7 +26,7 @@ from hub.store.values import native
 _EVENT = (
     """
 CREATE (r)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->
-       (:ListingEvent {id: $batch + ':' + $event, type: $event, on: $on, by: $by,
+       (:ListingEvent {id: $batch + ':' + r.id + ':' + $event, type: $event, on: $on, by: $by,
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
 WITH r
@@ -54,7 +54,8 @@ MATCH (d:Department {{code: $department}})
 CREATE (r:Rectification {{id: $id, orderedOn: $on, deadline: $deadline, status: 'ORDERED',
                          content: $content, basis: $basis, department: $department,
                          subjectLabel: '{label}', subjectKey: $subject, reason: $note,
-                         orderedBy: $by, batch: $batch, recordedAt: $now,
+                         orderedBy: $by, evaluationId: $evaluationId, batch: $batch,
+                         recordedAt: $now,
                          sourceDepartment: $dept}})
 CREATE (r)-[:ABOUT {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(s)
 CREATE (r)-[:ISSUED_BY {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(d)
@@ -123,10 +124,13 @@ async def order(
     params: dict[str, Any],
     change: Change,
 ) -> str:
-    """Record an order about ``subject``; NotFound when the subject or department is unknown."""
+    """Record an order about ``subject``; NotFound when the subject or department is unknown.
+    ``params``: id, deadline, content, basis, department, and for the interview order of a
+    subject that became grade D its ``evaluationId`` (hub/importer/grade_orders.py)."""
+    values = {"evaluationId": None, **params}
     result = await tx.run(
         ORDER[label],
-        {"subject": subject, "event": "RECTIFICATION_ORDERED", **params, **change.params()},
+        {"subject": subject, "event": "RECTIFICATION_ORDERED", **values, **change.params()},
     )
     record = await result.single()
     if record is None:
