@@ -67,7 +67,9 @@ async def grade_a_list(
         "department": department or None,
     }
     skip = _after(after)
-    found = await ctx.store.read(store_grades.current_grade_page, "A", filters, size + 1, skip)
+    found = await ctx.store.read_statements(
+        store_grades.current_grade_page, "A", filters, size + 1, skip
+    )
     return _paged(found, size, skip, day)
 
 
@@ -95,5 +97,5 @@ async def focus_list(
     day = as_of or ctx.today()
     filters = {"asOf": day, "division": _division(division), "department": code}
     skip = _after(after)
-    found = await ctx.store.read(store_grades.focus_page, filters, size + 1, skip)
+    found = await ctx.store.read_statements(store_grades.focus_page, filters, size + 1, skip)
     return _paged(found, size, skip, day)

@@ -154,7 +154,7 @@ async def inspection_results(ctx: HubContext, uscc: str) -> list[dict[str, Any]]
     them: results are public (双随机一公开); inspectors are persons, so PUBLIC sees none and a
     masked role their ID numbers masked; the note (the department's working remark) is for
     keyed callers, ID-number-shaped runs masked for masked roles."""
-    found = await ctx.store.read(store_sampling.results_of, uscc)
+    found = await ctx.store.read_statements(store_sampling.results_of, uscc)
     full, keyed = ctx.actor.sees_personal_data, sees_unpublished(ctx.actor)
     shown = []
     for row in found:
