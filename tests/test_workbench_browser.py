@@ -22,8 +22,8 @@ from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
 from tests import workbench_story
-from tests.conftest import GQL, load
 from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.conftest import GQL, load
 from tests.workbench_support import bad_check_character
 
 pytestmark = pytest.mark.neo4j
