@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hub.importer.reason_text import for_people
 from web.assets import PINNED, STATIC, asset_url, static_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,6 +44,8 @@ def environment(front_end: str) -> Environment:
         auto_reload=False,
     )
     env.filters["day"] = iso_day
+    # An importer reason in Chinese (hub/importer/reasons_zh.toml), else as the importer wrote it.
+    env.filters["reason_zh"] = for_people
     env.globals["asset_url"] = asset_url
     env.globals["static_url"] = static_url
     return env

@@ -81,6 +81,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("desk", "/workbench/desk", DEPARTMENTS),
     MenuItem("listings", "/workbench/listings", DEPARTMENTS),
     MenuItem("objections", "/workbench/objections", DEPARTMENTS),
+    MenuItem("repairs", "/workbench/repairs", DEPARTMENTS),
     MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
     MenuItem("keys", "/workbench/keys", ADMINS),
     MenuItem("audit", "/workbench/audit", ADMINS),
