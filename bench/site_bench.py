@@ -7,7 +7,8 @@ child process (`credit-hub serve`, one worker) over loopback HTTP as PUBLIC:
   POSTed to /graphql, the same subjects in the same order;
 * the search page ``GET /search?q=`` and its document, the same words;
 * page and query alternate in rounds (the machine drifts; both see the same drift);
-* credit reports issued per second (an APPROVAL key, not rate-limited), concurrency 4;
+* credit reports: ten one at a time (a report's own time), then issued per second (an
+  APPROVAL key, not rate-limited) at concurrency 4;
 * beside each line, the CPU the hub process and the bench Neo4j spent per request (from /proc:
   where the time goes; other engineers' work on the machine does not count in it).
 
@@ -155,6 +156,8 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         pids = (hub_pid, neo4j_pid(settings))
         profile = await _pair("profile", profile_page, profile_query, profiles, concurrency, pids)
         search = await _pair("search", search_page, search_query, searches, concurrency, pids)
+        alone = await _drive(report, profiles[-10:], 1)  # one at a time: a report's own time
+        print("credit report".ljust(14) + _line("", 1, *alone))
         began = time.perf_counter()
         latencies, wall, errors = await _drive(report, profiles[: max(args.requests // 8, 40)], 4)
         print("credit report".ljust(14) + _line("", 4, latencies, wall, errors))
