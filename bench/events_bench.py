@@ -78,10 +78,13 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
                 str(enterprises),
                 str(pid) if pid else "-",
             ],
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if done.returncode != 0:
+            print(f"round {index} {mode} failed:\n{done.stderr[-4000:]}", flush=True)
+            return done.returncode
         found = json.loads(done.stdout.strip().splitlines()[-1])
         if mode in rounds:
             rounds[mode].append(found)

@@ -10,6 +10,7 @@ from web.workbench.approval import approval_routes
 from web.workbench.batch import batch_routes
 from web.workbench.desk import desk_routes
 from web.workbench.sign_in import sign_in_routes
+from web.workbench.statistics import statistics_routes
 
 
 def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
@@ -19,4 +20,5 @@ def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
         *batch_routes(schema),
         *desk_routes(schema),
         *admin_routes(schema),
+        *statistics_routes(schema),
     ]
