@@ -40,10 +40,16 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def signed_in(
-    browser: Browser, base: str, store: Store, role: Role, department: str | None, js: bool = True
+    browser: Browser,
+    base: str,
+    store: Store,
+    role: Role,
+    department: str | None,
+    js: bool = True,
+    width: int = 1280,
 ) -> Visit:
     _, token = await create_key(store, role, department, "统计员")
-    v = await visit(browser, base, artifacts=SHOTS, js=js)
+    v = await visit(browser, base, artifacts=SHOTS, js=js, width=width)
     await v.page.goto(base + "/workbench/login")
     await v.page.fill("#token", token)
     await v.page.press("#token", "Enter")
@@ -117,7 +123,14 @@ async def test_the_charts_draw_the_apis_counts(
     await charts_equal_the_api(own, gql, period, "ECOENV")
     assert (await drawn(own))["department"]["keys"] == ["ECOENV"]
     await own.shot("statistics-department")
-    assert v.foreign == [] and own.foreign == []
+    # At 768 px the charts shrink and the tables scroll in their box: nothing wider than the
+    # window.
+    narrow = await signed_in(browser, base, graph, Role.DEPARTMENT, "ECOENV", width=768)
+    await narrow.open(f"/workbench/statistics?{period.query()}")
+    await charts_equal_the_api(narrow, gql, period, "ECOENV")
+    assert await narrow.page.evaluate("document.documentElement.scrollWidth") <= 768
+    await narrow.shot("statistics-768")
+    assert v.foreign == [] and own.foreign == [] and narrow.foreign == []
 
 
 async def test_without_javascript_the_tables_hold_the_figures(
