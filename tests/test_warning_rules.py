@@ -120,7 +120,7 @@ def test_related_paths_shortest_first_at_most_three_per_listing() -> None:
 
 
 def test_one_warning_per_subject_with_every_reason() -> None:
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "subject": {"label": "Enterprise", "key": "S1"},
             "departments": ["TAX", None, "AMR"],
