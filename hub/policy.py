@@ -77,6 +77,11 @@ QUERIES: dict[str, frozenset[Role]] = {
     "publicationCompliance": WORKFLOW,
     "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "samplingPlan": WORKFLOW,  # the plan's department's own, or ADMIN
+    # Grade lists (docs/feeds.md, the seed 二(六)): grade A results go to departments and
+    # financial institutions (a bank's key: APPROVAL or DEPARTMENT of a BANK department), not
+    # to the public (evaluations are not published); the focus list is a department's own.
+    "gradeAList": KEYED,
+    "focusSupervision": WORKFLOW,
     # A commitment by its code, at its disclosure level (hub/rules/commitments.py).
     "commitment": EVERYONE,
 }

@@ -36,6 +36,7 @@ class EventQuery:
     subjects: list[str] | None = None
     domains: list[str] | None = None
     types: list[str] | None = None
+    grades: list[str] | None = None  # evaluation changes into or out of these grades
     watchlist: bool = False
     warned_for: str | None = None  # only early warnings naming this department
 
@@ -66,6 +67,7 @@ async def _filters(ctx: HubContext, query: EventQuery) -> dict[str, Any]:
         "warningDepartment": warning_department,
         "warnedFor": query.warned_for,
         "public": not sees_unpublished(ctx.actor),
+        "grades": query.grades,
         "subjects": _bounded(query.subjects, "subjects"),
         "domains": _bounded(query.domains, "domains"),
         "types": query.types,

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from hub.rules.measures import Grade
 from resolvers import events
 from resolvers.context import HubContext
 from schema.common import SubjectRef
@@ -35,6 +36,17 @@ class EventType(Enum):
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
     COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
     EARLY_WARNING = "EARLY_WARNING"
+    # workflow steps
+    OBJECTION_FILED = "OBJECTION_FILED"
+    OBJECTION_VERIFYING = "OBJECTION_VERIFYING"
+    REPAIR_APPLIED = "REPAIR_APPLIED"
+    REPAIR_REFUSED = "REPAIR_REFUSED"
+    REPAIR_APPROVED = "REPAIR_APPROVED"
+    RECTIFICATION_ORDERED = "RECTIFICATION_ORDERED"
+    RECTIFIED = "RECTIFIED"
+    INTERVIEW_RECORDED = "INTERVIEW_RECORDED"
+    VOLUNTARY_REGISTERED = "VOLUNTARY_REGISTERED"
+    VOLUNTARY_VERIFIED = "VOLUNTARY_VERIFIED"
 
 
 assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
@@ -45,6 +57,11 @@ class EventFilter:
     subjects: list[SubjectRef] | None = None
     domains: list[str] | None = None
     types: list[EventType] | None = None
+    grades: list[Grade] | None = strawberry.field(
+        default=None,
+        description="Only EVALUATION_CHANGED events that moved a subject's current grade into "
+        "or out of one of these: [A] is the feed of subjects entering or leaving grade A.",
+    )
     watchlist: bool = strawberry.field(
         default=False,
         description="Only events of the caller's watched subjects or domains (`watch`).",
@@ -63,6 +80,7 @@ def _query(given: EventFilter | None) -> events.EventQuery:
         subjects=subjects,
         domains=given.domains,
         types=[t.value for t in given.types] if given.types is not None else None,
+        grades=[g.value for g in given.grades] if given.grades is not None else None,
         watchlist=given.watchlist,
     )
 
@@ -111,6 +129,13 @@ class Event:
     def commitment_code(self) -> str | None:
         return self.raw.get("commitmentCode")
 
+    @strawberry.field(
+        description="The workflow record of the step: an objection, a repair application, a "
+        "rectification order or voluntary information (its id)."
+    )
+    def record_id(self) -> str | None:
+        return self.raw.get("recordId")
+
     @strawberry.field(name="list")
     def list_kind(self) -> str | None:
         return self.raw.get("list")
@@ -130,6 +155,17 @@ class Event:
     @strawberry.field(description="EVALUATION_CHANGED: the new grade.")
     def grade(self) -> str | None:
         return self.raw.get("grade")
+
+    @strawberry.field(
+        description="EVALUATION_CHANGED: the subject's current grade (its latest evaluation's) "
+        "before the change; null when it had none."
+    )
+    def previous_grade(self) -> str | None:
+        return self.raw.get("previousGrade")
+
+    @strawberry.field(description="EVALUATION_CHANGED: the subject's current grade after it.")
+    def current_grade(self) -> str | None:
+        return self.raw.get("currentGrade")
 
     @strawberry.field(description="EXECUTION_RECORDED: the measure's code.")
     def measure(self) -> str | None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from schema.commitments import Commitment, VoluntaryInformation
     from schema.credit_record import CreditRecord
     from schema.listings import Listing, Objection
+    from schema.sampling import InspectionResult
 
 HubInfo = Info[HubContext, None]
 
@@ -153,6 +154,19 @@ class Enterprise:
 
         rows = await voluntary_of(info.context, "Enterprise", str(self.raw["uscc"]))
         return [VoluntaryInformation(raw=r) for r in rows]
+
+    @strawberry.field(
+        description="双随机一公开: the recorded results of the sampling plans' inspections of "
+        "it, newest first (results are public; inspectors are not)."
+    )
+    async def inspection_results(
+        self, info: HubInfo
+    ) -> list[Annotated[InspectionResult, strawberry.lazy("schema.sampling")]]:
+        from resolvers.sampling import inspection_results
+        from schema.sampling import InspectionResult
+
+        rows = await inspection_results(info.context, str(self.raw["uscc"]))
+        return [InspectionResult.of(r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:

@@ -335,3 +335,66 @@ async def test_a_profile_pages_through_every_public_record(
     rest = set(re.findall(r"隆许〔2025〕(\d{3})号", second.text))
     assert len(rest) == 5 and not rest & shown
     assert "更早的记录" not in second.text and "最新记录" in second.text
+
+
+async def test_a_profile_publishes_inspection_results_without_the_inspectors(
+    client: httpx.AsyncClient, gql: GQL
+) -> None:
+    """双随机一公开: a plan's recorded result is on the profile page and in the PUBLIC API;
+    the inspectors (persons) are not, not even masked; keyed callers see them masked, and the
+    department's note."""
+    from hub.auth import PUBLIC, Actor, Role
+    from tests import factories as f
+
+    amr = Actor(Role.DEPARTMENT, "key-amr", "AMR")
+    firm, inspector = f.uscc(), f.id_number("1985-05-05")
+    grade = {"kind": "evaluation", "subject": {"uscc": firm}, "grade": "D"}
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林抽查对象有限公司"),
+            f.person(inspector, "农检查"),
+            {**grade, "evaluatedOn": "2025-01-01", "source": "NDRC"},
+        ],
+    )
+    before = await client.get(f"/subjects/{firm}")
+    assert "抽查检查（0）" in before.text
+    create = """mutation ($input: SamplingPlanInput!) {
+      createSamplingPlan(input: $input) { id targets { uscc } } }"""
+    ratios = {"A": 0, "B": 0, "C": 0, "D": 1}
+    given = {"seed": 9, "inspectors": [inspector], "inspectorsPerTarget": 1, "ratios": ratios}
+    made = (await gql.ok(create, {"input": given}, actor=amr))["createSamplingPlan"]
+    assert [t["uscc"] for t in made["targets"]] == [firm]
+    record = """mutation ($id: String!, $uscc: String!) {
+      recordInspectionResult(planId: $id, uscc: $uscc, result: "未按规定公示年度报告，已责令改正",
+                             inspectedOn: "2026-03-02", note: "检查人员现场核查") { id } }"""
+    await gql.ok(record, {"id": made["id"], "uscc": firm}, actor=amr)
+
+    page = await client.get(f"/subjects/{firm}")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "抽查检查（1）" in text and "双随机抽查检查结果" in text
+    assert "未按规定公示年度报告，已责令改正" in text and made["id"] in text
+    assert "2026年03月02日" in text or "2026-03-02" in text
+    assert inspector not in page.text and inspector[-4:] + "<" not in page.text
+    assert "检查人员现场核查" not in text  # the note is the department's, for keyed callers
+    assert page.headers["etag"] != before.headers["etag"]
+
+    query = """query ($uscc: String!) { enterprise(uscc: $uscc) {
+      inspectionResults { planId department inspectedOn result note inspectors } } }"""
+    public = (await gql.ok(query, {"uscc": firm}, actor=PUBLIC))["enterprise"]
+    assert public["inspectionResults"] == [
+        {
+            "planId": made["id"],
+            "department": "AMR",
+            "inspectedOn": "2026-03-02",
+            "result": "未按规定公示年度报告，已责令改正",
+            "note": None,
+            "inspectors": [],
+        }
+    ]
+    keyed = (await gql.ok(query, {"uscc": firm}, actor=amr))["enterprise"]["inspectionResults"]
+    assert keyed[0]["inspectors"] == [inspector[:4] + "*" * 10 + inspector[-4:]]
+    assert keyed[0]["note"] == "检查人员现场核查"
+    full = (await gql.ok(query, {"uscc": firm}))["enterprise"]["inspectionResults"]  # ADMIN
+    assert full[0]["inspectors"] == [inspector]

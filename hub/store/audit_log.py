@@ -8,12 +8,16 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.store.adapter import Runner
 from hub.store.values import native
 
+# MERGE on the entry's id: written as an auto-commit statement that the store may run again
+# after a failure whose outcome it cannot know, one entry stays one.
 WRITE_ENTRY: LiteralString = """
-CREATE (a:AuditEntry {id: $id, at: $at, keyId: $keyId, role: $role, department: $department,
-                      requestId: $requestId, operation: $operation, fields: $fields, what: $what,
-                      subjects: $subjects, count: $count})
+MERGE (a:AuditEntry {id: $id})
+ON CREATE SET a += {at: $at, keyId: $keyId, role: $role, department: $department,
+                    requestId: $requestId, operation: $operation, fields: $fields, what: $what,
+                    subjects: $subjects, count: $count}
 """
 
 # Newest first; the cursor is (at, id) of the last entry seen.
@@ -26,8 +30,9 @@ RETURN a {.*} AS a ORDER BY a.at DESC, a.id DESC LIMIT $limit
 """
 
 
-async def write_entry(tx: AsyncManagedTransaction, entry: dict[str, Any]) -> None:
-    await tx.run(WRITE_ENTRY, entry)
+async def write_entry(tx: Runner, entry: dict[str, Any]) -> None:
+    result = await tx.run(WRITE_ENTRY, entry)
+    await result.consume()
 
 
 async def page(
