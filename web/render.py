@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hub.importer.reason_text import for_people
 from web.assets import asset_url, static_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,6 +39,8 @@ def environment(front_end: str) -> Environment:
         enable_async=False,
     )
     env.filters["day"] = iso_day
+    # An importer reason in Chinese (hub/importer/reasons_zh.toml), else as the importer wrote it.
+    env.filters["reason_zh"] = for_people
     env.globals["asset_url"] = asset_url
     env.globals["static_url"] = static_url
     return env

@@ -83,6 +83,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("desk", "/workbench/desk", DEPARTMENTS),
     MenuItem("listings", "/workbench/listings", DEPARTMENTS),
     MenuItem("objections", "/workbench/objections", DEPARTMENTS),
+    MenuItem("repairs", "/workbench/repairs", DEPARTMENTS),
     MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
     MenuItem("statistics", "/workbench/statistics", STATISTICS_READERS),
     MenuItem("keys", "/workbench/keys", ADMINS),
