@@ -23,6 +23,11 @@ PHRASE_BOOST = 4
 PINYIN_PREFIX_BOOST = 3
 # Initials read in order with gaps only for short input (a longer regex costs more to match).
 MAX_INITIALS = 8
+# No pinyin syllable begins with i, u or ü (written yi, wu, yu; ü is "v" in hub/pinyin.py), so
+# letters holding one are not initials: they are read as full pinyin only, and the costly
+# initials-with-gaps regex (every term of the pinyin field that starts with the first letter
+# is tried: `longlin` tried every 隆林 name) is not asked.
+_NOT_INITIALS = re.compile(r"[iuv]")
 MAX_SEARCH_TEXT = 100
 MAX_SEARCH_OFFSET = 1000
 # The hits ranked for every page of a search (hub/store/subjects.py): the deepest page (offset
@@ -119,8 +124,9 @@ def lucene_query(text: str) -> str:
 
     Chinese text also as one phrase, boosted: a name holding the words as typed ranks above
     names sharing fragments of them. Text of Latin letters only is also read as pinyin
-    (hub/pinyin.py): a prefix of a name's full pinyin or initials, boosted, then its letters
-    as initials in order with others between (``lljt`` finds 隆林…集团).
+    (hub/pinyin.py): a prefix of a name's full pinyin or initials, boosted, then — when they
+    can be initials (up to 8, no i, u or v) — its letters as initials in order with others
+    between (``lljt`` finds 隆林…集团).
     """
     escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
     words = [w for w in escaped.split() if w and w.upper() not in {"AND", "OR", "NOT"}]
@@ -132,7 +138,7 @@ def lucene_query(text: str) -> str:
     letters = "".join(text.split()).lower()
     if _PINYIN.fullmatch(letters):
         clauses.append(f"pinyin:{letters}*^{PINYIN_PREFIX_BOOST}")
-        if len(letters) <= MAX_INITIALS:
+        if len(letters) <= MAX_INITIALS and not _NOT_INITIALS.search(letters):
             clauses.append("pinyin:/" + ".*".join(letters) + ".*/")
     return " OR ".join(f"({c})" if " " in c else c for c in clauses)
 

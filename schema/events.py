@@ -14,6 +14,7 @@ from hub.rules.measures import Grade
 from resolvers import events
 from resolvers.context import HubContext
 from schema.common import SubjectRef
+from schema.warnings import EarlyWarning, EarlyWarningPage
 
 HubInfo = Info[HubContext, None]
 
@@ -34,6 +35,7 @@ class EventType(Enum):
     EVALUATION_CHANGED = "EVALUATION_CHANGED"
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
     COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
+    EARLY_WARNING = "EARLY_WARNING"
     # workflow steps
     OBJECTION_FILED = "OBJECTION_FILED"
     OBJECTION_VERIFYING = "OBJECTION_VERIFYING"
@@ -181,6 +183,10 @@ class Event:
     def public(self) -> bool:
         return bool(self.raw.get("public"))
 
+    @strawberry.field(description="EARLY_WARNING: its reasons and paths (null otherwise).")
+    def warning(self) -> EarlyWarning | None:
+        return EarlyWarning(raw=self.raw) if self.raw.get("warning") else None
+
 
 @strawberry.type
 class EventPage:
@@ -207,6 +213,21 @@ class EventQueries:
         found = await events.page(info.context, after, first, _query(filter))
         return EventPage(
             events=[Event(raw=e) for e in found.events], last=found.last, has_more=found.has_more
+        )
+
+    @strawberry.field(
+        description="Credit-risk early warnings of the subjects a department supervises, "
+        "oldest first (DEPARTMENT: its own; INVESTIGATOR, ADMIN: the department named, or "
+        "every warning). Resume with the `last` of the previous page."
+    )
+    async def early_warnings(
+        self, info: HubInfo, department: str | None = None, after: int = 0, first: int = 100
+    ) -> EarlyWarningPage:
+        found = await events.early_warnings(info.context, department, after, first)
+        return EarlyWarningPage(
+            warnings=[EarlyWarning(raw=e) for e in found.events],
+            last=found.last,
+            has_more=found.has_more,
         )
 
     @strawberry.field(description="The subjects and domains the caller's key follows.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
@@ -122,7 +123,8 @@ class Enterprise:
         # A type cycle (a subject's listings, a listing's subject): imported when first asked.
         from schema.listings import listings_of
 
-        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        uscc = str(self.raw["uscc"])
+        rows = await own_listing_rows(info.context, "Enterprise", uscc, asks_states_only(info))
         return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
@@ -278,7 +280,8 @@ class Person:
         from schema.listings import listings_of
 
         self._full_access(info)
-        rows = await own_listing_rows(info.context, "Person", self.row.id_number)
+        number = self.row.id_number
+        rows = await own_listing_rows(info.context, "Person", number, asks_states_only(info))
         return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
@@ -354,6 +357,19 @@ class Person:
 
 
 Subject = Annotated[Enterprise | Person, strawberry.union("Subject")]
+
+
+# Listing fields read from a listing's own properties and objections (its state) alone.
+LISTING_STATE_FIELDS = frozenset(
+    {"__typename", "id", "list", "domain", "source", "status", "effectiveFrom", "expiresOn"}
+)
+
+
+def asks_states_only(info: HubInfo) -> bool:
+    """The listings field asks only for LISTING_STATE_FIELDS (a search hit's badges): the
+    lighter read of own listings serves it (hub/store/listing_reads.py OWN_LISTING_STATES)."""
+    selections = info.selected_fields[0].selections if info.selected_fields else []
+    return all(isinstance(s, SelectedField) and s.name in LISTING_STATE_FIELDS for s in selections)
 
 
 def person_of(raw: dict[str, Any]) -> Person:

@@ -248,6 +248,26 @@ async def test_pages_carry_etags_that_change_with_the_subject(
     assert "隆林县联合奖惩决定" not in changed.text
 
 
+async def test_an_unchanged_page_is_answered_304_without_rendering_it(
+    client: httpx.AsyncClient, story: site_story.Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ETag is the page's data (the API's answer and the page's parameters) under the
+    front end's version: a revalidation that matches costs the API read, not the render."""
+    path = f"/subjects/{story.hero}"
+    first = await client.get(path)
+    rendered: list[str] = []
+
+    def counting(front_end: str, name: str, **data: object) -> str:
+        rendered.append(name)
+        return ""
+
+    monkeypatch.setattr("web.public.pages.render", counting)
+    again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and rendered == []
+    other = await client.get(f"{path}?after=x", headers={"If-None-Match": first.headers["etag"]})
+    assert other.status_code != 304  # other parameters, another ETag (here: a refused cursor)
+
+
 async def test_public_graphql_gets_carry_etags(
     client: httpx.AsyncClient, story: site_story.Story
 ) -> None:

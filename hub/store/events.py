@@ -40,6 +40,7 @@ EVENT_TYPES = (
     "EVALUATION_CHANGED",
     "EXECUTION_RECORDED",
     "COMMITMENT_BROKEN",
+    "EARLY_WARNING",
     # workflow steps (docs/feeds.md): objections, repair applications, rectification orders
     # and interviews, voluntary information
     "OBJECTION_FILED",
@@ -215,6 +216,9 @@ async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
 # Pages in number order. The filters are ANDed; ``watch`` (a watchlist's subjects and domains)
 # matches an event of a watched subject or of a watched domain.
 # ``grades``: evaluation changes that moved a subject's current grade into or out of one of them.
+# An EARLY_WARNING is read only by the departments it names (``departments``: those supervising
+# its subject) unless ``warningsAll`` (hub/policy.py: warning_scope); ``warnedFor``: only
+# events naming it.
 PAGE: LiteralString = """
 MATCH (e:Event)
 WHERE e.seq > $after
@@ -226,6 +230,9 @@ WHERE e.seq > $after
   AND ($domains IS NULL OR e.domain IN $domains)
   AND ($types IS NULL OR e.type IN $types)
   AND ($watchSubjects IS NULL OR e.subjectKey IN $watchSubjects OR e.domain IN $watchDomains)
+  AND (e.type <> 'EARLY_WARNING' OR $warningsAll
+       OR $warningDepartment IN coalesce(e.departments, []))
+  AND ($warnedFor IS NULL OR $warnedFor IN coalesce(e.departments, []))
 RETURN e {.*} AS e
 ORDER BY e.seq
 LIMIT $limit
@@ -236,7 +243,8 @@ async def page(
     tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
-    subjects, domains, types, grades, watchSubjects, watchDomains; None where not filtered)."""
+    subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
+    filtered; warningsAll and warningDepartment: which early warnings the caller reads)."""
     result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
     return [native(r["e"]) for r in await result.fetch(limit)]
 

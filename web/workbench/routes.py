@@ -11,6 +11,7 @@ from web.workbench.batch import batch_routes
 from web.workbench.desk import desk_routes
 from web.workbench.repairs import repair_routes
 from web.workbench.sign_in import sign_in_routes
+from web.workbench.statistics import statistics_routes
 
 
 def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
@@ -21,4 +22,5 @@ def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
         *desk_routes(schema),
         *repair_routes(schema),
         *admin_routes(schema),
+        *statistics_routes(schema),
     ]
