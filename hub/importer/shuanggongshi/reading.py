@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import functools
 import multiprocessing
+import resource
 import time
 import traceback
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def _context() -> ForkServerContext:
 def _serve(conn: Connection, fmt: str, department: str, source: str, today: dt.date) -> None:
     """The child: reads the file the hub sends, then answers with the header's verdict
     ``("header", encoding, layout or problems)``, batches ``("rows", [(number, outcome)])`` and
-    ``("end", warnings, warnings total, CPU seconds)``; a file that cannot be read
+    ``("end", warnings, warnings total, CPU seconds, peak RSS in KiB)``; a file that cannot be read
     ``("invalid", message)``; a bug ``("crash", traceback)``."""
     TODAY.set(today)  # birth dates are judged against the upload's today, as on a thread
     began = time.process_time()
@@ -76,7 +77,8 @@ def _serve(conn: Connection, fmt: str, department: str, source: str, today: dt.d
                 batch = []
         conn.send(("rows", batch))
         took = time.process_time() - began
-        conn.send(("end", reader.warnings, reader.warnings_total, took))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+        conn.send(("end", reader.warnings, reader.warnings_total, took, peak))
     except InvalidInput as error:
         conn.send(("invalid", error.message))
     except (BrokenPipeError, EOFError):
@@ -100,6 +102,7 @@ class TableReading:
         self.warnings: list[LineError] = []
         self.warnings_total = 0
         self.cpu_seconds = 0.0  # the child's, reading and validating
+        self.peak_kib = 0  # the child's peak resident memory
 
     def start(self, data: bytes) -> Header:
         """Blocking (run it in a thread): starts the child, sends it the file, waits for the
@@ -116,7 +119,7 @@ class TableReading:
         while True:
             message = self._receive()
             if message[0] == "end":
-                self.warnings, self.warnings_total, self.cpu_seconds = message[1:]
+                self.warnings, self.warnings_total, self.cpu_seconds, self.peak_kib = message[1:]
                 return
             yield from message[1]
 

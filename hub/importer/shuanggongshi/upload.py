@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 import uuid
 from typing import Any
@@ -24,6 +25,8 @@ from hub.importer.shuanggongshi.headers import HeaderProblem, Layout
 from hub.importer.shuanggongshi.reading import HEADER_LINE, TableReading
 from hub.importer.shuanggongshi.sources import Format
 from hub.store import Store
+
+log = logging.getLogger("credithub.import")
 
 
 def _header_report(problems: list[HeaderProblem], table: dict[str, str]) -> ImportReport:
@@ -78,4 +81,10 @@ async def import_table(
     report.warnings = reading.warnings
     report.warnings_total = reading.warnings_total
     report.timings.validation = reading.cpu_seconds
+    log.info(
+        "batch %s: table read and validated in a reader process: %.1f s CPU, peak RSS %d KiB",
+        report.batch,
+        reading.cpu_seconds,
+        reading.peak_kib,
+    )
     return report
