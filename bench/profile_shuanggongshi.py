@@ -5,7 +5,8 @@ here) into the wiped embedded bench instance, in this process, as `credit-hub im
 (hub/importer/uploads.py), with a profiler of CPU time on the event loop's thread (the writer) and one on
 the parser thread (``_Importer.parse``: validation, or, for a table read in a reader process,
 receiving its validated batches). Prints the wall time, this process's CPU time, the reader
-process's (children's) CPU time, the report's timings, and each thread's functions with the
+process's CPU time (as it reports it), the report's timings, the time of the Neo4j statements
+by writer (the runner's debug lines), and each thread's functions with the
 most time of their own.
 
     .venv/bin/python -m bench.profile_shuanggongshi --rows 20000 --format xlsx
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import cProfile
 import io
+import logging
 import pstats
 import resource
 import time
@@ -36,6 +39,26 @@ from hub.settings import Settings
 from hub.store import Store, open_driver
 
 TOP = 18
+
+
+class Statements(logging.Handler):
+    """Sums the runner's debug lines: each writer's chunks and checks, the reference checks
+    (hub/importer/runner.py), i.e. the time in Neo4j statements, by writer kind."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
+        self.rows: collections.Counter[str] = collections.Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args: tuple[Any, ...] = record.args if isinstance(record.args, tuple) else ()
+        if record.msg == "%s chunk of %d in %.3fs" or record.msg == "%s check of %d in %.3fs":
+            what = f"{args[0]} {'write' if 'chunk' in str(record.msg) else 'check'}"
+            self.seconds[what] += float(args[2])
+            self.rows[what] += int(args[1])
+        elif str(record.msg).startswith("references of"):
+            self.seconds["reference check"] += float(args[1])
+            self.rows["reference check"] += int(args[0])
 
 
 def _cpu(who: int) -> float:
@@ -94,16 +117,26 @@ def main() -> int:
         finally:
             await driver.close()
 
-    cpu, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    statements = Statements()
+    logger = logging.getLogger("credithub.import")
+    logger.addHandler(statements)
+    logger.setLevel(logging.DEBUG)
+    cpu = _cpu(resource.RUSAGE_SELF)
     started = time.perf_counter()
     report = asyncio.run(work())
     wall = time.perf_counter() - started
     cpu = _cpu(resource.RUSAGE_SELF) - cpu
-    children = _cpu(resource.RUSAGE_CHILDREN) - children
     print(
         f"{args.format}, {args.rows} rows: wall {wall:.1f} s, {args.rows / wall:,.0f} rows/s; "
-        f"this process CPU {cpu:.1f} s, reader process CPU {children:.1f} s; "
+        f"this process CPU {cpu:.1f} s; "
         f"accepted {report['accepted']}, timings {report['timings']}"
+    )
+    print(
+        "Neo4j statements (wall seconds, summed over the units that run side by side): "
+        + ", ".join(
+            f"{what} {seconds:.1f} s ({statements.rows[what]:,} rows)"
+            for what, seconds in sorted(statements.seconds.items(), key=lambda kv: -kv[1])
+        )
     )
     _table(loop_profile, "event loop thread (writer)")
     _table(parser_profile, "parser thread")

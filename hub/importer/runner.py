@@ -109,7 +109,11 @@ async def _checked(
             groups[writer] = [(line, r) for line, r in groups[writer] if line not in bad]
         if writer.check is None or not groups[writer]:
             continue
+        began = time.perf_counter()
         problems = await writer.check(tx, groups[writer], prov)
+        log.debug(
+            "%s check of %d in %.3fs", writer.kind, len(groups[writer]), time.perf_counter() - began
+        )
         rejected = {e.line for e in problems}
         for line, record in groups[writer]:
             entity = record.defines()
