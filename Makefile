@@ -54,12 +54,13 @@ test: neo4j browser
 		status=$$?; $(HUB) --instance test db stop; exit $$status
 
 # The browser tests' Chromium, CJK font and pdftotext from Debian's packages (root, as CI is);
-# Playwright drives /usr/bin/chromium (tests/browser.py). Skipped when already installed.
+# Playwright drives /usr/bin/chromium (tests/browser.py) in Chinese (zh-CN: chromium-l10n holds
+# its Chinese strings, e.g. a file input's 选择文件). Skipped when already installed.
 browser:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null \
-	  && fc-list :lang=zh | grep -q . \
+	  && fc-list :lang=zh | grep -q . && test -f /usr/lib/chromium/locales/zh-CN.pak \
 	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-noto-cjk poppler-utils >/dev/null)
+	      chromium chromium-l10n fonts-noto-cjk poppler-utils >/dev/null)
 
 # The suite alone (the test instance is started by the fixtures when needed).
 pytest: install

@@ -1,8 +1,9 @@
 """One round of `credit-hub bench events` (bench/events_bench.py), in a child process.
 
-``python -m bench.events_round MODE ENTERPRISES NEO4J_PID``: MODE ``plain`` takes the event log out
-before any module that builds Cypher is imported (so only the standard library is imported at
-the top of this module), ``events`` runs the product as it ships and then measures delivery.
+``python -m bench.events_round MODE ENTERPRISES NEO4J_PID``: MODE ``plain`` takes the event log
+(and the early-warning step with it) out before any module that builds Cypher is imported (so
+only the standard library is imported at the top of this module), ``nowarn`` takes out only the
+early-warning step, ``events`` runs the product as it ships and then measures delivery.
 Prints one JSON line.
 """
 
@@ -43,6 +44,31 @@ def _lines(enterprises: int) -> list[bytes]:
                 "source": "NDRC",
             },
         ]
+        # Ties for the early-warning step to walk: the legal representative is also a
+        # director of the next enterprise (so each listing flags its two neighbours), and
+        # every fourth enterprise has a recent penalty (below the threshold: read, no warning).
+        out.append(
+            {
+                "kind": "role",
+                "idNumber": rep,
+                "uscc": make_uscc("9", "1", "451031", f"EB{(n + 1) % enterprises:07d}"),
+                "role": "DIRECTOR",
+                "from": "2015-01-01",
+            }
+        )
+        if n % 4 == 0:
+            out.append(
+                {
+                    "kind": "action",
+                    "id": f"AMR-EV-P{n}",
+                    "subject": {"uscc": uscc},
+                    "type": "PENALTY",
+                    "severity": "GENERAL",
+                    "department": "AMR",
+                    "decisionDate": (dt.date.today() - dt.timedelta(days=30)).isoformat(),
+                    "title": "行政处罚决定书",
+                }
+            )
         if n % 2 == 0:
             out.append(
                 {
@@ -69,11 +95,24 @@ def _without_event_log() -> None:
     async def no_seal(tx: Any) -> None:
         return None
 
+    _without_warnings()
     events.listing_event = nothing
     events.derived_ended = nothing
     events.derived_event = nothing
     events.evaluation_event = nothing
     setattr(adapter, "seal", no_seal)  # noqa: B010 - the adapter's import of it, by name
+
+
+def _without_warnings() -> None:
+    """Take the early-warning step out (hub/store/warnings.py): no penalty mark in the
+    importer's statements, and the adapter's ``warn`` does nothing (child only)."""
+    from hub.store import adapter, warnings
+
+    async def no_warnings(*args: Any, **kwargs: Any) -> int:
+        return 0
+
+    warnings.PENALTY_MARK = ""
+    setattr(adapter, "warn", no_warnings)  # noqa: B010 - the adapter's import of it, by name
 
 
 async def _deliveries(settings: Any, total: int) -> dict[str, float]:
@@ -202,6 +241,9 @@ def child(mode: str, enterprises: int, neo4j: int | None) -> dict[str, Any]:
     """One round in this (child) process: the import, timed; for ``events`` the deliveries."""
     if mode == "plain":
         _without_event_log()
+    elif mode == "nowarn":
+        _without_warnings()
+    from bench.cypher import bench_graph
     from hub.auth import SYSTEM
     from hub.importer.runner import run_import
     from hub.settings import load_settings
@@ -221,6 +263,7 @@ def child(mode: str, enterprises: int, neo4j: int | None) -> dict[str, Any]:
         neo4j_cpu = _cpu_seconds(neo4j) - cpu
         concurrent = await _concurrent_listings(store, settings, enterprises)
         written = await store.read(last_number)  # the database was empty: the count
+        warned = await store.read(bench_graph.warning_count)
         await driver.close()
         if not report.committed or report.rejected:
             raise SystemExit(f"the upload failed: {report.as_dict()}")
@@ -231,9 +274,11 @@ def child(mode: str, enterprises: int, neo4j: int | None) -> dict[str, Any]:
             "neo4j_cpu": neo4j_cpu,
             "concurrent": concurrent,
             "events": written,
+            "warnings": warned,
         }
         if mode == "events":
-            found |= await _deliveries(settings, found["events"])
+            # The feed's key (APPROVAL) reads every event but the early warnings.
+            found |= await _deliveries(settings, found["events"] - found["warnings"])
         return found
 
     return asyncio.run(run())

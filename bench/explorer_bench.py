@@ -15,6 +15,10 @@ child process (`credit-hub serve`, one worker), Debian's Chromium through Playwr
 * **API**: the same GraphQL document (web/explorer/documents/neighbourhood.graphql) POSTed to
   /graphql with the same key, over loopback HTTP, answer read;
 * page and API alternate, ``--rounds`` each, for the 200-edge and the 1,000-edge neighbourhood;
+* **phases** of a page run (the page's own marks, ``explorer.timing``): the answer's text
+  received (the route: session read, GraphQL, serialisation, loopback), the JSON parse,
+  Cytoscape's add with the page's placement, the fit and the geometry computed in slices,
+  the filters and panels, the frames up to the drawn one;
 * **long tasks**: the longest main-thread task the browser reports (PerformanceObserver
   ``longtask``, tasks over 50 ms) during the page runs.
 
@@ -156,7 +160,13 @@ async def _measure(base: str, build: dict[str, Any], rounds: int) -> dict[str, A
                 page_ms: list[float] = []
                 api_ms: list[float] = []
                 draw_ms: list[float] = []
-                phases: dict[str, list[float]] = {"addMs": [], "panelsMs": [], "renderMs": []}
+                phases: dict[str, list[float]] = {
+                    "receiveMs": [],
+                    "parseMs": [],
+                    "addMs": [],
+                    "panelsMs": [],
+                    "renderMs": [],
+                }
                 longest: list[float] = []
                 await _api_ms(http, uscc, size)  # warm-up: plans, page cache, the page's code
                 await page.evaluate(PAGE_RUN, [subject, size])
@@ -175,7 +185,8 @@ async def _measure(base: str, build: dict[str, Any], rounds: int) -> dict[str, A
                     "page p50": round(statistics.median(page_ms), 1),
                     "page p90": round(percentile(page_ms, 0.9), 1),
                     "of which drawing p50": round(statistics.median(draw_ms), 1),
-                    "drawing phases p50 (add + fit, filters + panels, frames)": [
+                    "phases p50 (answer received, JSON parse, add + fit + geometry, "
+                    "filters + panels, frames)": [
                         round(statistics.median(v), 1) for v in phases.values()
                     ],
                     "API p50": round(statistics.median(api_ms), 1),

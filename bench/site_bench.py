@@ -7,7 +7,10 @@ child process (`credit-hub serve`, one worker) over loopback HTTP as PUBLIC:
   POSTed to /graphql, the same subjects in the same order;
 * the search page ``GET /search?q=`` and its document, the same words;
 * page and query alternate in rounds (the machine drifts; both see the same drift);
-* credit reports issued per second (an APPROVAL key, not rate-limited), concurrency 4.
+* credit reports: ten one at a time (a report's own time), then issued per second (an
+  APPROVAL key, not rate-limited) at concurrency 4;
+* beside each line, the CPU the hub process and the bench Neo4j spent per request (from /proc:
+  where the time goes; other engineers' work on the machine does not count in it).
 
 Printed last: each page's p99 over its query's p99 (docs/benchmarks.md#public-site).
 """
@@ -27,7 +30,7 @@ from bench.check_bench import _drive, _line, _prepare, subjects_and_key
 from bench.rawhttp import RawClient, _response
 from bench.registry import register
 from bench.search_bench import WORDS
-from bench.support import bench_instance, hub_server, percentile
+from bench.support import bench_instance, cpu_seconds, hub_server, neo4j_pid, percentile
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from web.client import document
@@ -72,23 +75,40 @@ async def _pair(
     query: Any,
     requests: list[dict[str, Any]],
     concurrency: int,
+    pids: tuple[int, int | None],
 ) -> tuple[float, float]:
-    """Page and query alternating in rounds over the same requests; prints both, returns the
-    p99 (ms) of each."""
+    """Page and query alternating in rounds over the same requests; prints both (with the hub's
+    and Neo4j's CPU per request), returns the p99 (ms) of each."""
     runs: dict[str, tuple[list[float], float, int]] = {"page": ([], 0.0, 0), "query": ([], 0.0, 0)}
+    cpu = {"page": [0.0, 0.0], "query": [0.0, 0.0]}
     size = len(requests) // ROUNDS
     for index in range(ROUNDS):
         part = requests[index * size : (index + 1) * size]
         for kind, worker in (("page", page), ("query", query)):
+            before_cpu = _cpu(pids)
             latencies, wall, errors = await _drive(worker, part, concurrency)
+            after_cpu = _cpu(pids)
+            cpu[kind] = [cpu[kind][i] + after_cpu[i] - before_cpu[i] for i in (0, 1)]
             before = runs[kind]
             runs[kind] = (before[0] + latencies, before[1] + wall, before[2] + errors)
     for kind in ("page", "query"):
-        print(f"{name} {kind}".ljust(14) + _line("", concurrency, *runs[kind]))
+        count = max(len(runs[kind][0]), 1)
+        hub, neo4j = (1000 * c / count for c in cpu[kind])
+        print(
+            f"{name} {kind}".ljust(14)
+            + _line("", concurrency, *runs[kind])
+            + f"  cpu/req hub {hub:.1f} ms, neo4j {neo4j:.1f} ms"
+        )
     return (
         percentile([x * 1000 for x in runs["page"][0]], 0.99),
         percentile([x * 1000 for x in runs["query"][0]], 0.99),
     )
+
+
+def _cpu(pids: tuple[int, int | None]) -> tuple[float, float]:
+    """CPU seconds so far of the hub and of the bench Neo4j (0 when not on this machine)."""
+    hub, neo4j = pids
+    return cpu_seconds(hub), cpu_seconds(neo4j) if neo4j is not None else 0.0
 
 
 async def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,7 +129,7 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         "CREDITHUB_PUBLIC_REPORTS_PER_MINUTE": "0",
     }
     async with (
-        hub_server(settings, PORT, env=env),
+        hub_server(settings, PORT, env=env) as hub_pid,
         PageClient("127.0.0.1", PORT, {}, 64) as http,
         RawClient("127.0.0.1", PORT, {"Authorization": f"Bearer {token}"}, 8) as keyed,
     ):
@@ -133,8 +153,11 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
             await _drive(worker, profiles[:200], 4)
         for worker in (search_page, search_query):
             await _drive(worker, searches[:100], 4)
-        profile = await _pair("profile", profile_page, profile_query, profiles, concurrency)
-        search = await _pair("search", search_page, search_query, searches, concurrency)
+        pids = (hub_pid, neo4j_pid(settings))
+        profile = await _pair("profile", profile_page, profile_query, profiles, concurrency, pids)
+        search = await _pair("search", search_page, search_query, searches, concurrency, pids)
+        alone = await _drive(report, profiles[-10:], 1)  # one at a time: a report's own time
+        print("credit report".ljust(14) + _line("", 1, *alone))
         began = time.perf_counter()
         latencies, wall, errors = await _drive(report, profiles[: max(args.requests // 8, 40)], 4)
         print("credit report".ljust(14) + _line("", 4, latencies, wall, errors))

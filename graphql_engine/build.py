@@ -25,6 +25,7 @@ from schema.checks import CheckMutations, CheckQueries
 from schema.commitments import CommitmentMutations, CommitmentQueries
 from schema.desk import DeskQueries
 from schema.events import EventMutations, EventQueries, Subscription
+from schema.grades import GradeQueries
 from schema.history import HistoryQueries
 from schema.investigate import InvestigationQueries
 from schema.keys import KeyMutations, KeyQueries
@@ -53,6 +54,7 @@ class Query(
     EventQueries,
     SupervisionQueries,
     SamplingQueries,
+    GradeQueries,
     CommitmentQueries,
     LifecycleQueries,
     RectificationQueries,

@@ -1,13 +1,17 @@
-"""API keys: created by the CLI (token shown once), looked up by the hash of the bearer token
-(their Cypher: hub/store/api_keys.py)."""
+"""API keys: created by the CLI or an ADMIN through the API (token shown once), looked up by the
+hash of the bearer token (their Cypher: hub/store/api_keys.py). Creating and revoking a key is
+written to the audit trail with who did it (the acting key; ``SYSTEM`` for the command line),
+the key's id, role and department, never its token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from hub.auth import Actor, Role, hash_token, new_key
+from hub.auth import SYSTEM, Actor, Role, hash_token, new_key
 from hub.errors import InvalidInput, NotFound
 from hub.store import Store
 from hub.store.api_keys import find_actor, insert_key, key_by_id, list_keys, revoke
@@ -15,22 +19,56 @@ from hub.store.api_keys import find_actor, insert_key, key_by_id, list_keys, rev
 MAX_KEYS_LISTED = 1000
 
 
+def key_change(actor: Actor, request_id: str, operation: str, change: str) -> dict[str, Any]:
+    """The audit entry of a key change by ``actor`` (``change``: createApiKey, revokeApiKey)."""
+    return {
+        "id": "audit-" + uuid.uuid4().hex,
+        "at": dt.datetime.now(dt.UTC),
+        "keyId": actor.key_id or "anonymous",
+        "role": actor.role.value,
+        "department": actor.department,
+        "requestId": request_id,
+        "operation": operation,
+        "fields": [change],
+    }
+
+
+def _cli_request() -> str:
+    return "cli-" + uuid.uuid4().hex[:16]
+
+
 async def create_key(
-    store: Store, role: Role, department: str | None, name: str | None = None
+    store: Store,
+    role: Role,
+    department: str | None,
+    name: str | None = None,
+    by: Actor = SYSTEM,
+    request_id: str | None = None,
+    operation: str = "credit-hub keys create",
 ) -> tuple[str, str]:
+    """A new key (its id and token) created by ``by`` (the command line unless an ADMIN's key
+    is given), audited in the same transaction."""
     if role == Role.PUBLIC:
         raise InvalidInput("PUBLIC needs no key", field="role")
     if role == Role.DEPARTMENT and not department:
         raise InvalidInput("a DEPARTMENT key needs a department", field="department")
     key = new_key()
-    await store.write(insert_key, key.key_id, key.token_hash, role.value, department, name)
+    audit = key_change(by, request_id or _cli_request(), operation, "createApiKey")
+    await store.write(insert_key, key.key_id, key.token_hash, role.value, department, name, audit)
     return key.key_id, key.token
 
 
-async def revoke_key(store: Store, key_id: str) -> str:
-    """Revokes a key (kept, with the time; revoking again keeps the first time). Hub processes
-    stop accepting it within their key cache's ttl (30 s)."""
-    revoked: str = await store.write(revoke, key_id)
+async def revoke_key(
+    store: Store,
+    key_id: str,
+    by: Actor = SYSTEM,
+    request_id: str | None = None,
+    operation: str = "credit-hub keys revoke",
+) -> str:
+    """Revokes a key (kept, with the time; revoking again keeps the first time), audited in the
+    same transaction. Hub processes stop accepting it within their key cache's ttl (30 s)."""
+    audit = key_change(by, request_id or _cli_request(), operation, "revokeApiKey")
+    revoked: str = await store.write(revoke, key_id, audit)
     return revoked
 
 

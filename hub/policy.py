@@ -70,10 +70,18 @@ QUERIES: dict[str, frozenset[Role]] = {
     # same names serve the query and the subscription. A watchlist is a key's own.
     "events": EVERYONE,
     "watchlist": KEYED,
+    # Credit-risk early warnings: the supervising departments' keys, investigators, ADMIN
+    # (warning_scope below; the same rule hides them in `events`).
+    "earlyWarnings": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     # Supervision (docs/feeds.md): a department's own records, or ADMIN.
     "publicationCompliance": WORKFLOW,
     "punishmentStatistics": frozenset({Role.DEPARTMENT, Role.INVESTIGATOR, Role.ADMIN}),
     "samplingPlan": WORKFLOW,  # the plan's department's own, or ADMIN
+    # Grade lists (docs/feeds.md, the seed 二(六)): grade A results go to departments and
+    # financial institutions (a bank's key: APPROVAL or DEPARTMENT of a BANK department), not
+    # to the public (evaluations are not published); the focus list is a department's own.
+    "gradeAList": KEYED,
+    "focusSupervision": WORKFLOW,
     # A commitment by its code, at its disclosure level (hub/rules/commitments.py).
     "commitment": EVERYONE,
 }
@@ -127,6 +135,18 @@ def refuse_unpublished(actor: Actor, what: str) -> None:
     """Raise FORBIDDEN for PUBLIC: ``what`` is not published."""
     if not sees_unpublished(actor):
         raise Forbidden(f"{what} is not published; it needs an API key")
+
+
+def warning_scope(actor: Actor) -> tuple[bool, str | None]:
+    """Which early warnings a caller reads: (every one, else those of this department).
+    INVESTIGATOR and ADMIN every one; a DEPARTMENT key those of the subjects its department
+    supervises; APPROVAL and PUBLIC none — a warning is supervision information, never part of
+    a check (DESIGN.md: approval systems ask checks)."""
+    if actor.role in INVESTIGATORS:
+        return True, None
+    if actor.role == Role.DEPARTMENT and actor.department:
+        return False, actor.department
+    return False, None
 
 
 def sees_receipt(actor: Actor, key_id: str | None, department: str | None) -> bool:

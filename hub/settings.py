@@ -155,6 +155,13 @@ class Settings(BaseSettings):
     # and process; each is stored and costs a PDF (~0.3 s of CPU). 0 = no limit.
     public_reports_per_minute: int = Field(default=2, ge=0, le=10_000)
 
+    # Credit-risk early warning (docs/feeds.md): administrative penalties decided within the
+    # last year that flag a subject when a new one arrives (the new one counted).
+    warning_penalties: int = Field(default=3, ge=1, le=1000)
+    # Most ties (paths) one new listing's related-party lookup reads, two steps at most; a
+    # listing reaching more warns the first ones found and says so (truncated).
+    warning_related_cap: int = Field(default=200, ge=1, le=10_000)
+
     # Seconds a workbench session (/workbench/) may stay unused before it ends; the next
     # request after that is sent to the login page (the session is stored in Neo4j, so every
     # worker process agrees).

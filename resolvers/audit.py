@@ -34,7 +34,9 @@ async def record_reads(
         "subjects": subjects[:MAX_SUBJECTS],
         "count": len(subjects),
     }
-    await ctx.store.write(write_entry, entry)
+    # One auto-commit statement (one round trip, where a transaction adds BEGIN and COMMIT):
+    # this is written on every investigator's request, before its answer leaves.
+    await ctx.store.statements(write_entry, entry)
 
 
 def _position(after: str | None) -> tuple[dt.datetime, str] | None:

@@ -34,6 +34,11 @@ class HubContext:
     reports: RateLimiter | None = None
     # A WebSocket's connection_init payload (strawberry sets it; hub/app.py reads the key in it).
     connection_params: Any = None
+    # First pages of actions read ahead with their subject (resolvers/subjects.py enterprise),
+    # by (label, key, rows asked, public-on day); taken by the field that shows them.
+    first_actions: dict[tuple[str, str, int, Any], list[dict[str, Any]]] = field(
+        default_factory=dict
+    )
 
     def today(self) -> dt.date:
         return self.settings.today()

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_seed.reference_data import load_domains
-from hub.errors import InvalidInput, Unauthenticated
+from hub.errors import Forbidden, InvalidInput, Unauthenticated
 from hub.identifiers import mask_id_number, mask_id_numbers_in
-from hub.policy import sees_unpublished
+from hub.policy import sees_unpublished, warning_scope
 from hub.store import events as store_events
 from resolvers import subjects
 from resolvers.audit import record_reads
 from resolvers.context import HubContext
 from resolvers.paging import page_size
+from resolvers.warnings import warning_of
 
 EVENT_TYPES = store_events.EVENT_TYPES  # for the GraphQL enum (schema/events.py)
 POLL_SECONDS = 0.2  # how often a live subscription looks for new events once it has caught up
@@ -35,7 +36,9 @@ class EventQuery:
     subjects: list[str] | None = None
     domains: list[str] | None = None
     types: list[str] | None = None
+    grades: list[str] | None = None  # evaluation changes into or out of these grades
     watchlist: bool = False
+    warned_for: str | None = None  # only early warnings naming this department
 
 
 def subject_key(uscc: str | None, id_number: str | None, field: str = "subjects") -> str:
@@ -58,8 +61,13 @@ async def _filters(ctx: HubContext, query: EventQuery) -> dict[str, Any]:
         watch_subjects, watch_domains = await ctx.store.read(
             store_events.watchlist, ctx.actor.key_id
         )
+    every_warning, warning_department = warning_scope(ctx.actor)
     return {
+        "warningsAll": every_warning,
+        "warningDepartment": warning_department,
+        "warnedFor": query.warned_for,
         "public": not sees_unpublished(ctx.actor),
+        "grades": query.grades,
         "subjects": _bounded(query.subjects, "subjects"),
         "domains": _bounded(query.domains, "domains"),
         "types": query.types,
@@ -86,6 +94,7 @@ def view(ctx: HubContext, raw: dict[str, Any]) -> dict[str, Any]:
         shown["reason"] = None
     elif reason is not None and not full:
         shown["reason"] = mask_id_numbers_in(str(reason))
+    shown["warning"] = warning_of(ctx, raw)
     return shown
 
 
@@ -105,6 +114,19 @@ async def page(ctx: HubContext, after: int, first: int, query: EventQuery) -> Ev
     shown = found[:size]
     last = int(shown[-1]["seq"]) if shown else after
     return EventPage([view(ctx, e) for e in shown], last, len(found) > size)
+
+
+async def early_warnings(
+    ctx: HubContext, department: str | None, after: int, first: int
+) -> EventPage:
+    """The EARLY_WARNING events of one department's supervised subjects (``department``; every
+    warning for INVESTIGATOR and ADMIN when not given), oldest first. A DEPARTMENT key reads its
+    own department's only; asking for another is FORBIDDEN."""
+    every_warning, own = warning_scope(ctx.actor)
+    if not every_warning and (own is None or department not in (None, own)):
+        raise Forbidden(f"this key reads the early warnings of {own or 'no department'} only")
+    code = (department or "").strip() or (None if every_warning else own)
+    return await page(ctx, after, first, EventQuery(types=["EARLY_WARNING"], warned_for=code))
 
 
 async def stream(ctx: HubContext, after: int, query: EventQuery) -> AsyncIterator[dict[str, Any]]:

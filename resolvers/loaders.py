@@ -61,6 +61,15 @@ class Loaders:
         )
 
     @cached_property
+    def own_listing_states(self) -> _ByName:
+        """Own listings per subject label, with their objections only (their states)."""
+        store = self.store
+        return _ByName(
+            lambda label: _grouped(store, listing_reads.own_listing_states, label, value=_listing),
+            listing_reads.OWN_LISTING_STATES,
+        )
+
+    @cached_property
     def commitments(self) -> _ByName:
         """Commitments made by a subject, per subject label (every one: filtered by reader)."""
         store = self.store

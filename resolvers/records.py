@@ -14,9 +14,13 @@ from resolvers.context import HubContext
 Row = dict[str, Any]
 
 
-async def own_listing_rows(ctx: HubContext, label: str, key: str) -> list[Row]:
-    """A subject's own listings (PUBLIC: the published ones)."""
-    rows: list[Row] = await ctx.loaders.own_listings[label].load(key)
+async def own_listing_rows(
+    ctx: HubContext, label: str, key: str, states_only: bool = False
+) -> list[Row]:
+    """A subject's own listings (PUBLIC: the published ones). ``states_only``: the listings'
+    own properties and objections, without what a listing's page shows (a lighter read)."""
+    loaders = ctx.loaders.own_listing_states if states_only else ctx.loaders.own_listings
+    rows: list[Row] = await loaders[label].load(key)
     if not sees_unpublished(ctx.actor):
         today = ctx.today()
         rows = [r for r in rows if published(r, today)]

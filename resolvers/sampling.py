@@ -7,7 +7,8 @@ import uuid
 from typing import Any
 
 from hub.errors import InvalidInput, NotFound
-from hub.identifiers import mask_id_number
+from hub.identifiers import mask_id_number, mask_id_numbers_in
+from hub.policy import sees_unpublished
 from hub.rules import sampling
 from hub.rules.execution import text_refusal
 from hub.store import sampling as store_sampling
@@ -146,3 +147,25 @@ async def record_result(
     }
     await ctx.store.write(store_sampling.record_result, params, check)
     return await read_plan(ctx, plan_id)
+
+
+async def inspection_results(ctx: HubContext, uscc: str) -> list[dict[str, Any]]:
+    """The recorded inspection results of an enterprise, newest first, as this caller may see
+    them: results are public (双随机一公开); inspectors are persons, so PUBLIC sees none and a
+    masked role their ID numbers masked; the note (the department's working remark) is for
+    keyed callers, ID-number-shaped runs masked for masked roles."""
+    found = await ctx.store.read_statements(store_sampling.results_of, uscc)
+    full, keyed = ctx.actor.sees_personal_data, sees_unpublished(ctx.actor)
+    shown = []
+    for row in found:
+        text = row["result"] if full else mask_id_numbers_in(str(row["result"]))
+        note = row.get("note") if keyed else None
+        if note is not None and not full:
+            note = mask_id_numbers_in(str(note))
+        inspectors = [i if full else mask_id_number(i) for i in row["inspectors"]]
+        if full and inspectors:
+            ctx.audited.extend(("Person", i) for i in inspectors)
+        shown.append(
+            row | {"result": text, "note": note, "inspectors": inspectors if keyed else []}
+        )
+    return shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from hub.errors import InvalidIdNumber, InvalidInput, InvalidUscc
@@ -14,6 +15,7 @@ from hub.store import subjects as q
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
+MAX_SHARE_LEVELS = q.MAX_SHARE_LEVELS
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN = re.compile(r"[a-z]{2,40}")
@@ -21,6 +23,11 @@ PHRASE_BOOST = 4
 PINYIN_PREFIX_BOOST = 3
 # Initials read in order with gaps only for short input (a longer regex costs more to match).
 MAX_INITIALS = 8
+# No pinyin syllable begins with i, u or ü (written yi, wu, yu; ü is "v" in hub/pinyin.py), so
+# letters holding one are not initials: they are read as full pinyin only, and the costly
+# initials-with-gaps regex (every term of the pinyin field that starts with the first letter
+# is tried: `longlin` tried every 隆林 name) is not asked.
+_NOT_INITIALS = re.compile(r"[iuv]")
 MAX_SEARCH_TEXT = 100
 MAX_SEARCH_OFFSET = 1000
 # The hits ranked for every page of a search (hub/store/subjects.py): the deepest page (offset
@@ -57,9 +64,54 @@ def subject_key(
     return "Person", valid_id_number(str(id_number), f"{field}.idNumber", today)
 
 
-async def enterprise(ctx: HubContext, uscc: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = await ctx.loaders.enterprise.load(valid_uscc(uscc))
-    return found
+@dataclass(frozen=True)
+class PageAsks:
+    """What an enterprise query selects besides the enterprise itself (the GraphQL type reads
+    it off the selection): its roles, its shareholders, the first page of its actions (0: not
+    selected, or selected with a cursor)."""
+
+    roles: bool = False
+    share_levels: int = 0
+    first_actions: int = 0
+
+
+async def enterprise(
+    ctx: HubContext, uscc: str, asks: PageAsks | None = None
+) -> dict[str, Any] | None:
+    """An enterprise by USCC. With ``asks``, what the page selects is read in the same
+    statement and handed to the field resolvers through their loaders: one round trip where
+    there were up to four."""
+    key = valid_uscc(uscc)
+    size = page_size(asks.first_actions) if asks and asks.first_actions > 0 else 0
+    parts = q.ProfileParts(
+        roles=bool(asks and asks.roles),
+        share_levels=asks.share_levels if asks else 0,
+        actions=size + 1 if size else 0,
+        public_on=_public_on(ctx),
+    )
+    if not parts:
+        found: dict[str, Any] | None = await ctx.loaders.enterprise.load(key)
+        return found
+    profile = await ctx.store.read_statements(q.enterprise_profile, key, parts)
+    if profile is None:
+        ctx.loaders.enterprise.prime(key, None)
+        return None
+    ctx.loaders.enterprise.prime(key, profile.enterprise)
+    if parts.roles:
+        ctx.loaders.relations["rolesAt"].prime(key, profile.roles)
+    if parts.share_levels:
+        held: dict[str, list[dict[str, Any]]] = {k: [] for k in profile.share_keys}
+        for row in profile.shareholders:
+            held[row["key"]].append(row)
+        ctx.loaders.relations["shareholdersOf"].prime_many(held)
+    if parts.actions:
+        ctx.first_actions[("Enterprise", key, parts.actions, parts.public_on)] = profile.actions
+    return profile.enterprise
+
+
+def _public_on(ctx: HubContext) -> dt.date | None:
+    """The day a reader's actions must be public on; None: the reader sees unpublished ones."""
+    return None if sees_unpublished(ctx.actor) else ctx.today()
 
 
 async def person(ctx: HubContext, id_number: str) -> dict[str, Any] | None:
@@ -73,8 +125,9 @@ def lucene_query(text: str) -> str:
 
     Chinese text also as one phrase, boosted: a name holding the words as typed ranks above
     names sharing fragments of them. Text of Latin letters only is also read as pinyin
-    (hub/pinyin.py): a prefix of a name's full pinyin or initials, boosted, then its letters
-    as initials in order with others between (``lljt`` finds 隆林…集团).
+    (hub/pinyin.py): a prefix of a name's full pinyin or initials, boosted, then — when they
+    can be initials (up to 8, no i, u or v) — its letters as initials in order with others
+    between (``lljt`` finds 隆林…集团).
     """
     escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
     words = [w for w in escaped.split() if w and w.upper() not in {"AND", "OR", "NOT"}]
@@ -86,7 +139,7 @@ def lucene_query(text: str) -> str:
     letters = "".join(text.split()).lower()
     if _PINYIN.fullmatch(letters):
         clauses.append(f"pinyin:{letters}*^{PINYIN_PREFIX_BOOST}")
-        if len(letters) <= MAX_INITIALS:
+        if len(letters) <= MAX_INITIALS and not _NOT_INITIALS.search(letters):
             clauses.append("pinyin:/" + ".*".join(letters) + ".*/")
     return " OR ".join(f"({c})" if " " in c else c for c in clauses)
 
@@ -161,9 +214,14 @@ async def action_rows(
             position = (dt.date.fromisoformat(cursor[0]), str(cursor[1]))
         except (TypeError, ValueError, IndexError, KeyError):
             raise InvalidInput("after: not a cursor this API returned", field="after") from None
-    public_on = None if sees_unpublished(ctx.actor) else ctx.today()
-    rows = await ctx.store.read_statements(
-        q.actions_page, label, key, size + 1, position, public_on
+    public_on = _public_on(ctx)
+    read = ctx.first_actions.pop((label, key, size + 1, public_on), None)
+    rows = (
+        read
+        if read is not None and position is None
+        else await ctx.store.read_statements(
+            q.actions_page, label, key, size + 1, position, public_on
+        )
     )
     more = len(rows) > size
     rows = rows[:size]

@@ -122,12 +122,14 @@ async def record_execution(ctx: HubContext, record: dict[str, Any]) -> dict[str,
 
 
 async def punishment_statistics(
-    ctx: HubContext, start: dt.date, end: dt.date, by: list[str]
+    ctx: HubContext, start: dt.date, end: dt.date, by: list[str], department: str | None = None
 ) -> list[dict[str, Any]]:
     """Counts of listings, derived entries, checks (by decision) and executions from ``start``
-    to ``end`` (at most 366 days), grouped by the dimensions in ``by``."""
+    to ``end`` (at most 366 days), grouped by the dimensions in ``by``; those of one
+    ``department`` only when given (every role that reads the statistics reads the county's)."""
     date_range(start, end)
-    counts = await ctx.store.read(supervision.punishment_counts, start, end)
+    code = (department or "").strip() or None
+    counts = await ctx.store.read(supervision.punishment_counts, start, end, code)
     for row in counts:
         row["month"] = month_of(row.get("month"))
     return grouped(counts, by)

@@ -12,7 +12,17 @@ from schema.common import PageInfo
 from schema.subjects import HubInfo
 
 
-@strawberry.type(description="One request that read personal data unmasked: who, what, when.")
+@strawberry.type(description="The API key an audit entry of a key change is about.")
+class ChangedKey:
+    id: str
+    role: str
+    department: str | None
+
+
+@strawberry.type(
+    description="One request that read personal data unmasked, or created or revoked an API key "
+    "(what: ApiKey, fields: [createApiKey] or [revokeApiKey]): who, what, when."
+)
 class AuditEntry:
     id: strawberry.ID
     at: dt.datetime
@@ -25,6 +35,9 @@ class AuditEntry:
     what: str
     subjects: list[str] = strawberry.field(description="ID numbers read (at most 1000).")
     count: int = strawberry.field(description="How many subjects were read in all.")
+    changed_key: ChangedKey | None = strawberry.field(
+        description="For a key created or revoked: that key (never its token)."
+    )
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> AuditEntry:
@@ -40,6 +53,13 @@ class AuditEntry:
             what=raw.get("what") or "",
             subjects=list(raw.get("subjects") or []),
             count=int(raw.get("count") or 0),
+            changed_key=ChangedKey(
+                id=raw["targetKeyId"],
+                role=raw.get("targetRole") or "",
+                department=raw.get("targetDepartment"),
+            )
+            if raw.get("targetKeyId")
+            else None,
         )
 
 
@@ -52,8 +72,9 @@ class AuditConnection:
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
-        description="The audit trail, newest first; filter by API key id or by the ID number "
-        "of a person read. Reading it is itself audited when it shows ID numbers."
+        description="The audit trail, newest first; filter by API key id (what the key did, "
+        "and its own creation and revocation) or by the ID number of a person read. "
+        "Reading it is itself audited when it shows ID numbers."
     )
     async def audit_log(
         self,

@@ -10,9 +10,11 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from hub.rules.measures import Grade
 from resolvers import events
 from resolvers.context import HubContext
 from schema.common import SubjectRef
+from schema.warnings import EarlyWarning, EarlyWarningPage
 
 HubInfo = Info[HubContext, None]
 
@@ -33,6 +35,18 @@ class EventType(Enum):
     EVALUATION_CHANGED = "EVALUATION_CHANGED"
     EXECUTION_RECORDED = "EXECUTION_RECORDED"
     COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
+    EARLY_WARNING = "EARLY_WARNING"
+    # workflow steps
+    OBJECTION_FILED = "OBJECTION_FILED"
+    OBJECTION_VERIFYING = "OBJECTION_VERIFYING"
+    REPAIR_APPLIED = "REPAIR_APPLIED"
+    REPAIR_REFUSED = "REPAIR_REFUSED"
+    REPAIR_APPROVED = "REPAIR_APPROVED"
+    RECTIFICATION_ORDERED = "RECTIFICATION_ORDERED"
+    RECTIFIED = "RECTIFIED"
+    INTERVIEW_RECORDED = "INTERVIEW_RECORDED"
+    VOLUNTARY_REGISTERED = "VOLUNTARY_REGISTERED"
+    VOLUNTARY_VERIFIED = "VOLUNTARY_VERIFIED"
 
 
 assert {t.value for t in EventType} == set(events.EVENT_TYPES)  # noqa: S101 - declared twice, kept equal
@@ -43,6 +57,11 @@ class EventFilter:
     subjects: list[SubjectRef] | None = None
     domains: list[str] | None = None
     types: list[EventType] | None = None
+    grades: list[Grade] | None = strawberry.field(
+        default=None,
+        description="Only EVALUATION_CHANGED events that moved a subject's current grade into "
+        "or out of one of these: [A] is the feed of subjects entering or leaving grade A.",
+    )
     watchlist: bool = strawberry.field(
         default=False,
         description="Only events of the caller's watched subjects or domains (`watch`).",
@@ -61,6 +80,7 @@ def _query(given: EventFilter | None) -> events.EventQuery:
         subjects=subjects,
         domains=given.domains,
         types=[t.value for t in given.types] if given.types is not None else None,
+        grades=[g.value for g in given.grades] if given.grades is not None else None,
         watchlist=given.watchlist,
     )
 
@@ -109,6 +129,13 @@ class Event:
     def commitment_code(self) -> str | None:
         return self.raw.get("commitmentCode")
 
+    @strawberry.field(
+        description="The workflow record of the step: an objection, a repair application, a "
+        "rectification order or voluntary information (its id)."
+    )
+    def record_id(self) -> str | None:
+        return self.raw.get("recordId")
+
     @strawberry.field(name="list")
     def list_kind(self) -> str | None:
         return self.raw.get("list")
@@ -129,6 +156,17 @@ class Event:
     def grade(self) -> str | None:
         return self.raw.get("grade")
 
+    @strawberry.field(
+        description="EVALUATION_CHANGED: the subject's current grade (its latest evaluation's) "
+        "before the change; null when it had none."
+    )
+    def previous_grade(self) -> str | None:
+        return self.raw.get("previousGrade")
+
+    @strawberry.field(description="EVALUATION_CHANGED: the subject's current grade after it.")
+    def current_grade(self) -> str | None:
+        return self.raw.get("currentGrade")
+
     @strawberry.field(description="EXECUTION_RECORDED: the measure's code.")
     def measure(self) -> str | None:
         return self.raw.get("measure")
@@ -144,6 +182,10 @@ class Event:
     @strawberry.field(description="Shown to anonymous callers too.")
     def public(self) -> bool:
         return bool(self.raw.get("public"))
+
+    @strawberry.field(description="EARLY_WARNING: its reasons and paths (null otherwise).")
+    def warning(self) -> EarlyWarning | None:
+        return EarlyWarning(raw=self.raw) if self.raw.get("warning") else None
 
 
 @strawberry.type
@@ -171,6 +213,21 @@ class EventQueries:
         found = await events.page(info.context, after, first, _query(filter))
         return EventPage(
             events=[Event(raw=e) for e in found.events], last=found.last, has_more=found.has_more
+        )
+
+    @strawberry.field(
+        description="Credit-risk early warnings of the subjects a department supervises, "
+        "oldest first (DEPARTMENT: its own; INVESTIGATOR, ADMIN: the department named, or "
+        "every warning). Resume with the `last` of the previous page."
+    )
+    async def early_warnings(
+        self, info: HubInfo, department: str | None = None, after: int = 0, first: int = 100
+    ) -> EarlyWarningPage:
+        found = await events.early_warnings(info.context, department, after, first)
+        return EarlyWarningPage(
+            warnings=[EarlyWarning(raw=e) for e in found.events],
+            last=found.last,
+            has_more=found.has_more,
         )
 
     @strawberry.field(description="The subjects and domains the caller's key follows.")

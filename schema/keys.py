@@ -1,5 +1,6 @@
 """API keys in the API, for ADMIN (hub/policy.py): list, create (the token once), revoke. The
-same service as `credit-hub keys` (hub/keys.py); a key's token hash is never shown."""
+same service as `credit-hub keys` (hub/keys.py); a key's token hash is never shown. Each
+creation and revocation is audited with the acting key and the request."""
 
 from __future__ import annotations
 
@@ -74,17 +75,31 @@ class KeyMutations:
         department: str | None = None,
         name: str | None = None,
     ) -> NewApiKey:
-        store = info.context.store
+        ctx = info.context
         key_id, token = await create_key(
-            store, Role(role.value), department or None, (name or "").strip()[:100] or None
+            ctx.store,
+            Role(role.value),
+            department or None,
+            (name or "").strip()[:100] or None,
+            by=ctx.actor,
+            request_id=ctx.request_id,
+            operation=_operation(info),
         )
-        return NewApiKey(key=ApiKey.of(await key(store, key_id)), token=token)
+        return NewApiKey(key=ApiKey.of(await key(ctx.store, key_id)), token=token)
 
     @strawberry.mutation(
         description="Revoke a key (kept, marked; revoking again keeps the first time). Running "
         "hubs refuse it within 30 s; its workbench sessions end at their next request."
     )
     async def revoke_api_key(self, info: HubInfo, id: str) -> ApiKey:
-        store = info.context.store
-        await revoke_key(store, id)
-        return ApiKey.of(await key(store, id))
+        ctx = info.context
+        await revoke_key(
+            ctx.store, id, by=ctx.actor, request_id=ctx.request_id, operation=_operation(info)
+        )
+        return ApiKey.of(await key(ctx.store, id))
+
+
+def _operation(info: HubInfo) -> str:
+    """The operation name the client gave, as the audit trail records it for reads."""
+    name = info.operation.name
+    return name.value if name is not None else "anonymous"

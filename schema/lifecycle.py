@@ -13,7 +13,7 @@ from hub.policy import sees_unpublished
 from hub.rules.repair import Condition, RepairStatus, decision_deadline
 from resolvers import lifecycle
 from schema.common import REQUEST_ID
-from schema.listings import HubInfo, Objection
+from schema.listings import HubInfo, Listing, Objection
 
 strawberry.enum(RepairStatus, description="PENDING, APPROVED (the record ended), REFUSED.")
 
@@ -76,6 +76,19 @@ class RepairApplication:
     @strawberry.field(description="The deciding department's reason (not shown to PUBLIC).")
     def decision(self, info: HubInfo) -> str | None:
         return self.raw.get("decision") if sees_unpublished(info.context.actor) else None
+
+    @strawberry.field(description="What the applicant stated (not shown to PUBLIC).")
+    def statement(self, info: HubInfo) -> str | None:
+        return self.raw.get("reason") if sees_unpublished(info.context.actor) else None
+
+    @strawberry.field(
+        description="The listing applied against, with its state today (null for a penalty)."
+    )
+    async def listing(self, info: HubInfo) -> Listing | None:
+        if self.raw.get("targetLabel") != "Listing":
+            return None
+        row = await info.context.loaders.listing.load(str(self.raw["targetId"]))
+        return Listing(raw=row["l"], as_of=info.context.today()) if row else None
 
     @strawberry.field(description="The conditions the application gave evidence of.")
     def evidence(self) -> list[Condition]:

@@ -13,6 +13,7 @@ from resolvers import subjects
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 from schema.common import PageInfo, SubjectKind
 from schema.public import PublishedList
+from schema.selection import page_asks
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 
@@ -41,7 +42,7 @@ class SubjectQueries:
         description="An enterprise by USCC; null when unknown, an error when invalid."
     )
     async def enterprise(self, info: HubInfo, uscc: str) -> Enterprise | None:
-        raw = await subjects.enterprise(info.context, uscc)
+        raw = await subjects.enterprise(info.context, uscc, page_asks(info))
         return Enterprise(raw=raw) if raw else None
 
     @strawberry.field(

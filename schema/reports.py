@@ -136,6 +136,15 @@ class ReportQueries:
         )
 
 
+# A person's credit record is not public (DESIGN "Credit report": reports of organisations).
+REPORTS_FOR_ORGANISATIONS = (
+    "subject: 信用报告仅为组织（统一社会信用代码 uscc）出具，"
+    "不为自然人（公民身份号码 idNumber）出具"
+    " / credit reports are issued for organisations only: give subject.uscc, not a person's"
+    " idNumber"
+)
+
+
 @strawberry.type
 class ReportMutations:
     @strawberry.mutation(
@@ -154,10 +163,7 @@ class ReportMutations:
         from hub.errors import InvalidInput
 
         if subject.uscc is None or subject.id_number is not None:
-            raise InvalidInput(
-                "subject: credit reports are issued for organisations: give uscc",
-                field="subject",
-            )
+            raise InvalidInput(REPORTS_FOR_ORGANISATIONS, field="subject")
         issued = await r.issue(info.context, info.schema, subject.uscc, purpose.value, as_of)
         number = issued.stored["number"]
         return IssuedReport(

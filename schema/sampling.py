@@ -65,6 +65,31 @@ class SamplingTarget:
     inspected_on: dt.date | None
 
 
+@strawberry.type(description="The result of a 双随机一公开 inspection (published: 一公开).")
+class InspectionResult:
+    plan_id: str
+    department: str = strawberry.field(description="The plan's (inspecting) department.")
+    department_name: str | None
+    inspected_on: dt.date | None
+    result: str
+    note: str | None = strawberry.field(description="Keyed callers only.")
+    inspectors: list[str] = strawberry.field(
+        description="ID numbers: none for PUBLIC, masked unless the role sees personal data."
+    )
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> InspectionResult:
+        return cls(
+            plan_id=row["planId"],
+            department=row["department"],
+            department_name=row.get("departmentName"),
+            inspected_on=row.get("inspectedOn"),
+            result=row["result"],
+            note=row.get("note"),
+            inspectors=list(row["inspectors"]),
+        )
+
+
 @strawberry.type(description="A stored 双随机一公开 plan.")
 class SamplingPlan:
     id: str

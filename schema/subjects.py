@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from schema.commitments import Commitment, VoluntaryInformation
     from schema.credit_record import CreditRecord
     from schema.listings import Listing, Objection
+    from schema.sampling import InspectionResult
 
 HubInfo = Info[HubContext, None]
 
@@ -120,7 +122,8 @@ class Enterprise:
         # A type cycle (a subject's listings, a listing's subject): imported when first asked.
         from schema.listings import listings_of
 
-        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
+        uscc = str(self.raw["uscc"])
+        rows = await own_listing_rows(info.context, "Enterprise", uscc, asks_states_only(info))
         return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
@@ -153,6 +156,19 @@ class Enterprise:
 
         rows = await voluntary_of(info.context, "Enterprise", str(self.raw["uscc"]))
         return [VoluntaryInformation(raw=r) for r in rows]
+
+    @strawberry.field(
+        description="双随机一公开: the recorded results of the sampling plans' inspections of "
+        "it, newest first (results are public; inspectors are not)."
+    )
+    async def inspection_results(
+        self, info: HubInfo
+    ) -> list[Annotated[InspectionResult, strawberry.lazy("schema.sampling")]]:
+        from resolvers.sampling import inspection_results
+        from schema.sampling import InspectionResult
+
+        rows = await inspection_results(info.context, str(self.raw["uscc"]))
+        return [InspectionResult.of(r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -266,7 +282,8 @@ class Person:
         from schema.listings import listings_of
 
         self._full_access(info)
-        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        number = str(self.raw["idNumber"])
+        rows = await own_listing_rows(info.context, "Person", number, asks_states_only(info))
         return listings_of(rows, as_of or info.context.today())
 
     @strawberry.field(
@@ -341,6 +358,19 @@ class Person:
 
 
 Subject = Annotated[Enterprise | Person, strawberry.union("Subject")]
+
+
+# Listing fields read from a listing's own properties and objections (its state) alone.
+LISTING_STATE_FIELDS = frozenset(
+    {"__typename", "id", "list", "domain", "source", "status", "effectiveFrom", "expiresOn"}
+)
+
+
+def asks_states_only(info: HubInfo) -> bool:
+    """The listings field asks only for LISTING_STATE_FIELDS (a search hit's badges): the
+    lighter read of own listings serves it (hub/store/listing_reads.py OWN_LISTING_STATES)."""
+    selections = info.selected_fields[0].selections if info.selected_fields else []
+    return all(isinstance(s, SelectedField) and s.name in LISTING_STATE_FIELDS for s in selections)
 
 
 def subject_of(label: str, raw: dict[str, Any]) -> Enterprise | Person:

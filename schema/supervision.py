@@ -152,7 +152,9 @@ class SupervisionQueries:
 
     @strawberry.field(
         description="Counts of listings, derived entries, checks by decision and executions "
-        "from `from` to `to` (at most 366 days), by the dimensions in `groupBy`."
+        "from `from` to `to` (at most 366 days), by the dimensions in `groupBy`; with "
+        "`department`, only that department's (its listings, its sources' derived entries, "
+        "the checks its keys asked, its executions)."
     )
     async def punishment_statistics(
         self,
@@ -160,9 +162,10 @@ class SupervisionQueries:
         start: Annotated[dt.date, strawberry.argument(name="from")],
         end: Annotated[dt.date, strawberry.argument(name="to")],
         group_by: list[StatisticsDimension] | None = None,
+        department: str | None = None,
     ) -> list[PunishmentCount]:
         by = [d.value for d in group_by or []]
-        rows = await supervision.punishment_statistics(info.context, start, end, by)
+        rows = await supervision.punishment_statistics(info.context, start, end, by, department)
         return [
             PunishmentCount(
                 kind=CountedKind(r["kind"]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -48,8 +49,15 @@ async def chromium() -> AsyncIterator[Browser]:
     if not HAVE_CHROMIUM:
         pytest.skip("no /usr/bin/chromium: run `make test` (it installs chromium with apt-get)")
     async with async_playwright() as playwright:
+        # In Chinese, as a county user's browser is: on Linux LANGUAGE (with --lang) sets the
+        # browser's own strings, so native date and file inputs read 年/月/日 and 选择文件
+        # (chromium-l10n holds them); the context's locale (visit) is what pages see
+        # (navigator.language, Accept-Language). LANG stays C.UTF-8: a zh_CN locale the host
+        # has not generated would leave Chromium unable to read non-ASCII file names.
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
+            env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "zh_CN:zh"},
         )
         try:
             yield browser

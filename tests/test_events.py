@@ -477,9 +477,138 @@ async def test_a_broken_commitment_and_a_decided_objection_to_an_action_are_even
     assert [e["seq"] for e in found] == list(range(before + 1, before + 1 + len(found)))
     assert [(e["type"], e["commitmentCode"], e["actionId"], e["public"]) for e in found] == [
         ("COMMITMENT_BROKEN", codes[0], None, True),
+        ("OBJECTION_FILED", None, "P-EV", False),
         ("OBJECTION_UPHELD", None, "P-EV", False),
     ]
     assert {e["subjectKey"] for e in found} == {firm}
-    assert [e["on"] for e in found] == ["2025-03-10", "2026-07-10"]
+    assert [e["on"] for e in found] == ["2025-03-10", "2026-07-01", "2026-07-10"]
     anonymous = (await gql.ok(query, {"after": before}, actor=PUBLIC))["events"]["events"]
     assert [e["type"] for e in anonymous] == ["COMMITMENT_BROKEN"]
+
+
+STEPS = """query ($after: Int!) { events(after: $after, first: 100) {
+  events { seq type on subjectKey subjectKind listingId actionId recordId result reason public } } }"""
+
+
+async def steps_after(gql: GQL, after: int, actor: Actor = INVESTIGATOR) -> list[dict[str, Any]]:
+    return list((await gql.ok(STEPS, {"after": after}, actor=actor))["events"]["events"])
+
+
+async def test_every_workflow_step_writes_one_event_public_only_when_its_record_is(
+    gql: GQL,
+) -> None:
+    """The steps that wrote no event before: an objection moving to VERIFYING (to a listing:
+    public as the listing; to an action: never), an objection filed against an action, repair
+    applications filed (refused at once or pending) and decided, rectification orders and their
+    interview and rectification, voluntary information registered and verified. A refused step
+    writes nothing; persons' ID numbers are masked for roles that do not see personal data."""
+    from tests.test_commitments import REGISTER
+    from tests.test_commitments import VERIFY as VERIFY_VOLUNTARY
+    from tests.test_lifecycle_workflows import (
+        APPLY,
+        DECIDE,
+        FILE,
+        INTERVIEW,
+        ORDER,
+        RECTIFIED,
+        RESOLVE,
+        VERIFY,
+        repair_input,
+    )
+
+    firm, rep, person = f.uscc(), f.id_number("1970-01-01"), f.id_number("1980-02-02")
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林绿源农业开发有限公司"),
+            f.person(rep, "韦法人"),
+            f.person(person, "黄个体"),
+            f.role(rep, firm, "LEGAL_REPRESENTATIVE", "2010-01-01"),
+            f.listing("ECO-1", {"uscc": firm}, domain="TAX", start="2024-03-01"),
+            f.action("P-ST", {"uscc": firm}, "PENALTY", department="ECOENV", decided="2026-06-01"),
+        ],
+        department="ECOENV",
+    )
+    before = await counter(gql.store)
+
+    async def step(document: str, variables: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = await gql.ok(document, variables, actor=ECO)
+        return answer
+
+    # objections: to the listing (FILED is the listing's SUSPENDED), to the action
+    on_listing = (await step(FILE, {"listing": "ECO-1", "on": "2024-05-01"}))["fileObjection"]
+    await step(VERIFY, {"id": on_listing["id"], "on": "2024-05-02"})
+    await step(RESOLVE, {"id": on_listing["id"], "upheld": False, "on": "2024-05-06"})
+    on_action = (await step(FILE, {"action": "P-ST", "on": "2026-07-01"}))["fileObjection"]
+    await step(VERIFY, {"id": on_action["id"], "on": "2026-07-02"})
+    # repair: refused at once (too early), then pending, then approved
+    await step(APPLY, {"input": repair_input(on="2025-02-28")})
+    pending = (await step(APPLY, {"input": repair_input(on="2025-03-01")}))["applyForRepair"]
+    await step(DECIDE, {"id": pending["id"], "approved": True, "on": "2025-03-10"})
+    # rectification of a person: ordered, the deadline missed (interview), rectified
+    order = {
+        "subject": {"idNumber": person},
+        "content": "限期清理违规堆放的固体废物",
+        "deadline": "2026-11-30",
+        "reason": "现场检查发现",
+        "on": "2026-11-02",
+    }
+    made = (await step(ORDER, {"input": order}))["orderRectification"]
+    refused = await gql(INTERVIEW, {"id": made["id"], "on": "2026-11-30"}, actor=ECO)
+    assert refused.errors  # before the deadline was missed: no interview, no event
+    await step(INTERVIEW, {"id": made["id"], "on": "2026-12-01"})
+    await step(RECTIFIED, {"id": made["id"], "on": "2026-12-03"})
+    # voluntary information: registered (pending), verified
+    registered = await step(
+        REGISTER,
+        {
+            "input": {
+                "subject": {"uscc": firm},
+                "category": "PUBLIC_WELFARE",
+                "content": "2024年捐建村道",
+                "truthfulnessCommitment": "本单位承诺所填报信息真实、准确、完整",
+                "registeredOn": "2025-05-01",
+            }
+        },
+    )
+    info = registered["registerVoluntaryInformation"]["id"]
+    await step(VERIFY_VOLUNTARY, {"id": info, "accepted": True})
+
+    found = await steps_after(gql, before)
+    assert [e["seq"] for e in found] == list(range(before + 1, before + 1 + len(found)))
+    repair_refused = found[5]["recordId"]
+    assert [
+        (e["type"], e["subjectKey"], e["listingId"], e["actionId"], e["recordId"], e["public"])
+        for e in found
+    ] == [
+        ("SUSPENDED", firm, "ECO-1", None, None, True),
+        ("OBJECTION_VERIFYING", firm, "ECO-1", None, on_listing["id"], True),
+        ("OBJECTION_REJECTED", firm, "ECO-1", None, None, True),
+        ("OBJECTION_FILED", firm, None, "P-ST", on_action["id"], False),
+        ("OBJECTION_VERIFYING", firm, None, "P-ST", on_action["id"], False),
+        ("REPAIR_REFUSED", firm, "ECO-1", None, repair_refused, True),
+        ("REPAIR_APPLIED", firm, "ECO-1", None, pending["id"], True),
+        ("REPAIR_APPROVED", firm, "ECO-1", None, pending["id"], True),
+        ("REPAIRED", firm, "ECO-1", None, None, True),
+        ("DERIVED_ENDED", rep, f"ECO-1:{rep}", None, None, False),
+        ("RECTIFICATION_ORDERED", person, None, None, made["id"], False),
+        ("INTERVIEW_RECORDED", person, None, None, made["id"], False),
+        ("RECTIFIED", person, None, None, made["id"], False),
+        ("VOLUNTARY_REGISTERED", firm, None, None, info, False),
+        ("VOLUNTARY_VERIFIED", firm, None, None, info, True),
+    ]
+    assert [e["on"] for e in found[3:8]] == [
+        "2026-07-01",
+        "2026-07-02",
+        "2025-02-28",
+        "2025-03-01",
+        "2025-03-10",
+    ]
+    assert found[-1]["result"] == "ACCEPTED" and found[-1]["reason"] == "核对原件"
+    # PUBLIC: the public steps only, without reasons; a department: persons masked
+    anonymous = await steps_after(gql, before, PUBLIC)
+    assert [e["type"] for e in anonymous] == [e["type"] for e in found if e["public"]]
+    assert all(e["reason"] is None for e in anonymous)
+    seen = await steps_after(gql, before, ECO)
+    orders = [e for e in seen if e["type"] == "RECTIFICATION_ORDERED"]
+    assert orders[0]["subjectKey"] == person[:4] + "*" * 10 + person[-4:]

@@ -18,6 +18,7 @@ from hub.policy import (
     sees_unpublished,
     upload_department,
     upload_line_refusal,
+    warning_scope,
 )
 
 
@@ -94,3 +95,14 @@ def test_a_desk_read_is_about_the_keys_own_department_unless_admin() -> None:
             assert (own, other) == (None, None)
         else:
             assert (own, other) == ("AMR", None), role
+
+
+def test_early_warnings_are_read_by_supervising_departments_investigators_and_admin() -> None:
+    scopes = {role: warning_scope(actor) for role, actor in KEYS.items()}
+    assert scopes == {
+        Role.PUBLIC: (False, None),
+        Role.APPROVAL: (False, None),  # a warning is never part of a check
+        Role.DEPARTMENT: (False, "AMR"),  # its own department's supervised subjects
+        Role.INVESTIGATOR: (True, None),
+        Role.ADMIN: (True, None),
+    }

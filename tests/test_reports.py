@@ -146,6 +146,10 @@ async def test_public_may_ask_for_self_check_only_and_keys_for_any_purpose(
         actor=CLERK,
     )
     assert person.errors and person.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    # said in both languages: organisations only, not a person's ID number
+    assert (
+        "仅为组织" in person.errors[0].message and "organisations only" in person.errors[0].message
+    )
 
 
 async def test_verification_by_code_and_by_file(gql: GQL, story: site_story.Story) -> None:

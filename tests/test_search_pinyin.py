@@ -28,8 +28,12 @@ def test_a_name_has_its_full_pinyin_and_its_initials() -> None:
 
 def test_latin_letters_are_also_read_as_pinyin_and_chinese_as_a_phrase() -> None:
     assert lucene_query("lljt") == "lljt OR pinyin:lljt*^3 OR pinyin:/l.*l.*j.*t.*/"
+    # i, u and ü (v) begin no syllable: such letters are full pinyin, not initials
+    assert lucene_query("LongLin") == "LongLin OR pinyin:longlin*^3"
+    assert lucene_query("hezuoshe") == "hezuoshe OR pinyin:hezuoshe*^3"
     assert (
-        lucene_query("LongLin") == "LongLin OR pinyin:longlin*^3 OR pinyin:/l.*o.*n.*g.*l.*i.*n.*/"
+        lucene_query("longgang")
+        == "longgang OR pinyin:longgang*^3 OR pinyin:/" + ".*".join("longgang") + ".*/"
     )
     assert lucene_query("隆林集团") == '"隆林集团"^4 OR 隆林集团'
     assert lucene_query("x") == "x"  # one letter is not read as pinyin
@@ -59,6 +63,11 @@ async def test_initials_and_full_pinyin_find_the_subject(gql: GQL, graph: Store)
     # the prefix of the initials first, then initials in order with others between
     assert found == ["隆林集团建设有限公司", "隆林各族自治县宏达集团有限公司"]
     assert (await names(gql, "longlinjituan")) == ["隆林集团建设有限公司"]
+    # full pinyin (an i: not initials) finds by prefix, in the same order as before
+    assert (await names(gql, "longlin")) == [
+        "隆林集团建设有限公司",
+        "隆林各族自治县宏达集团有限公司",
+    ]
     assert (await names(gql, "LLJT")) == found
     assert (await names(gql, "bsyj")) == ["百色市右江商贸有限公司"]
     # a changed name changes its pinyin

@@ -248,6 +248,26 @@ async def test_pages_carry_etags_that_change_with_the_subject(
     assert "隆林县联合奖惩决定" not in changed.text
 
 
+async def test_an_unchanged_page_is_answered_304_without_rendering_it(
+    client: httpx.AsyncClient, story: site_story.Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ETag is the page's data (the API's answer and the page's parameters) under the
+    front end's version: a revalidation that matches costs the API read, not the render."""
+    path = f"/subjects/{story.hero}"
+    first = await client.get(path)
+    rendered: list[str] = []
+
+    def counting(front_end: str, name: str, **data: object) -> str:
+        rendered.append(name)
+        return ""
+
+    monkeypatch.setattr("web.public.pages.render", counting)
+    again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and rendered == []
+    other = await client.get(f"{path}?after=x", headers={"If-None-Match": first.headers["etag"]})
+    assert other.status_code != 304  # other parameters, another ETag (here: a refused cursor)
+
+
 async def test_public_graphql_gets_carry_etags(
     client: httpx.AsyncClient, story: site_story.Story
 ) -> None:
@@ -335,3 +355,66 @@ async def test_a_profile_pages_through_every_public_record(
     rest = set(re.findall(r"隆许〔2025〕(\d{3})号", second.text))
     assert len(rest) == 5 and not rest & shown
     assert "更早的记录" not in second.text and "最新记录" in second.text
+
+
+async def test_a_profile_publishes_inspection_results_without_the_inspectors(
+    client: httpx.AsyncClient, gql: GQL
+) -> None:
+    """双随机一公开: a plan's recorded result is on the profile page and in the PUBLIC API;
+    the inspectors (persons) are not, not even masked; keyed callers see them masked, and the
+    department's note."""
+    from hub.auth import PUBLIC, Actor, Role
+    from tests import factories as f
+
+    amr = Actor(Role.DEPARTMENT, "key-amr", "AMR")
+    firm, inspector = f.uscc(), f.id_number("1985-05-05")
+    grade = {"kind": "evaluation", "subject": {"uscc": firm}, "grade": "D"}
+    await load(
+        gql.store,
+        [
+            f.enterprise(firm, "隆林抽查对象有限公司"),
+            f.person(inspector, "农检查"),
+            {**grade, "evaluatedOn": "2025-01-01", "source": "NDRC"},
+        ],
+    )
+    before = await client.get(f"/subjects/{firm}")
+    assert "抽查检查（0）" in before.text
+    create = """mutation ($input: SamplingPlanInput!) {
+      createSamplingPlan(input: $input) { id targets { uscc } } }"""
+    ratios = {"A": 0, "B": 0, "C": 0, "D": 1}
+    given = {"seed": 9, "inspectors": [inspector], "inspectorsPerTarget": 1, "ratios": ratios}
+    made = (await gql.ok(create, {"input": given}, actor=amr))["createSamplingPlan"]
+    assert [t["uscc"] for t in made["targets"]] == [firm]
+    record = """mutation ($id: String!, $uscc: String!) {
+      recordInspectionResult(planId: $id, uscc: $uscc, result: "未按规定公示年度报告，已责令改正",
+                             inspectedOn: "2026-03-02", note: "检查人员现场核查") { id } }"""
+    await gql.ok(record, {"id": made["id"], "uscc": firm}, actor=amr)
+
+    page = await client.get(f"/subjects/{firm}")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "抽查检查（1）" in text and "双随机抽查检查结果" in text
+    assert "未按规定公示年度报告，已责令改正" in text and made["id"] in text
+    assert "2026年03月02日" in text or "2026-03-02" in text
+    assert inspector not in page.text and inspector[-4:] + "<" not in page.text
+    assert "检查人员现场核查" not in text  # the note is the department's, for keyed callers
+    assert page.headers["etag"] != before.headers["etag"]
+
+    query = """query ($uscc: String!) { enterprise(uscc: $uscc) {
+      inspectionResults { planId department inspectedOn result note inspectors } } }"""
+    public = (await gql.ok(query, {"uscc": firm}, actor=PUBLIC))["enterprise"]
+    assert public["inspectionResults"] == [
+        {
+            "planId": made["id"],
+            "department": "AMR",
+            "inspectedOn": "2026-03-02",
+            "result": "未按规定公示年度报告，已责令改正",
+            "note": None,
+            "inspectors": [],
+        }
+    ]
+    keyed = (await gql.ok(query, {"uscc": firm}, actor=amr))["enterprise"]["inspectionResults"]
+    assert keyed[0]["inspectors"] == [inspector[:4] + "*" * 10 + inspector[-4:]]
+    assert keyed[0]["note"] == "检查人员现场核查"
+    full = (await gql.ok(query, {"uscc": firm}))["enterprise"]["inspectionResults"]  # ADMIN
+    assert full[0]["inspectors"] == [inspector]

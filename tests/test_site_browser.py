@@ -73,6 +73,9 @@ async def test_profile_in_the_browser_follows_the_publicity_rules(
     assert f"{story.legal_rep[:4]}**********{story.legal_rep[-4:]}" in text
     await v.page.click("a[href='#xzcf']")
     assert v.page.url.endswith("#xzcf")
+    await v.page.click("a[href='#ccjc']")  # 双随机一公开 results (none recorded in the story)
+    assert v.page.url.endswith("#ccjc") and "双随机抽查检查结果" in await v.text()
+    await v.page.click("a[href='#xzcf']")
     await v.shot("profile-desktop")
     await v.open(f"/subjects/{story.quiet}")
     quiet = await v.page.content()

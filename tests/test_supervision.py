@@ -123,6 +123,13 @@ query ($from: Date!, $to: Date!, $by: [StatisticsDimension!]) {
 }
 """
 APPROVAL = Actor(Role.APPROVAL, "key-approval", "HOUSING")
+ONE_DEPARTMENT = """
+query ($from: Date!, $to: Date!, $department: String) {
+  punishmentStatistics(from: $from, to: $to, groupBy: [DEPARTMENT], department: $department) {
+    kind department count
+  }
+}
+"""
 
 
 async def test_statistics_equal_the_counts_of_what_the_test_recorded(gql: GQL) -> None:
@@ -191,3 +198,17 @@ async def test_statistics_equal_the_counts_of_what_the_test_recorded(gql: GQL) -
     assert {r["department"] for r in checks} == {"HOUSING"}
     refused = await gql(STATISTICS, period | {"by": []}, actor=APPROVAL)
     assert refused.errors and refused.errors[0].extensions["code"] == "FORBIDDEN"
+    # One department's own figures (the workbench's statistics page of a DEPARTMENT key).
+    own = (await gql.ok(ONE_DEPARTMENT, period | {"department": "ECOENV"}, actor=ECO))[
+        "punishmentStatistics"
+    ]
+    assert {(r["kind"], r["department"]): r["count"] for r in own} == {
+        ("LISTING", "ECOENV"): 2,
+        ("DERIVED_ENTRY", "ECOENV"): 2,
+        ("EXECUTION", "ECOENV"): 1,
+    }
+    housing = (await gql.ok(ONE_DEPARTMENT, period | {"department": "HOUSING"}, actor=ECO))[
+        "punishmentStatistics"
+    ]
+    assert sum(r["count"] for r in housing) == len(firms)  # the checks its key asked
+    assert {r["kind"] for r in housing} == {"CHECK"}

@@ -197,3 +197,112 @@ async def test_keys_without_a_running_neo4j_is_one_clear_line() -> None:
         code, out, err = await run_cli(*argv, env=env)
         assert code == 2 and out == "", argv
         assert err == "error: Neo4j is not reachable at bolt://127.0.0.1:9\n", argv
+
+
+KEY_AUDIT = """
+query($keyId: String) {
+  auditLog(keyId: $keyId) {
+    nodes { keyId role department requestId operation fields what count
+            changedKey { id role department } }
+  }
+}
+"""
+
+
+async def stored_audit(graph: Store) -> str:
+    """Every property of every stored audit entry, as text (to look for a token in it)."""
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run("MATCH (a:AuditEntry) RETURN a {.*} AS a")
+        return str([record["a"] async for record in result])
+
+
+async def test_creating_and_revoking_a_key_through_the_api_is_audited(
+    gql: GQL, graph: Store
+) -> None:
+    admin = Actor(Role.ADMIN, "key-admin-audit", None, "管理员")
+    made = await gql.ok(
+        'mutation Issue { createApiKey(role: DEPARTMENT, department: "TAX", name: "税务局") '
+        "{ token key { id } } }",
+        actor=admin,
+    )
+    key_id, token = made["createApiKey"]["key"]["id"], made["createApiKey"]["token"]
+    await gql.ok(
+        "mutation Stop($id: String!) { revokeApiKey(id: $id) { id } }", {"id": key_id}, actor=admin
+    )
+    # Filtered by the changed key: its creation and its revocation, newest first.
+    entries = (await gql.ok(KEY_AUDIT, {"keyId": key_id}, actor=ADMIN))["auditLog"]["nodes"]
+    changed = {"id": key_id, "role": "DEPARTMENT", "department": "TAX"}
+    assert [(e["operation"], e["fields"], e["changedKey"]) for e in entries] == [
+        ("Stop", ["revokeApiKey"], changed),
+        ("Issue", ["createApiKey"], changed),
+    ]
+    assert {(e["keyId"], e["role"], e["what"], e["count"]) for e in entries} == {
+        ("key-admin-audit", "ADMIN", "ApiKey", 0)
+    }
+    # Filtered by the acting key: the same two entries.
+    by_admin = await gql.ok(KEY_AUDIT, {"keyId": "key-admin-audit"}, actor=ADMIN)
+    assert by_admin["auditLog"]["nodes"] == entries
+    stored = await stored_audit(graph)
+    assert token not in stored and token[4:] not in stored  # never the token
+    # A refused creation (an unknown department) writes nothing.
+    refused = await gql('mutation { createApiKey(role: ADMIN, department: "NOPE") { token } }')
+    assert refused.errors is not None
+    assert len((await gql.ok(KEY_AUDIT, {"keyId": None}, actor=ADMIN))["auditLog"]["nodes"]) == 2
+
+
+async def test_key_changes_on_the_admin_page_are_in_the_audit_trail(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    csrf = await signed_in_admin(client, graph)
+    made = await client.post(
+        "/workbench/keys",
+        data={"csrf": csrf, "role": "DEPARTMENT", "department": "AMR", "name": "市监局报送"},
+    )
+    found = re.search(r"<h2>已创建密钥 (key_\w+)</h2>", made.text)
+    token = re.search(r'id="new-token">(chk_[^<]+)</p>', made.text)
+    assert found is not None and token is not None
+    key_id = found.group(1)
+    await client.post(f"/workbench/keys/{key_id}/revoke", data={"csrf": csrf})
+    trail = await client.get("/workbench/audit", params={"keyId": key_id})
+    assert trail.status_code == 200
+    assert trail.text.count('class="key-change"') == 2
+    assert f'新建密钥：<a href="/workbench/audit?keyId={key_id}">{key_id}</a>（部门，AMR）' in (
+        trail.text
+    )
+    assert f'停用密钥：<a href="/workbench/audit?keyId={key_id}">{key_id}</a>' in trail.text
+    assert token.group(1) not in trail.text and token.group(1) not in await stored_audit(graph)
+    # The person filter finds no key change (nobody's personal data was read).
+    other = f.id_number("1970-07-07")
+    assert (
+        'class="key-change"'
+        not in (await client.get("/workbench/audit", params={"subject": other})).text
+    )
+
+
+async def test_credit_hub_keys_create_and_revoke_are_audited(graph: Store, gql: GQL) -> None:
+    env = dict(os.environ)
+    code, out, _ = await run_cli(
+        "--instance",
+        "test",
+        "keys",
+        "create",
+        "--role",
+        "INVESTIGATOR",
+        "--name",
+        "调查组",
+        env=env,
+    )
+    assert code == 0
+    key_id = re.search(r"key id: (key_\w+)", out)
+    token = re.search(r"token \(shown once, store it now\): (chk_\S+)", out)
+    assert key_id is not None and token is not None
+    code, _, _ = await run_cli("--instance", "test", "keys", "revoke", key_id.group(1), env=env)
+    assert code == 0
+    entries = (await gql.ok(KEY_AUDIT, {"keyId": key_id.group(1)}, actor=ADMIN))["auditLog"]
+    changed = {"id": key_id.group(1), "role": "INVESTIGATOR", "department": None}
+    assert [(e["operation"], e["fields"], e["changedKey"]) for e in entries["nodes"]] == [
+        ("credit-hub keys revoke", ["revokeApiKey"], changed),
+        ("credit-hub keys create", ["createApiKey"], changed),
+    ]
+    assert {e["keyId"] for e in entries["nodes"]} == {"system"}  # the command line
+    assert token.group(1) not in await stored_audit(graph)

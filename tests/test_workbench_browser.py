@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from hub.auth import Role
+from hub.auth import Actor, Role
 from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
 from tests import workbench_story
 from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.conftest import GQL, load
 from tests.workbench_support import bad_check_character
 
 pytestmark = pytest.mark.neo4j
@@ -255,7 +256,7 @@ async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
     rows = v.page.locator("#report-errors tbody tr")
     assert await rows.count() == 2
     second = await v.page.inner_text("#report-errors tr[data-line='2']")
-    assert "uscc" in second and "check character" in second
+    assert "uscc" in second and "统一社会信用代码无效：校验码为" in second
     assert "1" in await v.page.inner_text("#accepted")
     await v.shot("desk-upload-report")
     assert v.foreign == []
@@ -266,7 +267,12 @@ async def test_every_page_is_usable_at_768_px(
 ) -> None:
     pages = {
         Role.APPROVAL: ("/workbench/", "/workbench/check", "/workbench/batch"),
-        Role.DEPARTMENT: ("/workbench/desk", "/workbench/listings", "/workbench/objections"),
+        Role.DEPARTMENT: (
+            "/workbench/desk",
+            "/workbench/listings",
+            "/workbench/objections",
+            "/workbench/repairs",
+        ),
         Role.ADMIN: ("/workbench/keys", "/workbench/audit"),
     }
     for role, paths in pages.items():
@@ -300,3 +306,54 @@ async def test_a_forged_form_is_refused_and_an_idle_session_ends(
         assert "登录已过期或已失效" in await v.text()
         await v.shot("session-expired")
         assert v.foreign == []
+
+
+async def test_the_repair_queue_decided_in_the_browser(
+    browser: Browser, base: str, graph: Store, gql: GQL
+) -> None:
+    """An AMR officer opens 信用修复 from the menu: the overdue application first, marked, with
+    its deadline; approving it (the form's radio, reason and date) ends the listing."""
+    firm = f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(firm, "隆林浏览器修复有限公司"),
+            f.listing(
+                "AMR-REP-B", {"uscc": firm}, domain="TAX", start="2024-03-01", department="AMR"
+            ),
+        ],
+        department="AMR",
+    )
+    applied = await gql.ok(
+        """mutation($input: RepairInput!) { applyForRepair(input: $input) { id status } }""",
+        {
+            "input": {
+                "listingId": "AMR-REP-B",
+                "conductCorrected": True,
+                "publicCommitment": "信用修复承诺书",
+                "repairTraining": "培训证明 2025-01",
+                "creditReport": "信用报告 GX-9",
+                "reason": "已补缴税款并整改",
+                "on": "2025-03-03",
+            }
+        },
+        actor=Actor(Role.DEPARTMENT, "key-amr-browser", "AMR"),
+    )
+    repair = applied["applyForRepair"]["id"]
+    v = await signed_in(browser, base, graph, role=Role.DEPARTMENT)
+    await v.page.click("a[data-menu=repairs]")
+    await v.page.wait_for_url("**/workbench/repairs")
+    section = v.page.locator(f"[data-repair='{repair}']")
+    assert await section.get_attribute("data-overdue") == "true"
+    assert "2025-03-17" in await section.locator(".deadline").inner_text()
+    await v.shot("repairs-queue")
+    await section.locator("input[value=approved]").check()
+    await section.locator("textarea[name=reason]").fill("核实整改到位")
+    await section.locator("input[name=on]").fill("2025-03-10")
+    await section.locator("button[type=submit]").click()
+    await v.page.wait_for_selector("#decided-notice")
+    assert "准予修复" in await v.page.inner_text("#decided-notice")
+    assert await v.page.locator(f"[data-repair='{repair}']").count() == 0
+    await v.page.click("a[data-menu=listings]")
+    await v.page.wait_for_selector("[data-listing='AMR-REP-B'][data-status='ENDED']")
+    assert v.foreign == []

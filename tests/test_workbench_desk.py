@@ -63,8 +63,19 @@ async def test_a_json_lines_upload_shows_each_rejected_line_with_field_and_reaso
     assert '<dd id="accepted">1（新增 1' in answer.text
     found = rows_of(answer.text)
     assert set(found) == {2, 3, 4, 5}
-    assert found[2][0] == "uscc" and "check character" in found[2][1]
-    assert found[4][0] == "name"
+    # The reasons in Chinese (hub/importer/reasons_zh.toml), the English in the cell's title.
+    assert found[2][0] == "uscc" and found[2][1].startswith("统一社会信用代码无效：校验码为")
+    assert found[3] == ("birthDate", "不认识的字段")  # a person has no birthDate field
+    assert found[4] == ("name", "缺少必填字段")
+    assert found[5][1].startswith("JSON 格式错误：")
+    assert 'title="required field is missing"' in answer.text
+    # The API's report of the same file keeps the importer's English.
+    _, token = await create_key(graph, Role.DEPARTMENT, "AMR", "接口")
+    api = await client.post(
+        "/api/import", content=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    reasons = {e["line"]: e["reason"] for e in api.json()["errors"]}
+    assert reasons[4] == "required field is missing" and "check character" in reasons[2]
     assert person not in answer.text  # a DEPARTMENT key sees ID numbers masked
     assert answer.headers["cache-control"] == "private, no-store"
 
@@ -86,7 +97,7 @@ async def test_a_shuanggongshi_table_upload_reads_like_the_api(
     assert answer.status_code == 200
     assert "CSV" in answer.text and "gb18030" in answer.text
     found = rows_of(answer.text)
-    assert found == {3: ("处罚机关统一社会信用代码", "required column is empty")}
+    assert found == {3: ("处罚机关统一社会信用代码", "必填列为空")}
 
 
 async def test_a_file_of_no_known_format_and_a_missing_file_are_refused(
@@ -156,6 +167,9 @@ async def test_the_departments_listings_and_its_objection_queue(
     queue = await client.get("/workbench/objections")
     assert f'data-objection="{objection}"' in queue.text
     assert "2025-05-01" in queue.text and "监测数据有误" in queue.text
+    # Its deadline in working days (filed 2025-05-01, during the May Day holiday), overdue now.
+    assert f'data-objection="{objection}" data-overdue="true"' in queue.text
+    assert re.search(r'class="deadline">2025-05-(\d\d)（提出后 10 个工作日', queue.text)
     incomplete = await client.post(
         f"/workbench/objections/{objection}/resolve", data={"csrf": csrf, "reason": "x"}
     )
@@ -240,3 +254,98 @@ async def test_a_listing_ended_and_an_objection_filed_from_the_listings_page(
     )
     assert "error=CONFLICT" in again.headers["location"]  # the API: the listing has ended
     assert "与已记录的情况冲突" in (await client.get(again.headers["location"])).text
+
+
+APPLY = (
+    """mutation($input: RepairInput!) { applyForRepair(input: $input) { id status deadline } }"""
+)
+
+
+async def repair_story(graph: Store, gql: GQL) -> tuple[str, str]:
+    """Two ECOENV BLACK listings (TAX domain: repairable a year after 2024-03-01), each with a
+    PENDING repair application: one applied on 2025-03-03 (its deadline long past), one today.
+    Their ids: (overdue, recent)."""
+    old, new = f.uscc(), f.uscc()
+    await load(
+        graph,
+        [
+            f.enterprise(old, "隆林修复超期有限公司"),
+            f.enterprise(new, "隆林修复新近有限公司"),
+            f.listing("ECO-REP-1", {"uscc": old}, domain="TAX", start="2024-03-01"),
+            f.listing("ECO-REP-2", {"uscc": new}, domain="TAX", start="2024-03-01"),
+        ],
+        department="ECOENV",
+    )
+    ids = []
+    for listing, on in (("ECO-REP-2", None), ("ECO-REP-1", "2025-03-03")):
+        given = {
+            "listingId": listing,
+            "conductCorrected": True,
+            "publicCommitment": "信用修复承诺书",
+            "repairTraining": "培训证明 2025-88",
+            "creditReport": "信用报告 GX-1",
+            "reason": f"已补缴税款（{listing}）",
+            "on": on,
+        }
+        applied = (await gql.ok(APPLY, {"input": given}, actor=ECO))["applyForRepair"]
+        assert applied["status"] == "PENDING"
+        ids.append(str(applied["id"]))
+    return ids[1], ids[0]
+
+
+async def test_the_repair_queue_overdue_first_with_deadlines_and_the_decide_form(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    overdue, recent = await repair_story(graph, gql)
+    csrf = await desk_csrf(client, graph, "ECOENV")
+    assert 'data-menu="repairs"' in (await client.get("/workbench/")).text
+    queue = await client.get("/workbench/repairs")
+    assert queue.status_code == 200
+    shown = re.findall(r'data-repair="([^"]+)" data-overdue="(true|false)"', queue.text)
+    assert shown == [(overdue, "true"), (recent, "false")]  # overdue first
+    assert "2025年03月17日" in queue.text or "2025-03-17" in queue.text  # 10 working days
+    assert "已超期" in queue.text and "隆林修复超期有限公司" in queue.text
+    assert "已补缴税款（ECO-REP-1）" in queue.text and "信用修复培训" in queue.text
+    assert queue.text.count('name="csrf"') >= 2
+    without = await client.post(
+        f"/workbench/repairs/{overdue}/decide", data={"decision": "approved", "reason": "x"}
+    )
+    assert without.status_code == 403  # no CSRF token
+    incomplete = await client.post(
+        f"/workbench/repairs/{overdue}/decide", data={"csrf": csrf, "reason": "x"}
+    )
+    assert incomplete.status_code == 303 and "error=INCOMPLETE" in incomplete.headers["location"]
+    done = await client.post(
+        f"/workbench/repairs/{overdue}/decide",
+        data={"csrf": csrf, "decision": "approved", "reason": "核实整改到位", "on": "2025-03-10"},
+    )
+    assert done.status_code == 303
+    after = await client.get(done.headers["location"])
+    assert "已决定：准予修复" in after.text
+    assert re.findall(r'data-repair="([^"]+)"', after.text) == [recent]
+    listings = await client.get("/workbench/listings")
+    assert 'data-listing="ECO-REP-1" data-status="ENDED"' in listings.text
+    again = await client.post(
+        f"/workbench/repairs/{overdue}/decide",
+        data={"csrf": csrf, "decision": "refused", "reason": "重复"},
+    )
+    assert "error=CONFLICT" in again.headers["location"]  # decided already: the API's refusal
+    assert "已处理" in (await client.get(again.headers["location"])).text
+
+
+async def test_another_departments_repair_is_refused_and_other_roles_get_403(
+    client: httpx.AsyncClient, graph: Store, gql: GQL
+) -> None:
+    overdue, _ = await repair_story(graph, gql)
+    csrf = await desk_csrf(client, graph, "TAX")
+    assert "data-repair=" not in (await client.get("/workbench/repairs")).text
+    refused = await client.post(
+        f"/workbench/repairs/{overdue}/decide",
+        data={"csrf": csrf, "decision": "approved", "reason": "越权"},
+    )
+    assert refused.status_code == 403
+    for role in (Role.APPROVAL, Role.INVESTIGATOR, Role.ADMIN):
+        client.cookies.clear()
+        _, token = await create_key(graph, role, None)
+        await sign_in(client, token)
+        assert (await client.get("/workbench/repairs")).status_code == 403, role

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +34,7 @@ async def hub_client(
             yield http
 
 
-async def stored_sessions(store: Store) -> list[dict[str, object]]:
+async def stored_sessions(store: Store) -> list[dict[str, Any]]:
     async with store.driver.session(database=store.database) as session:
         result = await session.run("MATCH (s:WorkbenchSession) RETURN s {.*} AS s")
         return [dict(record["s"]) for record in await result.fetch(100)]
@@ -136,6 +137,54 @@ async def test_an_idle_session_ends_after_the_setting_and_use_keeps_it_alive(
         login = await http.get(expired.headers["location"])
         assert "登录已过期或已失效" in login.text
     assert await stored_sessions(graph) == []  # removed when found idle
+
+
+async def backdate_sessions(store: Store, seconds: float) -> None:
+    """Moves every stored session's last use ``seconds`` into the past (as if idle so long)."""
+    async with store.driver.session(database=store.database) as session:
+        query = (
+            "MATCH (s:WorkbenchSession) SET s.lastSeen = s.lastSeen - duration({milliseconds: $ms})"
+        )
+        await (await session.run(query, {"ms": int(seconds * 1000)})).consume()
+
+
+async def test_requests_within_a_minute_write_the_last_use_once(
+    client: httpx.AsyncClient, graph: Store
+) -> None:
+    """The last use is written when the stored one is a minute old, not on every request: of
+    two requests a few seconds apart only the first writes (the second would have stored its
+    own, later time)."""
+    _, token = await create_key(graph, Role.APPROVAL, None, "审批员")
+    await sign_in(client, token)
+    [signed] = await stored_sessions(graph)
+    assert (await client.get("/workbench/")).status_code == 200
+    [unwritten] = await stored_sessions(graph)
+    assert unwritten["lastSeen"] == signed["lastSeen"]  # used within the minute: nothing written
+    await backdate_sessions(graph, 61)
+    [old] = await stored_sessions(graph)
+    assert (await client.get("/workbench/")).status_code == 200
+    [first] = await stored_sessions(graph)
+    assert first["lastSeen"] > signed["lastSeen"] > old["lastSeen"]  # one write, this request's
+    await asyncio.sleep(0.05)
+    assert (await client.get("/workbench/check")).status_code == 200
+    [second] = await stored_sessions(graph)
+    assert second["lastSeen"] == first["lastSeen"]  # the second request wrote nothing
+
+
+async def test_idle_expiry_still_ends_a_session_with_the_default_limit(
+    client: httpx.AsyncClient, graph: Store, settings: Settings
+) -> None:
+    """With the default 1,800 s: a session last used 1,790 s ago is alive (and its last use is
+    written again), one last used 1,801 s ago has ended and is removed."""
+    assert settings.workbench_idle_seconds == 1800.0
+    _, token = await create_key(graph, Role.APPROVAL, None, "审批员")
+    await sign_in(client, token)
+    await backdate_sessions(graph, 1790)
+    assert (await client.get("/workbench/")).status_code == 200
+    await backdate_sessions(graph, 1801)
+    expired = await client.get("/workbench/")
+    assert expired.status_code == 303 and "expired=1" in expired.headers["location"]
+    assert await stored_sessions(graph) == []
 
 
 async def test_a_revoked_keys_session_ends_at_its_next_request(

@@ -29,6 +29,7 @@ PACKAGES: dict[str, tuple[str, str]] = {
     "react": ("react", "umd"),
     "react-dom": ("react-dom", "umd"),
     "cytoscape": ("cytoscape", "dist"),
+    "chart.js": ("chart.js", "dist"),
 }
 
 

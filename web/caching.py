@@ -1,17 +1,22 @@
 """ETag and Cache-Control for what anyone may cache: public pages, PUBLIC GraphQL GETs, assets.
 
-The ETag of a page or a GraphQL answer is a hash of its body, so whatever changes what a page
-shows (an upload, a listing, its ending or repair) changes its ETag at once; ``no-cache`` lets
-a browser or a CDN keep a copy but makes it ask again each time (If-None-Match), and the hub
-answers 304 without the body when nothing changed. Assets live at versioned paths and are kept
-for a year. An answer that already says how to cache it (e.g. no-store on personal data) keeps
-its own Cache-Control and gets no ETag. docs/site.md says what a CDN may cache.
+A public page's ETag is a hash of what it is rendered from: the front end's version (its
+templates, static files and pinned packages: web/render.py ``version``), the template's name
+and the page's data — the API's answer and the page's own parameters. Whatever changes what a
+page shows (an upload, a listing, its ending or repair) changes that data and so its ETag at
+once, and a matching If-None-Match is answered 304 before the page is rendered. A PUBLIC
+GraphQL GET's ETag is a hash of its body. ``no-cache`` lets a browser or a CDN keep a copy but
+makes it ask again each time. Assets live at versioned paths and are kept for a year. An
+answer that already says how to cache it (e.g. no-store on personal data) keeps its own
+Cache-Control and gets no ETag. docs/site.md says what a CDN may cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -21,6 +26,7 @@ from hub.auth import Role
 
 PAGE = "public, no-cache"
 ASSET = "public, max-age=31536000, immutable"
+PRIVATE = "private, no-store"
 
 
 def etag_of(body: bytes) -> str:
@@ -34,16 +40,35 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return etag in given or "*" in given
 
 
-def page(request: Request, html: str, status: int = 200) -> Response:
-    """A rendered public page with its ETag; 304 when the client already has it."""
-    body = html.encode()
-    if status != 200:
-        return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-cache"})
-    etag = etag_of(body)
-    headers = {"ETag": etag, "Cache-Control": PAGE, "Vary": "Accept-Encoding"}
+def etag_of_data(version: bytes, name: str, data: dict[str, Any]) -> str:
+    """The ETag of template ``name`` of a front end at ``version`` rendered from ``data``
+    (JSON values: an API answer and the page's parameters), without rendering it."""
+    digest = hashlib.sha256(version)
+    digest.update(name.encode() + b"\0")
+    digest.update(orjson.dumps(data))
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def headers_of(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": PAGE, "Vary": "Accept-Encoding"}
+
+
+def not_modified(request: Request, etag: str) -> Response | None:
+    """304 when the client already holds ``etag``, else None (render the page)."""
     if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(body, headers=headers)
+        return Response(status_code=304, headers=headers_of(etag))
+    return None
+
+
+def page(html: str, status: int = 200, etag: str | None = None) -> Response:
+    """A rendered page: with its ETag (``etag_of_data``) when it is a public 200 answer;
+    ``no-cache`` without an ETag for other statuses; ``private, no-store`` when ``etag`` is
+    None for a 200 (personal data, a verification code)."""
+    if status != 200:
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-cache"})
+    if etag is None:
+        return HTMLResponse(html, headers={"Cache-Control": PRIVATE})
+    return HTMLResponse(html, headers=headers_of(etag))
 
 
 class PublicGetCache:

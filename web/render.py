@@ -6,13 +6,16 @@ Copy is in the templates; Python gives them data and these few formatting filter
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from web.assets import asset_url, static_url
+from hub.importer.reason_text import for_people
+from web.assets import PINNED, STATIC, asset_url, static_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,8 +39,13 @@ def environment(front_end: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
+        # Templates change with a deployment only: no stat of the file on every render, and
+        # version() below hashes exactly what is rendered.
+        auto_reload=False,
     )
     env.filters["day"] = iso_day
+    # An importer reason in Chinese (hub/importer/reasons_zh.toml), else as the importer wrote it.
+    env.filters["reason_zh"] = for_people
     env.globals["asset_url"] = asset_url
     env.globals["static_url"] = static_url
     return env
@@ -45,3 +53,15 @@ def environment(front_end: str) -> Environment:
 
 def render(front_end: str, name: str, **data: Any) -> str:
     return environment(front_end).get_template(name).render(**data)
+
+
+@cache
+def version(front_end: str) -> bytes:
+    """A digest of everything a page of ``front_end`` is made of besides its data: its
+    templates, the static files and the pinned packages (their URLs are in the pages). Read
+    once per process, as the templates are (``auto_reload=False``)."""
+    digest = hashlib.sha256(json.dumps(PINNED, sort_keys=True).encode())
+    for folder in (TEMPLATES / front_end, STATIC):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()

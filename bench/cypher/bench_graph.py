@@ -103,3 +103,15 @@ async def wipe(store: Store) -> None:
     """Delete everything but the dataset marker (auto-commit batches: it can be large)."""
     async with store.driver.session(database=store.database) as session:
         await (await session.run(WIPE)).consume()
+
+
+WARNINGS: LiteralString = """
+MATCH (e:Event) WHERE e.type = 'EARLY_WARNING'
+RETURN count(e) AS warnings
+"""
+
+
+async def warning_count(tx: AsyncManagedTransaction) -> int:
+    """The EARLY_WARNING events in the log (bench/events_round.py)."""
+    record = await (await tx.run(WARNINGS)).single()
+    return int(record["warnings"]) if record else 0

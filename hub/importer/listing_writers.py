@@ -17,6 +17,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import Conflict
+from hub.importer import grade_orders
 from hub.importer.evaluation_measure_records import EvaluationRecord, MeasureRecord
 from hub.importer.listing_records import (
     CourtDefaultRecord,
@@ -343,7 +344,13 @@ async def _refresh_listed(
 async def _write_evaluations(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> imports.Counts:
-    return await imports.upsert(tx, UPSERT_EVALUATIONS, _rows(items), prov)
+    """Evaluations with the grade each moves the subject from and to (its event carries
+    both), then the interview orders of subjects that became D (hub/importer/grade_orders.py)."""
+    rows = _rows(items)
+    await grade_orders.with_moves(tx, rows)
+    counts = await imports.upsert(tx, UPSERT_EVALUATIONS, rows, prov)
+    await grade_orders.focus_orders(tx, rows, prov)
+    return counts
 
 
 async def _write_measures(

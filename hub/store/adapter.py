@@ -12,11 +12,14 @@ from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar, cast
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, exceptions
 
+from hub.clock import Clock
 from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
 from hub.neo4j_local import connection
+from hub.rules.warnings import Policy
 from hub.settings import Settings
 from hub.store.events import seal
 from hub.store.values import plain
+from hub.store.warnings import PENALTY_PENDING, warn
 
 log = logging.getLogger("credithub.store")
 P = ParamSpec("P")
@@ -79,6 +82,10 @@ class Store:
         self.timeout = settings.tx_timeout
         self.import_timeout = settings.import_tx_timeout
         self.check_transactions = settings.check_transactions
+        # Credit-risk early warning, run in every write that changed a listing, an evaluation
+        # or added a penalty (hub/store/warnings.py); the clock gives its "today".
+        self.warning_policy = Policy(settings.warning_penalties, settings.warning_related_cap)
+        self.clock: Clock = settings.clock
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
         # Reference data read often and changed rarely (the measure catalogue): name ->
         # (monotonic time read, value). Readers decide how long an entry stays fresh.
@@ -108,7 +115,7 @@ class Store:
     async def _session(
         self, mode: str, tx_timeout: float, work: Work[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        unit = work if mode == neo4j.READ_ACCESS else _sealed(work)
+        unit = work if mode == neo4j.READ_ACCESS else _sealed(work, self.warning_policy, self.clock)
         timed = neo4j.unit_of_work(timeout=tx_timeout)(unit)
         try:
             # The server ends the transaction at tx_timeout; this ends the wait if the server
@@ -179,31 +186,40 @@ class Store:
 
 class _Watched:
     """A write transaction that notes whether a statement wrote an event (every statement that
-    can holds the label ``EventPending``: the fragments and ``emit`` of hub/store/events.py)."""
+    can holds the label ``EventPending``: the fragments and ``emit`` of hub/store/events.py)
+    or marked a new penalty (the label ``PenaltyPending``, hub/store/warnings.py)."""
 
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self.tx = tx
         self.emitted = False
+        self.penalised = False
 
     async def run(self, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
-        if not self.emitted and "EventPending" in str(getattr(query, "text", query)):
-            self.emitted = True
+        if not (self.emitted and self.penalised):
+            text = str(getattr(query, "text", query))
+            self.emitted = self.emitted or "EventPending" in text
+            self.penalised = self.penalised or PENALTY_PENDING in text
         return await self.tx.run(query, parameters, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.tx, name)
 
 
-def _sealed(work: Work[P, T]) -> Work[P, T]:
-    """``work``, then the numbering of the events it wrote, in its transaction: the last
-    statement of a write transaction that wrote events (hub/store/events.py), so the event
-    counter's lock is held only from there to the commit. A transaction that ran no statement
-    able to write an event (a session's last use, an audit entry) skips that round trip."""
+def _sealed(work: Work[P, T], policy: Policy, clock: Clock) -> Work[P, T]:
+    """``work``, then the early warnings its changes call for (hub/store/warnings.py), then the
+    numbering of the events it wrote, in its transaction: the last statement of a write
+    transaction that wrote events (hub/store/events.py), so the event counter's lock is held
+    only from there to the commit. A transaction that ran no statement able to write an event
+    or mark a penalty (a session's last use, an audit entry) skips both round trips."""
 
     async def unit(tx: AsyncManagedTransaction, /, *args: P.args, **kwargs: P.kwargs) -> T:
         watched = _Watched(tx)
         result = await work(cast(AsyncManagedTransaction, watched), *args, **kwargs)
-        if watched.emitted:
+        warned = 0
+        if watched.emitted or watched.penalised:
+            now = clock.now()
+            warned = await warn(tx, policy, clock.day_of(now), now)
+        if watched.emitted or warned:
             await seal(tx)
         return result
 

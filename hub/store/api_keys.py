@@ -1,5 +1,6 @@
 """Cypher of API keys: stored as the hash of their token, never the token; revoked, never
-deleted."""
+deleted. Creating and revoking a key writes its audit entry (hub/store/audit_log.py:
+``write_key_change``) in the same transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.auth import Actor, Role
 from hub.errors import InvalidInput
+from hub.store.audit_log import write_key_change
 from hub.store.values import native
 
 CREATE_KEY: LiteralString = """
@@ -26,7 +28,7 @@ RETURN k.id AS id, k.role AS role, k.department AS department, k.name AS name
 REVOKE_KEY: LiteralString = """
 MATCH (k:ApiKey {id: $id})
 SET k.revokedAt = coalesce(k.revokedAt, datetime())
-RETURN k.revokedAt AS revokedAt
+RETURN k.revokedAt AS revokedAt, k.role AS role, k.department AS department
 """
 
 # The keys for ADMIN (never their hash), newest first; a county has tens of keys, not thousands.
@@ -54,7 +56,10 @@ async def insert_key(
     role: str,
     department: str | None,
     name: str | None,
+    audit: dict[str, Any],
 ) -> None:
+    """Stores the key and the audit entry of its creation (``audit``: who, when, the request;
+    the key's id, role and department are added here)."""
     if department is not None:
         found = await (await tx.run(DEPARTMENT_EXISTS, {"code": department})).single()
         if found is None:
@@ -67,12 +72,16 @@ async def insert_key(
         CREATE_KEY,
         {"id": key_id, "hash": token_hash, "role": role, "department": department, "name": name},
     )
+    await write_key_change(tx, audit, key_id, role, department)
 
 
-async def revoke(tx: AsyncManagedTransaction, key_id: str) -> str:
+async def revoke(tx: AsyncManagedTransaction, key_id: str, audit: dict[str, Any]) -> str:
+    """Revokes the key and writes the audit entry of the revocation (also when it was revoked
+    before: the attempt is an administrator's act too)."""
     record = await (await tx.run(REVOKE_KEY, {"id": key_id})).single()
     if record is None:
         raise InvalidInput(f"key {key_id} does not exist", field="id")
+    await write_key_change(tx, audit, key_id, record["role"], record["department"])
     return str(record["revokedAt"])
 
 

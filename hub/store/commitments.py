@@ -292,7 +292,15 @@ WITH v, s, d, coalesce(v.created, false) AS created
 REMOVE v.created
 FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
   CREATE (v)-[:DECLARED_BY {_NEW_LINK}]->(s)
-  CREATE (v)-[:ISSUED_BY {_NEW_LINK}]->(d))
+  CREATE (v)-[:ISSUED_BY {_NEW_LINK}]->(d)
+  {
+        subject_event(
+            "'VOLUNTARY_REGISTERED'",
+            "s",
+            "on: v.registeredOn, reason: null, department: v.department, recordId: v.id",
+            "false",
+        )
+    })
 RETURN v {{.*}} AS v, created
 """
 )
@@ -304,12 +312,29 @@ REMOVE v._lock
 RETURN v {.*} AS n
 """
 
-VERIFY_VOLUNTARY: LiteralString = """
-MATCH (v:VoluntaryInformation {id: $id})
+# Pending information is keyed callers' only: its registration is not a public event; its
+# verification is when it was ACCEPTED (verified information is public).
+VERIFY_VOLUNTARY: LiteralString = trusted(
+    f"""
+MATCH (v:VoluntaryInformation {{id: $id}})
 SET v.status = $status, v.verifiedOn = $on, v.verificationReason = $reason, v.verifiedBy = $by,
     v.verifiedByDepartment = $dept, v.verifiedAt = $now
-RETURN v {.*} AS n
+WITH v
+CALL (v) {{
+  MATCH (v)-[:DECLARED_BY]->(s)
+  WITH v, s LIMIT 1
+  {
+        subject_event(
+            "'VOLUNTARY_VERIFIED'",
+            "s",
+            "on: $on, reason: $reason, result: $status, department: v.department, recordId: v.id",
+            "$status = 'ACCEPTED'",
+        )
+    }
+}}
+RETURN v {{.*}} AS n
 """
+)
 
 VOLUNTARY_BY_ID: LiteralString = trusted(
     f"""

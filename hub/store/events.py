@@ -40,6 +40,19 @@ EVENT_TYPES = (
     "EVALUATION_CHANGED",
     "EXECUTION_RECORDED",
     "COMMITMENT_BROKEN",
+    "EARLY_WARNING",
+    # workflow steps (docs/feeds.md): objections, repair applications, rectification orders
+    # and interviews, voluntary information
+    "OBJECTION_FILED",
+    "OBJECTION_VERIFYING",
+    "REPAIR_APPLIED",
+    "REPAIR_REFUSED",
+    "REPAIR_APPROVED",
+    "RECTIFICATION_ORDERED",
+    "RECTIFIED",
+    "INTERVIEW_RECORDED",
+    "VOLUNTARY_REGISTERED",
+    "VOLUNTARY_VERIFIED",
 )
 
 _PROVENANCE = (
@@ -111,12 +124,40 @@ CREATE (:EventPending {{id: randomUUID(), type: {kind}, derived: false, public: 
 """
 
 
+def record_event(kind: str, target: str, fields: str) -> str:
+    """Cypher: an event of type ``kind`` about the subject of ``target`` (a Listing or an
+    administrative Action) — a workflow step on that record (an objection, a repair
+    application) — with its listing or action, list, domain and deciding department and the
+    extra ``fields``. Public when the record is (a BLACK or RED listing that is not a derived
+    entry; an action's publicity depends on the day, so its steps are not)."""
+    public = (
+        f"{target}:Listing AND {target}.list IN ['BLACK', 'RED'] "
+        f"AND NOT coalesce({target}.derived, false)"
+    )
+    about = (
+        f"listingId: CASE WHEN {target}:Listing THEN {target}.id END, "
+        f"actionId: CASE WHEN {target}:Action THEN {target}.id END, list: {target}.list, "
+        f"domain: {target}.domain, department: {target}.department, {fields}"
+    )
+    return f"""
+WITH *
+CALL (*) {{
+  MATCH ({target})-[:ON|ABOUT]->(s)
+  WHERE s:Enterprise OR s:Person
+  WITH {target}, s LIMIT 1
+  {subject_event(kind, "s", about, public)}
+}}
+"""
+
+
 def evaluation_event(v: str, row: str) -> str:
-    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row``."""
+    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row`` (with the
+    subject's current grade before and after: ``previousGrade``, ``currentGrade``)."""
     return f"""
 CREATE (:EventPending {{id: randomUUID(), type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
                        reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
                        grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
+                       previousGrade: {row}.previousGrade, currentGrade: {row}.currentGrade,
                        derived: false, public: false, {_PROVENANCE}}})
 """
 
@@ -174,14 +215,24 @@ async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
 
 # Pages in number order. The filters are ANDed; ``watch`` (a watchlist's subjects and domains)
 # matches an event of a watched subject or of a watched domain.
+# ``grades``: evaluation changes that moved a subject's current grade into or out of one of them.
+# An EARLY_WARNING is read only by the departments it names (``departments``: those supervising
+# its subject) unless ``warningsAll`` (hub/policy.py: warning_scope); ``warnedFor``: only
+# events naming it.
 PAGE: LiteralString = """
 MATCH (e:Event)
 WHERE e.seq > $after
   AND ($public = false OR e.public)
+  AND ($grades IS NULL OR (e.type = 'EVALUATION_CHANGED'
+       AND coalesce(e.previousGrade, '-') <> coalesce(e.currentGrade, '-')
+       AND (e.previousGrade IN $grades OR e.currentGrade IN $grades)))
   AND ($subjects IS NULL OR e.subjectKey IN $subjects)
   AND ($domains IS NULL OR e.domain IN $domains)
   AND ($types IS NULL OR e.type IN $types)
   AND ($watchSubjects IS NULL OR e.subjectKey IN $watchSubjects OR e.domain IN $watchDomains)
+  AND (e.type <> 'EARLY_WARNING' OR $warningsAll
+       OR $warningDepartment IN coalesce(e.departments, []))
+  AND ($warnedFor IS NULL OR $warnedFor IN coalesce(e.departments, []))
 RETURN e {.*} AS e
 ORDER BY e.seq
 LIMIT $limit
@@ -192,7 +243,8 @@ async def page(
     tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
-    subjects, domains, types, watchSubjects, watchDomains; None where not filtered)."""
+    subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
+    filtered; warningsAll and warningDepartment: which early warnings the caller reads)."""
     result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
     return [native(r["e"]) for r in await result.fetch(limit)]
 

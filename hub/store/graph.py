@@ -61,8 +61,9 @@ def rel(r: str) -> str:
     return REL.format(r=r)
 
 
-def valid(r: str) -> str:
-    return VALID.format(r=r)
+def valid(r: str, day: str = "$asOf") -> str:
+    """Relationship ``r`` valid on ``day`` (a parameter or a variable; open ends open)."""
+    return VALID.format(r=r).replace("$asOf", day)
 
 
 def types(names: tuple[str, ...] | list[str]) -> str:

@@ -35,6 +35,7 @@ from hub.store.imports import (
     revision_link,
     trusted,
 )
+from hub.store.warnings import PENALTY_MARK
 
 # One set of fragments for every importer write (shared with the low-volume MERGE upserts).
 _STAMP = _PROVENANCE_SET
@@ -88,6 +89,10 @@ _LINKS: dict[str, str] = {
     "Action": _ACTION_LINKS,
 }
 
+# What a new record of a label also marks: a new penalty waits for the early-warning step of
+# its transaction (hub/store/warnings.py). A corrected penalty is not a new one.
+_NEW_MARKS: dict[str, str] = {"Action": PENALTY_MARK}
+
 
 def _create_nodes(label: str) -> LiteralString:
     key = NODE_KEYS[label]
@@ -96,6 +101,7 @@ def _create_nodes(label: str) -> LiteralString:
 UNWIND $rows AS row
 CREATE (n:{label} {{{key}: row.key}})
 SET n += row.props, {_STAMP.format(v="n")}, {_FIRST.format(v="n")}
+{_NEW_MARKS.get(label, "")}
 WITH n, row
 {_LINKS.get(label, "")}
 RETURN count(*) AS written

@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
+from hub.store.values import nested_record_times, timed
 
 
 def projection(v: str) -> str:
@@ -23,13 +24,42 @@ def projection(v: str) -> str:
 }}"""
 
 
+def timed_projection(v: str) -> str:
+    """``projection`` with the record times of the listing, its subject, objections and events
+    as ISO text (hub/store/values.py ``timed``: the driver builds each DateTime in Python, and a
+    listing carries six or more); read back by ``_rows``."""
+    return timed(
+        v,
+        f""".*,
+  departmentName: [({v})-[:ISSUED_BY]->(dep:Department) | dep.name][0],
+  subject: [({v})-[:ON]->(sub) | {timed("sub")}][0],
+  liable: [(lp:Person)-[:LIABLE]->({v}) | lp {{.idNumber, .name, .publicServant}}],
+  objections: [(o:Objection)-[:OBJECTS_TO]->({v}) | {timed("o")}],
+  events: [({v})-[:HAS_EVENT]->(ev:ListingEvent) | {timed("ev")}]""",
+    )
+
+
 OWN_LISTINGS: dict[str, LiteralString] = {
     label: trusted(
         f"""
 UNWIND $keys AS k
 MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
 WHERE l.derived = false
-RETURN k AS key, {projection("l")} AS l
+RETURN k AS key, {timed_projection("l")} AS l
+"""
+    )
+    for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
+}
+
+# Own listings with what their state needs (their objections) and nothing a listing's page shows
+# (department, subject, liable persons, events): a search hit's badges ask only which lists.
+OWN_LISTING_STATES: dict[str, LiteralString] = {
+    label: trusted(
+        f"""
+UNWIND $keys AS k
+MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
+WHERE l.derived = false
+RETURN k AS key, {timed("l", ".*, objections: [(o:Objection)-[:OBJECTS_TO]->(l) | " + timed("o") + "]")} AS l
 """
     )
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
@@ -43,7 +73,7 @@ MATCH (:Person {{idNumber: k}})<-[:ON]-(d:Listing)
 WHERE d.derived = true AND NOT coalesce(d.retracted, false)
 MATCH (d)-[:DERIVED_FROM]->(src:Listing)
 WITH DISTINCT k, d, src
-RETURN k AS key, d {{.*}} AS entry, {projection("src")} AS source
+RETURN k AS key, d {{.*}} AS entry, {timed_projection("src")} AS source
 """
 )
 
@@ -65,8 +95,8 @@ UNWIND $keys AS k
 MATCH (l:Listing {{id: k}})
 OPTIONAL MATCH (l)-[:DERIVED_FROM]->(src:Listing)
 WITH k, l, collect(DISTINCT src)[0] AS src
-RETURN k AS key, {projection("l")} AS l,
-       CASE WHEN src IS NULL THEN null ELSE {projection("src")} END AS source
+RETURN k AS key, {timed_projection("l")} AS l,
+       CASE WHEN src IS NULL THEN null ELSE {timed_projection("src")} END AS source
 """
 )
 
@@ -80,11 +110,15 @@ RETURN k AS key, o {.*, listingId: CASE WHEN t:Listing THEN t.id END,
 
 
 async def _rows(tx: Runner, cypher: LiteralString, keys: list[str]) -> list[dict[str, Any]]:
-    return await rows(tx, cypher, {"keys": keys})
+    return [nested_record_times(row) for row in await rows(tx, cypher, {"keys": keys})]
 
 
 async def own_listings(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
     return await _rows(tx, OWN_LISTINGS[label], keys)
+
+
+async def own_listing_states(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
+    return await _rows(tx, OWN_LISTING_STATES[label], keys)
 
 
 async def derived_of_persons(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:

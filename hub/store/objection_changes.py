@@ -16,7 +16,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
-from hub.store.events import subject_event
+from hub.store.events import record_event, subject_event
 from hub.store.listing_changes import RESOLVE_OBJECTION, Change
 from hub.store.values import native
 
@@ -44,6 +44,7 @@ CREATE (o)-[:OBJECTS_TO {batch: $batch, recordedAt: $now, sourceDepartment: $dep
 WITH t
 """
     + _EVENT % ("'OBJECTION_FILED'", "'OBJECTION_FILED'")
+    + record_event("'OBJECTION_FILED'", "t", "on: $on, reason: $note, recordId: $objection")
 )
 
 # Any objection with what it objects to (a listing or an action), both locked.
@@ -63,6 +64,7 @@ SET o.status = 'VERIFYING', o.verifyingOn = $on, o.verifiedBy = $by
 WITH t
 """
     + _EVENT % ("'OBJECTION_VERIFYING'", "'OBJECTION_VERIFYING'")
+    + record_event("'OBJECTION_VERIFYING'", "t", "on: $on, reason: $note, recordId: $id")
 )
 
 # An upheld objection to an action revokes it from $on (it leaves the public record that day);
@@ -93,7 +95,7 @@ CALL (o, t) {
     + subject_event(
         "$event",
         "s",
-        "on: $on, reason: $note, actionId: t.id, department: t.department",
+        "on: $on, reason: $note, actionId: t.id, department: t.department, recordId: o.id",
         "false",
     )
     + """

@@ -15,16 +15,33 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
+from hub.store.events import subject_event
 from hub.store.imports import trusted
 from hub.store.listing_changes import Change
 from hub.store.values import native
 
-_EVENT = """
+# The step on the order's trail and in the event log (hub/store/events.py; $event is also
+# the event's type). Orders are part of a subject's credit record for keyed callers only, so
+# their events are not public.
+_EVENT = (
+    """
 CREATE (r)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->
-       (:ListingEvent {id: $batch + ':' + $event, type: $event, on: $on, by: $by,
+       (:ListingEvent {id: $batch + ':' + r.id + ':' + $event, type: $event, on: $on, by: $by,
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
+WITH r
+CALL (r) {
+  MATCH (r)-[:ABOUT]->(s)
+  WHERE s:Enterprise OR s:Person
+  WITH r, s LIMIT 1
 """
+    + subject_event(
+        "$event", "s", "on: $on, reason: $note, department: r.department, recordId: r.id", "false"
+    )
+    + """
+}
+"""
+)
 
 SUBJECT_KEYS = {"Enterprise": "uscc", "Person": "idNumber"}
 
@@ -37,7 +54,8 @@ MATCH (d:Department {{code: $department}})
 CREATE (r:Rectification {{id: $id, orderedOn: $on, deadline: $deadline, status: 'ORDERED',
                          content: $content, basis: $basis, department: $department,
                          subjectLabel: '{label}', subjectKey: $subject, reason: $note,
-                         orderedBy: $by, batch: $batch, recordedAt: $now,
+                         orderedBy: $by, evaluationId: $evaluationId, batch: $batch,
+                         recordedAt: $now,
                          sourceDepartment: $dept}})
 CREATE (r)-[:ABOUT {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(s)
 CREATE (r)-[:ISSUED_BY {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(d)
@@ -106,10 +124,13 @@ async def order(
     params: dict[str, Any],
     change: Change,
 ) -> str:
-    """Record an order about ``subject``; NotFound when the subject or department is unknown."""
+    """Record an order about ``subject``; NotFound when the subject or department is unknown.
+    ``params``: id, deadline, content, basis, department, and for the interview order of a
+    subject that became grade D its ``evaluationId`` (hub/importer/grade_orders.py)."""
+    values = {"evaluationId": None, **params}
     result = await tx.run(
         ORDER[label],
-        {"subject": subject, "event": "RECTIFICATION_ORDERED", **params, **change.params()},
+        {"subject": subject, "event": "RECTIFICATION_ORDERED", **values, **change.params()},
     )
     record = await result.single()
     if record is None:

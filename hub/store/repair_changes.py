@@ -17,6 +17,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
+from hub.store.events import record_event
 from hub.store.imports import trusted
 from hub.store.listing_changes import END_LISTING, Change
 from hub.store.values import native
@@ -58,6 +59,9 @@ CREATE (t)-[:HAS_EVENT {{batch: $batch, recordedAt: $now, sourceDepartment: $dep
                        department: $dept, reason: coalesce($refusal, $note), at: $now,
                        batch: $batch, recordedAt: $now, sourceDepartment: $dept}})
 """
+        + record_event(
+            "$event", "t", "on: $on, reason: coalesce($refusal, $note), recordId: $repair"
+        )
     )
 
 
@@ -80,7 +84,7 @@ CREATE (t)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept
        (:ListingEvent {id: $batch + ':' + $event, type: $event, on: $on, by: $by,
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
-"""
+""" + record_event("$event", "t", "on: $on, reason: $note, recordId: $id")
 
 END_ACTION: LiteralString = """
 MATCH (t:Action {id: $id})

@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
+from hub.store.adapter import Runner, rows
 from hub.store.values import native
 
 # The enterprises of the scope with their latest grade on $on (null: ungraded).
@@ -177,3 +178,20 @@ async def record_result(
         raise NotFound(f"{params['uscc']} is not a target of plan {params['id']}", field="uscc")
     check(native(record.data()))
     await tx.run(RECORD_RESULT, params)
+
+
+# The recorded inspection results of one enterprise (双随机一公开: results are published), the
+# newest first, with the plan's department.
+RESULTS_OF: LiteralString = """
+MATCH (e:Enterprise {uscc: $uscc})<-[t:TARGETS]-(p:SamplingPlan)
+WHERE t.result IS NOT NULL
+OPTIONAL MATCH (d:Department {code: p.department})
+RETURN {planId: p.id, department: p.department, departmentName: d.name, planOn: p.on,
+        inspectedOn: t.inspectedOn, result: t.result, note: t.note,
+        inspectors: coalesce(t.inspectors, [])} AS r
+ORDER BY t.inspectedOn DESC, p.id DESC
+"""
+
+
+async def results_of(tx: Runner, uscc: str) -> list[dict[str, Any]]:
+    return [r["r"] for r in await rows(tx, RESULTS_OF, {"uscc": uscc})]

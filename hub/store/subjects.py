@@ -26,13 +26,24 @@ MATCH (p:Person {{idNumber: k}})
 RETURN {timed("p")} AS p
 """)
 
+# The parts of a role or shareholding row, shared by the batched reads below and the
+# enterprise profile's single statement.
+_ROLE_TYPES = "LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS"
+_ROLE = timed("r", ".role, .title, .from, .to, .key, .sourceDepartment, .batch")
+_SHARE = timed("r", ".share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch")
+_HOLDER_LABEL = "CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END"
+
+
+def _at(enterprise: str) -> str:
+    return enterprise + " {.uscc, .name, .kind}"
+
+
 # Roles at enterprises (the people and controllers behind them).
 ROLES_AT = trusted(f"""
 UNWIND $keys AS k
-MATCH (e:Enterprise {{uscc: k}})<-[r:LEGAL_REPRESENTATIVE_OF|PRINCIPAL_OF|OFFICER_OF|PRACTITIONER_AT|CONTROLS]-(h)
-RETURN k AS key, {timed("r", ".role, .title, .from, .to, .key, .sourceDepartment, .batch")} AS r,
-       CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
-       {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+MATCH (e:Enterprise {{uscc: k}})<-[r:{_ROLE_TYPES}]-(h)
+RETURN k AS key, {_ROLE} AS r, {_HOLDER_LABEL} AS holderLabel, {timed("h")} AS holder,
+       {_at("e")} AS enterprise
 """)
 
 # Roles a person (or a controlling enterprise) holds.
@@ -46,9 +57,8 @@ RETURN k AS key, {timed("r", ".role, .title, .from, .to, .key, .sourceDepartment
 SHAREHOLDERS_OF = trusted(f"""
 UNWIND $keys AS k
 MATCH (e:Enterprise {{uscc: k}})<-[r:HOLDS_SHARES]-(h)
-RETURN k AS key, {timed("r", ".share, .subscribedCapital, .from, .to, .key, .sourceDepartment, .batch")} AS r,
-       CASE WHEN h:Person THEN 'Person' ELSE 'Enterprise' END AS holderLabel,
-       {timed("h")} AS holder, e {{.uscc, .name, .kind}} AS enterprise
+RETURN k AS key, {_SHARE} AS r, {_HOLDER_LABEL} AS holderLabel, {timed("h")} AS holder,
+       {_at("e")} AS enterprise
 """)
 
 HOLDINGS_OF_ENTERPRISES = trusted(f"""
@@ -82,24 +92,129 @@ def public_action(action: LiteralString, day: LiteralString) -> LiteralString:
         OR ({action}.severity = 'SERIOUS' AND {action}.decisionDate + duration({{months: 36}}) <= {day}))))""")
 
 
-def _actions_of(label: str, key: str) -> LiteralString:
-    """Newest first; the cursor is (decisionDate, id) of the last action seen. With $publicOn,
-    only what is public that day (``public_action``)."""
-    return trusted(
-        f"""
-MATCH (s:{label} {{{key}: $key}})<-[:ABOUT]-(a:Action)
+# An action as a subject's page shows it.
+_ACTION = timed("a", ".*, departmentName: d.name")
+
+
+def _newest_actions(subject: str) -> LiteralString:
+    """The ``$limit`` newest actions about ``subject`` (newest first; the cursor is
+    (decisionDate, id) of the last action seen), each with its department as ``d``. With
+    $publicOn, only what is public that day (``public_action``)."""
+    return trusted(f"""
+MATCH ({subject})<-[:ABOUT]-(a:Action)
 WHERE ($afterDate IS NULL OR a.decisionDate < $afterDate
        OR (a.decisionDate = $afterDate AND a.id < $afterId))
   AND ($publicOn IS NULL OR {public_action("a", "$publicOn")})
 WITH a ORDER BY a.decisionDate DESC, a.id DESC LIMIT $limit
-OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)
-RETURN {timed("a", ".*, departmentName: d.name")} AS a
-"""
-    )
+OPTIONAL MATCH (a)-[:ISSUED_BY]->(d:Department)""")
+
+
+def _actions_of(label: str, key: str) -> LiteralString:
+    return trusted(f"""
+MATCH (s:{label} {{{key}: $key}})
+{_newest_actions("s")}
+RETURN {_ACTION} AS a
+""")
 
 
 ACTIONS_OF_ENTERPRISE = _actions_of("Enterprise", "uscc")
 ACTIONS_OF_PERSON = _actions_of("Person", "idNumber")
+
+
+# An enterprise's page in one statement (what the page reads of ENTERPRISES, ROLES_AT,
+# SHAREHOLDERS_OF — for the enterprise and, ``levels`` deep, for the enterprises holding shares
+# in it — and the first page of ACTIONS_OF_ENTERPRISE, each part only when asked): the separate
+# reads cost a round trip each, a third of a profile and most of a shareholder chain
+# (docs/benchmarks.md#peer-neo4jgraphql-issue-21). A variable-length bound cannot be a parameter: one text per depth.
+def _enterprise_profile(levels: int) -> LiteralString:
+    return trusted(f"""
+MATCH (e:Enterprise {{uscc: $key}})
+OPTIONAL MATCH (e)-[:BRANCH_OF]->(parent:Enterprise)
+WITH e, {timed("e", ".*, branchOfUscc: parent.uscc, branchOfName: parent.name")} AS profile
+CALL (e) {{
+  WITH e WHERE $roles
+  MATCH (e)<-[r:{_ROLE_TYPES}]-(h)
+  RETURN collect({{key: e.uscc, r: {_ROLE}, holderLabel: {_HOLDER_LABEL}, holder: {timed("h")},
+                   enterprise: {_at("e")}}}) AS roles
+}}
+CALL (e) {{
+  WITH e WHERE $shareLevels > 0
+  MATCH (e)<-[:HOLDS_SHARES*0..{levels - 1}]-(x:Enterprise)
+  WITH DISTINCT x
+  OPTIONAL MATCH (x)<-[r:HOLDS_SHARES]-(h)
+  RETURN collect(DISTINCT x.uscc) AS shareKeys,
+         collect(CASE WHEN r IS NULL THEN null ELSE
+                 {{key: x.uscc, r: {_SHARE}, holderLabel: {_HOLDER_LABEL}, holder: {timed("h")},
+                   enterprise: {_at("x")}}} END) AS shareholders
+}}
+CALL (e) {{
+  WITH e WHERE $limit > 0
+  {_newest_actions("e")}
+  RETURN collect({_ACTION}) AS actions
+}}
+RETURN profile, roles, shareKeys, shareholders, actions
+""")
+
+
+MAX_SHARE_LEVELS = 10
+ENTERPRISE_PROFILES = {
+    levels: _enterprise_profile(levels) for levels in range(1, MAX_SHARE_LEVELS + 1)
+}
+
+
+@dataclass(frozen=True)
+class ProfileParts:
+    """What an enterprise's page asks for besides the enterprise: ``actions`` is the number of
+    newest actions to read (0: none), ``public_on`` as in ``actions_page``."""
+
+    roles: bool = False
+    share_levels: int = 0
+    actions: int = 0
+    public_on: Any = None
+
+    def __bool__(self) -> bool:
+        return self.roles or self.share_levels > 0 or self.actions > 0
+
+
+@dataclass(frozen=True)
+class EnterpriseProfile:
+    """Rows in the shapes of ``enterprises``, ``relations`` and ``actions_page``:
+    ``shareholders`` of every enterprise in ``share_keys`` (the enterprise and those holding
+    shares in it, up to the levels asked; some have none)."""
+
+    enterprise: dict[str, Any]
+    roles: list[dict[str, Any]]
+    share_keys: list[str]
+    shareholders: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+
+
+async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> EnterpriseProfile | None:
+    levels = min(max(parts.share_levels, 1), MAX_SHARE_LEVELS)
+    found = await rows(
+        tx,
+        ENTERPRISE_PROFILES[levels],
+        {
+            "key": key,
+            "roles": parts.roles,
+            "shareLevels": parts.share_levels,
+            "limit": parts.actions,
+            "publicOn": parts.public_on,
+            "afterDate": None,
+            "afterId": None,
+        },
+    )
+    if not found:
+        return None
+    row = found[0]
+    return EnterpriseProfile(
+        enterprise=record_times(row)["profile"],
+        roles=[record_times(r) for r in row["roles"]],
+        share_keys=row["shareKeys"],
+        shareholders=[record_times(r) for r in row["shareholders"]],
+        actions=[record_times({"a": a})["a"] for a in row["actions"]],
+    )
+
 
 # The ranking is made over the index's best ``$pool`` hits (Lucene's top-N by score), not over
 # every hit: for a common word Neo4j otherwise read and sorted every one — 100,005 hits for

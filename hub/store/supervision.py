@@ -137,7 +137,7 @@ COUNT_LISTINGS: LiteralString = """
 MATCH (l:Listing)
 WHERE l.derived = false
 WITH l, coalesce(l.decisionDate, l.effectiveFrom) AS day
-WHERE day >= $from AND day <= $to
+WHERE day >= $from AND day <= $to AND ($department IS NULL OR l.department = $department)
 RETURN 'LISTING' AS kind, null AS decision, l.department AS department, null AS measure,
        l.domain AS domain, date.truncate('month', day) AS month, count(*) AS count
 """
@@ -147,7 +147,7 @@ MATCH (l:Listing)
 WHERE l.derived = true AND NOT coalesce(l.retracted, false)
 MATCH (src:Listing {id: l.sourceId})
 WITH l, src, coalesce(src.decisionDate, src.effectiveFrom) AS day
-WHERE day >= $from AND day <= $to
+WHERE day >= $from AND day <= $to AND ($department IS NULL OR src.department = $department)
 RETURN 'DERIVED_ENTRY' AS kind, null AS decision, src.department AS department,
        null AS measure, l.domain AS domain, date.truncate('month', day) AS month,
        count(*) AS count
@@ -156,6 +156,7 @@ RETURN 'DERIVED_ENTRY' AS kind, null AS decision, src.department AS department,
 COUNT_CHECKS: LiteralString = """
 MATCH (x:Receipt)
 WHERE x.askedAt >= datetime({date: $from}) AND x.askedAt < datetime({date: $to}) + duration('P1D')
+  AND ($department IS NULL OR x.department = $department)
 RETURN 'CHECK' AS kind, x.decision AS decision, x.department AS department, null AS measure,
        null AS domain, date.truncate('month', date(x.askedAt)) AS month, count(*) AS count
 """
@@ -163,6 +164,7 @@ RETURN 'CHECK' AS kind, x.decision AS decision, x.department AS department, null
 COUNT_EXECUTIONS: LiteralString = """
 MATCH (x:Execution)
 WHERE x.executedOn >= $from AND x.executedOn <= $to
+  AND ($department IS NULL OR x.department = $department)
 RETURN 'EXECUTION' AS kind, null AS decision, x.department AS department,
        x.measure AS measure, x.domain AS domain, date.truncate('month', x.executedOn) AS month,
        count(*) AS count
@@ -170,11 +172,13 @@ RETURN 'EXECUTION' AS kind, null AS decision, x.department AS department,
 
 
 async def punishment_counts(
-    tx: AsyncManagedTransaction, start: dt.date, end: dt.date
+    tx: AsyncManagedTransaction, start: dt.date, end: dt.date, department: str | None = None
 ) -> list[dict[str, Any]]:
-    """Counts of every kind by every dimension, from ``start`` to ``end`` inclusive."""
+    """Counts of every kind by every dimension, from ``start`` to ``end`` inclusive; only
+    those of ``department`` when given."""
     rows: list[dict[str, Any]] = []
+    params = {"from": start, "to": end, "department": department}
     for query in (COUNT_LISTINGS, COUNT_DERIVED, COUNT_CHECKS, COUNT_EXECUTIONS):
-        result = await tx.run(query, {"from": start, "to": end})
+        result = await tx.run(query, params)
         rows += [native(r.data()) for r in await result.fetch(1_000_000)]
     return rows

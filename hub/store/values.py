@@ -39,6 +39,23 @@ def record_times(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def nested_record_times(value: Any) -> Any:
+    """``record_times`` at every depth: the record times of every map inside ``value`` (maps
+    and lists, as ``timed`` projections nested in one another) back to datetimes."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if key in RECORD_TIMES:
+                if type(item) is str:
+                    value[key] = _datetime(item)
+            elif type(item) is dict or type(item) is list:
+                nested_record_times(item)
+    elif type(value) is list:
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                nested_record_times(item)
+    return value
+
+
 def _datetime(text: str) -> dt.datetime:
     # A zone id after the offset ("+08:00[Asia/Shanghai]") only names the offset's zone.
     return dt.datetime.fromisoformat(text.split("[", 1)[0])

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from hub.identifiers import mask_id_number
 from web import caching
 from web.client import Answer, document, run
-from web.render import render
+from web.render import render, version
 
 HOME = document("public", "home")
 SEARCH = document("public", "search")
@@ -41,9 +41,20 @@ LIST_NAMES = {"black": "BLACK", "red": "RED"}
 INPUT_CODES = {"BAD_USER_INPUT", "INVALID_USCC", "INVALID_ID_NUMBER", "GRAPHQL_VALIDATION_FAILED"}
 
 
-def page(request: Request, name: str, status: int = 200, **data: Any) -> Response:
-    html = render("public", name, path=request.url.path, **data)
-    return caching.page(request, html, status)
+def page(
+    request: Request, name: str, status: int = 200, *, private: bool = False, **data: Any
+) -> Response:
+    """Template ``name`` rendered from ``data``. A public 200 page carries the ETag of its data
+    (web/caching.py) and is not rendered when the client already holds it; a ``private`` one
+    (personal data, a verification code) is ``private, no-store`` and has no ETag."""
+    data["path"] = request.url.path
+    if status == 200 and not private:
+        etag = caching.etag_of_data(version("public"), name, data)
+        unchanged = caching.not_modified(request, etag)
+        if unchanged is not None:
+            return unchanged
+        return caching.page(render("public", name, **data), status, etag)
+    return caching.page(render("public", name, **data), status)
 
 
 def refused(request: Request, answer: Answer, **data: Any) -> Response:
@@ -97,11 +108,9 @@ def site(schema: strawberry.Schema) -> list[BaseRoute]:
         shown = mask_id_number(text) if private else text
         if answer.data is None:
             return refused(request, answer, q=shown)
-        response = page(request, "search.html", q=shown, filters=filters, **answer.data)
-        if private:
-            response.headers["Cache-Control"] = "private, no-store"
-            del response.headers["etag"]
-        return response
+        return page(
+            request, "search.html", private=private, q=shown, filters=filters, **answer.data
+        )
 
     async def subject(request: Request) -> Response:
         uscc = request.path_params["uscc"]

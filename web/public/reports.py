@@ -31,10 +31,8 @@ def report_pages(schema: strawberry.Schema) -> list[BaseRoute]:
         answer = await run(schema, request, ISSUE, {"uscc": uscc})
         if answer.data is None:
             return refused(request, answer, q=uscc)
-        response = page(request, "report_issued.html", **answer.data)
-        response.headers.update(PRIVATE)  # the verification code is the requester's
-        del response.headers["etag"]
-        return response
+        # the verification code is the requester's
+        return page(request, "report_issued.html", private=True, **answer.data)
 
     async def pdf(request: Request) -> Response:
         number = request.path_params["number"]
@@ -57,17 +55,15 @@ def report_pages(schema: strawberry.Schema) -> list[BaseRoute]:
         answer = await run(schema, request, VERIFY, {"number": number, "code": code})
         if answer.data is None:
             return refused(request, answer)
-        response = page(
+        return page(
             request,
             "verify.html",
+            private=True,
             number=number,
             code=code,
             check=answer.data["verifyReport"],
             by="code",
         )
-        response.headers.update(PRIVATE)
-        del response.headers["etag"]
-        return response
 
     async def verify_upload(request: Request) -> Response:
         async with request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD) as form:
@@ -88,17 +84,15 @@ def report_pages(schema: strawberry.Schema) -> list[BaseRoute]:
         answer = await run(schema, request, VERIFY_DOCUMENT, variables)
         if answer.data is None:
             return refused(request, answer)
-        response = page(
+        return page(
             request,
             "verify.html",
+            private=True,
             number="",
             code="",
             check=answer.data["verifyReportDocument"],
             by="file",
         )
-        response.headers.update(PRIVATE)
-        del response.headers["etag"]
-        return response
 
     async def about(request: Request) -> Response:
         return page(request, "reports.html")

@@ -9,6 +9,9 @@
   const { TYPE_TEXT, ROLE_TEXT, KIND_TEXT, pct } = window.explorerPanels;
   const LABELS_UP_TO = 300; // node names are drawn only while the graph has at most this many edges
   const EDGE_LABELS_UP_TO = 60; // edge names (role, share) only up to this many
+  // A drawn name is cut here by the page (the full name is in the panels): Cytoscape's own
+  // "text-wrap: ellipsis" measures the name again for every character it drops.
+  const SHORT_NAME = 10;
 
   const root = document.getElementById("explorer");
   const $ = (id) => document.getElementById(id);
@@ -34,8 +37,8 @@
       { selector: "node", style: {
         "font-size": 11, "min-zoomed-font-size": 7,
         "text-valign": "bottom", "text-margin-y": 3, "width": 22, "height": 22,
-        "background-color": "#0b4f9c", "color": "#1f2328", "text-max-width": 120, "text-wrap": "ellipsis" } },
-      { selector: "node.named, node.centre, node:selected, node.path", style: { "label": "data(label)" } },
+        "background-color": "#0b4f9c", "color": "#1f2328" } },
+      { selector: "node.named, node.centre, node:selected, node.path", style: { "label": "data(short)" } },
       { selector: "node[kind = 'PERSON']", style: { "background-color": "#d9822b", "shape": "ellipse" } },
       { selector: "node[kind = 'ENTERPRISE']", style: { "shape": "round-rectangle" } },
       { selector: "node[kind = 'ADDRESS']", style: { "background-color": "#7a8590", "shape": "diamond", "width": 16, "height": 16 } },
@@ -161,9 +164,12 @@
     box.replaceChildren(frag);
   }
 
-  async function getJSON(url) {
+  // The answer, and when its text had arrived (what follows is the parse).
+  async function getJSON(url, marks) {
     const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    const body = await res.json();
+    const text = await res.text();
+    if (marks) marks.received = performance.now();
+    const body = JSON.parse(text);
     if (!res.ok || !body.data) {
       const message = (body.errors && body.errors[0] && body.errors[0].message) || res.statusText;
       throw new Error(message);
@@ -220,7 +226,8 @@
     cy.viewport({ zoom, pan: { x: w / 2 - zoom * (x0 + x1) / 2, y: h / 2 - zoom * (y0 + y1) / 2 } });
   }
 
-  // Loads elements into the model and the drawing, placed around ``anchorId``. Names are drawn
+  // Loads elements into the model, placed around ``anchorId``; answers the Cytoscape element
+  // definitions still to draw (nodes first, so that a slice never holds an edge before its ends). Names are drawn
   // on every node and edge while the graph is small; above LABELS_UP_TO only on the centre,
   // the selected node and path nodes (the rest on hover in the node list and the side panel).
   function merge(elements, hopBase, anchorId) {
@@ -228,7 +235,9 @@
     const newEdges = [];
     for (const { data } of elements.nodes) {
       if (!nodes.has(data.id)) {
-        const n = { ...data, hop: (data.hop || 0) + hopBase };
+        const label = data.label || "";
+        const short = label.length > SHORT_NAME ? `${label.slice(0, SHORT_NAME - 1)}…` : label;
+        const n = { ...data, short, hop: (data.hop || 0) + hopBase };
         nodes.set(n.id, n);
         newNodes.push(n);
       }
@@ -241,7 +250,7 @@
         newEdges.push(e);
       }
     }
-    if (!newNodes.length && !newEdges.length) return cy.collection();
+    if (!newNodes.length && !newEdges.length) return [];
     place(newNodes.map((n) => n.id), anchorId);
     const small = edges.size <= LABELS_UP_TO;
     if (!small && labelled) {
@@ -260,7 +269,14 @@
     }
     const few = edgeLabels ? " few" : "";
     for (const e of newEdges) added.push({ group: "edges", data: e, classes: named + few });
-    return cy.add(added);
+    return added;
+  }
+
+  // Draws definitions at once (a path's few elements).
+  function draw(definitions) {
+    let drawnNow = cy.collection();
+    cy.batch(() => { drawnNow = cy.add(definitions); });
+    return drawnNow;
   }
 
   // Cytoscape computes each element's rendered geometry when it first paints: for a large
@@ -272,7 +288,10 @@
   channel.port1.onmessage = () => { const next = waiting.shift(); if (next) next(); };
   function yieldTask() { return new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); }); }
 
-  async function prepare(collection) {
+  // Draws definitions in one batch (one style pass), then computes their geometry a slice at
+  // a time with a yield between slices, so that the first frame only paints.
+  async function drawInSlices(definitions) {
+    const collection = draw(definitions);
     for (let i = 0; i < collection.length; i += SLICE) {
       collection.slice(i, i + SLICE).boundingBox();
       if (i + SLICE < collection.length) await yieldTask();
@@ -290,8 +309,9 @@
     if (options.type) params.append("type", options.type);
     if (options.after) params.set("after", options.after);
     let body;
+    const marks = {};
     try {
-      body = await getJSON(`/workbench/explorer/neighbourhood?${params}`);
+      body = await getJSON(`/workbench/explorer/neighbourhood?${params}`, marks);
     } catch (err) {
       $("status").textContent = `读取失败:${err.message}`;
       throw err;
@@ -304,9 +324,10 @@
     }
     if (!state.centre) state.centre = n.centre.id;
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
-    const drawnNow = merge(n.export.elements, base, n.centre.id);
+    const definitions = merge(n.export.elements, base, n.centre.id);
     fit();
-    if (drawnNow.length > 2 * SLICE) await prepare(drawnNow);
+    if (definitions.length > 2 * SLICE) await drawInSlices(definitions);
+    else draw(definitions);
     const added = performance.now();
     const shown = applyFilters();
     showCaps(body.data, limit, n.centre.label);
@@ -315,6 +336,7 @@
     const drawn = performance.now();
     const run = { subject: subjectId, limit, fetchMs: fetched - started, drawMs: drawn - fetched,
       addMs: added - fetched, panelsMs: listed - added, renderMs: drawn - listed,
+      receiveMs: marks.received - started, parseMs: fetched - marks.received,
       totalMs: drawn - started, apiMs: body.apiMs, edges: n.export.elements.edges.length,
       truncated: n.truncated };
     timing.runs.push(run);
@@ -372,7 +394,7 @@
       return { paths: 0, ids: [] };
     }
     for (const p of found) {
-      merge(p.subgraph.export.elements, 1, from);
+      draw(merge(p.subgraph.export.elements, 1, from));
       for (const { data } of p.subgraph.export.elements.nodes) state.pathIds.add(data.id);
       for (const { data } of p.subgraph.export.elements.edges) state.pathIds.add(data.id);
     }
@@ -406,7 +428,8 @@
   function exportBody() {
     const shown = visible();
     const strip = ({ ended, text, ...rest }) => rest;
-    return { asOf: asOf(), nodes: shown.nodes, edges: shown.edges.map(strip) };
+    const plain = ({ short, ...rest }) => rest;
+    return { asOf: asOf(), nodes: shown.nodes.map(plain), edges: shown.edges.map(strip) };
   }
 
   // The export is a workbench form (its CSRF token): what is on screen as its graph field; the

@@ -39,6 +39,8 @@ DEPARTMENTS = frozenset({Role.DEPARTMENT})
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 SIGNED_IN = frozenset(Role) - {Role.PUBLIC}
+# Punishment statistics as charts: a department its own figures, ADMIN the county's.
+STATISTICS_READERS = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
 
 def cookie_secure(settings: Settings) -> bool:
@@ -81,7 +83,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("desk", "/workbench/desk", DEPARTMENTS),
     MenuItem("listings", "/workbench/listings", DEPARTMENTS),
     MenuItem("objections", "/workbench/objections", DEPARTMENTS),
+    MenuItem("repairs", "/workbench/repairs", DEPARTMENTS),
     MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
+    MenuItem("statistics", "/workbench/statistics", STATISTICS_READERS),
     MenuItem("keys", "/workbench/keys", ADMINS),
     MenuItem("audit", "/workbench/audit", ADMINS),
 )

@@ -9,7 +9,9 @@ from web.workbench.admin import admin_routes
 from web.workbench.approval import approval_routes
 from web.workbench.batch import batch_routes
 from web.workbench.desk import desk_routes
+from web.workbench.repairs import repair_routes
 from web.workbench.sign_in import sign_in_routes
+from web.workbench.statistics import statistics_routes
 
 
 def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
@@ -18,5 +20,7 @@ def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
         *approval_routes(schema),
         *batch_routes(schema),
         *desk_routes(schema),
+        *repair_routes(schema),
         *admin_routes(schema),
+        *statistics_routes(schema),
     ]
