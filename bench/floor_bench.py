@@ -33,7 +33,8 @@ from bench.registry import register
 from bench.support import bench_instance, wipe_bench
 from hub.importer.parse import parse_line
 from hub.importer.records import Record
-from hub.importer.writers import WRITERS, rows_of
+from hub.importer.registry import WRITER_OF, rank
+from hub.importer.writers import rows_of
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store.import_writes import CREATE_NODES, CREATE_RELS, LINK_BRANCHES
@@ -48,13 +49,13 @@ def floor_statements(lines: list[bytes], chunk: int, unit: int) -> list[list[lis
     for number, raw in enumerate(lines, start=1):
         record = parse_line(number, raw, 1 << 20)
         if isinstance(record, Record):
-            by_order[WRITERS[type(record)].order].append((number, record))
+            by_order[rank(WRITER_OF[type(record)])].append((number, record))
             for extra in record.follow_ups():
-                by_order[WRITERS[type(extra)].order].append((number, extra))
+                by_order[rank(WRITER_OF[type(extra)])].append((number, extra))
     groups = []
     for order in sorted(by_order):
         rows = rows_of(by_order[order])
-        kind = WRITERS[type(by_order[order][0][1])].kind
+        kind = WRITER_OF[type(by_order[order][0][1])].kind
         transactions = []
         for start in range(0, len(rows), unit):
             statements: list[Statement] = []

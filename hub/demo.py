@@ -296,19 +296,75 @@ def _split_shares(rng: random.Random, n: int, total: float = 1.0) -> list[float]
     return [max(x, 0.0001) for x in shares]
 
 
-def _enterprise(state: _State, index: int, seg: dict[str, list[dict[str, Any]]]) -> None:
-    rng = state.rng
+Segment = dict[str, list[dict[str, Any]]]
+
+
+@dataclass
+class _Firm:
+    """One generated market subject, as the steps of ``_enterprise`` share it."""
+
+    uscc: str
+    authority: str
+    category: str
+    registered: dt.date
+    industry: str
+
+    @property
+    def company(self) -> bool:
+        return (self.authority, self.category) == ("9", "1")
+
+
+def _enterprise(state: _State, index: int, seg: Segment) -> None:
+    """One market subject and everything around it. The steps draw from ``state.rng`` in a
+    fixed order (tests/test_demo.py pins the county of a seed): identity and record, its
+    managers, for a company its board, shareholders and controller, then its actions."""
+    firm = _registration(state, index, seg)
+    current = _managers(state, firm, seg)
+    if firm.company:
+        assert current is not None  # noqa: S101 - a company has a legal representative
+        _board(state, firm, current, seg)
+        _shareholders(state, firm, current, seg)
+        _declared_controller(state, firm, current, seg)
+        state.enterprises.append(firm.uscc)
+    _actions(state, firm, seg)
+
+
+def _kind_of_subject(rng: random.Random) -> tuple[str, str]:
+    """(registration authority, category): companies, individual businesses, cooperatives,
+    village collectives, institutions."""
     roll = rng.random()
     if roll < 0.55:
-        authority, category = "9", "1"
-    elif roll < 0.85:
-        authority, category = "9", "2"
-    elif roll < 0.93:
-        authority, category = "9", "3"
-    elif roll < 0.97:
-        authority, category = "N", "2"
-    else:
-        authority, category = "1", "2"
+        return "9", "1"
+    if roll < 0.85:
+        return "9", "2"
+    if roll < 0.93:
+        return "9", "3"
+    if roll < 0.97:
+        return "N", "2"
+    return "1", "2"
+
+
+def _name_and_industry(
+    rng: random.Random, authority: str, category: str, town: str
+) -> tuple[str, str]:
+    trade, industry = rng.choice(INDUSTRIES)
+    if (authority, category) == ("9", "1"):
+        return f"隆林{rng.choice(BRANDS)}{trade}{rng.choice(SUFFIXES)}", industry
+    if (authority, category) == ("9", "2"):
+        shop = f"隆林县{town}{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(SHOPS)}"
+        return shop, "个体经营"
+    if (authority, category) == ("9", "3"):
+        coop = f"隆林各族自治县{town}{rng.choice(VILLAGES)}{rng.choice(COOP_TRADES)}专业合作社"
+        return coop, "农民专业合作"
+    if authority == "N":
+        return f"隆林各族自治县{town}{rng.choice(VILLAGES)}村股份经济合作联合社", "村集体经济"
+    return f"隆林各族自治县{town}{rng.choice(INSTITUTIONS)}", "公共服务"
+
+
+def _registration(state: _State, index: int, seg: Segment) -> _Firm:
+    """The subject's identifier, name and registration record (``enterprise``)."""
+    rng = state.rng
+    authority, category = _kind_of_subject(rng)
     roll = rng.random()
     division = (
         "451031"
@@ -320,21 +376,7 @@ def _enterprise(state: _State, index: int, seg: dict[str, list[dict[str, Any]]])
     uscc = make_uscc(authority, category, division, _org_code(rng, index, state.salt))
     registered = _date_between(rng, dt.date(1998, 1, 1), ANCHOR - dt.timedelta(days=30))
     town = rng.choice(TOWNS)
-    trade, industry = rng.choice(INDUSTRIES)
-    if (authority, category) == ("9", "1"):
-        name = f"隆林{rng.choice(BRANDS)}{trade}{rng.choice(SUFFIXES)}"
-    elif (authority, category) == ("9", "2"):
-        name = f"隆林县{town}{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(SHOPS)}"
-        industry = "个体经营"
-    elif (authority, category) == ("9", "3"):
-        name = f"隆林各族自治县{town}{rng.choice(VILLAGES)}{rng.choice(COOP_TRADES)}专业合作社"
-        industry = "农民专业合作"
-    elif authority == "N":
-        name = f"隆林各族自治县{town}{rng.choice(VILLAGES)}村股份经济合作联合社"
-        industry = "村集体经济"
-    else:
-        name = f"隆林各族自治县{town}{rng.choice(INSTITUTIONS)}"
-        industry = "公共服务"
+    name, industry = _name_and_industry(rng, authority, category, town)
     record: dict[str, Any] = {
         "kind": "enterprise",
         "uscc": uscc,
@@ -348,129 +390,134 @@ def _enterprise(state: _State, index: int, seg: dict[str, list[dict[str, Any]]])
     if rng.random() < 0.01:
         record["status"] = rng.choice(["DEREGISTERED", "REVOKED"])
     seg["enterprise"].append(record)
-    people = seg["person"]
+    return _Firm(uscc, authority, category, registered, industry)
 
-    def start_after(base: dt.date) -> dt.date:
-        return _date_between(rng, base, ANCHOR)
 
-    if (authority, category) == ("9", "2"):
+def _managers(state: _State, firm: _Firm, seg: Segment) -> str | None:
+    """An individual business's operator; otherwise the legal representative (sometimes with a
+    predecessor who left) and, for institutions and collectives, a principal. Returns the
+    current legal representative (None for an individual business)."""
+    rng, people, uscc, registered = state.rng, seg["person"], firm.uscc, firm.registered
+    if (firm.authority, firm.category) == ("9", "2"):
         operator = _pick_person(state, people, registered)
         seg["role"].append(_role(operator, uscc, "PRINCIPAL", registered, None))
+        return None
+    first = _pick_person(state, people, registered)
+    if rng.random() < 0.18:
+        change = _date_between(rng, registered + dt.timedelta(days=200), ANCHOR)
+        left = change - dt.timedelta(days=1)
+        seg["role"].append(_role(first, uscc, "LEGAL_REPRESENTATIVE", registered, left))
+        current = _pick_person(state, people, change)
+        seg["role"].append(_role(current, uscc, "LEGAL_REPRESENTATIVE", change, None))
     else:
-        # Legal representative, sometimes with a predecessor who left.
-        first = _pick_person(state, people, registered)
-        if rng.random() < 0.18:
-            change = start_after(registered + dt.timedelta(days=200))
-            seg["role"].append(
-                _role(
-                    first, uscc, "LEGAL_REPRESENTATIVE", registered, change - dt.timedelta(days=1)
-                )
-            )
-            current = _pick_person(state, people, change)
-            seg["role"].append(_role(current, uscc, "LEGAL_REPRESENTATIVE", change, None))
-        else:
-            current = first
-            seg["role"].append(_role(first, uscc, "LEGAL_REPRESENTATIVE", registered, None))
-        if rng.random() < 0.05 and len(state.busy) < 200:
-            state.busy.append(current)
-        if authority == "1" or authority == "N":
-            principal = _pick_person(state, people, registered)
-            seg["role"].append(_role(principal, uscc, "PRINCIPAL", registered, None))
-    if (authority, category) == ("9", "1"):
-        directors = [current] + [
-            _pick_person(state, people, registered) for _ in range(rng.randint(0, 3))
-        ]
-        for person in dict.fromkeys(directors):
-            seg["role"].append(_role(person, uscc, "DIRECTOR", registered, None))
-        seg["role"].append(
-            _role(_pick_person(state, people, registered), uscc, "SUPERVISOR", registered, None)
+        current = first
+        seg["role"].append(_role(first, uscc, "LEGAL_REPRESENTATIVE", registered, None))
+    if rng.random() < 0.05 and len(state.busy) < 200:
+        state.busy.append(current)
+    if firm.authority == "1" or firm.authority == "N":
+        principal = _pick_person(state, people, registered)
+        seg["role"].append(_role(principal, uscc, "PRINCIPAL", registered, None))
+    return current
+
+
+def _board(state: _State, firm: _Firm, current: str, seg: Segment) -> None:
+    """A company's directors, supervisor, senior managers and, in licensed trades, its
+    registered practitioners."""
+    rng, people, uscc, registered = state.rng, seg["person"], firm.uscc, firm.registered
+    directors = [current] + [
+        _pick_person(state, people, registered) for _ in range(rng.randint(0, 3))
+    ]
+    for person in dict.fromkeys(directors):
+        seg["role"].append(_role(person, uscc, "DIRECTOR", registered, None))
+    supervisor = _pick_person(state, people, registered)
+    seg["role"].append(_role(supervisor, uscc, "SUPERVISOR", registered, None))
+    for _ in range(rng.randint(1, 2)):
+        manager = _pick_person(state, people, registered)
+        since = _date_between(rng, registered, ANCHOR)
+        seg["role"].append(_role(manager, uscc, "SENIOR_MANAGER", since, None))
+    if firm.industry in {"建筑施工", "药品零售", "医疗器械销售", "学前教育", "养老服务"}:
+        for _ in range(rng.randint(1, 3)):
+            practitioner = _pick_person(state, people, registered)
+            since = _date_between(rng, registered, ANCHOR)
+            seg["role"].append(_role(practitioner, uscc, "PRACTITIONER", since, None))
+
+
+def _chain_parent(state: _State, uscc: str) -> tuple[str | None, bool]:
+    """The company that holds ``uscc`` in a holding chain, if any, and whether ``uscc`` joined
+    an existing chain (under its last company) rather than starting a new one under a company
+    no other company holds. Draws nothing before the county has a company."""
+    rng = state.rng
+    if not (state.enterprises and rng.random() < 0.2):
+        return None, False
+    group = rng.choice(state.groups) if state.groups and rng.random() < 0.7 else None
+    if group is not None and len(group) < 11:  # a chain of 11 companies = 10 levels
+        group.append(uscc)
+        return group[-2], True
+    for _ in range(5):  # a new chain starts at a company no other company holds
+        candidate = rng.choice(state.enterprises)
+        if candidate not in state.in_group:
+            state.groups.append([candidate, uscc])
+            state.in_group.add(candidate)
+            return candidate, False
+    return None, False
+
+
+def _shareholders(state: _State, firm: _Firm, current: str, seg: Segment) -> None:
+    """Natural persons, and sometimes a company (holding chains, a cross-holding cycle)."""
+    rng, uscc, registered = state.rng, firm.uscc, firm.registered
+    holders: list[dict[str, str]] = [{"idNumber": current}]
+    holders += [
+        {"idNumber": _pick_person(state, seg["person"], registered)}
+        for _ in range(rng.randint(0, 3))
+    ]
+    parent, chained = _chain_parent(state, uscc)
+    if parent is not None:
+        state.in_group.add(uscc)
+        holders.insert(0, {"uscc": parent})
+    holders = list({next(iter(h.values())): h for h in holders}.values())
+    total = 1.0 if rng.random() < 0.75 else round(rng.uniform(0.7, 0.95), 4)
+    shares = _split_shares(rng, len(holders), total)
+    if chained:
+        shares = _split_shares(rng, len(holders) - 1, 1.0 - 0.6)
+        shares.insert(0, 0.6)
+    state.free_share[uscc] = round(1.0 - sum(shares), 4)
+    for holder, share in zip(holders, shares, strict=True):
+        seg["shareholding"].append(_holding(holder, uscc, share, registered))
+    # Cross-holding cycle: a small stake of the chain's top in this company back up.
+    if chained and rng.random() < 0.25:
+        top = next(g for g in state.groups if uscc in g)[0]
+        if top != uscc and state.free_share.get(top, 0.0) >= 0.05:
+            state.free_share[top] = round(state.free_share[top] - 0.05, 4)
+            since = ANCHOR.replace(year=ANCHOR.year - 1)
+            seg["shareholding"].append(_holding({"uscc": uscc}, top, 0.05, since))
+
+
+def _declared_controller(state: _State, firm: _Firm, current: str, seg: Segment) -> None:
+    """Three companies in ten declare an actual controller: mostly the legal representative."""
+    rng = state.rng
+    if rng.random() < 0.3:
+        controller = (
+            current if rng.random() < 0.8 else _pick_person(state, seg["person"], firm.registered)
         )
-        for _ in range(rng.randint(1, 2)):
-            seg["role"].append(
-                _role(
-                    _pick_person(state, people, registered),
-                    uscc,
-                    "SENIOR_MANAGER",
-                    start_after(registered),
-                    None,
-                )
-            )
-        if industry in {"建筑施工", "药品零售", "医疗器械销售", "学前教育", "养老服务"}:
-            for _ in range(rng.randint(1, 3)):
-                seg["role"].append(
-                    _role(
-                        _pick_person(state, people, registered),
-                        uscc,
-                        "PRACTITIONER",
-                        start_after(registered),
-                        None,
-                    )
-                )
-        # Shareholders: natural persons, and sometimes a company (holding chains).
-        holders: list[dict[str, str]] = [{"idNumber": current}]
-        holders += [
-            {"idNumber": _pick_person(state, people, registered)} for _ in range(rng.randint(0, 3))
-        ]
-        chained = False
-        if state.enterprises and rng.random() < 0.2:
-            group = rng.choice(state.groups) if state.groups and rng.random() < 0.7 else None
-            parent = None
-            if group is not None and len(group) < 11:  # a chain of 11 companies = 10 levels
-                parent = group[-1]
-                group.append(uscc)
-                chained = True
-            else:
-                for _ in range(5):  # a new chain starts at a company no other company holds
-                    candidate = rng.choice(state.enterprises)
-                    if candidate not in state.in_group:
-                        parent = candidate
-                        state.groups.append([parent, uscc])
-                        state.in_group.add(parent)
-                        break
-            if parent is not None:
-                state.in_group.add(uscc)
-                holders.insert(0, {"uscc": parent})
-        unique = {next(iter(h.values())): h for h in holders}
-        holders = list(unique.values())
-        total = 1.0 if rng.random() < 0.75 else round(rng.uniform(0.7, 0.95), 4)
-        shares = _split_shares(rng, len(holders), total)
-        if chained:
-            shares = _split_shares(rng, len(holders) - 1, 1.0 - 0.6)
-            shares.insert(0, 0.6)
-        state.free_share[uscc] = round(1.0 - sum(shares), 4)
-        for holder, share in zip(holders, shares, strict=True):
-            seg["shareholding"].append(
-                {
-                    "kind": "shareholding",
-                    "holder": holder,
-                    "uscc": uscc,
-                    "share": share,
-                    "from": registered.isoformat(),
-                    "to": None,
-                }
-            )
-        # Cross-holding cycle: a small stake of the chain's top in this company back up.
-        if chained and rng.random() < 0.25:
-            top = next(g for g in state.groups if uscc in g)[0]
-            if top != uscc and state.free_share.get(top, 0.0) >= 0.05:
-                state.free_share[top] = round(state.free_share[top] - 0.05, 4)
-                seg["shareholding"].append(
-                    {
-                        "kind": "shareholding",
-                        "holder": {"uscc": uscc},
-                        "uscc": top,
-                        "share": 0.05,
-                        "from": ANCHOR.replace(year=ANCHOR.year - 1).isoformat(),
-                        "to": None,
-                    }
-                )
-        if rng.random() < 0.3:
-            controller = current if rng.random() < 0.8 else _pick_person(state, people, registered)
-            seg["role"].append(_role(controller, uscc, "ACTUAL_CONTROLLER", registered, None))
-        state.enterprises.append(uscc)
-    # Administrative actions, all ten types.
+        seg["role"].append(_role(controller, firm.uscc, "ACTUAL_CONTROLLER", firm.registered, None))
+
+
+def _holding(holder: dict[str, str], uscc: str, share: float, since: dt.date) -> dict[str, Any]:
+    return {
+        "kind": "shareholding",
+        "holder": holder,
+        "uscc": uscc,
+        "share": share,
+        "from": since.isoformat(),
+        "to": None,
+    }
+
+
+def _actions(state: _State, firm: _Firm, seg: Segment) -> None:
+    """Administrative actions, all ten types; now and then one about a person of the segment."""
+    rng = state.rng
     for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 12, 8])[0]):
-        seg["action"].append(_action(state, {"uscc": uscc}, registered))
+        seg["action"].append(_action(state, {"uscc": firm.uscc}, firm.registered))
     if seg["person"] and rng.random() < 0.05:
         person = rng.choice(seg["person"])["idNumber"]
         seg["action"].append(_action(state, {"idNumber": person}, dt.date(2015, 1, 1)))
@@ -543,14 +590,13 @@ LISTING_DEPARTMENTS = [
 ]
 
 
-def credit_records(
-    seg: dict[str, list[dict[str, Any]]], seed: int, index: int
-) -> list[dict[str, Any]]:
+def credit_records(seg: Segment, seed: int, index: int) -> list[dict[str, Any]]:
     """Listings, court defaults and evaluations for one generated segment (demo realism).
 
     A separate random stream (the registration data of ``generate`` stays as it was): about 3 %
     of companies BLACK-listed (some naming liable persons), 1 % WATCH, 1 % RED, 0.3 % court
-    defaults of companies, 0.4 % of persons court-listed, 20 % evaluated.
+    defaults of companies, 0.4 % of persons court-listed, 20 % evaluated. The draws follow the
+    segment's order: each firm's listing, then its evaluation; then the persons.
     """
     rng = random.Random(f"credit-{seed}-{index}")
     officers: dict[str, list[str]] = {}
@@ -558,91 +604,98 @@ def credit_records(
         if role["role"] in ("SENIOR_MANAGER", "DIRECTOR") and role["to"] is None:
             officers.setdefault(role["uscc"], []).append(role["idNumber"])
     out: list[dict[str, Any]] = []
+    ids = f"{seed}-{index}"
     for n, firm in enumerate(seg["enterprise"]):
         code = firm["uscc"]
-        start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
-        roll = rng.random()
-        if code.startswith("91") and roll < 0.03:
-            department, domain, basis = rng.choice(LISTING_DEPARTMENTS)
-            record: dict[str, Any] = {
-                "kind": "listing",
-                "id": f"{department}-L-{seed}-{index}-{n}",
-                "subject": {"uscc": code},
-                "list": "BLACK",
-                "domain": domain,
-                "department": department,
-                "basis": basis,
-                "effectiveFrom": start.isoformat(),
-            }
-            if rng.random() < 0.3:
-                record["expiresOn"] = add_years(start, 3).isoformat()
-            liable = officers.get(code, [])
-            if liable and rng.random() < 0.4:
-                record["liablePersons"] = [rng.choice(liable)]
-            out.append(record)
-        elif roll < 0.04:
-            out.append(
-                {
-                    "kind": "listing",
-                    "id": f"AMR-W-{seed}-{index}-{n}",
-                    "subject": {"uscc": code},
-                    "list": "WATCH",
-                    "domain": "FOOD_DRUG",
-                    "department": "AMR",
-                    "basis": "重点关注名单",
-                    "effectiveFrom": start.isoformat(),
-                }
-            )
-        elif roll < 0.05:
-            out.append(
-                {
-                    "kind": "listing",
-                    "id": f"NDRC-R-{seed}-{index}-{n}",
-                    "subject": {"uscc": code},
-                    "list": "RED",
-                    "domain": "TAX",
-                    "department": "NDRC",
-                    "basis": "纳税信用A级，守信激励",
-                    "effectiveFrom": start.isoformat(),
-                }
-            )
-        elif code.startswith("91") and roll < 0.053:
-            out.append(
-                {
-                    "kind": "courtDefault",
-                    "id": f"COURT-E-{seed}-{index}-{n}",
-                    "subject": {"uscc": code},
-                    "court": "COURT",
-                    "ground": 1,
-                    "caseNumber": f"({start.year})桂1031执{n}号",
-                    "effectiveFrom": start.isoformat(),
-                }
-            )
+        listing = _firm_listing(rng, code, f"{ids}-{n}", n, officers.get(code, []))
+        if listing is not None:
+            out.append(listing)
         if rng.random() < 0.2:
-            out.append(
-                {
-                    "kind": "evaluation",
-                    "subject": {"uscc": code},
-                    "grade": rng.choices("ABCD", weights=[15, 45, 30, 10])[0],
-                    "evaluatedOn": dt.date(2025, 12, 31).isoformat(),
-                    "source": "NDRC",
-                }
-            )
+            out.append(_evaluation(rng, code))
     for n, person in enumerate(seg["person"]):
         start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
         if rng.random() < 0.004 and parse_id_number(person["idNumber"]).age_on(start) >= 19:
-            out.append(
-                {
-                    "kind": "courtDefault",
-                    "id": f"COURT-P-{seed}-{index}-{n}",
-                    "subject": {"idNumber": person["idNumber"]},
-                    "court": "COURT",
-                    "ground": rng.randint(1, 6),
-                    "caseNumber": f"({start.year})桂1031执恢{n}号",
-                    "effectiveFrom": start.isoformat(),
-                }
-            )
+            out.append(_person_court_default(rng, person["idNumber"], f"{ids}-{n}", n, start))
     return out
+
+
+def _firm_listing(
+    rng: random.Random, code: str, ident: str, n: int, officers: list[str]
+) -> dict[str, Any] | None:
+    """One roll per firm: BLACK (companies), WATCH, RED, a court default (companies) or none."""
+    start = _date_between(rng, dt.date(2023, 1, 1), ANCHOR)
+    roll = rng.random()
+    company = code.startswith("91")
+    if company and roll < 0.03:
+        return _black_listing(rng, code, ident, start, officers)
+    if roll < 0.04:
+        return _listing(f"AMR-W-{ident}", code, "WATCH", "FOOD_DRUG", "AMR", "重点关注名单", start)
+    if roll < 0.05:
+        basis = "纳税信用A级，守信激励"
+        return _listing(f"NDRC-R-{ident}", code, "RED", "TAX", "NDRC", basis, start)
+    if company and roll < 0.053:
+        return {
+            "kind": "courtDefault",
+            "id": f"COURT-E-{ident}",
+            "subject": {"uscc": code},
+            "court": "COURT",
+            "ground": 1,
+            "caseNumber": f"({start.year})桂1031执{n}号",
+            "effectiveFrom": start.isoformat(),
+        }
+    return None
+
+
+def _listing(
+    ident: str, code: str, kind: str, domain: str, department: str, basis: str, start: dt.date
+) -> dict[str, Any]:
+    return {
+        "kind": "listing",
+        "id": ident,
+        "subject": {"uscc": code},
+        "list": kind,
+        "domain": domain,
+        "department": department,
+        "basis": basis,
+        "effectiveFrom": start.isoformat(),
+    }
+
+
+def _black_listing(
+    rng: random.Random, code: str, ident: str, start: dt.date, officers: list[str]
+) -> dict[str, Any]:
+    """A BLACK listing by one of the departments; some expire, some name a liable officer."""
+    department, domain, basis = rng.choice(LISTING_DEPARTMENTS)
+    record = _listing(f"{department}-L-{ident}", code, "BLACK", domain, department, basis, start)
+    if rng.random() < 0.3:
+        record["expiresOn"] = add_years(start, 3).isoformat()
+    if officers and rng.random() < 0.4:
+        record["liablePersons"] = [rng.choice(officers)]
+    return record
+
+
+def _evaluation(rng: random.Random, code: str) -> dict[str, Any]:
+    return {
+        "kind": "evaluation",
+        "subject": {"uscc": code},
+        "grade": rng.choices("ABCD", weights=[15, 45, 30, 10])[0],
+        "evaluatedOn": dt.date(2025, 12, 31).isoformat(),
+        "source": "NDRC",
+    }
+
+
+def _person_court_default(
+    rng: random.Random, id_number: str, ident: str, n: int, start: dt.date
+) -> dict[str, Any]:
+    return {
+        "kind": "courtDefault",
+        "id": f"COURT-P-{ident}",
+        "subject": {"idNumber": id_number},
+        "court": "COURT",
+        "ground": rng.randint(1, 6),
+        "caseNumber": f"({start.year})桂1031执恢{n}号",
+        "effectiveFrom": start.isoformat(),
+    }
 
 
 # Demo commitments (信用承诺): (department, type, scenario, content, liability).

@@ -11,13 +11,14 @@ collector frees (bench/check_gc.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from hub.store import Store, commitments, listing_reads, objection_changes, subjects
+from hub.store.subjects import PersonRow
 
 Load = Callable[[list[str]], Any]
 
@@ -92,8 +93,8 @@ class Loaders:
         return DataLoader(load_fn=_single(self.store, subjects.enterprises, "uscc"))
 
     @cached_property
-    def person(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, subjects.persons, "idNumber"))
+    def person(self) -> DataLoader[str, PersonRow | None]:
+        return DataLoader(load_fn=_persons(self.store))
 
     @cached_property
     def derived_of_person(self) -> DataLoader[str, list[dict[str, Any]]]:
@@ -153,6 +154,14 @@ def _commitment(row: dict[str, Any]) -> Any:
 
 def _voluntary(row: dict[str, Any]) -> Any:
     return row["v"]
+
+
+def _persons(store: Store) -> Callable[[list[str]], Awaitable[list[PersonRow | None]]]:
+    async def load(keys: list[str]) -> list[PersonRow | None]:
+        found = {row.id_number: row for row in await store.read_statements(subjects.persons, keys)}
+        return [found.get(k) for k in keys]
+
+    return load
 
 
 def _single(store: Store, fetch: Any, key: str = "key") -> Load:

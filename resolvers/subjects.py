@@ -114,10 +114,9 @@ def _public_on(ctx: HubContext) -> dt.date | None:
     return None if sees_unpublished(ctx.actor) else ctx.today()
 
 
-async def person(ctx: HubContext, id_number: str) -> dict[str, Any] | None:
+async def person(ctx: HubContext, id_number: str) -> q.PersonRow | None:
     number = valid_id_number(id_number, today=ctx.today())
-    found: dict[str, Any] | None = await ctx.loaders.person.load(number)
-    return found
+    return await ctx.loaders.person.load(number)
 
 
 def lucene_query(text: str) -> str:
@@ -144,7 +143,8 @@ def lucene_query(text: str) -> str:
     return " OR ".join(f"({c})" if " " in c else c for c in clauses)
 
 
-Hit = tuple[str, dict[str, Any], float, str]
+# (label, the subject as the store read it, score, matchedBy): a person is a PersonRow.
+Hit = tuple[str, dict[str, Any] | q.PersonRow, float, str]
 
 
 async def search(
@@ -186,19 +186,22 @@ async def _exact(ctx: HubContext, text: str) -> Hit | None:
     except InvalidIdentifier:
         pass
     try:
-        found = await ctx.loaders.person.load(parse_id_number(text, today=ctx.today()).id_number)
-        return ("Person", found, 1000.0, "IDENTIFIER") if found else None
+        person = await ctx.loaders.person.load(parse_id_number(text, today=ctx.today()).id_number)
+        return ("Person", person, 1000.0, "IDENTIFIER") if person else None
     except InvalidIdentifier:
         return None
 
 
-def _key(node: dict[str, Any]) -> str | None:
+def _key(node: dict[str, Any] | q.PersonRow) -> str | None:
+    if isinstance(node, q.PersonRow):
+        return node.id_number
     key: str | None = node.get("uscc") or node.get("idNumber")
     return key
 
 
 def _name(row: dict[str, Any]) -> Hit:
-    return (row["label"], row["node"], float(row["score"]), "NAME")
+    node = q.person_row(row["node"]) if row["label"] == "Person" else row["node"]
+    return (row["label"], node, float(row["score"]), "NAME")
 
 
 async def action_rows(
@@ -232,12 +235,16 @@ async def action_rows(
 async def _passes(ctx: HubContext, hit: Hit, only: q.SearchFilter) -> bool:
     """The search filter applied to the exact match (the names are filtered in the store)."""
     label, raw = hit[0], hit[1]
-    if only.kind is not None and (raw.get("kind") or "PERSON") != only.kind:
+    if isinstance(raw, q.PersonRow):
+        kind, uscc, key = "PERSON", "", raw.id_number
+    else:
+        kind, uscc = raw.get("kind") or "PERSON", str(raw.get("uscc") or "")
+        key = str(raw.get("uscc") or raw.get("idNumber"))
+    if only.kind is not None and kind != only.kind:
         return False
-    if only.division is not None and str(raw.get("uscc") or "")[2:8] != only.division:
+    if only.division is not None and uscc[2:8] != only.division:
         return False
     if only.listed is None:
         return True
-    key = str(raw.get("uscc") or raw.get("idNumber"))
     listings = await ctx.loaders.own_listings[label].load(key)
     return any(r["list"] == only.listed and published(r, only.today) for r in listings)

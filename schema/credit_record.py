@@ -13,7 +13,7 @@ from hub.rules.measures import PartyToken
 from resolvers.rectification import orders_of
 from schema.listings import HubInfo, Listing, Period
 from schema.rectification import Rectification
-from schema.subjects import Enterprise, Person
+from schema.subjects import Enterprise, Person, person_of
 
 if TYPE_CHECKING:
     from schema.commitments import Commitment
@@ -59,7 +59,7 @@ class CreditRecordEntry:
 
     @strawberry.field(description="Whose record this entry is in.")
     def person(self) -> Person | None:
-        return Person(raw=self.person_raw) if self.person_raw else None
+        return person_of(self.person_raw) if self.person_raw else None
 
     @classmethod
     def of_own(cls, raw: dict[str, Any], as_of: dt.date) -> CreditRecordEntry:

@@ -23,7 +23,7 @@ from hub.rules.objections import objection_deadline
 from resolvers.context import HubContext
 from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
-from schema.subjects import Person, Subject, subject_of
+from schema.subjects import Person, Subject, person_of, subject_of
 from schema.way_back import WayBack, listing_way_back
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ class Listing:
 
     @strawberry.field(description="Persons named as directly responsible (负有直接责任的人员).")
     def liable_persons(self) -> list[Person]:
-        return [Person(raw=p) for p in self.raw.get("liable") or []]
+        return [person_of(p) for p in self.raw.get("liable") or []]
 
     @strawberry.field
     def court(self) -> CourtListing | None:

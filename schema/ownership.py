@@ -12,7 +12,7 @@ from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules import ownership, penetration
 from resolvers.paging import page_size
 from schema.graph import GraphBuilder, Subgraph
-from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
+from schema.subjects import Enterprise, HubInfo, Person, Subject, person_of, subject_of
 
 Nodes = dict[ownership.NodeKey, dict[str, Any]]
 
@@ -250,7 +250,7 @@ def analysis_of(
 
     beneficial = [
         BeneficialOwner(
-            person=Person(raw=dict(nodes.get(b.node) or {"idNumber": b.node[1], "name": ""})),
+            person=person_of(dict(nodes.get(b.node) or {"idNumber": b.node[1], "name": ""})),
             basis=OwnerBasis(b.basis.value),
             fallback=b.basis is ownership.OwnerBasis.MANAGEMENT,
             role=RoleName(b.role) if b.role else None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from hub.errors import InvalidInput
-from hub.store.subjects import SearchFilter
+from hub.store.subjects import PersonRow, SearchFilter
 from resolvers import subjects
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 from schema.common import PageInfo, SubjectKind
@@ -49,10 +49,10 @@ class SubjectQueries:
         description="A person by ID number; null when unknown, an error when invalid."
     )
     async def person(self, info: HubInfo, id_number: str) -> Person | None:
-        raw = await subjects.person(info.context, id_number)
-        if raw and info.context.actor.sees_personal_data:  # found: audited, whatever is selected
-            info.context.audited.append(("Person", str(raw["idNumber"])))
-        return Person(raw=raw) if raw else None
+        row = await subjects.person(info.context, id_number)
+        if row and info.context.actor.sees_personal_data:  # found: audited, whatever is selected
+            info.context.audited.append(("Person", row.id_number))
+        return Person(row=row) if row else None
 
     @strawberry.field(
         description="Exact identifier match first, then names (full-text, CJK), best first; "
@@ -94,7 +94,7 @@ class SubjectQueries:
         hits = hits[:size]
         if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected
             info.context.audited.extend(
-                ("Person", str(raw["idNumber"])) for label, raw, _, _ in hits if label == "Person"
+                ("Person", raw.id_number) for _, raw, _, _ in hits if isinstance(raw, PersonRow)
             )
         end = encode_cursor(offset + size) if more else None
         return SearchConnection(

@@ -15,6 +15,7 @@ from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
+from hub.store.subjects import PersonRow, person_row
 from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
 from resolvers.records import broken_commitment_rows, credit_record_rows, own_listing_rows
@@ -193,14 +194,14 @@ class Enterprise:
     "see personal data (INVESTIGATOR, ADMIN; every such read is audited)."
 )
 class Person:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[PersonRow]  # as the store read it (hub/store/subjects.py)
 
     def _full_access(self, info: HubInfo) -> bool:
         """True for callers who see personal data (INVESTIGATOR, ADMIN). Every field of a
         person calls it, so their read of the person is audited whatever they select (a name,
         roles, a credit record), not only when they select the personal fields."""
         if info.context.actor.sees_personal_data:
-            info.context.audited.append(("Person", str(self.raw["idNumber"])))
+            info.context.audited.append(("Person", self.row.id_number))
             return True
         return False
 
@@ -209,7 +210,7 @@ class Person:
         "APPROVAL and DEPARTMENT callers."
     )
     def id_number(self, info: HubInfo) -> str:
-        value = str(self.raw["idNumber"])
+        value = self.row.id_number
         return value if self._full_access(info) else mask_id_number(value)
 
     @strawberry.field(description="True when the ID number above is masked.")
@@ -219,7 +220,7 @@ class Person:
     @strawberry.field
     async def name(self, info: HubInfo) -> str:
         self._full_access(info)
-        return str(await self._get(info, "name"))
+        return str((await self._full(info)).name if self.row.name is None else self.row.name)
 
     @strawberry.field
     def kind(self, info: HubInfo) -> SubjectKind:
@@ -233,34 +234,31 @@ class Person:
     )
     async def public_servant(self, info: HubInfo) -> bool:
         self._full_access(info)
-        return bool(await self._get(info, "publicServant"))
+        known = self.row.public_servant
+        return bool((await self._full(info)).public_servant if known is None else known)
 
     @strawberry.field(description="Birth date (personal data: null unless full access).")
     async def birth_date(self, info: HubInfo) -> dt.date | None:
-        return (await self._full(info)).get("birthDate") if self._full_access(info) else None
+        return (await self._full(info)).birth_date if self._full_access(info) else None
 
     @strawberry.field(description="Address (personal data: null unless full access).")
     async def address(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("address") if self._full_access(info) else None
+        return (await self._full(info)).address if self._full_access(info) else None
 
     @strawberry.field(description="Phone (personal data: null unless full access).")
     async def phone(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("phone") if self._full_access(info) else None
+        return (await self._full(info)).phone if self._full_access(info) else None
 
     @strawberry.field(description="Roles this person holds or held, with dates.")
     async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
         self._full_access(info)
-        rows = await info.context.loaders.relations["rolesOfPersons"].load(
-            str(self.raw["idNumber"])
-        )
+        rows = await info.context.loaders.relations["rolesOfPersons"].load(self.row.id_number)
         return _roles(rows, as_of, info.context.today())
 
     @strawberry.field(description="Shares this person holds, with dates.")
     async def holdings(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
         self._full_access(info)
-        rows = await info.context.loaders.relations["holdingsOfPersons"].load(
-            str(self.raw["idNumber"])
-        )
+        rows = await info.context.loaders.relations["holdingsOfPersons"].load(self.row.id_number)
         return _shares(rows, as_of, info.context.today())
 
     @strawberry.field(description="Administrative actions about this person, newest first.")
@@ -268,7 +266,7 @@ class Person:
         self, info: HubInfo, first: int = 20, after: str | None = None
     ) -> ActionConnection:
         self._full_access(info)
-        return await actions_page(info, "Person", str(self.raw["idNumber"]), first, after)
+        return await actions_page(info, "Person", self.row.id_number, first, after)
 
     @strawberry.field(
         description="Own listings, each with its status on asOf (today by default). PUBLIC "
@@ -282,7 +280,7 @@ class Person:
         from schema.listings import listings_of
 
         self._full_access(info)
-        number = str(self.raw["idNumber"])
+        number = self.row.id_number
         rows = await own_listing_rows(info.context, "Person", number, asks_states_only(info))
         return listings_of(rows, as_of or info.context.today())
 
@@ -291,7 +289,7 @@ class Person:
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
         self._full_access(info)
-        rows = await own_listing_rows(info.context, "Person", str(self.raw["idNumber"]))
+        rows = await own_listing_rows(info.context, "Person", self.row.id_number)
         return aggravated_on(rows, as_of or info.context.today())
 
     @strawberry.field(
@@ -304,7 +302,7 @@ class Person:
         from schema.commitments import Commitment
 
         self._full_access(info)
-        rows = await commitments_of(info.context, "Person", str(self.raw["idNumber"]))
+        rows = await commitments_of(info.context, "Person", self.row.id_number)
         return [Commitment(raw=r) for r in rows]
 
     @strawberry.field(
@@ -317,7 +315,7 @@ class Person:
         from schema.commitments import VoluntaryInformation
 
         self._full_access(info)
-        rows = await voluntary_of(info.context, "Person", str(self.raw["idNumber"]))
+        rows = await voluntary_of(info.context, "Person", self.row.id_number)
         return [VoluntaryInformation(raw=r) for r in rows]
 
     @strawberry.field(
@@ -333,7 +331,7 @@ class Person:
         from schema.credit_record import CreditRecord
 
         self._full_access(info)
-        number = str(self.raw["idNumber"])
+        number = self.row.id_number
         own, derived = await credit_record_rows(info.context, number)
         broken = await broken_commitment_rows(info.context, number)
         return CreditRecord.of(own, derived, as_of or info.context.today(), number, broken)
@@ -341,20 +339,21 @@ class Person:
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
         self._full_access(info)
-        return Provenance.of(await self._full(info))
+        full = await self._full(info)
+        return Provenance(
+            source_department=full.source_department,
+            batch=full.batch,
+            recorded_at=full.recorded_at,
+            first_recorded_at=full.first_recorded_at,
+        )
 
-    async def _full(self, info: HubInfo) -> dict[str, Any]:
-        """All stored properties; persons inside graph answers start with a few (no "fp")."""
-        if "fp" not in self.raw:
-            loaded = await info.context.loaders.person.load(str(self.raw["idNumber"]))
+    async def _full(self, info: HubInfo) -> PersonRow:
+        """All stored properties; persons inside graph answers start with a few."""
+        if not self.row.complete:
+            loaded = await info.context.loaders.person.load(self.row.id_number)
             if loaded is not None:
-                self.raw = loaded
-        return self.raw
-
-    async def _get(self, info: HubInfo, key: str) -> Any:
-        if key in self.raw:
-            return self.raw[key]
-        return (await self._full(info)).get(key)
+                self.row = loaded
+        return self.row
 
 
 Subject = Annotated[Enterprise | Person, strawberry.union("Subject")]
@@ -373,8 +372,18 @@ def asks_states_only(info: HubInfo) -> bool:
     return all(isinstance(s, SelectedField) and s.name in LISTING_STATE_FIELDS for s in selections)
 
 
-def subject_of(label: str, raw: dict[str, Any]) -> Enterprise | Person:
-    return Enterprise(raw=raw) if label == "Enterprise" else Person(raw=raw)
+def person_of(raw: dict[str, Any]) -> Person:
+    """A person's map nested in another answer (a listing's liable persons, a graph's nodes),
+    mapped by the store's ``person_row``."""
+    return Person(row=person_row(raw))
+
+
+def subject_of(label: str, raw: dict[str, Any] | PersonRow) -> Enterprise | Person:
+    """The subject of a store answer: a person as a ``PersonRow`` (a person's map nested in
+    another answer is mapped by the store's ``person_row``)."""
+    if isinstance(raw, PersonRow):
+        return Person(row=raw)
+    return Enterprise(raw=raw) if label == "Enterprise" else Person(row=person_row(raw))
 
 
 @strawberry.type(description="A role held at an enterprise, valid from..to (inclusive).")

@@ -8,7 +8,7 @@ from graphql import build_schema
 
 from graph_seed.model import ROLE_REL_TYPE, RoleName, load_model
 from graphql_engine.export import SDL_FILE, current_sdl
-from hub.importer.records import KINDS
+from hub.importer.kinds import KINDS
 from hub.settings import PROJECT_ROOT
 from hub.store.imports import NODE_KEYS
 

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from hub.demo import generate, seed_demo
+from hub.demo import credit_records, demo_uploads, generate, seed_demo
 from hub.identifiers import SubjectKind, parse_id_number, parse_uscc
 from hub.settings import Settings
 from hub.store import Store
@@ -35,6 +35,38 @@ def records(enterprises: int, seed: int) -> dict[str, list[dict[str, Any]]]:
 def test_same_arguments_same_county() -> None:
     assert digest(300, 4) == digest(300, 4)
     assert digest(300, 4) != digest(300, 5)
+
+
+# Digests of the demo county computed on 2578e01, before _enterprise and credit_records were
+# split into steps: the random draws keep their order, so a seed keeps its county.
+PINNED_UPLOADS = {
+    (3000, 7): "9c615fd8901d23ad55f9148dc46e3e2279d67d331e972a0b3442f84ae98c3e38",
+    (1200, 2): "4bec7a203be53d7f2909d1641a63e5204c655fe8e978d691481d29f93c03957d",
+}
+PINNED_SEGMENTS = "e817e4211bca5551122f0cf6b09184ef26234c8405b102300ba2f9a7d0e327e0"
+
+
+def uploads_digest(enterprises: int, seed: int) -> str:
+    h = hashlib.sha256()
+    for department, lines in demo_uploads(enterprises, seed):
+        h.update(department.encode())
+        for line in lines:
+            h.update(line)
+            h.update(b"\n")
+    return h.hexdigest()
+
+
+def test_a_seed_keeps_its_county() -> None:
+    found = {key: uploads_digest(*key) for key in PINNED_UPLOADS}
+    assert found == PINNED_UPLOADS
+    h = hashlib.sha256()  # three segments of 500: the state carried across segments
+    for index, seg in enumerate(generate(1500, 3, segment=500)):
+        for kind in sorted(seg):
+            for record in seg[kind]:
+                h.update(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
+        for record in credit_records(seg, 3, index):
+            h.update(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
+    assert h.hexdigest() == PINNED_SEGMENTS
 
 
 def test_identifiers_are_valid_and_varied() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -305,7 +306,7 @@ async def test_failure_mid_batch_leaves_nothing_half_written(
     graph: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Neo4j rejects the last statement of the upload: the whole batch rolls back."""
-    from hub.importer import writers
+    from hub.importer import registry
     from hub.importer.records import ActionRecord
     from hub.store import imports as q
 
@@ -313,8 +314,8 @@ async def test_failure_mid_batch_leaves_nothing_half_written(
         await tx.run("UNWIND $rows AS row RETURN 1 / 0 AS boom", {"rows": [1]})
         raise AssertionError("unreachable: Neo4j must have failed")
 
-    broken = writers.Writer("action", 30, failing)  # runs after entities and roles
-    monkeypatch.setitem(writers.WRITERS, ActionRecord, broken)  # type: ignore[misc]
+    broken = dataclasses.replace(registry.ACTIONS, write=failing)  # after entities and roles
+    monkeypatch.setitem(registry.WRITER_OF, ActionRecord, broken)  # type: ignore[misc]
     before = await graph_size(graph)
     report = await load(graph, a_small_county())
     assert not report.committed
@@ -687,7 +688,7 @@ async def test_an_upload_within_the_commit_size_is_one_transaction_despite_branc
     """61 enterprise lines (60 branches) with commit_records=100: the branch links are not
     lines, so the upload is one transaction; when its last statement fails nothing lands."""
     from hub.auth import SYSTEM
-    from hub.importer import runner, writers
+    from hub.importer import registry, runner
     from hub.importer.records import BranchLinkRecord
     from hub.importer.runner import run_import
     from hub.store import imports as q
@@ -709,9 +710,9 @@ async def test_an_upload_within_the_commit_size_is_one_transaction_despite_branc
 
     monkeypatch.setattr(runner._Importer, "commit", commit)
     monkeypatch.setitem(
-        writers.WRITERS,
+        registry.WRITER_OF,
         BranchLinkRecord,  # type: ignore[misc]
-        writers.Writer("branchLink", 19, failing, counted=False),
+        dataclasses.replace(registry.BRANCH_LINKS, write=failing),
     )
     before = await graph_size(graph)
     report = await run_import(graph, lines, actor=SYSTEM, department="AMR", commit_records=100)

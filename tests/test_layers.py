@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Names a type module may import from the store: constants and value types, never a read.
 STORE_NAMES_ALLOWED = {
     "schema/checks.py": {"MAX_OWNERSHIP_PATHS", "MAX_PATHS_SHOWN"},
-    "schema/query.py": {"SearchFilter"},
+    "schema/query.py": {"PersonRow", "SearchFilter"},
+    "schema/subjects.py": {"PersonRow", "person_row"},  # the mapper of nested person maps
 }
 
 
@@ -44,3 +45,38 @@ def test_graphql_types_never_call_the_store() -> None:
         if "context.store." in line  # handing the store to a service is fine; calling it is not
     ]
     assert calls == [], f"schema modules using the store directly (move to resolvers/): {calls}"
+
+
+def _class(path: Path, name: str) -> ast.ClassDef:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
+
+
+def test_a_person_reaches_the_types_as_a_typed_row() -> None:
+    """The Person type holds the store's ``PersonRow`` (mapped next to its Cypher in
+    hub/store/subjects.py) and reads no key of a store dict; no type builds it from one."""
+    person = _class(ROOT / "schema" / "subjects.py", "Person")
+    fields = {
+        node.target.id: ast.unparse(node.annotation)
+        for node in person.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    assert fields == {"row": "strawberry.Private[PersonRow]"}
+    reads = [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(person)
+        if (isinstance(node, ast.Attribute) and node.attr in {"raw", "get"})
+        or (  # a key of a dict, other than the name of a loader
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and not ast.unparse(node.value).startswith("info.context.loaders")
+        )
+    ]
+    assert reads == [], f"the Person type reading a store dict: {reads}"
+    built = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for path in sorted((ROOT / "schema").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "Person(raw=" in line
+    ]
+    assert built == [], f"a Person built from a raw dict: {built}"

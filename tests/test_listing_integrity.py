@@ -514,7 +514,7 @@ async def test_a_listing_id_created_meanwhile_by_another_department_is_left_alon
 
     from hub.errors import Conflict
     from hub.importer.listing_records import ListingRecord
-    from hub.importer.listing_writers import _write_listings
+    from hub.importer.listing_writers import write_listings
     from hub.store.imports import Provenance
 
     firm, _, _, people = a_firm_with_people()
@@ -526,7 +526,7 @@ async def test_a_listing_id_created_meanwhile_by_another_department_is_left_alon
 
     async def write(tx: Any) -> None:
         await tx.run("CREATE (:ImportBatch {id: 'b-race'})")
-        await _write_listings(tx, [(1, theirs)], prov)
+        await write_listings(tx, [(1, theirs)], prov)
 
     with pytest.raises(Conflict, match="RACE-1"):
         await graph.write(write)

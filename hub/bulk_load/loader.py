@@ -34,9 +34,10 @@ from hub.importer.parse import Outcome
 from hub.importer.progress import ProgressSink
 from hub.importer.records import BranchLinkRecord, Record
 from hub.importer.references import settle_held, unresolved
+from hub.importer.registry import WRITER_OF, record_rank
 from hub.importer.report import ImportReport, Timings
 from hub.importer.runner import Item, _Importer, _units
-from hub.importer.writers import WRITERS, rows_of
+from hub.importer.writers import rows_of
 from hub.migrate import SYSTEM_DEPARTMENT, department_lines, migrate
 from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import Settings
@@ -124,7 +125,7 @@ class FileLoad(_Importer):
         bulk: list[Item] = []
         self.tail = []
         for item in entities + upload.facts:
-            kind = WRITERS[type(item[1])].kind
+            kind = WRITER_OF[type(item[1])].kind
             if kind in BULK_KINDS and not known.holds(item[1]):
                 bulk.append(item)
             else:
@@ -135,12 +136,12 @@ class FileLoad(_Importer):
         groups: dict[str, list[Item]] = defaultdict(list)
         for item in bulk:
             if item[0] not in bad:
-                groups[WRITERS[type(item[1])].kind].append(item)
+                groups[WRITER_OF[type(item[1])].kind].append(item)
         # (The actions' owner check reads who decided an id before: nobody, in an empty store.)
         for kind, items in groups.items():
             new, _, counts = split_by_fingerprint(rows_of(items), {})
             self.add_rows(tables, kind, new)
-            if WRITERS[type(items[0][1])].counted:
+            if WRITER_OF[type(items[0][1])].counted:
                 self.report.absorb(kind, len(items), counts)
                 if self.progress is not None:
                     self.progress.written(len(items), 0)
@@ -186,7 +187,7 @@ class FileLoad(_Importer):
     async def write_tail(self, store: Store) -> HubError | None:
         """The lines the import tool did not write, through the transactional writers."""
         self.store = store
-        todo = sorted(self.tail, key=lambda item: WRITERS[type(item[1])].order)
+        todo = sorted(self.tail, key=record_rank)
         self.tail = []
         try:
             for unit in _units(todo, self.commit_records):

@@ -1,11 +1,5 @@
 """The importer of the exchange format (docs/exchange-format.md).
 
-Importing the package registers the listing, evaluation and measure kinds (listing_writers)
-the employment kind (employment_records) and the commitment kinds (commitment_records).
+The kinds of line are declared in ``kinds.py``, the writer of each record model and the order
+a commit unit runs them in ``registry.py``; importing the package registers nothing.
 """
-
-from hub.importer import (
-    commitment_records,  # noqa: F401 - registers the kinds
-    employment_records,  # noqa: F401 - registers the kind
-)
-from hub.importer import listing_writers as _listing_writers  # noqa: F401 - registers kinds

@@ -7,15 +7,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, Literal
 
-from neo4j import AsyncManagedTransaction
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from hub.importer.fields import Code, Flag, IdNumber, Text, Uscc
-from hub.importer.records import Record, Ref, _Dated, digest, register_kind
-from hub.importer.writers import Writer, register_writer, rows_of
-from hub.store import import_writes
-from hub.store.imports import Counts, Provenance
+from hub.importer.records import Ref, _Dated, digest
 
 
 class EmploymentRecord(_Dated):
@@ -73,19 +69,3 @@ class EmploymentRecord(_Dated):
                 "to": self.valid_to,
             },
         }
-
-
-async def _write_employment(
-    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
-) -> Counts:
-    total = Counts()
-    rows = rows_of(items)
-    for label in ("Department", "Enterprise"):
-        chunk = [row for row in rows if row["employerLabel"] == label]
-        if chunk:
-            total.add(await import_writes.upsert_employment(tx, label, chunk, prov))
-    return total
-
-
-register_kind("employment", EmploymentRecord)
-register_writer(EmploymentRecord, Writer("employment", 22, _write_employment))

@@ -1,6 +1,6 @@
 """Writers of the listing, evaluation and measure kinds, with their checks and propagation.
 
-Registered into KINDS and WRITERS when ``hub.importer`` is imported. Propagation runs as the
+Their place in a commit unit is declared in hub/importer/registry.py. Propagation runs as the
 ``after`` step of every listing kind: in the upload's transaction, for every accepted listing
 (changed or not), so re-uploading a listing refreshes its derived entries idempotently; and as
 the ``after`` step of roles and shareholdings, for the BLACK listings of the enterprises they
@@ -9,7 +9,6 @@ touch (registration data that arrives or is corrected after the listing).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from typing import Any
 
@@ -18,7 +17,6 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import Conflict
 from hub.importer import grade_orders
-from hub.importer.evaluation_measure_records import EvaluationRecord, MeasureRecord
 from hub.importer.listing_records import (
     CourtDefaultRecord,
     ListingRecord,
@@ -26,8 +24,7 @@ from hub.importer.listing_records import (
     _ListingRecord,
 )
 from hub.importer.parse import LineError
-from hub.importer.records import Record, RoleRecord, ShareholdingRecord, register_kind
-from hub.importer.writers import WRITERS, Writer, register_writer
+from hub.importer.records import Record
 from hub.rules import listings as rules
 from hub.rules.propagation import LIABLE_TOKENS, ROLE_TOKENS, SourceListing, Tie, propagate
 from hub.store import imports
@@ -42,7 +39,7 @@ def _rows(items: Items) -> list[dict[str, Any]]:
     return [{**record.row(), "line": line} for line, record in items]
 
 
-async def _write_listings(
+async def write_listings(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> imports.Counts:
     rows = _rows(items)
@@ -57,7 +54,7 @@ async def _write_listings(
     return counts
 
 
-async def _write_loans(
+async def write_loans(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> imports.Counts:
     return await lq.upsert(tx, lq.UPSERT_LOAN_REPORTS, _rows(items), prov)
@@ -242,7 +239,7 @@ def ending_problem(record: _ListingRecord, prov: imports.Provenance) -> str | No
     return refusal.message if refusal is not None else None
 
 
-async def _check_listing(
+async def check_listing(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> list[LineError]:
     errors = await _check_owners(tx, items, prov)
@@ -325,11 +322,14 @@ async def propagate_listings(
     return await pq.write_derived(tx, rows, prov)
 
 
-async def _propagate(tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance) -> None:
+async def propagate_written(
+    tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
+) -> None:
+    """The listings of these lines (changed or not): their derived entries, afresh."""
     await propagate_listings(tx, sorted({r.key() for _, r in items}), prov)
 
 
-async def _refresh_listed(
+async def refresh_listed(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> None:
     """Roles or shareholdings changed at listed enterprises: re-derive their listings' entries.
@@ -341,7 +341,7 @@ async def _refresh_listed(
     await propagate_listings(tx, await pq.listed_at(tx, usccs), prov)
 
 
-async def _write_evaluations(
+async def write_evaluations(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> imports.Counts:
     """Evaluations with the grade each moves the subject from and to (its event carries
@@ -353,40 +353,7 @@ async def _write_evaluations(
     return counts
 
 
-async def _write_measures(
+async def write_measures(
     tx: AsyncManagedTransaction, items: Items, prov: imports.Provenance
 ) -> imports.Counts:
     return await imports.upsert(tx, UPSERT_MEASURES, _rows(items), prov)
-
-
-def register() -> None:
-    for name, model in (
-        ("listing", ListingRecord),
-        ("courtDefault", CourtDefaultRecord),
-        ("loanDefault", LoanDefaultRecord),
-        ("evaluation", EvaluationRecord),
-        ("measure", MeasureRecord),
-    ):
-        register_kind(name, model)
-    register_writer(MeasureRecord, Writer("measure", 1, _write_measures))
-    register_writer(
-        ListingRecord,
-        Writer("listing", 40, _write_listings, after=_propagate, check=_check_listing),
-    )
-    register_writer(
-        CourtDefaultRecord,
-        Writer("courtDefault", 41, _write_listings, after=_propagate, check=_check_listing),
-    )
-    register_writer(
-        LoanDefaultRecord,
-        Writer("loanDefault", 42, _write_loans, after=_propagate, check=_check_listing),
-    )
-    register_writer(EvaluationRecord, Writer("evaluation", 43, _write_evaluations))
-    tie_kinds: tuple[type[Record], ...] = (RoleRecord, ShareholdingRecord)
-    for tie_kind in tie_kinds:
-        ties = WRITERS[tie_kind]
-        if ties.after is None:
-            register_writer(tie_kind, dataclasses.replace(ties, after=_refresh_listed))
-
-
-register()

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from hub.identifiers import mask_id_numbers_in
-from hub.importer.records import KINDS, Record
+from hub.importer.kinds import KINDS
+from hub.importer.records import Record
 
 MAX_FIELD_CHARS = 200
 MAX_REASON_CHARS = 500

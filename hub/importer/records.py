@@ -1,8 +1,9 @@
 """The exchange-format records (docs/exchange-format.md), one pydantic model per ``kind``.
 
 A record knows its natural key, the entities it defines, the entities it refers to and the row
-it becomes in Cypher. Kinds register themselves in ``KINDS``; the listing kinds live in
-``hub/importer/listing_records.py`` and register the same way.
+it becomes in Cypher. The kind of each line is declared in ``hub/importer/kinds.py`` and the
+writer of each model in ``hub/importer/registry.py``; the listing, evaluation, measure,
+employment and commitment kinds live in modules of their own beside this one.
 """
 
 from __future__ import annotations
@@ -540,18 +541,3 @@ def normalise_address(text: str | None) -> dict[str, str] | None:
         return None
     compact = "".join(text.split())
     return {"key": digest("address", compact), "text": compact}
-
-
-KINDS: dict[str, type[Record]] = {
-    "department": DepartmentRecord,
-    "enterprise": EnterpriseRecord,
-    "person": PersonRecord,
-    "role": RoleRecord,
-    "shareholding": ShareholdingRecord,
-    "action": ActionRecord,
-}
-
-
-def register_kind(name: str, model: type[Record]) -> None:
-    """Add a kind (the listing kinds use this); the writer registry must know it too."""
-    KINDS[name] = model

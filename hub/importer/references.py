@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from neo4j import AsyncManagedTransaction
 
+from hub.importer.kinds import KINDS
 from hub.importer.parse import LineError
-from hub.importer.records import KINDS, Record
+from hub.importer.records import Record
 from hub.store.imports import existing_keys
 
 REF_CHUNK = 20_000

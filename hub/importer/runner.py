@@ -38,8 +38,9 @@ from hub.importer.parse import LineError, Outcome, parse_line
 from hub.importer.progress import ProgressSink
 from hub.importer.records import Record
 from hub.importer.references import Rejections, held_lookups, lookup, missing_refs, settle_held
+from hub.importer.registry import WRITER_OF, rank, record_rank
 from hub.importer.report import ErrorSink, ImportReport
-from hub.importer.writers import WRITERS, AfterFn, Writer
+from hub.importer.writers import AfterFn, Writer
 from hub.policy import upload_line_refusal
 from hub.store import Store
 from hub.store.branches import branch_links
@@ -104,7 +105,7 @@ async def _checked(
     """
     errors: list[LineError] = []
     dropped: set[tuple[str, Hashable]] = set()
-    for writer in sorted(groups, key=lambda w: w.order):
+    for writer in sorted(groups, key=rank):
         if bad:
             groups[writer] = [(line, r) for line, r in groups[writer] if line not in bad]
         if writer.check is None or not groups[writer]:
@@ -158,14 +159,14 @@ async def _write_unit(
     groups: dict[Writer, list[Item]] = defaultdict(list)
     for line, record in items:
         if line not in bad:
-            groups[WRITERS[type(record)]].append((line, record))
+            groups[WRITER_OF[type(record)]].append((line, record))
     errors += await _checked(tx, groups, bad, defined, rejections, prov)
     counts: dict[str, tuple[int, Counts]] = {}
     # Consecutive writers with the same ``after`` (roles and shareholdings both re-derive the
     # listings at their enterprises) run it once, after the last of them, on all their items.
     after: AfterFn | None = None
     after_items: list[Item] = []
-    for writer in sorted(groups, key=lambda w: w.order):
+    for writer in sorted(groups, key=rank):
         todo = groups[writer]
         if after is not None and after is not writer.after:
             await after(tx, after_items, prov)
@@ -426,7 +427,7 @@ class _Importer:
     def _fact_groups(self) -> list[list[list[Item]]]:
         """The last entities and the facts, as groups of units run side by side, one group
         after the other."""
-        facts = sorted(self.upload.facts, key=lambda item: WRITERS[type(item[1])].order)
+        facts = sorted(self.upload.facts, key=record_rank)
         small = _lines(self.leftover) + _lines(facts) <= self.commit_records
         if small and not self.upload.streamed:
             return [[self.leftover + facts]]  # a small upload is one transaction
@@ -478,9 +479,6 @@ class _Importer:
         return report
 
 
-PARALLEL_BEFORE = 40  # writer order from which units wait for the ones before (listings)
-
-
 class _Units:
     """Commit units of an upload, ``parallel`` at a time, stopping at the first failure.
 
@@ -530,7 +528,7 @@ class _Units:
 
 def _lines(items: list[Item]) -> int:
     """Lines among the items (a follow-up link of an enterprise line is not one)."""
-    return sum(1 for _, record in items if WRITERS[type(record)].counted)
+    return sum(1 for _, record in items if WRITER_OF[type(record)].counted)
 
 
 def _units(items: list[Item], size: int) -> list[list[Item]]:
@@ -539,7 +537,7 @@ def _units(items: list[Item], size: int) -> list[list[Item]]:
     unit: list[Item] = []
     lines = 0
     for item in items:
-        counted = WRITERS[type(item[1])].counted
+        counted = WRITER_OF[type(item[1])].counted
         if counted and lines >= size:
             units.append(unit)
             unit, lines = [], 0
@@ -551,7 +549,8 @@ def _units(items: list[Item], size: int) -> list[list[Item]]:
 
 
 def _late(unit: list[Item]) -> bool:
-    return max(WRITERS[type(record)].order for _, record in unit) >= PARALLEL_BEFORE
+    """The unit holds lines of a writer whose units run alone (``Writer.alone``)."""
+    return any(WRITER_OF[type(record)].alone for _, record in unit)
 
 
 def _independent_runs(units: list[list[Item]]) -> list[list[list[Item]]]:

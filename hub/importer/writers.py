@@ -1,4 +1,7 @@
-"""Which store write handles each record kind, and in which order."""
+"""What a writer is, and the writers of the registration kinds (entities, ties, actions).
+
+Which writer handles which record model, and in which order a commit unit runs them, is
+declared once, in hub/importer/registry.py; nothing registers itself on import."""
 
 from __future__ import annotations
 
@@ -10,17 +13,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.importer.parse import LineError
-from hub.importer.records import (
-    ActionRecord,
-    BranchLinkRecord,
-    DepartmentRecord,
-    EnterpriseRecord,
-    PersonRecord,
-    Record,
-    RoleRecord,
-    ShareholdingRecord,
-    fingerprint,
-)
+from hub.importer.records import ActionRecord, Record, fingerprint
 from hub.pinyin import pinyin_terms
 from hub.store import import_writes
 from hub.store.imports import Counts, Provenance
@@ -38,11 +31,17 @@ CheckFn = Callable[
 AfterFn = Callable[[AsyncManagedTransaction, list[tuple[int, Record]], Provenance], Awaitable[None]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Writer:
-    kind: str
-    order: int
+    """The store write of some record models, with its checks and follow-up step. Compared
+    and hashed by identity: a commit unit groups its lines by writer, line by line."""
+
+    kind: str  # the writer's name: the report counts its lines under it
     write: WriteFn
+    records: tuple[type[Record], ...]  # the record models it writes (each has one writer)
+    # The writers whose lines must have landed before this one's (by name; the order of
+    # hub/importer/registry.py respects them, tests/test_writer_registry.py checks it).
+    needs: tuple[str, ...] = ()
     # Runs once after every chunk of this kind in a commit unit is written (once for
     # consecutive writers sharing it, after the last of them: hub/importer/runner.py).
     after: AfterFn | None = None
@@ -50,6 +49,9 @@ class Writer:
     counted: bool = True
     # Runs before anything of the unit is written; the lines it rejects are not written.
     check: CheckFn | None = None
+    # A commit unit holding lines of this writer runs alone, after every unit before it (the
+    # listing kinds propagate from the ties that the units before them wrote).
+    alone: bool = False
 
 
 def rows_of(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:
@@ -80,7 +82,7 @@ def node_writer(label: str) -> WriteFn:
     return write
 
 
-async def _write_rels(
+async def write_rels(
     tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
 ) -> Counts:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -92,7 +94,7 @@ async def _write_rels(
     return total
 
 
-async def _link_branches(
+async def link_branches(
     tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
 ) -> Counts:
     rows = [record.row() for _, record in items]
@@ -100,7 +102,7 @@ async def _link_branches(
     return Counts()
 
 
-async def _check_action_owners(
+async def check_action_owners(
     tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
 ) -> list[LineError]:
     """An action id belongs to the department that decided it, for ever: another department's
@@ -125,16 +127,13 @@ def owner_refusal(line: int, action: str, owner: str, kind: str) -> LineError:
     )
 
 
-WRITERS: dict[type[Record], Writer] = {
-    DepartmentRecord: Writer("department", 0, node_writer("Department")),
-    EnterpriseRecord: Writer("enterprise", 10, node_writer("Enterprise")),
-    PersonRecord: Writer("person", 11, node_writer("Person")),
-    BranchLinkRecord: Writer("branchLink", 19, _link_branches, counted=False),
-    RoleRecord: Writer("role", 20, _write_rels),
-    ShareholdingRecord: Writer("shareholding", 21, _write_rels),
-    ActionRecord: Writer("action", 30, node_writer("Action"), check=_check_action_owners),
-}
-
-
-def register_writer(model: type[Record], writer: Writer) -> None:
-    WRITERS[model] = writer
+async def write_employment(
+    tx: AsyncManagedTransaction, items: list[tuple[int, Record]], prov: Provenance
+) -> Counts:
+    total = Counts()
+    rows = rows_of(items)
+    for label in ("Department", "Enterprise"):
+        chunk = [row for row in rows if row["employerLabel"] == label]
+        if chunk:
+            total.add(await import_writes.upsert_employment(tx, label, chunk, prov))
+    return total

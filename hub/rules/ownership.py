@@ -302,6 +302,10 @@ def analyse(
     ``holdings`` is the upward shareholding subgraph the store fetched (any validity: the ones
     not valid on ``as_of`` are ignored here); ``ties`` the subject's declared controllers, legal
     representatives and principals; ``capped`` says the store hit its row cap.
+
+    In four steps: the walk up the holdings and the effective shares; the actual controllers
+    (declared, else inferred from a majority); the beneficial owners (by ownership, by control,
+    else the managers); the warnings about the data.
     """
     if not 0 < threshold <= 1:
         raise ValueError("threshold must be in (0, 1]")
@@ -312,73 +316,10 @@ def analyse(
     shares = effective_shares(result.paths, adj)
     ranked = sorted(shares.values(), key=_rank)
     owners = [e for e in ranked if e.share >= threshold - EPS]
-    cuts = set(result.cuts)
-    if capped:
-        cuts.add(Cut.ROW_CAP)
-
+    cuts = set(result.cuts) | ({Cut.ROW_CAP} if capped else set())
     valid_ties = [t for t in ties if t.valid_on(as_of)]
-    declared = sorted(
-        {t.holder for t in valid_ties if t.role == "ACTUAL_CONTROLLER"}, key=lambda n: n
-    )
-    controllers: list[Controller] = []
-    for node in declared:
-        entry = shares.get(node)
-        controllers.append(
-            Controller(
-                node,
-                ControllerBasis.DECLARED,
-                entry.share if entry else None,
-                tuple(entry.paths) if entry else (),
-            )
-        )
-    if not controllers:
-        majority = [e for e in ranked if controls(e.share) and (e.is_person or e.ultimate)]
-        controllers = [
-            Controller(e.node, ControllerBasis.INFERRED, e.share, tuple(e.paths)) for e in majority
-        ]
-
-    beneficial: list[BeneficialOwner] = [
-        BeneficialOwner(e.node, OwnerBasis.OWNERSHIP, e.share, None, tuple(e.paths))
-        for e in owners
-        if e.is_person
-    ]
-    owning = {b.node for b in beneficial}
-    for node in declared:
-        if node[0] == PERSON and node not in owning:
-            entry = shares.get(node)
-            beneficial.append(
-                BeneficialOwner(
-                    node,
-                    OwnerBasis.CONTROL,
-                    entry.share if entry else 0.0,
-                    "ACTUAL_CONTROLLER",
-                    tuple(entry.paths) if entry else (),
-                )
-            )
-    fallback = False
-    if not beneficial:
-        managers: dict[NodeKey, str] = {}
-        for role in ("LEGAL_REPRESENTATIVE", "PRINCIPAL"):
-            for tie in sorted(valid_ties, key=lambda t: t.holder):
-                if tie.role == role and tie.holder[0] == PERSON:
-                    managers.setdefault(tie.holder, role)
-        for node, role in managers.items():
-            entry = shares.get(node)
-            beneficial.append(
-                BeneficialOwner(
-                    node,
-                    OwnerBasis.MANAGEMENT,
-                    entry.share if entry else 0.0,
-                    role,
-                    tuple(entry.paths) if entry else (),
-                )
-            )
-        fallback = bool(managers)
-
-    warnings = [
-        f"holdings of {company} add up to more than 100 % on {as_of.isoformat()}"
-        for company in over_allocated(holdings, as_of)
-    ]
+    declared = sorted({t.holder for t in valid_ties if t.role == "ACTUAL_CONTROLLER"})
+    beneficial, fallback = _beneficial_owners(owners, declared, shares, valid_ties)
     return Analysis(
         subject=subject,
         as_of=as_of,
@@ -387,11 +328,82 @@ def analyse(
         owners=owners,
         beneficial_owners=beneficial,
         fallback=fallback,
-        controllers=controllers,
+        controllers=_controllers(declared, shares, ranked),
         cuts=cuts,
-        warnings=warnings,
+        warnings=_warnings(holdings, as_of),
         path_count=len(result.paths),
         holders=len(shares),
         used=list({s.key: s for p in result.paths for s in p.steps}.values()),
         ties=valid_ties,
     )
+
+
+def _share_of(entry: Effective | None) -> tuple[float, tuple[Path, ...]]:
+    """A node's effective share and its paths; 0 and none when no path reaches it."""
+    return (entry.share, tuple(entry.paths)) if entry else (0.0, ())
+
+
+def _controllers(
+    declared: list[NodeKey], shares: dict[NodeKey, Effective], ranked: list[Effective]
+) -> list[Controller]:
+    """The declared actual controllers valid on the day; without one, every natural person or
+    top entity holding a majority (inferred: 疑似实际控制人)."""
+    if declared:
+        return [
+            Controller(
+                node,
+                ControllerBasis.DECLARED,
+                shares[node].share if node in shares else None,
+                _share_of(shares.get(node))[1],
+            )
+            for node in declared
+        ]
+    majority = [e for e in ranked if controls(e.share) and (e.is_person or e.ultimate)]
+    return [Controller(e.node, ControllerBasis.INFERRED, e.share, tuple(e.paths)) for e in majority]
+
+
+def _beneficial_owners(
+    owners: list[Effective],
+    declared: list[NodeKey],
+    shares: dict[NodeKey, Effective],
+    valid_ties: list[Tie],
+) -> tuple[list[BeneficialOwner], bool]:
+    """Natural persons owning at least the threshold, then declared controllers who are
+    natural persons; without any, the managers (``fallback``: True when there are some)."""
+    beneficial = [
+        BeneficialOwner(e.node, OwnerBasis.OWNERSHIP, e.share, None, tuple(e.paths))
+        for e in owners
+        if e.is_person
+    ]
+    owning = {b.node for b in beneficial}
+    for node in declared:
+        if node[0] == PERSON and node not in owning:
+            share, paths = _share_of(shares.get(node))
+            beneficial.append(
+                BeneficialOwner(node, OwnerBasis.CONTROL, share, "ACTUAL_CONTROLLER", paths)
+            )
+    if beneficial:
+        return beneficial, False
+    managers = _managers(valid_ties)
+    for node, role in managers.items():
+        share, paths = _share_of(shares.get(node))
+        beneficial.append(BeneficialOwner(node, OwnerBasis.MANAGEMENT, share, role, paths))
+    return beneficial, bool(managers)
+
+
+def _managers(valid_ties: list[Tie]) -> dict[NodeKey, str]:
+    """Natural persons who are legal representative or principal, with their first role
+    (legal representative first; by holder within a role)."""
+    managers: dict[NodeKey, str] = {}
+    for role in ("LEGAL_REPRESENTATIVE", "PRINCIPAL"):
+        for tie in sorted(valid_ties, key=lambda t: t.holder):
+            if tie.role == role and tie.holder[0] == PERSON:
+                managers.setdefault(tie.holder, role)
+    return managers
+
+
+def _warnings(holdings: list[Holding], as_of: dt.date) -> list[str]:
+    return [
+        f"holdings of {company} add up to more than 100 % on {as_of.isoformat()}"
+        for company in over_allocated(holdings, as_of)
+    ]

@@ -1,11 +1,14 @@
 """Cypher reads of subjects: profiles, roles, shareholdings, actions, search.
 
 Each function takes a batch of keys (DataLoaders call them once per request and access path)
-and returns plain dicts with native Python dates.
+and returns plain dicts with native Python dates; a person is a ``PersonRow`` (``person_row``
+maps the store's map of a person, here or nested in another answer).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -25,6 +28,44 @@ UNWIND $keys AS k
 MATCH (p:Person {{idNumber: k}})
 RETURN {timed("p")} AS p
 """)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as the store reads it. ``complete`` when every stored property was read
+    (``PERSONS``); the persons nested in other answers (a listing's liable persons, a graph's
+    nodes, search hits) carry a few (``idNumber``, ``name``), the rest is loaded on demand."""
+
+    id_number: str
+    name: str | None = None
+    public_servant: bool | None = None
+    birth_date: dt.date | None = None
+    address: str | None = None
+    phone: str | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+    complete: bool = False
+
+
+def person_row(row: Mapping[str, Any]) -> PersonRow:
+    """The store's map of a person (``p {.*}`` or a few of its properties) as a ``PersonRow``;
+    a map with the import fingerprint ``fp`` holds every stored property."""
+    return PersonRow(
+        id_number=str(row["idNumber"]),
+        name=row.get("name"),
+        public_servant=row.get("publicServant"),
+        birth_date=row.get("birthDate"),
+        address=row.get("address"),
+        phone=row.get("phone"),
+        source_department=row.get("sourceDepartment"),
+        batch=row.get("batch"),
+        recorded_at=row.get("recordedAt"),
+        first_recorded_at=row.get("firstRecordedAt"),
+        complete="fp" in row,
+    )
+
 
 # The parts of a role or shareholding row, shared by the batched reads below and the
 # enterprise profile's single statement.
@@ -249,8 +290,8 @@ async def enterprises(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
     return [row["e"] for row in await _rows(tx, ENTERPRISES, keys=keys)]
 
 
-async def persons(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
-    return [row["p"] for row in await _rows(tx, PERSONS, keys=keys)]
+async def persons(tx: Runner, keys: list[str]) -> list[PersonRow]:
+    return [person_row(row["p"]) for row in await _rows(tx, PERSONS, keys=keys)]
 
 
 RELATION_QUERIES: dict[str, LiteralString] = {

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from hub.importer.fields import IsoDate, LongText, Text
 from hub.importer.parse import LineError
 from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, Record
-from hub.importer.writers import WRITERS, Writer, owner_refusal, register_writer, rows_of
+from hub.importer.writers import owner_refusal, rows_of
 from hub.store.import_writes import action_departments
 from hub.store.imports import Counts, Provenance
 from hub.store.shuanggongshi import create_missing
@@ -131,7 +131,7 @@ class RowSubject(Record):
     """What a row's subject knows of the row's action: the subject is created only with it.
 
     The action is written after every subject of the upload (a fact); when the write of the
-    action would be refused (``_check_action_owners``), the subject the row would have created
+    action would be refused (``check_action_owners``), the subject the row would have created
     is refused with it, in the subject's own commit unit (``check_row_actions``), and the
     action line is not tried again (``Rejections.refused``).
     """
@@ -190,31 +190,10 @@ async def check_row_actions(
     return errors
 
 
-def _create_missing(label: str) -> Any:
+def missing_subject_writer(label: str) -> Any:
+    """The write of a row's subject: created when the graph does not hold it."""
+
     async def write(tx: Any, items: list[tuple[int, Record]], prov: Provenance) -> Counts:
         return await create_missing(tx, label, rows_of(items), prov)
 
     return write
-
-
-def register() -> None:
-    """The writers: a template action is an action; a row's subject is created when missing
-    (not counted as a line of its own: the row is counted once, by its action)."""
-    register_writer(TemplateActionRecord, WRITERS[ActionRecord])
-    register_writer(
-        RowEnterpriseRecord,
-        Writer(
-            "rowEnterprise",
-            12,
-            _create_missing("Enterprise"),
-            counted=False,
-            check=check_row_actions,
-        ),
-    )
-    register_writer(
-        RowPersonRecord,
-        Writer("rowPerson", 13, _create_missing("Person"), counted=False, check=check_row_actions),
-    )
-
-
-register()
