@@ -5,18 +5,23 @@ written three ways: a 2.0-template CSV, the same as XLSX (shared strings, as a s
 saves it: bench/tables.py), and the exchange format's JSON Lines (an ``enterprise`` line
 and an ``action`` line per row). Each file is imported by `credit-hub --instance bench import`
 as a child process on a freshly wiped bench database, JSON Lines first, then CSV, then XLSX,
-``--rounds`` times interleaved. Printed: rows/s and the child's peak RSS for each, and last the
+``--rounds`` times interleaved. Printed: rows/s, the child's peak RSS and CPU time for each
+(for a table also its reader process's, which reads and validates the rows), and last the
 ratio of table rows/s to JSON Lines rows/s (goal ≥ 0.8), the worse of CSV and XLSX.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import re
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -26,14 +31,22 @@ from bench.tables import PENALTY_HEADERS, csv_bytes, penalty_rows, xlsx_shared
 from hub.settings import PROJECT_ROOT, Settings
 
 DATA = PROJECT_ROOT / "bench-data"
-# Runs the import command in the child and prints its peak RSS (KiB) on stderr's last line.
+# Runs the import command in the child and prints its peak RSS (KiB) and CPU seconds on
+# stderr's last line; a table's reader process logs its own (hub/importer/shuanggongshi/).
+# The peak is the child's own memory's high-water mark (VmHWM): Linux carries getrusage's
+# ru_maxrss over an exec, so that would report this bench's own size when it started the child
+# (1,051 MiB for every format at 100,000 rows, 2026-12-07).
 CHILD = (
-    "import resource, sys\n"
+    "import re, resource, sys\n"
     "from hub.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "me = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "with open('/proc/self/status') as status:\n"
+    "    peak = re.search(r'VmHWM:\\s+(\\d+) kB', status.read())\n"
+    "print(peak[1] if peak else 0, me.ru_utime + me.ru_stime, file=sys.stderr)\n"
     "raise SystemExit(code)\n"
 )
+READER = re.compile(r"reader process: ([0-9.]+) s CPU, peak RSS ([0-9]+) KiB")
 
 
 def _jsonl(rows: int) -> bytes:
@@ -77,19 +90,37 @@ def datasets(rows: int) -> dict[str, Path]:
     return paths
 
 
-def _run(path: Path) -> tuple[float, int, dict[str, object]]:
-    """(seconds, peak RSS in KiB, the report) of one import in a child process."""
+@dataclass
+class Run:
+    seconds: float
+    peak_kib: int  # the hub's process (the import command)
+    cpu: float  # the hub's process: user + system seconds
+    report: dict[str, Any]
+    reader: str  # a table's reader process: its CPU and peak RSS, as it logged them
+
+
+def _run(path: Path) -> Run:
+    """One import in a child process (the hub's), at log level INFO for the reader's line."""
     command = [sys.executable, "-c", CHILD, "--instance", "bench", "import", str(path)]
     command += ["--department", "AMR"]
+    env = {**os.environ, "CREDITHUB_LOG_LEVEL": "INFO"}
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, check=False, env=env)  # noqa: S603
     seconds = time.perf_counter() - started
-    tail = done.stderr.decode().strip().splitlines()
-    peak = int(tail[-1]) if tail and tail[-1].isdigit() else 0
+    errors = done.stderr.decode()
+    tail = errors.strip().splitlines()[-1:] or [""]
+    last = tail[0].split()
+    peak, cpu = (int(last[0]), float(last[1])) if len(last) == 2 and last[0].isdigit() else (0, 0)
     report = orjson.loads(done.stdout) if done.stdout.strip().startswith(b"{") else {}
     if done.returncode != 0:
-        print(done.stderr.decode()[-2000:], file=sys.stderr)
-    return seconds, peak, report
+        print(errors[-2000:], file=sys.stderr)
+    found = READER.search(errors)
+    reader = (
+        f"; reader process CPU {float(found[1]):.1f} s, peak RSS {int(found[2]) / 1024:.0f} MiB"
+        if found
+        else ""
+    )
+    return Run(seconds, peak, cpu, report, reader)
 
 
 def _reader_seconds(path: Path) -> tuple[float, float]:
@@ -132,15 +163,18 @@ def bench_shuanggongshi(args: argparse.Namespace, settings: Settings) -> int:
     for round_ in range(args.rounds):
         for fmt in ("jsonl", "csv", "xlsx"):
             wipe_bench(settings)
-            seconds, peak, report = _run(paths[fmt])
-            accepted = int(str(report.get("accepted", 0)))
+            run = _run(paths[fmt])
+            accepted = int(str(run.report.get("accepted", 0)))
             expected = 2 * rows if fmt == "jsonl" else rows
             failed = failed or accepted != expected
-            rate = rows / seconds
+            rate = rows / run.seconds
             best[fmt] = max(best.get(fmt, 0.0), rate)
             print(
-                f"round {round_ + 1} {fmt:5}: {seconds:6.1f} s, {rate:7,.0f} rows/s, "
-                f"peak RSS {peak / 1024:5.0f} MiB, accepted {accepted}"
+                f"round {round_ + 1} {fmt:5}: {run.seconds:6.1f} s, {rate:7,.0f} rows/s, "
+                f"peak RSS {run.peak_kib / 1024:5.0f} MiB, CPU {run.cpu:5.1f} s, "
+                f"accepted {accepted}, timings {run.report.get('timings')}{run.reader}; "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
     ours, openpyxl = _reader_seconds(paths["xlsx"])
     print(

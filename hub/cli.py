@@ -85,10 +85,8 @@ def _print_report(report: dict[str, object]) -> None:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from hub.importer.parse import split_lines
-    from hub.importer.runner import run_import
     from hub.importer.shuanggongshi.sources import SNIFF_BYTES, Format, detect
-    from hub.importer.shuanggongshi.upload import import_table
+    from hub.importer.uploads import import_upload
     from hub.progress_display import terminal_progress
 
     if args.initial:
@@ -102,37 +100,25 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     for name in args.file:
         path = Path(name)
         data = path.read_bytes()
-        fmt = detect(data[:SNIFF_BYTES], path.name, args.format)
+        # the lines of JSON Lines are known ahead; a table's rows (docs/shuanggongshi.md) not
+        lines = (
+            data.count(b"\n")
+            if detect(data[:SNIFF_BYTES], path.name, args.format) == Format.JSONL
+            else None
+        )
 
         async def work(
-            store: Store, data: bytes = data, path: Path = path, fmt: Format = fmt
+            store: Store, data: bytes = data, path: Path = path, lines: int | None = lines
         ) -> dict[str, object]:
-            if fmt != Format.JSONL:  # a 双公示 table (docs/shuanggongshi.md)
-                table = await import_table(
+            with terminal_progress(lines) as progress:
+                report = await import_upload(
                     store,
+                    settings,
                     data,
-                    fmt,
                     actor=SYSTEM,
                     department=args.department,
                     source=path.name,
-                    chunk=settings.import_chunk_size,
-                    commit_records=settings.import_commit_records,
-                    parallel=settings.import_parallel_units,
-                    today=settings.today(),
-                )
-                return table.as_dict()
-            with terminal_progress(data.count(b"\n")) as progress:
-                report = await run_import(
-                    store,
-                    split_lines(data),
-                    actor=SYSTEM,
-                    department=args.department,
-                    source=path.name,
-                    chunk=settings.import_chunk_size,
-                    commit_records=settings.import_commit_records,
-                    parallel=settings.import_parallel_units,
-                    max_line_bytes=settings.max_line_bytes,
-                    today=settings.today(),
+                    declared=args.format,
                     progress=progress,
                 )
             return report.as_dict()

@@ -46,7 +46,7 @@ from hub.store import Store
 from hub.store.branches import branch_links
 from hub.store.imports import Counts, Provenance, create_batch, finish_batch
 
-__all__ = ["ImportReport", "LineParser", "RowOutcome", "authorize_line", "run_import"]
+__all__ = ["ImportReport", "RowOutcome", "authorize_line", "run_import"]
 CONFLICT_RETRIES = 3
 log = logging.getLogger("credithub.import")
 Item = tuple[int, Record]
@@ -54,7 +54,6 @@ Item = tuple[int, Record]
 # (a tuple: a 双公示 row's action, then the subject it names, created only when unknown);
 # the line's errors; or None for a blank line.
 RowOutcome = Outcome | tuple[Record, ...]
-LineParser = Callable[[int, Any], RowOutcome]
 
 
 def authorize_line(record: Record, actor: Actor) -> str | None:
@@ -111,7 +110,11 @@ async def _checked(
             groups[writer] = [(line, r) for line, r in groups[writer] if line not in bad]
         if writer.check is None or not groups[writer]:
             continue
+        began = time.perf_counter()
         problems = await writer.check(tx, groups[writer], prov)
+        log.debug(
+            "%s check of %d in %.3fs", writer.kind, len(groups[writer]), time.perf_counter() - began
+        )
         rejected = {e.line for e in problems}
         for line, record in groups[writer]:
             entity = record.defines()
@@ -198,14 +201,10 @@ class _Importer:
         commit_records: int,
         max_line_bytes: int,
         parallel: int = 2,
-        parse_one: LineParser | None = None,
-        first_line: int = 1,
+        validated: bool = False,
     ) -> None:
         self.store = store
-        self.parse_one: LineParser = parse_one or (
-            lambda number, raw: parse_line(number, raw, max_line_bytes)
-        )
-        self.first_line = first_line
+        self.validated = validated
         self.actor = actor
         self.prov = prov
         self.source = source
@@ -220,7 +219,7 @@ class _Importer:
         self.timings = self.report.timings
         self.progress: ProgressSink | None = None
 
-    def parse(self, lines: Iterable[bytes], put: Any) -> None:
+    def parse(self, lines: Iterable[Any], put: Any) -> None:
         """Runs in a worker thread: validates lines, hands full entity units to the writer.
 
         The last, partial entity unit is kept (``leftover``) so that an upload that fits in one
@@ -279,17 +278,24 @@ class _Importer:
         self.leftover = unit
 
     def outcomes(self, lines: Iterable[Any]) -> Iterator[tuple[int, RowOutcome]]:
-        """Each line's number and validation outcome, in line order (the bulk loader validates
-        in processes: hub/bulk_load/validate.py; a table's front end reads rows:
-        ``parse_one``)."""
+        """Each line's number and validation outcome, in line order. JSON Lines are validated
+        here, one by one; a table's rows come validated, with their row numbers, from its
+        reader process (``validated``: hub/importer/shuanggongshi/reading.py, which counts its
+        own time); the bulk loader validates in processes too (hub/bulk_load/validate.py)."""
         watch = self.progress
-        for number, raw in enumerate(lines, start=self.first_line):
-            began = time.perf_counter()
-            outcome = self.parse_one(number, raw)
-            self.timings.validation += time.perf_counter() - began
+        numbered = iter(lines) if self.validated else self.parsed(lines)
+        for number, outcome in numbered:
             if watch is not None:
                 good = outcome is None or isinstance(outcome, Record | tuple)
                 watch.read(1, 0 if good else 1)
+            yield number, outcome
+
+    def parsed(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
+        max_line_bytes = self.max_line_bytes
+        for number, raw in enumerate(lines, start=1):
+            began = time.perf_counter()
+            outcome = parse_line(number, raw, max_line_bytes)
+            self.timings.validation += time.perf_counter() - began
             yield number, outcome
 
     async def settle_held(self) -> None:
@@ -368,7 +374,7 @@ class _Importer:
             return True
         return False
 
-    async def run(self, lines: Iterable[bytes]) -> ImportReport:
+    async def run(self, lines: Iterable[Any]) -> ImportReport:
         """Entity units are written while the file is still parsed (in a worker thread), then
         the held lines are settled, then the facts in their order (``_fact_groups``)."""
         started = time.perf_counter()
@@ -389,7 +395,7 @@ class _Importer:
         failure = units.failures[0] if units.failures else None
         return await self.finish(failure, time.perf_counter() - started)
 
-    async def _entities(self, lines: Iterable[bytes], units: _Units) -> None:
+    async def _entities(self, lines: Iterable[Any], units: _Units) -> None:
         """Parse in a worker thread; commit its entity units as they come, ``parallel`` at a
         time (back-pressure: the parser waits on a queue of two)."""
         loop = asyncio.get_running_loop()
@@ -585,7 +591,7 @@ async def _finish(
 
 async def run_import(
     store: Store,
-    lines: Iterable[bytes],
+    lines: Iterable[bytes] | Iterable[tuple[int, RowOutcome]],
     *,
     actor: Actor,
     department: str,
@@ -596,16 +602,15 @@ async def run_import(
     now: dt.datetime | None = None,
     parallel: int = 2,
     today: dt.date | None = None,
-    parse_one: LineParser | None = None,
-    first_line: int = 1,
+    validated: bool = False,
     progress: ProgressSink | None = None,
 ) -> ImportReport:
     """``today``: today in the hub's time zone (``Settings.today()``): no decision, ending or
     birth date of the upload may be after it (``Provenance.today``); None: Asia/Shanghai's.
 
-    ``lines`` are JSON Lines (bytes) unless ``parse_one`` says what a line is: a front end
-    (the 双公示 tables, hub/importer/shuanggongshi/) then hands over its rows, numbered from
-    ``first_line`` (a table's first data row is its row 2), and turns each into records."""
+    ``lines`` are JSON Lines (bytes), or with ``validated`` the (line number, outcome) pairs of
+    a front end that validated them already: a 双公示 table's rows, numbered as the
+    spreadsheet shows them, from its reader process (hub/importer/shuanggongshi/reading.py)."""
     batch = "b-" + uuid.uuid4().hex[:16]
     # An ADMIN key's upload may name any department (POST /api/import?department=…), so it is
     # never a court's own. The command line (SYSTEM) loads a department's file for it: whoever
@@ -623,8 +628,7 @@ async def run_import(
         commit_records,
         max_line_bytes,
         parallel,
-        parse_one,
-        first_line,
+        validated,
     )
     importer.progress = progress
     return await importer.run(lines)

@@ -1,8 +1,8 @@
 """Rows of an uploaded table, read as a stream: CSV (UTF-8, BOM, GB18030) or XLSX.
 
 Neither reader holds the whole sheet: CSV is decoded and split as it is read; XLSX is read by
-``xlsx.py`` (lxml's streaming parser, openpyxl's date rules), which parses the sheet's XML row by
-row.
+``xlsx.py`` (the standard library's expat, openpyxl's date rules), which parses the sheet's XML
+row by row. An upload runs them in its reader process (reading.py).
 """
 
 from __future__ import annotations

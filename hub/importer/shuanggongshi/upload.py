@@ -1,7 +1,8 @@
 """Import a 双公示 table (CSV or XLSX) through the exchange-format importer.
 
 The header row is read and judged first: an unknown column, or a required one missing, is
-reported once by name and nothing is imported. Then every data row goes through the same
+reported once by name and nothing is imported. Both the reading and the validation of every
+row run in a process of its own (reading.py); the validated rows go through the same
 runner as a JSON Lines line (hub/importer/runner.py): the same checks of references, owners
 and duplicates, the same writers, commit units and report.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 import uuid
 from typing import Any
@@ -19,12 +21,12 @@ from hub.clock import COUNTY_CLOCK
 from hub.importer.parse import LineError
 from hub.importer.report import ImportReport
 from hub.importer.runner import run_import
-from hub.importer.shuanggongshi.headers import HeaderProblem, Layout, read_header
-from hub.importer.shuanggongshi.rows import RowReader
-from hub.importer.shuanggongshi.sources import Format, table_rows
+from hub.importer.shuanggongshi.headers import HeaderProblem, Layout
+from hub.importer.shuanggongshi.reading import HEADER_LINE, TableReading
+from hub.importer.shuanggongshi.sources import Format
 from hub.store import Store
 
-HEADER_LINE = 1
+log = logging.getLogger("credithub.import")
 
 
 def _header_report(problems: list[HeaderProblem], table: dict[str, str]) -> ImportReport:
@@ -39,11 +41,6 @@ def _header_report(problems: list[HeaderProblem], table: dict[str, str]) -> Impo
     return report
 
 
-def _open(data: bytes, fmt: Format) -> tuple[Any, list[Any] | None, str]:
-    rows, encoding = table_rows(data, fmt)
-    return rows, next(rows, None), encoding
-
-
 async def import_table(
     store: Store,
     data: bytes,
@@ -55,33 +52,39 @@ async def import_table(
     today: dt.date | None = None,
     **options: Any,
 ) -> ImportReport:
-    """``options``: run_import's (chunk, commit_records, parallel, max_line_bytes)."""
+    """``options``: run_import's (chunk, commit_records, parallel, max_line_bytes). The file is
+    read and its rows validated in a process of its own (reading.py), as they are written."""
     started = time.perf_counter()
-    rows, header, encoding = await asyncio.to_thread(_open, data, fmt)
-    table = {"format": fmt.value, "encoding": encoding}
-    cells = ["" if c is None else str(c) for c in header or []]
-    layout: Layout | list[HeaderProblem] = (
-        read_header(cells) if cells else [HeaderProblem(0, "", "the file is empty")]
-    )
-    if not isinstance(layout, Layout):
-        report = _header_report(layout, table)
-        report.seconds = time.perf_counter() - started
-        return report
-    table.update(template=layout.template.value, generation=layout.generation.value)
     day = today or COUNTY_CLOCK.today()
-    reader = RowReader(layout, department, source, day)
-    report = await run_import(
-        store,
-        rows,
-        actor=actor,
-        department=department,
-        source=source,
-        today=day,
-        parse_one=reader,
-        first_line=HEADER_LINE + 1,
-        **options,
-    )
+    reading = TableReading(fmt, department, source, day)
+    try:
+        encoding, layout = await asyncio.to_thread(reading.start, data)
+        table = {"format": fmt.value, "encoding": encoding}
+        if not isinstance(layout, Layout):
+            report = _header_report(layout, table)
+            report.seconds = time.perf_counter() - started
+            return report
+        table.update(template=layout.template.value, generation=layout.generation.value)
+        report = await run_import(
+            store,
+            reading.outcomes(),
+            actor=actor,
+            department=department,
+            source=source,
+            today=day,
+            validated=True,
+            **options,
+        )
+    finally:
+        await asyncio.to_thread(reading.close)
     report.table = table
-    report.warnings = reader.warnings
-    report.warnings_total = reader.warnings_total
+    report.warnings = reading.warnings
+    report.warnings_total = reading.warnings_total
+    report.timings.validation = reading.cpu_seconds
+    log.info(
+        "batch %s: table read and validated in a reader process: %.1f s CPU, peak RSS %d KiB",
+        report.batch,
+        reading.cpu_seconds,
+        reading.peak_kib,
+    )
     return report

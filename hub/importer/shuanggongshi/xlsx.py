@@ -11,9 +11,10 @@ types): about twice as slow as this reader on the bench's penalty table (docs/
 shuanggongshi.md). Here ``xml.etree.ElementTree.iterparse`` reads the sheet's XML and each
 finished ``<row>`` is turned into values and dropped, so memory holds one row and the
 shared-strings table, as with openpyxl. (lxml was tried first: its elements belong to the
-thread whose parser made them, and an upload reads its header row on the event loop's thread
-and the other rows on the parser thread; a crash of the test run in garbage collection
-followed. ElementTree's elements are plain Python objects.) What a spreadsheet means is still
+thread whose parser made them, and an upload then read its header row on the event loop's
+thread and the other rows on the parser thread; a crash of the test run in garbage collection
+followed. Both now run in the upload's reader process: reading.py. ElementTree's elements are
+plain Python objects.) What a spreadsheet means is still
 openpyxl's: which number formats are
 dates (``is_date_format``, ``BUILTIN_FORMATS``) and how an Excel serial becomes a datetime
 (``from_excel``). The values are the ones ``iter_rows(values_only=True)`` gives (tested side by
