@@ -15,7 +15,7 @@ from hub.importer.shuanggongshi.upload import import_table
 from hub.store import Store
 from tests import factories as f
 from tests import shuanggongshi_files as t
-from tests.conftest import load
+from tests.conftest import GQL, load
 from tests.test_import import count
 
 pytestmark = pytest.mark.neo4j
@@ -38,7 +38,9 @@ def errors(report: ImportReport) -> list[tuple[int, str, str]]:
     return [(e.line, e.field, e.reason) for e in report.errors]
 
 
-async def test_new_penalty_csv_creates_the_action_and_its_unknown_subject(graph: Store) -> None:
+async def test_new_penalty_csv_creates_the_action_and_its_unknown_subject(
+    graph: Store, gql: GQL
+) -> None:
     firm = f.uscc()
     cells = t.table(t.NEW_PENALTY, [t.new_penalty(firm, "隆市监罚〔2024〕12号")])
     report = await upload(graph, t.csv_file(cells))
@@ -66,6 +68,11 @@ async def test_new_penalty_csv_creates_the_action_and_its_unknown_subject(graph:
         )
         == 1
     )
+    # Found by its pinyin initials, as a subject of an entity line is (the site's search).
+    found = await gql.ok(
+        '{ search(text: "lljxjc", first: 5) { nodes { subject { ... on Enterprise { uscc } } } } }'
+    )
+    assert [hit["subject"]["uscc"] for hit in found["search"]["nodes"]] == [firm]
 
 
 async def test_new_penalty_xlsx_reads_like_the_csv(graph: Store) -> None:

@@ -15,6 +15,7 @@ from hub.importer.fields import IsoDate, LongText, Text
 from hub.importer.parse import LineError
 from hub.importer.records import ActionRecord, EnterpriseRecord, PersonRecord, Record
 from hub.importer.writers import owner_refusal, rows_of
+from hub.pinyin import pinyin_terms
 from hub.store.import_writes import action_departments
 from hub.store.imports import Counts, Provenance
 from hub.store.shuanggongshi import create_missing
@@ -194,6 +195,9 @@ def missing_subject_writer(label: str) -> Any:
     """The write of a row's subject: created when the graph does not hold it."""
 
     async def write(tx: Any, items: list[tuple[int, Record]], prov: Provenance) -> Counts:
-        return await create_missing(tx, label, rows_of(items), prov)
+        rows = rows_of(items)
+        for row in rows:  # searched by pinyin as an entity line's subject is (writers.py)
+            row["props"]["pinyin"] = pinyin_terms(row["props"]["name"])
+        return await create_missing(tx, label, rows, prov)
 
     return write
