@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare bench-shuanggongshi bench-events bench-explorer stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare bench-shuanggongshi bench-events bench-explorer bench-sampling stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,6 +117,9 @@ bench-explorer: neo4j browser
 # Issue 19: an import with and without the event log, interleaved; the feed's delivery rates.
 bench-events: neo4j
 	$(HUB) bench events --enterprises 2000 --rounds 4
+# A 双随机一公开 sampling plan over the check bench's county (docs/benchmarks.md).
+bench-sampling: neo4j
+	$(HUB) bench sampling --enterprises 100000 --seed 7 --reuse --rounds 2
 
 # Hub CPU per check of this checkout against another (BASE=/path/to/worktree), side by side on
 # the bench instance that bench-check loaded.

@@ -344,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
             "shuanggongshi",
             "explorer",
             "events",
+            "sampling",
         ],
     )
     bench.add_argument("--enterprises", type=int, default=100_000)

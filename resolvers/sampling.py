@@ -87,7 +87,9 @@ async def create_plan(ctx: HubContext, given: dict[str, Any]) -> dict[str, Any]:
         return plan, rows
 
     scope_of = store_sampling.Scope(kind, division, scope, on, pool)
-    plan_id = await ctx.store.write(store_sampling.create_plan, scope_of, decide)
+    # One transaction reads the whole population and writes every target: over a county it
+    # takes the time of an import, so it runs under the import's timeout.
+    plan_id = await ctx.store.write_long(store_sampling.create_plan, scope_of, decide)
     return await read_plan(ctx, plan_id)
 
 

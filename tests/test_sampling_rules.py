@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
+
 from hub.rules.sampling import DEFAULT_RATIOS, assign, draw, ratios_refusal
 
 POPULATION = (
@@ -57,3 +60,33 @@ def test_inspectors_are_spread_evenly_and_reproducibly() -> None:
     assert loads == [6, 6, 6]
     assert out.inspectors == assign(targets, pool, {}, per_target=2, seed=5).inspectors
     assert out.inspectors != assign(targets, pool, {}, per_target=2, seed=6).inspectors
+
+
+def test_assignment_is_the_plain_rule_least_loaded_then_the_seeds_order() -> None:
+    """assign ranks only the inspectors that can be chosen (the speed of a county-wide plan);
+    it must choose exactly as the rule reads: every unrelated inspector ordered by load, then
+    by SHA-256 of seed, "inspector", target and inspector."""
+    rng = random.Random(5)
+    population = [(f"E{n:04d}", rng.choice(["A", "B", "C", "D", None])) for n in range(600)]
+    targets, _ = draw(population, DEFAULT_RATIOS, seed=11)
+    pool = [f"P{n:02d}" for n in range(9)]
+    related = {p: {f"E{rng.randrange(600):04d}" for _ in range(150)} for p in pool}
+    for per_target in (1, 2, 3, 9):
+        load = dict.fromkeys(pool, 0)
+        expected: dict[str, list[str]] = {}
+        for target in targets:
+            eligible = [i for i in pool if target.key not in related[i]]
+
+            ranks = {
+                i: hashlib.sha256(f"11:inspector:{target.key}:{i}".encode()).digest()
+                for i in eligible
+            }
+            ordered = sorted(eligible, key=lambda i: (load[i], ranks[i]))
+            expected[target.key] = ordered[:per_target]
+            for i in expected[target.key]:
+                load[i] += 1
+        found = assign(targets, pool, related, per_target, seed=11)
+        assert found.inspectors == expected
+        assert {s.target for s in found.shortfalls} == {
+            t for t, chosen in expected.items() if len(chosen) < per_target
+        }

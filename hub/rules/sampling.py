@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 TIERS = ("A", "B", "C", "D")
@@ -24,6 +24,18 @@ UNGRADED_TIER = "C"
 
 def _rank(seed: int, *keys: str) -> bytes:
     return hashlib.sha256(":".join((str(seed), *keys)).encode()).digest()
+
+
+def _ranker(seed: int, *keys: str) -> Callable[[str], bytes]:
+    """``_rank(seed, *keys, last)`` as a function of ``last``, the common prefix hashed once."""
+    prefix = hashlib.sha256(":".join((str(seed), *keys, "")).encode())
+
+    def rank(last: str) -> bytes:
+        digest = prefix.copy()
+        digest.update(last.encode())
+        return digest.digest()
+
+    return rank
 
 
 def tier_of(grade: str | None) -> str:
@@ -96,9 +108,17 @@ def assign(
     """``related``: inspector -> the target keys it may not inspect."""
     load = dict.fromkeys(pool, 0)
     out = Assignment()
+    nothing: set[str] = set()
     for target in targets:
-        eligible = [i for i in pool if target.key not in related.get(i, set())]
-        eligible.sort(key=lambda i: (load[i], _rank(seed, "inspector", target.key, i)))
+        eligible = [i for i in pool if target.key not in related.get(i, nothing)]
+        # Only inspectors no more loaded than the per_target-th least loaded can be chosen: the
+        # others need no rank (the rank, a hash per inspector, is the cost of a large plan).
+        eligible.sort(key=load.__getitem__)
+        if len(eligible) > per_target:
+            cut = load[eligible[per_target - 1]]
+            eligible = [i for i in eligible if load[i] <= cut]
+        ranked = _ranker(seed, "inspector", target.key)
+        eligible.sort(key=lambda i: (load[i], ranked(i)))
         chosen = eligible[:per_target]
         for inspector in chosen:
             load[inspector] += 1
