@@ -17,7 +17,9 @@ targets to avoid for them) and ``POOL_OTHERS`` other persons. Then, in ``--round
 The answer is checked: every round's stored plan (targets, tiers, grades, inspectors,
 shortfalls, read back unmasked) equals the first round's (same seed, same data: the same plan),
 the floor drew the same targets in the same order, and no assigned inspector is related to
-its target by the hub's own 回避 read. The plans the benchmark made are deleted at the end.
+its target by the hub's own 回避 read. Then the plan's parts are timed one by one through the product's own functions (population
+read, 回避 read, draw, assign, targets write, plan read back), to say where its time goes.
+The plans the benchmark made are deleted at the end.
 The last line is the plan's wall time over the floor's (medians).
 """
 
@@ -29,6 +31,7 @@ import datetime as dt
 import os
 import statistics
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -74,6 +77,51 @@ async def _floor(store: Store) -> list[sampling.Target]:
     members = await store.read(store_sampling.population, None, None, None, ON)
     targets, _ = sampling.draw(members, sampling.DEFAULT_RATIOS, PLAN_SEED)
     return targets
+
+
+async def _phases(store: Store, pool: list[str]) -> tuple[str, str]:
+    """The plan's parts one by one through the product's own functions, each in its own
+    transaction (the hub runs the first five in one): where a plan's time goes. The plan it
+    writes is the id returned, for deleting."""
+    took: dict[str, float] = {}
+
+    def timed(name: str, began: float) -> None:
+        took[name] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    members = await store.read(store_sampling.population, None, None, None, ON)
+    timed("population read", began)
+    began = time.perf_counter()
+    related = await store.read(store_sampling.related, pool, ON)
+    timed("回避 read", began)
+    began = time.perf_counter()
+    targets, _ = sampling.draw(members, sampling.DEFAULT_RATIOS, PLAN_SEED)
+    timed("draw", began)
+    began = time.perf_counter()
+    assigned = sampling.assign(
+        targets, pool, {i: r or set() for i, r in related.items()}, PER_TARGET, PLAN_SEED
+    )
+    timed("assign", began)
+    plan_id = "plan-bench-" + uuid.uuid4().hex[:12]
+    plan = {"id": plan_id, "department": "AMR", "createdAt": dt.datetime.now(dt.UTC)}
+    rows = [
+        {
+            "order": n,
+            "key": t.key,
+            "tier": t.tier,
+            "grade": t.grade,
+            "inspectors": assigned.inspectors[t.key],
+            "shortfall": False,
+        }
+        for n, t in enumerate(targets)
+    ]
+    began = time.perf_counter()
+    await store.write(store_sampling.write_plan, plan, rows)
+    timed("targets write", began)
+    began = time.perf_counter()
+    await store.read(store_sampling.plan, plan_id)
+    timed("plan read back", began)
+    return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in took.items()), plan_id
 
 
 def _cpu(pids: dict[str, int | None]) -> dict[str, float]:
@@ -173,6 +221,9 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
             plans, floors, drawn = await _rounds(store, http, pool, max(args.rounds, 2), pids)
             made += plans
         stored = await _check(store, plans, drawn, pool)
+        phases, phased = await _phases(store, pool)
+        made.append({"id": phased})
+        print(f"the plan's parts, one transaction each: {phases}")
         plan = plans[0]
         tiers = ", ".join(
             f"{t['tier']} {t['drawn']}/{t['population']} ({t['ratio']:.0%})" for t in plan["tiers"]
