@@ -116,7 +116,9 @@ async def _phases(store: Store, pool: list[str]) -> tuple[str, str]:
         for n, t in enumerate(targets)
     ]
     began = time.perf_counter()
-    await store.write(store_sampling.write_plan, plan, rows)
+    await store.write_long(
+        store_sampling.write_plan, plan, rows
+    )  # as the hub, under the import timeout
     timed("targets write", began)
     began = time.perf_counter()
     await store.read(store_sampling.plan, plan_id)
