@@ -81,6 +81,9 @@ EXAMPLES: dict[str, str] = {
     "groupBy: [DEPARTMENT, MEASURE, DOMAIN, MONTH]",
     "recordExecution": 'input: {measure: "ADM-PROJECT-APPROVAL", subject: {idNumber: "$PERSON"}, '
     'reference: "案-1", executedOn: "2026-05-02", result: "不予核准", department: "AMR"}',
+    "earlyWarnings": 'department: "AMR", first: 5',
+    "gradeAList": "first: 5",
+    "focusSupervision": 'department: "AMR", first: 5',
     "samplingPlan": 'id: "no-such-plan"',
     "createSamplingPlan": 'input: {seed: 1, inspectors: ["$OTHER"], department: "AMR"}',
     "recordInspectionResult": 'planId: "no-such-plan", uscc: "$FIRM", result: "无", '
