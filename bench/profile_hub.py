@@ -9,6 +9,7 @@ functions with the largest share of the samples, on their own (self) and with wh
     .venv/bin/pip install py-spy        # not a project dependency
     .venv/bin/python -m bench.profile_hub -c 8 --seconds 20
     .venv/bin/python -m bench.profile_hub --kind search
+    .venv/bin/python -m bench.profile_hub --checkout /tmp/before   # another version's hub
 
 Linux only (py-spy reads the process's memory; it may need ptrace permission).
 """
@@ -72,15 +73,21 @@ async def main(args: argparse.Namespace) -> None:
     query, headers, requests = workload(args.kind, subjects, token)
 
     out = Path(tempfile.mkdtemp()) / "stacks.txt"
+    checkout = Path(args.checkout) if args.checkout else None
+    answered = 0
     async with (
-        hub_server(settings, PORT) as pid,
+        hub_server(settings, PORT, checkout) as pid,
         RawClient("127.0.0.1", PORT, headers, 64) as http,
     ):
 
         async def ask(variables: dict[str, Any]) -> bool:
-            return await http.graphql(query, variables)
+            nonlocal answered
+            done = await http.graphql(query, variables)
+            answered += 1
+            return done
 
         await _drive(ask, requests(400, 1), 4)  # warm-up
+        answered = 0
         record = await asyncio.create_subprocess_exec(
             spy, "record", "-p", str(pid), "-f", "raw", "-r", "100",
             "-d", str(args.seconds), "-o", str(out),
@@ -91,11 +98,15 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.gather(driving, return_exceptions=True)  # before the client closes
     total, own, inclusive = shares(out.read_text())
     asked = "checks" if args.kind == "check" else "searches"
-    print(f"{total} samples of the hub at concurrency {args.c} ({asked})")
+    print(
+        f"{total} samples of the hub at concurrency {args.c}, {answered} {asked} answered"
+        f" ({checkout or 'this checkout'})"
+    )
     for title, counts in (("self", own), ("inclusive", inclusive)):
         print(f"-- {title}")
         for name, n in counts.most_common(args.top):
-            print(f"{100 * n / total:5.1f} %  {name}")
+            # 100 samples a second: a sample is 10 ms of the hub's time
+            print(f"{100 * n / total:5.1f} % {10 * n / max(answered, 1):7.3f} ms  {name}")
 
 
 if __name__ == "__main__":
@@ -104,4 +115,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--kind", choices=["check", "search"], default="check")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--checkout", help="run the hub of another checkout (default: this one)")
+    arguments = parser.parse_args()
+    if arguments.checkout:
+        arguments.checkout = str(Path(arguments.checkout).resolve())
+    asyncio.run(main(arguments))

@@ -96,8 +96,11 @@ class BodyDeadline:
             nonlocal deadline
             if deadline is None:
                 deadline = loop.time() + self.seconds
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs receive() as a task of
+            # its own, a few more turns of the event loop on every request (docs/architecture.md)
             try:
-                return await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
+                async with asyncio.timeout_at(deadline):
+                    return await receive()
             except TimeoutError:
                 raise BodyTimeout from None
 

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,16 +76,36 @@ class Checked:
     request_id: str = ""
 
 
-async def catalogue(store: Store) -> list[dict[str, Any]]:
+class Catalogue:
+    """The measure catalogue as read, and the measures in force on each day a check asks about,
+    worked out once per day rather than once per check (``in_force_on`` sorts every measure's
+    versions; the list is the same for every check of that day while the catalogue is)."""
+
+    MAX_DAYS = 64  # asOf days kept; beyond it the memo starts again
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self._by_day: dict[dt.date, list[Mapping[str, Any]]] = {}
+
+    def on(self, day: dt.date) -> list[Mapping[str, Any]]:
+        found = self._by_day.get(day)
+        if found is None:
+            if len(self._by_day) >= self.MAX_DAYS:
+                self._by_day.clear()
+            found = self._by_day[day] = in_force_on(self.rows, day)
+        return found
+
+
+async def catalogue(store: Store) -> Catalogue:
     """The measure catalogue, cached per process for MEASURE_TTL seconds."""
     cached = store.reference_cache.get("measures")
     now = time.monotonic()
     if cached is not None and now - cached[0] < MEASURE_TTL:
-        fresh: list[dict[str, Any]] = cached[1]
+        fresh: Catalogue = cached[1]
         return fresh
-    rows = await store.read(catalogue_rows, None, None)
-    store.reference_cache["measures"] = (now, rows)
-    return rows
+    read = Catalogue(await store.read(catalogue_rows, None, None))
+    store.reference_cache["measures"] = (now, read)
+    return read
 
 
 def _summary(outcome: Outcome) -> dict[str, list[str]]:
@@ -106,9 +126,7 @@ def _summary(outcome: Outcome) -> dict[str, list[str]]:
     }
 
 
-async def _check_statements(
-    tx: Runner, items: list[Checked], measure_rows: list[dict[str, Any]]
-) -> None:
+async def _check_statements(tx: Runner, items: list[Checked], measures: Catalogue) -> None:
     """Gather (one statement per asOf among the items), decide, write every receipt.
 
     Each answer is returned only after the statement writing its receipt has committed.
@@ -149,7 +167,7 @@ async def _check_statements(
             checked.outcome = Outcome(Decision.CLEAR, False)
         else:
             try:
-                checked.outcome = _decide(row, subject, checked, measure_rows)
+                checked.outcome = _decide(row, subject, checked, measures)
             except Exception:  # one subject's stored data must not fail the others' checks
                 log.exception("check of item %d (request %s) failed", position, checked.request_id)
                 checked.error = HubError(
@@ -184,10 +202,10 @@ async def _check_statements(
 
 
 def _decide(
-    row: dict[str, Any], subject: Subject, checked: Checked, measure_rows: list[dict[str, Any]]
+    row: dict[str, Any], subject: Subject, checked: Checked, catalogue: Catalogue
 ) -> Outcome:
     entries = entries_of(row, subject, checked.as_of)
-    measures = in_force_on(measure_rows, checked.as_of)
+    measures = catalogue.on(checked.as_of)
     reader = commitment_reader(checked.asked_by or PUBLIC)
     broken = [
         CommitmentView.of(c)
@@ -243,8 +261,8 @@ async def check(
 
 
 async def _run_checks(store: Store, items: list[Checked]) -> list[Checked]:
-    measure_rows = await catalogue(store)
-    await store.statements(_check_statements, items, measure_rows)
+    measures = await catalogue(store)
+    await store.statements(_check_statements, items, measures)
     return items
 
 

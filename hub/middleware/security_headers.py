@@ -18,7 +18,6 @@ Headers a handler already set are kept.
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import Message, Receive, Scope, Send
 
 from hub.middleware.http_only import HttpMiddleware
@@ -46,19 +45,21 @@ ALWAYS = (
     ("content-security-policy", CONTENT_SECURITY_POLICY),
 )
 API_PREFIXES = ("/graphql", "/api/")
+# Encoded once: the raw ASGI header pairs added to every answer, and to the API's.
+_PAGE_HEADERS = tuple((name.encode(), value.encode("latin-1")) for name, value in ALWAYS)
+_API_HEADERS = (*_PAGE_HEADERS, (b"cache-control", b"no-store"))
 
 
 class SecurityHeaders(HttpMiddleware):
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        api = scope["path"].startswith(API_PREFIXES)
+        added = _API_HEADERS if scope["path"].startswith(API_PREFIXES) else _PAGE_HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS:
-                    headers.setdefault(name, value)
-                if api:
-                    headers.setdefault("cache-control", "no-store")
+                # one pass over the answer's headers (no Headers object per request)
+                headers = message["headers"] = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in added if pair[0] not in present)
             await send(message)
 
         await self.app(scope, receive, with_headers)
