@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import importlib
 import json
 import os
@@ -43,7 +44,29 @@ def _tools(name: str) -> Any:
         return importlib.import_module(f"hub.bench.{name}")
 
 
+def _count_statements() -> dict[str, int]:
+    """Counts the statements the driver sends, by their first words (auto-commit and in
+    transactions alike)."""
+    from neo4j import AsyncSession
+    from neo4j._async.work.transaction import AsyncTransactionBase
+
+    sent: dict[str, int] = {}
+
+    def counted(run: Any) -> Any:
+        async def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            words = " ".join(str(query).split()[:4])[:60]
+            sent[words] = sent.get(words, 0) + 1
+            return await run(self, query, *args, **kwargs)
+
+        return counting
+
+    AsyncSession.run = counted(AsyncSession.run)  # type: ignore[method-assign]
+    AsyncTransactionBase.run = counted(AsyncTransactionBase.run)  # type: ignore[method-assign]
+    return sent
+
+
 async def _child(checks: int, concurrency: int, seed: int, profile: str | None) -> None:
+    sent = _count_statements()
     check_bench = _tools("check_bench")
     support = _tools("support")
     inprocess = _tools("inprocess")
@@ -53,16 +76,41 @@ async def _child(checks: int, concurrency: int, seed: int, profile: str | None) 
         requests = check_bench._requests(subjects, checks, seed)
         # CPU time, not wall: on a loaded machine a send to Neo4j can wait for the core.
         profiler = cProfile.Profile(time.process_time) if profile else None
+        collected = [0.0, 0.0]  # CPU seconds in the garbage collector, collections
+
+        def collecting(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                collected[0] -= time.process_time()
+            else:
+                collected[0] += time.process_time()
+                collected[1] += 1
+
+        gc.callbacks.append(collecting)
+        sent.clear()
         j0, c0 = support.cpu_seconds(java) if java else 0.0, time.process_time()
         if profiler is not None:
             profiler.enable()
         _, wall, errors = await check_bench._drive(check, requests, concurrency)
         hub_ms = 1000 * (time.process_time() - c0) / checks
+        gc.callbacks.remove(collecting)
         neo_ms = 1000 * (support.cpu_seconds(java) - j0) / checks if java else 0.0
         if profiler is not None and profile:
             profiler.disable()
             profiler.dump_stats(profile)
-    print(json.dumps({"hub": hub_ms, "neo4j": neo_ms, "rate": checks / wall, "errors": errors}))
+    gc_ms = 1000 * collected[0] / checks
+    print(
+        json.dumps(
+            {
+                "hub": hub_ms,
+                "neo4j": neo_ms,
+                "gc": gc_ms,
+                "collections": collected[1],
+                "statements": {k: v / checks for k, v in sent.items()},
+                "rate": checks / wall,
+                "errors": errors,
+            }
+        )
+    )
 
 
 def _round(
@@ -141,9 +189,13 @@ def main(args: argparse.Namespace) -> None:
                 counts[name].append((calls, turns))
             print(
                 f"round {round_} {name}: hub {result['hub']:.3f} ms, Neo4j"
-                f" {result['neo4j']:.3f} ms per check, {result['rate']:.0f} checks/s",
+                f" {result['neo4j']:.3f} ms per check (garbage collector {result['gc']:.3f} ms,"
+                f" {result['collections']:.0f} collections), {result['rate']:.0f} checks/s",
                 flush=True,
             )
+            if args.statements:
+                for words, per_check in sorted(result["statements"].items()):
+                    print(f"    {per_check:.3f} per check: {words}")
     if args.profile:
         print("own time per check under cProfile, largest differences A - B (ms):")
         keys = set().union(*own["A"], *own["B"])
@@ -178,6 +230,7 @@ if __name__ == "__main__":
     parser.add_argument("-c", type=int, default=1, help="concurrency")
     parser.add_argument("--profile", action="store_true", help="cProfile every round")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--statements", action="store_true", help="statements sent per check")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=100, help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", help=argparse.SUPPRESS)

@@ -207,6 +207,69 @@ async def test_a_broken_commitment_cautions_exactly_its_scenario_for_exactly_a_y
     assert receipt["receipt"]["hits"] == [f"COMMITMENT-BROKEN|CAUTION|commitment:{code}|COMMITMENT"]
 
 
+CHECK_WITH_GRADES = """
+query ($uscc: String!, $scenario: Scenario!, $asOf: Date) {
+  checkBeforeApproval(subject: {uscc: $uscc}, scenario: $scenario, asOf: $asOf) {
+    decision
+    hits { reach measure { code } commitment { code } evaluation { grade } }
+    incentives { measure { code } evaluation { grade } }
+  }
+}
+"""
+
+
+def grade(firm: str, letter: str, on: str) -> dict[str, Any]:
+    return {"kind": "evaluation", "subject": {"uscc": firm}, "grade": letter,
+            "evaluatedOn": on, "source": "NDRC"}  # fmt: skip
+
+
+async def test_a_firm_with_broken_commitments_and_grades_is_checked_on_both_at_once(
+    gql: GQL,
+) -> None:
+    """The gather reads a subject's commitments and evaluations in one pass: each kind must
+    keep its own rule (broken by asOf; the latest grade by asOf), neither mixed into the other."""
+    firm = await a_firm(gql)
+    await load(
+        gql.store,
+        [grade(firm, "D", "2024-06-01"), grade(firm, "A", "2025-01-01"),
+         grade(firm, "D", "2025-06-01")],
+        "NDRC",
+    )  # fmt: skip
+    early = (await record(gql, firm, scenario="FISCAL_FUNDS"))["code"]
+    late = (await record(gql, firm, scenario="FISCAL_FUNDS", content="另一项承诺"))["code"]
+    kept = (await record(gql, firm, scenario="FISCAL_FUNDS", content="已履行的承诺"))["code"]
+    await gql.ok(FULFIL, {"code": early, "input": broken_on("2025-03-10")}, ECO)
+    await gql.ok(FULFIL, {"code": late, "input": broken_on("2025-05-10")}, ECO)
+    await gql.ok(
+        FULFIL, {"code": kept, "input": {"status": "FULFILLED", "confirmedOn": "2025-02-01",
+                                         "confirmedBy": "黄核查"}}, ECO,
+    )  # fmt: skip
+
+    async def asked(as_of: str) -> Any:
+        variables = {"uscc": firm, "scenario": "FISCAL_FUNDS", "asOf": as_of}
+        return (await gql.ok(CHECK_WITH_GRADES, variables, APPROVAL))["checkBeforeApproval"]
+
+    def seen(answer: Any, part: str) -> set[tuple[str, str | None]]:
+        return {
+            (h["measure"]["code"], (h.get("commitment") or h.get("evaluation") or {}).get("code")
+             or (h.get("evaluation") or {}).get("grade"))
+            for h in answer[part]
+        }  # fmt: skip
+
+    before = await asked("2025-03-01")  # grade A, nothing broken yet
+    assert before["decision"] == "CLEAR" and before["hits"] == []
+    assert {i["evaluation"]["grade"] for i in before["incentives"] if i["evaluation"]} == {"A"}
+    april = await asked("2025-04-01")  # one broken, the latest grade still A
+    assert april["decision"] == "CAUTION"
+    assert seen(april, "hits") == {("COMMITMENT-BROKEN", early)}
+    assert {i["evaluation"]["grade"] for i in april["incentives"] if i["evaluation"]} == {"A"}
+    july = await asked("2025-07-01")  # both broken, graded D since June
+    assert {h["reach"] for h in july["hits"]} == {"COMMITMENT", "EVALUATION"}
+    assert {h["commitment"]["code"] for h in july["hits"] if h["commitment"]} == {early, late}
+    assert [h["evaluation"]["grade"] for h in july["hits"] if h["evaluation"]] == ["D"]
+    assert not any(i["evaluation"] for i in july["incentives"])
+
+
 async def test_across_29_february_the_caution_lasts_366_days(gql: GQL) -> None:
     firm = await a_firm(gql)
     code = (await record(gql, firm, madeOn="2023-05-01"))["code"]
