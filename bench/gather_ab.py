@@ -5,12 +5,12 @@ One subject per statement, as a single check at concurrency 1 sends it, the vari
 alternating rounds over the same subjects (the check bench's sample). Variants:
 
 * ``now``: this checkout's ``GATHER``;
-* ``base``: the ``GATHER`` of another checkout (``--base``, e.g. a worktree of ce433eb), read
-  by that checkout's own Python;
-* ``no-commitments`` / ``no-employment``: ``now`` without that step (what the step costs).
+* the ``GATHER`` of each other checkout given (``--base``, e.g. a worktree of ce433eb), read
+  by Python with that checkout first on its path, named after its folder;
+* ``no-employment``: ``now`` without that step (what the step costs).
 
     git worktree add --detach /tmp/before ce433eb
-    .venv/bin/python -m bench.gather_ab --base /tmp/before --subjects 600 --rounds 4
+    .venv/bin/python -m bench.gather_ab --base /tmp/before /tmp/main --subjects 600 --rounds 4
 
 Needs the bench instance with the check graph (`make bench-check` loads it). Linux only.
 """
@@ -67,14 +67,10 @@ def _without(statement: str, marker: str, column: str) -> str:
     return re.sub(rf",\s*{column}: {column}", "", trimmed)
 
 
-def variants(base: Path | None) -> dict[str, str]:
-    found = {
-        "now": GATHER,
-        "no-commitments": _without(GATHER, "(c:Commitment)", "broken"),
-        "no-employment": _without(GATHER, "[w:WORKS_FOR]", "employment"),
-    }
-    if base is not None:
-        found["base"] = _base_gather(base)
+def variants(bases: list[Path]) -> dict[str, str]:
+    found = {"now": GATHER, "no-employment": _without(GATHER, "[w:WORKS_FOR]", "employment")}
+    for base in bases:
+        found[base.name] = _base_gather(base)
     return found
 
 
@@ -88,7 +84,7 @@ async def main(args: argparse.Namespace) -> None:
     driver = open_driver(settings, "bench")
     store = Store(driver, settings)
     java = neo4j_pid(settings)
-    statements = variants(Path(args.base) if args.base else None)
+    statements = variants([Path(b) for b in args.base])
     try:
         sampled = (await store.read(sample_subjects, 3000))[: args.subjects]
         params = [
@@ -148,17 +144,21 @@ async def main(args: argparse.Namespace) -> None:
             f"wall {statistics.median(wall[name]):.3f} ms per statement (medians); "
             f"db hits {hits[name] / len(params):.1f} per statement"
         )
-    if "base" in statements and neo["now"]:
-        ratios = [a / b for a, b in zip(neo["now"], neo["base"], strict=True)]
-        print(f"now/base Neo4j CPU per statement, median of rounds {statistics.median(ratios):.3f}")
+    for base in args.base[::-1]:  # the first given last
+        name = Path(base).name
+        if neo["now"]:
+            ratios = [a / b for a, b in zip(neo["now"], neo[name], strict=True)]
+            print(
+                f"now/{name} Neo4j CPU per statement, median of rounds"
+                f" {statistics.median(ratios):.3f}"
+            )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", help="checkout whose GATHER is the 'base' variant")
+    parser.add_argument("--base", nargs="*", default=[], help="checkouts whose GATHER to compare")
     parser.add_argument("--subjects", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=4)
     arguments = parser.parse_args()
-    if arguments.base:
-        arguments.base = str(Path(arguments.base).resolve())
+    arguments.base = [str(Path(b).resolve()) for b in arguments.base]
     asyncio.run(main(arguments))
