@@ -10,6 +10,7 @@ reading each hub's CPU from /proc:
     .venv/bin/python -m bench.compare_hubs --b /tmp/before --rounds 8
     .venv/bin/python -m bench.compare_hubs --env-a CREDITHUB_CHECK_TRANSACTIONS=1
     .venv/bin/python -m bench.compare_hubs --b /tmp/before --kind search -c 1 --checks 300
+    .venv/bin/python -m bench.compare_hubs --a /tmp/before --b .   # the same pair, swapped
 
 Needs the bench instance with the check graph (`make bench-check` loads it). Linux only.
 """
@@ -48,7 +49,7 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return dict(v.split("=", 1) for v in values)
 
 
-async def main(args: argparse.Namespace, other: Path) -> None:
+async def main(args: argparse.Namespace, first: Path, other: Path) -> None:
     settings = Settings()
     bench_instance(settings)
     driver = open_driver(settings, "bench")
@@ -64,7 +65,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
 
     try:
         async with (
-            hub_server(settings, ports["A"], HERE, env=_pairs(args.env_a)) as pid_a,
+            hub_server(settings, ports["A"], first, env=_pairs(args.env_a)) as pid_a,
             hub_server(settings, ports["B"], other, env=_pairs(args.env_b)) as pid_b,
             RawClient("127.0.0.1", ports["A"], headers, 64) as http_a,
             RawClient("127.0.0.1", ports["B"], headers, 64) as http_b,
@@ -99,7 +100,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
         await driver.close()
     unit = "checks" if args.kind == "check" else "searches"
     print(f"{args.rounds} alternating rounds of {args.checks} {unit} at concurrency {args.c}")
-    for name, tree in (("A", HERE), ("B", other)):
+    for name, tree in (("A", first), ("B", other)):
         rounds = " ".join(f"{x:.2f}" for x in cpu[name])
         neo4j = f", Neo4j {statistics.median(neo[name]):.2f} ms" if neo[name] else ""
         print(
@@ -114,6 +115,7 @@ async def main(args: argparse.Namespace, other: Path) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--a", default=str(HERE), help="checkout of hub A (default: this one)")
     parser.add_argument("--b", default=str(HERE), help="checkout of hub B (default: this one)")
     parser.add_argument("--env-a", nargs="*", default=[], help="NAME=VALUE settings of hub A")
     parser.add_argument("--env-b", nargs="*", default=[], help="NAME=VALUE settings of hub B")
@@ -124,4 +126,4 @@ if __name__ == "__main__":
         "--kind", choices=["check", "search"], default="check", help="what to ask (PUBLIC search)"
     )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments, Path(arguments.b).resolve()))
+    asyncio.run(main(arguments, Path(arguments.a).resolve(), Path(arguments.b).resolve()))
