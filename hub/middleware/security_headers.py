@@ -59,7 +59,9 @@ class SecurityHeaders(HttpMiddleware):
                 # one pass over the answer's headers (no Headers object per request)
                 headers = message["headers"] = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
-                headers.extend(pair for pair in added if pair[0] not in present)
+                for pair in added:
+                    if pair[0] not in present:
+                        headers.append(pair)
             await send(message)
 
         await self.app(scope, receive, with_headers)
