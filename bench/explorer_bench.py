@@ -84,17 +84,35 @@ def super_node_lines(size: int, serial: int) -> tuple[str, list[bytes]]:
     return uscc, [json.dumps(line, ensure_ascii=False).encode() for line in lines]
 
 
-async def _build(settings: Settings, enterprises: int, seed: int) -> dict[str, Any]:
-    """The demo county and the two super-nodes on the (emptied) bench instance; their USCCs
-    and an INVESTIGATOR key's token."""
-    from hub.auth import SYSTEM
+def _seed(settings: Settings, enterprises: int, seed: int) -> None:
+    """The demo county on the emptied bench instance as `credit-hub seed` loads it: through
+    Neo4j's import tool (`import --initial`, hub/bulk_load/) when the store is empty, which a
+    wiped and migrated bench is; transactionally otherwise."""
+    from hub.bulk_load.command import seed_initial
     from hub.demo import seed_demo
+
+    options = argparse.Namespace(instance="bench", enterprises=enterprises, seed=seed)
+    if seed_initial(options, settings) is not None:
+        return
+
+    async def transactional() -> None:
+        driver = open_driver(settings, "bench")
+        try:
+            await seed_demo(Store(driver, settings), settings, enterprises=enterprises, seed=seed)
+        finally:
+            await driver.close()
+
+    asyncio.run(transactional())
+
+
+async def _build(settings: Settings) -> dict[str, Any]:
+    """The two super-nodes beside the seeded county; their USCCs and an INVESTIGATOR key's
+    token."""
+    from hub.auth import SYSTEM
 
     driver = open_driver(settings, "bench")
     try:
         store = Store(driver, settings)
-        started = time.perf_counter()
-        await seed_demo(store, settings, enterprises=enterprises, seed=seed)
         subjects = {}
         for serial, size in enumerate(SIZES, start=1):
             uscc, lines = super_node_lines(size, serial)
@@ -103,11 +121,7 @@ async def _build(settings: Settings, enterprises: int, seed: int) -> dict[str, A
                 raise SystemExit(f"the super-node of {size} edges did not load: {report}")
             subjects[size] = uscc
         _, token = await create_key(store, Role.INVESTIGATOR, None, "bench explorer")
-        return {
-            "subjects": subjects,
-            "token": token,
-            "buildSeconds": round(time.perf_counter() - started, 1),
-        }
+        return {"subjects": subjects, "token": token}
     finally:
         await driver.close()
 
@@ -209,7 +223,11 @@ def explorer(args: argparse.Namespace, settings: Settings) -> int:
         build = json.loads(build_file.read_text())
     else:
         wipe_bench(settings)
-        build = asyncio.run(_build(settings, args.enterprises, args.seed))
+        started = time.perf_counter()
+        _seed(settings, args.enterprises, args.seed)
+        build = asyncio.run(_build(settings))
+        build["buildSeconds"] = round(time.perf_counter() - started, 1)
+        build["enterprises"] = args.enterprises
         build["subjects"] = {str(k): v for k, v in build["subjects"].items()}
         build_file.parent.mkdir(parents=True, exist_ok=True)
         build_file.write_text(json.dumps(build))
@@ -225,7 +243,7 @@ def explorer(args: argparse.Namespace, settings: Settings) -> int:
         json.dumps(
             {
                 "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-                "enterprises": args.enterprises,
+                "enterprises": build.get("enterprises", args.enterprises),
                 "buildSeconds": build.get("buildSeconds"),
                 "results": results,
             },
