@@ -34,21 +34,24 @@
     textureOnViewport: true,
     hideEdgesOnViewport: true,
     style: [
-      { selector: "node", style: {
-        "font-size": 11, "min-zoomed-font-size": 7,
-        "text-valign": "bottom", "text-margin-y": 3, "width": 22, "height": 22,
-        "background-color": "#0b4f9c", "color": "#1f2328" } },
-      { selector: "node.named, node.centre, node:selected, node.path", style: { "label": "data(short)" } },
+      // Every property of a rule is applied to every element it matches: the label's
+      // properties sit with the label, and the edges' arrows with the bezier edges that draw
+      // them (a haystack edge draws none), so an unnamed node or edge costs fewer.
+      { selector: "node", style: { "width": 22, "height": 22, "background-color": "#0b4f9c" } },
+      { selector: "node.named, node.centre, node:selected, node.path", style: {
+        "label": "data(short)", "font-size": 11, "min-zoomed-font-size": 7,
+        "text-valign": "bottom", "text-margin-y": 3, "color": "#1f2328" } },
       { selector: "node[kind = 'PERSON']", style: { "background-color": "#d9822b", "shape": "ellipse" } },
       { selector: "node[kind = 'ENTERPRISE']", style: { "shape": "round-rectangle" } },
       { selector: "node[kind = 'ADDRESS']", style: { "background-color": "#7a8590", "shape": "diamond", "width": 16, "height": 16 } },
       { selector: "node[kind = 'PHONE']", style: { "background-color": "#3b8f5a", "shape": "triangle", "width": 16, "height": 16 } },
       { selector: "node.centre", style: { "width": 34, "height": 34, "border-width": 3, "border-color": "#b0191e" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47" } },
-      { selector: "edge", style: {
-        "width": 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
-        "target-arrow-shape": "triangle", "curve-style": "haystack", "arrow-scale": 0.8 } },
-      { selector: "edge.named.few", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
+      { selector: "edge", style: { "width": 1.5, "line-color": "#9aa5b1", "curve-style": "haystack" } },
+      { selector: "edge.named.few", style: {
+        "curve-style": "bezier", "target-arrow-shape": "triangle", "target-arrow-color": "#9aa5b1",
+        "arrow-scale": 0.8, "label": "data(text)", "font-size": 9, "color": "#5b636b",
+        "text-rotation": "autorotate" } },
       { selector: "edge[?ended]", style: { "line-style": "dashed", "line-color": "#c8ced6" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.path", style: { "border-width": 4, "border-color": "#b0191e" } },
