@@ -1,24 +1,25 @@
 """`credit-hub bench explorer`: the graph explorer's click-to-drawn time beside the API's time.
 
 On the embedded "bench" instance (emptied, then the demo county of ``--enterprises``
-enterprises, a modest graph, plus two synthetic super-nodes: an enterprise with exactly 200
+enterprises, loaded as `credit-hub seed` loads an empty store: through Neo4j's import tool,
+plus two synthetic super-nodes: an enterprise with exactly 200
 relationships and one with 1,000 — shareholders, officers and practitioners), the hub in a
 child process (`credit-hub serve`, one worker), Debian's Chromium through Playwright:
 
 * **page**: signed in to the workbench with an INVESTIGATOR key (the hub in development mode:
   the session cookie without ``Secure``, over plain HTTP), in the explorer,
   ``explorer.load(subject)`` — what a click on a node runs — from the
-  start of the click handler to the second animation frame after the drawing (the frame that
-  shows it): the JSON route, which runs the neighbourhood document through the schema with the
-  caller's role (audit write included), the parse, Cytoscape's add, layout and first render;
+  start of the click handler to the task after the next frame's paint (an animation frame,
+  then a message task, which runs once that frame is painted): the JSON route, which runs the neighbourhood document through the schema with the
+  caller's role (audit write included), the parse, Cytoscape's add and first render;
   the graph is emptied before each run, so every run draws the whole neighbourhood;
 * **API**: the same GraphQL document (web/explorer/documents/neighbourhood.graphql) POSTed to
   /graphql with the same key, over loopback HTTP, answer read;
 * page and API alternate, ``--rounds`` each, for the 200-edge and the 1,000-edge neighbourhood;
 * **phases** of a page run (the page's own marks, ``explorer.timing``): the answer's text
   received (the route: session read, GraphQL, serialisation, loopback), the JSON parse,
-  Cytoscape's add with the page's placement, the fit and the geometry computed in slices,
-  the filters and panels, the frames up to the drawn one;
+  Cytoscape's add with the page's placement and each slice's style and geometry, the
+  filters and panels, the frame that sorts, places the edges' ends and paints;
 * **long tasks**: the longest main-thread task the browser reports (PerformanceObserver
   ``longtask``, tasks over 50 ms) during the page runs.
 
