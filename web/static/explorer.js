@@ -301,8 +301,9 @@
   channel.port1.onmessage = () => { const next = waiting.shift(); if (next) next(); };
   function yieldTask() { return new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); }); }
 
-  async function drawInSlices(definitions) {
+  async function drawInSlices(definitions, generation) {
     for (let i = 0; i < definitions.length; i += SLICE) {
+      if (generation !== drawings.generation) return; // the graph was emptied meanwhile
       let slice = cy.collection();
       cy.batch(() => { slice = cy.add(definitions.slice(i, i + SLICE)); });
       slice.boundingBox();
@@ -311,6 +312,21 @@
         try { await yieldTask(); } finally { cy.endBatch(); }
       }
     }
+  }
+  // Additions are drawn one after another, in the order they were merged into the model: an
+  // answer that arrives while an earlier one is still being drawn a slice at a time waits for
+  // it (its edges may end on nodes of the earlier one's later slices).
+  const drawings = { last: Promise.resolve(), generation: 0 };
+  function drawInTurn(definitions) {
+    const generation = drawings.generation;
+    const run = drawings.last.then(() => {
+      if (generation !== drawings.generation) return undefined;
+      if (definitions.length > 2 * SLICE) return drawInSlices(definitions, generation);
+      draw(definitions);
+      return undefined;
+    });
+    drawings.last = run.catch(() => {});
+    return run;
   }
   let labelled = true;
   let edgeLabels = true;
@@ -340,8 +356,7 @@
     if (!state.centre) state.centre = n.centre.id;
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
     const definitions = merge(n.export.elements, base, n.centre.id);
-    if (definitions.length > 2 * SLICE) await drawInSlices(definitions);
-    else draw(definitions);
+    await drawInTurn(definitions);
     fit();
     const added = performance.now();
     const shown = applyFilters();
@@ -409,7 +424,7 @@
       return { paths: 0, ids: [] };
     }
     for (const p of found) {
-      draw(merge(p.subgraph.export.elements, 1, from));
+      await drawInTurn(merge(p.subgraph.export.elements, 1, from));
       for (const { data } of p.subgraph.export.elements.nodes) state.pathIds.add(data.id);
       for (const { data } of p.subgraph.export.elements.edges) state.pathIds.add(data.id);
     }
@@ -493,6 +508,7 @@
     get graph() { return visible(); },
     get all() { return { nodes: [...nodes.values()], edges: [...edges.values()] }; },
     reset() {
+      drawings.generation += 1;
       nodes.clear(); edges.clear(); positions.clear(); hidden.clear(); cy.elements().remove();
       state.centre = null; labelled = true; edgeLabels = true; timing.runs = [];
     },
