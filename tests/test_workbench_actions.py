@@ -43,6 +43,20 @@ def done_facts(page: str) -> dict[str, str]:
     return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", panel.group(1)))
 
 
+def listing_form(csrf: str, ident: str, subject: str, **changes: str) -> dict[str, str]:
+    """The 列入名单 form filled in: an ENVIRONMENT BLACK listing from 2026-01-05."""
+    return {
+        "csrf": csrf,
+        "id": ident,
+        "subject": subject,
+        "list": "BLACK",
+        "domain": "ENVIRONMENT",
+        "basis": "《环境保护法》第六十三条",
+        "effectiveFrom": "2026-01-05",
+        **changes,
+    }
+
+
 def problem_fields(page: str) -> set[str]:
     return set(re.findall(r'<li data-field="([^"]+)">', page))
 
@@ -71,16 +85,7 @@ async def test_list_subject_by_form_is_the_apis_listing(
     firm = f.uscc()
     await load(graph, [f.enterprise(firm, "隆林表单列入有限公司")])
     csrf = await signed_in(client, graph)
-    form = {
-        "csrf": csrf,
-        "id": "ECO-FORM-1",
-        "subject": firm,
-        "list": "BLACK",
-        "domain": "ENVIRONMENT",
-        "basis": "《环境保护法》第六十三条",
-        "effectiveFrom": "2026-01-05",
-        "documentNumber": "隆环罚〔2026〕1号",
-    }
+    form = listing_form(csrf, "ECO-FORM-1", firm, documentNumber="隆环罚〔2026〕1号")
     answer = await client.post("/workbench/actions/listSubject", data=form)
     assert answer.status_code == 200
     facts = done_facts(answer.text)
@@ -106,16 +111,10 @@ async def test_a_bad_form_names_its_fields_and_sends_nothing(
     firm = f.uscc()
     await load(graph, [f.enterprise(firm)])
     csrf = await signed_in(client, graph)
-    form = {
-        "csrf": csrf,
-        "id": "ECO-FORM-BAD",
-        "subject": firm,
-        "list": "GREY",  # not offered
-        "domain": "ENVIRONMENT",
-        "basis": "",  # required
-        "effectiveFrom": "2026-02-30",  # no such day
-        "liablePersons": "",
-    }
+    # A list not offered, no basis (required), a day that does not exist.
+    form = listing_form(
+        csrf, "ECO-FORM-BAD", firm, list="GREY", basis="", effectiveFrom="2026-02-30"
+    )
     answer = await client.post("/workbench/actions/listSubject", data=form)
     assert answer.status_code == 400
     assert problem_fields(answer.text) == {"list", "basis", "effectiveFrom"}
@@ -129,15 +128,7 @@ async def test_the_apis_refusal_is_shown_with_its_field(
     client: httpx.AsyncClient, graph: Store
 ) -> None:
     csrf = await signed_in(client, graph)
-    form = {
-        "csrf": csrf,
-        "id": "ECO-FORM-USCC",
-        "subject": bad_check_character(f.uscc()),
-        "list": "WATCH",
-        "domain": "ENVIRONMENT",
-        "basis": "依据",
-        "effectiveFrom": "2026-01-05",
-    }
+    form = listing_form(csrf, "ECO-FORM-USCC", bad_check_character(f.uscc()), list="WATCH")
     answer = await client.post("/workbench/actions/listSubject", data=form)
     assert answer.status_code == 400
     assert 'data-code="BAD_USER_INPUT"' in answer.text
