@@ -62,11 +62,13 @@ class Enterprise:
 
     @strawberry.field
     async def registered_on(self, info: HubInfo) -> dt.date | None:
-        return (await self._full(info)).get("registeredOn")
+        day: dt.date | None = await self._get(info, "registeredOn")
+        return day
 
     @strawberry.field(description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).")
     async def status(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("status")
+        status: str | None = await self._get(info, "status")
+        return status
 
     @strawberry.field
     async def industry(self, info: HubInfo) -> str | None:
