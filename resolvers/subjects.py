@@ -186,7 +186,7 @@ async def search(
         for row in rows:
             node = row["node"]
             key = node["uscc"] if row["label"] == "Enterprise" else node["idNumber"]
-            ctx.loaders.own_listing_states[row["label"]].prime(key, row["states"])
+            ctx.listing_states[(row["label"], key)] = row["states"]
     names = [_name(row) for row in rows if exact is None or _key(row["node"]) != _key(exact[1])]
     return ([exact] if exact is not None and offset == 0 else []) + names[first : first + count]
 
