@@ -261,7 +261,8 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
 # more), not every stored property with its record times: the GraphQL types read the rest on
 # demand (an enterprise map without the fingerprint ``fp`` is partial: schema/subjects.py
 # ``Enterprise._full``; a person's is a partial ``PersonRow``).
-HIT_ENTERPRISE = ".uscc, .name, .kind, .status, .registeredOn"
+# (registeredOn as ISO text: the driver builds a Date in Python, date.fromisoformat is C)
+HIT_ENTERPRISE = ".uscc, .name, .kind, .status, registeredOn: toString(node.registeredOn)"
 HIT_PERSON = ".idNumber, .name, .publicServant"
 
 # The ranking is made over the index's best ``$pool`` hits (Lucene's top-N by score), not over
@@ -384,6 +385,9 @@ async def search_names(
         },
     )
     for row in found:
+        day = row["node"].get("registeredOn")
+        if day is not None:
+            row["node"]["registeredOn"] = dt.date.fromisoformat(day)
         if row["states"]:
             nested_record_times(row["states"])
     return found
