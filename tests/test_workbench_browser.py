@@ -262,6 +262,38 @@ async def test_an_upload_with_rejected_lines_shows_line_field_and_reason(
     assert v.foreign == []
 
 
+async def test_a_workflow_form_filled_in_by_keyboard_lists_a_subject(
+    browser: Browser, base: str, graph: Store
+) -> None:
+    firm = f.uscc()
+    await load(graph, [f.enterprise(firm, "隆林键盘列入有限公司")])
+    v = await signed_in(browser, base, graph, role=Role.DEPARTMENT)
+    await v.page.click("a[data-menu=actions]")
+    await v.page.wait_for_url("**/workbench/actions")
+    await v.shot("desk-actions")
+    await v.page.click("li[data-action=listSubject] a")
+    await v.page.wait_for_selector("#action-form")
+    await v.page.focus("#f-id")
+    await v.page.keyboard.type("AMR-KEY-1")
+    await v.page.keyboard.press("Tab")
+    await v.page.keyboard.type(firm)
+    await v.page.select_option("#f-list", "WATCH")
+    await v.page.select_option("#f-domain", "FOOD_DRUG")
+    await v.page.fill("#f-basis", "《食品安全法》第一百三十四条")
+    await v.page.fill("#f-effectiveFrom", "2026-03-02")
+    await v.page.focus("#f-liablePersons")
+    await v.page.keyboard.press("Enter")  # a new line in a text area, not a submit
+    await v.page.keyboard.press("Tab")
+    await v.page.keyboard.press("Enter")  # the submit button
+    await v.page.wait_for_selector("#action-done")
+    done = await v.page.inner_text("#action-done")
+    assert "AMR-KEY-1" in done and "执行中" in done
+    await v.shot("desk-action-done")
+    await v.page.click("a[data-menu=listings]")
+    assert "AMR-KEY-1" in await v.page.inner_text("#listings")
+    assert v.foreign == []
+
+
 async def test_every_page_is_usable_at_768_px(
     browser: Browser, base: str, graph: Store, story: workbench_story.Story
 ) -> None:
@@ -272,6 +304,8 @@ async def test_every_page_is_usable_at_768_px(
             "/workbench/listings",
             "/workbench/objections",
             "/workbench/repairs",
+            "/workbench/actions",
+            "/workbench/actions/createSamplingPlan",
         ),
         Role.ADMIN: ("/workbench/keys", "/workbench/audit"),
     }

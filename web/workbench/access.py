@@ -84,6 +84,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("listings", "/workbench/listings", DEPARTMENTS),
     MenuItem("objections", "/workbench/objections", DEPARTMENTS),
     MenuItem("repairs", "/workbench/repairs", DEPARTMENTS),
+    MenuItem("actions", "/workbench/actions", DEPARTMENTS),
     MenuItem("explorer", "/workbench/explorer", INVESTIGATORS),
     MenuItem("statistics", "/workbench/statistics", STATISTICS_READERS),
     MenuItem("keys", "/workbench/keys", ADMINS),

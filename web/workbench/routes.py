@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from starlette.routing import BaseRoute
 
+from web.workbench.actions import action_routes
 from web.workbench.admin import admin_routes
 from web.workbench.approval import approval_routes
 from web.workbench.batch import batch_routes
@@ -21,6 +22,7 @@ def workbench(schema: strawberry.Schema) -> list[BaseRoute]:
         *batch_routes(schema),
         *desk_routes(schema),
         *repair_routes(schema),
+        *action_routes(schema),
         *admin_routes(schema),
         *statistics_routes(schema),
     ]
