@@ -1,24 +1,25 @@
 """`credit-hub bench explorer`: the graph explorer's click-to-drawn time beside the API's time.
 
 On the embedded "bench" instance (emptied, then the demo county of ``--enterprises``
-enterprises, a modest graph, plus two synthetic super-nodes: an enterprise with exactly 200
+enterprises, loaded as `credit-hub seed` loads an empty store: through Neo4j's import tool,
+plus two synthetic super-nodes: an enterprise with exactly 200
 relationships and one with 1,000 — shareholders, officers and practitioners), the hub in a
 child process (`credit-hub serve`, one worker), Debian's Chromium through Playwright:
 
 * **page**: signed in to the workbench with an INVESTIGATOR key (the hub in development mode:
   the session cookie without ``Secure``, over plain HTTP), in the explorer,
   ``explorer.load(subject)`` — what a click on a node runs — from the
-  start of the click handler to the second animation frame after the drawing (the frame that
-  shows it): the JSON route, which runs the neighbourhood document through the schema with the
-  caller's role (audit write included), the parse, Cytoscape's add, layout and first render;
+  start of the click handler to the task after the next frame's paint (an animation frame,
+  then a message task, which runs once that frame is painted): the JSON route, which runs the neighbourhood document through the schema with the
+  caller's role (audit write included), the parse, Cytoscape's add and first render;
   the graph is emptied before each run, so every run draws the whole neighbourhood;
 * **API**: the same GraphQL document (web/explorer/documents/neighbourhood.graphql) POSTed to
   /graphql with the same key, over loopback HTTP, answer read;
 * page and API alternate, ``--rounds`` each, for the 200-edge and the 1,000-edge neighbourhood;
 * **phases** of a page run (the page's own marks, ``explorer.timing``): the answer's text
   received (the route: session read, GraphQL, serialisation, loopback), the JSON parse,
-  Cytoscape's add with the page's placement, the fit and the geometry computed in slices,
-  the filters and panels, the frames up to the drawn one;
+  Cytoscape's add with the page's placement and each slice's style and geometry, the
+  filters and panels, the frame that sorts, places the edges' ends and paints;
 * **long tasks**: the longest main-thread task the browser reports (PerformanceObserver
   ``longtask``, tasks over 50 ms) during the page runs.
 
@@ -84,17 +85,35 @@ def super_node_lines(size: int, serial: int) -> tuple[str, list[bytes]]:
     return uscc, [json.dumps(line, ensure_ascii=False).encode() for line in lines]
 
 
-async def _build(settings: Settings, enterprises: int, seed: int) -> dict[str, Any]:
-    """The demo county and the two super-nodes on the (emptied) bench instance; their USCCs
-    and an INVESTIGATOR key's token."""
-    from hub.auth import SYSTEM
+def _seed(settings: Settings, enterprises: int, seed: int) -> None:
+    """The demo county on the emptied bench instance as `credit-hub seed` loads it: through
+    Neo4j's import tool (`import --initial`, hub/bulk_load/) when the store is empty, which a
+    wiped and migrated bench is; transactionally otherwise."""
+    from hub.bulk_load.command import seed_initial
     from hub.demo import seed_demo
+
+    options = argparse.Namespace(instance="bench", enterprises=enterprises, seed=seed)
+    if seed_initial(options, settings) is not None:
+        return
+
+    async def transactional() -> None:
+        driver = open_driver(settings, "bench")
+        try:
+            await seed_demo(Store(driver, settings), settings, enterprises=enterprises, seed=seed)
+        finally:
+            await driver.close()
+
+    asyncio.run(transactional())
+
+
+async def _build(settings: Settings) -> dict[str, Any]:
+    """The two super-nodes beside the seeded county; their USCCs and an INVESTIGATOR key's
+    token."""
+    from hub.auth import SYSTEM
 
     driver = open_driver(settings, "bench")
     try:
         store = Store(driver, settings)
-        started = time.perf_counter()
-        await seed_demo(store, settings, enterprises=enterprises, seed=seed)
         subjects = {}
         for serial, size in enumerate(SIZES, start=1):
             uscc, lines = super_node_lines(size, serial)
@@ -103,11 +122,7 @@ async def _build(settings: Settings, enterprises: int, seed: int) -> dict[str, A
                 raise SystemExit(f"the super-node of {size} edges did not load: {report}")
             subjects[size] = uscc
         _, token = await create_key(store, Role.INVESTIGATOR, None, "bench explorer")
-        return {
-            "subjects": subjects,
-            "token": token,
-            "buildSeconds": round(time.perf_counter() - started, 1),
-        }
+        return {"subjects": subjects, "token": token}
     finally:
         await driver.close()
 
@@ -209,7 +224,11 @@ def explorer(args: argparse.Namespace, settings: Settings) -> int:
         build = json.loads(build_file.read_text())
     else:
         wipe_bench(settings)
-        build = asyncio.run(_build(settings, args.enterprises, args.seed))
+        started = time.perf_counter()
+        _seed(settings, args.enterprises, args.seed)
+        build = asyncio.run(_build(settings))
+        build["buildSeconds"] = round(time.perf_counter() - started, 1)
+        build["enterprises"] = args.enterprises
         build["subjects"] = {str(k): v for k, v in build["subjects"].items()}
         build_file.parent.mkdir(parents=True, exist_ok=True)
         build_file.write_text(json.dumps(build))
@@ -225,7 +244,7 @@ def explorer(args: argparse.Namespace, settings: Settings) -> int:
         json.dumps(
             {
                 "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-                "enterprises": args.enterprises,
+                "enterprises": build.get("enterprises", args.enterprises),
                 "buildSeconds": build.get("buildSeconds"),
                 "results": results,
             },

@@ -313,6 +313,53 @@ async def test_a_capped_neighbourhood_says_truncated(
     await v.shot("explorer-truncated")
 
 
+# Two answers, the second let through once the first has added its first slice: the second is
+# merged while the first is still being drawn a slice at a time, and its edges end on persons
+# of the first's later slices (drawn before those, they would have no source).
+OVERLAPPING_LOADS = """async ([first, second]) => {
+  const realFetch = window.fetch;
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let calls = 0;
+  window.fetch = async (...args) => {
+    const call = calls++;
+    const answer = await realFetch(...args);
+    if (call !== 1) return answer;
+    const text = await answer.text();  // read ahead: let through, it is merged at once
+    await gate;
+    return new Response(text, {status: answer.status, headers: answer.headers});
+  };
+  explorer.cy.one("add", () => release());
+  try {
+    await Promise.all([explorer.load(first), explorer.load(second)]);
+  } finally {
+    window.fetch = realFetch;
+  }
+  return {model: [explorer.all.nodes.length, explorer.all.edges.length],
+          drawn: [explorer.cy.nodes().length, explorer.cy.edges().length]};
+}"""
+
+
+async def test_an_answer_arriving_while_another_is_drawn_waits_for_it(
+    browser: Browser, base: str, graph: Store
+) -> None:
+    coop, bank = f.uscc(), f.uscc()
+    people = [f.id_number("1981-01-01") for _ in range(500)]
+    await load(
+        graph,
+        [f.enterprise(coop, "隆林第二合作社"), f.enterprise(bank, "隆林村镇银行")]
+        + [f.person(p, f"股东{n}") for n, p in enumerate(people)]
+        + [f.share({"idNumber": p}, coop, 0.004) for p in people]
+        + [f.share({"idNumber": p}, bank, 0.004) for p in people],
+    )
+    v, _ = await signed_in(browser, base, graph, Role.INVESTIGATOR)
+    await v.open("/workbench/explorer")
+    await v.page.select_option("#limit", "1000")
+    drawn = await v.page.evaluate(OVERLAPPING_LOADS, [f"E:{coop}", f"E:{bank}"])
+    assert drawn["model"][1] == 1000
+    assert drawn["drawn"] == drawn["model"]
+
+
 async def test_at_768_px_by_keyboard(
     browser: Browser, base: str, graph: Store, story: Story
 ) -> None:

@@ -34,21 +34,24 @@
     textureOnViewport: true,
     hideEdgesOnViewport: true,
     style: [
-      { selector: "node", style: {
-        "font-size": 11, "min-zoomed-font-size": 7,
-        "text-valign": "bottom", "text-margin-y": 3, "width": 22, "height": 22,
-        "background-color": "#0b4f9c", "color": "#1f2328" } },
-      { selector: "node.named, node.centre, node:selected, node.path", style: { "label": "data(short)" } },
+      // Every property of a rule is applied to every element it matches: the label's
+      // properties sit with the label, and the edges' arrows with the bezier edges that draw
+      // them (a haystack edge draws none), so an unnamed node or edge costs fewer.
+      { selector: "node", style: { "width": 22, "height": 22, "background-color": "#0b4f9c" } },
+      { selector: "node.named, node.centre, node:selected, node.path", style: {
+        "label": "data(short)", "font-size": 11, "min-zoomed-font-size": 7,
+        "text-valign": "bottom", "text-margin-y": 3, "color": "#1f2328" } },
       { selector: "node[kind = 'PERSON']", style: { "background-color": "#d9822b", "shape": "ellipse" } },
       { selector: "node[kind = 'ENTERPRISE']", style: { "shape": "round-rectangle" } },
       { selector: "node[kind = 'ADDRESS']", style: { "background-color": "#7a8590", "shape": "diamond", "width": 16, "height": 16 } },
       { selector: "node[kind = 'PHONE']", style: { "background-color": "#3b8f5a", "shape": "triangle", "width": 16, "height": 16 } },
       { selector: "node.centre", style: { "width": 34, "height": 34, "border-width": 3, "border-color": "#b0191e" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47" } },
-      { selector: "edge", style: {
-        "width": 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
-        "target-arrow-shape": "triangle", "curve-style": "haystack", "arrow-scale": 0.8 } },
-      { selector: "edge.named.few", style: { "curve-style": "bezier", "label": "data(text)", "font-size": 9, "color": "#5b636b", "text-rotation": "autorotate" } },
+      { selector: "edge", style: { "width": 1.5, "line-color": "#9aa5b1", "curve-style": "haystack" } },
+      { selector: "edge.named.few", style: {
+        "curve-style": "bezier", "target-arrow-shape": "triangle", "target-arrow-color": "#9aa5b1",
+        "arrow-scale": 0.8, "label": "data(text)", "font-size": 9, "color": "#5b636b",
+        "text-rotation": "autorotate" } },
       { selector: "edge[?ended]", style: { "line-style": "dashed", "line-color": "#c8ced6" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.path", style: { "border-width": 4, "border-color": "#b0191e" } },
@@ -177,8 +180,12 @@
     return body;
   }
 
+  // Resolves once the next frame is painted. Cytoscape draws its canvas in an animation-frame
+  // callback; the frame's rendering (style, layout, paint) follows that frame's callbacks in
+  // the same task, so a task queued from our callback runs after the frame is painted. (A
+  // second animation frame, as before, also waited for the next vsync: up to 16.7 ms more.)
   function nextFrame() {
-    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return new Promise((resolve) => requestAnimationFrame(() => { yieldTask().then(resolve); }));
   }
 
   // Where new nodes go: rings around the node they were reached from (the centre at 0,0),
@@ -279,23 +286,47 @@
     return drawnNow;
   }
 
-  // Cytoscape computes each element's rendered geometry when it first paints: for a large
-  // addition that is one long frame. Computing it here a slice at a time, between tasks,
-  // leaves the frame only the painting.
+  // Cytoscape computes an element's style and rendered geometry (size, label box, edge ends)
+  // when it first needs them: for a large addition, in one long frame. Here a large addition
+  // is added a slice at a time, each slice's style and geometry computed in its own task,
+  // with a yield between slices. While the page yields, a Cytoscape batch is open, and
+  // Cytoscape's renderer skips every frame while a batch is open: a frame between two slices
+  // neither paints the growing graph nor sorts and culls it (which, when tried, tripled the
+  // time), and the screen keeps what it showed. The batch holds no element, so closing it
+  // restyles nothing. The frame after the last slice sorts, places the edges' ends and paints
+  // the whole graph once.
   const SLICE = 100;
   const channel = new MessageChannel(); // a yield to the event loop without setTimeout's clamp
   const waiting = [];
   channel.port1.onmessage = () => { const next = waiting.shift(); if (next) next(); };
   function yieldTask() { return new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); }); }
 
-  // Draws definitions in one batch (one style pass), then computes their geometry a slice at
-  // a time with a yield between slices, so that the first frame only paints.
-  async function drawInSlices(definitions) {
-    const collection = draw(definitions);
-    for (let i = 0; i < collection.length; i += SLICE) {
-      collection.slice(i, i + SLICE).boundingBox();
-      if (i + SLICE < collection.length) await yieldTask();
+  async function drawInSlices(definitions, generation) {
+    for (let i = 0; i < definitions.length; i += SLICE) {
+      if (generation !== drawings.generation) return; // the graph was emptied meanwhile
+      let slice = cy.collection();
+      cy.batch(() => { slice = cy.add(definitions.slice(i, i + SLICE)); });
+      slice.boundingBox();
+      if (i + SLICE < definitions.length) {
+        cy.startBatch();
+        try { await yieldTask(); } finally { cy.endBatch(); }
+      }
     }
+  }
+  // Additions are drawn one after another, in the order they were merged into the model: an
+  // answer that arrives while an earlier one is still being drawn a slice at a time waits for
+  // it (its edges may end on nodes of the earlier one's later slices).
+  const drawings = { last: Promise.resolve(), generation: 0 };
+  function drawInTurn(definitions) {
+    const generation = drawings.generation;
+    const run = drawings.last.then(() => {
+      if (generation !== drawings.generation) return undefined;
+      if (definitions.length > 2 * SLICE) return drawInSlices(definitions, generation);
+      draw(definitions);
+      return undefined;
+    });
+    drawings.last = run.catch(() => {});
+    return run;
   }
   let labelled = true;
   let edgeLabels = true;
@@ -325,9 +356,8 @@
     if (!state.centre) state.centre = n.centre.id;
     const base = nodes.has(subjectId) ? (nodes.get(subjectId).hop || 0) : 0;
     const definitions = merge(n.export.elements, base, n.centre.id);
+    await drawInTurn(definitions);
     fit();
-    if (definitions.length > 2 * SLICE) await drawInSlices(definitions);
-    else draw(definitions);
     const added = performance.now();
     const shown = applyFilters();
     showCaps(body.data, limit, n.centre.label);
@@ -394,7 +424,7 @@
       return { paths: 0, ids: [] };
     }
     for (const p of found) {
-      draw(merge(p.subgraph.export.elements, 1, from));
+      await drawInTurn(merge(p.subgraph.export.elements, 1, from));
       for (const { data } of p.subgraph.export.elements.nodes) state.pathIds.add(data.id);
       for (const { data } of p.subgraph.export.elements.edges) state.pathIds.add(data.id);
     }
@@ -478,6 +508,7 @@
     get graph() { return visible(); },
     get all() { return { nodes: [...nodes.values()], edges: [...edges.values()] }; },
     reset() {
+      drawings.generation += 1;
       nodes.clear(); edges.clear(); positions.clear(); hidden.clear(); cy.elements().remove();
       state.centre = null; labelled = true; edgeLabels = true; timing.runs = [];
     },
