@@ -8,7 +8,7 @@ HUB := $(BIN)/credit-hub
 ENTERPRISES ?= 1000
 SEED ?= 1
 
-.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare bench-shuanggongshi bench-events bench-explorer bench-sampling stop
+.PHONY: install neo4j browser demo test pytest lint typecheck schema bench-import bench-import-initial bench-import-floor bench-propagation bench-check bench-investigate bench-soak bench-search bench-documents bench-site bench-peer bench-compare bench-shuanggongshi bench-events bench-event-nodes bench-explorer bench-sampling stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,6 +117,9 @@ bench-explorer: neo4j browser
 # Issue 19: an import with and without the event log, interleaved; the feed's delivery rates.
 bench-events: neo4j
 	$(HUB) bench events --enterprises 2000 --rounds 4
+# One event node's cost to Neo4j, apart from any import (docs/benchmarks.md#event-log).
+bench-event-nodes: neo4j
+	$(HUB) bench event-nodes --rounds 20
 # A 双随机一公开 sampling plan over the check bench's county (docs/benchmarks.md).
 bench-sampling: neo4j
 	$(HUB) bench sampling --enterprises 100000 --seed 7 --reuse --rounds 2

@@ -123,7 +123,10 @@ if __name__ == "__main__":
     parser.add_argument("--checks", type=int, default=1500, help="requests per hub per round")
     parser.add_argument("-c", type=int, default=8, help="concurrency")
     parser.add_argument(
-        "--kind", choices=["check", "search"], default="check", help="what to ask (PUBLIC search)"
+        "--kind",
+        choices=["check", "search", "site-search"],
+        default="check",
+        help="what to ask (PUBLIC search)",
     )
     arguments = parser.parse_args()
     asyncio.run(main(arguments, Path(arguments.a).resolve(), Path(arguments.b).resolve()))

@@ -114,7 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("-c", type=int, default=8, help="concurrency")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--kind", choices=["check", "search"], default="check")
+    parser.add_argument("--kind", choices=["check", "search", "site-search"], default="check")
     parser.add_argument("--checkout", help="run the hub of another checkout (default: this one)")
     arguments = parser.parse_args()
     if arguments.checkout:

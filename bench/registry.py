@@ -41,6 +41,7 @@ BENCH_MODULES = (
     "bench.shuanggongshi_bench",
     "bench.explorer_bench",
     "bench.events_bench",
+    "bench.event_nodes_bench",
     "bench.sampling_bench",
 )
 

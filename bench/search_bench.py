@@ -35,6 +35,7 @@ from hub.store.subjects import SEARCH_NAMES
 from hub.store.values import timed
 from resolvers.paging import encode_cursor
 from resolvers.subjects import SEARCH_POOL, lucene_query
+from web.client import document
 
 PORT = 8767
 # Common words of the county's names first (隆林 is in nearly every enterprise's name).
@@ -109,13 +110,22 @@ Requests = Callable[[int, int], list[dict[str, Any]]]  # (count, seed) -> variab
 
 
 def workload(kind: str, subjects: list[Any], token: str) -> tuple[str, dict[str, str], Requests]:
-    """What the diagnostic scripts ask with ``--kind check|search``: the query, the headers (a
+    """What the diagnostic scripts ask with ``--kind check|search|site-search``: the query, the headers (a
     check with the APPROVAL key ``token``, a search as PUBLIC) and the requests."""
     if kind == "check":
         return (
             check_bench.QUERY,
             {"Authorization": f"Bearer {token}"},
             lambda count, seed: check_bench._requests(subjects, count, seed),
+        )
+    if kind == "site-search":  # the public site's search document, first page (bench-site)
+        site = document("public", "search")
+        return (
+            site,
+            {},
+            lambda count, seed: [
+                {"text": r["t"], "after": None} for r in _requests(count, seed, 0)
+            ],
         )
     return QUERY, {}, lambda count, seed: _requests(count, seed, 0)
 

@@ -47,6 +47,7 @@ def _params(query: str) -> dict[str, Any]:
         "division": None,
         "list": None,
         "today": None,
+        "states": True,  # the badges, as the site's search asks them
     }
 
 

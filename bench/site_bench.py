@@ -6,7 +6,8 @@ child process (`credit-hub serve`, one worker) over loopback HTTP as PUBLIC:
 * the profile page ``GET /subjects/{uscc}`` and its document (web/public/documents/subject.graphql)
   POSTed to /graphql, the same subjects in the same order;
 * the search page ``GET /search?q=`` and its document, the same words;
-* page and query alternate in rounds (the machine drifts; both see the same drift);
+* page and query alternate in rounds (the machine drifts; both see the same drift), taking
+  turns at going first (the first reads the round's subjects from colder caches);
 * credit reports: ten one at a time (a report's own time), then issued per second (an
   APPROVAL key, not rate-limited) at concurrency 4;
 * beside each line, the CPU the hub process and the bench Neo4j spent per request (from /proc:
@@ -84,7 +85,10 @@ async def _pair(
     size = len(requests) // ROUNDS
     for index in range(ROUNDS):
         part = requests[index * size : (index + 1) * size]
-        for kind, worker in (("page", page), ("query", query)):
+        # Whichever runs first reads the round's subjects from colder caches: the two take
+        # turns at going first.
+        order = [("page", page), ("query", query)]
+        for kind, worker in order if index % 2 == 0 else order[::-1]:
             before_cpu = _cpu(pids)
             latencies, wall, errors = await _drive(worker, part, concurrency)
             after_cpu = _cpu(pids)

@@ -344,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
             "shuanggongshi",
             "explorer",
             "events",
+            "event-nodes",
             "sampling",
         ],
     )

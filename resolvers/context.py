@@ -39,9 +39,17 @@ class HubContext:
     first_actions: dict[tuple[str, str, int, Any], list[dict[str, Any]]] = field(
         default_factory=dict
     )
+    # Own listings with their objections (what their states need) of the subjects a search
+    # found, read with the hits (resolvers/subjects.py search), by (label, key): the badges.
+    listing_states: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    _today: dt.date | None = field(default=None, repr=False)
 
     def today(self) -> dt.date:
-        return self.settings.today()
+        """The configured time zone's date, read once per request: one answer sees one day
+        (a search page asked it once per hit's badges)."""
+        if self._today is None:
+            self._today = self.settings.today()
+        return self._today
 
     @property
     def calendar(self) -> Calendar:

@@ -27,6 +27,18 @@ async def own_listing_rows(
     return rows
 
 
+def primed_listing_rows(ctx: HubContext, label: str, key: str) -> list[Row] | None:
+    """A subject's own listings as ``own_listing_rows(..., states_only=True)`` gives them,
+    when a search read them with its hit (``HubContext.listing_states``); None otherwise."""
+    rows = ctx.listing_states.get((label, key))
+    if rows is None:
+        return None
+    if not sees_unpublished(ctx.actor):
+        today = ctx.today()
+        rows = [r for r in rows if published(r, today)]
+    return rows
+
+
 async def credit_record_rows(ctx: HubContext, id_number: str) -> tuple[list[Row], list[Row]]:
     """A person's own listings and derived entries (with their sources); refused to PUBLIC."""
     refuse_unpublished(ctx.actor, "a personal credit record (个人信用记录)")

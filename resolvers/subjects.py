@@ -148,11 +148,17 @@ Hit = tuple[str, dict[str, Any] | q.PersonRow, float, str]
 
 
 async def search(
-    ctx: HubContext, text: str, offset: int, limit: int, only: q.SearchFilter | None = None
+    ctx: HubContext,
+    text: str,
+    offset: int,
+    limit: int,
+    only: q.SearchFilter | None = None,
+    badges: bool = False,
 ) -> list[Hit]:
     """(label, properties, score, matchedBy) at ``offset`` of the ranking: the subject whose
     identifier the text is, first, then the names of the full-text index without it; both
-    kept only when they pass the filter ``only``."""
+    kept only when they pass the filter ``only``. ``badges``: the hits' own listings as their
+    badges read them (``own_listing_states``) come with the names, in the same statement."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_SEARCH_TEXT:
         raise InvalidInput(f"text must be 1 to {MAX_SEARCH_TEXT} characters", field="text")
@@ -170,10 +176,17 @@ async def search(
         skip, fetch = 0, first + count + 1
     query = lucene_query(cleaned)
     rows = (
-        await ctx.store.read_statements(q.search_names, query, skip, fetch, SEARCH_POOL, only)
+        await ctx.store.read_statements(
+            q.search_names, query, skip, fetch, SEARCH_POOL, only, badges
+        )
         if query
         else []
     )
+    if badges:
+        for row in rows:
+            node = row["node"]
+            key = node["uscc"] if row["label"] == "Enterprise" else node["idNumber"]
+            ctx.listing_states[(row["label"], key)] = row["states"]
     names = [_name(row) for row in rows if exact is None or _key(row["node"]) != _key(exact[1])]
     return ([exact] if exact is not None and offset == 0 else []) + names[first : first + count]
 

@@ -13,7 +13,7 @@ from resolvers import subjects
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 from schema.common import PageInfo, SubjectKind
 from schema.public import PublishedList
-from schema.selection import page_asks
+from schema.selection import page_asks, search_asks_badges
 from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
 
 
@@ -89,7 +89,9 @@ class SubjectQueries:
                 listed=list_kind.value if list_kind else None,
                 today=info.context.today(),
             )
-        hits = await subjects.search(info.context, text, offset, size + 1, only)
+        hits = await subjects.search(
+            info.context, text, offset, size + 1, only, badges=search_asks_badges(info)
+        )
         more = len(hits) > size
         hits = hits[:size]
         if info.context.actor.sees_personal_data:  # persons found: audited, whatever is selected

@@ -12,7 +12,7 @@ from graphql.utilities import value_from_ast_untyped
 
 from resolvers.paging import MAX_PAGE_SIZE
 from resolvers.subjects import MAX_SHARE_LEVELS, PageAsks
-from schema.subjects import HubInfo
+from schema.subjects import LISTING_STATE_FIELDS, HubInfo
 
 
 def page_asks(info: HubInfo) -> PageAsks:
@@ -43,6 +43,31 @@ def page_asks(info: HubInfo) -> PageAsks:
         share_levels=min(_share_levels(tops, fragments), MAX_SHARE_LEVELS),
         first_actions=first,
     )
+
+
+def search_asks_badges(info: HubInfo) -> bool:
+    """A ``search`` selection asks its hits' badges: ``nodes { subject { listings { … } } }``
+    with only LISTING_STATE_FIELDS below ``listings`` (what ``asks_states_only`` serves from
+    the lighter read): the search reads them in its own statement and primes that read's
+    loader (resolvers/subjects.py ``search``)."""
+    fragments = info._raw_info.fragments
+    for field in info._raw_info.field_nodes:
+        for nodes in _named(field.selection_set, fragments, "nodes"):
+            for subject in _named(nodes.selection_set, fragments, "subject"):
+                for listings in _named(subject.selection_set, fragments, "listings"):
+                    below = listings.selection_set.selections if listings.selection_set else ()
+                    if all(
+                        isinstance(n, FieldNode) and n.name.value in LISTING_STATE_FIELDS
+                        for n in below
+                    ):
+                        return True
+    return False
+
+
+def _named(
+    selection_set: SelectionSetNode | None, fragments: Any, name: str
+) -> Iterator[FieldNode]:
+    return (f for f in _fields(selection_set, fragments) if f.name.value == name)
 
 
 def _fields(selection_set: SelectionSetNode | None, fragments: Any) -> Iterator[FieldNode]:

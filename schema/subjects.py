@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql import FieldNode
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
@@ -18,7 +19,12 @@ from hub.rules.workdays import Calendar, publication_deadline
 from hub.store.subjects import PersonRow, person_row
 from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
-from resolvers.records import broken_commitment_rows, credit_record_rows, own_listing_rows
+from resolvers.records import (
+    broken_commitment_rows,
+    credit_record_rows,
+    own_listing_rows,
+    primed_listing_rows,
+)
 from resolvers.subjects import action_rows
 from schema.common import (
     ActionType,
@@ -48,25 +54,41 @@ class Enterprise:
     def uscc(self) -> str:
         return str(self.raw["uscc"])
 
-    @strawberry.field
-    async def name(self, info: HubInfo) -> str:
-        return str(await self._get(info, "name"))
+    # name, kind, registeredOn and status answer at once when the map holds them (a search
+    # hit's does: hub/store/subjects.py HIT_ENTERPRISE), else read the rest first. A resolver
+    # that returns a value costs graphql-core no coroutine and no task; twenty hits of four
+    # such fields were eighty of each per search (docs/site.md#search).
+    @strawberry.field(graphql_type=str)
+    def name(self, info: HubInfo) -> str | Awaitable[str]:
+        if "name" in self.raw:
+            return str(self.raw["name"])
+        return self._later(info, "name", str)
 
-    @strawberry.field
-    async def kind(self, info: HubInfo) -> SubjectKind:
-        return SubjectKind(await self._get(info, "kind"))
+    @strawberry.field(graphql_type=SubjectKind)
+    def kind(self, info: HubInfo) -> SubjectKind | Awaitable[SubjectKind]:
+        if "kind" in self.raw:
+            return SubjectKind(self.raw["kind"])
+        return self._later(info, "kind", SubjectKind)
 
     @strawberry.field(description="Division code (chars 3-8 of the USCC) at issuance.")
     def division_code(self) -> str:
         return str(self.raw["uscc"])[2:8]
 
-    @strawberry.field
-    async def registered_on(self, info: HubInfo) -> dt.date | None:
-        return (await self._full(info)).get("registeredOn")
+    @strawberry.field(graphql_type=dt.date | None)
+    def registered_on(self, info: HubInfo) -> dt.date | Awaitable[dt.date | None] | None:
+        if "registeredOn" in self.raw:
+            day: dt.date | None = self.raw["registeredOn"]
+            return day
+        return self._later(info, "registeredOn")
 
-    @strawberry.field(description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).")
-    async def status(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("status")
+    @strawberry.field(
+        description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).", graphql_type=str | None
+    )
+    def status(self, info: HubInfo) -> str | Awaitable[str | None] | None:
+        if "status" in self.raw:
+            status: str | None = self.raw["status"]
+            return status
+        return self._later(info, "status")
 
     @strawberry.field
     async def industry(self, info: HubInfo) -> str | None:
@@ -115,17 +137,13 @@ class Enterprise:
         description="Own listings (BLACK, WATCH, RED), each with its status on asOf (today by "
         "default). An unconfirmed loan default is not a listing and is not shown. PUBLIC "
         "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
-        "SUSPENDED), whatever asOf."
+        "SUSPENDED), whatever asOf.",
+        graphql_type=list[Annotated["Listing", strawberry.lazy("schema.listings")]],
     )
-    async def listings(
+    def listings(
         self, info: HubInfo, as_of: dt.date | None = None
-    ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
-        from schema.listings import listings_of
-
-        uscc = str(self.raw["uscc"])
-        rows = await own_listing_rows(info.context, "Enterprise", uscc, asks_states_only(info))
-        return listings_of(rows, as_of or info.context.today())
+    ) -> list[Listing] | Awaitable[list[Listing]]:
+        return _listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
@@ -183,10 +201,12 @@ class Enterprise:
                 self.raw = loaded
         return self.raw
 
-    async def _get(self, info: HubInfo, key: str) -> Any:
-        if key in self.raw:
-            return self.raw[key]
-        return (await self._full(info)).get(key)
+    async def _later(
+        self, info: HubInfo, key: str, convert: Callable[[Any], Any] | None = None
+    ) -> Any:
+        """``key`` of the stored properties, read first (the map holds a few of them)."""
+        value = (await self._full(info)).get(key)
+        return value if convert is None else convert(value)
 
 
 @strawberry.type(
@@ -271,18 +291,14 @@ class Person:
     @strawberry.field(
         description="Own listings, each with its status on asOf (today by default). PUBLIC "
         "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
-        "SUSPENDED), whatever asOf."
+        "SUSPENDED), whatever asOf.",
+        graphql_type=list[Annotated["Listing", strawberry.lazy("schema.listings")]],
     )
-    async def listings(
+    def listings(
         self, info: HubInfo, as_of: dt.date | None = None
-    ) -> list[Annotated[Listing, strawberry.lazy("schema.listings")]]:
-        # A type cycle (a subject's listings, a listing's subject): imported when first asked.
-        from schema.listings import listings_of
-
+    ) -> list[Listing] | Awaitable[list[Listing]]:
         self._full_access(info)
-        number = self.row.id_number
-        rows = await own_listing_rows(info.context, "Person", number, asks_states_only(info))
-        return listings_of(rows, as_of or info.context.today())
+        return _listings(info, "Person", self.row.id_number, as_of)
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
@@ -367,9 +383,36 @@ LISTING_STATE_FIELDS = frozenset(
 
 def asks_states_only(info: HubInfo) -> bool:
     """The listings field asks only for LISTING_STATE_FIELDS (a search hit's badges): the
-    lighter read of own listings serves it (hub/store/listing_reads.py OWN_LISTING_STATES)."""
-    selections = info.selected_fields[0].selections if info.selected_fields else []
-    return all(isinstance(s, SelectedField) and s.name in LISTING_STATE_FIELDS for s in selections)
+    lighter read of own listings serves it (hub/store/listing_reads.py OWN_LISTING_STATES).
+    Read off the document's field node (strawberry's ``selected_fields`` converts the whole
+    selection on every call: once per hit)."""
+    nodes = info._raw_info.field_nodes
+    below = nodes[0].selection_set if nodes else None
+    return all(
+        isinstance(s, FieldNode) and s.name.value in LISTING_STATE_FIELDS
+        for s in (below.selections if below else ())
+    )
+
+
+def _listings(
+    info: HubInfo, label: str, key: str, as_of: dt.date | None
+) -> list[Listing] | Awaitable[list[Listing]]:
+    """A subject's own listings with their state on ``as_of`` (today by default): at once when
+    the search read their states with the hit (resolvers/subjects.py ``search``), else read."""
+    # A type cycle (a subject's listings, a listing's subject): imported when first asked.
+    from schema.listings import listings_of
+
+    ctx = info.context
+    states_only = asks_states_only(info)
+    rows = primed_listing_rows(ctx, label, key) if states_only else None
+    if rows is not None:
+        return listings_of(rows, as_of or ctx.today())
+
+    async def read() -> list[Listing]:
+        found = await own_listing_rows(ctx, label, key, states_only)
+        return listings_of(found, as_of or ctx.today())
+
+    return read()
 
 
 def person_of(raw: dict[str, Any]) -> Person:

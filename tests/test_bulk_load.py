@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, LiteralString
 
+import orjson
 import pytest
 from neo4j import AsyncGraphDatabase
 
@@ -34,8 +35,7 @@ from hub.store import Store
 from tests.conftest import load
 
 STORY = Path(__file__).parent / "data" / "initial-load-story.jsonl"
-# The event log is not compared: a first load writes none (docs/feeds.md), the transactional
-# import of the same file one per listing and evaluation.
+# The event log is compared apart (EVENTS): its numbers must be the same, in the same order.
 NODES: LiteralString = """
 MATCH (n) WHERE NOT (n:TestSentinel OR n:SchemaVersion OR n:ImportBatch OR n:Event
                      OR n:EventCounter)
@@ -46,11 +46,40 @@ MATCH (a)-[r]->(b)
 WHERE NOT (a:ImportBatch OR b:ImportBatch OR a:TestSentinel OR b:TestSentinel)
 RETURN elementId(a) AS a, type(r) AS type, elementId(b) AS b, properties(r) AS props
 """
+EVENTS: LiteralString = """
+MATCH (e:Event)
+RETURN e.seq AS seq, properties(e) AS props
+ORDER BY seq
+UNION ALL
+MATCH (c:EventCounter)
+RETURN -1 AS seq, properties(c) AS props
+"""
 EMPTY_ALL_BUT_VERSION: LiteralString = """
 MATCH (n) WHERE NOT n:SchemaVersion
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 BATCH_ID = re.compile(r"b-[0-9a-f]{16}")
+
+
+def _recent_penalties() -> bytes:
+    """Three penalties of one enterprise within the last year: the third reaches the
+    early-warning threshold (PENALTIES_ACCUMULATED), dated from today so they stay recent."""
+    lines = [
+        orjson.dumps(
+            {
+                "kind": "action",
+                "id": f"AMR-CF-RECENT-{n}",
+                "subject": {"uscc": "91451031MA5TT0001X"},
+                "type": "PENALTY",
+                "severity": "GENERAL",
+                "department": "AMR",
+                "decisionDate": (dt.date.today() - dt.timedelta(days=10 * n)).isoformat(),
+                "title": "行政处罚决定书",
+            }
+        )
+        for n in (1, 2, 3)
+    ]
+    return b"\n".join(lines) + b"\n"
 
 
 def _value(value: Any) -> Any:
@@ -68,6 +97,12 @@ def _props(props: dict[str, Any]) -> frozenset[tuple[str, Any]]:
         for name, value in props.items()
         if name not in ("batch", "at") and not name.endswith(("At", "Batch", "supersededBy"))
     )
+
+
+async def _events(store: Store) -> list[tuple[int, frozenset[tuple[str, Any]]]]:
+    """The event log in number order, then the counter (seq -1)."""
+    async with store.driver.session(database=store.database) as session:
+        return [(r["seq"], _props(r["props"])) async for r in await session.run(EVENTS)]
 
 
 async def _dump(store: Store) -> tuple[Counter[Any], Counter[Any]]:
@@ -94,10 +129,11 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
 ) -> None:
     if settings.neo4j_uri is not None:
         pytest.skip("the import tool writes the embedded instance's store")
-    data = STORY.read_bytes()
+    data = STORY.read_bytes() + _recent_penalties()
     transactional = await load(graph, list(split_lines(data)), department="AMR")
     assert transactional.committed
     expected = await _dump(graph)
+    expected_events = await _events(graph)
 
     async with graph.driver.session(database=graph.database) as session:
         await (await session.run(EMPTY_ALL_BUT_VERSION)).consume()
@@ -112,6 +148,7 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
         async with graph.driver.session(database=graph.database) as session:
             await (await session.run("MERGE (:TestSentinel {id: 'credithub-tests'})")).consume()
     got = await _dump(graph)
+    got_events = await _events(graph)
 
     assert bulk.committed, bulk.failure
     assert _report(bulk) == _report(transactional)
@@ -124,6 +161,13 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
     }  # fmt: skip
     assert got[0] == expected[0], (got[0] - expected[0], expected[0] - got[0])
     assert got[1] == expected[1], (got[1] - expected[1], expected[1] - got[1])
+    # The event log: the same events with the same numbers 1..N, and the counter at N.
+    assert [seq for seq, _ in expected_events[:-1]] == list(range(1, len(expected_events)))
+    assert len(expected_events) > 10  # the story's listings, derived entries, evaluations
+    assert any(("type", "EARLY_WARNING") in props for _, props in expected_events)
+    missing = [e for e in expected_events if e not in got_events]
+    extra = [e for e in got_events if e not in expected_events]
+    assert got_events == expected_events, (missing, extra)
     assert any("stopping the test instance" in m for m in messages)
     assert bulk.timings.validation > 0 and bulk.timings.indexes > 0
 

@@ -23,6 +23,8 @@ SET d.enterprises = $enterprises, d.seed = $seed, d.wide = $wide, d.loadedAt = d
     d.seconds = $seconds, d.complete = $complete
 """
 
+UNMARK: LiteralString = "MATCH (d:BenchDataset {id: 'credithub-bench'}) DELETE d"
+
 WIPE: LiteralString = """
 MATCH (n) WHERE NOT n:BenchDataset
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
@@ -71,6 +73,11 @@ async def mark(
     """The marker says this database is the bench's (and whether the load finished)."""
     params = {"enterprises": enterprises, "seed": seed, "wide": wide, "seconds": seconds}
     await tx.run(MARK, {**params, "complete": complete})
+
+
+async def unmark(tx: AsyncManagedTransaction) -> None:
+    """The marker off (the import tool loads a store that holds only what `migrate` wrote)."""
+    await tx.run(UNMARK)
 
 
 async def tie_counts(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from neo4j import AsyncManagedTransaction
+
 from hub.auth import SYSTEM, Actor
 from hub.bulk_load.tables import Tables
 from hub.bulk_load.tool import run_import_tool
@@ -45,6 +47,7 @@ from hub.store import Store, open_driver
 from hub.store.bulk_load import strangers
 from hub.store.import_writes import split_by_fingerprint
 from hub.store.imports import NODE_KEYS, Provenance
+from hub.store.warnings import mark_penalties
 
 # Writer kinds the import tool writes; every other kind goes through the transactional writers.
 BULK_KINDS = frozenset(
@@ -97,6 +100,10 @@ class FileLoad(_Importer):
 
     validator: Validator
     tail: list[Item]
+    # New penalties the import tool writes: marked new in the first transaction of the tail,
+    # so that its early-warning step counts them as the importer's own create statement would
+    # have (PENALTIES_ACCUMULATED, hub/store/warnings.py).
+    penalties: list[str]
 
     def outcomes(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         return self.validator.outcomes(lines, self.progress)
@@ -124,6 +131,7 @@ class FileLoad(_Importer):
         self.timings.validation += parsed - began
         bulk: list[Item] = []
         self.tail = []
+        self.penalties = []
         for item in entities + upload.facts:
             kind = WRITER_OF[type(item[1])].kind
             if kind in BULK_KINDS and not known.holds(item[1]):
@@ -141,6 +149,8 @@ class FileLoad(_Importer):
         for kind, items in groups.items():
             new, _, counts = split_by_fingerprint(rows_of(items), {})
             self.add_rows(tables, kind, new)
+            if kind == "action":
+                self.penalties += [r["key"] for r in new if r["props"].get("type") == "PENALTY"]
             if WRITER_OF[type(items[0][1])].counted:
                 self.report.absorb(kind, len(items), counts)
                 if self.progress is not None:
@@ -185,13 +195,22 @@ class FileLoad(_Importer):
                 )
 
     async def write_tail(self, store: Store) -> HubError | None:
-        """The lines the import tool did not write, through the transactional writers."""
+        """The lines the import tool did not write, through the transactional writers; the
+        first of their transactions (one of its own when there are none) marks the new
+        penalties, so its early-warning step sees them as the importer's would."""
         self.store = store
         todo = sorted(self.tail, key=record_rank)
         self.tail = []
+        marks, self.penalties = self.penalties, []
+
+        async def mark(tx: AsyncManagedTransaction) -> None:
+            await mark_penalties(tx, marks)
+
+        units = _units(todo, self.commit_records) or ([[]] if marks else [])
         try:
-            for unit in _units(todo, self.commit_records):
-                await self.commit(unit)  # counts its own time as writes
+            for index, unit in enumerate(units):
+                # counts its own time as writes
+                await self.commit(unit, mark if index == 0 and marks else None)
         except HubError as error:
             return error
         return None

@@ -61,6 +61,9 @@ def authorize_line(record: Record, actor: Actor) -> str | None:
     return upload_line_refusal(actor, record.department_field(), reference_data=record.phase == 0)
 
 
+# A statement a unit runs first, in its transaction (the bulk load's penalty marks).
+Prelude = Callable[[AsyncManagedTransaction], Awaitable[None]]
+
 # A line's stamp in ``_Upload.defined``: (hash of its content << 32) | line number, one int.
 _HASH_BITS = (1 << 64) - 1
 _LINE_BITS = (1 << 32) - 1
@@ -149,9 +152,12 @@ async def _write_unit(
     actor: Actor,
     source: str,
     chunk: int,
+    prelude: Prelude | None = None,
 ) -> _UnitResult:
     """One transaction: reference check, then every writer in order, chunk by chunk."""
     await create_batch(tx, prov, actor.key_id, source)
+    if prelude is not None:
+        await prelude(tx)
     began = time.perf_counter()
     errors = await missing_refs(tx, items, defined, rejections)
     log.debug("references of %d items checked in %.3fs", len(items), time.perf_counter() - began)
@@ -337,14 +343,14 @@ class _Importer:
             record.key(),
         )
 
-    async def commit(self, items: list[Item]) -> bool:
+    async def commit(self, items: list[Item], prelude: Prelude | None = None) -> bool:
         began = time.perf_counter()
         try:
-            return await self._commit(items)
+            return await self._commit(items, prelude)
         finally:
             self.timings.writes += time.perf_counter() - began
 
-    async def _commit(self, items: list[Item]) -> bool:
+    async def _commit(self, items: list[Item], prelude: Prelude | None = None) -> bool:
         for attempt in range(CONFLICT_RETRIES):
             try:
                 result = await self.store.write_long(
@@ -356,6 +362,7 @@ class _Importer:
                     self.actor,
                     self.source,
                     self.chunk,
+                    prelude,
                 )
             except Conflict:
                 if attempt + 1 == CONFLICT_RETRIES:

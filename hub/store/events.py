@@ -65,7 +65,7 @@ def _about_listing(v: str, department: str) -> str:
     return (
         f"subjectKey: {v}.subjectKey, subjectLabel: {v}.subjectLabel, listingId: {v}.id, "
         f"list: {v}.list, domain: {v}.domain, department: {department}, "
-        f"derived: coalesce({v}.derived, false), sourceId: {v}.sourceId, "
+        f"derived: CASE WHEN {v}.derived THEN true END, sourceId: {v}.sourceId, "
         f"public: {v}.list IN ['BLACK', 'RED'] AND NOT coalesce({v}.derived, false)"
     )
 
@@ -80,7 +80,7 @@ def listing_event(v: str, change: str, on: str, reason: str = "null") -> str:
     )
     return f"""
 FOREACH (_ IN CASE WHEN {v}:Listing AND {change} <> 'REPORTED' THEN [1] ELSE [] END |
-  CREATE (:EventPending {{id: randomUUID(), type: {kind}, reason: {reason},
+  CREATE (:EventPending {{type: {kind}, reason: {reason},
                          on: coalesce({on}, {v}.effectiveFrom),
                          {_about_listing(v, f"{v}.department")}, {_PROVENANCE}}}))
 """
@@ -95,7 +95,7 @@ CALL (*) {{
   MATCH ({source})<-[:DERIVED_FROM]-(d:Listing)
   WHERE NOT coalesce(d.retracted, false)
   WITH DISTINCT d
-  CREATE (:EventPending {{id: randomUUID(), type: 'DERIVED_ENDED', on: {on}, reason: null,
+  CREATE (:EventPending {{type: 'DERIVED_ENDED', on: {on}, reason: null,
                          {_about_listing("d", f"{source}.department")}, {_PROVENANCE}}})
 }}
 """
@@ -106,7 +106,7 @@ def derived_event(entry: str, source: str, kind: str, on: str, when: str) -> str
     ``source`` when ``when`` holds."""
     return f"""
 FOREACH (_ IN CASE WHEN {when} THEN [1] ELSE [] END |
-  CREATE (:EventPending {{id: randomUUID(), type: '{kind}', on: {on}, reason: null,
+  CREATE (:EventPending {{type: '{kind}', on: {on}, reason: null,
                          {_about_listing(entry, f"{source}.department")}, {_PROVENANCE}}}))
 """
 
@@ -117,7 +117,7 @@ def subject_event(kind: str, subject: str, fields: str, public: str) -> str:
     the extra ``fields`` (``name: expression, …``), shown to anonymous callers when ``public``
     holds; provenance from the statement's $batch, $now and $dept."""
     return f"""
-CREATE (:EventPending {{id: randomUUID(), type: {kind}, derived: false, public: {public},
+CREATE (:EventPending {{type: {kind}, public: {public},
   subjectKey: coalesce({subject}.uscc, {subject}.idNumber),
   subjectLabel: CASE WHEN {subject}:Enterprise THEN 'Enterprise' ELSE 'Person' END,
   {fields}, {_PROVENANCE}}})
@@ -154,18 +154,17 @@ def evaluation_event(v: str, row: str) -> str:
     """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row`` (with the
     subject's current grade before and after: ``previousGrade``, ``currentGrade``)."""
     return f"""
-CREATE (:EventPending {{id: randomUUID(), type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
+CREATE (:EventPending {{type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
                        reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
                        grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
                        previousGrade: {row}.previousGrade, currentGrade: {row}.currentGrade,
-                       derived: false, public: false, {_PROVENANCE}}})
+                       public: false, {_PROVENANCE}}})
 """
 
 
 EMIT: LiteralString = """
 UNWIND $events AS ev
-CREATE (e:EventPending {id: randomUUID(), madeAt: datetime.realtime(), recordedAt: $now,
-                        derived: false})
+CREATE (e:EventPending {madeAt: datetime.realtime(), recordedAt: $now})
 SET e += ev
 """
 
@@ -188,7 +187,7 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
 
 SEAL: LiteralString = """
 MATCH (e:EventPending)
-WITH e ORDER BY e.madeAt, e.id
+WITH e ORDER BY e.madeAt
 WITH collect(e) AS pending
 WHERE size(pending) > 0
 MERGE (c:EventCounter {name: 'events'})
@@ -198,8 +197,8 @@ REMOVE c._lock
 WITH pending, c, c.seq AS last
 UNWIND range(0, size(pending) - 1) AS i
 WITH pending[i] AS e, last + 1 + i AS seq, c, last
-SET e.seq = seq, e:Event
-REMOVE e:EventPending
+REMOVE e:EventPending, e.madeAt
+SET e:Event, e.seq = seq
 WITH c, last, count(*) AS written
 SET c.seq = last + written
 RETURN last + 1 AS first, last + written AS last

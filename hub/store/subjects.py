@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.values import record_times, timed
+from hub.store.values import nested_record_times, record_times, timed
 
 ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
@@ -257,6 +257,14 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
     )
 
 
+# A hit carries the properties a search result shows (the site's search document asks no
+# more), not every stored property with its record times: the GraphQL types read the rest on
+# demand (an enterprise map without the fingerprint ``fp`` is partial: schema/subjects.py
+# ``Enterprise._full``; a person's is a partial ``PersonRow``).
+# (registeredOn as ISO text: the driver builds a Date in Python, date.fromisoformat is C)
+HIT_ENTERPRISE = ".uscc, .name, .kind, .status, registeredOn: toString(node.registeredOn)"
+HIT_PERSON = ".idNumber, .name, .publicServant"
+
 # The ranking is made over the index's best ``$pool`` hits (Lucene's top-N by score), not over
 # every hit: for a common word Neo4j otherwise read and sorted every one — 100,005 hits for
 # 隆林, 17,069 of them with the same score — 243.6 ms against 7.0 ms for a pool of 1,101
@@ -277,8 +285,13 @@ WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
           AND (l.expiresOn IS NULL OR l.expiresOn > $today)
           AND (l.endedOn IS NULL OR l.endedOn > $today) }})
 WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
-RETURN CASE WHEN node:Enterprise THEN 'Enterprise' ELSE 'Person' END AS label,
-       {timed("node")} AS node, score
+WITH node, score, node:Enterprise AS firm
+RETURN CASE WHEN firm THEN 'Enterprise' ELSE 'Person' END AS label,
+       CASE WHEN firm THEN node {{{HIT_ENTERPRISE}}} ELSE node {{{HIT_PERSON}}} END AS node,
+       score,
+       CASE WHEN $states THEN [(node)<-[:ON]-(l:Listing) WHERE l.derived = false |
+         {timed("l", ".*, objections: [(o:Objection)-[:OBJECTS_TO]->(l) | " + timed("o") + "]")}]
+       END AS states
 """)
 
 
@@ -342,21 +355,39 @@ class SearchFilter:
 
 
 async def search_names(
-    tx: Runner, query: str, skip: int, limit: int, pool: int, only: SearchFilter | None = None
+    tx: Runner,
+    query: str,
+    skip: int,
+    limit: int,
+    pool: int,
+    only: SearchFilter | None = None,
+    states: bool = False,
 ) -> list[dict[str, Any]]:
-    """Best score first, equal scores by identifier, among the index's best ``pool`` hits."""
+    """Best score first, equal scores by identifier, among the index's best ``pool`` hits.
+    ``states``: each hit also with its own listings as the badges read them (``states``:
+    hub/store/listing_reads.py ``OWN_LISTING_STATES``' rows), in the same statement."""
     if skip + limit > pool:
         raise ValueError(f"a page ending at {skip + limit} is past the pool of {pool} hits")
     only = only or SearchFilter()
-    return await _rows(
+    found = await rows(
         tx,
         SEARCH_NAMES,
-        query=query,
-        skip=skip,
-        limit=limit,
-        pool=pool,
-        kind=only.kind,
-        division=only.division,
-        list=only.listed,
-        today=only.today,
+        {
+            "query": query,
+            "skip": skip,
+            "limit": limit,
+            "pool": pool,
+            "kind": only.kind,
+            "division": only.division,
+            "list": only.listed,
+            "today": only.today,
+            "states": states,
+        },
     )
+    for row in found:
+        day = row["node"].get("registeredOn")
+        if day is not None:
+            row["node"]["registeredOn"] = dt.date.fromisoformat(day)
+        if row["states"]:
+            nested_record_times(row["states"])
+    return found

@@ -40,6 +40,21 @@ PENALTY_MARK = f"""
 FOREACH (_ IN CASE WHEN n.type = 'PENALTY' THEN [1] ELSE [] END | SET n:{PENALTY_PENDING})
 """
 
+# Penalties written without the importer's create statement (the bulk load's import tool):
+# marked in the transaction that is to warn of them, as the create statement marks its own.
+MARK_PENALTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Action {id: id})
+WHERE a.type = 'PENALTY'
+SET a:PenaltyPending
+"""
+
+
+async def mark_penalties(tx: AsyncManagedTransaction, ids: list[str]) -> None:
+    """Mark these actions' penalties as new in ``tx`` (its early-warning step reads them)."""
+    await (await tx.run(MARK_PENALTIES, {"ids": ids})).consume()
+
+
 _LINKS = types(LINK_TYPES)
 _DIRECT = types(("HOLDS_SHARES", "CONTROLS"))
 _SUBJECT = "{{label: " + LABEL + ", key: " + KEY + "}}"
