@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 
 import httpx
 import pytest
+from playwright.async_api import Browser
 from pydantic import SecretStr
 
 from graphql_engine.build import build_schema
@@ -25,6 +26,7 @@ from hub.neo4j_local import EmbeddedNeo4j
 from hub.settings import Settings, load_settings
 from hub.store import Store, open_driver
 from resolvers.context import make_context
+from tests.browser import chromium, serve
 
 SENTINEL_CHECK: LiteralString = """
 OPTIONAL MATCH (s:TestSentinel) WITH count(s) AS sentinels
@@ -165,3 +167,17 @@ async def key_headers(store: Store, role: Role, department: str | None = None) -
     """The Authorization header of a new API key of ``role``."""
     _, value = await create_key(store, role, department, "test")
     return {"Authorization": f"Bearer {value}"}
+
+
+@pytest.fixture
+async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
+    """The hub served on a free loopback port (tests/browser.py serve), for the browser tests."""
+    async with serve(settings) as url:
+        yield url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium under Playwright (tests/browser.py chromium)."""
+    async with chromium() as found:
+        yield found

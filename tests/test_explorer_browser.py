@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +15,9 @@ from playwright.async_api import Browser
 
 from hub.auth import Role
 from hub.keys import create_key
-from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
-from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.browser import ARTIFACTS, Visit, visit
 from tests.conftest import load
 
 pytestmark = pytest.mark.neo4j
@@ -67,18 +65,6 @@ async def build(store: Store) -> Story:
 @pytest.fixture
 async def story(graph: Store) -> Story:
     return await build(graph)
-
-
-@pytest.fixture
-async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
-    async with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as found:
-        yield found
 
 
 async def signed_in(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from playwright.async_api import Browser
 from hub.settings import Settings
 from hub.store import Store
 from tests import site_story
-from tests.browser import Visit, chromium, serve, visit
+from tests.browser import Visit, visit
 from tests.conftest import GQL
 
 pytestmark = pytest.mark.neo4j
@@ -21,18 +20,6 @@ pytestmark = pytest.mark.neo4j
 @pytest.fixture
 async def story(graph: Store, gql: GQL, settings: Settings) -> site_story.Story:
     return await site_story.build(graph, gql, settings.today())
-
-
-@pytest.fixture
-async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
-    async with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as found:
-        yield found
 
 
 async def search_for(v: Visit, text: str) -> str:

@@ -6,7 +6,6 @@ host. Screenshots in test-artifacts/workbench/statistics-*.png."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from hub.auth import Role
 from hub.keys import create_key
 from hub.settings import Settings
 from hub.store import Store
-from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.browser import ARTIFACTS, Visit, visit
 from tests.conftest import GQL
 from tests.statistics_story import BY, Period, county
 
@@ -25,18 +24,6 @@ pytestmark = pytest.mark.neo4j
 SHOTS = ARTIFACTS.parent / "workbench"
 CHARTS = {"month": "MONTH", "department": "DEPARTMENT", "domain": "DOMAIN"}
 SERIES = ("LISTING", "DERIVED_ENTRY", "CHECK", "EXECUTION")
-
-
-@pytest.fixture
-async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
-    async with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as found:
-        yield found
 
 
 async def signed_in(

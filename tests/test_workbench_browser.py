@@ -10,7 +10,6 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
 from tests import workbench_story
-from tests.browser import ARTIFACTS, Visit, chromium, serve, visit
+from tests.browser import ARTIFACTS, Visit, serve, visit
 from tests.conftest import GQL, load
 from tests.workbench_support import bad_check_character
 
@@ -34,18 +33,6 @@ SHOTS = ARTIFACTS.parent / "workbench"
 @pytest.fixture
 async def story(graph: Store) -> workbench_story.Story:
     return await workbench_story.build(graph)
-
-
-@pytest.fixture
-async def base(graph: Store, settings: Settings) -> AsyncIterator[str]:
-    async with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as found:
-        yield found
 
 
 async def signed_in(
