@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from hub.policy import sees_unpublished
-from hub.rules.listings import published
+from hub.rules.listings import is_published
+from hub.store.listing_reads import ListingRow
 from hub.store.measures import catalogue_rows
 from resolvers.context import HubContext
 
@@ -19,13 +20,12 @@ async def measures(
     return await ctx.store.read(catalogue_rows, scenario, subject_kind)
 
 
-async def visible_listing(ctx: HubContext, listing_id: str) -> dict[str, Any] | None:
+async def visible_listing(ctx: HubContext, listing_id: str) -> ListingRow | None:
     """The listing ``listing_id`` (not a derived entry), or None when it is unknown or, for a
     caller who sees published listings only, not published today."""
-    row = await ctx.loaders.listing.load(listing_id.strip())
-    if row is None or row["l"].get("derived"):
+    listing = await ctx.loaders.listing.load(listing_id.strip())
+    if listing is None or listing.derived:
         return None
-    if not sees_unpublished(ctx.actor) and not published(row["l"], ctx.today()):
+    if not sees_unpublished(ctx.actor) and not is_published(listing, ctx.today()):
         return None
-    listing: dict[str, Any] = row["l"]
     return listing

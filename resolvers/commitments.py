@@ -27,6 +27,7 @@ from hub.importer.runner import authorize_line
 from hub.policy import acts_for_every_department, commitment_reader
 from hub.rules import commitments as rules
 from hub.store import commitments as store
+from hub.store.commitments import CommitmentRow
 from resolvers.context import HubContext
 from resolvers.requests import client_request, write_once
 from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
@@ -75,7 +76,7 @@ def _prov(ctx: HubContext, department: str) -> Row:
     }
 
 
-async def record_commitment(ctx: HubContext, given: Row, request_id: str | None) -> Row:
+async def record_commitment(ctx: HubContext, given: Row, request_id: str | None) -> CommitmentRow:
     """Validate and store a commitment for the caller's department; the stored commitment."""
     department = _department(ctx, given.get("department"))
     commitment_id = _request_id(request_id, "cmt-")
@@ -96,7 +97,7 @@ async def record_commitment(ctx: HubContext, given: Row, request_id: str | None)
         functools.partial(rules.commitment_code, division, record.made_on),
         _prov(ctx, department),
     )
-    return stored
+    return store.commitment_row(stored)
 
 
 async def record_fulfilment(
@@ -135,13 +136,11 @@ def keyed(ctx: HubContext) -> bool:
     return commitment_reader(ctx.actor).keyed
 
 
-def readable(ctx: HubContext, row: Row) -> bool:
-    return rules.may_read(
-        str(row.get("disclosure")), row.get("department"), commitment_reader(ctx.actor)
-    )
+def readable(ctx: HubContext, row: CommitmentRow) -> bool:
+    return rules.may_read(str(row.disclosure), row.department, commitment_reader(ctx.actor))
 
 
-async def commitment(ctx: HubContext, code: str) -> Row | None:
+async def commitment(ctx: HubContext, code: str) -> CommitmentRow | None:
     """A commitment by its code, or None when it does not exist or the caller may not read it
     (the same answer: a NONE commitment's existence is not disclosed)."""
     if rules.parse_commitment_code(code) is None:
@@ -150,9 +149,9 @@ async def commitment(ctx: HubContext, code: str) -> Row | None:
     return row if row is not None and readable(ctx, row) else None
 
 
-async def commitments_of(ctx: HubContext, label: str, key: str) -> list[Row]:
+async def commitments_of(ctx: HubContext, label: str, key: str) -> list[CommitmentRow]:
     """The commitments a subject made, those the caller may read, newest first."""
-    rows: list[Row] = await ctx.loaders.commitments[label].load(key)
+    rows: list[CommitmentRow] = await ctx.loaders.commitments[label].load(key)
     return [r for r in rows if readable(ctx, r)]
 
 

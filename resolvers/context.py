@@ -11,6 +11,7 @@ from hub.ratelimit import RateLimiter
 from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
+from hub.store.listing_reads import ListingRow
 from resolvers.loaders import Loaders
 
 
@@ -41,7 +42,7 @@ class HubContext:
     )
     # Own listings with their objections (what their states need) of the subjects a search
     # found, read with the hits (resolvers/subjects.py search), by (label, key): the badges.
-    listing_states: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    listing_states: dict[tuple[str, str], list[ListingRow]] = field(default_factory=dict)
     _today: dt.date | None = field(default=None, repr=False)
 
     def today(self) -> dt.date:

@@ -5,11 +5,11 @@ them, oldest filing first. Which department: hub/policy.py department_scope."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from hub.errors import Forbidden, InvalidInput
 from hub.policy import department_scope
 from hub.store import desk_reads
+from hub.store.listing_reads import ListingRow, ObjectionRow
 from resolvers.context import HubContext
 from resolvers.paging import day_position, encode_cursor, page_size
 
@@ -18,7 +18,7 @@ MAX_OBJECTIONS = 500
 
 @dataclass(frozen=True)
 class DeskPage:
-    rows: list[dict[str, Any]]
+    rows: list[ListingRow]
     more: bool
     cursor: str | None
 
@@ -44,16 +44,16 @@ async def department_listings(
     more = len(found) > size
     found = found[:size]
     cursor = (
-        encode_cursor([found[-1]["effectiveFrom"].isoformat(), found[-1]["id"]])
+        encode_cursor([found[-1].effective_from.isoformat(), found[-1].id])
         if found and more
         else None
     )
     return DeskPage(found, more, cursor)
 
 
-async def open_objections(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+async def open_objections(ctx: HubContext, department: str | None) -> list[ObjectionRow]:
     code = department_of(ctx, department)
-    found: list[dict[str, Any]] = await ctx.store.read(
+    found: list[ObjectionRow] = await ctx.store.read(
         desk_reads.open_objections, code, MAX_OBJECTIONS
     )
     return found

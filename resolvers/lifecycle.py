@@ -15,6 +15,7 @@ from hub.rules import objections, repair
 from hub.rules.listings import resolve_refusal
 from hub.rules.repair import Evidence, RepairStatus
 from hub.store import objection_changes, repair_changes
+from hub.store.listing_reads import ObjectionRow
 from resolvers.context import HubContext
 from resolvers.listings import change_of, file_objection
 from resolvers.requests import client_request, write_once
@@ -111,10 +112,12 @@ def department_asked(ctx: HubContext, asked: str | None) -> str:
 
 async def open_objections(
     ctx: HubContext, department: str | None
-) -> list[objections.OpenObjection]:
+) -> list[objections.OpenObjection[ObjectionRow]]:
     code = department_asked(ctx, department)
     found = await ctx.store.read(objection_changes.open_objections, code)
-    return objections.open_objections(found, ctx.today(), ctx.calendar)
+    return objections.open_in_order(
+        ((o, o.status.value, o.filed_on, o.id) for o in found), ctx.today(), ctx.calendar
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from hub.rules import listings
 from hub.rules.listings import EndReason
 from hub.store import listing_changes
 from hub.store.imports import Provenance
+from hub.store.listing_reads import ListingRow
 from resolvers.context import HubContext
 from resolvers.requests import client_request, write_once
 from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
@@ -40,7 +41,7 @@ def change_of(ctx: HubContext, on: dt.date | None, note: str) -> listing_changes
     )
 
 
-async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any]:
+async def list_subject(ctx: HubContext, record: dict[str, Any]) -> ListingRow:
     """Validate and write one ``listing`` record for the caller; the listing as stored."""
     department = record.get("department") or ctx.actor.department
     if department is None:
@@ -58,9 +59,10 @@ async def list_subject(ctx: HubContext, record: dict[str, Any]) -> dict[str, Any
         raise Forbidden(refusal)
     prov = Provenance("b-" + uuid.uuid4().hex[:16], str(department), dt.datetime.now(dt.UTC))
     try:
-        return await ctx.store.write(
+        written: ListingRow = await ctx.store.write(
             write_listing, parsed, prov, ctx.actor.key_id, "graphql:listSubject"
         )
+        return written
     except ListingRejected as rejected:
         raise invalid_lines(rejected.errors) from None
 

@@ -18,7 +18,8 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from hub.store import Store, commitments, listing_reads, objection_changes, subjects
-from hub.store.subjects import PersonRow
+from hub.store.listing_reads import DerivedEntryRow, ListingRow, ObjectionRow
+from hub.store.subjects import EnterpriseRow, PersonRow
 
 Load = Callable[[list[str]], Any]
 
@@ -57,7 +58,7 @@ class Loaders:
         """Own listings per subject label."""
         store = self.store
         return _ByName(
-            lambda label: _grouped(store, listing_reads.own_listings, label, value=_listing),
+            lambda label: _paired(store, listing_reads.own_listings, label),
             listing_reads.OWN_LISTINGS,
         )
 
@@ -66,7 +67,7 @@ class Loaders:
         """Own listings per subject label, with their objections only (their states)."""
         store = self.store
         return _ByName(
-            lambda label: _grouped(store, listing_reads.own_listing_states, label, value=_listing),
+            lambda label: _paired(store, listing_reads.own_listing_states, label),
             listing_reads.OWN_LISTING_STATES,
         )
 
@@ -75,7 +76,7 @@ class Loaders:
         """Commitments made by a subject, per subject label (every one: filtered by reader)."""
         store = self.store
         return _ByName(
-            lambda label: _grouped(store, commitments.commitments_of, label, value=_commitment),
+            lambda label: _paired(store, commitments.commitments_of, label),
             commitments.COMMITMENTS_OF,
         )
 
@@ -89,34 +90,34 @@ class Loaders:
         )
 
     @cached_property
-    def enterprise(self) -> DataLoader[str, dict[str, Any] | None]:
-        return DataLoader(load_fn=_single(self.store, subjects.enterprises, "uscc"))
+    def enterprise(self) -> DataLoader[str, EnterpriseRow | None]:
+        return DataLoader(load_fn=_enterprises(self.store))
 
     @cached_property
     def person(self) -> DataLoader[str, PersonRow | None]:
         return DataLoader(load_fn=_persons(self.store))
 
     @cached_property
-    def derived_of_person(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=_grouped(self.store, listing_reads.derived_of_persons))
+    def derived_of_person(self) -> DataLoader[str, list[tuple[DerivedEntryRow, ListingRow]]]:
+        """A person's derived entries, each with its source listing."""
+        return DataLoader(load_fn=_paired(self.store, listing_reads.derived_of_persons))
 
     @cached_property
-    def derived_of_source(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(load_fn=_grouped(self.store, listing_reads.derived_of_sources))
+    def derived_of_source(self) -> DataLoader[str, list[tuple[DerivedEntryRow, PersonRow]]]:
+        """The derived entries of a source listing, each with whose it is."""
+        return DataLoader(load_fn=_paired(self.store, listing_reads.derived_of_sources))
 
     @cached_property
-    def listing(self) -> DataLoader[str, dict[str, Any] | None]:
+    def listing(self) -> DataLoader[str, ListingRow | None]:
         return DataLoader(load_fn=_single(self.store, listing_reads.listings_by_id))
 
     @cached_property
-    def objection(self) -> DataLoader[str, dict[str, Any] | None]:
+    def objection(self) -> DataLoader[str, ObjectionRow | None]:
         return DataLoader(load_fn=_single(self.store, listing_reads.objections_by_id))
 
     @cached_property
-    def objections_of_action(self) -> DataLoader[str, list[dict[str, Any]]]:
-        return DataLoader(
-            load_fn=_grouped(self.store, objection_changes.objections_of_actions, value=_objection)
-        )
+    def objections_of_action(self) -> DataLoader[str, list[ObjectionRow]]:
+        return DataLoader(load_fn=_paired(self.store, objection_changes.objections_of_actions))
 
 
 def _by_key(
@@ -140,18 +141,6 @@ def _grouped(
     return load
 
 
-def _listing(row: dict[str, Any]) -> Any:
-    return row["l"]
-
-
-def _objection(row: dict[str, Any]) -> Any:
-    return row["o"]
-
-
-def _commitment(row: dict[str, Any]) -> Any:
-    return row["c"]
-
-
 def _voluntary(row: dict[str, Any]) -> Any:
     return row["v"]
 
@@ -164,9 +153,32 @@ def _persons(store: Store) -> Callable[[list[str]], Awaitable[list[PersonRow | N
     return load
 
 
-def _single(store: Store, fetch: Any, key: str = "key") -> Load:
-    async def load(keys: list[str]) -> list[dict[str, Any] | None]:
-        found = {row[key]: row for row in await store.read_statements(fetch, list(keys))}
+def _paired(store: Store, fetch: Any, *args: Any) -> Load:
+    """The (key, value) pairs of ``fetch(*args, keys)`` (a typed read of the store) grouped by
+    key, in the order of the keys."""
+
+    async def load(keys: list[str]) -> list[list[Any]]:
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for key, value in await store.read_statements(fetch, *(*args, list(keys))):
+            grouped[key].append(value)
+        return [grouped.get(k, []) for k in keys]
+
+    return load
+
+
+def _single(store: Store, fetch: Any) -> Load:
+    """The value of each key in the (key, value) pairs of ``fetch(keys)``, or None."""
+
+    async def load(keys: list[str]) -> list[Any]:
+        found = dict(await store.read_statements(fetch, list(keys)))
+        return [found.get(k) for k in keys]
+
+    return load
+
+
+def _enterprises(store: Store) -> Callable[[list[str]], Awaitable[list[EnterpriseRow | None]]]:
+    async def load(keys: list[str]) -> list[EnterpriseRow | None]:
+        found = {row.uscc: row for row in await store.read_statements(subjects.enterprises, keys)}
         return [found.get(k) for k in keys]
 
     return load

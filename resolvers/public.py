@@ -8,8 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from hub.rules.listings import published
+from hub.rules.listings import is_published
 from hub.store import public_reads
+from hub.store.listing_reads import ListingRow
 from resolvers.context import HubContext
 from resolvers.paging import day_position, encode_cursor, page_size
 
@@ -19,7 +20,7 @@ RECENT_DAYS = 366
 
 @dataclass(frozen=True)
 class ListingPage:
-    rows: list[dict[str, Any]]  # the listings in force and published on ``today``
+    rows: list[ListingRow]  # the listings in force and published on ``today``
     today: dt.date
     more: bool
     cursor: str | None
@@ -52,11 +53,9 @@ async def published_listings(
     more = len(rows) > size
     rows = rows[:size]
     cursor = (
-        encode_cursor([rows[-1]["effectiveFrom"].isoformat(), rows[-1]["id"]])
-        if rows and more
-        else None
+        encode_cursor([rows[-1].effective_from.isoformat(), rows[-1].id]) if rows and more else None
     )
-    return ListingPage([r for r in rows if published(r, today)], today, more, cursor)
+    return ListingPage([r for r in rows if is_published(r, today)], today, more, cursor)
 
 
 async def recent_actions(ctx: HubContext, kinds: list[str], first: int) -> list[dict[str, Any]]:

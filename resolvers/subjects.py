@@ -10,8 +10,9 @@ from typing import Any
 from hub.errors import InvalidIdNumber, InvalidInput, InvalidUscc
 from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
 from hub.policy import sees_unpublished
-from hub.rules.listings import published
+from hub.rules.listings import is_published
 from hub.store import subjects as q
+from hub.store.listing_reads import listing_row
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
@@ -77,7 +78,7 @@ class PageAsks:
 
 async def enterprise(
     ctx: HubContext, uscc: str, asks: PageAsks | None = None
-) -> dict[str, Any] | None:
+) -> q.EnterpriseRow | None:
     """An enterprise by USCC. With ``asks``, what the page selects is read in the same
     statement and handed to the field resolvers through their loaders: one round trip where
     there were up to four."""
@@ -90,8 +91,7 @@ async def enterprise(
         public_on=_public_on(ctx),
     )
     if not parts:
-        found: dict[str, Any] | None = await ctx.loaders.enterprise.load(key)
-        return found
+        return await ctx.loaders.enterprise.load(key)
     profile = await ctx.store.read_statements(q.enterprise_profile, key, parts)
     if profile is None:
         ctx.loaders.enterprise.prime(key, None)
@@ -143,8 +143,8 @@ def lucene_query(text: str) -> str:
     return " OR ".join(f"({c})" if " " in c else c for c in clauses)
 
 
-# (label, the subject as the store read it, score, matchedBy): a person is a PersonRow.
-Hit = tuple[str, dict[str, Any] | q.PersonRow, float, str]
+# (label, the subject as the store read it, score, matchedBy).
+Hit = tuple[str, q.EnterpriseRow | q.PersonRow, float, str]
 
 
 async def search(
@@ -184,9 +184,9 @@ async def search(
     )
     if badges:
         for row in rows:
-            node = row["node"]
-            key = node["uscc"] if row["label"] == "Enterprise" else node["idNumber"]
-            ctx.listing_states[(row["label"], key)] = row["states"]
+            ctx.listing_states[(row["label"], _key(row["node"]))] = [
+                listing_row(s) for s in row["states"]
+            ]
     names = [_name(row) for row in rows if exact is None or _key(row["node"]) != _key(exact[1])]
     return ([exact] if exact is not None and offset == 0 else []) + names[first : first + count]
 
@@ -205,16 +205,12 @@ async def _exact(ctx: HubContext, text: str) -> Hit | None:
         return None
 
 
-def _key(node: dict[str, Any] | q.PersonRow) -> str | None:
-    if isinstance(node, q.PersonRow):
-        return node.id_number
-    key: str | None = node.get("uscc") or node.get("idNumber")
-    return key
+def _key(node: q.EnterpriseRow | q.PersonRow) -> str:
+    return node.id_number if isinstance(node, q.PersonRow) else node.uscc
 
 
 def _name(row: dict[str, Any]) -> Hit:
-    node = q.person_row(row["node"]) if row["label"] == "Person" else row["node"]
-    return (row["label"], node, float(row["score"]), "NAME")
+    return (row["label"], row["node"], float(row["score"]), "NAME")
 
 
 async def action_rows(
@@ -247,12 +243,11 @@ async def action_rows(
 
 async def _passes(ctx: HubContext, hit: Hit, only: q.SearchFilter) -> bool:
     """The search filter applied to the exact match (the names are filtered in the store)."""
-    label, raw = hit[0], hit[1]
-    if isinstance(raw, q.PersonRow):
-        kind, uscc, key = "PERSON", "", raw.id_number
+    label, row = hit[0], hit[1]
+    if isinstance(row, q.PersonRow):
+        kind, uscc, key = "PERSON", "", row.id_number
     else:
-        kind, uscc = raw.get("kind") or "PERSON", str(raw.get("uscc") or "")
-        key = str(raw.get("uscc") or raw.get("idNumber"))
+        kind, uscc, key = row.kind or "PERSON", row.uscc, row.uscc
     if only.kind is not None and kind != only.kind:
         return False
     if only.division is not None and uscc[2:8] != only.division:
@@ -260,4 +255,4 @@ async def _passes(ctx: HubContext, hit: Hit, only: q.SearchFilter) -> bool:
     if only.listed is None:
         return True
     listings = await ctx.loaders.own_listings[label].load(key)
-    return any(r["list"] == only.listed and published(r, only.today) for r in listings)
+    return any(r.list_kind == only.listed and is_published(r, only.today) for r in listings)

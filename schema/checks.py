@@ -299,13 +299,7 @@ def _hit(hit: decision.Hit, full: bool) -> Hit:
 
 def _way_back(view: decision.ListingView) -> WayBack:
     return listing_way_back(
-        {
-            "list": view.list,
-            "domain": view.domain,
-            "source": view.source,
-            "effectiveFrom": view.effective_from,
-            "expiresOn": view.expires_on,
-        }
+        view.source, view.list, view.domain, view.effective_from, view.expires_on
     )
 
 

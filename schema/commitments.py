@@ -22,10 +22,11 @@ from hub.rules.commitments import (
     caution_ends,
 )
 from hub.rules.measures import Scenario
+from hub.store.commitments import CommitmentRow
 from resolvers import commitments
 from resolvers.subjects import subject_key
 from schema.common import REQUEST_ID, SubjectRef
-from schema.subjects import Enterprise, HubInfo, Person, Subject, subject_of
+from schema.subjects import HubInfo, Subject, subject_of_row
 
 strawberry.enum(
     CommitmentType,
@@ -46,12 +47,6 @@ strawberry.enum(
 )
 
 
-def _subject(raw: dict[str, Any] | None) -> Enterprise | Person | None:
-    if not raw:
-        return None
-    return subject_of("Enterprise" if raw.get("uscc") else "Person", raw)
-
-
 @strawberry.type(description="How a commitment was kept: recorded once, by its department.")
 class CommitmentFulfilment:
     status: Fulfilment
@@ -69,82 +64,82 @@ class CommitmentFulfilment:
 
 @strawberry.type(description="A credit commitment (信用承诺), with its fulfilment once recorded.")
 class Commitment:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[CommitmentRow]  # as the store read it (hub/store/commitments.py)
 
     @strawberry.field(description="6-digit division + yyyyMMdd + 6-digit sequence (20 chars).")
     def code(self) -> str:
-        return str(self.raw["code"])
+        return self.row.code
 
     @strawberry.field
     def type(self) -> CommitmentType:
-        return CommitmentType(self.raw["type"])
+        return CommitmentType(self.row.type)
 
     @strawberry.field(description="The type in Chinese (审批替代型 …).")
     def type_name(self) -> str:
-        return TYPE_NAMES[CommitmentType(self.raw["type"])]
+        return TYPE_NAMES[CommitmentType(self.row.type)]
 
     @strawberry.field
     def content(self) -> str:
-        return str(self.raw["content"])
+        return self.row.content
 
     @strawberry.field(description="The liability the subject accepts for a breach.")
     def liability(self) -> str:
-        return str(self.raw["liability"])
+        return self.row.liability
 
     @strawberry.field(description="The approval it replaced or accompanied.")
     def scenario(self) -> Scenario | None:
-        return Scenario(self.raw["scenario"]) if self.raw.get("scenario") else None
+        return Scenario(self.row.scenario) if self.row.scenario else None
 
     @strawberry.field(description="The case number of that approval.")
     def case_number(self) -> str | None:
-        return self.raw.get("caseNumber")
+        return self.row.case_number
 
     @strawberry.field
     def made_on(self) -> dt.date:
-        value: dt.date = self.raw["madeOn"]
-        return value
+        return self.row.made_on
 
     @strawberry.field
     def disclosure(self) -> CommitmentDisclosure:
-        return CommitmentDisclosure(self.raw["disclosure"])
+        return CommitmentDisclosure(str(self.row.disclosure))
 
     @strawberry.field(description="The department that recorded it.")
     def department(self) -> str:
-        return str(self.raw["department"])
+        return str(self.row.department)
 
     @strawberry.field
     def department_name(self) -> str | None:
-        return self.raw.get("departmentName")
+        return self.row.department_name
 
     @strawberry.field(description="Who made it.")
     def subject(self) -> Subject | None:
-        return _subject(self.raw.get("subject"))
+        return subject_of_row(self.row.subject)
 
     @strawberry.field(description="Null until recorded.")
     def fulfilment(self) -> CommitmentFulfilment | None:
-        status = self.raw.get("fulfilment")
-        if not status:
+        kept = self.row.fulfilment
+        if kept is None:
             return None
         return CommitmentFulfilment(
-            status=Fulfilment(status),
-            status_name=FULFILMENT_NAMES[Fulfilment(status)],
-            undone=self.raw.get("undone"),
-            confirmed_on=self.raw["confirmedOn"],
-            confirmed_by_raw=self.raw.get("confirmedBy"),
+            status=Fulfilment(kept.status),
+            status_name=FULFILMENT_NAMES[Fulfilment(kept.status)],
+            undone=kept.undone,
+            confirmed_on=kept.confirmed_on,
+            confirmed_by_raw=kept.confirmed_by,
         )
 
     @strawberry.field(description="BROKEN: a dishonesty record (失信记录) in the credit record.")
     def dishonest(self) -> bool:
-        return self.raw.get("fulfilment") == Fulfilment.BROKEN
+        return self.row.broken_on is not None
 
     @strawberry.field(
         description="BROKEN with a scenario: the first day its CAUTION no longer applies in "
         "checks of that scenario (the breach's anniversary)."
     )
     def caution_ends_on(self) -> dt.date | None:
-        if self.raw.get("fulfilment") != Fulfilment.BROKEN or not self.raw.get("scenario"):
+        broken_on = self.row.broken_on
+        if broken_on is None or not self.row.scenario:
             return None
-        return caution_ends(self.raw["confirmedOn"])
+        return caution_ends(broken_on)
 
 
 @strawberry.type(description="Self-declared information (自愿注册), entered by a department.")
@@ -279,7 +274,7 @@ class CommitmentQueries:
     )
     async def commitment(self, info: HubInfo, code: str) -> Commitment | None:
         row = await commitments.commitment(info.context, code.strip())
-        return Commitment(raw=row) if row else None
+        return Commitment(row=row) if row else None
 
 
 @strawberry.type
@@ -289,8 +284,8 @@ class CommitmentMutations:
     )
     async def record_commitment(self, info: HubInfo, input: CommitmentInput) -> Commitment:
         stored = await commitments.record_commitment(info.context, input.record(), input.request_id)
-        row = await commitments.commitment(info.context, str(stored["code"]))
-        return Commitment(raw=row or stored)
+        row = await commitments.commitment(info.context, stored.code)
+        return Commitment(row=row or stored)
 
     @strawberry.mutation(
         description="Record how a commitment was kept (once; BROKEN cautions its scenario for "
@@ -307,7 +302,7 @@ class CommitmentMutations:
         row = await commitments.commitment(info.context, code.strip())
         if row is None:
             raise NotFound(f"commitment {code} does not exist", field="code")
-        return Commitment(raw=row)
+        return Commitment(row=row)
 
     @strawberry.mutation(description="Enter self-declared information for a subject: PENDING.")
     async def register_voluntary_information(

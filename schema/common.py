@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import strawberry
 
@@ -109,6 +109,22 @@ class PageInfo:
     end_cursor: str | None
 
 
+class Recorded(Protocol):
+    """A typed store row with its provenance (hub/store: ``PersonRow``, ``ListingRow`` …)."""
+
+    @property
+    def source_department(self) -> str | None: ...
+
+    @property
+    def batch(self) -> str | None: ...
+
+    @property
+    def recorded_at(self) -> dt.datetime | None: ...
+
+    @property
+    def first_recorded_at(self) -> dt.datetime | None: ...
+
+
 @strawberry.type(description="Where a fact came from (可查可核可溯).")
 class Provenance:
     source_department: str | None
@@ -123,6 +139,15 @@ class Provenance:
             batch=raw.get("batch"),
             recorded_at=raw.get("recordedAt"),
             first_recorded_at=raw.get("firstRecordedAt"),
+        )
+
+    @classmethod
+    def of_row(cls, row: Recorded) -> Provenance:
+        return cls(
+            source_department=row.source_department,
+            batch=row.batch,
+            recorded_at=row.recorded_at,
+            first_recorded_at=row.first_recorded_at,
         )
 
 

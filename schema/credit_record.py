@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from hub.identifiers import mask_id_number
-from hub.rules.listings import ListingState, aggravated_on, state_of
+from hub.rules.listings import ListingState, aggravated_among, listing_state
 from hub.rules.measures import PartyToken
+from hub.store.commitments import CommitmentRow
+from hub.store.listing_reads import DerivedEntryRow, ListingRow
+from hub.store.subjects import EnterpriseRow, PersonRow
 from resolvers.rectification import orders_of
 from schema.listings import HubInfo, Listing, Period
 from schema.rectification import Rectification
-from schema.subjects import Enterprise, Person, person_of
+from schema.subjects import Enterprise, Person
 
 if TYPE_CHECKING:
     from schema.commitments import Commitment
@@ -37,8 +40,8 @@ class CreditRecordEntry:
     liable: bool = strawberry.field(description="Named as directly responsible.")
     period: Period
     status: ListingState = strawberry.field(description="State on asOf (the source's).")
-    enterprise_raw: strawberry.Private[dict[str, Any] | None]
-    person_raw: strawberry.Private[dict[str, Any] | None]
+    enterprise_row: strawberry.Private[EnterpriseRow | None]
+    person_row: strawberry.Private[PersonRow | None]
 
     @strawberry.field(
         description="The listing id, or <source id>:<idNumber> for a derived entry (the ID "
@@ -55,47 +58,50 @@ class CreditRecordEntry:
 
     @strawberry.field(description="The listed enterprise (derived entries).")
     def enterprise(self) -> Enterprise | None:
-        return Enterprise(raw=self.enterprise_raw) if self.enterprise_raw else None
+        return Enterprise(row=self.enterprise_row) if self.enterprise_row else None
 
     @strawberry.field(description="Whose record this entry is in.")
     def person(self) -> Person | None:
-        return person_of(self.person_raw) if self.person_raw else None
+        return Person(row=self.person_row) if self.person_row else None
 
     @classmethod
-    def of_own(cls, raw: dict[str, Any], as_of: dt.date) -> CreditRecordEntry:
+    def of_own(cls, row: ListingRow, as_of: dt.date) -> CreditRecordEntry:
+        subject = row.subject
         return cls(
-            raw_id=str(raw["id"]),
+            raw_id=row.id,
             derived=False,
-            listing=Listing(raw=raw, as_of=as_of),
+            listing=Listing(row=row, as_of=as_of),
             parties=[PartyToken.SUBJECT],
             roles=[],
             liable=False,
-            period=Period.of(raw),
-            status=state_of(raw, as_of),
-            enterprise_raw=None,
-            person_raw=raw.get("subject"),
+            period=Period.of(row.facts),
+            status=listing_state(row.facts, as_of),
+            enterprise_row=None,
+            person_row=subject if isinstance(subject, PersonRow) else None,
         )
 
     @classmethod
     def of_derived(
         cls,
-        entry: dict[str, Any],
-        source: dict[str, Any],
+        entry: DerivedEntryRow,
+        source: ListingRow,
         as_of: dt.date,
-        person: dict[str, Any] | None = None,
+        person: PersonRow | None = None,
     ) -> CreditRecordEntry:
-        subject = source.get("subject") or {"uscc": entry.get("via")}
+        subject = source.subject
+        if not isinstance(subject, EnterpriseRow):
+            subject = EnterpriseRow(uscc=entry.via) if entry.via else None
         return cls(
-            raw_id=str(entry["id"]),
+            raw_id=entry.id,
             derived=True,
-            listing=Listing(raw=source, as_of=as_of),
-            parties=[PartyToken(p) for p in entry.get("parties") or []],
-            roles=list(entry.get("roles") or []),
-            liable=bool(entry.get("liable")),
-            period=Period.of(source),
-            status=state_of(source, as_of),
-            enterprise_raw=subject,
-            person_raw=person,
+            listing=Listing(row=source, as_of=as_of),
+            parties=[PartyToken(p) for p in entry.parties],
+            roles=list(entry.roles),
+            liable=entry.liable,
+            period=Period.of(source.facts),
+            status=listing_state(source.facts, as_of),
+            enterprise_row=subject,
+            person_row=person,
         )
 
 
@@ -107,7 +113,7 @@ class CreditRecord:
     )
     entries: list[CreditRecordEntry]
     id_number: strawberry.Private[str]
-    broken_raw: strawberry.Private[list[dict[str, Any]]]
+    broken_rows: strawberry.Private[list[CommitmentRow]]
 
     @strawberry.field(
         description="Warning interviews (约谈) held on or before asOf because a rectification "
@@ -130,24 +136,28 @@ class CreditRecord:
     ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
         from schema.commitments import Commitment
 
-        return [Commitment(raw=r) for r in self.broken_raw if r["confirmedOn"] <= self.as_of]
+        return [
+            Commitment(row=r)
+            for r in self.broken_rows
+            if r.broken_on is not None and r.broken_on <= self.as_of
+        ]
 
     @classmethod
     def of(
         cls,
-        own: list[dict[str, Any]],
-        derived: list[dict[str, Any]],
+        own: list[ListingRow],
+        derived: list[tuple[DerivedEntryRow, ListingRow]],
         day: dt.date,
         id_number: str,
-        broken: list[dict[str, Any]] | None = None,
+        broken: list[CommitmentRow] | None = None,
     ) -> CreditRecord:
         entries = [CreditRecordEntry.of_own(r, day) for r in own]
-        entries += [CreditRecordEntry.of_derived(r["entry"], r["source"], day) for r in derived]
+        entries += [CreditRecordEntry.of_derived(entry, source, day) for entry, source in derived]
         entries.sort(key=lambda e: (e.period.valid_from, e.raw_id), reverse=True)
         return cls(
             as_of=day,
-            aggravated=aggravated_on(own, day),
+            aggravated=aggravated_among(own, day),
             entries=entries,
             id_number=id_number,
-            broken_raw=list(broken or []),
+            broken_rows=list(broken or []),
         )

@@ -31,7 +31,7 @@ class DeskQueries:
         page = await desk.department_listings(info.context, department, first, after)
         day = as_of or info.context.today()
         return ListingConnection(
-            nodes=[Listing(raw=row, as_of=day) for row in page.rows],
+            nodes=[Listing(row=row, as_of=day) for row in page.rows],
             page_info=PageInfo(has_next_page=page.more, end_cursor=page.cursor),
         )
 
@@ -42,4 +42,4 @@ class DeskQueries:
     async def open_objections(
         self, info: HubInfo, department: str | None = None
     ) -> list[Objection]:
-        return [Objection(raw=row) for row in await desk.open_objections(info.context, department)]
+        return [Objection(row=row) for row in await desk.open_objections(info.context, department)]

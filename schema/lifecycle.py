@@ -88,7 +88,7 @@ class RepairApplication:
         if self.raw.get("targetLabel") != "Listing":
             return None
         row = await info.context.loaders.listing.load(str(self.raw["targetId"]))
-        return Listing(raw=row["l"], as_of=info.context.today()) if row else None
+        return Listing(row=row, as_of=info.context.today()) if row else None
 
     @strawberry.field(description="The conditions the application gave evidence of.")
     def evidence(self) -> list[Condition]:
@@ -144,7 +144,7 @@ async def _objection(info: HubInfo, objection_id: str) -> Objection:
     row = await info.context.loaders.objection.load(objection_id)
     if row is None:
         raise NotFound(f"objection {objection_id} does not exist", field="id")
-    return Objection(raw=row["o"])
+    return Objection(row=row)
 
 
 @strawberry.type
@@ -158,7 +158,7 @@ class LifecycleQueries:
         self, info: HubInfo, department: str | None = None
     ) -> list[Objection]:
         found = await lifecycle.open_objections(info.context, department)
-        return [Objection(raw=dict(o.row)) for o in found]
+        return [Objection(row=o.row) for o in found]
 
     @strawberry.field(
         description="The PENDING repair applications a department decides (a DEPARTMENT key: "

@@ -12,7 +12,7 @@ import strawberry
 from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules.validity import active_on
 from schema.graph import EdgeType, GraphBuilder, Subgraph, role_type
-from schema.subjects import Enterprise, HubInfo, Subject, subject_of
+from schema.subjects import Enterprise, HubInfo, Subject, enterprise_of, subject_of
 
 
 @strawberry.enum(description="ALONG: the stored relationship points from start to end; AGAINST.")
@@ -227,7 +227,7 @@ def related_of(
     truncated = bool(row["capped"]) or len(ranked) > limit
     parties = [
         RelatedParty(
-            enterprise=Enterprise(raw=others[u]),
+            enterprise=enterprise_of(others[u]),
             kinds=sorted(kinds[u], key=lambda k: k.value),
             links=[_link(r, vias) for r in grouped[u]],
         )
@@ -261,7 +261,7 @@ def related_of(
             builder.edge(f"{key[1]}>{target[1]}:{role}", _rel_type(kind, role), start, end, props)
     return RelatedParties(
         found=True,
-        subject=Enterprise(raw=subject),
+        subject=enterprise_of(subject),
         as_of=day,
         parties=parties,
         truncated=truncated,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,14 +16,14 @@ from hub.rules.listings import (
     ListingState,
     ListKind,
     ObjectionStatus,
-    objection_status,
-    state_of,
+    listing_state,
 )
 from hub.rules.objections import objection_deadline
+from hub.store.listing_reads import ListingEventRow, ListingRow, ObjectionRow
 from resolvers.context import HubContext
 from resolvers.records import derived_entry_rows
 from schema.common import Department, Provenance
-from schema.subjects import Person, Subject, person_of, subject_of
+from schema.subjects import Person, Subject, subject_of_row
 from schema.way_back import WayBack, listing_way_back
 
 if TYPE_CHECKING:
@@ -66,18 +66,17 @@ class Period:
     valid_to: dt.date | None = strawberry.field(name="to")
 
     @classmethod
-    def of(cls, raw: dict[str, Any]) -> Period:
-        facts = ListingFacts.of(raw)
+    def of(cls, facts: ListingFacts) -> Period:
         return cls(valid_from=facts.effective_from, valid_to=facts.last_day)
 
 
 @strawberry.type(description="A dated change of a listing's state (可查可核可溯).")
 class ListingEvent:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[ListingEventRow]  # as the store read it (hub/store/listing_reads.py)
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field(
         description="LISTED REPORTED CONFIRMED UPDATED ENDED REMOVED REVOKED REPAIRED "
@@ -85,24 +84,23 @@ class ListingEvent:
         "REPAIR_APPLIED REPAIR_REFUSED REPAIR_APPROVED"
     )
     def type(self) -> str:
-        return str(self.raw["type"])
+        return self.row.type
 
     @strawberry.field
     def on(self) -> dt.date:
-        day: dt.date = self.raw["on"]
-        return day
+        return self.row.on
 
     @strawberry.field(description="Department that made the change.")
     def department(self) -> str | None:
-        return self.raw.get("department")
+        return self.row.department
 
     @strawberry.field(description="The stated reason (not shown to PUBLIC).")
     def reason(self, info: HubInfo) -> str | None:
-        return self.raw.get("reason") if _sees_reasons(info) else None
+        return self.row.reason if _sees_reasons(info) else None
 
     @strawberry.field(description="When it was recorded.")
     def at(self) -> dt.datetime | None:
-        return self.raw.get("at")
+        return self.row.at
 
 
 @strawberry.type(
@@ -110,73 +108,69 @@ class ListingEvent:
     "VERIFYING → UPHELD | REJECTED; a listing's measures are suspended from filing to decision."
 )
 class Objection:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[ObjectionRow]  # as the store read it (hub/store/listing_reads.py)
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field(description="The listing objected to (null for an action).")
     def listing_id(self) -> str | None:
-        return self.raw.get("listingId")
+        return self.row.listing_id
 
     @strawberry.field(description="The administrative action objected to (null for a listing).")
     def action_id(self) -> str | None:
-        return self.raw.get("actionId")
+        return self.row.action_id
 
     @strawberry.field
     def status(self) -> ObjectionStatus:
-        return objection_status(self.raw)
+        return self.row.status
 
     @strawberry.field
     def filed_on(self) -> dt.date:
-        day: dt.date = self.raw["filedOn"]
-        return day
+        return self.row.filed_on
 
     @strawberry.field(description="The day verification began (VERIFYING).")
     def verifying_on(self) -> dt.date | None:
-        return self.raw.get("verifyingOn")
+        return self.row.verifying_on
 
     @strawberry.field
     def resolved_on(self) -> dt.date | None:
-        return self.raw.get("resolvedOn")
+        return self.row.resolved_on
 
     @strawberry.field(
         description="The last day it is decided on time: 10 working days after filing."
     )
     def deadline(self, info: HubInfo) -> dt.date:
-        return objection_deadline(self.raw["filedOn"], info.context.calendar)[0]
+        return objection_deadline(self.row.filed_on, info.context.calendar)[0]
 
     @strawberry.field(
         description="True when the deadline counted days beyond the official calendar's years "
         "(weekends plus graph_seed/holidays.toml)."
     )
     def deadline_approximate(self, info: HubInfo) -> bool:
-        return objection_deadline(self.raw["filedOn"], info.context.calendar)[1]
+        return objection_deadline(self.row.filed_on, info.context.calendar)[1]
 
     @strawberry.field(description="Not decided and past its deadline today.")
     def overdue(self, info: HubInfo) -> bool:
-        deadline = objection_deadline(self.raw["filedOn"], info.context.calendar)[0]
-        unresolved = objection_status(self.raw) in (
-            ObjectionStatus.FILED,
-            ObjectionStatus.VERIFYING,
-        )
+        deadline = objection_deadline(self.row.filed_on, info.context.calendar)[0]
+        unresolved = self.row.status in (ObjectionStatus.FILED, ObjectionStatus.VERIFYING)
         return unresolved and deadline < info.context.today()
 
     @strawberry.field(description="The objection's grounds (not shown to PUBLIC).")
     def reason(self, info: HubInfo) -> str | None:
-        return self.raw.get("reason") if _sees_reasons(info) else None
+        return self.row.reason if _sees_reasons(info) else None
 
     @strawberry.field(description="The verifying department's answer (not shown to PUBLIC).")
     def resolution(self, info: HubInfo) -> str | None:
-        return self.raw.get("resolution") if _sees_reasons(info) else None
+        return self.row.resolution if _sees_reasons(info) else None
 
     @strawberry.field(description="The listing, with its state today (null for an action).")
     async def listing(self, info: HubInfo) -> Listing | None:
-        if not self.raw.get("listingId"):
+        if not self.row.listing_id:
             return None
-        row = await info.context.loaders.listing.load(str(self.raw["listingId"]))
-        return Listing(raw=row["l"], as_of=info.context.today()) if row else None
+        row = await info.context.loaders.listing.load(self.row.listing_id)
+        return Listing(row=row, as_of=info.context.today()) if row else None
 
 
 @strawberry.type(description="Court listing details (失信被执行人, 法释〔2017〕7号).")
@@ -196,126 +190,112 @@ class LoanListing:
     confirmed_on: dt.date
 
 
-def listed_subject(label: str | None, raw: dict[str, Any] | None) -> Subject | None:
-    """The listed subject, typed by its key; fails closed. A listing without ``subjectLabel``
-    was once rendered as an Enterprise, which would have shown a person with the address and
-    phone an enterprise shows: the key decides the type, and a label that disagrees with the
-    key, or a subject with neither key, gives null rather than a guess."""
-    if not raw:
-        return None
-    kind = label or ("Person" if "idNumber" in raw else "Enterprise" if "uscc" in raw else None)
-    if kind == "Person" and raw.get("idNumber") and "uscc" not in raw:
-        return subject_of("Person", raw)
-    if kind == "Enterprise" and raw.get("uscc") and "idNumber" not in raw:
-        return subject_of("Enterprise", raw)
-    return None
-
-
 @strawberry.type(
     description="A listing (名单) of a subject. `status` is its state on `asOf` (the date the "
     "query asked for, today by default)."
 )
 class Listing:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[ListingRow]  # as the store read it (hub/store/listing_reads.py)
     as_of: dt.date
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field(name="list")
     def list_kind(self) -> ListKind:
-        return ListKind(self.raw["list"])
+        return ListKind(self.row.list_kind)
 
     @strawberry.field(description="Domain code (graph_seed/domains.toml).")
     def domain(self) -> str:
-        return str(self.raw["domain"])
+        return self.row.domain
 
     @strawberry.field
     def source(self) -> ListingSource:
-        return ListingSource(self.raw["source"])
+        return ListingSource(self.row.source)
 
     @strawberry.field(description="State on asOf, computed from the dates and objections.")
     def status(self) -> ListingState:
-        return state_of(self.raw, self.as_of)
+        return listing_state(self.row.facts, self.as_of)
 
     @strawberry.field(description="The deciding department (court, regulator, ...).")
     def department(self) -> Department | None:
-        code = self.raw.get("department")
-        return Department(code=code, name=self.raw.get("departmentName")) if code else None
+        code = self.row.department
+        return Department(code=code, name=self.row.department_name) if code else None
 
     @strawberry.field
     def basis(self) -> str | None:
-        return self.raw.get("basis")
+        return self.row.basis
 
     @strawberry.field
     def document_number(self) -> str | None:
-        return self.raw.get("documentNumber")
+        return self.row.document_number
 
     @strawberry.field
     def decision_date(self) -> dt.date | None:
-        return self.raw.get("decisionDate")
+        return self.row.decision_date
 
     @strawberry.field
     def effective_from(self) -> dt.date:
-        day: dt.date = self.raw["effectiveFrom"]
-        return day
+        return self.row.effective_from
 
     @strawberry.field(description="First day it no longer applies (null: open-ended).")
     def expires_on(self) -> dt.date | None:
-        return self.raw.get("expiresOn")
+        return self.row.expires_on
 
     @strawberry.field(description="First day it no longer applies because it was ended.")
     def ended_on(self) -> dt.date | None:
-        return self.raw.get("endedOn")
+        return self.row.ended_on
 
     @strawberry.field
     def end_reason(self) -> EndReason | None:
-        reason = self.raw.get("endReason")
+        reason = self.row.end_reason
         return EndReason(reason) if reason else None
 
     @strawberry.field(description="effectiveFrom to the last day it applies (inclusive).")
     def period(self) -> Period:
-        return Period.of(self.raw)
+        return Period.of(self.row.facts)
 
     @strawberry.field(description="The listed subject.")
     def subject(self) -> Subject | None:
-        return listed_subject(self.raw.get("subjectLabel"), self.raw.get("subject"))
+        return subject_of_row(self.row.subject)
 
     @strawberry.field(description="Persons named as directly responsible (负有直接责任的人员).")
     def liable_persons(self) -> list[Person]:
-        return [person_of(p) for p in self.raw.get("liable") or []]
+        return [Person(row=p) for p in self.row.liable]
 
     @strawberry.field
     def court(self) -> CourtListing | None:
-        if self.raw.get("source") != ListingSource.COURT:
+        court = self.row.court
+        if court is None:
             return None
-        return CourtListing(ground=int(self.raw["ground"]), case_number=self.raw["caseNumber"])
+        return CourtListing(ground=court.ground, case_number=court.case_number)
 
     @strawberry.field
     def loan(self) -> LoanListing | None:
-        if self.raw.get("source") != ListingSource.LOAN:
+        loan = self.row.loan
+        if loan is None:
             return None
         return LoanListing(
-            bank=self.raw["bank"],
-            principal_overdue_since=self.raw["principalOverdueSince"],
-            reported_on=self.raw["reportedOn"],
-            confirmed_by=self.raw["confirmedBy"],
-            confirmed_on=self.raw["confirmedOn"],
+            bank=loan.bank,
+            principal_overdue_since=loan.principal_overdue_since,
+            reported_on=loan.reported_on,
+            confirmed_by=loan.confirmed_by,
+            confirmed_on=loan.confirmed_on,
         )
 
     @strawberry.field
     def objections(self) -> list[Objection]:
-        rows = sorted(self.raw.get("objections") or [], key=lambda o: (o["filedOn"], o["id"]))
-        return [Objection(raw={**o, "listingId": self.raw["id"]}) for o in rows]
+        rows = sorted(self.row.objections, key=lambda o: (o.filed_on, o.id))
+        return [Objection(row=o) for o in rows]
 
     @strawberry.field(description="Every change of state, in the order recorded.")
     def events(self) -> list[ListingEvent]:
         rows = sorted(
-            self.raw.get("events") or [],
-            key=lambda e: (str(e.get("at")), EVENT_ORDER.get(e["type"], len(EVENT_ORDER))),
+            self.row.events,
+            key=lambda e: (str(e.at), EVENT_ORDER.get(e.type, len(EVENT_ORDER))),
         )
-        return [ListingEvent(raw=e) for e in rows]
+        return [ListingEvent(row=e) for e in rows]
 
     @strawberry.field(
         description="The personal credit record entries this listing derived (persons "
@@ -327,12 +307,12 @@ class Listing:
         # A type cycle (a listing's entries, an entry's listing): imported when first asked.
         from schema.credit_record import CreditRecordEntry
 
-        rows = await derived_entry_rows(info.context, str(self.raw["id"]))
+        rows = await derived_entry_rows(info.context, self.row.id)
         return [
             CreditRecordEntry.of_derived(
-                entry=r["entry"], source=self.raw, as_of=self.as_of, person=r["person"]
+                entry=entry, source=self.row, as_of=self.as_of, person=person
             )
-            for r in rows
+            for entry, person in rows
         ]
 
     @strawberry.field(
@@ -340,14 +320,17 @@ class Listing:
         "derived entry, the way back of its source listing."
     )
     def way_back(self) -> WayBack:
-        return listing_way_back(self.raw)
+        row = self.row
+        return listing_way_back(
+            row.source, row.list_kind, row.domain, row.effective_from, row.expires_on
+        )
 
     @strawberry.field
     def provenance(self) -> Provenance:
-        return Provenance.of(self.raw)
+        return Provenance.of_row(self.row)
 
 
-def listings_of(rows: list[dict[str, Any]], day: dt.date) -> list[Listing]:
+def listings_of(rows: list[ListingRow], day: dt.date) -> list[Listing]:
     """Own listings, newest first, with their state on ``day``."""
-    ordered = sorted(rows, key=lambda r: (r["effectiveFrom"], r["id"]), reverse=True)
-    return [Listing(raw=r, as_of=day) for r in ordered]
+    ordered = sorted(rows, key=lambda r: (r.effective_from, r.id), reverse=True)
+    return [Listing(row=r, as_of=day) for r in ordered]

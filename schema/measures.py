@@ -131,7 +131,7 @@ class ListingQueries:
         "through person.creditRecord or derivedEntries."
     )
     async def listing(self, info: HubInfo, id: str, as_of: dt.date | None = None) -> Listing | None:
-        raw = await catalogue.visible_listing(info.context, id)
-        if raw is None:
+        row = await catalogue.visible_listing(info.context, id)
+        if row is None:
             return None
-        return Listing(raw=raw, as_of=as_of or info.context.today())
+        return Listing(row=row, as_of=as_of or info.context.today())

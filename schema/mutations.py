@@ -58,14 +58,14 @@ async def _listing(info: HubInfo, listing_id: str) -> Listing:
     row = await info.context.loaders.listing.load(listing_id)
     if row is None:
         raise NotFound(f"listing {listing_id} does not exist", field="id")
-    return Listing(raw=row["l"], as_of=info.context.today())
+    return Listing(row=row, as_of=info.context.today())
 
 
 async def _objection(info: HubInfo, objection_id: str) -> Objection:
     row = await info.context.loaders.objection.load(objection_id)
     if row is None:
         raise NotFound(f"objection {objection_id} does not exist", field="id")
-    return Objection(raw=row["o"])
+    return Objection(row=row)
 
 
 @strawberry.type
@@ -76,8 +76,8 @@ class ListingMutations:
     )
     async def list_subject(self, info: HubInfo, input: ListingInput) -> Listing:
         stored = await listings.list_subject(info.context, input.record())
-        info.context.loaders.listing.prime(stored["id"], {"key": stored["id"], "l": stored})
-        return Listing(raw=stored, as_of=info.context.today())
+        info.context.loaders.listing.prime(stored.id, stored)
+        return Listing(row=stored, as_of=info.context.today())
 
     @strawberry.mutation(
         description="End a listing from `on` (today by default) with a reason: ENDED, "

@@ -12,7 +12,15 @@ from graph_seed.model import ROLE_REL_TYPE, RoleName
 from hub.rules import ownership, penetration
 from resolvers.paging import page_size
 from schema.graph import GraphBuilder, Subgraph
-from schema.subjects import Enterprise, HubInfo, Person, Subject, person_of, subject_of
+from schema.subjects import (
+    Enterprise,
+    HubInfo,
+    Person,
+    Subject,
+    enterprise_of,
+    person_of,
+    subject_of,
+)
 
 Nodes = dict[ownership.NodeKey, dict[str, Any]]
 
@@ -178,7 +186,7 @@ def _path(path: ownership.Path, nodes: Nodes) -> OwnershipPath:
         steps=[
             OwnershipStep(
                 holder=_subject(s.holder, nodes),
-                company=Enterprise(raw=dict(nodes.get(s.company_node) or {"uscc": s.company})),
+                company=enterprise_of(dict(nodes.get(s.company_node) or {"uscc": s.company})),
                 share=s.share,
                 valid_from=s.valid_from,
                 valid_to=s.valid_to,
@@ -279,7 +287,7 @@ def analysis_of(
     _audit_persons(info, [c.node for c in result.controllers])
     return OwnershipAnalysis(
         found=True,
-        subject=Enterprise(raw=subject),
+        subject=enterprise_of(subject),
         as_of=result.as_of,
         threshold=result.threshold,
         max_depth=result.max_depth,
@@ -325,7 +333,7 @@ def tree_of(
     _audit_persons(info, [n.node for n in drawn.nodes])
     return OwnershipTree(
         found=True,
-        subject=Enterprise(raw=subject),
+        subject=enterprise_of(subject),
         direction=direction,
         as_of=as_of,
         max_depth=max_depth,

@@ -79,7 +79,7 @@ class PublicQueries:
             after,
         )
         return ListingConnection(
-            nodes=[Listing(raw=r, as_of=page.today) for r in page.rows],
+            nodes=[Listing(row=r, as_of=page.today) for r in page.rows],
             page_info=PageInfo(has_next_page=page.more, end_cursor=page.cursor),
         )
 

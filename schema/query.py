@@ -42,8 +42,8 @@ class SubjectQueries:
         description="An enterprise by USCC; null when unknown, an error when invalid."
     )
     async def enterprise(self, info: HubInfo, uscc: str) -> Enterprise | None:
-        raw = await subjects.enterprise(info.context, uscc, page_asks(info))
-        return Enterprise(raw=raw) if raw else None
+        row = await subjects.enterprise(info.context, uscc, page_asks(info))
+        return Enterprise(row=row) if row else None
 
     @strawberry.field(
         description="A person by ID number; null when unknown, an error when invalid."

@@ -12,11 +12,11 @@ from strawberry.types import Info
 
 from graph_seed.model import RoleName
 from hub.identifiers import mask_id_number
-from hub.rules.listings import aggravated_on
+from hub.rules.listings import aggravated_among
 from hub.rules.publicity import publicity
 from hub.rules.validity import active_on
 from hub.rules.workdays import Calendar, publication_deadline
-from hub.store.subjects import PersonRow, person_row
+from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
 from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
 from resolvers.records import (
@@ -48,90 +48,88 @@ HubInfo = Info[HubContext, None]
 
 @strawberry.type(description="A market subject with a USCC (统一社会信用代码).")
 class Enterprise:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[EnterpriseRow]  # as the store read it (hub/store/subjects.py)
 
     @strawberry.field
     def uscc(self) -> str:
-        return str(self.raw["uscc"])
+        return self.row.uscc
 
-    # name, kind, registeredOn and status answer at once when the map holds them (a search
+    # name, kind, registeredOn and status answer at once when the row holds them (a search
     # hit's does: hub/store/subjects.py HIT_ENTERPRISE), else read the rest first. A resolver
     # that returns a value costs graphql-core no coroutine and no task; twenty hits of four
     # such fields were eighty of each per search (docs/site.md#search).
     @strawberry.field(graphql_type=str)
     def name(self, info: HubInfo) -> str | Awaitable[str]:
-        if "name" in self.raw:
-            return str(self.raw["name"])
-        return self._later(info, "name", str)
+        name = self.row.name
+        if name is not None:
+            return name
+        return self._later(info, _name)
 
     @strawberry.field(graphql_type=SubjectKind)
     def kind(self, info: HubInfo) -> SubjectKind | Awaitable[SubjectKind]:
-        if "kind" in self.raw:
-            return SubjectKind(self.raw["kind"])
-        return self._later(info, "kind", SubjectKind)
+        kind = self.row.kind
+        if kind is not None:
+            return SubjectKind(kind)
+        return self._later(info, _kind)
 
     @strawberry.field(description="Division code (chars 3-8 of the USCC) at issuance.")
     def division_code(self) -> str:
-        return str(self.raw["uscc"])[2:8]
+        return self.row.uscc[2:8]
 
     @strawberry.field(graphql_type=dt.date | None)
     def registered_on(self, info: HubInfo) -> dt.date | Awaitable[dt.date | None] | None:
-        if "registeredOn" in self.raw:
-            day: dt.date | None = self.raw["registeredOn"]
-            return day
-        return self._later(info, "registeredOn")
+        if self.row.registration_read:
+            return self.row.registered_on
+        return self._later(info, _registered_on)
 
     @strawberry.field(
         description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).", graphql_type=str | None
     )
     def status(self, info: HubInfo) -> str | Awaitable[str | None] | None:
-        if "status" in self.raw:
-            status: str | None = self.raw["status"]
-            return status
-        return self._later(info, "status")
+        if self.row.status_read:
+            return self.row.status
+        return self._later(info, _status)
 
     @strawberry.field
     async def industry(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("industry")
+        return (await self._full(info)).industry
 
     @strawberry.field(description="Registered address (public registration data).")
     async def address(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("address")
+        return (await self._full(info)).address
 
     @strawberry.field(description="Registered contact phone (public registration data).")
     async def phone(self, info: HubInfo) -> str | None:
-        return (await self._full(info)).get("phone")
+        return (await self._full(info)).phone
 
     @strawberry.field(description="The enterprise this one is a branch of.")
     async def branch_of(self, info: HubInfo) -> Enterprise | None:
-        parent = (await self._full(info)).get("branchOfUscc")
-        return Enterprise(raw={"uscc": parent}) if parent else None
+        parent = (await self._full(info)).branch_of_uscc
+        return Enterprise(row=EnterpriseRow(uscc=parent)) if parent else None
 
     @strawberry.field(
         description="People (and controlling enterprises) in roles, with their dates. With "
         "asOf: only roles held on that date; without: the whole history."
     )
     async def roles(self, info: HubInfo, as_of: dt.date | None = None) -> list[RoleHolding]:
-        rows = await info.context.loaders.relations["rolesAt"].load(str(self.raw["uscc"]))
+        rows = await info.context.loaders.relations["rolesAt"].load(self.row.uscc)
         return _roles(rows, as_of, info.context.today())
 
     @strawberry.field(description="Who holds shares in this enterprise (股东), with dates.")
     async def shareholders(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
-        rows = await info.context.loaders.relations["shareholdersOf"].load(str(self.raw["uscc"]))
+        rows = await info.context.loaders.relations["shareholdersOf"].load(self.row.uscc)
         return _shares(rows, as_of, info.context.today())
 
     @strawberry.field(description="Shares this enterprise holds in others (对外投资), with dates.")
     async def holdings(self, info: HubInfo, as_of: dt.date | None = None) -> list[Shareholding]:
-        rows = await info.context.loaders.relations["holdingsOfEnterprises"].load(
-            str(self.raw["uscc"])
-        )
+        rows = await info.context.loaders.relations["holdingsOfEnterprises"].load(self.row.uscc)
         return _shares(rows, as_of, info.context.today())
 
     @strawberry.field(description="Administrative actions about this enterprise, newest first.")
     async def actions(
         self, info: HubInfo, first: int = 20, after: str | None = None
     ) -> ActionConnection:
-        return await actions_page(info, "Enterprise", str(self.raw["uscc"]), first, after)
+        return await actions_page(info, "Enterprise", self.row.uscc, first, after)
 
     @strawberry.field(
         description="Own listings (BLACK, WATCH, RED), each with its status on asOf (today by "
@@ -143,14 +141,14 @@ class Enterprise:
     def listings(
         self, info: HubInfo, as_of: dt.date | None = None
     ) -> list[Listing] | Awaitable[list[Listing]]:
-        return _listings(info, "Enterprise", str(self.raw["uscc"]), as_of)
+        return _listings(info, "Enterprise", self.row.uscc, as_of)
 
     @strawberry.field(
         description="加大惩戒力度: active BLACK listings in two or more domains on asOf (own only)."
     )
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
-        rows = await own_listing_rows(info.context, "Enterprise", str(self.raw["uscc"]))
-        return aggravated_on(rows, as_of or info.context.today())
+        rows = await own_listing_rows(info.context, "Enterprise", self.row.uscc)
+        return aggravated_among(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="信用承诺 made by this enterprise, newest first, at the caller's level "
@@ -161,8 +159,8 @@ class Enterprise:
     ) -> list[Annotated[Commitment, strawberry.lazy("schema.commitments")]]:
         from schema.commitments import Commitment
 
-        rows = await commitments_of(info.context, "Enterprise", str(self.raw["uscc"]))
-        return [Commitment(raw=r) for r in rows]
+        rows = await commitments_of(info.context, "Enterprise", self.row.uscc)
+        return [Commitment(row=r) for r in rows]
 
     @strawberry.field(
         description="自愿注册 information, newest first: PUBLIC sees the verified (ACCEPTED) "
@@ -173,7 +171,7 @@ class Enterprise:
     ) -> list[Annotated[VoluntaryInformation, strawberry.lazy("schema.commitments")]]:
         from schema.commitments import VoluntaryInformation
 
-        rows = await voluntary_of(info.context, "Enterprise", str(self.raw["uscc"]))
+        rows = await voluntary_of(info.context, "Enterprise", self.row.uscc)
         return [VoluntaryInformation(raw=r) for r in rows]
 
     @strawberry.field(
@@ -186,27 +184,40 @@ class Enterprise:
         from resolvers.sampling import inspection_results
         from schema.sampling import InspectionResult
 
-        rows = await inspection_results(info.context, str(self.raw["uscc"]))
+        rows = await inspection_results(info.context, self.row.uscc)
         return [InspectionResult.of(r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
-        return Provenance.of(await self._full(info))
+        return Provenance.of_row(await self._full(info))
 
-    async def _full(self, info: HubInfo) -> dict[str, Any]:
+    async def _full(self, info: HubInfo) -> EnterpriseRow:
         """All stored properties; nested enterprises start with a few and load the rest once."""
-        if "fp" not in self.raw:
-            loaded = await info.context.loaders.enterprise.load(str(self.raw["uscc"]))
+        if not self.row.complete:
+            loaded = await info.context.loaders.enterprise.load(self.row.uscc)
             if loaded is not None:
-                self.raw = loaded
-        return self.raw
+                self.row = loaded
+        return self.row
 
-    async def _later(
-        self, info: HubInfo, key: str, convert: Callable[[Any], Any] | None = None
-    ) -> Any:
-        """``key`` of the stored properties, read first (the map holds a few of them)."""
-        value = (await self._full(info)).get(key)
-        return value if convert is None else convert(value)
+    async def _later(self, info: HubInfo, read: Callable[[EnterpriseRow], Any]) -> Any:
+        """``read`` of the stored properties, read first (the row holds a few of them)."""
+        return read(await self._full(info))
+
+
+def _name(row: EnterpriseRow) -> str:
+    return str(row.name)
+
+
+def _kind(row: EnterpriseRow) -> SubjectKind:
+    return SubjectKind(row.kind)
+
+
+def _registered_on(row: EnterpriseRow) -> dt.date | None:
+    return row.registered_on
+
+
+def _status(row: EnterpriseRow) -> str | None:
+    return row.status
 
 
 @strawberry.type(
@@ -306,7 +317,7 @@ class Person:
     async def aggravated(self, info: HubInfo, as_of: dt.date | None = None) -> bool:
         self._full_access(info)
         rows = await own_listing_rows(info.context, "Person", self.row.id_number)
-        return aggravated_on(rows, as_of or info.context.today())
+        return aggravated_among(rows, as_of or info.context.today())
 
     @strawberry.field(
         description="信用承诺 made by this person, newest first, at the caller's level "
@@ -319,7 +330,7 @@ class Person:
 
         self._full_access(info)
         rows = await commitments_of(info.context, "Person", self.row.id_number)
-        return [Commitment(raw=r) for r in rows]
+        return [Commitment(row=r) for r in rows]
 
     @strawberry.field(
         description="自愿注册 information, newest first: PUBLIC sees the verified (ACCEPTED) "
@@ -416,17 +427,32 @@ def _listings(
 
 
 def person_of(raw: dict[str, Any]) -> Person:
-    """A person's map nested in another answer (a listing's liable persons, a graph's nodes),
-    mapped by the store's ``person_row``."""
+    """A person's map nested in another answer (a graph's nodes, an ownership path), mapped
+    by the store's ``person_row``."""
     return Person(row=person_row(raw))
 
 
-def subject_of(label: str, raw: dict[str, Any] | PersonRow) -> Enterprise | Person:
-    """The subject of a store answer: a person as a ``PersonRow`` (a person's map nested in
-    another answer is mapped by the store's ``person_row``)."""
+def enterprise_of(raw: dict[str, Any]) -> Enterprise:
+    """An enterprise's map nested in another answer (a role's or holding's enterprise, a
+    graph's nodes, an ownership path), mapped by the store's ``enterprise_row``."""
+    return Enterprise(row=enterprise_row(raw))
+
+
+def subject_of_row(row: PersonRow | EnterpriseRow | None) -> Enterprise | Person | None:
+    """The type of a subject the store read as a typed row."""
+    if row is None:
+        return None
+    return Person(row=row) if isinstance(row, PersonRow) else Enterprise(row=row)
+
+
+def subject_of(label: str, raw: dict[str, Any] | PersonRow | EnterpriseRow) -> Enterprise | Person:
+    """The subject of a store answer: a typed row as it is, a map nested in another answer
+    mapped by the store's ``person_row`` or ``enterprise_row``."""
     if isinstance(raw, PersonRow):
         return Person(row=raw)
-    return Enterprise(raw=raw) if label == "Enterprise" else Person(row=person_row(raw))
+    if isinstance(raw, EnterpriseRow):
+        return Enterprise(row=raw)
+    return enterprise_of(raw) if label == "Enterprise" else Person(row=person_row(raw))
 
 
 @strawberry.type(description="A role held at an enterprise, valid from..to (inclusive).")
@@ -468,7 +494,7 @@ def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) ->
                 valid_from=rel.get("from"),
                 valid_to=rel.get("to"),
                 holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=Enterprise(raw=row["enterprise"]),
+                enterprise=enterprise_of(row["enterprise"]),
                 active=active,
                 provenance=Provenance.of(rel),
             )
@@ -490,7 +516,7 @@ def _shares(
         out.append(
             Shareholding(
                 holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=Enterprise(raw=row["enterprise"]),
+                enterprise=enterprise_of(row["enterprise"]),
                 share=float(rel["share"]),
                 subscribed_capital=rel.get("subscribedCapital"),
                 valid_from=rel.get("from"),
@@ -566,8 +592,8 @@ class Action:
         from schema.listings import Objection
 
         rows = await info.context.loaders.objections_of_action.load(self.id)
-        ordered = sorted(rows, key=lambda o: (o["filedOn"], o["id"]))
-        return [Objection(raw=o) for o in ordered]
+        ordered = sorted(rows, key=lambda o: (o.filed_on, o.id))
+        return [Objection(row=o) for o in ordered]
 
     @classmethod
     def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:

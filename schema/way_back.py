@@ -10,7 +10,7 @@ from typing import Any
 
 import strawberry
 
-from hub.rules.repair import Condition, RepairPath, action_path, listing_path
+from hub.rules.repair import Condition, RepairPath, action_path, repair_path
 
 
 @strawberry.type(
@@ -41,8 +41,10 @@ class WayBack:
         )
 
 
-def listing_way_back(raw: Mapping[str, Any]) -> WayBack:
-    return WayBack.of(listing_path(raw))
+def listing_way_back(
+    source: str, list_kind: str, domain: str, effective_from: dt.date, expires_on: dt.date | None
+) -> WayBack:
+    return WayBack.of(repair_path(source, list_kind, domain, effective_from, expires_on))
 
 
 def action_way_back(raw: Mapping[str, Any]) -> WayBack:

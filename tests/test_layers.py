@@ -10,8 +10,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # Names a type module may import from the store: constants and value types, never a read.
 STORE_NAMES_ALLOWED = {
     "schema/checks.py": {"MAX_OWNERSHIP_PATHS", "MAX_PATHS_SHOWN"},
+    "schema/commitments.py": {"CommitmentRow"},
+    "schema/credit_record.py": {
+        "CommitmentRow",
+        "DerivedEntryRow",
+        "EnterpriseRow",
+        "ListingRow",
+        "PersonRow",
+    },
+    "schema/listings.py": {"ListingEventRow", "ListingRow", "ObjectionRow"},
     "schema/query.py": {"PersonRow", "SearchFilter"},
-    "schema/subjects.py": {"PersonRow", "person_row"},  # the mapper of nested person maps
+    # the mappers of nested person and enterprise maps
+    "schema/subjects.py": {"EnterpriseRow", "PersonRow", "enterprise_row", "person_row"},
 }
 
 

@@ -343,18 +343,23 @@ def test_a_nameless_person_is_labelled_masked() -> None:
 
 
 def test_a_listing_without_subject_label_never_renders_a_person_as_an_enterprise() -> None:
+    from hub.store.listing_reads import listing_row
     from schema.listings import Listing
     from schema.subjects import Enterprise, Person
 
     number, code = f.id_number(), f.uscc()
     day = dt.date(2026, 1, 1)
-    as_person = Listing(raw={"subject": {"idNumber": number, "name": "韦"}}, as_of=day).subject()
+
+    def listing(stored: dict[str, object]) -> Listing:
+        return Listing(row=listing_row({"effectiveFrom": day, **stored}), as_of=day)
+
+    as_person = listing({"subject": {"idNumber": number, "name": "韦"}}).subject()
     assert isinstance(as_person, Person)
-    as_firm = Listing(raw={"subject": {"uscc": code}}, as_of=day).subject()
+    as_firm = listing({"subject": {"uscc": code}}).subject()
     assert isinstance(as_firm, Enterprise)
-    assert Listing(raw={"subject": {"name": "无标识"}}, as_of=day).subject() is None
+    assert listing({"subject": {"name": "无标识"}}).subject() is None
     mislabelled = {"subjectLabel": "Enterprise", "subject": {"idNumber": number}}
-    assert Listing(raw=mislabelled, as_of=day).subject() is None
+    assert listing(mislabelled).subject() is None
 
 
 # --- 6. "today" of the ID number rules is the configured time zone's -------------------------

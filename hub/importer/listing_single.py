@@ -20,6 +20,7 @@ from hub.importer.parse import LineError
 from hub.rules.propagation import SourceListing, propagates
 from hub.store import listings
 from hub.store.imports import Provenance
+from hub.store.listing_reads import ListingRow
 
 
 class ListingRejected(Exception):
@@ -36,7 +37,7 @@ async def write_listing(
     prov: Provenance,
     key_id: str | None,
     source: str,
-) -> dict[str, Any]:
+) -> ListingRow:
     """Check, write and propagate one listing; returns the listing as read back."""
     subject = record.subject
     liable = list(record.liable_persons)
@@ -63,16 +64,15 @@ async def write_listing(
             "liable": liable,
         }
     )
-    written = await listings.write_one(tx, row, derived, prov, key_id, source)
-    listing: dict[str, Any] = written["l"]
-    if (listing.get("department"), listing.get("source")) != (
+    listing = await listings.write_one(tx, row, derived, prov, key_id, source)
+    if (listing.department, listing.source) != (
         row["props"]["department"],
         row["props"]["source"],
     ):
         # Created by another department between the ownership read and this write: the
         # upsert left it alone; nothing of this call is kept.
         raise Conflict(
-            f"listing {row['key']} was just created by {listing.get('department')}; "
+            f"listing {row['key']} was just created by {listing.department}; "
             "listing ids are unique across departments"
         )
     return listing

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from graph_seed.reference_data import load_domains
 from hub.rules.publicity import add_months
@@ -462,6 +462,37 @@ def aggravated(states: Iterable[tuple[str, str, ListingState]]) -> bool:
 def state_of(raw: Mapping[str, Any], day: dt.date) -> ListingState:
     """The state on ``day`` of a listing as the store reads it (with its objections)."""
     return listing_state(ListingFacts.of(raw, raw.get("objections") or []), day)
+
+
+class StoredListing(Protocol):
+    """A listing as the store reads it (hub/store/listing_reads.py ``ListingRow``): what the
+    rules below read of it."""
+
+    @property
+    def list_kind(self) -> str: ...
+
+    @property
+    def domain(self) -> str: ...
+
+    @property
+    def derived(self) -> bool: ...
+
+    @property
+    def facts(self) -> ListingFacts: ...
+
+
+def is_published(listing: StoredListing, today: dt.date) -> bool:
+    """``published`` of a typed listing."""
+    return (
+        listing.list_kind in ("BLACK", "RED")
+        and not listing.derived
+        and listing_state(listing.facts, today) in IN_FORCE
+    )
+
+
+def aggravated_among(listings: Iterable[StoredListing], day: dt.date) -> bool:
+    """``aggravated`` over a subject's own listings as the store reads them, on ``day``."""
+    return aggravated((x.list_kind, x.domain, listing_state(x.facts, day)) for x in listings)
 
 
 def published(raw: Mapping[str, Any], today: dt.date) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from hub.rules.listings import (
     UNRESOLVED_OBJECTION,
@@ -24,6 +24,8 @@ from hub.rules.listings import (
     objection_status,
 )
 from hub.rules.workdays import Calendar
+
+T = TypeVar("T")
 
 OBJECTION_WORKING_DAYS = 10  # DESIGN "Lifecycle workflows": decided within 10 working days
 
@@ -104,8 +106,8 @@ def action_objection_refusal(
 
 
 @dataclass(frozen=True, slots=True)
-class OpenObjection:
-    row: Mapping[str, Any]
+class OpenObjection(Generic[T]):
+    row: T
     deadline: dt.date
     approximate: bool
     overdue: bool
@@ -113,13 +115,25 @@ class OpenObjection:
 
 def open_objections(
     rows: Iterable[Mapping[str, Any]], today: dt.date, calendar: Calendar
-) -> list[OpenObjection]:
-    """Unresolved objections with their deadlines: overdue ones first (the longest overdue
-    first), then by deadline, then by id."""
+) -> list[OpenObjection[Mapping[str, Any]]]:
+    """``open_in_order`` over stored maps (``status``, ``filedOn``, ``id``)."""
+    return open_in_order(
+        ((row, str(row.get("status")), row["filedOn"], str(row["id"])) for row in rows),
+        today,
+        calendar,
+    )
+
+
+def open_in_order(
+    objections: Iterable[tuple[T, str, dt.date, str]], today: dt.date, calendar: Calendar
+) -> list[OpenObjection[T]]:
+    """(objection, status, filed on, id): the unresolved ones with their deadlines, overdue
+    ones first (the longest overdue first), then by deadline, then by id."""
     found = []
-    for row in rows:
-        if str(row.get("status")) not in UNRESOLVED_OBJECTION:
+    for row, status, filed_on, key in objections:
+        if status not in UNRESOLVED_OBJECTION:
             continue
-        deadline, approximate = objection_deadline(row["filedOn"], calendar)
-        found.append(OpenObjection(row, deadline, approximate, deadline < today))
-    return sorted(found, key=lambda o: (not o.overdue, o.deadline, str(o.row["id"])))
+        deadline, approximate = objection_deadline(filed_on, calendar)
+        found.append((key, OpenObjection(row, deadline, approximate, deadline < today)))
+    found.sort(key=lambda item: (not item[1].overdue, item[1].deadline, item[0]))
+    return [o for _, o in found]

@@ -69,16 +69,28 @@ def _early_domain(domain: object) -> bool:
 
 
 def listing_path(listing: Mapping[str, Any]) -> RepairPath:
-    """How a (source) listing can be repaired."""
-    ends = listing.get("expiresOn")
-    if listing.get("source") == "COURT":
+    """How a (source) listing can be repaired (its stored map)."""
+    return repair_path(
+        listing.get("source"),
+        listing.get("list"),
+        listing.get("domain"),
+        listing["effectiveFrom"],
+        listing.get("expiresOn"),
+    )
+
+
+def repair_path(
+    source: object, list_kind: object, domain: object, start: dt.date, ends: dt.date | None
+) -> RepairPath:
+    """How a (source) listing can be repaired: its source, list, domain, effectiveFrom and
+    expiresOn."""
+    if source == "COURT":
         return RepairPath(None, (), "a court listing ends only by the court that decided it", ends)
-    if listing.get("list") == "RED":
+    if list_kind == "RED":
         return RepairPath(None, (), "a RED list is an incentive, not a dishonesty record", ends)
-    start: dt.date = listing["effectiveFrom"]
-    if listing.get("list") != "BLACK":
+    if list_kind != "BLACK":
         return RepairPath(start, BASIC, "a WATCH listing has no minimum period", ends)
-    if _early_domain(listing.get("domain")):
+    if _early_domain(domain):
         return RepairPath(
             add_years(start, REPAIR_MIN_YEARS),
             SERIOUS,
@@ -88,7 +100,7 @@ def listing_path(listing: Mapping[str, Any]) -> RepairPath:
     return RepairPath(
         add_years(start, REPAIR_MAX_YEARS),
         SERIOUS,
-        f"the {listing.get('domain')} domain is not repairable early (three years)",
+        f"the {domain} domain is not repairable early (three years)",
         ends,
     )
 

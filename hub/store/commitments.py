@@ -11,7 +11,8 @@ HubError to refuse) and only then write, so the check and the write see the same
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -20,6 +21,7 @@ from hub.errors import Conflict, NotFound
 from hub.store.adapter import Runner
 from hub.store.events import subject_event
 from hub.store.imports import _FIRST_SET, _NEW_LINK, _REVISION, revision_link, trusted
+from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
 from hub.store.values import native
 
 _STAMP = "{v}.fp = $fp, {v}.batch = $batch, {v}.recordedAt = $now, {v}.sourceDepartment = $dept"
@@ -124,6 +126,74 @@ CALL (c) {{
 RETURN c {{.*}} AS n
 """
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentRow:
+    """How a commitment was kept, once its department recorded it."""
+
+    status: str
+    confirmed_on: dt.date
+    undone: str | None = None
+    confirmed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentRow:
+    """A commitment as the store reads it (``_COMMITMENT_ROW``: with its department's name and
+    its subject, a few properties of it), with its fulfilment once recorded."""
+
+    code: str
+    type: str
+    content: str
+    liability: str
+    made_on: dt.date
+    disclosure: str | None
+    department: str | None
+    department_name: str | None = None
+    scenario: str | None = None
+    case_number: str | None = None
+    subject: PersonRow | EnterpriseRow | None = None
+    fulfilment: FulfilmentRow | None = None
+
+    @property
+    def broken_on(self) -> dt.date | None:
+        """The day a BROKEN fulfilment was confirmed (the breach), else None."""
+        kept = self.fulfilment
+        return kept.confirmed_on if kept is not None and kept.status == "BROKEN" else None
+
+
+def commitment_row(row: Mapping[str, Any]) -> CommitmentRow:
+    """The store's map of a commitment (``_COMMITMENT_ROW`` or ``c {.*}``) as a
+    ``CommitmentRow``."""
+    get = row.get
+    subject = get("subject")
+    status = get("fulfilment")
+    return CommitmentRow(
+        code=str(row["code"]),
+        type=str(row["type"]),
+        content=str(row["content"]),
+        liability=str(row["liability"]),
+        made_on=row["madeOn"],
+        disclosure=get("disclosure"),
+        department=get("department"),
+        department_name=get("departmentName"),
+        scenario=get("scenario"),
+        case_number=get("caseNumber"),
+        subject=(
+            None
+            if not subject
+            else enterprise_row(subject)
+            if subject.get("uscc")
+            else person_row(subject)
+        ),
+        fulfilment=(
+            FulfilmentRow(status, row["confirmedOn"], get("undone"), get("confirmedBy"))
+            if status
+            else None
+        ),
+    )
+
 
 _COMMITMENT_ROW = """c {.*, departmentName: [(c)-[:ISSUED_BY]->(d:Department) | d.name][0],
   subject: [(c)-[:MADE_BY]->(s) | s {.uscc, .idNumber, .name}][0]}"""
@@ -262,15 +332,17 @@ async def record_fulfilment(
     )
 
 
-async def commitment_by_code(tx: AsyncManagedTransaction, code: str) -> dict[str, Any] | None:
+async def commitment_by_code(tx: AsyncManagedTransaction, code: str) -> CommitmentRow | None:
     record = await (await tx.run(COMMITMENT_BY_CODE, {"code": code})).single()
-    return native(record["c"]) if record else None
+    return commitment_row(native(record["c"])) if record else None
 
 
-async def commitments_of(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
-    """Rows {key, c}: the commitments made by the subjects of ``label`` keyed ``keys``."""
+async def commitments_of(
+    tx: Runner, label: str, keys: list[str]
+) -> list[tuple[str, CommitmentRow]]:
+    """(key, commitment): the commitments made by the subjects of ``label`` keyed ``keys``."""
     result = await tx.run(COMMITMENTS_OF[label], {"keys": keys})
-    return [native(r.data()) async for r in result]
+    return [(r["key"], commitment_row(native(r["c"]))) async for r in result]
 
 
 # --- voluntary information -------------------------------------------------------------------

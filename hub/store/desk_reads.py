@@ -4,11 +4,11 @@ effectiveFrom first, keyset cursor) and the open objections to them (oldest fili
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.listing_reads import projection
+from hub.store.listing_reads import ListingRow, ObjectionRow, listing_row, objection_row, projection
 
 DEPARTMENT_LISTINGS = trusted(
     f"""
@@ -34,7 +34,7 @@ async def department_listings(
     department: str,
     limit: int,
     after: tuple[dt.date, str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ListingRow]:
     after_date, after_id = after if after else (None, None)
     params = {
         "department": department,
@@ -42,9 +42,9 @@ async def department_listings(
         "afterDate": after_date,
         "afterId": after_id,
     }
-    return [r["l"] for r in await rows(tx, DEPARTMENT_LISTINGS, params)]
+    return [listing_row(r["l"]) for r in await rows(tx, DEPARTMENT_LISTINGS, params)]
 
 
-async def open_objections(tx: Runner, department: str, limit: int) -> list[dict[str, Any]]:
+async def open_objections(tx: Runner, department: str, limit: int) -> list[ObjectionRow]:
     found = await rows(tx, OPEN_OBJECTIONS, {"department": department, "limit": limit})
-    return [r["o"] for r in found]
+    return [objection_row(r["o"]) for r in found]

@@ -26,7 +26,7 @@ from hub.store.imports import (
     trusted,
 )
 from hub.store.imports import upsert as imports_upsert
-from hub.store.listing_reads import projection
+from hub.store.listing_reads import ListingRow, listing_row, projection
 from hub.store.propagation import DERIVED_BODY, TIES
 from hub.store.values import native
 
@@ -330,7 +330,7 @@ async def write_one(
     prov: Provenance,
     key_id: str | None,
     source: str,
-) -> dict[str, Any]:
+) -> ListingRow:
     """Batch, listing, events and derived entries in one statement; the listing as read."""
     result = await tx.run(
         WRITE_ONE,
@@ -345,4 +345,4 @@ async def write_one(
     )
     record = await result.single()
     assert record is not None  # noqa: S101 - the listing was just written
-    return native(record.data())  # type: ignore[no-any-return]
+    return listing_row(native(record["l"]))

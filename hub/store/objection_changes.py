@@ -18,6 +18,7 @@ from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
 from hub.store.events import record_event, subject_event
 from hub.store.listing_changes import RESOLVE_OBJECTION, Change
+from hub.store.listing_reads import ObjectionRow, objection_row
 from hub.store.values import native
 
 _EVENT = """
@@ -185,9 +186,12 @@ async def resolve_objection(
     )
 
 
-async def open_objections(tx: Runner, department: str) -> list[dict[str, Any]]:
-    return [r["o"] for r in await rows(tx, OPEN_OBJECTIONS, {"department": department})]
+async def open_objections(tx: Runner, department: str) -> list[ObjectionRow]:
+    found = await rows(tx, OPEN_OBJECTIONS, {"department": department})
+    return [objection_row(r["o"]) for r in found]
 
 
-async def objections_of_actions(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
-    return await rows(tx, OBJECTIONS_OF_ACTIONS, {"keys": keys})
+async def objections_of_actions(tx: Runner, keys: list[str]) -> list[tuple[str, ObjectionRow]]:
+    """(action id, objection)."""
+    found = await rows(tx, OBJECTIONS_OF_ACTIONS, {"keys": keys})
+    return [(r["key"], objection_row(r["o"])) for r in found]

@@ -14,7 +14,7 @@ from typing import Any
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.listing_reads import projection
+from hub.store.listing_reads import ListingRow, listing_row, projection
 from hub.store.subjects import public_action
 from hub.store.values import record_times, timed
 
@@ -62,7 +62,7 @@ async def published_listings(
     department: str | None = None,
     from_day: dt.date | None = None,
     to_day: dt.date | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ListingRow]:
     """Newest effectiveFrom first (then id); ``after``: (effectiveFrom, id) of the last seen."""
     after_date, after_id = after if after else (None, None)
     found = await rows(
@@ -80,7 +80,7 @@ async def published_listings(
             "toDay": to_day,
         },
     )
-    return [row["l"] for row in found]
+    return [listing_row(row["l"]) for row in found]
 
 
 async def recent_actions(

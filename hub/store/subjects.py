@@ -1,8 +1,9 @@
 """Cypher reads of subjects: profiles, roles, shareholdings, actions, search.
 
 Each function takes a batch of keys (DataLoaders call them once per request and access path)
-and returns plain dicts with native Python dates; a person is a ``PersonRow`` (``person_row``
-maps the store's map of a person, here or nested in another answer).
+and returns plain dicts with native Python dates; a person is a ``PersonRow`` and an enterprise
+an ``EnterpriseRow`` (``person_row`` and ``enterprise_row`` map the store's map of one, here or
+nested in another answer).
 """
 
 from __future__ import annotations
@@ -64,6 +65,56 @@ def person_row(row: Mapping[str, Any]) -> PersonRow:
         recorded_at=row.get("recordedAt"),
         first_recorded_at=row.get("firstRecordedAt"),
         complete="fp" in row,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseRow:
+    """An enterprise as the store reads it. ``complete`` when every stored property was read
+    (``ENTERPRISES``, the profile); the enterprises nested in other answers carry a few
+    (``uscc``, ``name``, ``kind``; a search hit also ``status`` and ``registeredOn``, said by
+    ``status_read`` and ``registration_read``), the rest is loaded on demand."""
+
+    uscc: str
+    name: str | None = None
+    kind: str | None = None
+    registered_on: dt.date | None = None
+    status: str | None = None
+    industry: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    branch_of_uscc: str | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+    complete: bool = False
+    status_read: bool = False
+    registration_read: bool = False
+
+
+def enterprise_row(row: Mapping[str, Any]) -> EnterpriseRow:
+    """The store's map of an enterprise (``e {.*}`` or a few of its properties) as an
+    ``EnterpriseRow``; a map with the import fingerprint ``fp`` holds every stored property."""
+    get = row.get
+    complete = "fp" in row
+    return EnterpriseRow(
+        uscc=str(row["uscc"]),
+        name=get("name"),
+        kind=get("kind"),
+        registered_on=get("registeredOn"),
+        status=get("status"),
+        industry=get("industry"),
+        address=get("address"),
+        phone=get("phone"),
+        branch_of_uscc=get("branchOfUscc"),
+        source_department=get("sourceDepartment"),
+        batch=get("batch"),
+        recorded_at=get("recordedAt"),
+        first_recorded_at=get("firstRecordedAt"),
+        complete=complete,
+        status_read=complete or "status" in row,
+        registration_read=complete or "registeredOn" in row,
     )
 
 
@@ -223,7 +274,7 @@ class EnterpriseProfile:
     ``shareholders`` of every enterprise in ``share_keys`` (the enterprise and those holding
     shares in it, up to the levels asked; some have none)."""
 
-    enterprise: dict[str, Any]
+    enterprise: EnterpriseRow
     roles: list[dict[str, Any]]
     share_keys: list[str]
     shareholders: list[dict[str, Any]]
@@ -249,7 +300,7 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
         return None
     row = found[0]
     return EnterpriseProfile(
-        enterprise=record_times(row)["profile"],
+        enterprise=enterprise_row(record_times(row)["profile"]),
         roles=[record_times(r) for r in row["roles"]],
         share_keys=row["shareKeys"],
         shareholders=[record_times(r) for r in row["shareholders"]],
@@ -299,8 +350,8 @@ async def _rows(tx: Runner, cypher: LiteralString, **params: Any) -> list[dict[s
     return [record_times(row) for row in await rows(tx, cypher, params)]
 
 
-async def enterprises(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
-    return [row["e"] for row in await _rows(tx, ENTERPRISES, keys=keys)]
+async def enterprises(tx: Runner, keys: list[str]) -> list[EnterpriseRow]:
+    return [enterprise_row(row["e"]) for row in await _rows(tx, ENTERPRISES, keys=keys)]
 
 
 async def persons(tx: Runner, keys: list[str]) -> list[PersonRow]:
@@ -363,8 +414,9 @@ async def search_names(
     only: SearchFilter | None = None,
     states: bool = False,
 ) -> list[dict[str, Any]]:
-    """Best score first, equal scores by identifier, among the index's best ``pool`` hits.
-    ``states``: each hit also with its own listings as the badges read them (``states``:
+    """Best score first, equal scores by identifier, among the index's best ``pool`` hits;
+    each row's ``node`` an ``EnterpriseRow`` or a ``PersonRow`` (partial: ``HIT_ENTERPRISE``,
+    ``HIT_PERSON``). ``states``: each hit also with its own listings as the badges read them (``states``:
     hub/store/listing_reads.py ``OWN_LISTING_STATES``' rows), in the same statement."""
     if skip + limit > pool:
         raise ValueError(f"a page ending at {skip + limit} is past the pool of {pool} hits")
@@ -385,9 +437,14 @@ async def search_names(
         },
     )
     for row in found:
-        day = row["node"].get("registeredOn")
-        if day is not None:
-            row["node"]["registeredOn"] = dt.date.fromisoformat(day)
+        node = row["node"]
+        if row["label"] == "Enterprise":
+            day = node.get("registeredOn")
+            if day is not None:
+                node["registeredOn"] = dt.date.fromisoformat(day)
+            row["node"] = enterprise_row(node)
+        else:
+            row["node"] = person_row(node)
         if row["states"]:
             nested_record_times(row["states"])
     return found
