@@ -14,7 +14,7 @@ import pytest
 from graph_seed.reference_data import load_measure_entries
 from hub.rules.decision import Decision, Evaluation, Outcome, ReachKind, Subject, decide
 from hub.rules.explain import reason
-from hub.rules.measures import Scenario
+from hub.rules.measures import Scenario, governing
 from hub.store.checks import entries_of
 
 AS_OF = dt.date(2025, 6, 1)
@@ -244,3 +244,27 @@ def test_derived_reason_names_the_role_that_reaches() -> None:
     assert "高级管理人员" not in text
     honours = run(PERSON, Scenario.HONORS, {"listed": [item]})
     assert "高级管理人员" in reason(honours.hits[0])
+
+
+def test_a_check_decided_on_the_measures_governing_its_scenario_decides_the_same() -> None:
+    """The check service hands ``decide`` only the measures that govern the scenario
+    (resolvers/checks.py ``Catalogue.governing``): for a subject listed in every way and graded,
+    every scenario's answer is the one the whole catalogue gives, and no scenario keeps them
+    all (the filter takes something away)."""
+    row = {
+        "listed": [
+            listed_item("B-1", FIRM_NODE),
+            listed_item("W-1", FIRM_NODE, kind="WATCH"),
+            listed_item("R-1", FIRM_NODE, kind="RED"),
+            listed_item("C-1", FIRM_NODE, source="COURT"),
+        ]
+    }
+    graded = Evaluation("EV", "D", dt.date(2025, 1, 1))
+    entries = entries_of(row, FIRM, AS_OF)
+    for scenario in Scenario:
+        kept = governing(MEASURES, scenario)
+        assert len(kept) < len(MEASURES)
+        for evaluation in (None, graded):
+            assert decide(FIRM, scenario, entries, evaluation, kept) == decide(
+                FIRM, scenario, entries, evaluation, MEASURES
+            ), scenario

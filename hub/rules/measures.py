@@ -85,6 +85,12 @@ def governs(scenarios: Iterable[str], scenario: Scenario) -> bool:
     return ALL_SCENARIOS in values or scenario.value in values
 
 
+def governing(measures: Iterable[Mapping[str, Any]], scenario: Scenario) -> list[Mapping[str, Any]]:
+    """The ``measures`` that govern ``scenario`` (``governs``), in their order: all that
+    ``applies`` or a grade can find for a check of that scenario."""
+    return [m for m in measures if governs(m.get("scenarios") or [], scenario)]
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """What a measure needs to know about one credit-record entry to decide if it applies.
