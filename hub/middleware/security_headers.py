@@ -56,12 +56,11 @@ class SecurityHeaders(HttpMiddleware):
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # one pass over the answer's headers (no Headers object per request)
+                # one pass over the answer's headers (no Headers object per request); ASGI
+                # header names are lowercased (the spec), as the pairs added are
                 headers = message["headers"] = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                for pair in added:
-                    if pair[0] not in present:
-                        headers.append(pair)
+                present = {pair[0] for pair in headers}
+                headers.extend([pair for pair in added if pair[0] not in present])
             await send(message)
 
         await self.app(scope, receive, with_headers)
