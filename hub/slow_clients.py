@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -77,32 +78,83 @@ class BodyTimeout(Exception):
     """The request body did not arrive in time."""
 
 
+class Deadlines:
+    """Coarse deadlines of many short waits on one event loop, kept by one timer for all.
+
+    ``add`` and ``remove`` are two dictionary operations; every ``tick`` seconds, while any
+    deadline is kept, one sweep calls the ``expire`` of those that passed (so a deadline fires
+    up to ``tick`` late). A timer per wait (``asyncio.timeout_at``) cost each request a
+    ``TimerHandle`` pushed on the loop's heap and cancelled — about twenty Python calls, the
+    heap's comparisons growing with the cancelled handles it holds (docs/architecture.md)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, tick: float) -> None:
+        self.loop = loop
+        self.tick = tick
+        self._due: dict[object, tuple[float, Callable[[], None]]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, key: object, when: float, expire: Callable[[], None]) -> None:
+        self._due[key] = (when, expire)
+        if self._timer is None:
+            self._timer = self.loop.call_later(self.tick, self._sweep)
+
+    def remove(self, key: object) -> None:
+        self._due.pop(key, None)
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for key in [k for k, (when, _) in self._due.items() if when <= now]:
+            _, expire = self._due.pop(key)
+            expire()
+        self._timer = self.loop.call_later(self.tick, self._sweep) if self._due else None
+
+
 class BodyDeadline:
-    """Answers 408 when a request's body is not all there within ``seconds`` of the first read."""
+    """Answers 408 when a request's body is not all there within ``seconds`` of the first read
+    (checked every ``seconds`` / 4, at most every second: ``Deadlines``)."""
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
         self.seconds = seconds
+        self._deadlines: Deadlines | None = None
+
+    def _on(self, loop: asyncio.AbstractEventLoop) -> Deadlines:
+        deadlines = self._deadlines
+        if deadlines is None or deadlines.loop is not loop:
+            deadlines = self._deadlines = Deadlines(loop, min(self.seconds / 4, 1.0))
+        return deadlines
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        loop = asyncio.get_running_loop()
+        deadlines = self._on(asyncio.get_running_loop())
         deadline: float | None = None
         started = False
 
         async def timed_receive() -> Message:
             nonlocal deadline
             if deadline is None:
-                deadline = loop.time() + self.seconds
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs receive() as a task of
-            # its own, a few more turns of the event loop on every request (docs/architecture.md)
+                deadline = deadlines.loop.time() + self.seconds
+            task = asyncio.current_task()
+            expired = False
+
+            def expire() -> None:
+                nonlocal expired
+                expired = True
+                if task is not None:
+                    task.cancel()
+
+            deadlines.add(task, deadline, expire)
             try:
-                async with asyncio.timeout_at(deadline):
-                    return await receive()
-            except TimeoutError:
-                raise BodyTimeout from None
+                return await receive()
+            except asyncio.CancelledError:
+                # our cancellation (the deadline passed), not one from outside
+                if expired and task is not None and task.uncancel() == 0:
+                    raise BodyTimeout from None
+                raise
+            finally:
+                deadlines.remove(task)
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
