@@ -5,7 +5,7 @@ client that sends one header line every 5 s, or a ``Content-Length: 100000`` bod
 every 5 s, held its connection (and, with enough of them, the server) for as long as it liked
 (issue 22, finding 6). Two bounds, both from the settings:
 
-* **headers** — ``HeaderDeadlineProtocol``, uvicorn's httptools protocol with a timer: from a
+* **headers** — ``HeaderDeadlineProtocol``, uvicorn's httptools protocol with a deadline: from a
   connection's start, and again from the first byte of each request, the headers must be
   complete within ``CREDITHUB_HEADER_TIMEOUT_SECONDS``, or the connection is closed. (Headers
   arrive before the ASGI app is called, so only the server can time them.)
@@ -28,54 +28,6 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-
-class HeaderDeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, closing a connection whose headers come too slowly."""
-
-    def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.header_timeout = header_timeout
-        self.header_deadline: asyncio.TimerHandle | None = None
-
-    def _arm(self) -> None:
-        self._disarm()
-        self.header_deadline = self.loop.call_later(self.header_timeout, self._too_slow)
-
-    def _disarm(self) -> None:
-        if self.header_deadline is not None:
-            self.header_deadline.cancel()
-            self.header_deadline = None
-
-    def _too_slow(self) -> None:
-        self.header_deadline = None
-        if not self.transport.is_closing():
-            self.transport.close()
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._arm()
-
-    def on_headers_complete(self) -> None:
-        self._disarm()
-        super().on_headers_complete()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-
-def header_deadline_protocol(header_timeout: float) -> functools.partial[HeaderDeadlineProtocol]:
-    """The protocol factory for uvicorn's ``http`` option (picklable for worker processes)."""
-    return functools.partial(HeaderDeadlineProtocol, header_timeout=header_timeout)
-
-
-class BodyTimeout(Exception):
-    """The request body did not arrive in time."""
 
 
 class Deadlines:
@@ -111,6 +63,77 @@ class Deadlines:
         self._timer = self.loop.call_later(self.tick, self._sweep) if self._due else None
 
 
+class LoopDeadlines:
+    """A ``Deadlines`` for the running event loop, made on first use (none before: a worker
+    process that unpickles its server's options makes its own)."""
+
+    def __init__(self, tick: float) -> None:
+        self.tick = tick
+        self._deadlines: Deadlines | None = None
+
+    def on(self, loop: asyncio.AbstractEventLoop) -> Deadlines:
+        deadlines = self._deadlines
+        if deadlines is None or deadlines.loop is not loop:
+            deadlines = self._deadlines = Deadlines(loop, self.tick)
+        return deadlines
+
+
+class HeaderDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, closing a connection whose headers come too slowly (the
+    deadlines of a worker's connections kept by one sweep: ``Deadlines``)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        header_timeout: float,
+        deadlines: LoopDeadlines | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self.deadlines = (deadlines or LoopDeadlines(header_timeout / 4)).on(self.loop)
+
+    def _arm(self) -> None:
+        self.deadlines.add(self, self.loop.time() + self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        self.deadlines.remove(self)
+
+    def _too_slow(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def header_deadline_protocol(header_timeout: float) -> functools.partial[HeaderDeadlineProtocol]:
+    """The protocol factory for uvicorn's ``http`` option (picklable for worker processes: each
+    makes its own sweep on first use)."""
+    return functools.partial(
+        HeaderDeadlineProtocol,
+        header_timeout=header_timeout,
+        deadlines=LoopDeadlines(header_timeout / 4),
+    )
+
+
+class BodyTimeout(Exception):
+    """The request body did not arrive in time."""
+
+
 class BodyDeadline:
     """Answers 408 when a request's body is not all there within ``seconds`` of the first read
     (checked every ``seconds`` / 4: ``Deadlines``; the 408 comes at most a quarter late)."""
@@ -118,19 +141,13 @@ class BodyDeadline:
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
         self.seconds = seconds
-        self._deadlines: Deadlines | None = None
-
-    def _on(self, loop: asyncio.AbstractEventLoop) -> Deadlines:
-        deadlines = self._deadlines
-        if deadlines is None or deadlines.loop is not loop:
-            deadlines = self._deadlines = Deadlines(loop, self.seconds / 4)
-        return deadlines
+        self.deadlines = LoopDeadlines(seconds / 4)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        deadlines = self._on(asyncio.get_running_loop())
+        deadlines = self.deadlines.on(asyncio.get_running_loop())
         deadline: float | None = None
         started = False
 
