@@ -263,7 +263,9 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
 # demand (an enterprise map without the fingerprint ``fp`` is partial: schema/subjects.py
 # ``Enterprise._full``; a person's is a partial ``PersonRow``). They travel as a list, in the
 # order of these names, and are mapped back by ``search_names``: twenty maps of five keys and
-# their listings' maps were most of what the driver decodes for a search.
+# their listings' maps were most of what the driver decodes for a search. The page is one
+# record (the hits collected in their order): the driver handles each record as a message of
+# its own, in Python, which cost more than decoding its values.
 # (registeredOn as ISO text: the driver builds a Date in Python, date.fromisoformat is C)
 HIT_ENTERPRISE = ("uscc", "name", "kind", "status", "registeredOn")
 HIT_PERSON = ("idNumber", "name", "publicServant")
@@ -294,12 +296,13 @@ WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
           AND (l.endedOn IS NULL OR l.endedOn > $today) }})
 WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
 WITH node, score, node:Enterprise AS firm
-RETURN firm,
-       CASE WHEN firm THEN [{_ENTERPRISE_VALUES}] ELSE [{_PERSON_VALUES}] END AS node,
-       score,
-       CASE WHEN $states THEN [(node)<-[:ON]-(l:Listing) WHERE l.derived = false |
-         {state_values("l")}]
-       END AS states
+RETURN collect([
+         firm,
+         CASE WHEN firm THEN [{_ENTERPRISE_VALUES}] ELSE [{_PERSON_VALUES}] END,
+         score,
+         CASE WHEN $states THEN [(node)<-[:ON]-(l:Listing) WHERE l.derived = false |
+           {state_values("l")}]
+         END]) AS hits
 """)
 
 
@@ -391,8 +394,9 @@ async def search_names(
             "states": states,
         },
     )
+    record = await result.single(strict=True)
     found = []
-    for firm, values, score, listed in await result.fetch(1_000_000):
+    for firm, values, score, listed in record[0]:
         if firm:
             node = dict(zip(HIT_ENTERPRISE, values, strict=True))
             day = node["registeredOn"]
