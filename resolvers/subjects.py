@@ -12,7 +12,7 @@ from hub.identifiers import InvalidIdentifier, parse_id_number, parse_uscc
 from hub.policy import sees_unpublished
 from hub.rules.listings import is_published
 from hub.store import subjects as q
-from hub.store.listing_reads import listing_row
+from hub.store.listing_reads import state_row
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
@@ -185,7 +185,7 @@ async def search(
     if badges:
         for row in rows:
             ctx.listing_states[(row["label"], _key(row["node"]))] = [
-                listing_row(s) for s in row["states"]
+                state_row(values) for values in row["states"] or ()
             ]
     names = [_name(row) for row in rows if exact is None or _key(row["node"]) != _key(exact[1])]
     return ([exact] if exact is not None and offset == 0 else []) + names[first : first + count]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from graphql_engine.execution import PLAIN_READ
 from hub.policy import sees_unpublished
 from hub.rules.listings import (
     EndReason,
@@ -198,23 +199,27 @@ class Listing:
     row: strawberry.Private[ListingRow]  # as the store read it (hub/store/listing_reads.py)
     as_of: dt.date
 
-    @strawberry.field
+    # The fields a badge reads (schema/subjects.py LISTING_STATE_FIELDS) are plain reads
+    # (graphql_engine/execution.py PLAIN_READ): a search's badges complete in its loop.
+    @strawberry.field(metadata=PLAIN_READ)
     def id(self) -> str:
         return self.row.id
 
-    @strawberry.field(name="list")
+    @strawberry.field(name="list", metadata=PLAIN_READ)
     def list_kind(self) -> ListKind:
         return ListKind(self.row.list_kind)
 
-    @strawberry.field(description="Domain code (graph_seed/domains.toml).")
+    @strawberry.field(description="Domain code (graph_seed/domains.toml).", metadata=PLAIN_READ)
     def domain(self) -> str:
         return self.row.domain
 
-    @strawberry.field
+    @strawberry.field(metadata=PLAIN_READ)
     def source(self) -> ListingSource:
         return ListingSource(self.row.source)
 
-    @strawberry.field(description="State on asOf, computed from the dates and objections.")
+    @strawberry.field(
+        description="State on asOf, computed from the dates and objections.", metadata=PLAIN_READ
+    )
     def status(self) -> ListingState:
         return listing_state(self.row.facts, self.as_of)
 
@@ -235,11 +240,13 @@ class Listing:
     def decision_date(self) -> dt.date | None:
         return self.row.decision_date
 
-    @strawberry.field
+    @strawberry.field(metadata=PLAIN_READ)
     def effective_from(self) -> dt.date:
         return self.row.effective_from
 
-    @strawberry.field(description="First day it no longer applies (null: open-ended).")
+    @strawberry.field(
+        description="First day it no longer applies (null: open-ended).", metadata=PLAIN_READ
+    )
     def expires_on(self) -> dt.date | None:
         return self.row.expires_on
 

@@ -5,7 +5,7 @@ investigator read of a person, "today" of the ID number rules, labels that fail 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -350,7 +350,7 @@ def test_a_listing_without_subject_label_never_renders_a_person_as_an_enterprise
     number, code = f.id_number(), f.uscc()
     day = dt.date(2026, 1, 1)
 
-    def listing(stored: dict[str, object]) -> Listing:
+    def listing(stored: Mapping[str, object]) -> Listing:
         return Listing(row=listing_row({"effectiveFrom": day, **stored}), as_of=day)
 
     as_person = listing({"subject": {"idNumber": number, "name": "韦"}}).subject()

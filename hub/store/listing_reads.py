@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 from hub.rules.listings import ListingFacts, ObjectionPeriod, ObjectionStatus, objection_status
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
+from hub.store.listing_states import STATE_VALUES, state_values
 from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
 from hub.store.values import nested_record_times, timed
 
@@ -261,15 +262,47 @@ RETURN k AS key, {timed_projection("l")} AS l
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
 }
 
-# Own listings with what their state needs (their objections) and nothing a listing's page shows
-# (department, subject, liable persons, events): a search hit's badges ask only which lists.
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def state_row(values: list[Any]) -> ListingRow:
+    """A listing's ``state_values`` as a ``ListingRow`` of what the rules and badges read: its
+    facts (the objections' periods in them), no department, subject, liable persons, events or
+    objection rows — a badge never shows them."""
+    count = len(STATE_VALUES)
+    listing_id, kind, domain, source, derived = values[:count]
+    starts, expires, ended = values[count:-1]
+    return ListingRow(
+        id=str(listing_id),
+        list_kind=str(kind),
+        domain=str(domain),
+        source=str(source),
+        derived=bool(derived),
+        facts=ListingFacts(
+            effective_from=dt.date.fromisoformat(starts),
+            expires_on=_day(expires),
+            ended_on=_day(ended),
+            objections=tuple(
+                ObjectionPeriod(dt.date.fromisoformat(filed), _day(resolved))
+                for filed, resolved in values[-1]
+                if filed is not None
+            ),
+        ),
+    )
+
+
+# Own listings with what their state needs (``state_values``) and nothing a listing's page
+# shows (department, subject, liable persons, events): a search hit's badges ask only which
+# lists.
 OWN_LISTING_STATES: dict[str, LiteralString] = {
     label: trusted(
         f"""
 UNWIND $keys AS k
 MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
 WHERE l.derived = false
-RETURN k AS key, {timed("l", ".*, objections: [(o:Objection)-[:OBJECTS_TO]->(l) | " + timed("o") + "]")} AS l
+RETURN k AS key, {state_values("l")} AS l
 """
     )
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
@@ -331,8 +364,8 @@ async def own_listings(tx: Runner, label: str, keys: list[str]) -> list[tuple[st
 async def own_listing_states(
     tx: Runner, label: str, keys: list[str]
 ) -> list[tuple[str, ListingRow]]:
-    found = await _rows(tx, OWN_LISTING_STATES[label], keys)
-    return [(r["key"], listing_row(r["l"])) for r in found]
+    found = await rows(tx, OWN_LISTING_STATES[label], {"keys": keys})
+    return [(row["key"], state_row(row["l"])) for row in found]
 
 
 async def derived_of_persons(
