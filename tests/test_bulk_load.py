@@ -173,6 +173,9 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
     extra = [e for e in got_events if e not in expected_events]
     assert got_events == expected_events, (missing, extra)
     assert any("stopping the test instance" in m for m in messages)
+    # Where the time went, step by step, said last.
+    assert messages[-1].startswith("loaded in ") and "import tool" in messages[-1], messages[-1]
+    assert "transactional part" in messages[-1] and "migrate" in messages[-1]
     assert bulk.timings.validation > 0 and bulk.timings.indexes > 0
 
 

@@ -312,6 +312,7 @@ async def bulk_load(
     validator = Validator(today, settings.max_line_bytes, workers)
     timings = Timings()
     loads: list[FileLoad] = []
+    phases: dict[str, float] = {}  # wall time of each step, said at the end
     # The instance stops while the files are validated (nothing reads it meanwhile).
     say(f"stopping the {instance_name} instance for the import tool (while validating)")
     stopper = ThreadPoolExecutor(1)
@@ -326,6 +327,7 @@ async def bulk_load(
             # Its tail is empty (nothing is there before it), and migrate loads it again.
             reference = Upload("migrate", department_lines(), SYSTEM_DEPARTMENT)
             files = itertools.chain([reference], uploads)  # taken one by one, never listed
+            read_began = time.perf_counter()
             for upload, outcomes in validator.files(((u, u.lines) for u in files), progress):
                 load = _file_load(store, SYSTEM, upload.department, upload.source, settings, today)
                 if upload is not reference:
@@ -335,6 +337,7 @@ async def bulk_load(
                     loads.append(load)
                 load.prepare(outcomes, known, tables)
             arguments = tables.close()
+            phases["validation and CSV"] = time.perf_counter() - read_began
             (work / TOOL_ARGUMENTS).write_text("\n".join(arguments) + "\n")
             nodes, rels = tables.counts
             if progress is not None:
@@ -348,10 +351,12 @@ async def bulk_load(
             finally:
                 tool_seconds = time.perf_counter() - tool_began
                 timings.writes += tool_seconds
+                phases["import tool"] = tool_seconds
                 say(f"starting the {instance_name} instance")
                 start_began = time.perf_counter()
                 local.start()
                 timings.restart += time.perf_counter() - start_began
+                phases["stop and start"] = timings.restart
             say(f"the import tool wrote {nodes:,} nodes and {rels:,} relationships in "
                 f"{tool_seconds:.1f} s ({', '.join(summary) or 'no summary'})")  # fmt: skip
     finally:
@@ -369,6 +374,8 @@ async def bulk_load(
         began = time.perf_counter()
         await migrate(store)
         timings.indexes += time.perf_counter() - began
+        phases["migrate"] = timings.indexes
+        began = time.perf_counter()
         tails = [load for load in loads if load.tail]
         if tails:
             lines = sum(len(load.tail) for load in tails)
@@ -381,6 +388,9 @@ async def bulk_load(
                 value = getattr(timings, name)
                 setattr(load.timings, name, getattr(load.timings, name) + value)
             reports.append(await load.finish(failure, time.perf_counter() - started))
+        phases["transactional part and batches"] = time.perf_counter() - began
     finally:
         await driver.close()
+    spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    say(f"loaded in {time.perf_counter() - started:.1f} s: {spent}")
     return reports
