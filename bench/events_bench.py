@@ -16,14 +16,20 @@ The upload also ties each legal representative to the next enterprise as a direc
 every fourth enterprise a recent penalty, so the early-warning step has ties to walk (each
 listing flags its two neighbours) and penalties to count.
 
-Each round empties the database first (one Neo4j for every round, so the statements of both
-modes are planned and cached by two uncounted first rounds) and runs in its own child process
-(bench/events_round.py). The events round then reads the whole log through the pull feed (``events`` in process) and
-through the subscription over a real WebSocket on loopback, and says how many per second each
-delivered. The event log's own ratio (nowarn / plain import time, median over rounds: early
-warning is a feature of its own, its ratio printed before) is printed last; the goal is at
-most 1.10. Before it, two companions for a shared machine: the same ratio over adjacent rounds
-paired, and the CPU per import (the Neo4j process's and this round's hub process's).
+Each round empties the database first and runs in its own child process
+(bench/events_round.py), all on one Neo4j. Rounds of the three modes run uncounted until
+``--warmup`` seconds (default 60) have passed and at least six have run, so that the statements
+are planned and the JVM's compiler has done its work before anything is counted (the Neo4j CPU
+of a fresh instance's rounds kept falling for three rounds and more). Then ``--rounds`` pairs: a
+``plain`` and a ``nowarn`` round next to each other, the order swapped every other pair, every
+second pair (and the last) followed by one ``events`` round. The events rounds read the whole
+log through the pull feed (``events`` in process) and through the subscription over a real
+WebSocket on loopback, and say how many per second each delivered. Printed last: the event
+log's own cost, the median over the pairs of nowarn / plain import time (early warning is a
+feature of its own, its ratio printed before); the goal is at most 1.10. A pair's two rounds
+run within seconds of each other, so their ratio is not moved by the load of the shared machine
+drifting over the run, which moves the medians of each mode (printed too, with the paired
+ratios in order and the CPU both processes spent).
 """
 
 from __future__ import annotations
@@ -57,7 +63,8 @@ async def _empty(settings: Settings) -> None:
     await store.driver.close()
 
 
-WARMUP_SECONDS = 60.0  # rounds run and not counted before measuring, at least one per mode
+WARMUP_SECONDS = 60.0  # rounds run and not counted before measuring, for at least this long
+WARMUP_ROUNDS = 6  # and at least this many (two of each mode)
 
 
 def _round(settings: Settings, mode: str, enterprises: int, pid: int | None) -> dict[str, Any]:
@@ -102,19 +109,22 @@ def bench_events(args: argparse.Namespace, settings: Settings) -> int:
     # One Neo4j for every round, emptied in place between them: the rounds measure imports
     # with the statements planned and cached and the JVM's compiler done (a steady server),
     # not a server's cold start. Rounds of the three modes run uncounted until ``warmup``
-    # seconds have passed (at least one of each).
+    # seconds have passed and at least WARMUP_ROUNDS have run (the JIT's work is counted in
+    # rounds, not seconds: on a loaded machine a minute is two rounds).
     wipe_bench(settings)  # stops, erases, starts and migrates the bench instance, once
     pid = neo4j_pid(settings)
     index, began = 0, time.monotonic()
-    while index < 3 or time.monotonic() - began < warmup:
+    while index < WARMUP_ROUNDS or time.monotonic() - began < warmup:
         mode = ("plain", "nowarn", "events")[index % 3]
         _show(index, f"warm-up {mode}", _round(settings, mode, enterprises, pid))
         index += 1
     # Then pairs of adjacent rounds without and with the event log (early warning off), the
-    # order swapped every other pair so that neither mode always runs first, each pair
-    # followed by one round as shipped (early warning, deliveries).
+    # order swapped every other pair so that neither mode always runs first, every second
+    # pair (and the last) followed by one round as shipped (early warning, deliveries).
     for pair in range(pairs):
-        order = ("plain", "nowarn", "events") if pair % 2 == 0 else ("nowarn", "plain", "events")
+        order = ["plain", "nowarn"] if pair % 2 == 0 else ["nowarn", "plain"]
+        if pair % 2 == 1 or pair == pairs - 1:
+            order.append("events")
         for mode in order:
             found = _round(settings, mode, enterprises, pid)
             rounds[mode].append(found)
