@@ -197,7 +197,8 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
 # ``text``: '' stands for null; ``flag``: false for null; ``day``: a date as ISO text ('' for
 # null); ``moment``: a datetime (the transaction's time for null); ``texts``: a list of texts,
 # each preceded by SEPARATOR ('' for null or empty). A fragment or ``emit`` that writes a field
-# not listed here fails its transaction (``seal``), with its change.
+# not listed here fails its transaction (``seal``), with its change; so does a value of another
+# type than its field's (a list property holds values of one type).
 EVENT_FIELDS: dict[str, str] = {
     "type": "text",
     "on": "day",
