@@ -76,6 +76,7 @@ async def _median_s(store: Store, work: Any) -> float:
 async def _statement_ms(store: Store, cypher: LiteralString, word: str) -> float:
     params = {"query": lucene_query(word), "skip": 0, "limit": 11, "pool": SEARCH_POOL}
     params.update(kind=None, division=None, list=None, today=None)  # no filter
+    params.update(states=False)  # no badges (a statement without $states stops: missing)
 
     async def run(tx: Any) -> None:
         await (await tx.run(cypher, params)).consume()

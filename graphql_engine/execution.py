@@ -13,31 +13,43 @@ selection (which attribute, which coercion) is made once per request, and shared
 requests of one parsed operation when no directive can make it depend on the variables (the
 shared plans go when the parser cache lets the operation go).
 
-Anything else takes graphql-core's path unchanged: abstract types or types with ``is_type_of``,
-a selection with a resolver, an argument, a field class with its own ``get_result``, anything
-streamed or deferred (and everything inside a deferred fragment), schema extensions that wrap
-resolvers (middleware), and any value that is not plain — a null in a non-null field, a leaf
-that does not coerce, an awaitable, an exception or ``Undefined`` as a value, a list that is
-not a list or tuple: the whole object or list is then completed again by graphql-core, which
-raises the error at the right path. The
-attributes are only read, so reading them twice changes nothing. `tests/test_execution.py`
-compares both paths.
+Two kinds of values that are not plain attributes are read in the loop too. A field whose
+resolver is marked a plain read (``metadata=PLAIN_READ``: a method that reads only its object
+and the request's context, writes nothing, does not read ``info.path``, and may be called again
+when its object falls back) is called with its object and one ``Info`` per field per request;
+its value completes as an attribute's would (an awaitable falls back: a coroutine is closed
+unstarted). A union whose members are strawberry types resolves each value's type as
+strawberry does for a non-generic type (the value's class's definition; a cast value falls
+back) and completes it with that member's plan.
+
+Anything else takes graphql-core's path unchanged: interfaces or types with ``is_type_of``,
+a selection with a resolver not marked as a plain read, an argument, a field class with its
+own ``get_result``, anything streamed or deferred (and everything inside a deferred
+fragment), schema extensions that wrap resolvers (middleware), and any value that is not
+plain — a null in a non-null field, a leaf that does not coerce, an awaitable, an exception or
+``Undefined`` as a value, a list that is not a list or tuple: the whole object or list is then
+completed again by graphql-core, which raises the error at the right path. Attributes are only
+read and plain reads write nothing, so reading them twice changes nothing.
+`tests/test_execution.py` compares both paths.
 """
 
 from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    FieldNode,
+    GraphQLField,
     GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
+    GraphQLUnionType,
     OperationDefinitionNode,
     Undefined,
     get_nullable_type,
@@ -46,26 +58,47 @@ from graphql import (
 )
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.cast import get_strawberry_type_cast
 from strawberry.types.field import StrawberryField
+
+# ``@strawberry.field(metadata=PLAIN_READ)``: the resolver is a plain read (module docstring).
+PLAIN_READ = {"plain_read": True}
 
 
 @dataclass(frozen=True, slots=True)
 class _Value:
-    """How one value completes: a leaf (``coerce``), a plain object (``plan``) or a list of
-    values that each complete as ``item``."""
+    """How one value completes: a leaf (``coerce``), a plain object (``plan``), a list of
+    values that each complete as ``item``, or a union's member (``kinds``: the plan of each
+    member type by its strawberry definition; a member without one falls back)."""
 
     non_null: bool
     coerce: Callable[[Any], Any] | None = None
     plan: _Plan | None = None
     item: _Value | None = None
+    kinds: dict[Any, _Plan] | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Call:
+    """A plain read: ``resolver`` called with the object, and with the request's ``Info`` for
+    this field as ``info_name`` when it asks for one (built once per request from the rest)."""
+
+    resolver: Callable[..., Any]
+    info_name: str | None
+    field_def: GraphQLField
+    field_nodes: tuple[FieldNode, ...]
+    parent_type: GraphQLObjectType
+    definition: StrawberryField
+    info_class: Any
 
 
 @dataclass(frozen=True, slots=True)
 class _Column:
     response_name: str
-    read: Callable[[Any, str], Any] | None  # None: __typename
+    read: Callable[[Any, str], Any] | None  # None: __typename or a plain read
     attribute: str
     value: _Value | None  # None: __typename
+    call: _Call | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +144,23 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # (type, id(field list)) -> (field list kept alive, plan or None)
         self._flat_plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
         self._shared = _shared_plans(self.operation, self.fragment_definitions)
+        self._infos: dict[_Call, Any] = {}
+
+    def plain_read_info(self, call: _Call) -> Any:
+        """The ``Info`` a plain read of ``call``'s field gets in this request: its field, nodes
+        and parent type, the request's context and variables; the path is the field's name
+        alone (a plain read does not read it)."""
+        info = self._infos.get(call)
+        if info is None:
+            name = call.field_nodes[0].name.value
+            raw = self.build_resolve_info(
+                call.field_def,
+                list(call.field_nodes),
+                call.parent_type,
+                Path(None, name, call.parent_type.name),
+            )
+            info = self._infos[call] = call.info_class(_raw_info=raw, _field=call.definition)
+        return info
 
     def complete_iterable_value(
         self,
@@ -131,7 +181,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if how is not None:
                 # Any surprise (a null, a value that does not coerce): graphql-core's path.
                 with contextlib.suppress(Exception):
-                    return [_value(how, item, self.is_awaitable) for item in items]
+                    return [_value(how, item, self) for item in items]
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
@@ -148,7 +198,7 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         plan = None if position_context is not None else self._plan(return_type, field_details_list)
         if plan is not None:
             with contextlib.suppress(Exception):
-                return _object(plan, result, self.is_awaitable)
+                return _object(plan, result, self)
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
@@ -202,10 +252,17 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 columns.append(_Column(response_name, None, "", None))
                 continue
             field_def = self.schema.get_field(object_type, name)
-            if field_def is None or field_def.args or node.arguments:
+            if field_def is None or node.arguments:
                 return None
             definition = (field_def.extensions or {}).get("strawberry-definition")
-            if definition is None or not definition.is_basic_field:
+            if definition is None:
+                return None
+            call = None
+            if not definition.is_basic_field:
+                call = self._plain_read(definition, field_def, details, object_type)
+                if call is None:
+                    return None
+            elif field_def.args:
                 return None
             # A field class of its own may compute the value (mask it, say) in get_result.
             if type(definition).get_result is not StrawberryField.get_result:
@@ -215,10 +272,47 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             how = self._value_plan(field_def.type, details)
             if how is None:
                 return None
-            columns.append(
-                _Column(response_name, definition.default_resolver, definition.python_name, how)
-            )
+            read = None if call is not None else definition.default_resolver
+            columns.append(_Column(response_name, read, definition.python_name, how, call))
         return _Plan(object_type.name, tuple(columns))
+
+    def _plain_read(
+        self,
+        definition: StrawberryField,
+        field_def: GraphQLField,
+        details: Any,
+        object_type: GraphQLObjectType,
+    ) -> _Call | None:
+        """The call of a field marked a plain read whose selection gives no argument: a method
+        without field extensions, whose arguments all default to None (what strawberry passes
+        when the document gives none and the schema's default is null)."""
+        resolver = definition.base_resolver
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        if (
+            resolver is None
+            or strawberry_schema is None
+            or not definition.metadata.get("plain_read")
+            or definition.extensions
+            or resolver.self_parameter is None
+            or resolver.parent_parameter is not None
+            or resolver.root_parameter is not None
+            or any(a.default is not None for a in definition.arguments)
+            or any(a.default_value is not None for a in field_def.args.values())
+        ):
+            return None
+        function = resolver.wrapped_func
+        if isinstance(function, staticmethod | classmethod):
+            return None
+        info = resolver.info_parameter
+        return _Call(
+            function,
+            info.name if info is not None else None,
+            field_def,
+            tuple(d.node for d in details),
+            object_type,
+            definition,
+            strawberry_schema.config.info_class,
+        )
 
     def _value_plan(self, output_type: GraphQLOutputType, field_details_list: Any) -> _Value | None:
         non_null = is_non_null_type(output_type)
@@ -228,8 +322,18 @@ class FlatListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if isinstance(inner, GraphQLList):
             item = self._value_plan(inner.of_type, field_details_list)
             return None if item is None else _Value(non_null, item=item)
+        if isinstance(inner, GraphQLUnionType):
+            kinds: dict[Any, _Plan] = {}
+            for member in inner.types:
+                definition = (member.extensions or {}).get("strawberry-definition")
+                if definition is None or definition.is_graphql_generic:
+                    return None
+                plan = self._plan(member, field_details_list)
+                if plan is not None:
+                    kinds[definition] = plan
+            return _Value(non_null, kinds=kinds) if kinds else None
         if not isinstance(inner, GraphQLObjectType):
-            return None  # an abstract type: graphql-core resolves the type of each value
+            return None  # an interface: graphql-core resolves the type of each value
         plan = self._plan(inner, field_details_list)
         return None if plan is None else _Value(non_null, plan=plan)
 
@@ -293,19 +397,24 @@ def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
 _PLAIN = frozenset({str, int, float, bool})
 
 
-def _object(plan: _Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> dict[str, Any]:
+def _object(plan: _Plan, source: Any, run: FlatListExecutionContext) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for column in plan.columns:
-        if column.read is None or column.value is None:
+        if column.value is None:
             row[column.response_name] = plan.typename
             continue
-        row[column.response_name] = _value(
-            column.value, column.read(source, column.attribute), is_awaitable
-        )
+        call = column.call
+        if call is None:
+            value = column.read(source, column.attribute)  # type: ignore[misc]
+        elif call.info_name is None:
+            value = call.resolver(source)
+        else:
+            value = call.resolver(source, **{call.info_name: run.plain_read_info(call)})
+        row[column.response_name] = _value(column.value, value, run)
     return row
 
 
-def _value(how: _Value, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+def _value(how: _Value, value: Any, run: FlatListExecutionContext) -> Any:
     # graphql-core raises a value that is an exception, and makes Undefined a null
     if value is Undefined or isinstance(value, Exception):
         raise _NotFlat
@@ -313,7 +422,9 @@ def _value(how: _Value, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
         if how.non_null:
             raise _NotFlat
         return None
-    if type(value) not in _PLAIN and is_awaitable(value):
+    if type(value) not in _PLAIN and run.is_awaitable(value):
+        if isinstance(value, Coroutine):
+            value.close()  # not started: graphql-core's path calls the resolver again
         raise _NotFlat
     if how.coerce is not None:
         coerced = how.coerce(value)
@@ -321,8 +432,17 @@ def _value(how: _Value, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
             raise _NotFlat
         return coerced
     if how.plan is not None:
-        return _object(how.plan, value, is_awaitable)
+        return _object(how.plan, value, run)
+    if how.kinds is not None:
+        # strawberry's union resolution for non-generic members: a cast names the type, else
+        # the definition of the value's class (types/union.py ``_resolve_union_type``)
+        if get_strawberry_type_cast(value) is not None:
+            raise _NotFlat
+        member = how.kinds.get(getattr(type(value), "__strawberry_definition__", None))
+        if member is None:
+            raise _NotFlat
+        return _object(member, value, run)
     if how.item is None or not isinstance(value, list | tuple):
         raise _NotFlat
     item = how.item
-    return [_value(item, v, is_awaitable) for v in value]
+    return [_value(item, v, run) for v in value]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graphql_engine.execution import PLAIN_READ
 from hub.policy import sees_unpublished
 from hub.rules.listings import (
     EndReason,
@@ -219,23 +220,27 @@ class Listing:
     raw: strawberry.Private[dict[str, Any]]
     as_of: dt.date
 
-    @strawberry.field
+    # The fields a badge reads (schema/subjects.py LISTING_STATE_FIELDS) are plain reads
+    # (graphql_engine/execution.py PLAIN_READ): a search's badges complete in its loop.
+    @strawberry.field(metadata=PLAIN_READ)
     def id(self) -> str:
         return str(self.raw["id"])
 
-    @strawberry.field(name="list")
+    @strawberry.field(name="list", metadata=PLAIN_READ)
     def list_kind(self) -> ListKind:
         return ListKind(self.raw["list"])
 
-    @strawberry.field(description="Domain code (graph_seed/domains.toml).")
+    @strawberry.field(description="Domain code (graph_seed/domains.toml).", metadata=PLAIN_READ)
     def domain(self) -> str:
         return str(self.raw["domain"])
 
-    @strawberry.field
+    @strawberry.field(metadata=PLAIN_READ)
     def source(self) -> ListingSource:
         return ListingSource(self.raw["source"])
 
-    @strawberry.field(description="State on asOf, computed from the dates and objections.")
+    @strawberry.field(
+        description="State on asOf, computed from the dates and objections.", metadata=PLAIN_READ
+    )
     def status(self) -> ListingState:
         return state_of(self.raw, self.as_of)
 
@@ -256,12 +261,14 @@ class Listing:
     def decision_date(self) -> dt.date | None:
         return self.raw.get("decisionDate")
 
-    @strawberry.field
+    @strawberry.field(metadata=PLAIN_READ)
     def effective_from(self) -> dt.date:
         day: dt.date = self.raw["effectiveFrom"]
         return day
 
-    @strawberry.field(description="First day it no longer applies (null: open-ended).")
+    @strawberry.field(
+        description="First day it no longer applies (null: open-ended).", metadata=PLAIN_READ
+    )
     def expires_on(self) -> dt.date | None:
         return self.raw.get("expiresOn")
 

@@ -11,6 +11,7 @@ from graphql import FieldNode
 from strawberry.types import Info
 
 from graph_seed.model import RoleName
+from graphql_engine.execution import PLAIN_READ
 from hub.identifiers import mask_id_number
 from hub.rules.listings import aggravated_on
 from hub.rules.publicity import publicity
@@ -50,31 +51,34 @@ HubInfo = Info[HubContext, None]
 class Enterprise:
     raw: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
+    @strawberry.field(metadata=PLAIN_READ)
     def uscc(self) -> str:
         return str(self.raw["uscc"])
 
     # name, kind, registeredOn and status answer at once when the map holds them (a search
     # hit's does: hub/store/subjects.py HIT_ENTERPRISE), else read the rest first. A resolver
     # that returns a value costs graphql-core no coroutine and no task; twenty hits of four
-    # such fields were eighty of each per search (docs/site.md#search).
-    @strawberry.field(graphql_type=str)
+    # such fields were eighty of each per search (docs/site.md#search). They and the hit's
+    # badges are plain reads (graphql_engine/execution.py PLAIN_READ): completed in its loop.
+    @strawberry.field(graphql_type=str, metadata=PLAIN_READ)
     def name(self, info: HubInfo) -> str | Awaitable[str]:
         if "name" in self.raw:
             return str(self.raw["name"])
         return self._later(info, "name", str)
 
-    @strawberry.field(graphql_type=SubjectKind)
+    @strawberry.field(graphql_type=SubjectKind, metadata=PLAIN_READ)
     def kind(self, info: HubInfo) -> SubjectKind | Awaitable[SubjectKind]:
         if "kind" in self.raw:
             return SubjectKind(self.raw["kind"])
         return self._later(info, "kind", SubjectKind)
 
-    @strawberry.field(description="Division code (chars 3-8 of the USCC) at issuance.")
+    @strawberry.field(
+        description="Division code (chars 3-8 of the USCC) at issuance.", metadata=PLAIN_READ
+    )
     def division_code(self) -> str:
         return str(self.raw["uscc"])[2:8]
 
-    @strawberry.field(graphql_type=dt.date | None)
+    @strawberry.field(graphql_type=dt.date | None, metadata=PLAIN_READ)
     def registered_on(self, info: HubInfo) -> dt.date | Awaitable[dt.date | None] | None:
         if "registeredOn" in self.raw:
             day: dt.date | None = self.raw["registeredOn"]
@@ -82,7 +86,9 @@ class Enterprise:
         return self._later(info, "registeredOn")
 
     @strawberry.field(
-        description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).", graphql_type=str | None
+        description="ACTIVE, DEREGISTERED (注销) or REVOKED (吊销).",
+        graphql_type=str | None,
+        metadata=PLAIN_READ,
     )
     def status(self, info: HubInfo) -> str | Awaitable[str | None] | None:
         if "status" in self.raw:
@@ -139,6 +145,7 @@ class Enterprise:
         "callers see the published ones: BLACK and RED listings in force today (ACTIVE or "
         "SUSPENDED), whatever asOf.",
         graphql_type=list[Annotated["Listing", strawberry.lazy("schema.listings")]],
+        metadata=PLAIN_READ,
     )
     def listings(
         self, info: HubInfo, as_of: dt.date | None = None

@@ -11,7 +11,9 @@ import asyncio
 import collections
 import datetime as dt
 import gc
+import warnings
 import weakref
+from collections.abc import Awaitable
 from enum import Enum
 from typing import Any
 
@@ -20,10 +22,11 @@ import strawberry
 from graphql import Undefined, parse
 from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 from graphql_engine import execution
-from graphql_engine.execution import FlatListExecutionContext
+from graphql_engine.execution import PLAIN_READ, FlatListExecutionContext
 
 
 @strawberry.enum
@@ -187,9 +190,9 @@ def test_the_loop_is_taken_for_plain_data_only(monkeypatch: pytest.MonkeyPatch) 
     taken: collections.Counter[str] = collections.Counter()
     original = execution._object
 
-    def counting(plan: Any, source: Any, is_awaitable: Any) -> dict[str, Any]:
+    def counting(plan: Any, source: Any, run: Any) -> dict[str, Any]:
         taken[plan.typename] += 1
-        return original(plan, source, is_awaitable)
+        return original(plan, source, run)
 
     def run(query: str) -> collections.Counter[str]:
         taken.clear()
@@ -386,3 +389,144 @@ def test_shared_plans_go_with_their_operation() -> None:
         assert key not in execution._SHARED
     finally:
         gc.enable()
+
+
+# Plain reads (PLAIN_READ): resolvers the loop calls itself. (strawberry.field with arguments
+# is an untyped decorator to mypy, as in schema/.)
+
+
+@strawberry.type
+class Card:
+    raw: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(metadata=PLAIN_READ)  # type: ignore[untyped-decorator]
+    def title(self) -> str:
+        return str(self.raw["title"])
+
+    @strawberry.field(metadata=PLAIN_READ)  # type: ignore[untyped-decorator]
+    def seen(self, info: Info) -> str:  # reads the request's context and its own field node
+        return f"{self.raw['title']} for {info.context['reader']} as {info.field_name}"
+
+    @strawberry.field(metadata=PLAIN_READ)  # type: ignore[untyped-decorator]
+    def stamp(self, upper: bool | None = None) -> str:
+        return str(self.raw["title"]).upper() if upper else "stamp"
+
+    @strawberry.field(metadata=PLAIN_READ, graphql_type=str)  # type: ignore[untyped-decorator]
+    def later(self) -> str | Awaitable[str]:
+        """A value when the object holds it, else a coroutine that reads it."""
+        if "later" in self.raw:
+            return str(self.raw["later"])
+
+        async def read() -> str:
+            await asyncio.sleep(0)
+            return "read later"
+
+        return read()
+
+    @strawberry.field(metadata=PLAIN_READ)  # type: ignore[untyped-decorator]
+    def checked(self) -> str:
+        if self.raw.get("broken"):
+            raise _Boom("broken card")
+        return "ok"
+
+    @strawberry.field
+    def counted(self, info: Info) -> str:  # not marked: graphql-core calls it, once an object
+        info.context["calls"] += 1
+        return "counted"
+
+
+def _cards(count: int = 10, **extra: Any) -> list[Card]:
+    return [Card(raw={"title": f"card {i}", "later": f"later {i}", **extra}) for i in range(count)]
+
+
+@strawberry.type
+class Deck:
+    @strawberry.field
+    def cards(self) -> list[Card]:
+        return _cards()
+
+    @strawberry.field
+    def unread(self) -> list[Card]:
+        return [Card(raw={"title": f"card {i}"}) for i in range(10)]
+
+    @strawberry.field
+    def broken(self) -> list[Card]:
+        return _cards() + _cards(1, broken=True)
+
+    @strawberry.field
+    def pile(self) -> list[Card | Leaf]:
+        return [*_cards(5), *_leaves()[:5]]
+
+    @strawberry.field
+    def cast_pile(self) -> list[Card | Leaf]:
+        # a cast names the type whatever the value's class (strawberry's union resolution)
+        return [*_cards(8), strawberry.cast(Leaf, _leaves()[0])]
+
+
+DECK_PLAIN = strawberry.Schema(query=Deck)
+DECK_FLAT = strawberry.Schema(query=Deck, execution_context_class=FlatListExecutionContext)
+
+DECK_QUERIES = [
+    "{ cards { title seen stamp later checked } }",
+    "{ cards { t: title s: seen } }",
+    "{ cards { title stamp(upper: true) } }",  # an argument given: graphql-core's path
+    "{ unread { title later } }",  # coroutines: graphql-core's path, the loop's closed unstarted
+    "{ broken { title checked } }",  # an error at its path
+    "{ cards { title counted } }",
+    "{ pile { __typename ... on Card { title seen } ... on Leaf { id name } } }",
+    "{ castPile { __typename ... on Card { title } ... on Leaf { id } } }",
+]
+
+
+async def _deck(schema: strawberry.Schema, query: str) -> tuple[dict[str, Any], int]:
+    context: dict[str, Any] = {"reader": "ann", "calls": 0}
+    result = await schema.execute(query, context_value=context)
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return {"data": result.data, "errors": errors}, int(context["calls"])
+
+
+@pytest.mark.parametrize("query", DECK_QUERIES)
+async def test_plain_reads_answer_as_graphql_core(query: str) -> None:
+    assert await _deck(DECK_FLAT, query) == await _deck(DECK_PLAIN, query)
+
+
+async def test_plain_reads_and_unions_are_completed_in_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken: collections.Counter[str] = collections.Counter()
+    original = execution._object
+
+    def counting(plan: Any, source: Any, run: Any) -> dict[str, Any]:
+        taken[plan.typename] += 1
+        return original(plan, source, run)
+
+    async def run(query: str) -> collections.Counter[str]:
+        taken.clear()
+        assert await _deck(DECK_FLAT, query) == await _deck(DECK_PLAIN, query)
+        return collections.Counter(taken)
+
+    monkeypatch.setattr(execution, "_object", counting)
+    assert await run("{ cards { title seen stamp later } }") == {"Card": 10}
+    assert await run("{ pile { ... on Card { title } ... on Leaf { id } } }") == {
+        "Card": 5,
+        "Leaf": 5,
+    }
+    assert await run("{ cards { title counted } }") == {}  # a resolver not marked
+    assert await run("{ cards { stamp(upper: true) } }") == {}  # an argument given
+    # the cast item falls back: the list, then that item, by graphql-core
+    assert (await run("{ castPile { ... on Card { title } } }"))["Card"] == 16
+
+
+async def test_a_resolver_not_marked_is_called_once_per_object() -> None:
+    _, calls = await _deck(DECK_FLAT, "{ cards { title seen counted } }")
+    assert calls == 10
+
+
+def test_a_coroutine_a_plain_read_returned_is_closed_unstarted() -> None:
+    """graphql-core's path calls the resolver again and awaits its own coroutine; the loop's
+    is closed, so none is left never awaited (a RuntimeWarning, an error in this suite)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        answer, _ = asyncio.run(_deck(DECK_FLAT, "{ unread { title later } }"))
+        gc.collect()
+    assert {c["later"] for c in answer["data"]["unread"]} == {"read later"}

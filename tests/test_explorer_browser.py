@@ -371,3 +371,38 @@ async def test_at_768_px_by_keyboard(
     assert f"E:{story.logistics}" in (await model(v))["nodes"]
     await v.shot("explorer-768")
     assert v.foreign == []
+
+
+BOXES = """([first, second]) => {
+  const box = (ids) => {
+    const xs = ids.map((id) => explorer.cy.getElementById(id).position());
+    return {x0: Math.min(...xs.map((p) => p.x)), x1: Math.max(...xs.map((p) => p.x)),
+            y0: Math.min(...xs.map((p) => p.y)), y1: Math.max(...xs.map((p) => p.y))};
+  };
+  return [box(first), box(second)];
+}"""
+
+
+async def test_a_subject_unconnected_to_the_drawing_is_placed_beside_it(
+    browser: Browser, base: str, graph: Store, story: Story
+) -> None:
+    loner, clerk = f.uscc(), f.id_number("1990-03-03")
+    await load(
+        graph,
+        [
+            f.enterprise(loner, "隆林独立商行"),
+            f.person(clerk, "覃独立"),
+            f.role(clerk, loner, "LEGAL_REPRESENTATIVE", "2020-01-01"),
+        ],
+    )
+    v, _ = await signed_in(browser, base, graph, Role.INVESTIGATOR)
+    await v.page.goto(f"{base}/workbench/explorer?subject=E:{story.target}")
+    await v.page.evaluate("explorer.ready")
+    first = await v.page.evaluate("explorer.graph.nodes.map(n => n.id)")
+    await v.page.evaluate(f"explorer.load('E:{loner}')")
+    second = [f"E:{loner}", f"P:{clerk}"]
+    before, after = await v.page.evaluate(BOXES, [first, second])
+    # the second subject's rings lie wholly to the right of the first drawing, not over it
+    assert after["x0"] > before["x1"], (before, after)
+    assert await v.page.evaluate("explorer.cy.nodes(':visible').length") == len(first) + 2
+    await v.shot("explorer-apart")

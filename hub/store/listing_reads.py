@@ -7,6 +7,7 @@ one round trip. States are computed by hub/rules/listings.py, never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
@@ -51,15 +52,53 @@ RETURN k AS key, {timed_projection("l")} AS l
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
 }
 
-# Own listings with what their state needs (their objections) and nothing a listing's page shows
-# (department, subject, liable persons, events): a search hit's badges ask only which lists.
+
+def state_values(v: str) -> str:
+    """Cypher: what listing ``v``'s state (hub/rules/listings.py ``state_of``, ``published``)
+    and a badge's fields (schema/subjects.py ``LISTING_STATE_FIELDS``) read, as a list (read
+    back by ``state_row``): not every stored property with its record times — a court
+    listing's basis, case number, fingerprint, batches — which a badge never shows. Dates as
+    ISO text: the driver builds each Date in Python, ``date.fromisoformat`` is C."""
+    day = "toString({0}.{1})"
+    dates = ", ".join(day.format(v, key) for key in STATE_DATES)
+    objections = (
+        f"[(o:Objection)-[:OBJECTS_TO]->({v}) | [{day.format('o', 'filedOn')}, "
+        f"{day.format('o', 'resolvedOn')}]]"
+    )
+    return f"[{', '.join(f'{v}.{key}' for key in STATE_VALUES)}, {dates}, {objections}]"
+
+
+# The parts of ``state_values``, in order: values, then dates, then the objections' periods.
+STATE_VALUES = ("id", "list", "domain", "source", "derived")
+STATE_DATES = ("effectiveFrom", "expiresOn", "endedOn")
+
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def state_row(values: list[Any]) -> dict[str, Any]:
+    """A listing's ``state_values`` as the map of its properties the rules and badges read."""
+    count = len(STATE_VALUES)
+    row = dict(zip(STATE_VALUES, values[:count], strict=True))
+    for key, text in zip(STATE_DATES, values[count:-1], strict=True):
+        row[key] = _day(text)
+    row["objections"] = [
+        {"filedOn": _day(filed), "resolvedOn": _day(resolved)} for filed, resolved in values[-1]
+    ]
+    return row
+
+
+# Own listings with what their state needs (``state_values``) and nothing a listing's page
+# shows (department, subject, liable persons, events): a search hit's badges ask only which
+# lists.
 OWN_LISTING_STATES: dict[str, LiteralString] = {
     label: trusted(
         f"""
 UNWIND $keys AS k
 MATCH (:{label} {{{key}: k}})<-[:ON]-(l:Listing)
 WHERE l.derived = false
-RETURN k AS key, {timed("l", ".*, objections: [(o:Objection)-[:OBJECTS_TO]->(l) | " + timed("o") + "]")} AS l
+RETURN k AS key, {state_values("l")} AS l
 """
     )
     for label, key in (("Enterprise", "uscc"), ("Person", "idNumber"))
@@ -118,7 +157,8 @@ async def own_listings(tx: Runner, label: str, keys: list[str]) -> list[dict[str
 
 
 async def own_listing_states(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
-    return await _rows(tx, OWN_LISTING_STATES[label], keys)
+    found = await rows(tx, OWN_LISTING_STATES[label], {"keys": keys})
+    return [{"key": row["key"], "l": state_row(row["l"])} for row in found]
 
 
 async def derived_of_persons(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:

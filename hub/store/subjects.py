@@ -14,7 +14,8 @@ from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
-from hub.store.values import nested_record_times, record_times, timed
+from hub.store.listing_reads import state_row, state_values
+from hub.store.values import record_times, timed
 
 ENTERPRISES = trusted(f"""
 UNWIND $keys AS k
@@ -260,10 +261,19 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
 # A hit carries the properties a search result shows (the site's search document asks no
 # more), not every stored property with its record times: the GraphQL types read the rest on
 # demand (an enterprise map without the fingerprint ``fp`` is partial: schema/subjects.py
-# ``Enterprise._full``; a person's is a partial ``PersonRow``).
+# ``Enterprise._full``; a person's is a partial ``PersonRow``). They travel as a list, in the
+# order of these names, and are mapped back by ``search_names``: twenty maps of five keys and
+# their listings' maps were most of what the driver decodes for a search. The page is one
+# record (the hits collected in their order): the driver handles each record as a message of
+# its own, in Python, which cost more than decoding its values.
 # (registeredOn as ISO text: the driver builds a Date in Python, date.fromisoformat is C)
-HIT_ENTERPRISE = ".uscc, .name, .kind, .status, registeredOn: toString(node.registeredOn)"
-HIT_PERSON = ".idNumber, .name, .publicServant"
+HIT_ENTERPRISE = ("uscc", "name", "kind", "status", "registeredOn")
+HIT_PERSON = ("idNumber", "name", "publicServant")
+_ENTERPRISE_VALUES = ", ".join(
+    "toString(node.registeredOn)" if key == "registeredOn" else f"node.{key}"
+    for key in HIT_ENTERPRISE
+)
+_PERSON_VALUES = ", ".join(f"node.{key}" for key in HIT_PERSON)
 
 # The ranking is made over the index's best ``$pool`` hits (Lucene's top-N by score), not over
 # every hit: for a common word Neo4j otherwise read and sorted every one — 100,005 hits for
@@ -286,12 +296,13 @@ WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
           AND (l.endedOn IS NULL OR l.endedOn > $today) }})
 WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
 WITH node, score, node:Enterprise AS firm
-RETURN CASE WHEN firm THEN 'Enterprise' ELSE 'Person' END AS label,
-       CASE WHEN firm THEN node {{{HIT_ENTERPRISE}}} ELSE node {{{HIT_PERSON}}} END AS node,
-       score,
-       CASE WHEN $states THEN [(node)<-[:ON]-(l:Listing) WHERE l.derived = false |
-         {timed("l", ".*, objections: [(o:Objection)-[:OBJECTS_TO]->(l) | " + timed("o") + "]")}]
-       END AS states
+RETURN collect([
+         firm,
+         CASE WHEN firm THEN [{_ENTERPRISE_VALUES}] ELSE [{_PERSON_VALUES}] END,
+         score,
+         CASE WHEN $states THEN [(node)<-[:ON]-(l:Listing) WHERE l.derived = false |
+           {state_values("l")}]
+         END]) AS hits
 """)
 
 
@@ -369,8 +380,7 @@ async def search_names(
     if skip + limit > pool:
         raise ValueError(f"a page ending at {skip + limit} is past the pool of {pool} hits")
     only = only or SearchFilter()
-    found = await rows(
-        tx,
+    result = await tx.run(
         SEARCH_NAMES,
         {
             "query": query,
@@ -384,10 +394,22 @@ async def search_names(
             "states": states,
         },
     )
-    for row in found:
-        day = row["node"].get("registeredOn")
-        if day is not None:
-            row["node"]["registeredOn"] = dt.date.fromisoformat(day)
-        if row["states"]:
-            nested_record_times(row["states"])
+    record = await result.single(strict=True)
+    found = []
+    for firm, values, score, listed in record[0]:
+        if firm:
+            node = dict(zip(HIT_ENTERPRISE, values, strict=True))
+            day = node["registeredOn"]
+            if day is not None:
+                node["registeredOn"] = dt.date.fromisoformat(day)
+        else:
+            node = dict(zip(HIT_PERSON, values, strict=True))
+        found.append(
+            {
+                "label": "Enterprise" if firm else "Person",
+                "node": node,
+                "score": score,
+                "states": None if listed is None else [state_row(v) for v in listed],
+            }
+        )
     return found

@@ -193,9 +193,38 @@
   // algorithm measures a thousand labels.
   const positions = new Map();
 
+  // The box of what is placed, or null.
+  function extent(ids) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const id of ids) {
+      const p = positions.get(id);
+      x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
+    }
+    return x0 === Infinity ? null : { x0, y0, x1, y1 };
+  }
+
   function place(ids, anchorId) {
+    // A subject not connected to what is drawn (loaded on its own while a graph is shown): its
+    // rings are laid out around the origin, then moved beside the drawing, not over it.
+    const apart = !positions.has(anchorId) && positions.size > 0 ? extent(positions.keys()) : null;
     const anchor = positions.get(anchorId) || { x: 0, y: 0 };
     const fresh = ids.filter((id) => !positions.has(id));
+    if (apart) {
+      const moved = [anchorId, ...fresh.filter((id) => id !== anchorId)];
+      const saved = new Map(positions);
+      positions.clear();
+      place(moved, anchorId);
+      const box = extent(moved);
+      const dx = apart.x1 + 120 - box.x0;
+      const dy = (apart.y0 + apart.y1) / 2;
+      for (const id of moved) {
+        const p = positions.get(id);
+        saved.set(id, { x: p.x + dx, y: p.y + dy });
+      }
+      positions.clear();
+      for (const [id, p] of saved) positions.set(id, p);
+      return;
+    }
     if (!positions.has(anchorId) && fresh.includes(anchorId)) {
       positions.set(anchorId, anchor);
       fresh.splice(fresh.indexOf(anchorId), 1);
@@ -222,11 +251,9 @@
 
   // The viewport that shows every node, from the positions above (no bounding-box pass).
   function fit() {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const p of positions.values()) {
-      x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
-    }
-    if (x0 === Infinity) return;
+    const all = extent(positions.keys());
+    if (!all) return;
+    const { x0, y0, x1, y1 } = all;
     const box = $("cy");
     const w = box.clientWidth, h = box.clientHeight, pad = 50;
     const zoom = Math.min((w - 2 * pad) / Math.max(x1 - x0, 1), (h - 2 * pad) / Math.max(y1 - y0, 1), 1.2);
