@@ -30,7 +30,7 @@ from bench.registry import register
 from bench.support import bench_instance, cpu_seconds, neo4j_pid, wipe_bench
 from hub.settings import Settings
 from hub.store import open_driver
-from hub.store.events import SEAL
+from hub.store.events import SEAL, SEAL_PARAMS
 
 DEFAULT_EVENTS = 5000
 DEFAULT_ROUNDS = 10
@@ -102,7 +102,7 @@ async def _rounds(settings: Settings, events: int, rounds: int, pid: int) -> dic
                 async def work(tx: Any, write: LiteralString = write, seal: Any = seal) -> None:
                     await (await tx.run(write, params)).consume()
                     if seal is not None:
-                        await (await tx.run(seal)).consume()
+                        await (await tx.run(seal, SEAL_PARAMS if seal is SEAL else None)).consume()
 
                 began = cpu_seconds(pid)
                 async with driver.session() as session:

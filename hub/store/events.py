@@ -237,7 +237,8 @@ _PENDING_ONLY = ("madeAt",)  # the seal's order, never stored
 
 def _column(name: str, kind: str, pending: str) -> str:
     """Cypher: the list of field ``name`` over the events of list ``pending``, or null (no
-    property) when no event has it (``present``: the fields the events have)."""
+    property) when no event has it (``present``: the fields the events have); as ``SEAL``
+    sets it, spelt out for the migration (BATCH_OLD_EVENTS, which takes no parameters)."""
     value = {
         "text": f"coalesce(e.{name}, '')",
         "flag": f"coalesce(e.{name}, false)",
@@ -252,11 +253,12 @@ def _columns(pending: str) -> str:
     return ",\n    ".join(_column(n, k, pending) for n, k in EVENT_FIELDS.items())
 
 
-_KNOWN = "[" + ", ".join(f"'{n}'" for n in (*EVENT_FIELDS, *_PENDING_ONLY)) + "]"
-
 # The transaction's events, in the order written, become one EventBatch numbered first..last:
 # one node per transaction that writes events, not one per event (its cost: docs/feeds.md).
-# The pending nodes were created in this transaction, so deleting them writes nothing.
+# The pending nodes were created in this transaction, so deleting them writes nothing. The
+# fields are a parameter ($fields: EVENT_FIELDS) set by name, so the statement stays small: it
+# is planned again whenever the store's statistics move, and a statement spelling out every
+# field took 300-450 ms to plan.
 SEAL: LiteralString = trusted(
     f"""
 MATCH (e:EventPending)
@@ -264,37 +266,43 @@ WITH e ORDER BY e.madeAt
 WITH collect(e) AS pending
 WHERE size(pending) > 0
 WITH pending, COLLECT {{ UNWIND pending AS e UNWIND keys(e) AS k RETURN DISTINCT k }} AS present
-WITH pending, present, [k IN present WHERE NOT k IN {_KNOWN}] AS odd
-WITH pending, present, CASE WHEN size(odd) > 0 THEN odd END AS unknown
-CALL (pending, present, unknown) {{
-  WITH pending, present WHERE unknown IS NULL
-  MERGE (c:EventCounter {{name: 'events'}})
-  ON CREATE SET c.seq = 0
-  SET c._lock = true
-  REMOVE c._lock
-  WITH pending, present, c, c.seq AS last
-  SET c.seq = last + size(pending)
-  CREATE (b:EventBatch {{first: last + 1, last: last + size(pending)}})
-  SET {_columns("pending")}
-  FOREACH (e IN pending | DELETE e)
-  RETURN b.first AS first, b.last AS last
-  UNION
-  WITH unknown WHERE unknown IS NOT NULL
-  RETURN null AS first, null AS last
+MERGE (c:EventCounter {{name: 'events'}})
+ON CREATE SET c.seq = 0
+SET c._lock = true
+REMOVE c._lock
+WITH pending, present, c, c.seq AS last
+SET c.seq = last + size(pending)
+CREATE (b:EventBatch {{first: last + 1, last: last + size(pending)}})
+WITH pending, present, b
+CALL (pending, present, b) {{
+  UNWIND $fields AS f
+  WITH pending, b, f WHERE f.name IN present
+  SET b[f.name] = CASE f.kind
+    WHEN 'flag' THEN [e IN pending | coalesce(e[f.name], false)]
+    WHEN 'day' THEN [e IN pending | coalesce(toString(e[f.name]), '')]
+    WHEN 'moment' THEN [e IN pending | coalesce(e[f.name], datetime.transaction())]
+    WHEN 'texts' THEN [e IN pending |
+                       reduce(t = '', x IN coalesce(e[f.name], []) | t + '{_SEP}' + x)]
+    ELSE [e IN pending | coalesce(e[f.name], '')] END
 }}
-RETURN first, last, unknown
+FOREACH (e IN pending | DELETE e)
+RETURN b.first AS first, b.last AS last, [k IN present WHERE NOT k IN $known] AS unknown
 """
 )
+SEAL_PARAMS = {
+    "known": [*EVENT_FIELDS, *_PENDING_ONLY],
+    "fields": [{"name": n, "kind": k} for n, k in EVENT_FIELDS.items()],
+}
 
 
 async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
     """Number this transaction's pending events; (first, last) number, or None if none. An
     event with a field not in EVENT_FIELDS fails the transaction (ValueError)."""
-    result = await tx.run(SEAL)
+    result = await tx.run(SEAL, SEAL_PARAMS)
     record = await result.single()
     if record is None:
         return None
-    if record["unknown"] is not None:
+    if record["unknown"]:  # raised before the commit: the transaction rolls back, change and all
         raise ValueError(f"an event field not in EVENT_FIELDS: {sorted(record['unknown'])}")
     return (int(record["first"]), int(record["last"]))
 
