@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from hub.bulk_load.loader import BulkRefused, NotEmpty, Upload, bulk_load
 from hub.demo import demo_totals, demo_uploads
-from hub.importer.parse import split_lines
 from hub.importer.report import ImportReport
 from hub.neo4j_local import EmbeddedError, EmbeddedNeo4j
 from hub.progress_display import terminal_progress
@@ -28,7 +28,7 @@ def say(message: str) -> None:
 def _load(
     settings: Settings,
     instance: str,
-    uploads: list[Upload],
+    uploads: Iterable[Upload],
     total: int | None,
     csv_dir: Path | None = None,
 ) -> Any:
@@ -38,16 +38,35 @@ def _load(
         )
 
 
+BLOCK = 1 << 20
+
+
+def file_lines(path: Path) -> Iterator[bytes]:
+    """A file's lines as ``split_lines`` cuts a body (\n ends a line, a \r before it and a
+    leading byte-order mark dropped), read as they are needed: the file is never held whole."""
+    with path.open("rb") as body:
+        first = True
+        for raw in body:
+            if first:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            yield raw.removesuffix(b"\n").removesuffix(b"\r")
+
+
+def _newlines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as body:
+        while block := body.read(BLOCK):
+            count += block.count(b"\n")
+    return count
+
+
 def import_initial(args: argparse.Namespace, settings: Settings) -> tuple[int, list[ImportReport]]:
     """(exit code, reports): 2 when the load is refused (the reason on standard error)."""
     paths = [Path(name) for name in args.file]
-    datas = [path.read_bytes() for path in paths]
-    uploads = [
-        Upload(path.name, split_lines(data), args.department)
-        for path, data in zip(paths, datas, strict=True)
-    ]
+    uploads = [Upload(path.name, file_lines(path), args.department) for path in paths]
     try:
-        total = sum(d.count(b"\n") for d in datas)
+        total = sum(_newlines(path) for path in paths)
         csv_dir = Path(args.csv_dir) if args.csv_dir else None
         reports: list[ImportReport] = _load(settings, args.instance, uploads, total, csv_dir)
     except (NotEmpty, BulkRefused, EmbeddedError) as error:
@@ -77,12 +96,12 @@ def seed_initial(args: argparse.Namespace, settings: Settings) -> dict[str, Any]
         return None
     say("the store is empty: seeding through Neo4j's import tool (import --initial)")
     started = time.perf_counter()
-    uploads = [
+    # Generated segment by segment as the validation takes them: never the whole county at once.
+    uploads = (
         Upload(f"seed-{args.seed}", lines, department)
         for department, lines in demo_uploads(args.enterprises, args.seed)
-    ]
-    total = sum(len(u.lines) for u in uploads if isinstance(u.lines, list))
-    reports: list[ImportReport] = _load(settings, args.instance, uploads, total)
+    )
+    reports: list[ImportReport] = _load(settings, args.instance, uploads, None)
     return {
         "enterprises": args.enterprises,
         "seed": args.seed,

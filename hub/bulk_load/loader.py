@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import itertools
 import tempfile
 import time
 import uuid
@@ -39,9 +41,10 @@ from hub.importer.references import settle_held, unresolved
 from hub.importer.registry import WRITER_OF, record_rank
 from hub.importer.report import ImportReport, Timings
 from hub.importer.runner import Item, _Importer, _units
-from hub.importer.writers import rows_of
+from hub.importer.writers import SEARCHED, rows_of
 from hub.migrate import SYSTEM_DEPARTMENT, department_lines, migrate
 from hub.neo4j_local import EmbeddedNeo4j
+from hub.pinyin import pinyin_terms
 from hub.settings import Settings
 from hub.store import Store, open_driver
 from hub.store.bulk_load import strangers
@@ -56,6 +59,9 @@ BULK_KINDS = frozenset(
 NODE_LABELS = {"department": "Department", "enterprise": "Enterprise", "person": "Person",
                "action": "Action"}  # fmt: skip
 
+
+# Names repeat (people's names above all): each one's pinyin is worked out once per load.
+pinyin_of = functools.lru_cache(maxsize=1 << 18)(pinyin_terms)
 
 TOOL_ARGUMENTS = "import-tool.args"  # the tool's file arguments, one a line, in the CSV directory
 
@@ -77,42 +83,49 @@ def _first(prov: Provenance) -> dict[str, Any]:
 
 
 class Known:
-    """What the store will hold before a file's lines: reference data and earlier files."""
+    """What the store will hold before a file's lines: reference data and earlier files.
+
+    The keys of entities are kept as they are (a reference to one that is not there is an
+    error); every line's identity only as its hash, eight bytes a line instead of a tuple of
+    strings: a line whose hash an earlier line shares (about one in 10^5 loads of 10 million
+    lines) is sent to the transactional writers, which write it as they would have anyway."""
 
     def __init__(self) -> None:
         self.keys: dict[str, set[str]] = defaultdict(set)  # label -> keys (references)
-        self.identities: set[tuple[str, Hashable]] = set()  # (namespace, key) of every line
+        self.identities: set[int] = set()  # hash((namespace, key)) of every line
 
     def holds(self, record: Record) -> bool:
         if isinstance(record, BranchLinkRecord):  # the enterprise line's link follows it
-            return ("Enterprise", record.uscc) in self.identities
-        return record.identity() in self.identities
+            return hash(("Enterprise", record.uscc)) in self.identities
+        return hash(record.identity()) in self.identities
 
     def absorb(self, defined: dict[str, dict[Hashable, int]]) -> None:
         for namespace, keys in defined.items():
             if namespace in NODE_KEYS:
                 self.keys[namespace].update(str(k) for k in keys)
-            self.identities.update((namespace, key) for key in keys)
+            self.identities.update(hash((namespace, key)) for key in keys)
 
 
 class FileLoad(_Importer):
     """One file of a bulk load: the transactional importer's parse and report, bulk rows."""
 
-    validator: Validator
     tail: list[Item]
     # New penalties the import tool writes: marked new in the first transaction of the tail,
     # so that its early-warning step counts them as the importer's own create statement would
     # have (PENALTIES_ACCUMULATED, hub/store/warnings.py).
     penalties: list[str]
 
-    def outcomes(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
-        return self.validator.outcomes(lines, self.progress)
+    def outcomes(self, lines: Iterable[Any]) -> Iterator[tuple[int, Outcome]]:
+        return iter(lines)  # numbered outcomes, from the validating processes
 
-    def prepare(self, lines: Iterable[bytes], known: Known, tables: Tables) -> None:
-        """Validates the file and writes its bulk rows into ``tables``; keeps the rest."""
+    def prepare(
+        self, outcomes: Iterator[tuple[int, Outcome]], known: Known, tables: Tables
+    ) -> None:
+        """Takes the file's validated lines (``Validator.files``), writes its bulk rows into
+        ``tables`` and keeps the rest (``tail``) and only what writing it needs."""
         began = time.perf_counter()
         entities: list[Item] = []
-        self.parse(lines, entities.extend)
+        self.parse(outcomes, entities.extend)
         entities += self.leftover
         self.leftover = []
         upload = self.upload
@@ -158,6 +171,13 @@ class FileLoad(_Importer):
         if self.progress is not None and bad:
             self.progress.written(0, len(bad))
         known.absorb(upload.defined)
+        # What the tail's commit units read: the keys its own lines define (a fulfilment's
+        # commitment of the same file); whatever the import tool writes is in the graph then.
+        upload.facts = []
+        kept = {record.identity()[0] for _, record in self.tail}
+        upload.defined = defaultdict(
+            dict, {ns: keys for ns, keys in upload.defined.items() if ns in kept}
+        )
         self.timings.writes += time.perf_counter() - parsed
 
     def add_rows(self, tables: Tables, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -167,10 +187,14 @@ class FileLoad(_Importer):
         link = stamp
         if kind in NODE_LABELS:
             label = NODE_LABELS[kind]
+            named = label in SEARCHED
             for row in rows:
                 me = (label, row["key"])
-                tables.node(label, NODE_KEYS[label], row["key"],
-                            {**row["props"], "fp": row["fp"], **stamp, **first})  # fmt: skip
+                props = {**row["props"], "fp": row["fp"], **stamp, **first}
+                if named:  # as the node writer does, beside the name (hub/importer/writers.py)
+                    props["pinyin"] = pinyin_of(props["name"])
+                # A new key (``Known`` sent the others to the tail): no deduplication needed.
+                tables.new_node(label, NODE_KEYS[label], row["key"], props)
                 address, phone = row.get("address"), row.get("phone")
                 if address:
                     tables.node("Address", "key", address["key"],
@@ -246,7 +270,7 @@ def _file_load(
 async def bulk_load(
     settings: Settings,
     instance_name: str,
-    uploads: list[Upload],
+    uploads: Iterable[Upload],
     *,
     say: Callable[[str], None] = print,
     progress: ProgressSink | None = None,
@@ -288,6 +312,7 @@ async def bulk_load(
     validator = Validator(today, settings.max_line_bytes, workers)
     timings = Timings()
     loads: list[FileLoad] = []
+    phases: dict[str, float] = {}  # wall time of each step, said at the end
     # The instance stops while the files are validated (nothing reads it meanwhile).
     say(f"stopping the {instance_name} instance for the import tool (while validating)")
     stopper = ThreadPoolExecutor(1)
@@ -299,17 +324,20 @@ async def bulk_load(
             tables = Tables(work)
             known = Known()
             # The reference data `migrate` loads first, as migrate does (SYSTEM's upload).
-            reference = _file_load(store, SYSTEM, SYSTEM_DEPARTMENT, "migrate", settings, today)
-            reference.validator = validator
-            reference.prepare(department_lines(), known, tables)
-            for upload in uploads:
-                if progress is not None:
-                    progress.phase(f"validation: {upload.source}")
+            # Its tail is empty (nothing is there before it), and migrate loads it again.
+            reference = Upload("migrate", department_lines(), SYSTEM_DEPARTMENT)
+            files = itertools.chain([reference], uploads)  # taken one by one, never listed
+            read_began = time.perf_counter()
+            for upload, outcomes in validator.files(((u, u.lines) for u in files), progress):
                 load = _file_load(store, SYSTEM, upload.department, upload.source, settings, today)
-                load.validator, load.progress = validator, progress
-                load.prepare(upload.lines, known, tables)
-                loads.append(load)
+                if upload is not reference:
+                    if progress is not None:
+                        progress.phase(f"validation: {upload.source}")
+                    load.progress = progress
+                    loads.append(load)
+                load.prepare(outcomes, known, tables)
             arguments = tables.close()
+            phases["validation and CSV"] = time.perf_counter() - read_began
             (work / TOOL_ARGUMENTS).write_text("\n".join(arguments) + "\n")
             nodes, rels = tables.counts
             if progress is not None:
@@ -323,10 +351,12 @@ async def bulk_load(
             finally:
                 tool_seconds = time.perf_counter() - tool_began
                 timings.writes += tool_seconds
+                phases["import tool"] = tool_seconds
                 say(f"starting the {instance_name} instance")
                 start_began = time.perf_counter()
                 local.start()
                 timings.restart += time.perf_counter() - start_began
+                phases["stop and start"] = timings.restart
             say(f"the import tool wrote {nodes:,} nodes and {rels:,} relationships in "
                 f"{tool_seconds:.1f} s ({', '.join(summary) or 'no summary'})")  # fmt: skip
     finally:
@@ -344,16 +374,23 @@ async def bulk_load(
         began = time.perf_counter()
         await migrate(store)
         timings.indexes += time.perf_counter() - began
+        phases["migrate"] = timings.indexes
+        began = time.perf_counter()
+        tails = [load for load in loads if load.tail]
+        if tails:
+            lines = sum(len(load.tail) for load in tails)
+            say(f"{lines:,} lines of {len(tails):,} files through the transactional writers")
         for load in loads:
-            if load.tail:
-                if progress is not None:
-                    progress.phase(f"transactional part: {load.source}")
-                say(f"{load.source}: {len(load.tail):,} lines through the transactional writers")
+            if load.tail and progress is not None:
+                progress.phase(f"transactional part: {load.source}")
             failure = await load.write_tail(store)
             for name in ("writes", "indexes", "restart"):
                 value = getattr(timings, name)
                 setattr(load.timings, name, getattr(load.timings, name) + value)
             reports.append(await load.finish(failure, time.perf_counter() - started))
+        phases["transactional part and batches"] = time.perf_counter() - began
     finally:
         await driver.close()
+    spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    say(f"loaded in {time.perf_counter() - started:.1f} s: {spent}")
     return reports

@@ -51,6 +51,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _joined(value: list[str] | tuple[str, ...]) -> str:
+    return ARRAY_DELIMITER.join(value)
+
+
+# The exact Python types of the values the row builders make: (Neo4j type, cell), the same
+# answers as ``_type_of`` and ``_cell`` without their chain of isinstance checks per value.
+_FAST: dict[type, tuple[str, Any]] = {
+    str: ("string", str),
+    bool: ("boolean", lambda v: "true" if v else "false"),
+    int: ("long", str),
+    float: ("double", repr),
+    dt.datetime: ("datetime", _iso),
+    dt.date: ("date", _iso),
+    list: ("string[]", _joined),
+    tuple: ("string[]", _joined),
+}
+
+
 class Table:
     """Rows of one label (or relationship type between two labels), written as they come."""
 
@@ -59,6 +81,7 @@ class Table:
         self.header_path = directory / f"{name}.header.csv"
         self.id_columns = id_columns
         self.names: list[str] | None = None
+        self._known: set[str] = set()
         self.types: dict[str, str] = {}
         self.rows = 0
         self._file: TextIO = self.data_path.open("w", newline="", encoding="utf-8")
@@ -67,15 +90,22 @@ class Table:
     def add(self, ids: list[str], props: dict[str, Any]) -> None:
         if self.names is None:
             self.names = list(props)
-        elif props.keys() - set(self.names):
-            raise ValueError(f"{self.data_path.name}: columns {props.keys() - set(self.names)}")
-        for name, value in props.items():
+            self._known = set(self.names)
+        elif not self._known.issuperset(props):
+            raise ValueError(f"{self.data_path.name}: columns {props.keys() - self._known}")
+        row = [*ids]
+        types = self.types
+        for name in self.names:
+            value = props.get(name)
             if value is None:
+                row.append("")
                 continue
-            kind = _type_of(value)
-            if self.types.setdefault(name, kind) != kind:
+            fast = _FAST.get(type(value))
+            kind = _type_of(value) if fast is None else fast[0]
+            if types.get(name) != kind and types.setdefault(name, kind) != kind:
                 raise ValueError(f"{self.data_path.name}: {name} is {self.types[name]} and {kind}")
-        self._writer.writerow(ids + [_cell(props.get(name)) for name in self.names])
+            row.append(_cell(value) if fast is None else fast[1](value))
+        self._writer.writerow(row)
         self.rows += 1
 
     def close(self) -> None:
@@ -111,8 +141,13 @@ class Tables:
             self.nodes[label] = table
         table.add([key], props)
 
-    def has_node(self, label: str, key: str) -> bool:
-        return key in self._seen.get(label, ())
+    def new_node(self, label: str, key_name: str, key: str, props: dict[str, Any]) -> None:
+        """A node whose key the caller knows to be new: no set of keys is kept for it."""
+        table = self.nodes.get(label)
+        if table is None:
+            table = Table(self.directory, label, [f"{key_name}:ID({label})"])
+            self.nodes[label] = table
+        table.add([key], props)
 
     def rel(
         self, rel_type: str, start: tuple[str, str], end: tuple[str, str], props: dict[str, Any]
