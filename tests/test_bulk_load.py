@@ -39,7 +39,7 @@ from hub.store import Store, events
 from tests.conftest import load
 
 STORY = Path(__file__).parent / "data" / "initial-load-story.jsonl"
-# The event log is compared apart (EVENTS): its numbers must be the same, in the same order.
+# The event log is compared apart (_events, as a reader gets it): the same numbers, in order.
 NODES: LiteralString = """
 MATCH (n) WHERE NOT (n:TestSentinel OR n:SchemaVersion OR n:ImportBatch OR n:EventBatch
                      OR n:EventCounter)
