@@ -86,7 +86,10 @@ def _lines(enterprises: int) -> list[bytes]:
 
 
 def _without_event_log() -> None:
-    """Empty the event fragments and the seal before any statement is built (child only)."""
+    """Empty the event fragments and the seal before any statement is built (child only).
+    ``subject_event`` too: before 2026-12-08 it was left in, so the upload's 500 interview
+    orders still wrote their events in ``plain`` rounds, as pending nodes that were committed
+    unnumbered (the seal did nothing) — ``plain`` was not quite the floor."""
     from hub.store import adapter, events
 
     def nothing(*args: Any, **kwargs: Any) -> str:
@@ -95,11 +98,16 @@ def _without_event_log() -> None:
     async def no_seal(tx: Any) -> None:
         return None
 
+    def finish(*args: Any, **kwargs: Any) -> str:
+        # subject_event ends a unit subquery (and record_event calls it): nothing to write
+        return "\nFINISH\n"
+
     _without_warnings()
     events.listing_event = nothing
     events.derived_ended = nothing
     events.derived_event = nothing
     events.evaluation_event = nothing
+    events.subject_event = finish  # the import's interview orders (hub/store/rectifications.py)
     setattr(adapter, "seal", no_seal)  # noqa: B010 - the adapter's import of it, by name
 
 

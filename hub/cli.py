@@ -359,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rows", type=int, default=100_000, help="shuanggongshi: table rows")
     bench.add_argument("--rounds", type=int, default=2, help="shuanggongshi: interleaved rounds")
     bench.add_argument(
+        "--warmup", type=float, default=None, help="events: seconds of uncounted rounds first"
+    )
+    bench.add_argument(
         "--rounds-explorer", type=int, default=15, help="explorer: page and API runs per size"
     )
     bench.set_defaults(func=cmd_bench)

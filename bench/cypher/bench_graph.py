@@ -113,8 +113,8 @@ async def wipe(store: Store) -> None:
 
 
 WARNINGS: LiteralString = """
-MATCH (e:Event) WHERE e.type = 'EARLY_WARNING'
-RETURN count(e) AS warnings
+MATCH (b:EventBatch)
+RETURN sum(size([t IN b.type WHERE t = 'EARLY_WARNING'])) AS warnings
 """
 
 

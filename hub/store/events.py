@@ -4,12 +4,14 @@ A change writes its events as ``EventPending`` nodes in its own transaction (the
 below, spliced into the change's statement, or ``emit`` for a workflow written in Python).
 Before the transaction commits, ``seal`` — run by the store adapter after every write unit of
 work (hub/store/adapter.py) — locks the one ``EventCounter`` node, numbers the transaction's
-pending events from the counter on, relabels them ``Event`` and moves the counter. The lock is
+pending events from the counter on into one ``EventBatch`` node (a list per field, an element
+per event: one node per transaction, not one per event), deletes the pending nodes (created in
+this transaction, so they are never written to the store) and moves the counter. The lock is
 held from that last statement to the commit, so transactions that write events commit in the
 order of their numbers: a reader that has seen event n has seen every event before n, and a
 transaction that fails or rolls back takes its events and its numbers with it (no gaps, no
 event without its change). ``EventPending`` nodes of other transactions are never visible: they
-are either uncommitted or already relabelled.
+are never committed.
 
 Why one counter node rather than a clock or an id per writer: the number must be gapless and in
 commit order, which only a lock held to the commit gives. Its cost is that writers of events
@@ -18,10 +20,12 @@ commit one at a time; measured in docs/feeds.md (``credit-hub bench events``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from hub.store.imports import trusted
 from hub.store.values import native
 
 # Event types (docs/feeds.md). A listing's own trail types map onto these.
@@ -182,34 +186,140 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
             raise ValueError(
                 f"an event needs a type of EVENT_TYPES and a subjectKey: {event.get('type')!r}"
             )
+        unknown = sorted(set(event) - set(EVENT_FIELDS))
+        if unknown:
+            raise ValueError(f"an event field not in EVENT_FIELDS: {unknown}")
     await tx.run(EMIT, {"events": events, "now": now})
 
 
-SEAL: LiteralString = """
+# What an event may hold (docs/feeds.md), by kind: how the seal stores it in its transaction's
+# EventBatch (one list per field, one element per event) and how a read gives it back.
+# ``text``: '' stands for null; ``flag``: false for null; ``day``: a date as ISO text ('' for
+# null); ``moment``: a datetime (the transaction's time for null); ``texts``: a list of texts,
+# each preceded by SEPARATOR ('' for null or empty). A fragment or ``emit`` that writes a field
+# not listed here fails its transaction (``seal``), with its change; so does a value of another
+# type than its field's (a list property holds values of one type).
+EVENT_FIELDS: dict[str, str] = {
+    "type": "text",
+    "on": "day",
+    "recordedAt": "moment",
+    "subjectKey": "text",
+    "subjectLabel": "text",
+    "public": "flag",
+    "derived": "flag",
+    "listingId": "text",
+    "sourceId": "text",
+    "actionId": "text",
+    "list": "text",
+    "domain": "text",
+    "department": "text",
+    "reason": "text",
+    "batch": "text",
+    "sourceDepartment": "text",
+    "grade": "text",
+    "evaluationId": "text",
+    "previousGrade": "text",
+    "currentGrade": "text",
+    "measure": "text",
+    "executionId": "text",
+    "result": "text",
+    "recordId": "text",
+    "commitmentCode": "text",
+    "scenario": "text",
+    "detail": "text",
+    "departments": "texts",
+    "reasonKinds": "texts",
+}
+SEPARATOR = "\x1f"  # before each element of a ``texts`` field (not in codes or kinds)
+_SEP = "\\u001f"  # the same in a Cypher string
+_PENDING_ONLY = ("madeAt",)  # the seal's order, never stored
+
+
+def _column(name: str, kind: str, pending: str) -> str:
+    """Cypher: the list of field ``name`` over the events of list ``pending``, or null (no
+    property) when no event has it (``present``: the fields the events have); as ``SEAL``
+    sets it, spelt out for the migration (BATCH_OLD_EVENTS, which takes no parameters)."""
+    value = {
+        "text": f"coalesce(e.{name}, '')",
+        "flag": f"coalesce(e.{name}, false)",
+        "day": f"coalesce(toString(e.{name}), '')",
+        "moment": f"coalesce(e.{name}, datetime.transaction())",
+        "texts": f"reduce(t = '', x IN coalesce(e.{name}, []) | t + '{_SEP}' + x)",
+    }[kind]
+    return f"b.{name} = CASE WHEN '{name}' IN present THEN [e IN {pending} | {value}] END"
+
+
+def _columns(pending: str) -> str:
+    return ",\n    ".join(_column(n, k, pending) for n, k in EVENT_FIELDS.items())
+
+
+# The transaction's events, in the order written, become one EventBatch numbered first..last:
+# one node per transaction that writes events, not one per event (its cost: docs/feeds.md).
+# The pending nodes were created in this transaction, so deleting them writes nothing. The
+# fields are a parameter ($fields: EVENT_FIELDS) set by name, so the statement stays small: it
+# is planned again whenever the store's statistics move, and a statement spelling out every
+# field took 300-450 ms to plan.
+SEAL: LiteralString = trusted(
+    f"""
 MATCH (e:EventPending)
 WITH e ORDER BY e.madeAt
 WITH collect(e) AS pending
 WHERE size(pending) > 0
-MERGE (c:EventCounter {name: 'events'})
+WITH pending, COLLECT {{ UNWIND pending AS e UNWIND keys(e) AS k RETURN DISTINCT k }} AS present
+MERGE (c:EventCounter {{name: 'events'}})
 ON CREATE SET c.seq = 0
 SET c._lock = true
 REMOVE c._lock
-WITH pending, c, c.seq AS last
-UNWIND range(0, size(pending) - 1) AS i
-WITH pending[i] AS e, last + 1 + i AS seq, c, last
-REMOVE e:EventPending, e.madeAt
-SET e:Event, e.seq = seq
-WITH c, last, count(*) AS written
-SET c.seq = last + written
-RETURN last + 1 AS first, last + written AS last
+WITH pending, present, c, c.seq AS last
+SET c.seq = last + size(pending)
+CREATE (b:EventBatch {{first: last + 1, last: last + size(pending)}})
+WITH pending, present, b
+CALL (pending, present, b) {{
+  UNWIND $fields AS f
+  WITH pending, b, f WHERE f.name IN present
+  SET b[f.name] = CASE f.kind
+    WHEN 'flag' THEN [e IN pending | coalesce(e[f.name], false)]
+    WHEN 'day' THEN [e IN pending | coalesce(toString(e[f.name]), '')]
+    WHEN 'moment' THEN [e IN pending | coalesce(e[f.name], datetime.transaction())]
+    WHEN 'texts' THEN [e IN pending |
+                       reduce(t = '', x IN coalesce(e[f.name], []) | t + '{_SEP}' + x)]
+    ELSE [e IN pending | coalesce(e[f.name], '')] END
+}}
+FOREACH (e IN pending | DELETE e)
+RETURN b.first AS first, b.last AS last, [k IN present WHERE NOT k IN $known] AS unknown
 """
+)
+SEAL_PARAMS = {
+    "known": [*EVENT_FIELDS, *_PENDING_ONLY],
+    "fields": [{"name": n, "kind": k} for n, k in EVENT_FIELDS.items()],
+}
 
 
 async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
-    """Number this transaction's pending events; (first, last) number, or None if none."""
-    result = await tx.run(SEAL)
+    """Number this transaction's pending events; (first, last) number, or None if none. An
+    event with a field not in EVENT_FIELDS fails the transaction (ValueError)."""
+    result = await tx.run(SEAL, SEAL_PARAMS)
     record = await result.single()
-    return (int(record["first"]), int(record["last"])) if record else None
+    if record is None:
+        return None
+    if record["unknown"]:  # raised before the commit: the transaction rolls back, change and all
+        raise ValueError(f"an event field not in EVENT_FIELDS: {sorted(record['unknown'])}")
+    return (int(record["first"]), int(record["last"]))
+
+
+# The events of one-event-a-node logs (before the EventBatch) as batches of one, numbers kept
+# (hub/store/schema_ops.py runs it at migration; nothing matches once done).
+BATCH_OLD_EVENTS: LiteralString = trusted(
+    f"""
+MATCH (e:Event)
+CALL (e) {{
+  WITH e, [e] AS pending, keys(e) AS present
+  CREATE (b:EventBatch {{first: e.seq, last: e.seq}})
+  SET {_columns("pending")}
+  DELETE e
+}} IN TRANSACTIONS OF 1000 ROWS
+"""
+)
 
 
 # Pages in number order. The filters are ANDed; ``watch`` (a watchlist's subjects and domains)
@@ -217,25 +327,54 @@ async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
 # ``grades``: evaluation changes that moved a subject's current grade into or out of one of them.
 # An EARLY_WARNING is read only by the departments it names (``departments``: those supervising
 # its subject) unless ``warningsAll`` (hub/policy.py: warning_scope); ``warnedFor``: only
-# events naming it.
-PAGE: LiteralString = """
-MATCH (e:Event)
-WHERE e.seq > $after
-  AND ($public = false OR e.public)
-  AND ($grades IS NULL OR (e.type = 'EVALUATION_CHANGED'
-       AND coalesce(e.previousGrade, '-') <> coalesce(e.currentGrade, '-')
-       AND (e.previousGrade IN $grades OR e.currentGrade IN $grades)))
-  AND ($subjects IS NULL OR e.subjectKey IN $subjects)
-  AND ($domains IS NULL OR e.domain IN $domains)
-  AND ($types IS NULL OR e.type IN $types)
-  AND ($watchSubjects IS NULL OR e.subjectKey IN $watchSubjects OR e.domain IN $watchDomains)
-  AND (e.type <> 'EARLY_WARNING' OR $warningsAll
-       OR $warningDepartment IN coalesce(e.departments, []))
-  AND ($warnedFor IS NULL OR $warnedFor IN coalesce(e.departments, []))
-RETURN e {.*} AS e
-ORDER BY e.seq
+# events naming it. Batches are read in number order, each one's lists once, and the reading
+# stops at ``limit`` events (the batches after are not read).
+PAGE: LiteralString = trusted(
+    f"""
+MATCH (b:EventBatch)
+WHERE b.last > $after
+WITH b ORDER BY b.last
+CALL (b) {{
+  WITH b, properties(b) AS p
+  UNWIND range(0, b.last - b.first) AS i
+  WITH b, p, i, p.type[i] AS type, coalesce(p.departments[i], '') + '{_SEP}' AS departments
+  WHERE b.first + i > $after
+    AND ($public = false OR p.public[i])
+    AND ($grades IS NULL OR (type = 'EVALUATION_CHANGED'
+         AND coalesce(p.previousGrade[i], '') <> coalesce(p.currentGrade[i], '')
+         AND (p.previousGrade[i] IN $grades OR p.currentGrade[i] IN $grades)))
+    AND ($subjects IS NULL OR p.subjectKey[i] IN $subjects)
+    AND ($domains IS NULL OR p.domain[i] IN $domains)
+    AND ($types IS NULL OR type IN $types)
+    AND ($watchSubjects IS NULL OR p.subjectKey[i] IN $watchSubjects
+         OR p.domain[i] IN $watchDomains)
+    AND (type <> 'EARLY_WARNING' OR $warningsAll
+         OR departments CONTAINS '{_SEP}' + $warningDepartment + '{_SEP}')
+    AND ($warnedFor IS NULL OR departments CONTAINS '{_SEP}' + $warnedFor + '{_SEP}')
+  RETURN b.first + i AS seq, [k IN keys(p) WHERE NOT k IN ['first', 'last'] | [k, p[k][i]]] AS e
+}}
+RETURN seq, e
 LIMIT $limit
 """
+)
+
+
+def _decoded(seq: int, fields: list[list[Any]]) -> dict[str, Any]:
+    """An event as its reader gets it from a batch's lists (EVENT_FIELDS: null where absent)."""
+    event: dict[str, Any] = {"seq": seq}
+    for name, value in fields:
+        kind = EVENT_FIELDS.get(name, "text")
+        if kind == "flag":
+            event[name] = value
+        elif value is None or value == "":
+            continue
+        elif kind == "day":
+            event[name] = dt.date.fromisoformat(value)
+        elif kind == "texts":
+            event[name] = value.split(SEPARATOR)[1:]
+        else:
+            event[name] = native(value)
+    return event
 
 
 async def page(
@@ -245,7 +384,7 @@ async def page(
     subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
     filtered; warningsAll and warningDepartment: which early warnings the caller reads)."""
     result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
-    return [native(r["e"]) for r in await result.fetch(limit)]
+    return [_decoded(int(r["seq"]), r["e"]) for r in await result.fetch(limit)]
 
 
 LAST: LiteralString = """

@@ -8,6 +8,7 @@ import neo4j
 from neo4j import AsyncManagedTransaction
 
 from hub.store.adapter import Store
+from hub.store.events import BATCH_OLD_EVENTS
 from hub.store.imports import trusted
 
 SET_VERSION: LiteralString = """
@@ -54,6 +55,11 @@ CALL (o) {
 } IN TRANSACTIONS OF 10000 ROWS
 """,
 ]
+
+
+# 2026-12-08: the event log keeps one EventBatch per transaction, not one Event node per event
+# (hub/store/events.py): the events of an older log become batches of one, numbers kept.
+RELINKS.append(BATCH_OLD_EVENTS)
 
 
 async def relink(store: Store) -> None:
