@@ -209,22 +209,6 @@
     const apart = !positions.has(anchorId) && positions.size > 0 ? extent(positions.keys()) : null;
     const anchor = positions.get(anchorId) || { x: 0, y: 0 };
     const fresh = ids.filter((id) => !positions.has(id));
-    if (apart) {
-      const moved = [anchorId, ...fresh.filter((id) => id !== anchorId)];
-      const saved = new Map(positions);
-      positions.clear();
-      place(moved, anchorId);
-      const box = extent(moved);
-      const dx = apart.x1 + 120 - box.x0;
-      const dy = (apart.y0 + apart.y1) / 2;
-      for (const id of moved) {
-        const p = positions.get(id);
-        saved.set(id, { x: p.x + dx, y: p.y + dy });
-      }
-      positions.clear();
-      for (const [id, p] of saved) positions.set(id, p);
-      return;
-    }
     if (!positions.has(anchorId) && fresh.includes(anchorId)) {
       positions.set(anchorId, anchor);
       fresh.splice(fresh.indexOf(anchorId), 1);
@@ -246,6 +230,16 @@
       const angle = start + (span * (slot + (whole ? 0 : 0.5))) / capacity;
       positions.set(id, { x: anchor.x + gap * ring * Math.cos(angle), y: anchor.y + gap * ring * Math.sin(angle) });
       slot += 1;
+    }
+    if (apart) {
+      const placed = [anchorId, ...fresh].filter((id) => positions.has(id));
+      const box = extent(placed);
+      const dx = apart.x1 + 120 - box.x0;
+      const dy = (apart.y0 + apart.y1) / 2;
+      for (const id of placed) {
+        const p = positions.get(id);
+        positions.set(id, { x: p.x + dx, y: p.y + dy });
+      }
     }
   }
 
