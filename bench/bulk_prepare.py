@@ -4,7 +4,9 @@ What `credit-hub seed` does on an empty store before the import tool runs (hub/b
 the demo county generated segment by segment, validated in worker processes, its rows written
 as the import tool's CSV into a temporary directory (removed afterwards). No instance is
 stopped or touched, so it can run beside anything: it measures the step's time, its CPU and
-the main process's peak memory at a size whose full load would take too long here.
+the main process's peak memory at a size whose full load would take too long here. A probe,
+not a bench with a goal: it has no floor to print a ratio against (`credit-hub bench
+import-initial` prints the bulk path's ratio to the import tool alone).
 
     .venv/bin/python -m bench.bulk_prepare --enterprises 100000
 """
