@@ -95,8 +95,14 @@ def _without_event_log() -> None:
     def nothing(*args: Any, **kwargs: Any) -> str:
         return ""
 
-    async def no_seal(tx: Any) -> None:
+    async def no_seal(tx: Any, events: Any = None) -> None:
         return None
+
+    def no_map(*args: Any, **kwargs: Any) -> str:
+        return "null"  # a returned event: none (``note`` skips nulls)
+
+    def no_maps(*args: Any, **kwargs: Any) -> str:
+        return "[]"
 
     def finish(*args: Any, **kwargs: Any) -> str:
         # subject_event ends a unit subquery (and record_event calls it): nothing to write
@@ -105,8 +111,11 @@ def _without_event_log() -> None:
     _without_warnings()
     events.listing_event = nothing
     events.derived_ended = nothing
-    events.derived_event = nothing
     events.evaluation_event = nothing
+    events.listing_event_map = no_map
+    events.derived_event_map = no_map
+    events.evaluation_event_map = no_map
+    events.derived_ended_maps = no_maps
     events.subject_event = finish  # the import's interview orders (hub/store/rectifications.py)
     setattr(adapter, "seal", no_seal)  # noqa: B010 - the adapter's import of it, by name
 

@@ -17,7 +17,7 @@ from hub.errors import Conflict, HubError, StoreTimeout, StoreUnavailable
 from hub.neo4j_local import connection
 from hub.rules.warnings import Policy
 from hub.settings import Settings
-from hub.store.events import seal
+from hub.store.events import PENDING_CREATE, Noted, seal
 from hub.store.values import plain
 from hub.store.warnings import PENALTY_PENDING, warn
 
@@ -185,20 +185,23 @@ class Store:
 
 
 class _Watched:
-    """A write transaction that notes whether a statement wrote an event (every statement that
-    can holds the label ``EventPending``: the fragments and ``emit`` of hub/store/events.py)
-    or marked a new penalty (the label ``PenaltyPending``, hub/store/warnings.py)."""
+    """A write transaction that keeps the events its statements made (``noted``: returned maps
+    and ``emit``, hub/store/events.py ``note``), notes whether a statement could write pending
+    event nodes (every statement that can holds ``PENDING_CREATE``: the fragments of
+    hub/store/events.py) or marked a new penalty (the label ``PenaltyPending``,
+    hub/store/warnings.py)."""
 
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self.tx = tx
+        self.noted = Noted(tx)
         self.emitted = False
         self.penalised = False
 
     async def run(self, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
-        if not (self.emitted and self.penalised):
-            text = str(getattr(query, "text", query))
-            self.emitted = self.emitted or "EventPending" in text
-            self.penalised = self.penalised or PENALTY_PENDING in text
+        text = str(getattr(query, "text", query))
+        if PENDING_CREATE in text:
+            self.emitted = self.noted.nodes = True
+        self.penalised = self.penalised or PENALTY_PENDING in text
         return await self.tx.run(query, parameters, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -207,20 +210,21 @@ class _Watched:
 
 def _sealed(work: Work[P, T], policy: Policy, clock: Clock) -> Work[P, T]:
     """``work``, then the early warnings its changes call for (hub/store/warnings.py), then the
-    numbering of the events it wrote, in its transaction: the last statement of a write
-    transaction that wrote events (hub/store/events.py), so the event counter's lock is held
-    only from there to the commit. A transaction that ran no statement able to write an event
-    or mark a penalty (a session's last use, an audit entry) skips both round trips."""
+    numbering of the events it made, in its transaction: the last statement of a write
+    transaction that made events (hub/store/events.py), so the event counter's lock is held
+    only from there to the commit. A transaction that made no event and ran no statement able
+    to write one or mark a penalty (a session's last use, an audit entry) skips both round
+    trips."""
 
     async def unit(tx: AsyncManagedTransaction, /, *args: P.args, **kwargs: P.kwargs) -> T:
         watched = _Watched(tx)
         result = await work(cast(AsyncManagedTransaction, watched), *args, **kwargs)
-        warned = 0
-        if watched.emitted or watched.penalised:
+        noted = watched.noted
+        if watched.emitted or noted.events or watched.penalised:
             now = clock.now()
-            warned = await warn(tx, policy, clock.day_of(now), now)
-        if watched.emitted or warned:
-            await seal(tx)
+            await warn(cast(AsyncManagedTransaction, watched), policy, clock.day_of(now), now)
+        if watched.emitted or noted.events:
+            await seal(tx, noted.events)
         return result
 
     return unit

@@ -59,9 +59,13 @@ EVENT_TYPES = (
     "VOLUNTARY_VERIFIED",
 )
 
+# What every fragment that writes a pending event node holds (the store adapter looks for it).
+PENDING_CREATE = "CREATE (:EventPending"
 _PROVENANCE = (
     "madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"
 )
+# A returned event's provenance: its place in the transaction is its place in the list.
+_NOTED_PROVENANCE = "batch: $batch, recordedAt: $now, sourceDepartment: $dept"
 
 
 def _about_listing(v: str, department: str) -> str:
@@ -90,6 +94,44 @@ FOREACH (_ IN CASE WHEN {v}:Listing AND {change} <> 'REPORTED' THEN [1] ELSE [] 
 """
 
 
+def _listing_map(v: str, kind: str, on: str, reason: str, department: str) -> str:
+    return (
+        f"{{type: {kind}, reason: {reason}, on: {on}, "
+        f"{_about_listing(v, department)}, {_NOTED_PROVENANCE}}}"
+    )
+
+
+def listing_event_map(v: str, change: str, on: str, reason: str = "null") -> str:
+    """Cypher expression: ``listing_event``'s event as a map (null where it has none), for a
+    statement that returns its events rather than writing them (``note``)."""
+    kind = (
+        f"CASE {change} WHEN 'OBJECTION_FILED' THEN 'SUSPENDED' "
+        f"WHEN 'CONFIRMED' THEN 'LISTED' ELSE {change} END"
+    )
+    return (
+        f"CASE WHEN {v}:Listing AND {change} <> 'REPORTED' THEN "
+        f"{_listing_map(v, kind, f'coalesce({on}, {v}.effectiveFrom)', reason, f'{v}.department')}"
+        " END"
+    )
+
+
+def derived_ended_maps(source: str, on: str) -> str:
+    """Cypher expression: ``derived_ended``'s events as a list of maps."""
+    about = _listing_map("d", "'DERIVED_ENDED'", on, "null", f"{source}.department")
+    return f"""COLLECT {{
+  MATCH ({source})<-[:DERIVED_FROM]-(d:Listing)
+  WHERE NOT coalesce(d.retracted, false)
+  WITH DISTINCT d
+  RETURN {about}
+}}"""
+
+
+def derived_event_map(entry: str, source: str, kind: str, on: str) -> str:
+    """Cypher expression: a ``kind`` event (DERIVED_ADDED, DERIVED_ENDED) of derived entry
+    ``entry`` of ``source``, as a map."""
+    return _listing_map(entry, f"'{kind}'", on, "null", f"{source}.department")
+
+
 def derived_ended(source: str, on: str) -> str:
     """Cypher: a DERIVED_ENDED event for each live derived entry of source listing ``source``
     (a derived entry follows its source: docs/punishment.md)."""
@@ -102,16 +144,6 @@ CALL (*) {{
   CREATE (:EventPending {{type: 'DERIVED_ENDED', on: {on}, reason: null,
                          {_about_listing("d", f"{source}.department")}, {_PROVENANCE}}})
 }}
-"""
-
-
-def derived_event(entry: str, source: str, kind: str, on: str, when: str) -> str:
-    """Cypher: a ``kind`` event (DERIVED_ADDED, DERIVED_ENDED) of derived entry ``entry`` of
-    ``source`` when ``when`` holds."""
-    return f"""
-FOREACH (_ IN CASE WHEN {when} THEN [1] ELSE [] END |
-  CREATE (:EventPending {{type: '{kind}', on: {on}, reason: null,
-                         {_about_listing(entry, f"{source}.department")}, {_PROVENANCE}}}))
 """
 
 
@@ -166,11 +198,67 @@ CREATE (:EventPending {{type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
 """
 
 
-EMIT: LiteralString = """
-UNWIND $events AS ev
-CREATE (e:EventPending {madeAt: datetime.realtime(), recordedAt: $now})
-SET e += ev
-"""
+def evaluation_event_map(v: str, row: str) -> str:
+    """Cypher expression: ``evaluation_event``'s event as a map."""
+    return f"""{{type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
+  reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
+  grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
+  previousGrade: {row}.previousGrade, currentGrade: {row}.currentGrade,
+  public: false, {_NOTED_PROVENANCE}}}"""
+
+
+class Noted:
+    """The events a write transaction has made so far, in the order made: those its statements
+    returned (``note``: the importer's bulk writers, ``emit``) and, gathered at the point where
+    one is noted after them, the ``EventPending`` nodes of the other fragments. The store
+    adapter keeps one per write unit of work (hub/store/adapter.py) and hands it to ``seal``."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self.tx = tx
+        self.events: list[dict[str, Any]] = []
+        # a statement able to create EventPending nodes ran since the last gather
+        self.nodes = False
+
+    async def add(self, events: list[dict[str, Any]]) -> None:
+        if self.nodes:  # the nodes were made before these: gathered first, to keep the order
+            await self.gather()
+        # A node holds no null property: the same event without its null fields.
+        self.events += [{k: v for k, v in e.items() if v is not None} for e in events]
+
+    async def gather(self) -> None:
+        record = await (await self.tx.run(GATHER)).single()
+        for event in record["events"] if record else []:
+            event.pop("madeAt", None)
+            self.events.append(event)
+        self.nodes = False
+
+
+def noted_of(tx: AsyncManagedTransaction) -> Noted:
+    """The events noted in write transaction ``tx`` (a Store.write unit of work's)."""
+    noted = getattr(tx, "noted", None)
+    if not isinstance(noted, Noted):
+        raise TypeError("events are written only in a Store write unit of work")
+    return noted
+
+
+def rows_events(rows: list[Any]) -> list[dict[str, Any]]:
+    """A statement's returned events, one element per row: a map, a list of maps, or null (a
+    row that made none), flattened in row order."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        if isinstance(row, list):
+            out += [e for e in row if e is not None]
+        elif row is not None:
+            out.append(row)
+    return out
+
+
+async def note(tx: AsyncManagedTransaction, events: list[dict[str, Any]]) -> None:
+    """Events a statement of ``tx`` returned (maps built by the ``*_map`` fragments), to be
+    numbered with the transaction's others when it commits. Fields that are null are left out,
+    as a pending node leaves them out."""
+    if events:
+        await noted_of(tx).add(events)
 
 
 async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: Any) -> None:
@@ -179,8 +267,9 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
     Each is a map with at least ``type``, ``subjectKey``, ``subjectLabel`` (Enterprise or
     Person) and ``public`` (shown to anonymous callers); optionally ``on``, ``domain``,
     ``department``, ``listingId``, ``reason``, ``batch``, ``sourceDepartment`` and the fields
-    of the workflow (plain values only). A type not in EVENT_TYPES is a programming error: it
-    fails the transaction (the change with it) rather than an event no reader could show."""
+    of the workflow (plain values only); ``recordedAt`` is ``now``. A type not in EVENT_TYPES
+    is a programming error: it fails the transaction (the change with it) rather than an event
+    no reader could show."""
     for event in events:
         if event.get("type") not in EVENT_TYPES or not event.get("subjectKey"):
             raise ValueError(
@@ -189,7 +278,20 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
         unknown = sorted(set(event) - set(EVENT_FIELDS))
         if unknown:
             raise ValueError(f"an event field not in EVENT_FIELDS: {unknown}")
-    await tx.run(EMIT, {"events": events, "now": now})
+    await note(tx, [{"recordedAt": now, **event} for event in events])
+
+
+# The transaction's EventPending nodes, in the order made, as maps; deleted (made in this
+# transaction, so deleting them writes nothing to the store).
+_GATHERED = """
+  MATCH (e:EventPending)
+  WITH e ORDER BY e.madeAt
+  WITH collect(e) AS nodes
+  WITH nodes, [e IN nodes | properties(e)] AS gathered
+  FOREACH (e IN nodes | DELETE e)
+  RETURN gathered
+"""
+GATHER: LiteralString = trusted(f"CALL () {{{_GATHERED}}}\nRETURN gathered AS events")
 
 
 # What an event may hold (docs/feeds.md), by kind: how the seal stores it in its transaction's
@@ -253,52 +355,53 @@ def _columns(pending: str) -> str:
     return ",\n    ".join(_column(n, k, pending) for n, k in EVENT_FIELDS.items())
 
 
-# The transaction's events, in the order written, become one EventBatch numbered first..last:
-# one node per transaction that writes events, not one per event (its cost: docs/feeds.md).
-# The pending nodes were created in this transaction, so deleting them writes nothing. The
-# fields are a parameter ($fields: EVENT_FIELDS) set by name, so the statement stays small: it
-# is planned again whenever the store's statistics move, and a statement spelling out every
-# field took 300-450 ms to plan.
+# The transaction's events, in the order made — those noted ($events) and then its pending
+# nodes — become one EventBatch numbered first..last: one node per transaction that writes
+# events, not one per event (its cost: docs/feeds.md). The fields are a parameter ($fields:
+# EVENT_FIELDS) set by name, so the statement stays small: it is planned again whenever the
+# store's statistics move, and a statement spelling out every field took 300-450 ms to plan.
 SEAL: LiteralString = trusted(
     f"""
-MATCH (e:EventPending)
-WITH e ORDER BY e.madeAt
-WITH collect(e) AS pending
-WHERE size(pending) > 0
-WITH pending, COLLECT {{ UNWIND pending AS e UNWIND keys(e) AS k RETURN DISTINCT k }} AS present
+CALL () {{{_GATHERED}}}
+WITH $events + gathered AS events
+WHERE size(events) > 0
+WITH events, COLLECT {{ UNWIND events AS e UNWIND keys(e) AS k RETURN DISTINCT k }} AS present
 MERGE (c:EventCounter {{name: 'events'}})
 ON CREATE SET c.seq = 0
 SET c._lock = true
 REMOVE c._lock
-WITH pending, present, c, c.seq AS last
-SET c.seq = last + size(pending)
-CREATE (b:EventBatch {{first: last + 1, last: last + size(pending)}})
-WITH pending, present, b
-CALL (pending, present, b) {{
+WITH events, present, c, c.seq AS last
+SET c.seq = last + size(events)
+CREATE (b:EventBatch {{first: last + 1, last: last + size(events)}})
+WITH events, present, b
+CALL (events, present, b) {{
   UNWIND $fields AS f
-  WITH pending, b, f WHERE f.name IN present
+  WITH events, b, f WHERE f.name IN present
   SET b[f.name] = CASE f.kind
-    WHEN 'flag' THEN [e IN pending | coalesce(e[f.name], false)]
-    WHEN 'day' THEN [e IN pending | coalesce(toString(e[f.name]), '')]
-    WHEN 'moment' THEN [e IN pending | coalesce(e[f.name], datetime.transaction())]
-    WHEN 'texts' THEN [e IN pending |
+    WHEN 'flag' THEN [e IN events | coalesce(e[f.name], false)]
+    WHEN 'day' THEN [e IN events | coalesce(toString(e[f.name]), '')]
+    WHEN 'moment' THEN [e IN events | coalesce(e[f.name], datetime.transaction())]
+    WHEN 'texts' THEN [e IN events |
                        reduce(t = '', x IN coalesce(e[f.name], []) | t + '{_SEP}' + x)]
-    ELSE [e IN pending | coalesce(e[f.name], '')] END
+    ELSE [e IN events | coalesce(e[f.name], '')] END
 }}
-FOREACH (e IN pending | DELETE e)
 RETURN b.first AS first, b.last AS last, [k IN present WHERE NOT k IN $known] AS unknown
 """
 )
 SEAL_PARAMS = {
     "known": [*EVENT_FIELDS, *_PENDING_ONLY],
     "fields": [{"name": n, "kind": k} for n, k in EVENT_FIELDS.items()],
+    "events": [],
 }
 
 
-async def seal(tx: AsyncManagedTransaction) -> tuple[int, int] | None:
-    """Number this transaction's pending events; (first, last) number, or None if none. An
-    event with a field not in EVENT_FIELDS fails the transaction (ValueError)."""
-    result = await tx.run(SEAL, SEAL_PARAMS)
+async def seal(
+    tx: AsyncManagedTransaction, events: list[dict[str, Any]] | None = None
+) -> tuple[int, int] | None:
+    """Number this transaction's events (``events``, noted, then its pending nodes); (first,
+    last) number, or None if none. An event with a field not in EVENT_FIELDS fails the
+    transaction (ValueError)."""
+    result = await tx.run(SEAL, {**SEAL_PARAMS, "events": events or []})
     record = await result.single()
     if record is None:
         return None

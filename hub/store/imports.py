@@ -110,6 +110,12 @@ async def upsert(
 ) -> Counts:
     result = await tx.run(query, {"rows": rows, **prov.params()})
     record = await result.single()
+    if record is not None and "events" in record.keys():  # noqa: SIM118 - a Record holds values
+        # A writer whose statement returns its events (hub/store/events.py ``note``, which
+        # imports this module's ``trusted``), per row a map or a list of them.
+        from hub.store.events import note, rows_events
+
+        await note(tx, rows_events(record["events"]))
     created = int(record["created"]) if record else 0
     updated = int(record["updated"]) if record else 0
     return Counts(created, updated, len(rows) - created - updated)

@@ -14,7 +14,14 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.propagation import ROLE_TOKENS
-from hub.store.events import derived_ended, listing_event
+from hub.store.events import (
+    derived_ended,
+    derived_ended_maps,
+    listing_event,
+    listing_event_map,
+    note,
+    rows_events,
+)
 from hub.store.imports import (
     _FIRST_SET,
     _NEW_LINK,
@@ -38,11 +45,15 @@ _EVENT = (
 )
 
 
+def _trail(id: str, type: str, on: str, reason: str) -> str:
+    """The listing's trail entry."""
+    return _EVENT.format(id=id, type=type, on=on, reason=reason)
+
+
 def _event(id: str, type: str, on: str, reason: str) -> str:
-    """The listing's trail entry and its event in the event log (hub/store/events.py)."""
-    return _EVENT.format(id=id, type=type, on=on, reason=reason) + listing_event(
-        "n", type, on, reason
-    )
+    """The listing's trail entry and its event in the event log, a pending node
+    (hub/store/events.py)."""
+    return _trail(id, type, on, reason) + listing_event("n", type, on, reason)
 
 
 _LINKS = f"""
@@ -83,22 +94,34 @@ CALL (n, row) {{
 }}
 """
 
-_END = """
-CALL (n, row, b) {{
+_END_BODY = """
   WITH n, row, b WHERE row.end IS NOT NULL AND n.endedOn IS NULL AND n:Listing
   SET n.endedOn = row.end.on, n.endReason = row.end.reason, n.status = 'ENDED'
-  {event}
-  {derived}
+"""
+_END_TRAIL = {
+    "id": "n.id + ':' + row.end.reason + ':' + $batch",
+    "type": "row.end.reason",
+    "on": "row.end.on",
+    "reason": "row.end.note",
+}
+# The end recorded by a loan upload: its events written as pending nodes.
+_END = f"""
+CALL (n, row, b) {{{{
+{_END_BODY}
+  {{event}}
+  {{derived}}
+}}}}
+""".format(event=_event(**_END_TRAIL), derived=derived_ended("n", "row.end.on"))
+# The end recorded by a listing upload: its events returned (``ended``: [] or one list).
+_END_RETURNED = f"""
+CALL (n, row, b) {{
+{_END_BODY}
+  {_trail(**_END_TRAIL)}
+  WITH n, row, [{listing_event_map("n", "row.end.reason", "row.end.on", "row.end.note")}]
+       + {derived_ended_maps("n", "row.end.on")} AS ended
+  RETURN collect(ended) AS ended
 }}
-""".format(
-    event=_event(
-        id="n.id + ':' + row.end.reason + ':' + $batch",
-        type="row.end.reason",
-        on="row.end.on",
-        reason="row.end.note",
-    ),
-    derived=derived_ended("n", "row.end.on"),
-)
+"""
 
 
 # One upload may change a listing more than once (the same id on two lines): one event each.
@@ -106,10 +129,10 @@ _UPDATED_ID = "n.id + ':UPDATED:' + $batch + ':' + toString(row.line)"
 
 
 def _listing_upsert(batch: str = "MATCH (b:ImportBatch {id: $batch})") -> LiteralString:
-    created = _event(
-        id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null"
-    )
-    updated = _event(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")
+    """Listings of an upload, with their trail entries; their events returned (``events``:
+    per row a list, hub/store/events.py ``note``), not written as pending nodes."""
+    listed = listing_event_map("n", "'LISTED'", "row.props.decisionDate")
+    changed = listing_event_map("n", "'UPDATED'", "$today")
     return trusted(
         f"""
 {batch}
@@ -127,14 +150,17 @@ SET n += row.props, {_PROVENANCE_SET.format(v="n")}
 {_LINKS}
 CALL (n, row, b, oldFp) {{
   WITH n, row, b WHERE oldFp IS NULL
-  {created}
+  {_trail(id="n.id + ':LISTED'", type="'LISTED'", on="row.props.decisionDate", reason="null")}
+  RETURN collect({listed}) AS listed
 }}
 CALL (n, row, b, oldFp) {{
   WITH n, row, b WHERE oldFp IS NOT NULL
-  {updated}
+  {_trail(id=_UPDATED_ID, type="'UPDATED'", on="$today", reason="null")}
+  RETURN collect({changed}) AS changed
 }}
-{_END}
-RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+{_END_RETURNED}
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created,
+       collect(listed + changed + coalesce(ended[0], [])) AS events
 """
     )
 
@@ -313,9 +339,9 @@ CALL () {{
 SET b.finishedAt = datetime(), b.lines = 1, b.accepted = 1, b.rejected = 0,
     b.created = created, b.updated = updated, b.unchanged = 1 - created - updated,
     b.complete = true
-WITH created, updated, written
+WITH created, updated, written, events + derivedEvents AS events
 MATCH (l:Listing {{id: $id}})
-RETURN created, updated, written, {projection("l")} AS l
+RETURN created, updated, written, {projection("l")} AS l, events
 """
     )
 
@@ -345,4 +371,5 @@ async def write_one(
     )
     record = await result.single()
     assert record is not None  # noqa: S101 - the listing was just written
+    await note(tx, rows_events(record["events"]))
     return listing_row(native(record["l"]))

@@ -6,7 +6,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from hub.store.events import evaluation_event
+from hub.store.events import evaluation_event_map
 from hub.store.imports import (
     _FIRST_SET,
     _NEW_LINK,
@@ -48,8 +48,8 @@ CALL (n, row) {{
   MATCH (s:Person {{idNumber: row.subject}})
   CREATE (n)-[:EVALUATES {_NEW_LINK}]->(s)
 }}
-{evaluation_event("n", "row")}
-RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created
+RETURN count(oldFp) AS updated, count(*) - count(oldFp) AS created,
+       collect({evaluation_event_map("n", "row")}) AS events
 """
 )
 

@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.propagation import ROLE_TOKENS
-from hub.store.events import derived_event
+from hub.store.events import derived_event_map, note, rows_events
 from hub.store.imports import _FIRST_SET, _NEW_LINK, Provenance, revision_link, trusted
 from hub.store.values import native
 
@@ -89,8 +89,8 @@ CALL (src, s) {{
       d.batch = $batch, d.recordedAt = $now, d.sourceDepartment = $dept
   MERGE (d)-[on:ON]->(p)
   ON CREATE SET on += {_NEW_LINK}
-  {derived_event("d", "src", "DERIVED_ADDED", "src.effectiveFrom", "oldFp IS NULL OR wasRetracted")}
-  WITH src, e, d
+  WITH src, e, d, CASE WHEN oldFp IS NULL OR wasRetracted
+    THEN {derived_event_map("d", "src", "DERIVED_ADDED", "src.effectiveFrom")} END AS added
   CALL (d, e) {{
     OPTIONAL MATCH (d)-[old:DERIVED_FROM]->()
     WITH old WHERE old IS NOT NULL AND NOT old.role IN e.props.parties
@@ -102,17 +102,18 @@ CALL (src, s) {{
     SET r.via = e.props.via, r.roleFrom = link.from, r.roleTo = link.to,
         r.batch = $batch, r.recordedAt = $now, r.sourceDepartment = $dept
   }}
-  RETURN count(d) AS written
+  RETURN count(d) AS written, collect(added) AS added
 }}
 CALL (src, s) {{
   MATCH (src)<-[:DERIVED_FROM]-(d:Listing)
   WITH DISTINCT d, s
   WHERE NOT d.id IN s.keep AND NOT coalesce(d.retracted, false)
   SET d.retracted = true, d.retractedAt = $now, d.retractedBatch = $batch
-  {derived_event("d", "src", "DERIVED_ENDED", "$today", "true")}
-  RETURN count(d) AS retracted
+  RETURN count(d) AS retracted,
+         collect({derived_event_map("d", "src", "DERIVED_ENDED", "$today")}) AS ended
 }}
-RETURN sum(written) AS written, sum(retracted) AS retracted
+RETURN sum(written) AS written, sum(retracted) AS retracted,
+       collect(added + ended) AS derivedEvents
 """
 )
 WRITE_DERIVED = DERIVED_BODY
@@ -126,6 +127,7 @@ async def write_derived(
     record = await result.single()
     if record is None:
         return 0, 0
+    await note(tx, rows_events(record["derivedEvents"]))
     return int(record["written"] or 0), int(record["retracted"] or 0)
 
 

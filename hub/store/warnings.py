@@ -4,10 +4,10 @@ unit of work, before ``seal``), and the EARLY_WARNING events it writes there (``
 
 The step starts only from the changes themselves, so it costs nothing where none happened:
 
-* the transaction's pending ``LISTED`` events of BLACK or WATCH listings (not derived): the
+* the transaction's ``LISTED`` events (pending nodes and those noted) of BLACK or WATCH listings (not derived): the
   ties of the listed party, at most two steps over roles, shareholdings and declared control
   (hub/store/related.py's link types), valid on the day, at most ``cap`` per listing;
-* its pending ``EVALUATION_CHANGED`` events: the subject's evaluations and the content a
+* its ``EVALUATION_CHANGED`` events: the subject's evaluations and the content a
   changed one had before (its Revision of the same batch);
 * its new penalties: an Action of type PENALTY created by an upload carries the label
   ``PenaltyPending`` (``PENALTY_MARK``, spliced into the importer's create statement) until
@@ -28,7 +28,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 
 from hub.rules.warnings import WARNED_LISTS, Policy, warnings, window_start
-from hub.store.events import emit
+from hub.store.events import emit, noted_of
 from hub.store.graph import KEY, LABEL, node, rel, types, valid
 from hub.store.imports import trusted
 from hub.store.related import LINK_TYPES
@@ -62,8 +62,12 @@ _SUBJECT = "{{label: " + LABEL + ", key: " + KEY + "}}"
 TRIGGERS: LiteralString = trusted(
     f"""
 CALL () {{
-  MATCH (t:EventPending)
-  WHERE t.type = 'LISTED' AND t.list IN $lists AND NOT coalesce(t.derived, false)
+  CALL () {{
+    MATCH (p:EventPending) RETURN properties(p) AS t
+    UNION ALL
+    UNWIND $events AS t RETURN t
+  }}
+  WITH t WHERE t.type = 'LISTED' AND t.list IN $lists AND NOT coalesce(t.derived, false)
   MATCH (:Listing {{id: t.listingId}})-[:ON]->(x)
   CALL (x) {{
     CALL (x) {{
@@ -90,8 +94,12 @@ CALL () {{
     listed: {_SUBJECT.format(v="x")},
     nodes: [n IN tie.ns | {node("n")}], rels: [r IN tie.rs | {rel("r")}]}} AS cause
   UNION ALL
-  MATCH (t:EventPending)
-  WHERE t.type = 'EVALUATION_CHANGED'
+  CALL () {{
+    MATCH (p:EventPending) RETURN properties(p) AS t
+    UNION ALL
+    UNWIND $events AS t RETURN t
+  }}
+  WITH t WHERE t.type = 'EVALUATION_CHANGED'
   MATCH (v:Evaluation {{id: t.evaluationId}})-[:EVALUATES]->(s)
   RETURN s, {{cause: 'GRADE_FELL', evaluationId: v.id, batch: t.batch,
     sourceDepartment: t.sourceDepartment,
@@ -120,11 +128,17 @@ RETURN {_SUBJECT.format(v="s")} AS subject, causes,
 )
 
 
+TRIGGER_TYPES = ("LISTED", "EVALUATION_CHANGED")
+
+
 async def reached(
     tx: AsyncManagedTransaction, policy: Policy, today: dt.date
 ) -> list[dict[str, Any]]:
-    """Per subject the transaction's changes reached: {subject, causes, departments}."""
+    """Per subject the transaction's changes reached: {subject, causes, departments} (from its
+    pending event nodes and the events it noted, hub/store/events.py)."""
+    triggers = [e for e in noted_of(tx).events if e["type"] in TRIGGER_TYPES]
     params = {
+        "events": triggers,
         "lists": list(WARNED_LISTS),
         "today": today,
         "since": window_start(today),
