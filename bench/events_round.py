@@ -115,8 +115,9 @@ def _without_event_log() -> None:
     events.listing_event_map = no_map
     events.derived_event_map = no_map
     events.evaluation_event_map = no_map
+    events.subject_event_map = no_map  # the upload's interview orders (hub/store/rectifications.py)
     events.derived_ended_maps = no_maps
-    events.subject_event = finish  # the import's interview orders (hub/store/rectifications.py)
+    events.subject_event = finish  # the workflows' (the import's interview orders return theirs)
     setattr(adapter, "seal", no_seal)  # noqa: B010 - the adapter's import of it, by name
 
 

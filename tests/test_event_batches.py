@@ -5,8 +5,9 @@ one Event node per event batched at migration and read back the same."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString
 
+import neo4j
 import pytest
 from neo4j import AsyncManagedTransaction
 
@@ -17,6 +18,9 @@ from hub.store.schema_ops import relink
 from tests import factories as f
 from tests.conftest import GQL, load
 from tests.test_events import INVESTIGATOR, all_events, counter, story
+
+if TYPE_CHECKING:
+    from hub.store.adapter import Work
 
 pytestmark = [pytest.mark.neo4j]
 
@@ -58,6 +62,68 @@ async def test_an_upload_keeps_its_events_in_one_batch_read_back_as_written(gql:
     await gql.ok(end, actor=Actor(Role.DEPARTMENT, "key-eco", "ECOENV"))
     assert [(b["first"], b["last"]) for b in await stored(gql.store)] == [(1, 3), (4, 5)]
     assert [e["type"] for e in await all_events(gql)][3:] == ["ENDED", "DERIVED_ENDED"]
+
+
+class PendingSeen(Store):
+    """A store that, at the end of each write unit of work (before the early-warning step and
+    the seal), counts the EventPending nodes its transaction holds."""
+
+    pending: list[int]
+
+    async def _run(
+        self, mode: str, tx_timeout: float, work: Work[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        async def seen(tx: AsyncManagedTransaction, *a: Any, **k: Any) -> Any:
+            result = await work(tx, *a, **k)
+            if mode == neo4j.WRITE_ACCESS:
+                count = "MATCH (e:EventPending) RETURN count(e) AS n"
+                record = await (await tx.run(count)).single()
+                self.pending.append(int(record["n"]) if record else -1)
+            return result
+
+        return await super()._run(mode, tx_timeout, seen, *args, **kwargs)
+
+
+async def test_an_upload_writes_its_events_without_pending_nodes(gql: GQL) -> None:
+    # The import's writers return their events (hub/store/events.py ``note``): no EventPending
+    # node is made for them, and the batch holds the same events in the same order.
+    store = PendingSeen(gql.store.driver, gql.settings)
+    store.pending = []
+    gql.store = store
+    firm, rep = await story(gql)
+    assert store.pending and set(store.pending) == {0}
+    assert [(e["seq"], e["type"], e["subjectKey"]) for e in await all_events(gql)] == [
+        (1, "LISTED", firm),
+        (2, "DERIVED_ADDED", rep),
+        (3, "EVALUATION_CHANGED", firm),
+    ]
+
+
+async def test_pending_nodes_and_noted_events_keep_the_order_made(gql: GQL) -> None:
+    # A transaction may make events both ways (a workflow's fragment, then ``emit``): they are
+    # numbered in the order made, whichever came first.
+    firm = f.uscc()
+    await load(gql.store, [f.enterprise(firm)])
+    now = dt.datetime.now(dt.UTC)
+    node = "MATCH (s:Enterprise {uscc: $uscc}) " + subject_event(
+        "$type", "s", "on: date('2026-01-05')", "true"
+    )
+    base = {"subjectKey": firm, "subjectLabel": "Enterprise", "public": True}
+
+    async def made(tx: AsyncManagedTransaction, order: list[str]) -> None:
+        params = {"uscc": firm, "batch": "m-order", "now": now, "dept": "ECOENV"}
+        for kind in order:
+            if kind == "UPDATED":
+                await (await tx.run(node, {**params, "type": kind})).consume()
+            else:
+                await emit(tx, [{**base, "type": kind}], now)
+
+    before = await counter(gql.store)
+    await gql.store.write(made, ["UPDATED", "REVOKED", "UPDATED"])
+    await gql.store.write(made, ["REVOKED", "UPDATED"])
+    found = [e["type"] for e in await all_events(gql) if e["seq"] > before]
+    assert found == ["UPDATED", "REVOKED", "UPDATED", "REVOKED", "UPDATED"]
+    assert not [n for n in await stored(gql.store) if "EventPending" in n["labels"]]
 
 
 async def test_an_event_field_not_in_the_registry_fails_its_change(gql: GQL) -> None:

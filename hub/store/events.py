@@ -160,6 +160,14 @@ CREATE (:EventPending {{type: {kind}, public: {public},
 """
 
 
+def subject_event_map(kind: str, subject: str, fields: str, public: str) -> str:
+    """Cypher expression: ``subject_event``'s event as a map."""
+    return f"""{{type: {kind}, public: {public},
+  subjectKey: coalesce({subject}.uscc, {subject}.idNumber),
+  subjectLabel: CASE WHEN {subject}:Enterprise THEN 'Enterprise' ELSE 'Person' END,
+  {fields}, {_NOTED_PROVENANCE}}}"""
+
+
 def record_event(kind: str, target: str, fields: str) -> str:
     """Cypher: an event of type ``kind`` about the subject of ``target`` (a Listing or an
     administrative Action) — a workflow step on that record (an objection, a repair

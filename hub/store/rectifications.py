@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
 from hub.store.adapter import Runner, rows
-from hub.store.events import subject_event
+from hub.store.events import note, rows_events, subject_event, subject_event_map
 from hub.store.imports import trusted
 from hub.store.listing_changes import Change
 from hub.store.values import native
@@ -23,21 +23,23 @@ from hub.store.values import native
 # The step on the order's trail and in the event log (hub/store/events.py; $event is also
 # the event's type). Orders are part of a subject's credit record for keyed callers only, so
 # their events are not public.
-_EVENT = (
-    """
+_TRAIL = """
 CREATE (r)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept}]->
        (:ListingEvent {id: $batch + ':' + r.id + ':' + $event, type: $event, on: $on, by: $by,
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
+"""
+_FIELDS = "on: $on, reason: $note, department: r.department, recordId: r.id"
+_EVENT = (
+    _TRAIL
+    + """
 WITH r
 CALL (r) {
   MATCH (r)-[:ABOUT]->(s)
   WHERE s:Enterprise OR s:Person
   WITH r, s LIMIT 1
 """
-    + subject_event(
-        "$event", "s", "on: $on, reason: $note, department: r.department, recordId: r.id", "false"
-    )
+    + subject_event("$event", "s", _FIELDS, "false")
     + """
 }
 """
@@ -59,11 +61,10 @@ CREATE (r:Rectification {{id: $id, orderedOn: $on, deadline: $deadline, status: 
                          sourceDepartment: $dept}})
 CREATE (r)-[:ABOUT {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(s)
 CREATE (r)-[:ISSUED_BY {{batch: $batch, recordedAt: $now, sourceDepartment: $dept}}]->(d)
-WITH r
 """
-        + _EVENT
-        + """
-RETURN r.id AS id
+        + _TRAIL
+        + f"""
+RETURN r.id AS id, {subject_event_map("$event", "s", _FIELDS, "false")} AS event
 """
     )
 
@@ -138,6 +139,7 @@ async def order(
             f"{label.lower()} {subject} or department {params['department']} does not exist",
             field="subject",
         )
+    await note(tx, rows_events([record["event"]]))  # its event, returned (hub/store/events.py)
     return str(record["id"])
 
 
