@@ -129,6 +129,11 @@ RETURN {_SUBJECT.format(v="s")} AS subject, causes,
 
 
 TRIGGER_TYPES = ("LISTED", "EVALUATION_CHANGED")
+# What TRIGGERS reads of a noted event (the rest is not sent back to Neo4j).
+TRIGGER_FIELDS = (
+    "type", "list", "derived", "listingId", "domain", "department", "on", "batch",
+    "sourceDepartment", "evaluationId",
+)  # fmt: skip
 
 
 async def reached(
@@ -136,7 +141,11 @@ async def reached(
 ) -> list[dict[str, Any]]:
     """Per subject the transaction's changes reached: {subject, causes, departments} (from its
     pending event nodes and the events it noted, hub/store/events.py)."""
-    triggers = [e for e in noted_of(tx).events if e["type"] in TRIGGER_TYPES]
+    triggers = [
+        {k: e[k] for k in TRIGGER_FIELDS if k in e}
+        for e in noted_of(tx).events
+        if e["type"] in TRIGGER_TYPES
+    ]
     params = {
         "events": triggers,
         "lists": list(WARNED_LISTS),
