@@ -224,7 +224,7 @@ def _sealed(work: Work[P, T], policy: Policy, clock: Clock) -> Work[P, T]:
             now = clock.now()
             await warn(cast(AsyncManagedTransaction, watched), policy, clock.day_of(now), now)
         if watched.emitted or noted.events:
-            await seal(tx, noted.events)
+            await seal(tx, noted)
         return result
 
     return unit

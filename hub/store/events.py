@@ -64,8 +64,10 @@ PENDING_CREATE = "CREATE (:EventPending"
 _PROVENANCE = (
     "madeAt: datetime.realtime(), batch: $batch, recordedAt: $now, sourceDepartment: $dept"
 )
-# A returned event's provenance: its place in the transaction is its place in the list.
-_NOTED_PROVENANCE = "batch: $batch, recordedAt: $now, sourceDepartment: $dept"
+# A returned event's provenance: its place in the transaction is its place in the list, and its
+# ``recordedAt`` (the statement's $now) is given to ``note`` rather than returned (a DateTime
+# each way cost the hub about as much as the rest of the event: docs/benchmarks.md).
+_NOTED_PROVENANCE = "batch: $batch, sourceDepartment: $dept"
 
 
 def _about_listing(v: str, department: str) -> str:
@@ -224,19 +226,33 @@ class Noted:
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self.tx = tx
         self.events: list[dict[str, Any]] = []
+        # Each event's recordedAt, as runs of [moment, how many events in a row] (one run per
+        # statement, as a rule), so the seal gets each moment once.
+        self.moments: list[list[Any]] = []
         # a statement able to create EventPending nodes ran since the last gather
         self.nodes = False
 
-    async def add(self, events: list[dict[str, Any]]) -> None:
+    async def add(self, events: list[dict[str, Any]], now: Any) -> None:
         if self.nodes:  # the nodes were made before these: gathered first, to keep the order
             await self.gather()
-        # A node holds no null property: the same event without its null fields.
-        self.events += [{k: v for k, v in e.items() if v is not None} for e in events]
+        for event in events:
+            # A node holds no null property: the same event without its null fields.
+            kept = {k: v for k, v in event.items() if v is not None}
+            self._moment(kept.pop("recordedAt", now))
+            self.events.append(kept)
+
+    def _moment(self, moment: Any) -> None:
+        last = self.moments[-1][0] if self.moments else None
+        if self.moments and type(last) is type(moment) and last == moment:
+            self.moments[-1][1] += 1
+        else:
+            self.moments.append([moment, 1])
 
     async def gather(self) -> None:
         record = await (await self.tx.run(GATHER)).single()
         for event in record["events"] if record else []:
             event.pop("madeAt", None)
+            self._moment(event.pop("recordedAt", None))
             self.events.append(event)
         self.nodes = False
 
@@ -261,12 +277,12 @@ def rows_events(rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-async def note(tx: AsyncManagedTransaction, events: list[dict[str, Any]]) -> None:
-    """Events a statement of ``tx`` returned (maps built by the ``*_map`` fragments), to be
-    numbered with the transaction's others when it commits. Fields that are null are left out,
-    as a pending node leaves them out."""
+async def note(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: Any) -> None:
+    """Events a statement of ``tx`` returned (maps built by the ``*_map`` fragments), recorded
+    at ``now`` (the statement's $now), to be numbered with the transaction's others when it
+    commits. Fields that are null are left out, as a pending node leaves them out."""
     if events:
-        await noted_of(tx).add(events)
+        await noted_of(tx).add(events, now)
 
 
 async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: Any) -> None:
@@ -286,7 +302,7 @@ async def emit(tx: AsyncManagedTransaction, events: list[dict[str, Any]], now: A
         unknown = sorted(set(event) - set(EVENT_FIELDS))
         if unknown:
             raise ValueError(f"an event field not in EVENT_FIELDS: {unknown}")
-    await note(tx, [{"recordedAt": now, **event} for event in events])
+    await note(tx, events, now)
 
 
 # The transaction's EventPending nodes, in the order made, as maps; deleted (made in this
@@ -371,24 +387,30 @@ def _columns(pending: str) -> str:
 SEAL: LiteralString = trusted(
     f"""
 CALL () {{{_GATHERED}}}
-WITH $events + gathered AS events
+WITH $events + gathered AS events,
+     reduce(m = [], run IN $moments | m + [i IN range(1, run[1]) | run[0]])
+     + [e IN gathered | e.recordedAt] AS moments
 WHERE size(events) > 0
-WITH events, COLLECT {{ UNWIND events AS e UNWIND keys(e) AS k RETURN DISTINCT k }} AS present
+WITH events, moments,
+     COLLECT {{ UNWIND events AS e UNWIND keys(e) AS k RETURN DISTINCT k }}
+     + CASE WHEN any(m IN moments WHERE m IS NOT NULL) THEN ['recordedAt'] ELSE [] END AS present
 MERGE (c:EventCounter {{name: 'events'}})
 ON CREATE SET c.seq = 0
 SET c._lock = true
 REMOVE c._lock
-WITH events, present, c, c.seq AS last
+WITH events, moments, present, c, c.seq AS last
 SET c.seq = last + size(events)
 CREATE (b:EventBatch {{first: last + 1, last: last + size(events)}})
-WITH events, present, b
-CALL (events, present, b) {{
+WITH events, moments, present, b
+CALL (events, moments, present, b) {{
   UNWIND $fields AS f
-  WITH events, b, f WHERE f.name IN present
+  WITH events, moments, b, f WHERE f.name IN present
   SET b[f.name] = CASE f.kind
     WHEN 'flag' THEN [e IN events | coalesce(e[f.name], false)]
     WHEN 'day' THEN [e IN events | coalesce(toString(e[f.name]), '')]
-    WHEN 'moment' THEN [e IN events | coalesce(e[f.name], datetime.transaction())]
+    // the one moment field, recordedAt: from the runs given (the noted events), then the nodes
+    WHEN 'moment' THEN [i IN range(0, size(events) - 1) |
+                        coalesce(moments[i], datetime.transaction())]
     WHEN 'texts' THEN [e IN events |
                        reduce(t = '', x IN coalesce(e[f.name], []) | t + '{_SEP}' + x)]
     ELSE [e IN events | coalesce(e[f.name], '')] END
@@ -400,16 +422,17 @@ SEAL_PARAMS = {
     "known": [*EVENT_FIELDS, *_PENDING_ONLY],
     "fields": [{"name": n, "kind": k} for n, k in EVENT_FIELDS.items()],
     "events": [],
+    "moments": [],
 }
+assert [n for n, k in EVENT_FIELDS.items() if k == "moment"] == ["recordedAt"]  # noqa: S101 - SEAL
 
 
-async def seal(
-    tx: AsyncManagedTransaction, events: list[dict[str, Any]] | None = None
-) -> tuple[int, int] | None:
-    """Number this transaction's events (``events``, noted, then its pending nodes); (first,
-    last) number, or None if none. An event with a field not in EVENT_FIELDS fails the
-    transaction (ValueError)."""
-    result = await tx.run(SEAL, {**SEAL_PARAMS, "events": events or []})
+async def seal(tx: AsyncManagedTransaction, noted: Noted | None = None) -> tuple[int, int] | None:
+    """Number this transaction's events (``noted``, then its pending nodes); (first, last)
+    number, or None if none. An event with a field not in EVENT_FIELDS fails the transaction
+    (ValueError)."""
+    given = {"events": noted.events, "moments": noted.moments} if noted else {}
+    result = await tx.run(SEAL, {**SEAL_PARAMS, **given})
     record = await result.single()
     if record is None:
         return None

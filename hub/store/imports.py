@@ -115,7 +115,7 @@ async def upsert(
         # imports this module's ``trusted``), per row a map or a list of them.
         from hub.store.events import note, rows_events
 
-        await note(tx, rows_events(record["events"]))
+        await note(tx, rows_events(record["events"]), prov.now)
     created = int(record["created"]) if record else 0
     updated = int(record["updated"]) if record else 0
     return Counts(created, updated, len(rows) - created - updated)

@@ -371,5 +371,5 @@ async def write_one(
     )
     record = await result.single()
     assert record is not None  # noqa: S101 - the listing was just written
-    await note(tx, rows_events(record["events"]))
+    await note(tx, rows_events(record["events"]), prov.now)
     return listing_row(native(record["l"]))

@@ -127,7 +127,7 @@ async def write_derived(
     record = await result.single()
     if record is None:
         return 0, 0
-    await note(tx, rows_events(record["derivedEvents"]))
+    await note(tx, rows_events(record["derivedEvents"]), prov.now)
     return int(record["written"] or 0), int(record["retracted"] or 0)
 
 

@@ -139,7 +139,8 @@ async def order(
             f"{label.lower()} {subject} or department {params['department']} does not exist",
             field="subject",
         )
-    await note(tx, rows_events([record["event"]]))  # its event, returned (hub/store/events.py)
+    # its event, returned (hub/store/events.py)
+    await note(tx, rows_events([record["event"]]), change.now)
     return str(record["id"])
 
 
