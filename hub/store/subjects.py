@@ -336,16 +336,24 @@ _PERSON_VALUES = ", ".join(f"node.{key}" for key in HIT_PERSON)
 # cannot be paged directly). Equal scores are ordered by USCC, and persons (no USCC) by their
 # element id: an opaque key that is stable while the node exists. Ordering them by ID number
 # showed PUBLIC, through the order of masked results, the order of the hidden digits.
+# The USCC of each pooled enterprise is read from ``tieKey``, the USCC again, written first
+# (the bulk load), on creation (the importer) or by `credit-hub migrate` on a stored node,
+# where Neo4j puts a property it adds at the head of the node's property chain; ``uscc``
+# itself is near its end (written after the registration's other fields), and walking the
+# chain to it for the pool's 1,101 hits cost Neo4j ~1 ms per search
+# (docs/benchmarks.md#public-site). An enterprise without a tieKey is ordered by its uscc
+# (``coalesce``): the same order. A person has neither: no property is read for it.
+TIE_ORDER = "CASE WHEN node:Enterprise THEN coalesce(node.tieKey, node.uscc) END"
 SEARCH_NAMES = trusted(f"""
 CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
 WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
-  AND ($division IS NULL OR substring(coalesce(node.uscc, ''), 2, 6) = $division)
+  AND ($division IS NULL OR substring(coalesce({TIE_ORDER}, ''), 2, 6) = $division)
   AND ($list IS NULL OR EXISTS {{
         MATCH (node)<-[:ON]-(l:Listing)
         WHERE l.list = $list AND l.derived = false AND l.effectiveFrom <= $today
           AND (l.expiresOn IS NULL OR l.expiresOn > $today)
           AND (l.endedOn IS NULL OR l.endedOn > $today) }})
-WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
+WITH node, score ORDER BY score DESC, {TIE_ORDER}, elementId(node) SKIP $skip LIMIT $limit
 WITH node, score, node:Enterprise AS firm
 RETURN collect([
          firm,
