@@ -336,9 +336,10 @@ _PERSON_VALUES = ", ".join(f"node.{key}" for key in HIT_PERSON)
 # cannot be paged directly). Equal scores are ordered by USCC, and persons (no USCC) by their
 # element id: an opaque key that is stable while the node exists. Ordering them by ID number
 # showed PUBLIC, through the order of masked results, the order of the hidden digits.
-# The USCC of each pooled enterprise is read from ``tieKey``, the USCC again, written first
-# (the bulk load), on creation (the importer) or by `credit-hub migrate` on a stored node,
-# where Neo4j puts a property it adds at the head of the node's property chain; ``uscc``
+# The USCC of each pooled enterprise is read from ``tieKey``, the USCC again, at or near the
+# head of the node's property chain: written in the first column by the bulk load, on
+# creation by the importer, or by `credit-hub migrate` on a stored node (Neo4j puts a
+# property it adds to a stored node at the head of the chain); ``uscc``
 # itself is near its end (written after the registration's other fields), and walking the
 # chain to it for the pool's 1,101 hits cost Neo4j ~1 ms per search
 # (docs/benchmarks.md#public-site). An enterprise without a tieKey is ordered by its uscc
