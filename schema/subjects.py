@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, overload
 
 import strawberry
 from graphql import FieldNode
@@ -179,7 +179,7 @@ class Enterprise:
         from schema.commitments import VoluntaryInformation
 
         rows = await voluntary_of(info.context, "Enterprise", self.row.uscc)
-        return [VoluntaryInformation(raw=r) for r in rows]
+        return [VoluntaryInformation(row=r) for r in rows]
 
     @strawberry.field(
         description="双随机一公开: the recorded results of the sampling plans' inspections of "
@@ -350,7 +350,7 @@ class Person:
 
         self._full_access(info)
         rows = await voluntary_of(info.context, "Person", self.row.id_number)
-        return [VoluntaryInformation(raw=r) for r in rows]
+        return [VoluntaryInformation(row=r) for r in rows]
 
     @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
@@ -445,6 +445,10 @@ def enterprise_of(raw: dict[str, Any]) -> Enterprise:
     return Enterprise(row=enterprise_row(raw))
 
 
+@overload
+def subject_of_row(row: PersonRow | EnterpriseRow) -> Enterprise | Person: ...
+@overload
+def subject_of_row(row: PersonRow | EnterpriseRow | None) -> Enterprise | Person | None: ...
 def subject_of_row(row: PersonRow | EnterpriseRow | None) -> Enterprise | Person | None:
     """The type of a subject the store read as a typed row."""
     if row is None:

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from graph_seed.reference_data import load_domains
 from hub.rules.listings import (
@@ -254,16 +254,30 @@ def decision_refusal(
     return None
 
 
+class Application(Protocol):
+    """What ordering applications reads of one (the store's ``RepairRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def requested_on(self) -> dt.date: ...
+
+
+ApplicationT = TypeVar("ApplicationT", bound=Application)
+
+
 def pending_applications(
-    rows: Iterable[Mapping[str, Any]], today: dt.date, calendar: Calendar
-) -> list[tuple[Mapping[str, Any], bool]]:
+    rows: Iterable[ApplicationT], today: dt.date, calendar: Calendar
+) -> list[tuple[ApplicationT, bool]]:
     """PENDING applications with whether each is past its decision deadline: overdue ones
     first (the oldest deadline first), then by deadline, then by id."""
     found = []
     for row in rows:
-        if row.get("status") != RepairStatus.PENDING:
+        if row.status != RepairStatus.PENDING:
             continue
-        deadline, _ = decision_deadline(row["requestedOn"], calendar)
+        deadline, _ = decision_deadline(row.requested_on, calendar)
         found.append((row, deadline))
-    found.sort(key=lambda p: (not p[1] < today, p[1], str(p[0]["id"])))
+    found.sort(key=lambda p: (not p[1] < today, p[1], p[0].id))
     return [(row, deadline < today) for row, deadline in found]
