@@ -192,7 +192,7 @@ class Enterprise:
         from schema.sampling import InspectionResult
 
         rows = await inspection_results(info.context, self.row.uscc)
-        return [InspectionResult.of(r) for r in rows]
+        return [InspectionResult(row=r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
