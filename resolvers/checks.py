@@ -32,10 +32,12 @@ from hub.rules.measures import Scenario, governing
 from hub.store import Store
 from hub.store.adapter import Runner
 from hub.store.checks import (
+    GatheredSubject,
     broken_commitments_of,
     entries_of,
     evaluation_of,
     gather,
+    gathered_subject,
     receipt,
     record_outcome,
     write_receipts,
@@ -67,7 +69,7 @@ class Checked:
     label: str | None = None
     key: str | None = None
     found: bool = False
-    subject: dict[str, Any] | None = None
+    subject: GatheredSubject | None = None  # None: not in the graph
     outcome: Outcome | None = None
     receipt_id: str | None = None
     truncated: bool = False  # the ownership search reached its cap (hub/store/checks.py)
@@ -161,7 +163,7 @@ async def _check_statements(tx: Runner, items: list[Checked], measures: Catalogu
     receipts = []
     for position, checked in enumerate(items):
         row = rows.get(position) or {}
-        node = row.get("subject")
+        node = gathered_subject(row)
         checked.found = node is not None
         checked.subject = node
         checked.error = None  # a retried unit decides again
@@ -169,10 +171,12 @@ async def _check_statements(tx: Runner, items: list[Checked], measures: Catalogu
         subject = Subject(
             label=str(checked.label),
             key=str(checked.key),
-            name=str((node or {}).get("name") or ""),
-            kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
+            name=str(node.name or "") if node else "",
+            kind=str(
+                (node.kind if node else None) or ("PERSON" if checked.label == "Person" else "")
+            ),
             public_servant=public_servant_on(
-                row.get("employment") or (), bool((node or {}).get("publicServant")), checked.as_of
+                row.get("employment") or (), node is not None and node.public_servant, checked.as_of
             ),
         )
         if node is None:

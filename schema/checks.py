@@ -345,12 +345,12 @@ def result(info: HubInfo, checked: Checked) -> CheckResult:
     if full:
         info.context.audited.extend(("Person", key) for key in _people(checked))
     outcome = checked.outcome
-    node = checked.subject or {}
+    node = checked.subject
     subject = CheckedSubject(
-        kind=str(node.get("kind") or ("PERSON" if checked.label == "Person" else "")),
+        kind=str((node.kind if node else None) or ("PERSON" if checked.label == "Person" else "")),
         uscc=checked.key if checked.label == "Enterprise" else None,
         id_number=_key("Person", str(checked.key), full) if checked.label == "Person" else None,
-        name=node.get("name"),
+        name=node.name if node else None,
     )
     return CheckResult(
         found=checked.found,

@@ -16,6 +16,7 @@ runs both as auto-commit statements (``Store.statements``), the tools in a trans
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -223,6 +224,24 @@ async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> dict[
 
 
 # --- the gathered rows as the rules' types -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GatheredSubject:
+    """The checked subject as ``GATHER`` reads it (``subject``: a few of its properties)."""
+
+    name: str | None
+    kind: str | None
+    public_servant: bool
+
+
+def gathered_subject(row: dict[str, Any]) -> GatheredSubject | None:
+    """The subject of one row of ``gather``; None when the graph does not hold it."""
+    node = row.get("subject")
+    if node is None:
+        return None
+    get = node.get
+    return GatheredSubject(get("name"), get("kind"), bool(get("publicServant")))
 
 
 def broken_commitments_of(row: dict[str, Any]) -> list[dict[str, Any]]:
