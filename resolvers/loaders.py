@@ -50,7 +50,7 @@ class Loaders:
     def relations(self) -> _ByName:
         store = self.store  # not self: the loaders would hold a cycle back to their owner
         return _ByName(
-            lambda which: _grouped(store, subjects.relations, which), subjects.RELATION_QUERIES
+            lambda which: _paired(store, subjects.relations, which), subjects.RELATION_QUERIES
         )
 
     @cached_property

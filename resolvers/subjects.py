@@ -13,6 +13,7 @@ from hub.policy import sees_unpublished
 from hub.rules.listings import is_published
 from hub.store import subjects as q
 from hub.store.listing_reads import state_row
+from hub.store.subjects import RelationRow
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
@@ -100,9 +101,9 @@ async def enterprise(
     if parts.roles:
         ctx.loaders.relations["rolesAt"].prime(key, profile.roles)
     if parts.share_levels:
-        held: dict[str, list[dict[str, Any]]] = {k: [] for k in profile.share_keys}
+        held: dict[str, list[RelationRow]] = {k: [] for k in profile.share_keys}
         for row in profile.shareholders:
-            held[row["key"]].append(row)
+            held[row.key].append(row)
         ctx.loaders.relations["shareholdersOf"].prime_many(held)
     if parts.actions:
         ctx.first_actions[("Enterprise", key, parts.actions, parts.public_on)] = profile.actions

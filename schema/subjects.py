@@ -15,9 +15,15 @@ from graphql_engine.execution import PLAIN_READ
 from hub.identifiers import mask_id_number
 from hub.rules.listings import aggravated_among
 from hub.rules.publicity import publicity
-from hub.rules.validity import active_on
+from hub.rules.validity import within
 from hub.rules.workdays import Calendar, publication_deadline
-from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
+from hub.store.subjects import (
+    EnterpriseRow,
+    PersonRow,
+    RelationRow,
+    enterprise_row,
+    person_row,
+)
 from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
 from resolvers.records import (
@@ -490,50 +496,46 @@ class Shareholding:
     provenance: Provenance
 
 
-def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) -> list[RoleHolding]:
+def _roles(rows: list[RelationRow], as_of: dt.date | None, today: dt.date) -> list[RoleHolding]:
     day = as_of or today
     out = []
     for row in rows:
-        rel = row["r"]
-        active = active_on(rel, day)
+        active = within(row.valid_from, row.valid_to, day)
         if as_of is not None and not active:
             continue
         out.append(
             RoleHolding(
-                role=RoleName(rel["role"]),
-                title=rel.get("title"),
-                valid_from=rel.get("from"),
-                valid_to=rel.get("to"),
-                holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=enterprise_of(row["enterprise"]),
+                role=RoleName(str(row.role)),
+                title=row.title,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                holder=subject_of_row(row.holder),
+                enterprise=Enterprise(row=row.enterprise),
                 active=active,
-                provenance=Provenance.of(rel),
+                provenance=Provenance.of_row(row),
             )
         )
     out.sort(key=lambda r: (r.role.value, r.valid_from or dt.date.min))
     return out
 
 
-def _shares(
-    rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date
-) -> list[Shareholding]:
+def _shares(rows: list[RelationRow], as_of: dt.date | None, today: dt.date) -> list[Shareholding]:
     day = as_of or today
     out = []
     for row in rows:
-        rel = row["r"]
-        active = active_on(rel, day)
+        active = within(row.valid_from, row.valid_to, day)
         if as_of is not None and not active:
             continue
         out.append(
             Shareholding(
-                holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=enterprise_of(row["enterprise"]),
-                share=float(rel["share"]),
-                subscribed_capital=rel.get("subscribedCapital"),
-                valid_from=rel.get("from"),
-                valid_to=rel.get("to"),
+                holder=subject_of_row(row.holder),
+                enterprise=Enterprise(row=row.enterprise),
+                share=float(row.share or 0),
+                subscribed_capital=row.subscribed_capital,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
                 active=active,
-                provenance=Provenance.of(rel),
+                provenance=Provenance.of_row(row),
             )
         )
     out.sort(key=lambda s: -s.share)

@@ -28,7 +28,13 @@ STORE_NAMES_ALLOWED = {
     "schema/rectification.py": {"RectificationRow"},
     "schema/sampling.py": {"InspectionRow"},
     # the mappers of nested person and enterprise maps
-    "schema/subjects.py": {"EnterpriseRow", "PersonRow", "enterprise_row", "person_row"},
+    "schema/subjects.py": {
+        "EnterpriseRow",
+        "PersonRow",
+        "RelationRow",
+        "enterprise_row",
+        "person_row",
+    },
     "schema/warnings.py": {"EventRow", "WarningReasonRow"},
 }
 

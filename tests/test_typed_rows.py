@@ -2,7 +2,8 @@
 (docs/architecture.md, Layers): enterprises, listings, objections, listing events and
 commitments, as persons already did (tests/test_layers.py); voluntary information, repair
 applications, rectification orders, measures, inspection results, history steps, events and
-early warnings and the grade lists' evaluations; the checked subject of a check's answer.
+early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
+roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows).
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -50,7 +51,7 @@ from hub.store.measures import MeasureRow
 from hub.store.rectifications import RectificationRow
 from hub.store.repair_changes import RepairRow
 from hub.store.sampling import InspectionRow
-from hub.store.subjects import EnterpriseRow, PersonRow, ProfileParts
+from hub.store.subjects import EnterpriseRow, PersonRow, ProfileParts, RelationRow
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -254,6 +255,15 @@ async def test_the_store_hands_the_types_typed_rows(gql: GQL) -> None:
     assert isinstance(enterprise, EnterpriseRow) and enterprise.complete
     profile = await store.read_statements(subjects.enterprise_profile, firm, ProfileParts())
     assert profile is not None and isinstance(profile.enterprise, EnterpriseRow)
+    parts = ProfileParts(roles=True, share_levels=1)
+    profile = await store.read_statements(subjects.enterprise_profile, firm, parts)
+    assert profile is not None and [type(r) for r in profile.roles] == [RelationRow]
+    [(_, role)] = await store.read_statements(subjects.relations, "rolesAt", [firm])
+    [(_, held)] = await store.read_statements(subjects.relations, "rolesOfPersons", [rep])
+    for relation in (profile.roles[0], role, held):
+        assert isinstance(relation, RelationRow) and relation.role == "LEGAL_REPRESENTATIVE"
+        assert isinstance(relation.holder, PersonRow) and relation.holder.id_number == rep
+        assert isinstance(relation.enterprise, EnterpriseRow) and relation.enterprise.uscc == firm
     hits = await store.read_statements(subjects.search_names, "绿源", 0, 10, 100, None, True)
     assert [type(h["node"]) for h in hits] == [EnterpriseRow]
     assert not hits[0]["node"].complete and hits[0]["node"].status_read

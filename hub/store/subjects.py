@@ -276,9 +276,9 @@ class EnterpriseProfile:
     shares in it, up to the levels asked; some have none)."""
 
     enterprise: EnterpriseRow
-    roles: list[dict[str, Any]]
+    roles: list[RelationRow]
     share_keys: list[str]
-    shareholders: list[dict[str, Any]]
+    shareholders: list[RelationRow]
     actions: list[dict[str, Any]]
 
 
@@ -302,9 +302,9 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
     row = found[0]
     return EnterpriseProfile(
         enterprise=enterprise_row(record_times(row)["profile"]),
-        roles=[record_times(r) for r in row["roles"]],
+        roles=[relation_row(record_times(r)) for r in row["roles"]],
         share_keys=row["shareKeys"],
-        shareholders=[record_times(r) for r in row["shareholders"]],
+        shareholders=[relation_row(record_times(r)) for r in row["shareholders"]],
         actions=[record_times({"a": a})["a"] for a in row["actions"]],
     )
 
@@ -369,6 +369,49 @@ async def persons(tx: Runner, keys: list[str]) -> list[PersonRow]:
     return [person_row(row["p"]) for row in await _rows(tx, PERSONS, keys=keys)]
 
 
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    """A role or a shareholding as the store reads it (``RELATION_QUERIES``, the parts of
+    ``ENTERPRISE_PROFILES``): the relationship's properties, its holder (every stored property)
+    and its enterprise (a few). ``key`` is the subject it was read for."""
+
+    key: str
+    holder: EnterpriseRow | PersonRow
+    enterprise: EnterpriseRow
+    role: str | None = None
+    title: str | None = None
+    share: float | None = None
+    subscribed_capital: float | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+
+
+def relation_row(row: Mapping[str, Any]) -> RelationRow:
+    """The store's row of a relation (``key``, ``r``, ``holderLabel``, ``holder``,
+    ``enterprise``; record times already read back) as a ``RelationRow``."""
+    rel, holder = row["r"], row["holder"]
+    get = rel.get
+    return RelationRow(
+        key=str(row["key"]),
+        holder=enterprise_row(holder) if row["holderLabel"] == "Enterprise" else person_row(holder),
+        enterprise=enterprise_row(row["enterprise"]),
+        role=get("role"),
+        title=get("title"),
+        share=get("share"),
+        subscribed_capital=get("subscribedCapital"),
+        valid_from=get("from"),
+        valid_to=get("to"),
+        source_department=get("sourceDepartment"),
+        batch=get("batch"),
+        recorded_at=get("recordedAt"),
+        first_recorded_at=get("firstRecordedAt"),
+    )
+
+
 RELATION_QUERIES: dict[str, LiteralString] = {
     "rolesAt": ROLES_AT,
     "rolesOfPersons": ROLES_OF_PERSONS,
@@ -378,8 +421,10 @@ RELATION_QUERIES: dict[str, LiteralString] = {
 }
 
 
-async def relations(tx: Runner, which: str, keys: list[str]) -> list[dict[str, Any]]:
-    return await _rows(tx, RELATION_QUERIES[which], keys=keys)
+async def relations(tx: Runner, which: str, keys: list[str]) -> list[tuple[str, RelationRow]]:
+    """(key, relation): the relations ``which`` (a name of ``RELATION_QUERIES``) of ``keys``."""
+    found = await _rows(tx, RELATION_QUERIES[which], keys=keys)
+    return [(str(r["key"]), relation_row(r)) for r in found]
 
 
 async def actions_page(
