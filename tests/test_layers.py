@@ -26,6 +26,7 @@ STORE_NAMES_ALLOWED = {
     "schema/measures.py": {"MeasureRow"},
     "schema/query.py": {"PersonRow", "SearchFilter"},
     "schema/rectification.py": {"RectificationRow"},
+    "schema/reports.py": {"ReportRow"},
     "schema/sampling.py": {"InspectionRow"},
     # the mappers of nested person and enterprise maps
     "schema/subjects.py": {

@@ -3,7 +3,8 @@
 commitments, as persons already did (tests/test_layers.py); voluntary information, repair
 applications, rectification orders, measures, inspection results, history steps, events and
 early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
-roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows).
+roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows); an
+issued credit report.
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -33,6 +34,7 @@ from hub.store import (
     public_reads,
     rectifications,
     repair_changes,
+    reports,
     sampling,
     subjects,
 )
@@ -50,6 +52,7 @@ from hub.store.listing_reads import (
 from hub.store.measures import MeasureRow
 from hub.store.rectifications import RectificationRow
 from hub.store.repair_changes import RepairRow
+from hub.store.reports import ReportRow
 from hub.store.sampling import InspectionRow
 from hub.store.subjects import EnterpriseRow, PersonRow, ProfileParts, RelationRow
 from tests import factories as f
@@ -75,6 +78,7 @@ TYPED = [
     ("schema/warnings.py", "EarlyWarning", "EventRow"),
     ("schema/warnings.py", "WarningReason", "WarningReasonRow"),
     ("schema/grades.py", "CurrentEvaluation", "EvaluationRow"),
+    ("schema/reports.py", "CreditReport", "ReportRow"),
 ]
 
 
@@ -286,6 +290,11 @@ mutation ($input: RepairInput!) { applyForRepair(input: $input) { id } }
 ORDER = """
 mutation ($input: RectificationInput!) { orderRectification(input: $input) { id } }
 """
+ISSUE = """
+mutation ($uscc: String!) {
+  issueCreditReport(subject: {uscc: $uscc}, purpose: SELF_CHECK) { report { number } }
+}
+"""
 PLAN = """
 mutation ($input: SamplingPlanInput!) { createSamplingPlan(input: $input) { id targets { uscc } } }
 """
@@ -410,6 +419,12 @@ async def test_the_store_hands_the_lifecycle_types_typed_rows(gql: GQL) -> None:
     assert isinstance(graded.evaluation, EvaluationRow) and graded.evaluation.grade == "D"
     assert graded.departments and all(isinstance(d, str) for d in graded.departments)
     assert graded.orders and all(isinstance(o, RectificationRow) for o in graded.orders)
+
+    issued = await gql.ok(ISSUE, {"uscc": firm}, actor=ECO)
+    number = issued["issueCreditReport"]["report"]["number"]
+    report = await store.read(reports.report_by_number, number)
+    assert isinstance(report, ReportRow) and report.subject == firm
+    assert report.pdf.startswith(b"%PDF") and report.as_of == today
 
     [gathered] = await store.read(checks.gather, [{"i": 0, "uscc": firm, "idNumber": None}], today)
     subject = checks.gathered_subject(gathered)
