@@ -33,6 +33,7 @@ from hub.store import Store
 from hub.store.adapter import Runner
 from hub.store.checks import (
     GatheredSubject,
+    ReceiptRow,
     broken_commitments_of,
     entries_of,
     evaluation_of,
@@ -310,26 +311,26 @@ def check_day(ctx: HubContext, as_of: dt.date | None) -> dt.date:
     return day
 
 
-async def load_receipt(ctx: HubContext, receipt_id: str) -> dict[str, Any]:
+async def load_receipt(ctx: HubContext, receipt_id: str) -> ReceiptRow:
     """A stored receipt, for the key and department that asked, and ADMIN (hub/policy.py)."""
     if not receipt_id or len(receipt_id) > 100:
         raise InvalidInput("receiptId: not a receipt id", field="receiptId")
-    raw = await ctx.store.read(receipt, receipt_id)
-    if raw is None:
+    found = await ctx.store.read(receipt, receipt_id)
+    if found is None:
         raise NotFound(f"receipt {receipt_id} does not exist", field="receiptId")
-    if not sees_receipt(ctx.actor, raw.get("keyId"), raw.get("department")):
+    if not sees_receipt(ctx.actor, found.key_id, found.department):
         raise Forbidden("a receipt is visible to the key and department that asked, and ADMIN")
-    return raw
+    return found
 
 
 async def record_approval_outcome(
     ctx: HubContext, receipt_id: str, outcome: str, note: str | None
-) -> dict[str, Any]:
+) -> ReceiptRow:
     """What the approval system finally decided; every outcome is kept. Returns the receipt."""
     if note is not None and len(note) > 2000:
         raise InvalidInput("note is longer than 2,000 characters", field="note")
     await load_receipt(ctx, receipt_id)
-    updated: dict[str, Any] = await ctx.store.write(
+    updated: ReceiptRow = await ctx.store.write(
         record_outcome,
         id=receipt_id,
         outcome=outcome,

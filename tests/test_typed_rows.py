@@ -4,7 +4,7 @@ commitments, as persons already did (tests/test_layers.py); voluntary informatio
 applications, rectification orders, measures, inspection results, history steps, events and
 early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
 roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows); an
-issued credit report.
+issued credit report and a check's receipt.
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -38,7 +38,7 @@ from hub.store import (
     sampling,
     subjects,
 )
-from hub.store.checks import GatheredSubject
+from hub.store.checks import GatheredSubject, ReceiptRow
 from hub.store.commitments import CommitmentRow, FulfilmentRow, VoluntaryRow
 from hub.store.event_reads import EventRow, WarningReasonRow, WarningRow
 from hub.store.grades import EvaluationRow, GradedRow
@@ -145,6 +145,10 @@ def test_a_checks_answer_reads_the_checked_subject_as_a_typed_row() -> None:
         if isinstance(n, ast.AnnAssign) and ast.unparse(n.target) == "subject"
     )
     assert ast.unparse(subject.annotation) == "GatheredSubject | None"
+    receipt = _function(ROOT / "schema/checks.py", "_receipt")
+    assert [ast.unparse(a) for a in receipt.args.args] == ["row: ReceiptRow", "info: HubInfo"]
+    reads = [ast.unparse(n) for n in ast.walk(receipt) if isinstance(n, ast.Subscript)]
+    assert reads == [], f"a receipt read off the statement's map: {reads}"
 
 
 # --- the store's reads, against real Neo4j ----------------------------------------------------
@@ -290,6 +294,11 @@ mutation ($input: RepairInput!) { applyForRepair(input: $input) { id } }
 ORDER = """
 mutation ($input: RectificationInput!) { orderRectification(input: $input) { id } }
 """
+CHECK = """
+query ($uscc: String!) {
+  checkBeforeApproval(subject: {uscc: $uscc}, scenario: ADMINISTRATIVE_LICENSE) { receiptId }
+}
+"""
 ISSUE = """
 mutation ($uscc: String!) {
   issueCreditReport(subject: {uscc: $uscc}, purpose: SELF_CHECK) { report { number } }
@@ -425,6 +434,11 @@ async def test_the_store_hands_the_lifecycle_types_typed_rows(gql: GQL) -> None:
     report = await store.read(reports.report_by_number, number)
     assert isinstance(report, ReportRow) and report.subject == firm
     assert report.pdf.startswith(b"%PDF") and report.as_of == today
+
+    checked = await gql.ok(CHECK, {"uscc": firm}, actor=ECO)
+    kept = await store.read(checks.receipt, checked["checkBeforeApproval"]["receiptId"])
+    assert isinstance(kept, ReceiptRow) and kept.subject_key == firm and kept.as_of == today
+    assert kept.hits and kept.decision in ("CAUTION", "RESTRICTED")
 
     [gathered] = await store.read(checks.gather, [{"i": 0, "uscc": firm, "idNumber": None}], today)
     subject = checks.gathered_subject(gathered)
