@@ -18,6 +18,7 @@ from hub.rules.publicity import publicity
 from hub.rules.validity import within
 from hub.rules.workdays import Calendar, publication_deadline
 from hub.store.subjects import (
+    ActionRow,
     EnterpriseRow,
     PersonRow,
     RelationRow,
@@ -609,25 +610,28 @@ class Action:
         return [Objection(row=o) for o in ordered]
 
     @classmethod
-    def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
-        deadline, approximate = publication_deadline(raw["decisionDate"], calendar)
-        period = publicity(raw["type"], raw.get("severity"), raw["decisionDate"])
-        published = raw.get("publishedOn")
+    def of(cls, row: ActionRow, calendar: Calendar) -> Action:
+        deadline, approximate = publication_deadline(row.decision_date, calendar)
+        period = publicity(row.type, row.severity, row.decision_date)
+        published = row.published_on
         return cls(
-            id=raw["id"],
-            type=ActionType(raw["type"]),
-            department=Department(code=raw.get("department", ""), name=raw.get("departmentName")),
-            decision_date=raw["decisionDate"],
-            severity=Severity(raw["severity"]) if raw.get("severity") else None,
-            title=raw.get("title", ""),
-            document_number=raw.get("documentNumber"),
-            basis=raw.get("basis"),
-            content=raw.get("content"),
-            domain=raw.get("domain"),
-            penalties=list(raw.get("penalties") or []),
-            amount=raw.get("amount"),
+            id=row.id,
+            type=ActionType(row.type),
+            department=Department(
+                code=row.department if row.department is not None else "",
+                name=row.department_name,
+            ),
+            decision_date=row.decision_date,
+            severity=Severity(row.severity) if row.severity else None,
+            title=row.title if row.title is not None else "",
+            document_number=row.document_number,
+            basis=row.basis,
+            content=row.content,
+            domain=row.domain,
+            penalties=list(row.penalties),
+            amount=row.amount,
             published_on=published,
-            provenance=Provenance.of(raw),
+            provenance=Provenance.of_row(row),
             publication_deadline=deadline,
             deadline_approximate=approximate,
             published_late=None if published is None else published > deadline,
@@ -636,10 +640,10 @@ class Action:
                 earliest_end=period.earliest_end,
                 ends=period.ends,
             ),
-            disclosure=Disclosure(raw.get("disclosure") or "PUBLIC"),
-            ended_on=raw.get("endedOn"),
-            end_reason=raw.get("endReason"),
-            way_back=action_way_back(raw),
+            disclosure=Disclosure(row.disclosure or "PUBLIC"),
+            ended_on=row.ended_on,
+            end_reason=row.end_reason,
+            way_back=action_way_back(row),
         )
 
 

@@ -30,6 +30,7 @@ STORE_NAMES_ALLOWED = {
     "schema/sampling.py": {"InspectionRow"},
     # the mappers of nested person and enterprise maps
     "schema/subjects.py": {
+        "ActionRow",
         "EnterpriseRow",
         "PersonRow",
         "RelationRow",
@@ -37,6 +38,7 @@ STORE_NAMES_ALLOWED = {
         "person_row",
     },
     "schema/warnings.py": {"EventRow", "WarningReasonRow"},
+    "schema/way_back.py": {"ActionRow"},
 }
 
 

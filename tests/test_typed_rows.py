@@ -4,7 +4,8 @@ commitments, as persons already did (tests/test_layers.py); voluntary informatio
 applications, rectification orders, measures, inspection results, history steps, events and
 early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
 roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows); an
-issued credit report and a check's receipt.
+issued credit report and a check's receipt; administrative actions (``ActionRow``) and the
+public site's recent actions with their subjects.
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -50,11 +51,18 @@ from hub.store.listing_reads import (
     ObjectionRow,
 )
 from hub.store.measures import MeasureRow
+from hub.store.public_reads import RecentActionRow
 from hub.store.rectifications import RectificationRow
 from hub.store.repair_changes import RepairRow
 from hub.store.reports import ReportRow
 from hub.store.sampling import InspectionRow
-from hub.store.subjects import EnterpriseRow, PersonRow, ProfileParts, RelationRow
+from hub.store.subjects import (
+    ActionRow,
+    EnterpriseRow,
+    PersonRow,
+    ProfileParts,
+    RelationRow,
+)
 from tests import factories as f
 from tests.conftest import GQL, load
 
@@ -149,6 +157,18 @@ def test_a_checks_answer_reads_the_checked_subject_as_a_typed_row() -> None:
     assert [ast.unparse(a) for a in receipt.args.args] == ["row: ReceiptRow", "info: HubInfo"]
     reads = [ast.unparse(n) for n in ast.walk(receipt) if isinstance(n, ast.Subscript)]
     assert reads == [], f"a receipt read off the statement's map: {reads}"
+
+
+def test_an_action_is_made_from_its_typed_row() -> None:
+    """``Action.of`` (a subject's actions, the public site's recent ones) reads an ``ActionRow``;
+    its way back is the rule's typed twin, not the map's."""
+    action = _class(ROOT / "schema/subjects.py", "Action")
+    made = next(n for n in action.body if isinstance(n, ast.FunctionDef) and n.name == "of")
+    assert ast.unparse(made.args.args[1]) == "row: ActionRow"
+    reads = [ast.unparse(n) for n in ast.walk(made) if isinstance(n, ast.Subscript)]
+    assert reads == [], f"an action read off the statement's map: {reads}"
+    way_back = _function(ROOT / "schema/way_back.py", "action_way_back")
+    assert [ast.unparse(a) for a in way_back.args.args] == ["row: ActionRow"]
 
 
 # --- the store's reads, against real Neo4j ----------------------------------------------------
@@ -342,6 +362,9 @@ async def _its_lifecycle(gql: GQL, firm: str) -> dict[str, str]:
     interview order), then voluntary information, a repair application, a rectification order
     and a sampling plan's inspection result: their ids."""
     today = dt.date.today()
+    decided = (today - dt.timedelta(days=30)).isoformat()
+    penalty = f.action("ECO-P-1", {"uscc": firm}, "PENALTY", department="ECOENV", decided=decided)
+    await load(gql.store, [penalty], department="ECOENV")
     await load(gql.store, [_evaluation(firm, "B", "2024-06-01")], department="NDRC")
     await load(gql.store, [_evaluation(firm, "D", "2025-01-01")], department="NDRC")
     voluntary = {
@@ -434,6 +457,24 @@ async def test_the_store_hands_the_lifecycle_types_typed_rows(gql: GQL) -> None:
     report = await store.read(reports.report_by_number, number)
     assert isinstance(report, ReportRow) and report.subject == firm
     assert report.pdf.startswith(b"%PDF") and report.as_of == today
+
+    since = today - dt.timedelta(days=366)
+    [action] = await store.read_statements(
+        subjects.actions_page, "Enterprise", firm, 10, None, None
+    )
+    recent = await store.read(public_reads.recent_actions, ["PENALTY"], today, since, 50)
+    [shown] = [r for r in recent if r.action.id == "ECO-P-1"]
+    for stored in (action, shown.action):
+        assert (
+            isinstance(stored, ActionRow)
+            and stored.id == "ECO-P-1"
+            and stored.severity == "GENERAL"
+        )
+        assert (
+            stored.decision_date == today - dt.timedelta(days=30) and stored.department == "ECOENV"
+        )
+    assert isinstance(shown, RecentActionRow) and isinstance(shown.subject, EnterpriseRow)
+    assert shown.subject.uscc == firm
 
     checked = await gql.ok(CHECK, {"uscc": firm}, actor=ECO)
     kept = await store.read(checks.receipt, checked["checkBeforeApproval"]["receiptId"])

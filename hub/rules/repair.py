@@ -108,24 +108,45 @@ def repair_path(
 def action_path(action: Mapping[str, Any]) -> RepairPath:
     """How an administrative action can be repaired: penalties only."""
     if action.get("type") != "PENALTY":
-        return RepairPath(None, (), "only a penalty is a dishonesty record to repair", None)
-    severity = str(action.get("severity"))
-    period = publicity("PENALTY", severity, action["decisionDate"])
-    needs = SERIOUS if severity == "SERIOUS" else BASIC
-    penalties = set(action.get("penalties") or ())
-    if penalties & NOT_EARLY_PENALTIES and not _early_domain(action.get("domain")):
+        return NOT_A_PENALTY
+    return penalty_path(
+        "PENALTY",
+        action.get("severity"),
+        action["decisionDate"],
+        action.get("penalties") or (),
+        action.get("domain"),
+    )
+
+
+NOT_A_PENALTY = RepairPath(None, (), "only a penalty is a dishonesty record to repair", None)
+
+
+def penalty_path(
+    kind: str,
+    severity: str | None,
+    decided: dt.date,
+    penalties: Iterable[str],
+    domain: str | None,
+) -> RepairPath:
+    """``action_path`` from an action's fields (a typed row's): penalties only."""
+    if kind != "PENALTY":
+        return NOT_A_PENALTY
+    level = str(severity)
+    period = publicity("PENALTY", level, decided)
+    needs = SERIOUS if level == "SERIOUS" else BASIC
+    if set(penalties) & NOT_EARLY_PENALTIES and not _early_domain(domain):
         return RepairPath(
             period.ends,
             needs,
-            f"a licence revocation or business ban in the {action.get('domain')} domain is not "
+            f"a licence revocation or business ban in the {domain} domain is not "
             "repairable early (not before the maximum publicity period)",
             period.ends,
         )
-    minimum = {"MINOR": "none", "GENERAL": "3 months", "SERIOUS": "one year"}.get(severity, "")
+    minimum = {"MINOR": "none", "GENERAL": "3 months", "SERIOUS": "one year"}.get(level, "")
     return RepairPath(
         period.earliest_end,
         needs,
-        f"the minimum publicity period of a {severity} penalty is {minimum}",
+        f"the minimum publicity period of a {level} penalty is {minimum}",
         period.ends,
     )
 

@@ -269,6 +269,62 @@ class ProfileParts:
         return self.roles or self.share_levels > 0 or self.actions > 0
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An administrative action as the store reads it (``_ACTION``: every stored property and
+    its department's name, its record times read back)."""
+
+    id: str
+    type: str
+    decision_date: dt.date
+    department: str | None = None
+    department_name: str | None = None
+    severity: str | None = None
+    title: str | None = None
+    document_number: str | None = None
+    basis: str | None = None
+    content: str | None = None
+    domain: str | None = None
+    penalties: tuple[str, ...] = ()
+    amount: float | None = None
+    published_on: dt.date | None = None
+    disclosure: str | None = None
+    ended_on: dt.date | None = None
+    end_reason: str | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+
+
+def action_row(row: Mapping[str, Any]) -> ActionRow:
+    """The store's map of an action (``_ACTION``, record times read back) as an ``ActionRow``."""
+    get = row.get
+    return ActionRow(
+        id=str(row["id"]),
+        type=str(row["type"]),
+        decision_date=row["decisionDate"],
+        department=get("department"),
+        department_name=get("departmentName"),
+        severity=get("severity"),
+        title=get("title"),
+        document_number=get("documentNumber"),
+        basis=get("basis"),
+        content=get("content"),
+        domain=get("domain"),
+        penalties=tuple(get("penalties") or ()),
+        amount=get("amount"),
+        published_on=get("publishedOn"),
+        disclosure=get("disclosure"),
+        ended_on=get("endedOn"),
+        end_reason=get("endReason"),
+        source_department=get("sourceDepartment"),
+        batch=get("batch"),
+        recorded_at=get("recordedAt"),
+        first_recorded_at=get("firstRecordedAt"),
+    )
+
+
 @dataclass(frozen=True)
 class EnterpriseProfile:
     """Rows in the shapes of ``enterprises``, ``relations`` and ``actions_page``:
@@ -279,7 +335,7 @@ class EnterpriseProfile:
     roles: list[RelationRow]
     share_keys: list[str]
     shareholders: list[RelationRow]
-    actions: list[dict[str, Any]]
+    actions: list[ActionRow]
 
 
 async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> EnterpriseProfile | None:
@@ -305,7 +361,7 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
         roles=[relation_row(record_times(r)) for r in row["roles"]],
         share_keys=row["shareKeys"],
         shareholders=[relation_row(record_times(r)) for r in row["shareholders"]],
-        actions=[record_times({"a": a})["a"] for a in row["actions"]],
+        actions=[action_row(record_times({"a": a})["a"]) for a in row["actions"]],
     )
 
 
@@ -434,7 +490,7 @@ async def actions_page(
     limit: int,
     after: tuple[Any, str] | None,
     public_on: Any = None,
-) -> list[dict[str, Any]]:
+) -> list[ActionRow]:
     """Newest first. ``public_on``: only actions public on that date (hub/rules/publicity.py)."""
     query = ACTIONS_OF_ENTERPRISE if label == "Enterprise" else ACTIONS_OF_PERSON
     after_date, after_id = after if after else (None, None)
@@ -447,7 +503,7 @@ async def actions_page(
         afterId=after_id,
         publicOn=public_on,
     )
-    return [row["a"] for row in rows]
+    return [action_row(row["a"]) for row in rows]
 
 
 @dataclass(frozen=True)
