@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from neo4j import AsyncManagedTransaction
 
-from hub.store.events import PAGE, decoded_event
+from hub.store import events
 from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
 
 
@@ -134,7 +134,7 @@ def warning_reason_row(stored: Mapping[str, Any]) -> WarningReasonRow:
 
 
 def event_row(event: Mapping[str, Any]) -> EventRow:
-    """An event decoded by ``decoded_event`` as an ``EventRow``."""
+    """An event of ``events.page`` (a map of EVENT_FIELDS) as an ``EventRow``."""
     get = event.get
     detail = get("detail")
     warning = (
@@ -176,8 +176,6 @@ def event_row(event: Mapping[str, Any]) -> EventRow:
 async def page(
     tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
 ) -> list[EventRow]:
-    """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
-    subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
-    filtered; warningsAll and warningDepartment: which early warnings the caller reads)."""
-    result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
-    return [event_row(decoded_event(int(r["seq"]), r["e"])) for r in await result.fetch(limit)]
+    """``events.page`` (the events numbered after ``after``, at most ``limit``, oldest first,
+    as ``filters`` select them) as typed rows."""
+    return [event_row(e) for e in await events.page(tx, after, limit, filters)]

@@ -359,7 +359,7 @@ LIMIT $limit
 )
 
 
-def decoded_event(seq: int, fields: list[list[Any]]) -> dict[str, Any]:
+def _decoded(seq: int, fields: list[list[Any]]) -> dict[str, Any]:
     """An event as its reader gets it from a batch's lists (EVENT_FIELDS: null where absent)."""
     event: dict[str, Any] = {"seq": seq}
     for name, value in fields:
@@ -375,6 +375,17 @@ def decoded_event(seq: int, fields: list[list[Any]]) -> dict[str, Any]:
         else:
             event[name] = native(value)
     return event
+
+
+async def page(
+    tx: AsyncManagedTransaction, after: int, limit: int, filters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
+    subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
+    filtered; warningsAll and warningDepartment: which early warnings the caller reads), as
+    maps of EVENT_FIELDS (``event_reads.page``: as typed rows)."""
+    result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
+    return [_decoded(int(r["seq"]), r["e"]) for r in await result.fetch(limit)]
 
 
 LAST: LiteralString = """
