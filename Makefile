@@ -106,7 +106,7 @@ bench-search: neo4j
 	$(HUB) bench search --enterprises 100000 --seed 7 --reuse --requests 800
 # The public site's profile and search pages beside their GraphQL queries, c=16; reports/s.
 bench-site: neo4j
-	$(HUB) bench site --enterprises 100000 --seed 7 --reuse --requests 800
+	$(HUB) bench site --enterprises 100000 --seed 7 --reuse --requests 3200
 
 bench-shuanggongshi: neo4j
 	$(HUB) bench shuanggongshi --rows 100000 --rounds 2

@@ -104,7 +104,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(HeadWithBody(transport, self.loop))  # type: ignore[arg-type]
         self._arm()
 
     def on_message_begin(self) -> None:
@@ -118,6 +118,62 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+
+class HeadWithBody:
+    """A connection's transport that sends a response's head in one write with its body.
+
+    uvicorn writes a response's status line and headers, then its body, as two writes: two
+    ``send`` system calls, and on loopback the kernel runs the receiver's TCP path in each.
+    Here a write that is a response head is held until the next write of the same turn of the
+    event loop (a Starlette answer sends both in one step) and sent joined to it; one that is
+    not followed in that turn (a HEAD answer, a stream's first chunk still to come) is sent
+    alone at the end of the turn, and before a close. Every other write passes unchanged.
+    """
+
+    __slots__ = ("_head", "_loop", "_transport")
+
+    JOIN_LIMIT = 65536  # a larger body is written after its head, not copied into one write
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._head: bytes | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            if len(data) <= self.JOIN_LIMIT:
+                self._transport.write(head + bytes(data))
+                return
+            self._transport.write(head)
+        elif data[:5] == b"HTTP/":
+            self._head = bytes(data)
+            self._loop.call_soon(self._flush)
+            return
+        self._transport.write(data)
+
+    def _flush(self) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            if not self._transport.is_closing():
+                self._transport.write(head)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def header_deadline_protocol(header_timeout: float) -> functools.partial[HeaderDeadlineProtocol]:

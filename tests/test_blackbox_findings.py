@@ -310,6 +310,15 @@ async def test_answers_carry_the_security_headers(client: httpx.AsyncClient, gra
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert answer.headers["x-frame-options"] == "DENY"
         assert answer.headers["referrer-policy"] == "no-referrer"
+        # a JSON answer loads nothing and is framed by nothing
+        assert answer.headers["content-security-policy"] == (
+            "default-src 'none'; frame-ancestors 'none'"
+        )
+    graphiql = await client.get("/graphql", headers={"accept": "text/html"})
+    assert graphiql.headers["content-type"].startswith("text/html")
+    page = await client.get("/")
+    for answer in (graphiql, page):
+        assert answer.headers["x-content-type-options"] == "nosniff"
         policy = answer.headers["content-security-policy"]
         assert "default-src 'self'" in policy
         assert "frame-ancestors 'none'" in policy

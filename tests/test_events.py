@@ -18,6 +18,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.app import create_app
 from hub.auth import PUBLIC, Actor, Role
+from hub.cli import server_options
 from hub.errors import HubError
 from hub.keys import create_key
 from hub.settings import Settings
@@ -250,13 +251,17 @@ async def test_filters_roles_and_masking(gql: GQL) -> None:
 
 # --- the subscription over a real WebSocket -----------------------------------------------------
 
+SERVER_LEFT_OUT = {"workers", "port", "host"}
 SUBSCRIBE = "subscription ($after: Int!) { events(after: $after) { seq type listingId } }"
 
 
 @contextlib.asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[int]:
     app = create_app(settings, "test")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    # the options `credit-hub serve` gives uvicorn (its HTTP protocol and transport included)
+    options = {k: v for k, v in server_options(settings).items() if k not in SERVER_LEFT_OUT}
+    options["log_level"] = "warning"
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, **options))
     task = asyncio.create_task(server.serve())
     for _ in range(400):  # up to 20 s
         if server.started:

@@ -1,4 +1,4 @@
-"""`credit-hub serve`'s HTTP server: idle keep-alive connections stay open as configured."""
+"""`credit-hub serve`'s HTTP server: keep-alive, slow clients, one write per answer."""
 
 from __future__ import annotations
 
@@ -163,6 +163,134 @@ async def test_connections_beyond_the_limit_are_answered_503() -> None:
         assert (await ask(reader, writer)).startswith(b"HTTP/1.1 503")
         for _, w in [*idle, (reader, writer)]:
             w.close()
+    finally:
+        server.should_exit = True
+        await serving
+
+
+class Recording:
+    """The socket side of a transport: what was written, in order, and whether it closed."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.writes.append(b"<close>")
+        self.closed = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 1) if name == "peername" else default
+
+
+HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n"
+
+
+async def test_a_response_head_and_its_body_leave_in_one_write() -> None:
+    """uvicorn writes a head, then its body: two sends. Written in one turn of the loop they
+    leave as one; other transport calls pass through."""
+    from hub.slow_clients import HeadWithBody
+
+    inner = Recording()
+    transport = HeadWithBody(inner, asyncio.get_running_loop())  # type: ignore[arg-type]
+    transport.write(HEAD)
+    transport.write(b"ok")
+    assert inner.writes == [HEAD + b"ok"]
+    assert transport.get_extra_info("peername") == ("127.0.0.1", 1)
+    await asyncio.sleep(0)
+    assert inner.writes == [HEAD + b"ok"]  # nothing left to flush
+
+
+async def test_a_head_without_a_body_in_its_turn_is_sent_at_the_end_of_the_turn() -> None:
+    """A HEAD answer or a stream whose first chunk is still to come: the head is not held past
+    the turn of the loop; a close sends it first; a large body is not copied into the head."""
+    from hub.slow_clients import HeadWithBody
+
+    inner = Recording()
+    transport = HeadWithBody(inner, asyncio.get_running_loop())  # type: ignore[arg-type]
+    transport.write(HEAD)
+    assert inner.writes == []
+    await asyncio.sleep(0)
+    assert inner.writes == [HEAD]
+    transport.write(HEAD)
+    transport.close()
+    assert inner.writes == [HEAD, HEAD, b"<close>"]
+
+    inner = Recording()
+    transport = HeadWithBody(inner, asyncio.get_running_loop())  # type: ignore[arg-type]
+    large = b"x" * (HeadWithBody.JOIN_LIMIT + 1)
+    transport.write(HEAD)
+    transport.write(large)
+    transport.write(b"more")
+    assert inner.writes == [HEAD, large, b"more"]
+
+
+async def sized(
+    scope: MutableMapping[str, Any],
+    receive: Callable[[], Awaitable[Message]],
+    send: Callable[[Message], Awaitable[None]],
+) -> None:
+    if scope["type"] == "http":
+        headers = [(b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def slow_stream(
+    scope: MutableMapping[str, Any],
+    receive: Callable[[], Awaitable[Message]],
+    send: Callable[[Message], Awaitable[None]],
+) -> None:
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await asyncio.sleep(1.0)
+    await send({"type": "http.response.body", "body": b"late", "more_body": False})
+
+
+async def test_served_answers_arrive_whole_and_a_streams_head_does_not_wait_for_its_body() -> None:
+    """Through the server's protocol: an ordinary answer and a HEAD answer arrive whole on a
+    kept-alive connection; a stream's head arrives before its first chunk (1 s later)."""
+    from hub.slow_clients import HeadWithBody
+
+    server = serve(sized)
+    serving = asyncio.create_task(server.serve())
+    port = await started(server)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        first = await ask(reader, writer)
+        assert first.startswith(b"HTTP/1.1 200 OK") and first.endswith(b"\r\n\r\nok")
+        (connection,) = server.server_state.connections
+        assert isinstance(connection.transport, HeadWithBody)
+        writer.write(b"HEAD / HTTP/1.1\r\nhost: hub\r\n\r\n")
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
+        assert head.startswith(b"HTTP/1.1 200 OK")
+        again = await ask(reader, writer)  # the connection still answers
+        assert again.endswith(b"\r\n\r\nok")
+        writer.close()
+    finally:
+        server.should_exit = True
+        await serving
+
+    server = serve(slow_stream)
+    serving = asyncio.create_task(server.serve())
+    port = await started(server)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET / HTTP/1.1\r\nhost: hub\r\n\r\n")
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=0.5)
+        assert head.startswith(b"HTTP/1.1 200 OK") and b"transfer-encoding: chunked" in head
+        rest = await asyncio.wait_for(reader.readuntil(b"0\r\n\r\n"), timeout=5)
+        assert b"late" in rest
+        writer.close()
     finally:
         server.should_exit = True
         await serving
