@@ -21,6 +21,7 @@ STORE_NAMES_ALLOWED = {
     "schema/events.py": {"EventRow"},
     "schema/grades.py": {"EvaluationRow"},
     "schema/history.py": {"HistoryRow"},
+    "schema/keys.py": {"KeyRow"},
     "schema/lifecycle.py": {"RepairRow"},
     "schema/listings.py": {"ListingEventRow", "ListingRow", "ObjectionRow"},
     "schema/measures.py": {"MeasureRow"},

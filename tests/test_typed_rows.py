@@ -5,7 +5,7 @@ applications, rectification orders, measures, inspection results, history steps,
 early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
 roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows); an
 issued credit report and a check's receipt; administrative actions (``ActionRow``) and the
-public site's recent actions with their subjects.
+public site's recent actions with their subjects; API keys (``KeyRow``).
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 
 from hub.auth import Actor, Role
+from hub.keys import create_key
 from hub.store import (
+    api_keys,
     checks,
     commitments,
     desk_reads,
@@ -39,6 +41,7 @@ from hub.store import (
     sampling,
     subjects,
 )
+from hub.store.api_keys import KeyRow
 from hub.store.checks import GatheredSubject, ReceiptRow
 from hub.store.commitments import CommitmentRow, FulfilmentRow, VoluntaryRow
 from hub.store.event_reads import EventRow, WarningReasonRow, WarningRow
@@ -159,16 +162,35 @@ def test_a_checks_answer_reads_the_checked_subject_as_a_typed_row() -> None:
     assert reads == [], f"a receipt read off the statement's map: {reads}"
 
 
-def test_an_action_is_made_from_its_typed_row() -> None:
-    """``Action.of`` (a subject's actions, the public site's recent ones) reads an ``ActionRow``;
-    its way back is the rule's typed twin, not the map's."""
-    action = _class(ROOT / "schema/subjects.py", "Action")
-    made = next(n for n in action.body if isinstance(n, ast.FunctionDef) and n.name == "of")
-    assert ast.unparse(made.args.args[1]) == "row: ActionRow"
-    reads = [ast.unparse(n) for n in ast.walk(made) if isinstance(n, ast.Subscript)]
-    assert reads == [], f"an action read off the statement's map: {reads}"
+# (module, GraphQL type made by ``of``, its row's store type)
+MADE_OF = [
+    ("schema/subjects.py", "Action", "ActionRow"),
+    ("schema/keys.py", "ApiKey", "KeyRow"),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "row"), MADE_OF)
+def test_a_type_made_by_of_reads_its_typed_row(module: str, name: str, row: str) -> None:
+    """``Action.of`` (a subject's actions, the public site's recent ones) and ``ApiKey.of``
+    read a typed row, never the statement's map; an action's way back is the rule's typed
+    twin."""
+    made = next(
+        n
+        for n in _class(ROOT / module, name).body
+        if isinstance(n, ast.FunctionDef) and n.name == "of"
+    )
+    assert ast.unparse(made.args.args[1]) == f"row: {row}"
+    reads = [ast.unparse(n) for n in ast.walk(made) if _reads_a_dict(n)]
+    assert reads == [], f"{name} read off the statement's map: {reads}"
     way_back = _function(ROOT / "schema/way_back.py", "action_way_back")
     assert [ast.unparse(a) for a in way_back.args.args] == ["row: ActionRow"]
+
+
+def _reads_a_dict(node: ast.AST) -> bool:
+    """``x.get(…)`` or ``x["key"]``."""
+    if isinstance(node, ast.Attribute) and node.attr == "get":
+        return True
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
 
 
 # --- the store's reads, against real Neo4j ----------------------------------------------------
@@ -475,6 +497,12 @@ async def test_the_store_hands_the_lifecycle_types_typed_rows(gql: GQL) -> None:
         )
     assert isinstance(shown, RecentActionRow) and isinstance(shown.subject, EnterpriseRow)
     assert shown.subject.uscc == firm
+
+    key_id, _ = await create_key(store, Role.DEPARTMENT, "ECOENV", "生态环境局审批系统")
+    [listed_key] = [k for k in await store.read(api_keys.list_keys, True, 100) if k.id == key_id]
+    for stored_key in (listed_key, await store.read(api_keys.key_by_id, key_id)):
+        assert isinstance(stored_key, KeyRow) and stored_key.department == "ECOENV"
+        assert stored_key.role == "DEPARTMENT" and stored_key.revoked_at is None
 
     checked = await gql.ok(CHECK, {"uscc": firm}, actor=ECO)
     kept = await store.read(checks.receipt, checked["checkBeforeApproval"]["receiptId"])
