@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Names a type module may import from the store: constants and value types, never a read.
 STORE_NAMES_ALLOWED = {
+    "schema/audit.py": {"AuditRow"},
     "schema/checks.py": {"MAX_OWNERSHIP_PATHS", "MAX_PATHS_SHOWN", "ReceiptRow"},
     "schema/commitments.py": {"CommitmentRow", "VoluntaryRow"},
     "schema/credit_record.py": {

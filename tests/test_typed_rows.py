@@ -5,7 +5,8 @@ applications, rectification orders, measures, inspection results, history steps,
 early warnings and the grade lists' evaluations; the checked subject of a check's answer; the
 roles and shareholdings of a subject (``RelationRow``: its holder and enterprise as rows); an
 issued credit report and a check's receipt; administrative actions (``ActionRow``) and the
-public site's recent actions with their subjects; API keys (``KeyRow``).
+public site's recent actions with their subjects; API keys (``KeyRow``) and the audit trail
+(``AuditRow``).
 
 Two guards. On the source: each of these types holds one ``row`` of its store type and reads
 no key of a dict; no type is built from a raw dict. Against real Neo4j: every store read that
@@ -25,6 +26,7 @@ from hub.auth import Actor, Role
 from hub.keys import create_key
 from hub.store import (
     api_keys,
+    audit_log,
     checks,
     commitments,
     desk_reads,
@@ -42,6 +44,7 @@ from hub.store import (
     subjects,
 )
 from hub.store.api_keys import KeyRow
+from hub.store.audit_log import AuditRow
 from hub.store.checks import GatheredSubject, ReceiptRow
 from hub.store.commitments import CommitmentRow, FulfilmentRow, VoluntaryRow
 from hub.store.event_reads import EventRow, WarningReasonRow, WarningRow
@@ -166,13 +169,14 @@ def test_a_checks_answer_reads_the_checked_subject_as_a_typed_row() -> None:
 MADE_OF = [
     ("schema/subjects.py", "Action", "ActionRow"),
     ("schema/keys.py", "ApiKey", "KeyRow"),
+    ("schema/audit.py", "AuditEntry", "AuditRow"),
 ]
 
 
 @pytest.mark.parametrize(("module", "name", "row"), MADE_OF)
 def test_a_type_made_by_of_reads_its_typed_row(module: str, name: str, row: str) -> None:
-    """``Action.of`` (a subject's actions, the public site's recent ones) and ``ApiKey.of``
-    read a typed row, never the statement's map; an action's way back is the rule's typed
+    """``Action.of`` (a subject's actions, the public site's recent ones), ``ApiKey.of`` and
+    ``AuditEntry.of`` read a typed row, never the statement's map; an action's way back is the rule's typed
     twin."""
     made = next(
         n
@@ -503,6 +507,12 @@ async def test_the_store_hands_the_lifecycle_types_typed_rows(gql: GQL) -> None:
     for stored_key in (listed_key, await store.read(api_keys.key_by_id, key_id)):
         assert isinstance(stored_key, KeyRow) and stored_key.department == "ECOENV"
         assert stored_key.role == "DEPARTMENT" and stored_key.revoked_at is None
+    [created] = [
+        a
+        for a in await store.read(audit_log.page, 100, None, None, None)
+        if a.target_key_id == key_id
+    ]
+    assert isinstance(created, AuditRow) and created.fields == ("createApiKey",)
 
     checked = await gql.ok(CHECK, {"uscc": firm}, actor=ECO)
     kept = await store.read(checks.receipt, checked["checkBeforeApproval"]["receiptId"])
