@@ -75,13 +75,16 @@ def _states(row: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _node(node: Any) -> Any:
-    """A hit's subject as a map of what the hit reads, from a typed row or an older map."""
-    if isinstance(node, EnterpriseRow):
+    """A hit's subject as a map of what the hit reads, from a typed row or an older map. The
+    other checkout's rows are of its own module's classes (``_theirs`` loads it apart), so
+    they are told by their class's name: compared as objects, no two would ever be equal."""
+    kind = type(node).__name__
+    if isinstance(node, EnterpriseRow) or kind == "EnterpriseRow":
         return {
             "uscc": node.uscc, "name": node.name, "kind": node.kind, "status": node.status,
             "registeredOn": node.registered_on,
         }  # fmt: skip
-    if isinstance(node, PersonRow):
+    if isinstance(node, PersonRow) or kind == "PersonRow":
         return {"idNumber": node.id_number, "name": node.name, "publicServant": node.public_servant}
     return node
 

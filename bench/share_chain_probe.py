@@ -18,6 +18,7 @@ from typing import Any
 from hub.settings import load_settings
 from hub.store import Store, open_driver
 from hub.store import subjects as q
+from hub.store.subjects import EnterpriseRow
 
 LEVELS = 5
 HELD = "MATCH (e:Enterprise)<-[:HOLDS_SHARES]-(:Enterprise) RETURN DISTINCT e.uscc AS u LIMIT $n"
@@ -27,7 +28,7 @@ async def _per_level(store: Store, key: str) -> None:
     level = [key]
     for _ in range(LEVELS):
         rows = await store.read_statements(q.relations, "shareholdersOf", level)
-        level = sorted({r["holder"]["uscc"] for r in rows if r["holderLabel"] == "Enterprise"})
+        level = sorted({r.holder.uscc for _, r in rows if isinstance(r.holder, EnterpriseRow)})
         if not level:
             return
 

@@ -163,7 +163,9 @@ async def _bench(args: argparse.Namespace, settings: Settings) -> int:
         alone = await _drive(report, profiles[-10:], 1)  # one at a time: a report's own time
         print("credit report".ljust(14) + _line("", 1, *alone))
         began = time.perf_counter()
-        latencies, wall, errors = await _drive(report, profiles[: min(max(args.requests // 8, 40), 100)], 4)
+        latencies, wall, errors = await _drive(
+            report, profiles[: min(max(args.requests // 8, 40), 100)], 4
+        )
         print("credit report".ljust(14) + _line("", 4, latencies, wall, errors))
         print(f"reports per second at c=4: {len(latencies) / (time.perf_counter() - began):.1f}")
     print(

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import orjson
 
@@ -270,7 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="embedded Neo4j instance to use when NEO4J_URI is not set",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _store_commands(sub)
+    _serve_commands(sub)
+    _bench_command(sub)
+    return parser
 
+
+# The subcommands of the parser (argparse names its type only privately).
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _store_commands(sub: Commands) -> None:
+    """db, migrate, import and seed: the embedded Neo4j and what is loaded into it."""
     db = sub.add_parser("db", help="the embedded Neo4j: install, start, stop, status")
     db.add_argument("action", choices=["install", "start", "stop", "status"])
     db.set_defaults(func=cmd_db)
@@ -301,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(func=cmd_seed)
 
+
+def _serve_commands(sub: Commands) -> None:
+    """serve, keys and export-schema: the HTTP server, its callers' keys and its SDL."""
     serve = sub.add_parser("serve", help="run the HTTP server (GraphQL at /graphql)")
     serve.add_argument(
         "--workers",
@@ -327,27 +341,30 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", default=None)
     export.set_defaults(func=cmd_export_schema)
 
+
+BENCHES = (
+    "import",
+    "import-initial",
+    "import-floor",
+    "propagation",
+    "check",
+    "investigate",
+    "soak",
+    "search",
+    "documents",
+    "site",
+    "shuanggongshi",
+    "explorer",
+    "events",
+    "event-nodes",
+    "sampling",
+)
+
+
+def _bench_command(sub: Commands) -> None:
+    """bench: the benchmarks of a checkout's bench/ (docs/benchmarks.md)."""
     bench = sub.add_parser("bench", help="benchmarks (docs/benchmarks.md)")
-    bench.add_argument(
-        "what",
-        choices=[
-            "import",
-            "import-initial",
-            "import-floor",
-            "propagation",
-            "check",
-            "investigate",
-            "soak",
-            "search",
-            "documents",
-            "site",
-            "shuanggongshi",
-            "explorer",
-            "events",
-            "event-nodes",
-            "sampling",
-        ],
-    )
+    bench.add_argument("what", choices=list(BENCHES))
     bench.add_argument("--enterprises", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--requests", type=int, default=2000)
@@ -365,7 +382,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds-explorer", type=int, default=15, help="explorer: page and API runs per size"
     )
     bench.set_defaults(func=cmd_bench)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from hub.auth import SYSTEM, Actor, Role, hash_token, new_key
 from hub.errors import InvalidInput, NotFound
 from hub.store import Store
-from hub.store.api_keys import find_actor, insert_key, key_by_id, list_keys, revoke
+from hub.store.api_keys import KeyRow, find_actor, insert_key, key_by_id, list_keys, revoke
 
 MAX_KEYS_LISTED = 1000
 
@@ -72,15 +72,15 @@ async def revoke_key(
     return revoked
 
 
-async def keys(store: Store, revoked: bool = True) -> list[dict[str, Any]]:
+async def keys(store: Store, revoked: bool = True) -> list[KeyRow]:
     """The keys (id, role, department, name, createdAt, revokedAt), newest first, at most
     MAX_KEYS_LISTED; never a token or its hash."""
-    found: list[dict[str, Any]] = await store.read(list_keys, revoked, MAX_KEYS_LISTED)
+    found: list[KeyRow] = await store.read(list_keys, revoked, MAX_KEYS_LISTED)
     return found
 
 
-async def key(store: Store, key_id: str) -> dict[str, Any]:
-    found: dict[str, Any] | None = await store.read(key_by_id, key_id)
+async def key(store: Store, key_id: str) -> KeyRow:
+    found: KeyRow | None = await store.read(key_by_id, key_id)
     if found is None:
         raise NotFound(f"key {key_id} does not exist")
     return found

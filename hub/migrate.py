@@ -24,6 +24,7 @@ from hub.store.schema_ops import (
     names_without_pinyin,
     relink,
     set_pinyin,
+    set_tie_keys,
     set_version,
 )
 
@@ -77,6 +78,7 @@ async def migrate(store: Store) -> list[ImportReport]:
     await rebuild_changed_fulltext(store, model)
     await apply_schema(store, model.schema_statements())
     await backfill_pinyin(store)
+    await backfill_tie_keys(store)
     await relink(store)
     reports = await reload_reference_data(store)
     await store.write(set_version, model_fingerprint())
@@ -105,6 +107,16 @@ async def rebuild_changed_fulltext(store: Store, model: GraphModel) -> None:
 
 
 PINYIN_BATCH = 5000
+TIE_KEY_BATCH = 5000
+
+
+async def backfill_tie_keys(store: Store) -> int:
+    """The tieKey of enterprises stored before the importer wrote it (hub/store/subjects.py
+    SEARCH_NAMES); idempotent. Returns how many enterprises got it."""
+    done = 0
+    while written := await store.write(set_tie_keys, TIE_KEY_BATCH):
+        done += written
+    return done
 
 
 async def backfill_pinyin(store: Store) -> int:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from hub.errors import InvalidInput
-from hub.store.audit_log import page, write_entry
+from hub.store.audit_log import AuditRow, page, write_entry
 from resolvers.context import HubContext
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 from resolvers.subjects import valid_id_number
@@ -51,7 +50,7 @@ def _position(after: str | None) -> tuple[dt.datetime, str] | None:
 
 async def audit_page(
     ctx: HubContext, first: int, after: str | None, key_id: str | None, subject: str | None
-) -> tuple[list[dict[str, Any]], bool, str | None]:
+) -> tuple[list[AuditRow], bool, str | None]:
     """A page of the trail (newest first): its rows, whether more follow, the cursor of the
     last. The ID numbers it shows are themselves a read to audit."""
     size = page_size(first)
@@ -59,7 +58,7 @@ async def audit_page(
     rows = await ctx.store.read(page, size + 1, _position(after), key_id, person)
     more = len(rows) > size
     rows = rows[:size]
-    end = encode_cursor([rows[-1]["at"].isoformat(), rows[-1]["id"]]) if rows else None
-    shown = {s for row in rows for s in row.get("subjects") or []}
+    end = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if rows else None
+    shown = {s for row in rows for s in row.subjects}
     ctx.audited.extend(("Person", s) for s in sorted(shown))
     return rows, more, end if more else None

@@ -4,20 +4,19 @@ hub/rules/listings.py; who sees unpublished listings: hub/policy.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from hub.policy import sees_unpublished
 from hub.rules.listings import is_published
+from hub.store import measures as store_measures
 from hub.store.listing_reads import ListingRow
-from hub.store.measures import catalogue_rows
+from hub.store.measures import MeasureRow
 from resolvers.context import HubContext
 
 
 async def measures(
     ctx: HubContext, scenario: str | None, subject_kind: str | None
-) -> list[dict[str, Any]]:
+) -> list[MeasureRow]:
     """The catalogue's measures governing ``scenario`` and applying to ``subject_kind``."""
-    return await ctx.store.read(catalogue_rows, scenario, subject_kind)
+    return await ctx.store.read(store_measures.measures, scenario, subject_kind)
 
 
 async def visible_listing(ctx: HubContext, listing_id: str) -> ListingRow | None:

@@ -32,10 +32,13 @@ from hub.rules.measures import Scenario, governing
 from hub.store import Store
 from hub.store.adapter import Runner
 from hub.store.checks import (
+    GatheredSubject,
+    ReceiptRow,
     broken_commitments_of,
     entries_of,
     evaluation_of,
     gather,
+    gathered_subject,
     receipt,
     record_outcome,
     write_receipts,
@@ -67,7 +70,7 @@ class Checked:
     label: str | None = None
     key: str | None = None
     found: bool = False
-    subject: dict[str, Any] | None = None
+    subject: GatheredSubject | None = None  # None: not in the graph
     outcome: Outcome | None = None
     receipt_id: str | None = None
     truncated: bool = False  # the ownership search reached its cap (hub/store/checks.py)
@@ -161,7 +164,7 @@ async def _check_statements(tx: Runner, items: list[Checked], measures: Catalogu
     receipts = []
     for position, checked in enumerate(items):
         row = rows.get(position) or {}
-        node = row.get("subject")
+        node = gathered_subject(row)
         checked.found = node is not None
         checked.subject = node
         checked.error = None  # a retried unit decides again
@@ -169,10 +172,12 @@ async def _check_statements(tx: Runner, items: list[Checked], measures: Catalogu
         subject = Subject(
             label=str(checked.label),
             key=str(checked.key),
-            name=str((node or {}).get("name") or ""),
-            kind=str((node or {}).get("kind") or ("PERSON" if checked.label == "Person" else "")),
+            name=str(node.name or "") if node else "",
+            kind=str(
+                (node.kind if node else None) or ("PERSON" if checked.label == "Person" else "")
+            ),
             public_servant=public_servant_on(
-                row.get("employment") or (), bool((node or {}).get("publicServant")), checked.as_of
+                row.get("employment") or (), node is not None and node.public_servant, checked.as_of
             ),
         )
         if node is None:
@@ -306,26 +311,26 @@ def check_day(ctx: HubContext, as_of: dt.date | None) -> dt.date:
     return day
 
 
-async def load_receipt(ctx: HubContext, receipt_id: str) -> dict[str, Any]:
+async def load_receipt(ctx: HubContext, receipt_id: str) -> ReceiptRow:
     """A stored receipt, for the key and department that asked, and ADMIN (hub/policy.py)."""
     if not receipt_id or len(receipt_id) > 100:
         raise InvalidInput("receiptId: not a receipt id", field="receiptId")
-    raw = await ctx.store.read(receipt, receipt_id)
-    if raw is None:
+    found = await ctx.store.read(receipt, receipt_id)
+    if found is None:
         raise NotFound(f"receipt {receipt_id} does not exist", field="receiptId")
-    if not sees_receipt(ctx.actor, raw.get("keyId"), raw.get("department")):
+    if not sees_receipt(ctx.actor, found.key_id, found.department):
         raise Forbidden("a receipt is visible to the key and department that asked, and ADMIN")
-    return raw
+    return found
 
 
 async def record_approval_outcome(
     ctx: HubContext, receipt_id: str, outcome: str, note: str | None
-) -> dict[str, Any]:
+) -> ReceiptRow:
     """What the approval system finally decided; every outcome is kept. Returns the receipt."""
     if note is not None and len(note) > 2000:
         raise InvalidInput("note is longer than 2,000 characters", field="note")
     await load_receipt(ctx, receipt_id)
-    updated: dict[str, Any] = await ctx.store.write(
+    updated: ReceiptRow = await ctx.store.write(
         record_outcome,
         id=receipt_id,
         outcome=outcome,

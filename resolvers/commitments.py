@@ -27,7 +27,7 @@ from hub.importer.runner import authorize_line
 from hub.policy import acts_for_every_department, commitment_reader
 from hub.rules import commitments as rules
 from hub.store import commitments as store
-from hub.store.commitments import CommitmentRow
+from hub.store.commitments import CommitmentRow, VoluntaryRow
 from resolvers.context import HubContext
 from resolvers.requests import client_request, write_once
 from resolvers.workflow import decider, invalid_lines, raise_refusal, reason_text
@@ -252,17 +252,17 @@ async def _verify(
     return info_id
 
 
-def readable_voluntary(ctx: HubContext, row: Row) -> bool:
-    return rules.may_read_voluntary(str(row.get("status")), commitment_reader(ctx.actor))
+def readable_voluntary(ctx: HubContext, row: VoluntaryRow) -> bool:
+    return rules.may_read_voluntary(row.status, commitment_reader(ctx.actor))
 
 
-async def voluntary_of(ctx: HubContext, label: str, key: str) -> list[Row]:
+async def voluntary_of(ctx: HubContext, label: str, key: str) -> list[VoluntaryRow]:
     """Voluntary information about a subject: PUBLIC the verified only."""
-    rows: list[Row] = await ctx.loaders.voluntary[label].load(key)
+    rows: list[VoluntaryRow] = await ctx.loaders.voluntary[label].load(key)
     return [r for r in rows if readable_voluntary(ctx, r)]
 
 
-async def voluntary_by_id(ctx: HubContext, info_id: str) -> Row:
+async def voluntary_by_id(ctx: HubContext, info_id: str) -> VoluntaryRow:
     row = await ctx.store.read(store.voluntary_by_id, info_id)
     if row is None or not readable_voluntary(ctx, row):
         raise NotFound(f"voluntary information {info_id} does not exist", field="id")

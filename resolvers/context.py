@@ -12,6 +12,7 @@ from hub.rules.workdays import Calendar
 from hub.settings import Settings
 from hub.store import Store
 from hub.store.listing_reads import ListingRow
+from hub.store.subjects import ActionRow
 from resolvers.loaders import Loaders
 
 
@@ -37,9 +38,7 @@ class HubContext:
     connection_params: Any = None
     # First pages of actions read ahead with their subject (resolvers/subjects.py enterprise),
     # by (label, key, rows asked, public-on day); taken by the field that shows them.
-    first_actions: dict[tuple[str, str, int, Any], list[dict[str, Any]]] = field(
-        default_factory=dict
-    )
+    first_actions: dict[tuple[str, str, int, Any], list[ActionRow]] = field(default_factory=dict)
     # Own listings with their objections (what their states need) of the subjects a search
     # found, read with the hits (resolvers/subjects.py search), by (label, key): the badges.
     listing_states: dict[tuple[str, str], list[ListingRow]] = field(default_factory=dict)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph_seed.reference_data import load_domains
 from hub.errors import Forbidden, InvalidInput, Unauthenticated
 from hub.identifiers import mask_id_number, mask_id_numbers_in
 from hub.policy import sees_unpublished, warning_scope
+from hub.store import event_reads
 from hub.store import events as store_events
+from hub.store.event_reads import EventRow
 from resolvers import subjects
 from resolvers.audit import record_reads
 from resolvers.context import HubContext
@@ -76,31 +78,36 @@ async def _filters(ctx: HubContext, query: EventQuery) -> dict[str, Any]:
     }
 
 
-def view(ctx: HubContext, raw: dict[str, Any]) -> dict[str, Any]:
+def view(ctx: HubContext, row: EventRow) -> EventRow:
     """An event as this caller may see it: masked, reasons only for keyed callers."""
-    shown = dict(raw)
     full = ctx.actor.sees_personal_data
-    if raw.get("subjectLabel") == "Person":
+    subject_key, listing_id, source_id = row.subject_key, row.listing_id, row.source_id
+    if row.subject_label == "Person":
         if full:
-            ctx.audited.append(("Person", str(raw["subjectKey"])))
+            ctx.audited.append(("Person", subject_key))
         else:
-            shown["subjectKey"] = mask_id_number(str(raw["subjectKey"]))
+            subject_key = mask_id_number(subject_key)
     if not full:
-        for name in ("listingId", "sourceId"):
-            if shown.get(name):
-                shown[name] = mask_id_numbers_in(str(shown[name]))
-    reason = raw.get("reason")
+        listing_id = mask_id_numbers_in(listing_id) if listing_id else listing_id
+        source_id = mask_id_numbers_in(source_id) if source_id else source_id
+    reason = row.reason
     if not sees_unpublished(ctx.actor):
-        shown["reason"] = None
+        reason = None
     elif reason is not None and not full:
-        shown["reason"] = mask_id_numbers_in(str(reason))
-    shown["warning"] = warning_of(ctx, raw)
-    return shown
+        reason = mask_id_numbers_in(reason)
+    return replace(
+        row,
+        subject_key=subject_key,
+        listing_id=listing_id,
+        source_id=source_id,
+        reason=reason,
+        warning=warning_of(ctx, row.warning),
+    )
 
 
 @dataclass(frozen=True)
 class EventPage:
-    events: list[dict[str, Any]]
+    events: list[EventRow]
     last: int  # the number to ask after next time
     has_more: bool
 
@@ -110,9 +117,9 @@ async def page(ctx: HubContext, after: int, first: int, query: EventQuery) -> Ev
         raise InvalidInput("after: an event number, 0 for the first", field="after")
     size = page_size(first, 1000)
     filters = await _filters(ctx, query)
-    found = await ctx.store.read(store_events.page, after, size + 1, filters)
+    found = await ctx.store.read(event_reads.page, after, size + 1, filters)
     shown = found[:size]
-    last = int(shown[-1]["seq"]) if shown else after
+    last = shown[-1].seq if shown else after
     return EventPage([view(ctx, e) for e in shown], last, len(found) > size)
 
 
@@ -129,7 +136,7 @@ async def early_warnings(
     return await page(ctx, after, first, EventQuery(types=["EARLY_WARNING"], warned_for=code))
 
 
-async def stream(ctx: HubContext, after: int, query: EventQuery) -> AsyncIterator[dict[str, Any]]:
+async def stream(ctx: HubContext, after: int, query: EventQuery) -> AsyncIterator[EventRow]:
     """Every event after ``after`` in order: first those stored, then each new one as it is
     committed (looked for every POLL_SECONDS; any worker of the hub serves any subscriber,
     since the log is in the graph). The watchlist is read once, when the stream starts."""
@@ -138,14 +145,14 @@ async def stream(ctx: HubContext, after: int, query: EventQuery) -> AsyncIterato
     filters = await _filters(ctx, query)
     last = after
     while True:
-        found = await ctx.store.read(store_events.page, last, 500, filters)
+        found = await ctx.store.read(event_reads.page, last, 500, filters)
         shown = [view(ctx, raw) for raw in found]
         if ctx.audited:
             # A subscription can last for days: its unmasked reads of persons are audited as
             # they are sent, batch by batch, not when it ends.
             await record_reads(ctx, "subscription events", fields=["events"])
         for event in shown:
-            last = int(event["seq"])
+            last = event.seq
             yield event
         if len(found) < 500:
             await asyncio.sleep(POLL_SECONDS)

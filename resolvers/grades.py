@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from hub.errors import Forbidden, InvalidInput
 from hub.policy import acts_for_every_department
 from hub.store import grades as store_grades
+from hub.store.grades import GradedRow
 from resolvers.context import HubContext
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 
 
 @dataclass(frozen=True)
 class GradePage:
-    rows: list[dict[str, Any]]  # {key, label, subject, evaluation[, departments, orders]}
+    rows: list[GradedRow]
     as_of: dt.date
     more: bool
     cursor: str | None
@@ -41,7 +41,7 @@ def _division(division: str | None) -> str | None:
     return division
 
 
-def _paged(rows: list[dict[str, Any]], size: int, skip: int, as_of: dt.date) -> GradePage:
+def _paged(rows: list[GradedRow], size: int, skip: int, as_of: dt.date) -> GradePage:
     more = len(rows) > size
     shown = rows[:size]
     cursor = encode_cursor(skip + len(shown)) if more else None

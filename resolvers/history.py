@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from hub.errors import InvalidInput
 from hub.policy import sees_unpublished
 from hub.store import history
+from hub.store.history import HistoryRow
 from resolvers.context import HubContext
 from resolvers.paging import decode_cursor, encode_cursor, page_size
 from resolvers.subjects import subject_key
@@ -29,7 +29,7 @@ def _position(after: str | None) -> tuple[dt.date, dt.datetime, str] | None:
 
 async def history_page(
     ctx: HubContext, uscc: str | None, id_number: str | None, first: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool, str | None]:
+) -> tuple[list[HistoryRow], bool, str | None]:
     """The events, whether more follow, and the cursor of the last. PUBLIC: only the events
     of what the public site publishes today."""
     label, key = subject_key(uscc, id_number, today=ctx.today())
@@ -42,6 +42,6 @@ async def history_page(
     found = found[:size]
     end = None
     if found:
-        last = found[-1]["e"]
-        end = encode_cursor([last["on"].isoformat(), last["at"].isoformat(), last["id"]])
+        last = found[-1]
+        end = encode_cursor([last.on.isoformat(), last.at.isoformat(), last.id])
     return found, more, end

@@ -16,6 +16,7 @@ from hub.rules.listings import resolve_refusal
 from hub.rules.repair import Evidence, RepairStatus
 from hub.store import objection_changes, repair_changes
 from hub.store.listing_reads import ObjectionRow
+from hub.store.repair_changes import RepairRow
 from resolvers.context import HubContext
 from resolvers.listings import change_of, file_objection
 from resolvers.requests import client_request, write_once
@@ -225,13 +226,13 @@ async def decide_repair(
     return str(done)
 
 
-async def pending_repairs(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+async def pending_repairs(ctx: HubContext, department: str | None) -> list[RepairRow]:
     """A department's PENDING applications, overdue ones first."""
     code = department_asked(ctx, department)
     found = await ctx.store.read(repair_changes.open_repairs, code)
-    return [dict(row) for row, _ in repair.pending_applications(found, ctx.today(), ctx.calendar)]
+    return [row for row, _ in repair.pending_applications(found, ctx.today(), ctx.calendar)]
 
 
-async def repair_by_id(ctx: HubContext, repair_id: str) -> dict[str, Any] | None:
+async def repair_by_id(ctx: HubContext, repair_id: str) -> RepairRow | None:
     found = await ctx.store.read(repair_changes.repairs_by_id, [repair_id])
-    return dict(found[0]["r"]) if found else None
+    return found[0][1] if found else None

@@ -50,7 +50,7 @@ class Loaders:
     def relations(self) -> _ByName:
         store = self.store  # not self: the loaders would hold a cycle back to their owner
         return _ByName(
-            lambda which: _grouped(store, subjects.relations, which), subjects.RELATION_QUERIES
+            lambda which: _paired(store, subjects.relations, which), subjects.RELATION_QUERIES
         )
 
     @cached_property
@@ -85,7 +85,7 @@ class Loaders:
         """Voluntary information about a subject, per subject label (filtered by reader)."""
         store = self.store
         return _ByName(
-            lambda label: _grouped(store, commitments.voluntary_of, label, value=_voluntary),
+            lambda label: _paired(store, commitments.voluntary_of, label),
             commitments.VOLUNTARY_OF,
         )
 
@@ -139,10 +139,6 @@ def _grouped(
         return _by_key(keys, rows, value)
 
     return load
-
-
-def _voluntary(row: dict[str, Any]) -> Any:
-    return row["v"]
 
 
 def _persons(store: Store) -> Callable[[list[str]], Awaitable[list[PersonRow | None]]]:

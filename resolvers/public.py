@@ -11,6 +11,7 @@ from typing import Any
 from hub.rules.listings import is_published
 from hub.store import public_reads
 from hub.store.listing_reads import ListingRow
+from hub.store.public_reads import RecentActionRow
 from resolvers.context import HubContext
 from resolvers.paging import day_position, encode_cursor, page_size
 
@@ -58,7 +59,7 @@ async def published_listings(
     return ListingPage([r for r in rows if is_published(r, today)], today, more, cursor)
 
 
-async def recent_actions(ctx: HubContext, kinds: list[str], first: int) -> list[dict[str, Any]]:
+async def recent_actions(ctx: HubContext, kinds: list[str], first: int) -> list[RecentActionRow]:
     """The newest public actions of ``kinds`` decided in the last RECENT_DAYS, with subjects."""
     size = page_size(first, 50)
     today = ctx.today()

@@ -13,6 +13,7 @@ from hub.policy import acts_for_every_department
 from hub.rules import rectification
 from hub.rules.listings import Refusal, RefusalKind
 from hub.store import rectifications
+from hub.store.rectifications import RectificationRow
 from resolvers.context import HubContext
 from resolvers.lifecycle import department_asked
 from resolvers.listings import change_of
@@ -93,20 +94,20 @@ async def record_step(
     )
 
 
-async def overdue_orders(ctx: HubContext, department: str | None) -> list[dict[str, Any]]:
+async def overdue_orders(ctx: HubContext, department: str | None) -> list[RectificationRow]:
     code = department_asked(ctx, department)
     today = ctx.today()
     found = await ctx.store.read(rectifications.overdue_of, code, today)
-    return [dict(r) for r in rectification.overdue_orders(found, today)]
+    return rectification.overdue_orders(found, today)
 
 
 async def orders_of(
     ctx: HubContext, uscc: str | None, id_number: str | None
-) -> list[dict[str, Any]]:
+) -> list[RectificationRow]:
     label, key = subject_key(uscc, id_number, today=ctx.today())
     return await ctx.store.read(rectifications.of_subject, label, key)
 
 
-async def order_by_id(ctx: HubContext, order_id: str) -> dict[str, Any] | None:
+async def order_by_id(ctx: HubContext, order_id: str) -> RectificationRow | None:
     found = await ctx.store.read(rectifications.by_id, [order_id])
-    return dict(found[0]["r"]) if found else None
+    return found[0][1] if found else None

@@ -21,6 +21,7 @@ from hub.auth import PUBLIC, Role
 from hub.errors import Forbidden, HubError, InvalidInput, NotFound, RateLimited
 from hub.ratelimit import retry_after
 from hub.store import reports as q
+from hub.store.reports import ReportRow, report_row
 from report.content import CONTENT_DOCUMENT, assemble, canonical, content_hash
 from report.numbering import NUMBER, code_hash, report_number, verification_code
 from report.pdf import render_pdf
@@ -32,7 +33,7 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass
 class Issued:
-    stored: dict[str, Any]
+    stored: ReportRow
     code: str
 
 
@@ -95,38 +96,38 @@ async def issue(
         "department": ctx.actor.department or "PUBLIC",
     }
     await ctx.store.write(q.create_report, stored)
-    return Issued(stored, code)
+    return Issued(report_row(stored), code)
 
 
-async def by_number(ctx: HubContext, number: str) -> dict[str, Any] | None:
+async def by_number(ctx: HubContext, number: str) -> ReportRow | None:
     cleaned = number.strip().upper()
     if not NUMBER.fullmatch(cleaned):
         raise InvalidInput("number: 14 digits and 8 base-32 characters", field="number")
-    found: dict[str, Any] | None = await ctx.store.read(q.report_by_number, cleaned)
+    found: ReportRow | None = await ctx.store.read(q.report_by_number, cleaned)
     return found
 
 
-async def for_requester(ctx: HubContext, number: str) -> dict[str, Any] | None:
+async def for_requester(ctx: HubContext, number: str) -> ReportRow | None:
     """A report as its requester (the same key) or ADMIN reads it; others: null."""
     found = await by_number(ctx, number)
     if found is None:
         return None
-    if ctx.actor.role == Role.ADMIN or found["requester"] == ctx.actor.key_id:
+    if ctx.actor.role == Role.ADMIN or found.requester == ctx.actor.key_id:
         return found
     return None
 
 
-async def verify(ctx: HubContext, number: str, code: str) -> dict[str, Any] | None:
+async def verify(ctx: HubContext, number: str, code: str) -> ReportRow | None:
     """The stored report when ``code`` is its verification code; else None."""
     found = await by_number(ctx, number)
-    if found is None or found["codeHash"] != code_hash(found["number"], code):
+    if found is None or found.code_hash != code_hash(found.number, code):
         return None
     return found
 
 
 async def verify_document(
     ctx: HubContext, number: str | None, sha256: str
-) -> tuple[str, dict[str, Any] | None]:
+) -> tuple[str, ReportRow | None]:
     """GENUINE (the stored PDF's hash), ALTERED (the number exists, the hash differs) or
     UNKNOWN (no such number)."""
     digest = sha256.strip().lower()
@@ -137,10 +138,10 @@ async def verify_document(
     found = await by_number(ctx, number)
     if found is None:
         return "UNKNOWN", None
-    if found["pdfHash"] == digest:
+    if found.pdf_hash == digest:
         return "GENUINE", found
     return "ALTERED", None
 
 
-def content_of(stored: dict[str, Any]) -> Any:
-    return orjson.loads(stored["content"])
+def content_of(stored: ReportRow) -> Any:
+    return orjson.loads(stored.content)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from hub.errors import InvalidInput, NotFound
@@ -12,6 +13,7 @@ from hub.policy import sees_unpublished
 from hub.rules import sampling
 from hub.rules.execution import text_refusal
 from hub.store import sampling as store_sampling
+from hub.store.sampling import InspectionRow
 from resolvers.context import HubContext
 from resolvers.subjects import valid_id_number
 from resolvers.supervision import own_department
@@ -151,7 +153,7 @@ async def record_result(
     return await read_plan(ctx, plan_id)
 
 
-async def inspection_results(ctx: HubContext, uscc: str) -> list[dict[str, Any]]:
+async def inspection_results(ctx: HubContext, uscc: str) -> list[InspectionRow]:
     """The recorded inspection results of an enterprise, newest first, as this caller may see
     them: results are public (双随机一公开); inspectors are persons, so PUBLIC sees none and a
     masked role their ID numbers masked; the note (the department's working remark) is for
@@ -160,14 +162,12 @@ async def inspection_results(ctx: HubContext, uscc: str) -> list[dict[str, Any]]
     full, keyed = ctx.actor.sees_personal_data, sees_unpublished(ctx.actor)
     shown = []
     for row in found:
-        text = row["result"] if full else mask_id_numbers_in(str(row["result"]))
-        note = row.get("note") if keyed else None
+        text = row.result if full else mask_id_numbers_in(row.result)
+        note = row.note if keyed else None
         if note is not None and not full:
             note = mask_id_numbers_in(str(note))
-        inspectors = [i if full else mask_id_number(i) for i in row["inspectors"]]
+        inspectors = tuple(i if full else mask_id_number(i) for i in row.inspectors)
         if full and inspectors:
             ctx.audited.extend(("Person", i) for i in inspectors)
-        shown.append(
-            row | {"result": text, "note": note, "inspectors": inspectors if keyed else []}
-        )
+        shown.append(replace(row, result=text, note=note, inspectors=inspectors if keyed else ()))
     return shown

@@ -13,6 +13,7 @@ from hub.policy import sees_unpublished
 from hub.rules.listings import is_published
 from hub.store import subjects as q
 from hub.store.listing_reads import state_row
+from hub.store.subjects import ActionRow, RelationRow
 from resolvers.context import HubContext
 from resolvers.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 
@@ -100,9 +101,9 @@ async def enterprise(
     if parts.roles:
         ctx.loaders.relations["rolesAt"].prime(key, profile.roles)
     if parts.share_levels:
-        held: dict[str, list[dict[str, Any]]] = {k: [] for k in profile.share_keys}
+        held: dict[str, list[RelationRow]] = {k: [] for k in profile.share_keys}
         for row in profile.shareholders:
-            held[row["key"]].append(row)
+            held[row.key].append(row)
         ctx.loaders.relations["shareholdersOf"].prime_many(held)
     if parts.actions:
         ctx.first_actions[("Enterprise", key, parts.actions, parts.public_on)] = profile.actions
@@ -215,7 +216,7 @@ def _name(row: dict[str, Any]) -> Hit:
 
 async def action_rows(
     ctx: HubContext, label: str, key: str, first: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool, str | None]:
+) -> tuple[list[ActionRow], bool, str | None]:
     """A page of a subject's administrative actions, newest first (PUBLIC: the published ones
     only): the rows, whether more follow, and the cursor of the last."""
     size = page_size(first)
@@ -237,7 +238,7 @@ async def action_rows(
     )
     more = len(rows) > size
     rows = rows[:size]
-    end = encode_cursor([rows[-1]["decisionDate"].isoformat(), rows[-1]["id"]]) if rows else None
+    end = encode_cursor([rows[-1].decision_date.isoformat(), rows[-1].id]) if rows else None
     return rows, more, end
 
 

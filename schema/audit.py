@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
+from hub.store.audit_log import AuditRow
 from resolvers.audit import audit_page
 from schema.common import PageInfo
 from schema.subjects import HubInfo
@@ -40,25 +40,25 @@ class AuditEntry:
     )
 
     @classmethod
-    def of(cls, raw: dict[str, Any]) -> AuditEntry:
+    def of(cls, row: AuditRow) -> AuditEntry:
         return cls(
-            id=strawberry.ID(raw["id"]),
-            at=raw["at"],
-            key_id=raw["keyId"],
-            role=raw.get("role") or "",
-            department=raw.get("department"),
-            request_id=raw.get("requestId") or "",
-            operation=raw.get("operation") or "",
-            fields=list(raw.get("fields") or []),
-            what=raw.get("what") or "",
-            subjects=list(raw.get("subjects") or []),
-            count=int(raw.get("count") or 0),
+            id=strawberry.ID(row.id),
+            at=row.at,
+            key_id=row.key_id,
+            role=row.role or "",
+            department=row.department,
+            request_id=row.request_id or "",
+            operation=row.operation or "",
+            fields=list(row.fields),
+            what=row.what or "",
+            subjects=list(row.subjects),
+            count=int(row.count or 0),
             changed_key=ChangedKey(
-                id=raw["targetKeyId"],
-                role=raw.get("targetRole") or "",
-                department=raw.get("targetDepartment"),
+                id=row.target_key_id,
+                role=row.target_role or "",
+                department=row.target_department,
             )
-            if raw.get("targetKeyId")
+            if row.target_key_id
             else None,
         )
 

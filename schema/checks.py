@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
 
 import strawberry
 
@@ -14,7 +13,7 @@ from hub.rules.decision import Decision, ReachKind, Step
 from hub.rules.explain import reason
 from hub.rules.listings import ListingState
 from hub.rules.measures import Grade, MeasureEffect, Scenario
-from hub.store.checks import MAX_OWNERSHIP_PATHS, MAX_PATHS_SHOWN
+from hub.store.checks import MAX_OWNERSHIP_PATHS, MAX_PATHS_SHOWN, ReceiptRow
 from resolvers.checks import (
     Checked,
     Request,
@@ -345,12 +344,12 @@ def result(info: HubInfo, checked: Checked) -> CheckResult:
     if full:
         info.context.audited.extend(("Person", key) for key in _people(checked))
     outcome = checked.outcome
-    node = checked.subject or {}
+    node = checked.subject
     subject = CheckedSubject(
-        kind=str(node.get("kind") or ("PERSON" if checked.label == "Person" else "")),
+        kind=str((node.kind if node else None) or ("PERSON" if checked.label == "Person" else "")),
         uscc=checked.key if checked.label == "Enterprise" else None,
         id_number=_key("Person", str(checked.key), full) if checked.label == "Person" else None,
-        name=node.get("name"),
+        name=node.name if node else None,
     )
     return CheckResult(
         found=checked.found,
@@ -394,31 +393,31 @@ class Receipt:
     outcome_note: str | None
 
 
-def _receipt(raw: dict[str, Any], info: HubInfo) -> Receipt:
+def _receipt(row: ReceiptRow, info: HubInfo) -> Receipt:
     full = info.context.actor.sees_personal_data
-    label = str(raw.get("subjectLabel"))
+    label = str(row.subject_label)
     if full and label == "Person":  # an unmasked ID number: the read is audited
-        info.context.audited.append(("Person", str(raw.get("subjectKey"))))
+        info.context.audited.append(("Person", str(row.subject_key)))
     return Receipt(
-        id=raw["id"],
-        asked_at=raw["askedAt"],
-        key_id=raw["keyId"],
-        department=raw.get("department"),
+        id=row.id,
+        asked_at=row.asked_at,
+        key_id=row.key_id,
+        department=row.department,
         subject_kind=label,
-        subject_key=_key(label, str(raw.get("subjectKey")), full),
-        scenario=Scenario(raw["scenario"]),
-        as_of=raw["asOf"],
-        found=bool(raw.get("found")),
-        decision=Decision(raw["decision"]),
-        aggravated=bool(raw.get("aggravated")),
-        hits=list(raw.get("hits") or []),
-        suspended_hits=list(raw.get("suspendedHits") or []),
-        incentives=list(raw.get("incentives") or []),
-        truncated=bool(raw.get("truncated")),
-        editions=list(raw.get("editions") or []),
-        outcome=ApprovalOutcome(raw["outcome"]) if raw.get("outcome") else None,
-        outcome_at=raw.get("outcomeAt"),
-        outcome_note=raw.get("outcomeNote"),
+        subject_key=_key(label, str(row.subject_key), full),
+        scenario=Scenario(row.scenario),
+        as_of=row.as_of,
+        found=row.found,
+        decision=Decision(row.decision),
+        aggravated=row.aggravated,
+        hits=list(row.hits),
+        suspended_hits=list(row.suspended_hits),
+        incentives=list(row.incentives),
+        truncated=row.truncated,
+        editions=list(row.editions),
+        outcome=ApprovalOutcome(row.outcome) if row.outcome else None,
+        outcome_at=row.outcome_at,
+        outcome_note=row.outcome_note,
     )
 
 

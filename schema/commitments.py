@@ -22,7 +22,7 @@ from hub.rules.commitments import (
     caution_ends,
 )
 from hub.rules.measures import Scenario
-from hub.store.commitments import CommitmentRow
+from hub.store.commitments import CommitmentRow, VoluntaryRow
 from resolvers import commitments
 from resolvers.subjects import subject_key
 from schema.common import REQUEST_ID, SubjectRef
@@ -144,52 +144,51 @@ class Commitment:
 
 @strawberry.type(description="Self-declared information (自愿注册), entered by a department.")
 class VoluntaryInformation:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[VoluntaryRow]  # as the store read it (hub/store/commitments.py)
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field
     def category(self) -> VoluntaryCategory:
-        return VoluntaryCategory(self.raw["category"])
+        return VoluntaryCategory(self.row.category)
 
     @strawberry.field(description="资质资格, 合同履约, 公益慈善, 其他.")
     def category_name(self) -> str:
-        return CATEGORY_NAMES[VoluntaryCategory(self.raw["category"])]
+        return CATEGORY_NAMES[VoluntaryCategory(self.row.category)]
 
     @strawberry.field
     def content(self) -> str:
-        return str(self.raw["content"])
+        return self.row.content
 
     @strawberry.field(description="The subject's commitment that the information is true.")
     def truthfulness_commitment(self) -> str:
-        return str(self.raw["truthfulnessCommitment"])
+        return self.row.truthfulness_commitment
 
     @strawberry.field
     def registered_on(self) -> dt.date:
-        value: dt.date = self.raw["registeredOn"]
-        return value
+        return self.row.registered_on
 
     @strawberry.field
     def status(self) -> VerificationStatus:
-        return VerificationStatus(self.raw["status"])
+        return VerificationStatus(self.row.status)
 
     @strawberry.field(description="The department that entered and verifies it.")
     def department(self) -> str:
-        return str(self.raw["department"])
+        return self.row.department
 
     @strawberry.field
     def department_name(self) -> str | None:
-        return self.raw.get("departmentName")
+        return self.row.department_name
 
     @strawberry.field
     def verified_on(self) -> dt.date | None:
-        return self.raw.get("verifiedOn")
+        return self.row.verified_on
 
     @strawberry.field(description="Why it was accepted or rejected.")
     def verification_reason(self) -> str | None:
-        return self.raw.get("verificationReason")
+        return self.row.verification_reason
 
 
 @strawberry.input(description="A commitment a subject made to the caller's department.")
@@ -320,7 +319,7 @@ class CommitmentMutations:
             input.department,
         )
         return VoluntaryInformation(
-            raw=await commitments.voluntary_by_id(info.context, stored["id"])
+            row=await commitments.voluntary_by_id(info.context, stored["id"])
         )
 
     @strawberry.mutation(
@@ -338,4 +337,4 @@ class CommitmentMutations:
         await commitments.verify_voluntary(
             info.context, id.strip(), accepted, reason, on, request_id
         )
-        return VoluntaryInformation(raw=await commitments.voluntary_by_id(info.context, id.strip()))
+        return VoluntaryInformation(row=await commitments.voluntary_by_id(info.context, id.strip()))

@@ -122,9 +122,9 @@ class CreditRecord:
     async def interviews(self, info: HubInfo) -> list[Rectification]:
         orders = await orders_of(info.context, None, self.id_number)
         return [
-            Rectification(raw=o)
+            Rectification(row=o)
             for o in orders
-            if o.get("interviewedOn") is not None and o["interviewedOn"] <= self.as_of
+            if o.interviewed_on is not None and o.interviewed_on <= self.as_of
         ]
 
     @strawberry.field(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncGenerator
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from hub.rules.measures import Grade
+from hub.store.event_reads import EventRow
 from resolvers import events
 from resolvers.context import HubContext
 from schema.common import SubjectRef
@@ -87,105 +87,105 @@ def _query(given: EventFilter | None) -> events.EventQuery:
 
 @strawberry.type(description="One change, numbered: `seq` increases by one per event, no gaps.")
 class Event:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[EventRow]  # as the caller may see it (resolvers/events.py view)
 
     @strawberry.field
     def seq(self) -> int:
-        return int(self.raw["seq"])
+        return self.row.seq
 
     @strawberry.field
     def type(self) -> EventType:
-        return EventType(self.raw["type"])
+        return EventType(self.row.type)
 
     @strawberry.field(description="When the change was recorded.")
     def at(self) -> dt.datetime:
-        return self.raw["recordedAt"]  # type: ignore[no-any-return]
+        return self.row.recorded_at
 
     @strawberry.field(description="The date the change takes effect.")
     def on(self) -> dt.date | None:
-        return self.raw.get("on")
+        return self.row.on
 
     @strawberry.field(description="USCC or ID number (masked unless the role sees personal data).")
     def subject_key(self) -> str:
-        return str(self.raw["subjectKey"])
+        return self.row.subject_key
 
     @strawberry.field(description="Enterprise or Person.")
     def subject_kind(self) -> str:
-        return str(self.raw.get("subjectLabel") or "")
+        return self.row.subject_label or ""
 
     @strawberry.field
     def listing_id(self) -> str | None:
-        return self.raw.get("listingId")
+        return self.row.listing_id
 
     @strawberry.field(description="The source listing of a derived entry.")
     def source_id(self) -> str | None:
-        return self.raw.get("sourceId")
+        return self.row.source_id
 
     @strawberry.field(description="The administrative action of an objection decided about it.")
     def action_id(self) -> str | None:
-        return self.raw.get("actionId")
+        return self.row.action_id
 
     @strawberry.field(description="The commitment of COMMITMENT_BROKEN (its 20-character code).")
     def commitment_code(self) -> str | None:
-        return self.raw.get("commitmentCode")
+        return self.row.commitment_code
 
     @strawberry.field(
         description="The workflow record of the step: an objection, a repair application, a "
         "rectification order or voluntary information (its id)."
     )
     def record_id(self) -> str | None:
-        return self.raw.get("recordId")
+        return self.row.record_id
 
     @strawberry.field(name="list")
     def list_kind(self) -> str | None:
-        return self.raw.get("list")
+        return self.row.list
 
     @strawberry.field
     def domain(self) -> str | None:
-        return self.raw.get("domain")
+        return self.row.domain
 
     @strawberry.field(description="The deciding (or evaluating) department.")
     def department(self) -> str | None:
-        return self.raw.get("department")
+        return self.row.department
 
     @strawberry.field
     def derived(self) -> bool:
-        return bool(self.raw.get("derived"))
+        return self.row.derived
 
     @strawberry.field(description="EVALUATION_CHANGED: the new grade.")
     def grade(self) -> str | None:
-        return self.raw.get("grade")
+        return self.row.grade
 
     @strawberry.field(
         description="EVALUATION_CHANGED: the subject's current grade (its latest evaluation's) "
         "before the change; null when it had none."
     )
     def previous_grade(self) -> str | None:
-        return self.raw.get("previousGrade")
+        return self.row.previous_grade
 
     @strawberry.field(description="EVALUATION_CHANGED: the subject's current grade after it.")
     def current_grade(self) -> str | None:
-        return self.raw.get("currentGrade")
+        return self.row.current_grade
 
     @strawberry.field(description="EXECUTION_RECORDED: the measure's code.")
     def measure(self) -> str | None:
-        return self.raw.get("measure")
+        return self.row.measure
 
     @strawberry.field(description="EXECUTION_RECORDED: the result reported.")
     def result(self) -> str | None:
-        return self.raw.get("result")
+        return self.row.result
 
     @strawberry.field(description="Why (keyed callers only).")
     def reason(self) -> str | None:
-        return self.raw.get("reason")
+        return self.row.reason
 
     @strawberry.field(description="Shown to anonymous callers too.")
     def public(self) -> bool:
-        return bool(self.raw.get("public"))
+        return self.row.public
 
     @strawberry.field(description="EARLY_WARNING: its reasons and paths (null otherwise).")
     def warning(self) -> EarlyWarning | None:
-        return EarlyWarning(raw=self.raw) if self.raw.get("warning") else None
+        return EarlyWarning(row=self.row) if self.row.warning else None
 
 
 @strawberry.type
@@ -212,7 +212,7 @@ class EventQueries:
     ) -> EventPage:
         found = await events.page(info.context, after, first, _query(filter))
         return EventPage(
-            events=[Event(raw=e) for e in found.events], last=found.last, has_more=found.has_more
+            events=[Event(row=e) for e in found.events], last=found.last, has_more=found.has_more
         )
 
     @strawberry.field(
@@ -225,7 +225,7 @@ class EventQueries:
     ) -> EarlyWarningPage:
         found = await events.early_warnings(info.context, department, after, first)
         return EarlyWarningPage(
-            warnings=[EarlyWarning(raw=e) for e in found.events],
+            warnings=[EarlyWarning(row=e) for e in found.events],
             last=found.last,
             has_more=found.has_more,
         )
@@ -271,5 +271,5 @@ class Subscription:
     async def events(
         self, info: HubInfo, after: int = 0, filter: EventFilter | None = None
     ) -> AsyncGenerator[Event, None]:
-        async for raw in events.stream(info.context, after, _query(filter)):
-            yield Event(raw=raw)
+        async for row in events.stream(info.context, after, _query(filter)):
+            yield Event(row=row)

@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
 from hub.rules.measures import Grade
+from hub.store.grades import EvaluationRow
 from resolvers import grades
 from schema.common import PageInfo, SubjectKind
 from schema.listings import HubInfo
 from schema.rectification import Rectification
-from schema.subjects import Subject, subject_of
+from schema.subjects import Subject, subject_of_row
 
 
 @strawberry.type(description="The evaluation that gives a subject its current grade.")
 class CurrentEvaluation:
-    id: str
-    grade: Grade
-    evaluated_on: dt.date
-    source: str = strawberry.field(description="The evaluating department (or platform).")
-    source_name: str | None
+    row: strawberry.Private[EvaluationRow]  # as the store read it (hub/store/grades.py)
 
+    @strawberry.field
+    def id(self) -> str:
+        return self.row.id
 
-def _evaluation(raw: dict[str, Any]) -> CurrentEvaluation:
-    return CurrentEvaluation(
-        id=str(raw["id"]),
-        grade=Grade(raw["grade"]),
-        evaluated_on=raw["evaluatedOn"],
-        source=str(raw["source"]),
-        source_name=raw.get("sourceName"),
-    )
+    @strawberry.field
+    def grade(self) -> Grade:
+        return Grade(self.row.grade)
+
+    @strawberry.field
+    def evaluated_on(self) -> dt.date:
+        return self.row.evaluated_on
+
+    @strawberry.field(description="The evaluating department (or platform).")
+    def source(self) -> str:
+        return self.row.source
+
+    @strawberry.field
+    def source_name(self) -> str | None:
+        return self.row.source_name
 
 
 @strawberry.type(description="A subject whose current grade is A.")
@@ -99,8 +105,8 @@ class GradeQueries:
         return GradedConnection(
             nodes=[
                 GradedSubject(
-                    subject=subject_of(r["label"], r["subject"]),
-                    evaluation=_evaluation(r["evaluation"]),
+                    subject=subject_of_row(r.subject),
+                    evaluation=CurrentEvaluation(row=r.evaluation),
                 )
                 for r in page.rows
             ],
@@ -126,14 +132,12 @@ class GradeQueries:
         return FocusConnection(
             nodes=[
                 FocusSubject(
-                    subject=subject_of(r["label"], r["subject"]),
-                    evaluation=_evaluation(r["evaluation"]),
-                    departments=sorted(r["departments"]),
+                    subject=subject_of_row(r.subject),
+                    evaluation=CurrentEvaluation(row=r.evaluation),
+                    departments=sorted(r.departments),
                     interview_orders=[
-                        Rectification(raw=o)
-                        for o in sorted(
-                            r["orders"], key=lambda o: (o["orderedOn"], o["id"]), reverse=True
-                        )
+                        Rectification(row=o)
+                        for o in sorted(r.orders, key=lambda o: (o.ordered_on, o.id), reverse=True)
                     ],
                 )
                 for r in page.rows

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
 from hub.policy import sees_unpublished
+from hub.store.history import HistoryRow
 from resolvers.history import history_page
 from schema.common import PageInfo, SubjectRef
 from schema.listings import HubInfo
@@ -15,13 +15,19 @@ from schema.listings import HubInfo
 
 @strawberry.type(description="One workflow step about a subject: what, when, who, why.")
 class HistoryEvent:
-    raw: strawberry.Private[dict[str, Any]]
-    record_kind: str = strawberry.field(description="LISTING, ACTION or RECTIFICATION.")
-    record_id: str = strawberry.field(description="The listing, action or order concerned.")
+    row: strawberry.Private[HistoryRow]  # as the store read it (hub/store/history.py)
+
+    @strawberry.field(description="LISTING, ACTION or RECTIFICATION.")
+    def record_kind(self) -> str:
+        return self.row.record_kind
+
+    @strawberry.field(description="The listing, action or order concerned.")
+    def record_id(self) -> str:
+        return self.row.record_id
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field(
         description="What: LISTED, OBJECTION_FILED, OBJECTION_VERIFYING, OBJECTION_UPHELD, "
@@ -29,29 +35,27 @@ class HistoryEvent:
         "INTERVIEW_RECORDED, RECTIFIED, ... (the types of Listing.events)."
     )
     def type(self) -> str:
-        return str(self.raw["type"])
+        return self.row.type
 
     @strawberry.field(description="When it happened (the step's date).")
     def on(self) -> dt.date:
-        day: dt.date = self.raw["on"]
-        return day
+        return self.row.on
 
     @strawberry.field(description="When it was recorded.")
     def at(self) -> dt.datetime:
-        moment: dt.datetime = self.raw["at"]
-        return moment
+        return self.row.at
 
     @strawberry.field(description="Who: the department that took the step.")
     def department(self) -> str | None:
-        return self.raw.get("department")
+        return self.row.department
 
     @strawberry.field(description="Who: the API key that recorded it (not shown to PUBLIC).")
     def by(self, info: HubInfo) -> str | None:
-        return self.raw.get("by") if sees_unpublished(info.context.actor) else None
+        return self.row.by if sees_unpublished(info.context.actor) else None
 
     @strawberry.field(description="Why: the stated reason (not shown to PUBLIC).")
     def reason(self, info: HubInfo) -> str | None:
-        return self.raw.get("reason") if sees_unpublished(info.context.actor) else None
+        return self.row.reason if sees_unpublished(info.context.actor) else None
 
 
 @strawberry.type
@@ -74,9 +78,6 @@ class HistoryQueries:
             info.context, subject.uscc, subject.id_number, first, after
         )
         return HistoryConnection(
-            nodes=[
-                HistoryEvent(raw=r["e"], record_kind=r["kind"], record_id=r["record"])
-                for r in found
-            ],
+            nodes=[HistoryEvent(row=r) for r in found],
             page_info=PageInfo(has_next_page=more, end_cursor=end),
         )

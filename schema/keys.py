@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
 
 import strawberry
 
 from hub.auth import Role
 from hub.keys import create_key, key, keys, revoke_key
+from hub.store.api_keys import KeyRow
 from schema.subjects import HubInfo
 
 
@@ -35,14 +35,14 @@ class ApiKey:
     )
 
     @classmethod
-    def of(cls, raw: dict[str, Any]) -> ApiKey:
+    def of(cls, row: KeyRow) -> ApiKey:
         return cls(
-            id=raw["id"],
-            role=KeyRole(raw["role"]),
-            department=raw.get("department"),
-            name=raw.get("name"),
-            created_at=raw.get("createdAt"),
-            revoked_at=raw.get("revokedAt"),
+            id=row.id,
+            role=KeyRole(row.role),
+            department=row.department,
+            name=row.name,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
         )
 
 

@@ -4,13 +4,13 @@ applications, as GraphQL (docs/lifecycle.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
 from hub.errors import NotFound
 from hub.policy import sees_unpublished
 from hub.rules.repair import Condition, RepairStatus, decision_deadline
+from hub.store.repair_changes import RepairRow
 from resolvers import lifecycle
 from schema.common import REQUEST_ID
 from schema.listings import HubInfo, Listing, Objection
@@ -22,81 +22,80 @@ strawberry.enum(RepairStatus, description="PENDING, APPROVED (the record ended),
     description="A credit repair application (信用修复) against a listing or a penalty."
 )
 class RepairApplication:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[RepairRow]  # as the store read it (hub/store/repair_changes.py)
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field
     def listing_id(self) -> str | None:
-        return self.raw["targetId"] if self.raw.get("targetLabel") == "Listing" else None
+        return self.row.target_id if self.row.target_label == "Listing" else None
 
     @strawberry.field
     def action_id(self) -> str | None:
-        return self.raw["targetId"] if self.raw.get("targetLabel") == "Action" else None
+        return self.row.target_id if self.row.target_label == "Action" else None
 
     @strawberry.field
     def status(self) -> RepairStatus:
-        return RepairStatus(self.raw["status"])
+        return RepairStatus(self.row.status)
 
     @strawberry.field
     def applied_on(self) -> dt.date:
-        day: dt.date = self.raw["requestedOn"]
-        return day
+        return self.row.requested_on
 
     @strawberry.field(description="Why it was refused at once, or null.")
     def refusal(self) -> str | None:
-        return self.raw.get("refusal")
+        return self.row.refusal
 
     @strawberry.field(
         description="The first day an application against the record can succeed (null: the "
         "record cannot be repaired)."
     )
     def earliest_success(self) -> dt.date | None:
-        return self.raw.get("earliest")
+        return self.row.earliest
 
     @strawberry.field(description="The last day it is decided on time: 10 working days.")
     def deadline(self, info: HubInfo) -> dt.date:
-        return decision_deadline(self.raw["requestedOn"], info.context.calendar)[0]
+        return decision_deadline(self.row.requested_on, info.context.calendar)[0]
 
     @strawberry.field(description="True when the deadline counted beyond the official calendar.")
     def deadline_approximate(self, info: HubInfo) -> bool:
-        return decision_deadline(self.raw["requestedOn"], info.context.calendar)[1]
+        return decision_deadline(self.row.requested_on, info.context.calendar)[1]
 
     @strawberry.field(description="PENDING and past its deadline today.")
     def overdue(self, info: HubInfo) -> bool:
-        deadline = decision_deadline(self.raw["requestedOn"], info.context.calendar)[0]
-        return self.raw["status"] == RepairStatus.PENDING and deadline < info.context.today()
+        deadline = decision_deadline(self.row.requested_on, info.context.calendar)[0]
+        return self.row.status == RepairStatus.PENDING and deadline < info.context.today()
 
     @strawberry.field
     def decided_on(self) -> dt.date | None:
-        return self.raw.get("decidedOn")
+        return self.row.decided_on
 
     @strawberry.field(description="The deciding department's reason (not shown to PUBLIC).")
     def decision(self, info: HubInfo) -> str | None:
-        return self.raw.get("decision") if sees_unpublished(info.context.actor) else None
+        return self.row.decision if sees_unpublished(info.context.actor) else None
 
     @strawberry.field(description="What the applicant stated (not shown to PUBLIC).")
     def statement(self, info: HubInfo) -> str | None:
-        return self.raw.get("reason") if sees_unpublished(info.context.actor) else None
+        return self.row.reason if sees_unpublished(info.context.actor) else None
 
     @strawberry.field(
         description="The listing applied against, with its state today (null for a penalty)."
     )
     async def listing(self, info: HubInfo) -> Listing | None:
-        if self.raw.get("targetLabel") != "Listing":
+        if self.row.target_label != "Listing":
             return None
-        row = await info.context.loaders.listing.load(str(self.raw["targetId"]))
+        row = await info.context.loaders.listing.load(str(self.row.target_id))
         return Listing(row=row, as_of=info.context.today()) if row else None
 
     @strawberry.field(description="The conditions the application gave evidence of.")
     def evidence(self) -> list[Condition]:
         given = [
-            (Condition.CONDUCT_CORRECTED, self.raw.get("conductCorrected")),
-            (Condition.PUBLIC_COMMITMENT, self.raw.get("publicCommitment")),
-            (Condition.REPAIR_TRAINING, self.raw.get("repairTraining")),
-            (Condition.CREDIT_REPORT, self.raw.get("creditReport")),
+            (Condition.CONDUCT_CORRECTED, self.row.conduct_corrected),
+            (Condition.PUBLIC_COMMITMENT, self.row.public_commitment),
+            (Condition.REPAIR_TRAINING, self.row.repair_training),
+            (Condition.CREDIT_REPORT, self.row.credit_report),
         ]
         return [c for c, value in given if value]
 
@@ -137,7 +136,7 @@ async def repair_application(info: HubInfo, repair_id: str) -> RepairApplication
     found = await lifecycle.repair_by_id(info.context, repair_id)
     if found is None:
         raise NotFound(f"repair application {repair_id} does not exist", field="id")
-    return RepairApplication(raw=found)
+    return RepairApplication(row=found)
 
 
 async def _objection(info: HubInfo, objection_id: str) -> Objection:
@@ -168,14 +167,14 @@ class LifecycleQueries:
         self, info: HubInfo, department: str | None = None
     ) -> list[RepairApplication]:
         found = await lifecycle.pending_repairs(info.context, department)
-        return [RepairApplication(raw=r) for r in found]
+        return [RepairApplication(row=r) for r in found]
 
     @strawberry.field(
         description="A repair application by id: the deciding department's (or ADMIN's)."
     )
     async def repair_application(self, info: HubInfo, id: str) -> RepairApplication:
         found = await repair_application(info, id.strip())
-        lifecycle.department_asked(info.context, found.raw.get("decider"))
+        lifecycle.department_asked(info.context, found.row.decider)
         return found
 
 

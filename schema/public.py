@@ -16,7 +16,7 @@ from graph_seed.reference_data import load_domains
 from resolvers import public
 from schema.common import Department, PageInfo
 from schema.listings import HubInfo, Listing
-from schema.subjects import Action, Subject, subject_of
+from schema.subjects import Action, Subject, subject_of_row
 
 
 @strawberry.enum(description="The lists the public site publishes (WATCH is never published).")
@@ -97,9 +97,7 @@ class PublicQueries:
         rows = await public.recent_actions(info.context, kinds, first)
         calendar = info.context.calendar
         return [
-            PublicAction(
-                action=Action.of(r["a"], calendar), subject=subject_of(r["label"], r["subject"])
-            )
+            PublicAction(action=Action.of(r.action, calendar), subject=subject_of_row(r.subject))
             for r in rows
         ]
 

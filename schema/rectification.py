@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
 from hub.errors import NotFound
 from hub.policy import refuse_unpublished
 from hub.rules.rectification import RectificationStatus, overdue
+from hub.store.rectifications import RectificationRow
 from resolvers import rectification
 from schema.common import REQUEST_ID, SubjectRef
 from schema.listings import HubInfo
@@ -23,64 +23,62 @@ strawberry.enum(
 
 @strawberry.type(description="A rectification order (限期整改) and what followed it.")
 class Rectification:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[RectificationRow]  # as the store read it (hub/store/rectifications.py)
 
     @strawberry.field
     def id(self) -> str:
-        return str(self.raw["id"])
+        return self.row.id
 
     @strawberry.field(description="Enterprise or Person (the subject is the one asked about).")
     def subject_kind(self) -> str:
-        return str(self.raw["subjectLabel"])
+        return self.row.subject_label
 
     @strawberry.field
     def status(self) -> RectificationStatus:
-        return RectificationStatus(self.raw["status"])
+        return RectificationStatus(self.row.status)
 
     @strawberry.field(description="The ordering department.")
     def department(self) -> str:
-        return str(self.raw["department"])
+        return self.row.department
 
     @strawberry.field
     def content(self) -> str:
-        return str(self.raw["content"])
+        return self.row.content
 
     @strawberry.field
     def basis(self) -> str | None:
-        return self.raw.get("basis")
+        return self.row.basis
 
     @strawberry.field
     def ordered_on(self) -> dt.date:
-        day: dt.date = self.raw["orderedOn"]
-        return day
+        return self.row.ordered_on
 
     @strawberry.field(description="The last day to rectify.")
     def deadline(self) -> dt.date:
-        day: dt.date = self.raw["deadline"]
-        return day
+        return self.row.deadline
 
     @strawberry.field(description="Still ORDERED after its deadline (today).")
     def overdue(self, info: HubInfo) -> bool:
-        return overdue(self.raw, info.context.today())
+        return overdue(self.row, info.context.today())
 
     @strawberry.field
     def rectified_on(self) -> dt.date | None:
-        return self.raw.get("rectifiedOn")
+        return self.row.rectified_on
 
     @strawberry.field(description="Rectified after the deadline.")
     def late(self) -> bool | None:
-        done: dt.date | None = self.raw.get("rectifiedOn")
-        return None if done is None else done > self.raw["deadline"]
+        done = self.row.rectified_on
+        return None if done is None else done > self.row.deadline
 
     @strawberry.field(
         description="The warning interview (约谈), held when the deadline was missed."
     )
     def interviewed_on(self) -> dt.date | None:
-        return self.raw.get("interviewedOn")
+        return self.row.interviewed_on
 
     @strawberry.field(description="What the interview recorded.")
     def interview(self) -> str | None:
-        return self.raw.get("interview")
+        return self.row.interview
 
 
 @strawberry.input(description="A rectification order (限期整改) about one subject.")
@@ -112,7 +110,7 @@ async def _order(info: HubInfo, order_id: str) -> Rectification:
     found = await rectification.order_by_id(info.context, order_id)
     if found is None:
         raise NotFound(f"rectification order {order_id} does not exist", field="id")
-    return Rectification(raw=found)
+    return Rectification(row=found)
 
 
 @strawberry.type
@@ -124,7 +122,7 @@ class RectificationQueries:
     async def rectifications(self, info: HubInfo, subject: SubjectRef) -> list[Rectification]:
         refuse_unpublished(info.context.actor, "a rectification order")
         found = await rectification.orders_of(info.context, subject.uscc, subject.id_number)
-        return [Rectification(raw=r) for r in found]
+        return [Rectification(row=r) for r in found]
 
     @strawberry.field(
         description="A department's orders still ORDERED after their deadline, the longest "
@@ -134,7 +132,7 @@ class RectificationQueries:
         self, info: HubInfo, department: str | None = None
     ) -> list[Rectification]:
         found = await rectification.overdue_orders(info.context, department)
-        return [Rectification(raw=r) for r in found]
+        return [Rectification(row=r) for r in found]
 
 
 @strawberry.type

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from enum import Enum
-from typing import Any, cast
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
+from hub.store.reports import ReportRow
 from resolvers import reports as r
 from schema.common import SubjectRef
 from schema.listings import HubInfo
@@ -36,56 +37,54 @@ class ReportCheck(Enum):
 
 @strawberry.type(description="An issued credit report as it was stored.")
 class CreditReport:
-    raw: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[ReportRow]  # as the store read it (hub/store/reports.py)
 
     @strawberry.field(description="14-digit issue time (Asia/Shanghai) + 8 base-32 characters.")
     def number(self) -> str:
-        return str(self.raw["number"])
+        return self.row.number
 
     @strawberry.field
     def uscc(self) -> str:
-        return str(self.raw["subject"])
+        return self.row.subject
 
     @strawberry.field
     def subject_name(self) -> str:
-        return str(self.raw["subjectName"])
+        return self.row.subject_name
 
     @strawberry.field
     def as_of(self) -> dt.date:
-        day: dt.date = self.raw["asOf"]
-        return day
+        return self.row.as_of
 
     @strawberry.field
     def purpose(self) -> ReportPurpose:
-        return ReportPurpose(self.raw["purpose"])
+        return ReportPurpose(self.row.purpose)
 
     @strawberry.field
     def issued_at(self) -> dt.datetime:
-        at: dt.datetime = self.raw["issuedAt"]
-        return at
+        return self.row.issued_at
 
     @strawberry.field(description="Role of the requester (PUBLIC for an anonymous request).")
     def requester_role(self) -> str:
-        return str(self.raw["requesterRole"])
+        return self.row.requester_role
 
     @strawberry.field(description="SHA-256 of the canonical JSON content.")
     def content_hash(self) -> str:
-        return str(self.raw["contentHash"])
+        return self.row.content_hash
 
     @strawberry.field(description="SHA-256 of the PDF as issued.")
     def pdf_hash(self) -> str:
-        return str(self.raw["pdfHash"])
+        return self.row.pdf_hash
 
     @strawberry.field(
         description="The structured content: the report's facts, the subject as the public "
         "API gave it on asOf, the domain names. The PDF shows the same."
     )
     def content(self) -> JSON:
-        return cast(JSON, r.content_of(self.raw))
+        return cast(JSON, r.content_of(self.row))
 
     @strawberry.field(description="The PDF as issued, base64 (also GET /reports/{number}.pdf).")
     def pdf_base64(self) -> str:
-        return base64.b64encode(bytes(self.raw["pdf"])).decode()
+        return base64.b64encode(self.row.pdf).decode()
 
 
 @strawberry.type
@@ -111,7 +110,7 @@ class ReportQueries:
     )
     async def credit_report(self, info: HubInfo, number: str) -> CreditReport | None:
         found = await r.for_requester(info.context, number)
-        return CreditReport(raw=found) if found else None
+        return CreditReport(row=found) if found else None
 
     @strawberry.field(
         description="Verification by number and verification code: GENUINE with the stored "
@@ -121,7 +120,7 @@ class ReportQueries:
         found = await r.verify(info.context, number, code)
         if found is None:
             return ReportVerification(result=ReportCheck.UNKNOWN, report=None)
-        return ReportVerification(result=ReportCheck.GENUINE, report=CreditReport(raw=found))
+        return ReportVerification(result=ReportCheck.GENUINE, report=CreditReport(row=found))
 
     @strawberry.field(
         description="Verification of a PDF file by its SHA-256 and the number it names: "
@@ -132,7 +131,7 @@ class ReportQueries:
     ) -> ReportVerification:
         result, found = await r.verify_document(info.context, number, sha256)
         return ReportVerification(
-            result=ReportCheck(result), report=CreditReport(raw=found) if found else None
+            result=ReportCheck(result), report=CreditReport(row=found) if found else None
         )
 
 
@@ -165,9 +164,9 @@ class ReportMutations:
         if subject.uscc is None or subject.id_number is not None:
             raise InvalidInput(REPORTS_FOR_ORGANISATIONS, field="subject")
         issued = await r.issue(info.context, info.schema, subject.uscc, purpose.value, as_of)
-        number = issued.stored["number"]
+        number = issued.stored.number
         return IssuedReport(
-            report=CreditReport(raw=issued.stored),
+            report=CreditReport(row=issued.stored),
             verification_code=issued.code,
             pdf_path=f"/reports/{number}.pdf?code={issued.code}",
         )

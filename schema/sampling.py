@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from hub.store.sampling import InspectionRow
 from resolvers import sampling
 from resolvers.context import HubContext
 from schema.common import SubjectKind
@@ -67,27 +68,37 @@ class SamplingTarget:
 
 @strawberry.type(description="The result of a 双随机一公开 inspection (published: 一公开).")
 class InspectionResult:
-    plan_id: str
-    department: str = strawberry.field(description="The plan's (inspecting) department.")
-    department_name: str | None
-    inspected_on: dt.date | None
-    result: str
-    note: str | None = strawberry.field(description="Keyed callers only.")
-    inspectors: list[str] = strawberry.field(
+    row: strawberry.Private[InspectionRow]  # as the caller may see it (resolvers/sampling.py)
+
+    @strawberry.field
+    def plan_id(self) -> str:
+        return self.row.plan_id
+
+    @strawberry.field(description="The plan's (inspecting) department.")
+    def department(self) -> str:
+        return self.row.department
+
+    @strawberry.field
+    def department_name(self) -> str | None:
+        return self.row.department_name
+
+    @strawberry.field
+    def inspected_on(self) -> dt.date | None:
+        return self.row.inspected_on
+
+    @strawberry.field
+    def result(self) -> str:
+        return self.row.result
+
+    @strawberry.field(description="Keyed callers only.")
+    def note(self) -> str | None:
+        return self.row.note
+
+    @strawberry.field(
         description="ID numbers: none for PUBLIC, masked unless the role sees personal data."
     )
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> InspectionResult:
-        return cls(
-            plan_id=row["planId"],
-            department=row["department"],
-            department_name=row.get("departmentName"),
-            inspected_on=row.get("inspectedOn"),
-            result=row["result"],
-            note=row.get("note"),
-            inspectors=list(row["inspectors"]),
-        )
+    def inspectors(self) -> list[str]:
+        return list(self.row.inspectors)
 
 
 @strawberry.type(description="A stored 双随机一公开 plan.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, overload
 
 import strawberry
 from graphql import FieldNode
@@ -15,9 +15,16 @@ from graphql_engine.execution import PLAIN_READ
 from hub.identifiers import mask_id_number
 from hub.rules.listings import aggravated_among
 from hub.rules.publicity import publicity
-from hub.rules.validity import active_on
+from hub.rules.validity import within
 from hub.rules.workdays import Calendar, publication_deadline
-from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
+from hub.store.subjects import (
+    ActionRow,
+    EnterpriseRow,
+    PersonRow,
+    RelationRow,
+    enterprise_row,
+    person_row,
+)
 from resolvers.commitments import commitments_of, voluntary_of
 from resolvers.context import HubContext
 from resolvers.records import (
@@ -179,7 +186,7 @@ class Enterprise:
         from schema.commitments import VoluntaryInformation
 
         rows = await voluntary_of(info.context, "Enterprise", self.row.uscc)
-        return [VoluntaryInformation(raw=r) for r in rows]
+        return [VoluntaryInformation(row=r) for r in rows]
 
     @strawberry.field(
         description="双随机一公开: the recorded results of the sampling plans' inspections of "
@@ -192,7 +199,7 @@ class Enterprise:
         from schema.sampling import InspectionResult
 
         rows = await inspection_results(info.context, self.row.uscc)
-        return [InspectionResult.of(r) for r in rows]
+        return [InspectionResult(row=r) for r in rows]
 
     @strawberry.field
     async def provenance(self, info: HubInfo) -> Provenance:
@@ -350,7 +357,7 @@ class Person:
 
         self._full_access(info)
         rows = await voluntary_of(info.context, "Person", self.row.id_number)
-        return [VoluntaryInformation(raw=r) for r in rows]
+        return [VoluntaryInformation(row=r) for r in rows]
 
     @strawberry.field(
         description="个人信用记录 on asOf: own listings and entries derived from listings of "
@@ -445,6 +452,10 @@ def enterprise_of(raw: dict[str, Any]) -> Enterprise:
     return Enterprise(row=enterprise_row(raw))
 
 
+@overload
+def subject_of_row(row: PersonRow | EnterpriseRow) -> Enterprise | Person: ...
+@overload
+def subject_of_row(row: PersonRow | EnterpriseRow | None) -> Enterprise | Person | None: ...
 def subject_of_row(row: PersonRow | EnterpriseRow | None) -> Enterprise | Person | None:
     """The type of a subject the store read as a typed row."""
     if row is None:
@@ -486,50 +497,46 @@ class Shareholding:
     provenance: Provenance
 
 
-def _roles(rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date) -> list[RoleHolding]:
+def _roles(rows: list[RelationRow], as_of: dt.date | None, today: dt.date) -> list[RoleHolding]:
     day = as_of or today
     out = []
     for row in rows:
-        rel = row["r"]
-        active = active_on(rel, day)
+        active = within(row.valid_from, row.valid_to, day)
         if as_of is not None and not active:
             continue
         out.append(
             RoleHolding(
-                role=RoleName(rel["role"]),
-                title=rel.get("title"),
-                valid_from=rel.get("from"),
-                valid_to=rel.get("to"),
-                holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=enterprise_of(row["enterprise"]),
+                role=RoleName(str(row.role)),
+                title=row.title,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                holder=subject_of_row(row.holder),
+                enterprise=Enterprise(row=row.enterprise),
                 active=active,
-                provenance=Provenance.of(rel),
+                provenance=Provenance.of_row(row),
             )
         )
     out.sort(key=lambda r: (r.role.value, r.valid_from or dt.date.min))
     return out
 
 
-def _shares(
-    rows: list[dict[str, Any]], as_of: dt.date | None, today: dt.date
-) -> list[Shareholding]:
+def _shares(rows: list[RelationRow], as_of: dt.date | None, today: dt.date) -> list[Shareholding]:
     day = as_of or today
     out = []
     for row in rows:
-        rel = row["r"]
-        active = active_on(rel, day)
+        active = within(row.valid_from, row.valid_to, day)
         if as_of is not None and not active:
             continue
         out.append(
             Shareholding(
-                holder=subject_of(row["holderLabel"], row["holder"]),
-                enterprise=enterprise_of(row["enterprise"]),
-                share=float(rel["share"]),
-                subscribed_capital=rel.get("subscribedCapital"),
-                valid_from=rel.get("from"),
-                valid_to=rel.get("to"),
+                holder=subject_of_row(row.holder),
+                enterprise=Enterprise(row=row.enterprise),
+                share=float(row.share or 0),
+                subscribed_capital=row.subscribed_capital,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
                 active=active,
-                provenance=Provenance.of(rel),
+                provenance=Provenance.of_row(row),
             )
         )
     out.sort(key=lambda s: -s.share)
@@ -603,25 +610,28 @@ class Action:
         return [Objection(row=o) for o in ordered]
 
     @classmethod
-    def of(cls, raw: dict[str, Any], calendar: Calendar) -> Action:
-        deadline, approximate = publication_deadline(raw["decisionDate"], calendar)
-        period = publicity(raw["type"], raw.get("severity"), raw["decisionDate"])
-        published = raw.get("publishedOn")
+    def of(cls, row: ActionRow, calendar: Calendar) -> Action:
+        deadline, approximate = publication_deadline(row.decision_date, calendar)
+        period = publicity(row.type, row.severity, row.decision_date)
+        published = row.published_on
         return cls(
-            id=raw["id"],
-            type=ActionType(raw["type"]),
-            department=Department(code=raw.get("department", ""), name=raw.get("departmentName")),
-            decision_date=raw["decisionDate"],
-            severity=Severity(raw["severity"]) if raw.get("severity") else None,
-            title=raw.get("title", ""),
-            document_number=raw.get("documentNumber"),
-            basis=raw.get("basis"),
-            content=raw.get("content"),
-            domain=raw.get("domain"),
-            penalties=list(raw.get("penalties") or []),
-            amount=raw.get("amount"),
+            id=row.id,
+            type=ActionType(row.type),
+            department=Department(
+                code=row.department if row.department is not None else "",
+                name=row.department_name,
+            ),
+            decision_date=row.decision_date,
+            severity=Severity(row.severity) if row.severity else None,
+            title=row.title if row.title is not None else "",
+            document_number=row.document_number,
+            basis=row.basis,
+            content=row.content,
+            domain=row.domain,
+            penalties=list(row.penalties),
+            amount=row.amount,
             published_on=published,
-            provenance=Provenance.of(raw),
+            provenance=Provenance.of_row(row),
             publication_deadline=deadline,
             deadline_approximate=approximate,
             published_late=None if published is None else published > deadline,
@@ -630,10 +640,10 @@ class Action:
                 earliest_end=period.earliest_end,
                 ends=period.ends,
             ),
-            disclosure=Disclosure(raw.get("disclosure") or "PUBLIC"),
-            ended_on=raw.get("endedOn"),
-            end_reason=raw.get("endReason"),
-            way_back=action_way_back(raw),
+            disclosure=Disclosure(row.disclosure or "PUBLIC"),
+            ended_on=row.ended_on,
+            end_reason=row.end_reason,
+            way_back=action_way_back(row),
         )
 
 

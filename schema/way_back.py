@@ -5,12 +5,11 @@ check hits, listings and actions (docs/lifecycle.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import strawberry
 
-from hub.rules.repair import Condition, RepairPath, action_path, repair_path
+from hub.rules.repair import Condition, RepairPath, penalty_path, repair_path
+from hub.store.subjects import ActionRow
 
 
 @strawberry.type(
@@ -47,5 +46,7 @@ def listing_way_back(
     return WayBack.of(repair_path(source, list_kind, domain, effective_from, expires_on))
 
 
-def action_way_back(raw: Mapping[str, Any]) -> WayBack:
-    return WayBack.of(action_path(raw))
+def action_way_back(row: ActionRow) -> WayBack:
+    return WayBack.of(
+        penalty_path(row.type, row.severity, row.decision_date, row.penalties, row.domain)
+    )

@@ -164,6 +164,11 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
             await (await session.run("MERGE (:TestSentinel {id: 'credithub-tests'})")).consume()
     got = await _dump(graph)
     got_events = await _events(graph)
+    # Every enterprise's USCC again as its tieKey (compared with the transactional graph's
+    # below), the head of its property chain: the search reads it for each pooled hit.
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run("MATCH (e:Enterprise) RETURN keys(e)[0] AS first")
+        firsts = Counter([record["first"] async for record in result])
 
     assert bulk.committed, bulk.failure
     assert _report(bulk) == _report(transactional)
@@ -175,6 +180,12 @@ async def test_initial_load_gives_the_transactional_graph_and_report(
         "BRANCH_OF", "HOLDS_SHARES", "CONTROLS", "OFFICER_OF", "DERIVED_FROM", "ISSUED_BY",
     }  # fmt: skip
     assert got[0] == expected[0], (got[0] - expected[0], expected[0] - got[0])
+    assert set(firsts) == {"tieKey"}, firsts
+    assert all(
+        dict(props)["tieKey"] == dict(props)["uscc"]
+        for labels, props in expected[0]
+        if "Enterprise" in labels
+    )
     assert got[1] == expected[1], (got[1] - expected[1], expected[1] - got[1])
     # The event log: the same events with the same numbers 1..N, and the counter at N.
     assert [seq for seq, _ in expected_events[:-1]] == list(range(1, len(expected_events)))
@@ -304,3 +315,22 @@ def test_the_csv_of_names_carries_their_pinyin(tmp_path: Path, settings: Setting
     )
     assert values["pinyin:string"] == pinyin_terms("隆林集团建设有限公司")
     assert values["pinyin:string"] == "longlinjituanjiansheyouxiangongsi lljtjsyxgs"
+
+
+def test_the_csv_of_enterprises_carries_their_tie_key_first(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """An enterprise's USCC again as its ``tieKey``, in the first property column: the import
+    tool writes a node's properties in column order, and the search reads the tieKey of every
+    pooled hit (hub/store/subjects.py SEARCH_NAMES)."""
+    load = _file_load(None, SYSTEM, "AMR", "x.jsonl", settings, dt.date(2026, 6, 30))  # type: ignore[arg-type]
+    row = {"key": "91451031MA5TT0001X", "fp": "f", "props": {"name": "隆林集团建设有限公司"}}
+    tables = Tables(tmp_path)
+    load.add_rows(tables, "enterprise", [row])
+    tables.close()
+    header = (tmp_path / "Enterprise.header.csv").read_text().strip().split(",")
+    values = dict(
+        zip(header, (tmp_path / "Enterprise.csv").read_text().strip().split(","), strict=True)
+    )
+    assert header[1] == "tieKey:string"  # after the key column (uscc:ID)
+    assert values["tieKey:string"] == "91451031MA5TT0001X"

@@ -9,8 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Names a type module may import from the store: constants and value types, never a read.
 STORE_NAMES_ALLOWED = {
-    "schema/checks.py": {"MAX_OWNERSHIP_PATHS", "MAX_PATHS_SHOWN"},
-    "schema/commitments.py": {"CommitmentRow"},
+    "schema/audit.py": {"AuditRow"},
+    "schema/checks.py": {"MAX_OWNERSHIP_PATHS", "MAX_PATHS_SHOWN", "ReceiptRow"},
+    "schema/commitments.py": {"CommitmentRow", "VoluntaryRow"},
     "schema/credit_record.py": {
         "CommitmentRow",
         "DerivedEntryRow",
@@ -18,10 +19,28 @@ STORE_NAMES_ALLOWED = {
         "ListingRow",
         "PersonRow",
     },
+    "schema/events.py": {"EventRow"},
+    "schema/grades.py": {"EvaluationRow"},
+    "schema/history.py": {"HistoryRow"},
+    "schema/keys.py": {"KeyRow"},
+    "schema/lifecycle.py": {"RepairRow"},
     "schema/listings.py": {"ListingEventRow", "ListingRow", "ObjectionRow"},
+    "schema/measures.py": {"MeasureRow"},
     "schema/query.py": {"PersonRow", "SearchFilter"},
+    "schema/rectification.py": {"RectificationRow"},
+    "schema/reports.py": {"ReportRow"},
+    "schema/sampling.py": {"InspectionRow"},
     # the mappers of nested person and enterprise maps
-    "schema/subjects.py": {"EnterpriseRow", "PersonRow", "enterprise_row", "person_row"},
+    "schema/subjects.py": {
+        "ActionRow",
+        "EnterpriseRow",
+        "PersonRow",
+        "RelationRow",
+        "enterprise_row",
+        "person_row",
+    },
+    "schema/warnings.py": {"EventRow", "WarningReasonRow"},
+    "schema/way_back.py": {"ActionRow"},
 }
 
 

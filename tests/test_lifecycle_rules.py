@@ -31,6 +31,8 @@ from hub.rules.repair import (
     refusal_at_once,
 )
 from hub.rules.workdays import Calendar
+from hub.store.rectifications import RectificationRow
+from hub.store.repair_changes import RepairRow
 
 D = dt.date.fromisoformat
 TODAY = D("2026-12-07")
@@ -278,21 +280,35 @@ def test_rectified_once_after_the_order_and_any_interview() -> None:
     assert other is not None and other.kind == RefusalKind.NOT_ALLOWED
 
 
+def stored_order(**kw: Any) -> RectificationRow:
+    """An order as the store reads it (``order`` is the map a write-side rule checks)."""
+    given = {**order(), **kw}
+    return RectificationRow(
+        id=given["id"],
+        subject_label="Enterprise",
+        status=given["status"],
+        department=given["department"],
+        content="限期整改",
+        ordered_on=given["orderedOn"],
+        deadline=given["deadline"],
+    )
+
+
 def test_overdue_orders_longest_first() -> None:
     rows = [
-        order(id="a", deadline=D("2026-12-01")),
-        order(id="b", deadline=D("2026-11-01")),
-        order(id="c", deadline=D("2026-12-07")),  # due today: not overdue
-        order(id="d", deadline=D("2026-10-01"), status="INTERVIEWED"),
+        stored_order(id="a", deadline=D("2026-12-01")),
+        stored_order(id="b", deadline=D("2026-11-01")),
+        stored_order(id="c", deadline=D("2026-12-07")),  # due today: not overdue
+        stored_order(id="d", deadline=D("2026-10-01"), status="INTERVIEWED"),
     ]
-    assert [r["id"] for r in overdue_orders(rows, TODAY)] == ["b", "a"]
+    assert [r.id for r in overdue_orders(rows, TODAY)] == ["b", "a"]
 
 
 def test_pending_repair_applications_overdue_first() -> None:
     rows = [
-        {"id": "new", "status": "PENDING", "requestedOn": D("2026-12-01")},
-        {"id": "old", "status": "PENDING", "requestedOn": D("2026-09-28")},  # due 2026-10-16
-        {"id": "done", "status": "APPROVED", "requestedOn": D("2026-09-01")},
+        RepairRow("new", "PENDING", D("2026-12-01")),
+        RepairRow("old", "PENDING", D("2026-09-28")),  # due 2026-10-16
+        RepairRow("done", "APPROVED", D("2026-09-01")),
     ]
     found = pending_applications(rows, TODAY, CAL)
-    assert [(row["id"], late) for row, late in found] == [("old", True), ("new", False)]
+    assert [(row.id, late) for row, late in found] == [("old", True), ("new", False)]

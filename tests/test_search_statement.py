@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from hub.auth import PUBLIC, Actor, Role
+from hub.migrate import migrate
 from hub.settings import Settings
 from hub.store import Store
 from tests import factories as f
@@ -95,3 +96,71 @@ async def test_a_search_asking_more_than_a_hit_holds_reads_the_rest_on_its_own(
     assert firms[LISTED]["industry"] == "建材"
     assert firms[ENDED]["address"] == "隆林县新州镇"
     assert [x["department"]["code"] for x in firms[LISTED]["listings"]] == ["ECOENV", "ECOENV"]
+
+
+TIED = [f.uscc(category="1") for _ in range(6)]
+TIE_KEYS = "MATCH (e:Enterprise) WHERE e.uscc IN $keys RETURN e.uscc AS uscc, e.tieKey AS tie"
+SCORED = (
+    "query($t: String!, $n: Int!) { search(text: $t, first: $n) { nodes { score"
+    " subject { ... on Enterprise { uscc } } } } }"
+)
+
+
+async def _tie_keys(graph: Store, keys: list[str]) -> dict[str, Any]:
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(TIE_KEYS, {"keys": keys})
+        return {record["uscc"]: record["tie"] async for record in result}
+
+
+async def test_an_imported_enterprise_carries_its_uscc_as_its_tie_key(
+    graph: Store, gql: GQL
+) -> None:
+    """The importer writes an enterprise's USCC again as ``tieKey``, which the search reads to
+    order equal scores (hub/store/subjects.py SEARCH_NAMES); a person has none."""
+    report = await load(graph, _records())
+    assert report.committed, report.errors
+    assert await _tie_keys(graph, [LISTED, PLAIN]) == {LISTED: LISTED, PLAIN: PLAIN}
+    async with graph.driver.session(database=graph.database) as session:
+        record = await (
+            await session.run(
+                "MATCH (p:Person {idNumber: $k}) RETURN p.tieKey AS tie", {"k": HOLDER}
+            )
+        ).single()
+    assert record is not None and record["tie"] is None
+
+
+async def test_migrate_gives_enterprises_stored_before_their_tie_key_first(
+    graph: Store, gql: GQL
+) -> None:
+    """Enterprises stored before the tieKey get it from `credit-hub migrate`, at the head of
+    their property chain (Neo4j puts a property added to a stored node there: the cheap one to
+    read for each of a search's pooled hits), and their search order is the USCC's before and
+    after."""
+    names = [f"翠峰二读{c}贸易有限公司" for c in "甲乙丙丁戊己"]
+    report = await load(graph, [f.enterprise(k, n) for k, n in zip(TIED, names, strict=True)])
+    assert report.committed, report.errors
+
+    async def ranked() -> list[str]:
+        nodes = (await gql.ok(SCORED, {"t": "翠峰二读", "n": 6}))["search"]["nodes"]
+        assert len({n["score"] for n in nodes}) == 1  # they tie
+        return [n["subject"]["uscc"] for n in nodes]
+
+    assert await ranked() == sorted(TIED)
+    async with graph.driver.session(database=graph.database) as session:
+        # as a store of the previous version: no tieKey on half of them
+        await (
+            await session.run(
+                "MATCH (e:Enterprise) WHERE e.uscc IN $keys REMOVE e.tieKey", {"keys": TIED[::2]}
+            )
+        ).consume()
+    assert await _tie_keys(graph, TIED) == {k: None if k in TIED[::2] else k for k in TIED}
+    assert await ranked() == sorted(TIED)  # ordered by their uscc meanwhile
+    await migrate(graph)
+    assert await _tie_keys(graph, TIED) == {k: k for k in TIED}
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (e:Enterprise) WHERE e.uscc IN $keys RETURN keys(e)[0] AS first",
+            {"keys": TIED[::2]},
+        )
+        assert [record["first"] async for record in result] == ["tieKey"] * 3
+    assert await ranked() == sorted(TIED)

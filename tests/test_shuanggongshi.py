@@ -63,7 +63,8 @@ async def test_new_penalty_csv_creates_the_action_and_its_unknown_subject(
     assert (
         await count(
             graph,
-            "MATCH (e:Enterprise {uscc: $u, createdFrom: 'file.csv', name: '隆林金鑫建材有限公司'}) RETURN count(*)",
+            "MATCH (e:Enterprise {uscc: $u, createdFrom: 'file.csv', name: '隆林金鑫建材有限公司', tieKey: $u})"
+            " RETURN count(*)",
             u=firm,
         )
         == 1

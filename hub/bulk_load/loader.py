@@ -191,6 +191,8 @@ class FileLoad(_Importer):
             for row in rows:
                 me = (label, row["key"])
                 props = {**row["props"], "fp": row["fp"], **stamp, **first}
+                if label == "Enterprise":  # as the create statement does (import_writes.py)
+                    props = {"tieKey": row["key"], **props}
                 if named:  # as the node writer does, beside the name (hub/importer/writers.py)
                     props["pinyin"] = pinyin_of(props["name"])
                 # A new key (``Known`` sent the others to the tail): no deduplication needed.

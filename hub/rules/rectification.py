@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from hub.rules.listings import Decider, Refusal, RefusalKind
 
@@ -101,12 +101,25 @@ def interview_refusal(
     return None
 
 
-def overdue(order: Mapping[str, Any], today: dt.date) -> bool:
-    deadline: dt.date = order["deadline"]
-    return order.get("status") == RectificationStatus.ORDERED and deadline < today
+class Order(Protocol):
+    """What the overdue rule reads of an order (the store's ``RectificationRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def deadline(self) -> dt.date: ...
 
 
-def overdue_orders(rows: Iterable[Mapping[str, Any]], today: dt.date) -> list[Mapping[str, Any]]:
+OrderT = TypeVar("OrderT", bound=Order)
+
+
+def overdue(order: Order, today: dt.date) -> bool:
+    return order.status == RectificationStatus.ORDERED and order.deadline < today
+
+
+def overdue_orders(rows: Iterable[OrderT], today: dt.date) -> list[OrderT]:
     """ORDERED orders past their deadline, the longest overdue first."""
     found = [r for r in rows if overdue(r, today)]
-    return sorted(found, key=lambda r: (r["deadline"], str(r["id"])))
+    return sorted(found, key=lambda r: (r.deadline, r.id))

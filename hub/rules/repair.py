@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from graph_seed.reference_data import load_domains
 from hub.rules.listings import (
@@ -108,24 +108,45 @@ def repair_path(
 def action_path(action: Mapping[str, Any]) -> RepairPath:
     """How an administrative action can be repaired: penalties only."""
     if action.get("type") != "PENALTY":
-        return RepairPath(None, (), "only a penalty is a dishonesty record to repair", None)
-    severity = str(action.get("severity"))
-    period = publicity("PENALTY", severity, action["decisionDate"])
-    needs = SERIOUS if severity == "SERIOUS" else BASIC
-    penalties = set(action.get("penalties") or ())
-    if penalties & NOT_EARLY_PENALTIES and not _early_domain(action.get("domain")):
+        return NOT_A_PENALTY
+    return penalty_path(
+        "PENALTY",
+        action.get("severity"),
+        action["decisionDate"],
+        action.get("penalties") or (),
+        action.get("domain"),
+    )
+
+
+NOT_A_PENALTY = RepairPath(None, (), "only a penalty is a dishonesty record to repair", None)
+
+
+def penalty_path(
+    kind: str,
+    severity: str | None,
+    decided: dt.date,
+    penalties: Iterable[str],
+    domain: str | None,
+) -> RepairPath:
+    """``action_path`` from an action's fields (a typed row's): penalties only."""
+    if kind != "PENALTY":
+        return NOT_A_PENALTY
+    level = str(severity)
+    period = publicity("PENALTY", level, decided)
+    needs = SERIOUS if level == "SERIOUS" else BASIC
+    if set(penalties) & NOT_EARLY_PENALTIES and not _early_domain(domain):
         return RepairPath(
             period.ends,
             needs,
-            f"a licence revocation or business ban in the {action.get('domain')} domain is not "
+            f"a licence revocation or business ban in the {domain} domain is not "
             "repairable early (not before the maximum publicity period)",
             period.ends,
         )
-    minimum = {"MINOR": "none", "GENERAL": "3 months", "SERIOUS": "one year"}.get(severity, "")
+    minimum = {"MINOR": "none", "GENERAL": "3 months", "SERIOUS": "one year"}.get(level, "")
     return RepairPath(
         period.earliest_end,
         needs,
-        f"the minimum publicity period of a {severity} penalty is {minimum}",
+        f"the minimum publicity period of a {level} penalty is {minimum}",
         period.ends,
     )
 
@@ -254,16 +275,30 @@ def decision_refusal(
     return None
 
 
+class Application(Protocol):
+    """What ordering applications reads of one (the store's ``RepairRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def requested_on(self) -> dt.date: ...
+
+
+ApplicationT = TypeVar("ApplicationT", bound=Application)
+
+
 def pending_applications(
-    rows: Iterable[Mapping[str, Any]], today: dt.date, calendar: Calendar
-) -> list[tuple[Mapping[str, Any], bool]]:
+    rows: Iterable[ApplicationT], today: dt.date, calendar: Calendar
+) -> list[tuple[ApplicationT, bool]]:
     """PENDING applications with whether each is past its decision deadline: overdue ones
     first (the oldest deadline first), then by deadline, then by id."""
     found = []
     for row in rows:
-        if row.get("status") != RepairStatus.PENDING:
+        if row.status != RepairStatus.PENDING:
             continue
-        deadline, _ = decision_deadline(row["requestedOn"], calendar)
+        deadline, _ = decision_deadline(row.requested_on, calendar)
         found.append((row, deadline))
-    found.sort(key=lambda p: (not p[1] < today, p[1], str(p[0]["id"])))
+    found.sort(key=lambda p: (not p[1] < today, p[1], p[0].id))
     return [(row, deadline < today) for row, deadline in found]

@@ -12,5 +12,10 @@ def active_on(raw: Mapping[str, Any], day: dt.date, start: str = "from", end: st
 
     ``to`` is the last day a role or share was held (the day before a successor's ``from``).
     """
-    first, last = raw.get(start), raw.get(end)
+    return within(raw.get(start), raw.get(end), day)
+
+
+def within(first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
+    """True when ``day`` lies in [first, last], both inclusive, a missing bound open: a typed
+    row's validity (``active_on`` reads the bounds off a map)."""
     return (first is None or first <= day) and (last is None or last >= day)

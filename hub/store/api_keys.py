@@ -4,6 +4,9 @@ deleted. Creating and revoking a key writes its audit entry (hub/store/audit_log
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -92,11 +95,36 @@ async def find_actor(tx: AsyncManagedTransaction, token_hash: str) -> Actor | No
     return Actor(Role(record["role"]), record["id"], record["department"], record["name"])
 
 
-async def list_keys(tx: AsyncManagedTransaction, revoked: bool, limit: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """An API key as ``LIST_KEYS`` and ``KEY_BY_ID`` read it: never its token or its hash."""
+
+    id: str
+    role: str
+    department: str | None = None
+    name: str | None = None
+    created_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+def key_row(row: Mapping[str, Any]) -> KeyRow:
+    """The store's map of a key (``k {.id, .role, …}``) as a ``KeyRow``."""
+    get = row.get
+    return KeyRow(
+        id=str(row["id"]),
+        role=str(row["role"]),
+        department=get("department"),
+        name=get("name"),
+        created_at=get("createdAt"),
+        revoked_at=get("revokedAt"),
+    )
+
+
+async def list_keys(tx: AsyncManagedTransaction, revoked: bool, limit: int) -> list[KeyRow]:
     result = await tx.run(LIST_KEYS, {"revoked": revoked, "limit": limit})
-    return [native(r["key"]) for r in await result.fetch(limit)]
+    return [key_row(native(r["key"])) for r in await result.fetch(limit)]
 
 
-async def key_by_id(tx: AsyncManagedTransaction, key_id: str) -> dict[str, Any] | None:
+async def key_by_id(tx: AsyncManagedTransaction, key_id: str) -> KeyRow | None:
     record = await (await tx.run(KEY_BY_ID, {"id": key_id})).single()
-    return native(record["key"]) if record else None
+    return key_row(native(record["key"])) if record else None

@@ -5,6 +5,8 @@ pages of entries for ADMIN (newest first)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -59,13 +61,55 @@ async def write_key_change(
     await (await tx.run(WRITE_KEY_CHANGE, params)).consume()
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """An entry of the audit trail as ``PAGE`` reads it (``a {.*}``): who read or changed
+    what; a key change names the key it created or revoked (``target_*``)."""
+
+    id: str
+    at: dt.datetime
+    key_id: str
+    role: str | None = None
+    department: str | None = None
+    request_id: str | None = None
+    operation: str | None = None
+    fields: tuple[str, ...] = ()
+    what: str | None = None
+    subjects: tuple[str, ...] = ()
+    count: int | None = None
+    target_key_id: str | None = None
+    target_role: str | None = None
+    target_department: str | None = None
+
+
+def audit_row(row: Mapping[str, Any]) -> AuditRow:
+    """The store's map of an audit entry as an ``AuditRow``."""
+    get = row.get
+    return AuditRow(
+        id=str(row["id"]),
+        at=row["at"],
+        key_id=str(row["keyId"]),
+        role=get("role"),
+        department=get("department"),
+        request_id=get("requestId"),
+        operation=get("operation"),
+        fields=tuple(get("fields") or ()),
+        what=get("what"),
+        subjects=tuple(get("subjects") or ()),
+        count=get("count"),
+        target_key_id=get("targetKeyId"),
+        target_role=get("targetRole"),
+        target_department=get("targetDepartment"),
+    )
+
+
 async def page(
     tx: AsyncManagedTransaction,
     limit: int,
     after: tuple[dt.datetime, str] | None,
     key_id: str | None,
     subject: str | None,
-) -> list[dict[str, Any]]:
+) -> list[AuditRow]:
     after_at, after_id = after if after else (None, None)
     params = {
         "limit": limit,
@@ -75,4 +119,4 @@ async def page(
         "subject": subject,
     }
     result = await tx.run(PAGE, params)
-    return [native(r["a"]) for r in await result.fetch(limit)]
+    return [audit_row(native(r["a"])) for r in await result.fetch(limit)]

@@ -16,6 +16,7 @@ runs both as auto-commit statements (``Store.statements``), the tools in a trans
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -207,22 +208,90 @@ async def write_receipts(tx: Runner, receipts: list[dict[str, Any]], asked_at: d
         await (await tx.run(WRITE_RECEIPTS, params)).consume()
 
 
-async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class ReceiptRow:
+    """A check's receipt as the store reads it (``RECEIPT``; ``RECORD_OUTCOME`` returns it with
+    its outcome): who asked, about whom, what was answered, and the approval's outcome."""
+
+    id: str
+    asked_at: dt.datetime
+    key_id: str
+    subject_label: str | None
+    subject_key: str | None
+    scenario: str
+    as_of: dt.date
+    decision: str
+    department: str | None = None
+    found: bool = False
+    aggravated: bool = False
+    truncated: bool = False
+    hits: tuple[str, ...] = ()
+    suspended_hits: tuple[str, ...] = ()
+    incentives: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()
+    outcome: str | None = None
+    outcome_at: dt.datetime | None = None
+    outcome_note: str | None = None
+
+
+def receipt_row(row: dict[str, Any]) -> ReceiptRow:
+    """The store's map of a receipt (``x {.*}``) as a ``ReceiptRow``."""
+    get = row.get
+    return ReceiptRow(
+        id=str(row["id"]),
+        asked_at=row["askedAt"],
+        key_id=str(row["keyId"]),
+        subject_label=get("subjectLabel"),
+        subject_key=get("subjectKey"),
+        scenario=str(row["scenario"]),
+        as_of=row["asOf"],
+        decision=str(row["decision"]),
+        department=get("department"),
+        found=bool(get("found")),
+        aggravated=bool(get("aggravated")),
+        truncated=bool(get("truncated")),
+        hits=tuple(get("hits") or ()),
+        suspended_hits=tuple(get("suspendedHits") or ()),
+        incentives=tuple(get("incentives") or ()),
+        editions=tuple(get("editions") or ()),
+        outcome=get("outcome"),
+        outcome_at=get("outcomeAt"),
+        outcome_note=get("outcomeNote"),
+    )
+
+
+async def receipt(tx: AsyncManagedTransaction, receipt_id: str) -> ReceiptRow | None:
     record = await (await tx.run(RECEIPT, {"id": receipt_id})).single()
-    found: dict[str, Any] | None = native(record["receipt"]) if record else None
-    return found
+    return receipt_row(native(record["receipt"])) if record else None
 
 
-async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> dict[str, Any]:
+async def record_outcome(tx: AsyncManagedTransaction, /, **params: Any) -> ReceiptRow:
     """Records the outcome (every one is kept as an ApprovalOutcome) and returns the receipt."""
     record = await (await tx.run(RECORD_OUTCOME, params)).single()
     if record is None:
         raise LookupError(f"receipt {params['id']} disappeared while recording its outcome")
-    updated: dict[str, Any] = native(record["receipt"])
-    return updated
+    return receipt_row(native(record["receipt"]))
 
 
 # --- the gathered rows as the rules' types -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GatheredSubject:
+    """The checked subject as ``GATHER`` reads it (``subject``: a few of its properties)."""
+
+    name: str | None
+    kind: str | None
+    public_servant: bool
+
+
+def gathered_subject(row: dict[str, Any]) -> GatheredSubject | None:
+    """The subject of one row of ``gather``; None when the graph does not hold it."""
+    node = row.get("subject")
+    if node is None:
+        return None
+    get = node.get
+    return GatheredSubject(get("name"), get("kind"), bool(get("publicServant")))
 
 
 def broken_commitments_of(row: dict[str, Any]) -> list[dict[str, Any]]:

@@ -347,6 +347,41 @@ async def commitments_of(
 
 # --- voluntary information -------------------------------------------------------------------
 
+
+@dataclass(frozen=True, slots=True)
+class VoluntaryRow:
+    """Voluntary information as the store reads it (``_VOLUNTARY_ROW``: with its department's
+    name), verified or not."""
+
+    id: str
+    category: str
+    content: str
+    truthfulness_commitment: str
+    registered_on: dt.date
+    status: str
+    department: str
+    department_name: str | None = None
+    verified_on: dt.date | None = None
+    verification_reason: str | None = None
+
+
+def voluntary_row(row: Mapping[str, Any]) -> VoluntaryRow:
+    """The store's map of voluntary information (``_VOLUNTARY_ROW``) as a ``VoluntaryRow``."""
+    get = row.get
+    return VoluntaryRow(
+        id=str(row["id"]),
+        category=str(row["category"]),
+        content=str(row["content"]),
+        truthfulness_commitment=str(row["truthfulnessCommitment"]),
+        registered_on=row["registeredOn"],
+        status=str(row["status"]),
+        department=str(row["department"]),
+        department_name=get("departmentName"),
+        verified_on=get("verifiedOn"),
+        verification_reason=get("verificationReason"),
+    )
+
+
 _VOLUNTARY_ROW = """v {.*, departmentName: [(v)-[:ISSUED_BY]->(d:Department) | d.name][0],
   subject: [(v)-[:DECLARED_BY]->(s) | s {.uscc, .idNumber, .name}][0]}"""
 
@@ -464,12 +499,13 @@ async def verify_voluntary(
     )
 
 
-async def voluntary_by_id(tx: AsyncManagedTransaction, info_id: str) -> dict[str, Any] | None:
+async def voluntary_by_id(tx: AsyncManagedTransaction, info_id: str) -> VoluntaryRow | None:
     record = await (await tx.run(VOLUNTARY_BY_ID, {"id": info_id})).single()
-    return native(record["v"]) if record else None
+    return voluntary_row(native(record["v"])) if record else None
 
 
-async def voluntary_of(tx: Runner, label: str, keys: list[str]) -> list[dict[str, Any]]:
-    """Rows {key, v}: the voluntary information of the subjects of ``label`` keyed ``keys``."""
+async def voluntary_of(tx: Runner, label: str, keys: list[str]) -> list[tuple[str, VoluntaryRow]]:
+    """(key, information): the voluntary information of the subjects of ``label`` keyed
+    ``keys``."""
     result = await tx.run(VOLUNTARY_OF[label], {"keys": keys})
-    return [native(r.data()) async for r in result]
+    return [(r["key"], voluntary_row(native(r["v"]))) async for r in result]

@@ -516,7 +516,8 @@ async def page(
 ) -> list[dict[str, Any]]:
     """Events numbered after ``after``, at most ``limit``, oldest first (``filters``: public,
     subjects, domains, types, grades, watchSubjects, watchDomains, warnedFor; None where not
-    filtered; warningsAll and warningDepartment: which early warnings the caller reads)."""
+    filtered; warningsAll and warningDepartment: which early warnings the caller reads), as
+    maps of EVENT_FIELDS (``event_reads.page``: as typed rows)."""
     result = await tx.run(PAGE, {"after": after, "limit": limit, **filters})
     return [_decoded(int(r["seq"]), r["e"]) for r in await result.fetch(limit)]
 

@@ -11,12 +11,16 @@ has acted on is supervised by the department that evaluated it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
+from hub.store.rectifications import RectificationRow, rectification_row
+from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
 from hub.store.values import native
 
 _SUBJECT = """
@@ -140,20 +144,60 @@ WITH s, l, key, departments ORDER BY key SKIP $skip LIMIT $limit
 )
 
 
+@dataclass(frozen=True, slots=True)
+class EvaluationRow:
+    """The evaluation that gives a subject its current grade (``_ROW``'s ``evaluation``)."""
+
+    id: str
+    grade: str
+    evaluated_on: dt.date
+    source: str
+    source_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GradedRow:
+    """A subject on a grade list (``_ROW``): its key, a few of its properties, its current
+    evaluation; on the focus list also its supervising departments and interview orders."""
+
+    key: str
+    subject: EnterpriseRow | PersonRow
+    evaluation: EvaluationRow
+    departments: tuple[str, ...] = ()
+    orders: tuple[RectificationRow, ...] = ()
+
+
+def graded_row(row: Mapping[str, Any]) -> GradedRow:
+    """The store's map of a grade list's row (``_ROW``, the focus list's parts) as a
+    ``GradedRow``."""
+    subject, evaluation = row["subject"], row["evaluation"]
+    return GradedRow(
+        key=str(row["key"]),
+        subject=enterprise_row(subject) if row["label"] == "Enterprise" else person_row(subject),
+        evaluation=EvaluationRow(
+            id=str(evaluation["id"]),
+            grade=str(evaluation["grade"]),
+            evaluated_on=evaluation["evaluatedOn"],
+            source=str(evaluation["source"]),
+            source_name=evaluation.get("sourceName"),
+        ),
+        departments=tuple(row.get("departments") or ()),
+        orders=tuple(rectification_row(o) for o in row.get("orders") or ()),
+    )
+
+
 async def current_grade_page(
     tx: Runner, grade: str, filters: dict[str, Any], limit: int, skip: int
-) -> list[dict[str, Any]]:
+) -> list[GradedRow]:
     """Subjects whose current grade on ``filters['asOf']`` is ``grade``, by identifier, from
     the ``skip``-th (the cursor is a position: a key would carry an ID number); ``filters``:
     asOf, division, kind, department (the evaluating one); None where not filtered."""
     params = {"grade": grade, "limit": limit, "skip": skip, **filters}
-    return await rows(tx, GRADE_LIST, params)
+    return [graded_row(r) for r in await rows(tx, GRADE_LIST, params)]
 
 
-async def focus_page(
-    tx: Runner, filters: dict[str, Any], limit: int, skip: int
-) -> list[dict[str, Any]]:
+async def focus_page(tx: Runner, filters: dict[str, Any], limit: int, skip: int) -> list[GradedRow]:
     """Grade D subjects on ``filters['asOf']`` with their supervising departments (only those
     of ``filters['department']`` when given) and their grade D interview orders."""
     params = {"grade": "D", "limit": limit, "skip": skip, "kind": None, **filters}
-    return await rows(tx, FOCUS_LIST, params)
+    return [graded_row(r) for r in await rows(tx, FOCUS_LIST, params)]

@@ -11,6 +11,8 @@ rectification.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from hub.store.adapter import Runner, rows
@@ -61,6 +63,39 @@ LIMIT $limit
 HISTORY = {"Enterprise": _history("Enterprise", "uscc"), "Person": _history("Person", "idNumber")}
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One workflow step about a subject as the store reads it (``HISTORY``): the event and
+    the record it is on."""
+
+    id: str
+    type: str
+    on: dt.date
+    at: dt.datetime
+    record_kind: str
+    record_id: str
+    by: str | None = None
+    department: str | None = None
+    reason: str | None = None
+
+
+def history_row(row: Mapping[str, Any]) -> HistoryRow:
+    """The store's row of ``HISTORY`` (``e``, ``kind``, ``record``) as a ``HistoryRow``."""
+    event = row["e"]
+    get = event.get
+    return HistoryRow(
+        id=str(event["id"]),
+        type=str(event["type"]),
+        on=event["on"],
+        at=event["at"],
+        record_kind=str(row["kind"]),
+        record_id=str(row["record"]),
+        by=get("by"),
+        department=get("department"),
+        reason=get("reason"),
+    )
+
+
 async def history(
     tx: Runner,
     label: str,
@@ -68,9 +103,9 @@ async def history(
     limit: int,
     after: tuple[dt.date, dt.datetime, str] | None,
     public_on: dt.date | None,
-) -> list[dict[str, Any]]:
+) -> list[HistoryRow]:
     on, at, event_id = after if after is not None else (None, None, None)
-    return await rows(
+    found = await rows(
         tx,
         HISTORY[label],
         {
@@ -83,3 +118,4 @@ async def history(
             "publicTypes": PUBLIC_TYPES,
         },
     )
+    return [history_row(r) for r in found]

@@ -91,7 +91,9 @@ _LINKS: dict[str, str] = {
 
 # What a new record of a label also marks: a new penalty waits for the early-warning step of
 # its transaction (hub/store/warnings.py). A corrected penalty is not a new one.
-_NEW_MARKS: dict[str, str] = {"Action": PENALTY_MARK}
+# An enterprise's ``tieKey`` (its USCC again, for the search's order of equal scores:
+# hub/store/subjects.py SEARCH_NAMES) is written when it is created.
+_NEW_MARKS: dict[str, str] = {"Action": PENALTY_MARK, "Enterprise": "SET n.tieKey = row.key"}
 
 
 def _create_nodes(label: str) -> LiteralString:

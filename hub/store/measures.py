@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -85,6 +88,62 @@ async def catalogue_rows(
 ) -> list[dict[str, Any]]:
     result = await tx.run(MEASURES, {"scenario": scenario, "kind": kind})
     return [native(r["m"]) for r in await result.fetch(10_000)]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """A measure of the catalogue as the store reads it (``MEASURES``, its current version):
+    what the API shows of it. The check reads the statement's maps with their earlier
+    versions (``catalogue_rows``, ``hub/rules/editions.py``)."""
+
+    code: str
+    name: str
+    category: str
+    effect: str
+    legal_basis: str
+    edition: str
+    edition_date: dt.date | None = None
+    retired_on: dt.date | None = None
+    retired_in: str | None = None
+    scenarios: tuple[str, ...] = ()
+    reaches: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    subject_kinds: tuple[str, ...] = ()
+    requires_public_servant: bool = False
+
+
+def measure_row(row: Mapping[str, Any]) -> MeasureRow:
+    """The store's map of a measure (``m {.*}``) as a ``MeasureRow``."""
+    get = row.get
+    retired_in = get("retiredIn")
+    return MeasureRow(
+        code=str(row["code"]),
+        name=str(row["name"]),
+        category=str(row["category"]),
+        effect=str(row["effect"]),
+        legal_basis=str(row["legalBasis"]),
+        edition=str(row["edition"]),
+        edition_date=get("editionDate"),
+        retired_on=get("retiredOn"),
+        retired_in=None if retired_in is None else str(retired_in),
+        scenarios=tuple(get("scenarios") or ()),
+        reaches=tuple(get("reaches") or ()),
+        lists=tuple(get("lists") or ()),
+        grades=tuple(get("grades") or ()),
+        sources=tuple(get("sources") or ()),
+        subject_kinds=tuple(get("subjectKinds") or ()),
+        requires_public_servant=bool(get("requiresPublicServant")),
+    )
+
+
+async def measures(
+    tx: AsyncManagedTransaction, scenario: str | None, kind: str | None
+) -> list[MeasureRow]:
+    """The catalogue's measures governing ``scenario`` (every one: None) and applying to a
+    listed subject of ``kind`` (any: None), by code."""
+    return [measure_row(m) for m in await catalogue_rows(tx, scenario, kind)]
 
 
 async def catalogue_codes(tx: AsyncManagedTransaction, department: str) -> set[str]:

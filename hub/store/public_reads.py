@@ -10,12 +10,21 @@ and its keyset cursor never skips; the schema applies ``published`` again to eve
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
 from hub.store.listing_reads import ListingRow, listing_row, projection
-from hub.store.subjects import public_action
+from hub.store.subjects import (
+    ActionRow,
+    EnterpriseRow,
+    PersonRow,
+    action_row,
+    enterprise_row,
+    person_row,
+    public_action,
+)
 from hub.store.values import record_times, timed
 
 PUBLISHED_LISTINGS = trusted(
@@ -83,16 +92,32 @@ async def published_listings(
     return [listing_row(row["l"]) for row in found]
 
 
+@dataclass(frozen=True, slots=True)
+class RecentActionRow:
+    """A public action of ``RECENT_ACTIONS`` with its subject (a few of its properties)."""
+
+    action: ActionRow
+    subject: EnterpriseRow | PersonRow
+
+
 async def recent_actions(
     tx: Runner, types: list[str], today: dt.date, since: dt.date, limit: int
-) -> list[dict[str, Any]]:
+) -> list[RecentActionRow]:
     """Public actions decided in [since, today], newest first, with their subjects."""
     found = await rows(
         tx,
         RECENT_ACTIONS,
         {"types": types, "today": today, "since": since, "limit": limit},
     )
-    return [record_times(dict(row)) for row in found]
+    return [
+        RecentActionRow(
+            action_row(record_times(dict(row))["a"]),
+            enterprise_row(row["subject"])
+            if row["label"] == "Enterprise"
+            else person_row(row["subject"]),
+        )
+        for row in found
+    ]
 
 
 DEPARTMENTS = trusted("""

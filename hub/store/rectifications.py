@@ -8,13 +8,14 @@ HubError to refuse) and writes one dated ``ListingEvent`` on it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
-from hub.store.adapter import Runner, rows
+from hub.store.adapter import Runner
 from hub.store.events import note, rows_events, subject_event, subject_event_map
 from hub.store.imports import trusted
 from hub.store.listing_changes import Change
@@ -94,6 +95,42 @@ SET r.status = 'INTERVIEWED', r.interviewedOn = $on, r.interview = $note
     + _EVENT
 )
 
+
+@dataclass(frozen=True, slots=True)
+class RectificationRow:
+    """A rectification order as the store reads it (``r {.*}``), with what followed it."""
+
+    id: str
+    subject_label: str
+    status: str
+    department: str
+    content: str
+    ordered_on: dt.date
+    deadline: dt.date
+    basis: str | None = None
+    rectified_on: dt.date | None = None
+    interviewed_on: dt.date | None = None
+    interview: str | None = None
+
+
+def rectification_row(row: Mapping[str, Any]) -> RectificationRow:
+    """The store's map of a rectification order as a ``RectificationRow``."""
+    get = row.get
+    return RectificationRow(
+        id=str(row["id"]),
+        subject_label=str(row["subjectLabel"]),
+        status=str(row["status"]),
+        department=str(row["department"]),
+        content=str(row["content"]),
+        ordered_on=row["orderedOn"],
+        deadline=row["deadline"],
+        basis=get("basis"),
+        rectified_on=get("rectifiedOn"),
+        interviewed_on=get("interviewedOn"),
+        interview=get("interview"),
+    )
+
+
 BY_ID: LiteralString = """
 UNWIND $keys AS k
 MATCH (r:Rectification {id: k})
@@ -164,15 +201,19 @@ async def record_step(
     )
 
 
-async def by_id(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
-    return await rows(tx, BY_ID, {"keys": keys})
+async def by_id(tx: Runner, keys: list[str]) -> list[tuple[str, RectificationRow]]:
+    """(key, order) for each of ``keys`` that names one."""
+    result = await tx.run(BY_ID, {"keys": keys})
+    return [(r["key"], rectification_row(native(r["r"]))) async for r in result]
 
 
-async def of_subject(tx: Runner, label: str, subject: str) -> list[dict[str, Any]]:
-    return [r["r"] for r in await rows(tx, OF_SUBJECT[label], {"subject": subject})]
+async def of_subject(tx: Runner, label: str, subject: str) -> list[RectificationRow]:
+    """The orders about a subject, newest first."""
+    result = await tx.run(OF_SUBJECT[label], {"subject": subject})
+    return [rectification_row(native(r["r"])) async for r in result]
 
 
-async def overdue_of(tx: Runner, department: str, today: dt.date) -> list[dict[str, Any]]:
-    return [
-        r["r"] for r in await rows(tx, OF_DEPARTMENT, {"department": department, "today": today})
-    ]
+async def overdue_of(tx: Runner, department: str, today: dt.date) -> list[RectificationRow]:
+    """``department``'s orders still ORDERED after their deadline."""
+    result = await tx.run(OF_DEPARTMENT, {"department": department, "today": today})
+    return [rectification_row(native(r["r"])) async for r in result]

@@ -10,13 +10,15 @@ record that day.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from hub.errors import NotFound
-from hub.store.adapter import Runner, rows
+from hub.store.adapter import Runner
 from hub.store.events import record_event
 from hub.store.imports import trusted
 from hub.store.listing_changes import END_LISTING, Change
@@ -94,6 +96,50 @@ CREATE (t)-[:HAS_EVENT {batch: $batch, recordedAt: $now, sourceDepartment: $dept
                        department: $dept, reason: $note, at: $now, batch: $batch,
                        recordedAt: $now, sourceDepartment: $dept})
 """
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRow:
+    """A repair application (``Repair``) as the store reads it, the evidence it gave included."""
+
+    id: str
+    status: str
+    requested_on: dt.date
+    target_label: str | None = None
+    target_id: str | None = None
+    decider: str | None = None
+    refusal: str | None = None
+    earliest: dt.date | None = None
+    decided_on: dt.date | None = None
+    decision: str | None = None
+    reason: str | None = None
+    conduct_corrected: bool | None = None
+    public_commitment: str | None = None
+    repair_training: str | None = None
+    credit_report: str | None = None
+
+
+def repair_row(row: Mapping[str, Any]) -> RepairRow:
+    """The store's map of a repair application (``r {.*}``) as a ``RepairRow``."""
+    get = row.get
+    return RepairRow(
+        id=str(row["id"]),
+        status=str(row["status"]),
+        requested_on=row["requestedOn"],
+        target_label=get("targetLabel"),
+        target_id=get("targetId"),
+        decider=get("decider"),
+        refusal=get("refusal"),
+        earliest=get("earliest"),
+        decided_on=get("decidedOn"),
+        decision=get("decision"),
+        reason=get("reason"),
+        conduct_corrected=get("conductCorrected"),
+        public_commitment=get("publicCommitment"),
+        repair_training=get("repairTraining"),
+        credit_report=get("creditReport"),
+    )
+
 
 REPAIRS_BY_ID: LiteralString = """
 UNWIND $keys AS k
@@ -186,9 +232,13 @@ async def decide_repair(
     return repair_id
 
 
-async def repairs_by_id(tx: Runner, keys: list[str]) -> list[dict[str, Any]]:
-    return await rows(tx, REPAIRS_BY_ID, {"keys": keys})
+async def repairs_by_id(tx: Runner, keys: list[str]) -> list[tuple[str, RepairRow]]:
+    """(key, application) for each of ``keys`` that names one."""
+    result = await tx.run(REPAIRS_BY_ID, {"keys": keys})
+    return [(r["key"], repair_row(native(r["r"]))) async for r in result]
 
 
-async def open_repairs(tx: Runner, department: str) -> list[dict[str, Any]]:
-    return [r["r"] for r in await rows(tx, OPEN_REPAIRS, {"department": department})]
+async def open_repairs(tx: Runner, department: str) -> list[RepairRow]:
+    """The PENDING applications ``department`` decides."""
+    result = await tx.run(OPEN_REPAIRS, {"department": department})
+    return [repair_row(native(r["r"])) async for r in result]

@@ -4,7 +4,7 @@ whom (回避), the stored plan and its inspection results (hub/rules/sampling.py
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -193,5 +193,33 @@ ORDER BY t.inspectedOn DESC, p.id DESC
 """
 
 
-async def results_of(tx: Runner, uscc: str) -> list[dict[str, Any]]:
-    return [r["r"] for r in await rows(tx, RESULTS_OF, {"uscc": uscc})]
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    """A recorded inspection result of a plan's target (``RESULTS_OF``)."""
+
+    plan_id: str
+    department: str
+    result: str
+    department_name: str | None = None
+    inspected_on: dt.date | None = None
+    note: str | None = None
+    inspectors: tuple[str, ...] = ()
+
+
+def inspection_row(row: Mapping[str, Any]) -> InspectionRow:
+    """The store's map of an inspection result (``RESULTS_OF``) as an ``InspectionRow``."""
+    get = row.get
+    return InspectionRow(
+        plan_id=str(row["planId"]),
+        department=str(row["department"]),
+        result=str(row["result"]),
+        department_name=get("departmentName"),
+        inspected_on=get("inspectedOn"),
+        note=get("note"),
+        inspectors=tuple(row["inspectors"]),
+    )
+
+
+async def results_of(tx: Runner, uscc: str) -> list[InspectionRow]:
+    """The recorded inspection results of an enterprise, newest first."""
+    return [inspection_row(r["r"]) for r in await rows(tx, RESULTS_OF, {"uscc": uscc})]

@@ -124,6 +124,22 @@ SET n.pinyin = row.pinyin
 }
 
 
+# Enterprises stored before their tieKey was (hub/store/subjects.py SEARCH_NAMES), a batch at a
+# time: set on a stored node, the property goes to the head of its property chain.
+SET_TIE_KEYS: LiteralString = """
+MATCH (n:Enterprise) WHERE n.tieKey IS NULL
+WITH n LIMIT $limit
+SET n.tieKey = n.uscc
+RETURN count(n) AS done
+"""
+
+
+async def set_tie_keys(tx: AsyncManagedTransaction, limit: int) -> int:
+    """Up to ``limit`` enterprises without a tieKey get theirs; how many did."""
+    record = await (await tx.run(SET_TIE_KEYS, {"limit": limit})).single(strict=True)
+    return int(record["done"])
+
+
 async def names_without_pinyin(
     tx: AsyncManagedTransaction, label: str, limit: int
 ) -> list[tuple[str, str]]:

@@ -25,12 +25,14 @@ from hub.store.values import record_times
 
 def _create_missing(label: str) -> LiteralString:
     key = NODE_KEYS[label]
+    # an enterprise's USCC again as its tieKey, as the importer writes it (import_writes.py)
+    tie = ", n.tieKey = row.key" if label == "Enterprise" else ""
     return trusted(
         f"""
 UNWIND $rows AS row
 MERGE (n:{label} {{{key}: row.key}})
 ON CREATE SET n += row.props, {_PROVENANCE_SET.format(v="n")}, {_FIRST_SET.format(v="n")},
-              n.createdFrom = row.createdFrom
+              n.createdFrom = row.createdFrom{tie}
 RETURN count(*) AS rows, sum(CASE WHEN n.firstBatch = $batch THEN 1 ELSE 0 END) AS created
 """
     )

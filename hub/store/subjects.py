@@ -269,6 +269,62 @@ class ProfileParts:
         return self.roles or self.share_levels > 0 or self.actions > 0
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An administrative action as the store reads it (``_ACTION``: every stored property and
+    its department's name, its record times read back)."""
+
+    id: str
+    type: str
+    decision_date: dt.date
+    department: str | None = None
+    department_name: str | None = None
+    severity: str | None = None
+    title: str | None = None
+    document_number: str | None = None
+    basis: str | None = None
+    content: str | None = None
+    domain: str | None = None
+    penalties: tuple[str, ...] = ()
+    amount: float | None = None
+    published_on: dt.date | None = None
+    disclosure: str | None = None
+    ended_on: dt.date | None = None
+    end_reason: str | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+
+
+def action_row(row: Mapping[str, Any]) -> ActionRow:
+    """The store's map of an action (``_ACTION``, record times read back) as an ``ActionRow``."""
+    get = row.get
+    return ActionRow(
+        id=str(row["id"]),
+        type=str(row["type"]),
+        decision_date=row["decisionDate"],
+        department=get("department"),
+        department_name=get("departmentName"),
+        severity=get("severity"),
+        title=get("title"),
+        document_number=get("documentNumber"),
+        basis=get("basis"),
+        content=get("content"),
+        domain=get("domain"),
+        penalties=tuple(get("penalties") or ()),
+        amount=get("amount"),
+        published_on=get("publishedOn"),
+        disclosure=get("disclosure"),
+        ended_on=get("endedOn"),
+        end_reason=get("endReason"),
+        source_department=get("sourceDepartment"),
+        batch=get("batch"),
+        recorded_at=get("recordedAt"),
+        first_recorded_at=get("firstRecordedAt"),
+    )
+
+
 @dataclass(frozen=True)
 class EnterpriseProfile:
     """Rows in the shapes of ``enterprises``, ``relations`` and ``actions_page``:
@@ -276,10 +332,10 @@ class EnterpriseProfile:
     shares in it, up to the levels asked; some have none)."""
 
     enterprise: EnterpriseRow
-    roles: list[dict[str, Any]]
+    roles: list[RelationRow]
     share_keys: list[str]
-    shareholders: list[dict[str, Any]]
-    actions: list[dict[str, Any]]
+    shareholders: list[RelationRow]
+    actions: list[ActionRow]
 
 
 async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> EnterpriseProfile | None:
@@ -302,10 +358,10 @@ async def enterprise_profile(tx: Runner, key: str, parts: ProfileParts) -> Enter
     row = found[0]
     return EnterpriseProfile(
         enterprise=enterprise_row(record_times(row)["profile"]),
-        roles=[record_times(r) for r in row["roles"]],
+        roles=[relation_row(record_times(r)) for r in row["roles"]],
         share_keys=row["shareKeys"],
-        shareholders=[record_times(r) for r in row["shareholders"]],
-        actions=[record_times({"a": a})["a"] for a in row["actions"]],
+        shareholders=[relation_row(record_times(r)) for r in row["shareholders"]],
+        actions=[action_row(record_times({"a": a})["a"]) for a in row["actions"]],
     )
 
 
@@ -336,16 +392,33 @@ _PERSON_VALUES = ", ".join(f"node.{key}" for key in HIT_PERSON)
 # cannot be paged directly). Equal scores are ordered by USCC, and persons (no USCC) by their
 # element id: an opaque key that is stable while the node exists. Ordering them by ID number
 # showed PUBLIC, through the order of masked results, the order of the hidden digits.
-SEARCH_NAMES = trusted(f"""
-CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
+# The USCC of each pooled enterprise is read from ``tieKey``, the USCC again, at or near the
+# head of the node's property chain: written in the first column by the bulk load, on
+# creation by the importer, or by `credit-hub migrate` on a stored node (Neo4j puts a
+# property it adds to a stored node at the head of the chain); ``uscc``
+# itself is near its end (written after the registration's other fields), and walking the
+# chain to it for the pool's 1,101 hits cost Neo4j ~1 ms per search
+# (docs/benchmarks.md#public-site). An enterprise without a tieKey is ordered by its uscc
+# (``coalesce``): the same order. A person has neither: no property is read for it.
+TIE_ORDER = "CASE WHEN node:Enterprise THEN coalesce(node.tieKey, node.uscc) END"
+# The filters, when one is asked (``SearchFilter``): a statement without them (the site's
+# search page and most searches) saves Neo4j evaluating them for each of the pool's hits,
+# ~0.2–0.4 ms per search (docs/benchmarks.md#public-site).
+_SEARCH_FILTERS = f"""
 WHERE ($kind IS NULL OR coalesce(node.kind, 'PERSON') = $kind)
-  AND ($division IS NULL OR substring(coalesce(node.uscc, ''), 2, 6) = $division)
+  AND ($division IS NULL OR substring(coalesce({TIE_ORDER}, ''), 2, 6) = $division)
   AND ($list IS NULL OR EXISTS {{
         MATCH (node)<-[:ON]-(l:Listing)
         WHERE l.list = $list AND l.derived = false AND l.effectiveFrom <= $today
           AND (l.expiresOn IS NULL OR l.expiresOn > $today)
-          AND (l.endedOn IS NULL OR l.endedOn > $today) }})
-WITH node, score ORDER BY score DESC, node.uscc, elementId(node) SKIP $skip LIMIT $limit
+          AND (l.endedOn IS NULL OR l.endedOn > $today) }})"""
+
+
+def _search_names(filters: str) -> LiteralString:
+    return trusted(f"""
+CALL db.index.fulltext.queryNodes('subjectNames', $query, {{limit: $pool}}) YIELD node, score
+{filters}
+WITH node, score ORDER BY score DESC, {TIE_ORDER}, elementId(node) SKIP $skip LIMIT $limit
 WITH node, score, node:Enterprise AS firm
 RETURN collect([
          firm,
@@ -355,6 +428,10 @@ RETURN collect([
            {state_values("l")}]
          END]) AS hits
 """)
+
+
+SEARCH_NAMES = _search_names("")
+SEARCH_NAMES_FILTERED = _search_names(_SEARCH_FILTERS)
 
 
 async def _rows(tx: Runner, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
@@ -369,6 +446,49 @@ async def persons(tx: Runner, keys: list[str]) -> list[PersonRow]:
     return [person_row(row["p"]) for row in await _rows(tx, PERSONS, keys=keys)]
 
 
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    """A role or a shareholding as the store reads it (``RELATION_QUERIES``, the parts of
+    ``ENTERPRISE_PROFILES``): the relationship's properties, its holder (every stored property)
+    and its enterprise (a few). ``key`` is the subject it was read for."""
+
+    key: str
+    holder: EnterpriseRow | PersonRow
+    enterprise: EnterpriseRow
+    role: str | None = None
+    title: str | None = None
+    share: float | None = None
+    subscribed_capital: float | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source_department: str | None = None
+    batch: str | None = None
+    recorded_at: dt.datetime | None = None
+    first_recorded_at: dt.datetime | None = None
+
+
+def relation_row(row: Mapping[str, Any]) -> RelationRow:
+    """The store's row of a relation (``key``, ``r``, ``holderLabel``, ``holder``,
+    ``enterprise``; record times already read back) as a ``RelationRow``."""
+    rel, holder = row["r"], row["holder"]
+    get = rel.get
+    return RelationRow(
+        key=str(row["key"]),
+        holder=enterprise_row(holder) if row["holderLabel"] == "Enterprise" else person_row(holder),
+        enterprise=enterprise_row(row["enterprise"]),
+        role=get("role"),
+        title=get("title"),
+        share=get("share"),
+        subscribed_capital=get("subscribedCapital"),
+        valid_from=get("from"),
+        valid_to=get("to"),
+        source_department=get("sourceDepartment"),
+        batch=get("batch"),
+        recorded_at=get("recordedAt"),
+        first_recorded_at=get("firstRecordedAt"),
+    )
+
+
 RELATION_QUERIES: dict[str, LiteralString] = {
     "rolesAt": ROLES_AT,
     "rolesOfPersons": ROLES_OF_PERSONS,
@@ -378,8 +498,10 @@ RELATION_QUERIES: dict[str, LiteralString] = {
 }
 
 
-async def relations(tx: Runner, which: str, keys: list[str]) -> list[dict[str, Any]]:
-    return await _rows(tx, RELATION_QUERIES[which], keys=keys)
+async def relations(tx: Runner, which: str, keys: list[str]) -> list[tuple[str, RelationRow]]:
+    """(key, relation): the relations ``which`` (a name of ``RELATION_QUERIES``) of ``keys``."""
+    found = await _rows(tx, RELATION_QUERIES[which], keys=keys)
+    return [(str(r["key"]), relation_row(r)) for r in found]
 
 
 async def actions_page(
@@ -389,7 +511,7 @@ async def actions_page(
     limit: int,
     after: tuple[Any, str] | None,
     public_on: Any = None,
-) -> list[dict[str, Any]]:
+) -> list[ActionRow]:
     """Newest first. ``public_on``: only actions public on that date (hub/rules/publicity.py)."""
     query = ACTIONS_OF_ENTERPRISE if label == "Enterprise" else ACTIONS_OF_PERSON
     after_date, after_id = after if after else (None, None)
@@ -402,7 +524,7 @@ async def actions_page(
         afterId=after_id,
         publicOn=public_on,
     )
-    return [row["a"] for row in rows]
+    return [action_row(row["a"]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -433,8 +555,9 @@ async def search_names(
     if skip + limit > pool:
         raise ValueError(f"a page ending at {skip + limit} is past the pool of {pool} hits")
     only = only or SearchFilter()
+    filtered = only.kind is not None or only.division is not None or only.listed is not None
     result = await tx.run(
-        SEARCH_NAMES,
+        SEARCH_NAMES_FILTERED if filtered else SEARCH_NAMES,
         {
             "query": query,
             "skip": skip,

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 import strawberry
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -112,6 +113,8 @@ def _answer(answer: Answer, elapsed: float) -> Response:
 
 
 JsonHandler = Callable[[Request, Actor], Awaitable[Response]]
+# The variables of a data route's document from its query parameters, or the 400 refusing them.
+Variables = Callable[[QueryParams], "dict[str, Any] | Response"]
 
 
 def data_route(path: str, handler: JsonHandler) -> Route:
@@ -138,115 +141,121 @@ def data_route(path: str, handler: JsonHandler) -> Route:
 def explorer_routes(schema: strawberry.Schema) -> list[BaseRoute]:
     """The explorer's routes under /workbench/explorer (docs/workbench.md#graph-explorer)."""
 
-    async def timed(
-        request: Request, actor: Actor, query: str, variables: dict[str, Any]
-    ) -> Response:
-        started = time.perf_counter()
-        answer = await run(schema, request, query, variables, actor=actor)
-        return _answer(answer, time.perf_counter() - started)
+    def timed(query: str, variables_of: Variables) -> JsonHandler:
+        """A data route running ``query`` with the variables its parameters give (or the
+        answer refusing them), timed."""
 
-    async def page(request: Request, desk: Desk) -> Response:
-        q = request.query_params.get("q", "").strip()[:100]
-        results = None
-        error = None
-        if q:
-            answer = await desk.run(SEARCH, {"text": q})
-            if answer.data is None:
-                error = answer.errors[0][1] if answer.errors else "查询失败"
-            else:
-                results = answer.data["search"]["nodes"]
-        subject = request.query_params.get("subject", "")[:60]
-        return desk.page(
-            "explorer.html",
-            q=q,
-            results=results,
-            error=error,
-            subject=subject if subject_ref(subject) else "",
-            edge_types=EDGE_TYPES,
-            limits=LIMITS,
-            formats=tuple(EXPORTS),
-        )
-
-    async def neighbourhood(request: Request, actor: Actor) -> Response:
-        params = request.query_params
-        ref = subject_ref(params.get("subject"))
-        if ref is None:
-            return json_error(400, "BAD_USER_INPUT", "subject: a node id E:<uscc> or P:<id>")
-        types = [t for t in params.getlist("type") if t in EDGE_TYPES] or None
-        try:
-            limit = int(params.get("limit", "200"))
-            hops = int(params.get("hops", "1"))
-        except ValueError:
-            return json_error(400, "BAD_USER_INPUT", "limit and hops: whole numbers")
-        variables = {
-            "subject": ref,
-            "hops": hops,
-            "limit": limit,
-            "types": types,
-            "after": params.get("after") or None,
-        }
-        return await timed(request, actor, NEIGHBOURHOOD, variables)
-
-    async def paths(request: Request, actor: Actor) -> Response:
-        params = request.query_params
-        start, end = subject_ref(params.get("from")), subject_ref(params.get("to"))
-        if start is None or end is None:
-            return json_error(400, "BAD_USER_INPUT", "from, to: node ids E:<uscc> or P:<id>")
-        try:
-            as_of = _day(params.get("asOf"))
-            hops = int(params.get("maxHops", "4"))
-        except InvalidInput as error:
-            return json_error(400, "BAD_USER_INPUT", error.message)
-        except ValueError:
-            return json_error(400, "BAD_USER_INPUT", "maxHops: a whole number")
-        variables = {"from": start, "to": end, "maxHops": hops, "asOf": as_of}
-        return await timed(request, actor, PATHS, variables)
-
-    def enterprise_query(query: str) -> JsonHandler:
         async def handler(request: Request, actor: Actor) -> Response:
-            ref = subject_ref(request.query_params.get("subject"))
-            if ref is None or "uscc" not in ref:
-                return json_error(400, "BAD_USER_INPUT", "subject: an enterprise node id E:<uscc>")
-            try:
-                as_of = _day(request.query_params.get("asOf"))
-            except InvalidInput as error:
-                return json_error(400, "BAD_USER_INPUT", error.message)
-            return await timed(request, actor, query, {"uscc": ref["uscc"], "asOf": as_of})
+            variables = variables_of(request.query_params)
+            if isinstance(variables, Response):
+                return variables
+            started = time.perf_counter()
+            answer = await run(schema, request, query, variables, actor=actor)
+            return _answer(answer, time.perf_counter() - started)
 
         return handler
 
-    async def export(request: Request, desk: Desk) -> Response:
-        fmt = desk.field("format", 20)
-        if fmt not in EXPORTS:
-            return json_error(400, "BAD_USER_INPUT", f"format: one of {', '.join(EXPORTS)}")
-        try:
-            graph = parse(orjson.loads(desk.field("graph", MAX_EXPORT_CHARS)))
-        except orjson.JSONDecodeError:
-            return json_error(400, "BAD_USER_INPUT", "graph: not JSON")
-        except InvalidInput as error:
-            return json_error(400, error.code, error.message, {"field": error.details["field"]})
-        day = hub_of(request.scope).settings.today()
-        content = convert(graph, fmt, day)
-        if graph.persons:
-            await audit_export(request, desk.actor, fmt, graph)
-        media, suffix = EXPORTS[fmt]
-        name = f"credithub-graph-{day.isoformat()}.{suffix}"
-        return Response(
-            content,
-            media_type=media,
-            headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'},
-        )
-
     return [
-        workbench_route("/workbench/explorer", page, INVESTIGATORS, schema),
-        data_route("/workbench/explorer/neighbourhood", neighbourhood),
-        data_route("/workbench/explorer/paths", paths),
-        data_route("/workbench/explorer/owners", enterprise_query(OWNERS)),
-        data_route("/workbench/explorer/related", enterprise_query(RELATED)),
+        workbench_route("/workbench/explorer", _page, INVESTIGATORS, schema),
+        data_route("/workbench/explorer/neighbourhood", timed(NEIGHBOURHOOD, _neighbourhood)),
+        data_route("/workbench/explorer/paths", timed(PATHS, _paths)),
+        data_route("/workbench/explorer/owners", timed(OWNERS, _enterprise)),
+        data_route("/workbench/explorer/related", timed(RELATED, _enterprise)),
         workbench_route(
-            "/workbench/explorer/export", export, INVESTIGATORS, schema, methods=["POST"]
+            "/workbench/explorer/export", _export, INVESTIGATORS, schema, methods=["POST"]
         ),
     ]
+
+
+async def _page(request: Request, desk: Desk) -> Response:
+    q = request.query_params.get("q", "").strip()[:100]
+    results = None
+    error = None
+    if q:
+        answer = await desk.run(SEARCH, {"text": q})
+        if answer.data is None:
+            error = answer.errors[0][1] if answer.errors else "查询失败"
+        else:
+            results = answer.data["search"]["nodes"]
+    subject = request.query_params.get("subject", "")[:60]
+    return desk.page(
+        "explorer.html",
+        q=q,
+        results=results,
+        error=error,
+        subject=subject if subject_ref(subject) else "",
+        edge_types=EDGE_TYPES,
+        limits=LIMITS,
+        formats=tuple(EXPORTS),
+    )
+
+
+def _neighbourhood(params: QueryParams) -> dict[str, Any] | Response:
+    ref = subject_ref(params.get("subject"))
+    if ref is None:
+        return json_error(400, "BAD_USER_INPUT", "subject: a node id E:<uscc> or P:<id>")
+    types = [t for t in params.getlist("type") if t in EDGE_TYPES] or None
+    try:
+        limit = int(params.get("limit", "200"))
+        hops = int(params.get("hops", "1"))
+    except ValueError:
+        return json_error(400, "BAD_USER_INPUT", "limit and hops: whole numbers")
+    return {
+        "subject": ref,
+        "hops": hops,
+        "limit": limit,
+        "types": types,
+        "after": params.get("after") or None,
+    }
+
+
+def _paths(params: QueryParams) -> dict[str, Any] | Response:
+    start, end = subject_ref(params.get("from")), subject_ref(params.get("to"))
+    if start is None or end is None:
+        return json_error(400, "BAD_USER_INPUT", "from, to: node ids E:<uscc> or P:<id>")
+    try:
+        as_of = _day(params.get("asOf"))
+        hops = int(params.get("maxHops", "4"))
+    except InvalidInput as error:
+        return json_error(400, "BAD_USER_INPUT", error.message)
+    except ValueError:
+        return json_error(400, "BAD_USER_INPUT", "maxHops: a whole number")
+    return {"from": start, "to": end, "maxHops": hops, "asOf": as_of}
+
+
+def _enterprise(params: QueryParams) -> dict[str, Any] | Response:
+    """The owners' and related parties' documents: an enterprise and a day."""
+    ref = subject_ref(params.get("subject"))
+    if ref is None or "uscc" not in ref:
+        return json_error(400, "BAD_USER_INPUT", "subject: an enterprise node id E:<uscc>")
+    try:
+        as_of = _day(params.get("asOf"))
+    except InvalidInput as error:
+        return json_error(400, "BAD_USER_INPUT", error.message)
+    return {"uscc": ref["uscc"], "asOf": as_of}
+
+
+async def _export(request: Request, desk: Desk) -> Response:
+    fmt = desk.field("format", 20)
+    if fmt not in EXPORTS:
+        return json_error(400, "BAD_USER_INPUT", f"format: one of {', '.join(EXPORTS)}")
+    try:
+        graph = parse(orjson.loads(desk.field("graph", MAX_EXPORT_CHARS)))
+    except orjson.JSONDecodeError:
+        return json_error(400, "BAD_USER_INPUT", "graph: not JSON")
+    except InvalidInput as error:
+        return json_error(400, error.code, error.message, {"field": error.details["field"]})
+    day = hub_of(request.scope).settings.today()
+    content = convert(graph, fmt, day)
+    if graph.persons:
+        await audit_export(request, desk.actor, fmt, graph)
+    media, suffix = EXPORTS[fmt]
+    name = f"credithub-graph-{day.isoformat()}.{suffix}"
+    return Response(
+        content,
+        media_type=media,
+        headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def convert(graph: Graph, fmt: str, day: dt.date) -> bytes:
