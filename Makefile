@@ -116,7 +116,7 @@ bench-explorer: neo4j browser
 
 # Issue 19: an import with and without the event log, interleaved; the feed's delivery rates.
 bench-events: neo4j
-	$(HUB) bench events --enterprises 2000 --rounds 8
+	$(HUB) bench events --enterprises 2000 --rounds 24
 # One event node's cost to Neo4j, apart from any import (docs/benchmarks.md#event-log).
 bench-event-nodes: neo4j
 	$(HUB) bench event-nodes --rounds 20
