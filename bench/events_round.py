@@ -111,7 +111,6 @@ def _without_event_log() -> None:
     _without_warnings()
     events.listing_event = nothing
     events.derived_ended = nothing
-    events.evaluation_event = nothing
     events.listing_event_map = no_map
     events.derived_event_map = no_map
     events.evaluation_event_map = no_map

@@ -13,6 +13,9 @@ every 5 s, held its connection (and, with enough of them, the server) for as lon
   ``CREDITHUB_BODY_TIMEOUT_SECONDS`` of the app's first read, or the answer is 408
   ``REQUEST_TIMEOUT`` with ``Connection: close``.
 
+The same protocol also hands uvicorn a transport that sends each answer's head in one write with
+its body (``HeadWithBody``): not a bound, but it lives where the protocol is made.
+
 Connections in flight per worker are bounded by uvicorn's ``limit_concurrency``
 (``CREDITHUB_MAX_CONNECTIONS``): beyond it new requests get 503 at once. docs/operations.md says
 what a reverse proxy in front should add.

@@ -16,10 +16,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.store import events
 from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
-
-
-def _day(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+from hub.store.values import iso_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +102,7 @@ def warning_reason_row(stored: Mapping[str, Any]) -> WarningReasonRow:
     listed = get("listed")
     return WarningReasonRow(
         kind=str(stored["kind"]),
-        on=_day(get("on")),
+        on=iso_day(get("on")),
         listing_id=get("listingId"),
         list=get("list"),
         domain=get("domain"),
@@ -115,16 +112,17 @@ def warning_reason_row(stored: Mapping[str, Any]) -> WarningReasonRow:
             {
                 "nodes": p["nodes"],
                 "rels": [
-                    r | {"from": _day(r.get("from")), "to": _day(r.get("to"))} for r in p["rels"]
+                    r | {"from": iso_day(r.get("from")), "to": iso_day(r.get("to"))}
+                    for r in p["rels"]
                 ],
             }
             for p in get("paths") or ()
         ),
-        as_of=_day(get("asOf")),
+        as_of=iso_day(get("asOf")),
         truncated=bool(get("truncated")),
         count=get("count"),
         threshold=get("threshold"),
-        since=_day(get("since")),
+        since=iso_day(get("since")),
         action_ids=_ids(get("actionIds")),
         new_action_ids=_ids(get("newActionIds")),
         from_grade=get("fromGrade"),

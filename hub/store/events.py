@@ -196,20 +196,9 @@ CALL (*) {{
 """
 
 
-def evaluation_event(v: str, row: str) -> str:
-    """Cypher: an EVALUATION_CHANGED event of evaluation ``v`` written from ``row`` (with the
-    subject's current grade before and after: ``previousGrade``, ``currentGrade``)."""
-    return f"""
-CREATE (:EventPending {{type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
-                       reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
-                       grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,
-                       previousGrade: {row}.previousGrade, currentGrade: {row}.currentGrade,
-                       public: false, {_PROVENANCE}}})
-"""
-
-
 def evaluation_event_map(v: str, row: str) -> str:
-    """Cypher expression: ``evaluation_event``'s event as a map."""
+    """Cypher expression: an EVALUATION_CHANGED event of evaluation ``v``, as a map, from ``row``
+    (with the subject's current grade before and after: ``previousGrade``, ``currentGrade``)."""
     return f"""{{type: 'EVALUATION_CHANGED', on: {v}.evaluatedOn,
   reason: null, subjectKey: {row}.subject, subjectLabel: {row}.subjectLabel,
   grade: {v}.grade, evaluationId: {v}.id, department: {row}.department,

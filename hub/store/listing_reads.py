@@ -17,7 +17,7 @@ from hub.store.adapter import Runner, rows
 from hub.store.imports import trusted
 from hub.store.listing_states import STATE_VALUES, state_values
 from hub.store.subjects import EnterpriseRow, PersonRow, enterprise_row, person_row
-from hub.store.values import nested_record_times, timed
+from hub.store.values import iso_day, nested_record_times, timed
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,10 +263,6 @@ RETURN k AS key, {timed_projection("l")} AS l
 }
 
 
-def _day(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
 def state_row(values: list[Any]) -> ListingRow:
     """A listing's ``state_values`` as a ``ListingRow`` of what the rules and badges read: its
     facts (the objections' periods in them), no department, subject, liable persons, events or
@@ -282,10 +278,10 @@ def state_row(values: list[Any]) -> ListingRow:
         derived=bool(derived),
         facts=ListingFacts(
             effective_from=dt.date.fromisoformat(starts),
-            expires_on=_day(expires),
-            ended_on=_day(ended),
+            expires_on=iso_day(expires),
+            ended_on=iso_day(ended),
             objections=tuple(
-                ObjectionPeriod(dt.date.fromisoformat(filed), _day(resolved))
+                ObjectionPeriod(dt.date.fromisoformat(filed), iso_day(resolved))
                 for filed, resolved in values[-1]
                 if filed is not None
             ),

@@ -56,6 +56,12 @@ def nested_record_times(value: Any) -> Any:
     return value
 
 
+def iso_day(value: Any) -> dt.date | None:
+    """A day that travelled as ISO text (``toString`` of a Date), or None for null or ''
+    (the event log stores a missing day as '')."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 def _datetime(text: str) -> dt.datetime:
     # A zone id after the offset ("+08:00[Asia/Shanghai]") only names the offset's zone.
     return dt.datetime.fromisoformat(text.split("[", 1)[0])
