@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import uvicorn
@@ -87,13 +88,22 @@ def serve(app: Any, **changes: Any) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", **options))
 
 
+@contextlib.asynccontextmanager
+async def running(app: Any, **changes: Any) -> AsyncIterator[tuple[uvicorn.Server, int]]:
+    """``serve(app, **changes)`` serving on a free loopback port: (server, port)."""
+    server = serve(app, **changes)
+    serving = asyncio.create_task(server.serve())
+    try:
+        yield server, await started(server)
+    finally:
+        server.should_exit = True
+        await serving
+
+
 async def test_a_client_sending_headers_slowly_is_cut_off() -> None:
     """One header line every 0.3 s: on ce433eb still open after 100 s; now closed once the
     header deadline (0.8 s here) has passed."""
-    server = serve(ok, header_timeout_seconds=0.8)
-    serving = asyncio.create_task(server.serve())
-    port = await started(server)
-    try:
+    async with running(ok, header_timeout_seconds=0.8) as (_, port):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         began = asyncio.get_running_loop().time()
         writer.write(b"GET / HTTP/1.1\r\n")
@@ -112,9 +122,6 @@ async def test_a_client_sending_headers_slowly_is_cut_off() -> None:
         assert closed
         assert asyncio.get_running_loop().time() - began < 2.5
         writer.close()
-    finally:
-        server.should_exit = True
-        await serving
 
 
 async def _read_now(reader: asyncio.StreamReader) -> bytes | None:
@@ -128,10 +135,7 @@ async def _read_now(reader: asyncio.StreamReader) -> bytes | None:
 async def test_a_client_sending_its_body_slowly_gets_408() -> None:
     from hub.slow_clients import BodyDeadline
 
-    server = serve(BodyDeadline(read_body, seconds=0.8))
-    serving = asyncio.create_task(server.serve())
-    port = await started(server)
-    try:
+    async with running(BodyDeadline(read_body, seconds=0.8)) as (_, port):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(b"POST / HTTP/1.1\r\nhost: hub\r\ncontent-length: 100000\r\n\r\n")
         answer = b""
@@ -147,25 +151,16 @@ async def test_a_client_sending_its_body_slowly_gets_408() -> None:
         assert b"REQUEST_TIMEOUT" in answer
         assert reader.at_eof()  # and the connection closed
         writer.close()
-    finally:
-        server.should_exit = True
-        await serving
 
 
 async def test_connections_beyond_the_limit_are_answered_503() -> None:
-    server = serve(ok, max_connections=2)
-    serving = asyncio.create_task(server.serve())
-    port = await started(server)
-    try:
+    async with running(ok, max_connections=2) as (_, port):
         idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
         await asyncio.sleep(0.1)
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         assert (await ask(reader, writer)).startswith(b"HTTP/1.1 503")
         for _, w in [*idle, (reader, writer)]:
             w.close()
-    finally:
-        server.should_exit = True
-        await serving
 
 
 class Recording:
@@ -259,10 +254,7 @@ async def test_served_answers_arrive_whole_and_a_streams_head_does_not_wait_for_
     kept-alive connection; a stream's head arrives before its first chunk (1 s later)."""
     from hub.slow_clients import HeadWithBody
 
-    server = serve(sized)
-    serving = asyncio.create_task(server.serve())
-    port = await started(server)
-    try:
+    async with running(sized) as (server, port):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         first = await ask(reader, writer)
         assert first.startswith(b"HTTP/1.1 200 OK") and first.endswith(b"\r\n\r\nok")
@@ -275,14 +267,8 @@ async def test_served_answers_arrive_whole_and_a_streams_head_does_not_wait_for_
         again = await ask(reader, writer)  # the connection still answers
         assert again.endswith(b"\r\n\r\nok")
         writer.close()
-    finally:
-        server.should_exit = True
-        await serving
 
-    server = serve(slow_stream)
-    serving = asyncio.create_task(server.serve())
-    port = await started(server)
-    try:
+    async with running(slow_stream) as (_, port):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(b"GET / HTTP/1.1\r\nhost: hub\r\n\r\n")
         await writer.drain()
@@ -291,6 +277,3 @@ async def test_served_answers_arrive_whole_and_a_streams_head_does_not_wait_for_
         rest = await asyncio.wait_for(reader.readuntil(b"0\r\n\r\n"), timeout=5)
         assert b"late" in rest
         writer.close()
-    finally:
-        server.should_exit = True
-        await serving
