@@ -301,9 +301,9 @@ def test_a_file_is_read_line_by_line_as_split_lines_cuts_a_body(tmp_path: Path) 
         assert list(file_lines(path)) == list(split_lines(body)), body
 
 
-def test_the_csv_of_names_carries_their_pinyin(tmp_path: Path, settings: Settings) -> None:
-    """The import tool writes the pinyin the node writer would have: `migrate` has none to
-    fill in afterwards (it took minutes at 100,000 enterprises)."""
+def _one_enterprise_csv(tmp_path: Path, settings: Settings) -> tuple[list[str], dict[str, str]]:
+    """The import tool's CSV of one enterprise (隆林集团建设有限公司): its header's columns and
+    the row by column."""
     load = _file_load(None, SYSTEM, "AMR", "x.jsonl", settings, dt.date(2026, 6, 30))  # type: ignore[arg-type]
     row = {"key": "91451031MA5TT0001X", "fp": "f", "props": {"name": "隆林集团建设有限公司"}}
     tables = Tables(tmp_path)
@@ -313,6 +313,13 @@ def test_the_csv_of_names_carries_their_pinyin(tmp_path: Path, settings: Setting
     values = dict(
         zip(header, (tmp_path / "Enterprise.csv").read_text().strip().split(","), strict=True)
     )
+    return header, values
+
+
+def test_the_csv_of_names_carries_their_pinyin(tmp_path: Path, settings: Settings) -> None:
+    """The import tool writes the pinyin the node writer would have: `migrate` has none to
+    fill in afterwards (it took minutes at 100,000 enterprises)."""
+    _, values = _one_enterprise_csv(tmp_path, settings)
     assert values["pinyin:string"] == pinyin_terms("隆林集团建设有限公司")
     assert values["pinyin:string"] == "longlinjituanjiansheyouxiangongsi lljtjsyxgs"
 
@@ -323,14 +330,6 @@ def test_the_csv_of_enterprises_carries_their_tie_key_first(
     """An enterprise's USCC again as its ``tieKey``, in the first property column: the import
     tool writes a node's properties in column order, and the search reads the tieKey of every
     pooled hit (hub/store/subjects.py SEARCH_NAMES)."""
-    load = _file_load(None, SYSTEM, "AMR", "x.jsonl", settings, dt.date(2026, 6, 30))  # type: ignore[arg-type]
-    row = {"key": "91451031MA5TT0001X", "fp": "f", "props": {"name": "隆林集团建设有限公司"}}
-    tables = Tables(tmp_path)
-    load.add_rows(tables, "enterprise", [row])
-    tables.close()
-    header = (tmp_path / "Enterprise.header.csv").read_text().strip().split(",")
-    values = dict(
-        zip(header, (tmp_path / "Enterprise.csv").read_text().strip().split(","), strict=True)
-    )
+    header, values = _one_enterprise_csv(tmp_path, settings)
     assert header[1] == "tieKey:string"  # after the key column (uscc:ID)
     assert values["tieKey:string"] == "91451031MA5TT0001X"
